@@ -1,0 +1,115 @@
+// The command line: a thin shell that parses arguments, calls the library and maps outcomes to exit
+// codes: 0 pass, 1 a design or the grid fails its constraints, 2 bad input or usage, 3 internal error.
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { CSV_MODES, type CsvMode } from '../csv.js';
+import { DTYPES } from '../dtypes.js';
+import { InputError } from '../spec/errors.js';
+import { DEFAULT_MAX_POINTS } from '../spec/load.js';
+import { calcCommand } from './calc.js';
+import { processIo, type Io } from './io.js';
+import { presetsCommand } from './presets.js';
+import { runCommand } from './run.js';
+import { TOOL_VERSION } from '../version.js';
+
+function positiveInt(flag: string) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1 for ${flag}`);
+    return n;
+  };
+}
+
+const RUN_EXAMPLES = `
+Examples:
+  $ moe-sweep sweeps/target-30b-active.yaml            writes reports/target-30b-active/
+  $ moe-sweep spec.yaml --out /tmp/r --workers 2       choose the folder and the worker count
+  $ moe-sweep spec.yaml --csv pareto --quiet           only the front in results.csv; errors only
+  $ moe-sweep spec.yaml --json | jq .verdict           summary.json on stdout
+
+Exit codes: 0 every named design passes and the grid has a feasible design; 1 a named design fails a
+constraint or no grid design is feasible; 2 bad input or usage; 3 internal error.`;
+
+export function buildProgram(io: Io, setExit: (code: number) => void, signal?: AbortSignal): Command {
+  const program = new Command('moe-sweep')
+    .description('Explore Mixture-of-Experts designs: total vs active parameters, memory, constraints and Pareto fronts.')
+    .version(TOOL_VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .exitOverride();
+
+  program
+    .command('run', { isDefault: true })
+    .description('evaluate a sweep spec and write results.csv, summary.json and report.html')
+    .argument('<spec>', 'the YAML sweep spec')
+    .option('-o, --out <dir>', 'output folder (default: reports/<spec name>/)')
+    .option('-w, --workers <n>', 'worker threads (default: the available cores)', positiveInt('--workers'))
+    .addOption(new Option('--csv <mode>', 'rows in results.csv (default: all, or feasible past 1,048,576 rows)').choices(CSV_MODES as string[]))
+    .option('--json', 'print summary.json to stdout instead of the summary')
+    .option('-q, --quiet', 'print nothing but errors')
+    .option('--max-points <n>', `refuse grids with more points (default ${DEFAULT_MAX_POINTS.toExponential(0)})`, (v) => {
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < 1) throw new InvalidArgumentError('expected a number of at least 1');
+      return n;
+    })
+    .addHelpText('after', RUN_EXAMPLES)
+    .action(async (spec: string, o: { out?: string; workers?: number; csv?: CsvMode; json?: boolean; quiet?: boolean; maxPoints?: number }) => {
+      setExit(await runCommand(spec, { ...o, signal }, io));
+    });
+
+  program
+    .command('calc')
+    .description('the metrics of one design, or of a preset')
+    .option('--experts <n>', 'routed experts per MoE layer')
+    .option('--top-k <n>', 'experts each token is routed to')
+    .option('--expert-params <count>', 'parameters of one routed expert over all MoE layers (e.g. 5.6B)')
+    .option('--shared <count>', 'parameters every token uses (e.g. 1.6B)')
+    .addOption(new Option('--dtype <dtype>', 'bytes per weight').choices(DTYPES).default('bf16'))
+    .option('--overhead <fraction>', 'memory overhead on top of the weights for vram_bytes', '0')
+    .option('--preset <id>', 'a published model instead of the four numbers (see `moe-sweep presets`)')
+    .option('--json', 'print one JSON object keyed by the CSV metric columns')
+    .addHelpText('after', `
+Examples:
+  $ moe-sweep calc --experts 8 --top-k 2 --expert-params 5.6B --shared 1.6B
+  $ moe-sweep calc --preset deepseek-v3 --dtype fp8 --json`)
+    .action((o) => setExit(calcCommand(o, io)));
+
+  program
+    .command('presets')
+    .description('list the published models that specs and calc can name')
+    .option('--json', 'print an array of {id, name, total_params, active_params, source}')
+    .addHelpText('after', `
+Examples:
+  $ moe-sweep presets
+  $ moe-sweep presets --json`)
+    .action((o) => setExit(presetsCommand(o, io)));
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; never throws. */
+export async function main(argv: string[], io: Io = processIo(), signal?: AbortSignal): Promise<number> {
+  let code = 0;
+  const debug = argv.includes('--debug');
+  const args = argv.filter((a) => a !== '--debug');
+  const program = buildProgram(io, (c) => (code = c), signal);
+  try {
+    await program.parseAsync(args, { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and --version exit 0; every other commander error is a usage error.
+      return err.exitCode === 0 ? 0 : 2;
+    }
+    if (signal?.aborted) return 130;
+    if (err instanceof InputError) {
+      io.stderr(`${err.message}\n`);
+      if (debug) io.stderr(`${err.stack}\n`);
+      return 2;
+    }
+    const e = err as Error;
+    io.stderr(`moe-sweep: internal error: ${e?.message ?? String(err)} (rerun with --debug for details)\n`);
+    if (debug) io.stderr(`${e?.stack}\n`);
+    return 3;
+  }
+}
+

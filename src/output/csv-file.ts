@@ -1,0 +1,92 @@
+// Streams results.csv: header, named designs, then the grid in grid order, formatted by the workers
+// in slices and written in order with backpressure, so memory does not grow with the grid.
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { once } from 'node:events';
+import { CSV_HEADER, SPREADSHEET_ROW_LIMIT, stringifyRow, type CsvMode } from '../csv.js';
+import { formatCsvChunk } from '../evaluate/chunk.js';
+import type { EvaluatorPool } from '../evaluate/pool.js';
+import { METRIC_IDS } from '../metrics.js';
+import { chunkRanges, inOrder, type DesignResult, type SweepResult } from '../sweep.js';
+
+export interface CsvChoice {
+  mode: CsvMode;
+  /** Why the mode differs from what was asked, for the terminal. */
+  note?: string;
+}
+
+/** `all` unless that would not open in a spreadsheet; then `feasible`, and the terminal says so. */
+export function chooseCsvMode(result: SweepResult, requested?: CsvMode): CsvChoice {
+  if (requested) return { mode: requested };
+  const rows = result.designs.length + result.counts.evaluated;
+  if (rows + 1 <= SPREADSHEET_ROW_LIMIT) return { mode: 'all' };
+  return {
+    mode: 'feasible',
+    note: `results.csv holds the feasible designs only: all ${rows.toLocaleString('en-US')} rows would pass a spreadsheet's ${SPREADSHEET_ROW_LIMIT.toLocaleString('en-US')}-row limit (--csv all writes them anyway)`,
+  };
+}
+
+export function designRow(d: DesignResult): string {
+  return stringifyRow([d.name, d.experts, d.top_k, d.expert_params, d.shared_params, ...METRIC_IDS.map((m) => d.metrics[m]), d.feasible, d.pareto, d.violations.join(';')]);
+}
+
+function keeps(mode: CsvMode, feasible: boolean, pareto: boolean): boolean {
+  return mode === 'all' || (mode === 'feasible' ? feasible : pareto);
+}
+
+function lowerBound(a: Float64Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+async function write(stream: WriteStream, chunk: string | Uint8Array): Promise<void> {
+  if (!stream.write(chunk)) await once(stream, 'drain');
+}
+
+export interface CsvWriteOptions {
+  pool?: EvaluatorPool;
+  workers: number;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Writes the CSV and returns how many data rows it holds. */
+export async function writeResultsCsv(result: SweepResult, file: string, mode: CsvMode, options: CsvWriteOptions): Promise<number> {
+  const stream = createWriteStream(file);
+  let rows = 0;
+  try {
+    await write(stream, CSV_HEADER);
+    for (const d of result.designs) {
+      if (!keeps(mode, d.feasible, d.pareto)) continue;
+      await write(stream, designRow(d));
+      rows++;
+    }
+    const plan = result.plan;
+    if (plan && result.counts.points > 0) {
+      const front = result.frontGridIndex;
+      const slices = chunkRanges(result.counts.points, options.workers, 1 << 16, 1 << 12);
+      const format = ([start, end]: [number, number]) => {
+        const mine = front.slice(lowerBound(front, start), lowerBound(front, end));
+        if (mode === 'pareto' && mine.length === 0) return Promise.resolve(new Uint8Array(0));
+        if (!options.pool) return Promise.resolve(new TextEncoder().encode(formatCsvChunk(plan, start, end, mode, mine)));
+        return options.pool.formatCsv({ kind: 'csv', plan, start, end, mode, front: mine }, options.signal);
+      };
+      rows += mode === 'all' ? result.counts.evaluated : mode === 'feasible' ? result.counts.feasible : front.length;
+      let done = 0;
+      await inOrder(slices, Math.max(2, options.workers * 2), format, async (bytes, [start, end]) => {
+        if (bytes.length > 0) await write(stream, bytes);
+        done += end - start;
+        options.onProgress?.(done, result.counts.points);
+      });
+    }
+  } finally {
+    stream.end();
+    await once(stream, 'close');
+  }
+  return rows;
+}

@@ -1,0 +1,90 @@
+// Writes results.csv, summary.json and report.html into a fresh temporary folder beside the target
+// and moves them in only when all three are complete: a failed or interrupted run leaves the previous
+// report as it was, never a half-written one.
+import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { CsvMode } from '../csv.js';
+import type { EvaluatorPool } from '../evaluate/pool.js';
+import { renderReport } from '../report/html.js';
+import { InputError } from '../spec/errors.js';
+import type { SweepResult } from '../sweep.js';
+import { chooseCsvMode, writeResultsCsv } from './csv-file.js';
+import { buildSummary, exitCodeOf, type Summary } from './summary.js';
+
+const OUTPUT_FILES = ['results.csv', 'summary.json', 'report.html'] as const;
+
+export interface WriteOptions {
+  outDir: string;
+  csvMode?: CsvMode;
+  pool?: EvaluatorPool;
+  workers: number;
+  signal?: AbortSignal;
+  onCsvProgress?: (done: number, total: number) => void;
+  /** Extra timings to record (the caller's own, e.g. spec parsing). */
+  timings?: Record<string, number>;
+}
+
+export interface WrittenOutputs {
+  outDir: string;
+  files: { csv: string; summary: string; report: string };
+  summary: Summary;
+  exitCode: 0 | 1;
+  csvNote?: string;
+}
+
+/** Refuses an --out that is an existing file before any work starts. */
+export function checkOutDir(outDir: string): void {
+  if (existsSync(outDir) && !statSync(outDir).isDirectory()) {
+    throw new InputError(`${outDir}: exists and is not a folder; --out must name a folder`);
+  }
+}
+
+export async function writeOutputs(result: SweepResult, options: WriteOptions): Promise<WrittenOutputs> {
+  const outDir = resolve(options.outDir);
+  checkOutDir(outDir);
+  mkdirSync(dirname(outDir), { recursive: true });
+  const tmp = join(dirname(outDir), `.${basename(outDir)}.tmp-${process.pid}-${Date.now()}`);
+  mkdirSync(tmp);
+  try {
+    const exitCode = exitCodeOf(result);
+    const { mode, note } = chooseCsvMode(result, options.csvMode);
+    const t0 = performance.now();
+    const rows = await writeResultsCsv(result, join(tmp, 'results.csv'), mode, {
+      pool: options.pool,
+      workers: options.workers,
+      signal: options.signal,
+      onProgress: options.onCsvProgress,
+    });
+    const t1 = performance.now();
+    const html = await renderReport({ result, exitCode, csvFile: 'results.csv', csvNote: note });
+    writeFileSync(join(tmp, 'report.html'), html);
+    const t2 = performance.now();
+    const summary = buildSummary(result, {
+      csv: { file: 'results.csv', mode, rows, ...(note ? { note } : {}) },
+      exit_code: exitCode,
+      timings: { ...options.timings, evaluate_ms: result.timings.evaluate_ms, csv_ms: Math.round(t1 - t0), report_ms: Math.round(t2 - t1) },
+    });
+    writeFileSync(join(tmp, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+    swapIn(tmp, outDir);
+    return {
+      outDir,
+      files: { csv: join(outDir, 'results.csv'), summary: join(outDir, 'summary.json'), report: join(outDir, 'report.html') },
+      summary,
+      exitCode,
+      csvNote: note,
+    };
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/**
+ * Moves the finished files over the old ones, one atomic rename each. Other files in the folder are
+ * left alone: --out may name a folder the user keeps other things in.
+ */
+function swapIn(tmp: string, outDir: string): void {
+  mkdirSync(outDir, { recursive: true });
+  for (const name of OUTPUT_FILES) renameSync(join(tmp, name), join(outDir, name));
+  rmSync(tmp, { recursive: true, force: true });
+}

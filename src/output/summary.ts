@@ -1,0 +1,63 @@
+// summary.json: what a CI job or a script reads back. Infinite bounds are left out (JSON has no ∞).
+import type { CsvMode } from '../csv.js';
+import type { SweepResult } from '../sweep.js';
+import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+
+export interface SummaryExtras {
+  csv: { file: string; mode: CsvMode; rows: number; note?: string };
+  exit_code: number;
+  timings: Record<string, number>;
+}
+
+/** The front in summary.json is capped so the file stays small; results.csv (--csv pareto) has all of it. */
+export const SUMMARY_FRONT_LIMIT = 1000;
+
+export function exitCodeOf(result: SweepResult): 0 | 1 {
+  const designsPass = result.designs.every((d) => d.feasible);
+  const gridOk = !result.spec.grid || result.counts.feasible > 0;
+  return designsPass && gridOk ? 0 : 1;
+}
+
+export function buildSummary(result: SweepResult, extras: SummaryExtras) {
+  const { spec } = result;
+  const finite = (x: number) => (Number.isFinite(x) ? x : undefined);
+  return {
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
+    spec: {
+      file: spec.file,
+      name: spec.name,
+      description: spec.description,
+      sha256: spec.sha256,
+      dtype: spec.dtype,
+      bytes_per_weight: spec.bytesPerWeight,
+      overhead: spec.overhead,
+      objectives: spec.objectives.map((o) => `${o.sense} ${o.metric}`),
+      grid: spec.grid ? Object.fromEntries(Object.entries(spec.grid).map(([k, v]) => [k, { values: v.length, min: Math.min(...v), max: Math.max(...v) }])) : null,
+    },
+    constraints: spec.constraints.map((c) => ({ name: c.name, min: finite(c.min), max: finite(c.max), violated_by: result.violationCounts[c.name] ?? 0 })),
+    counts: result.counts,
+    verdict: extras.exit_code === 0 ? 'pass' : 'fail',
+    exit_code: extras.exit_code,
+    designs: result.designs.map((d) => ({
+      name: d.name,
+      preset: d.preset ?? null,
+      line: d.line,
+      experts: d.experts,
+      top_k: d.top_k,
+      expert_params: d.expert_params,
+      shared_params: d.shared_params,
+      ...d.metrics,
+      feasible: d.feasible,
+      pareto: d.pareto,
+      violations: d.violations,
+    })),
+    compare: result.compare.map((p) => ({ id: p.id, name: p.name, experts: p.experts, top_k: p.top_k, expert_params: p.expert_params, shared_params: p.shared_params, ...p.metrics, feasible: p.feasible, violations: p.violations })),
+    front_total: result.front.length,
+    front: result.front.slice(0, SUMMARY_FRONT_LIMIT).map((f) => ({ design: f.design, experts: f.experts, top_k: f.top_k, expert_params: f.expert_params, shared_params: f.shared_params, ...f.metrics })),
+    csv: extras.csv,
+    workers: result.workers,
+    timings: extras.timings,
+  };
+}
+
+export type Summary = ReturnType<typeof buildSummary>;

@@ -1,0 +1,109 @@
+// report.html: one self-contained file (inline SVG charts, inline CSS and script, no network),
+// rendered from templates/report.hbs.
+import { readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import { DTYPE_BYTES } from '../dtypes.js';
+import { METRICS, metricsInto } from '../metrics.js';
+import { loadPresets } from '../presets.js';
+import type { SweepResult } from '../sweep.js';
+import { formatBytes, formatCount, formatPercent, formatRatio } from '../units.js';
+import { TOOL_VERSION } from '../version.js';
+import { heatmapSpec, paretoSpec, renderSvg } from './charts.js';
+
+/** The front table in the report stops here; results.csv (--csv pareto) has every row. */
+export const REPORT_FRONT_ROWS = 500;
+
+const templateFile = () => new URL('../../templates/report.hbs', import.meta.url);
+
+/** JSON that is safe inside a <script> element: it cannot close the element or open a comment. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+function boundText(kind: string, min: number, max: number): string {
+  const f = (x: number) => (kind === 'ratio' ? formatRatio(x) : kind === 'bytes' ? formatBytes(x) : formatCount(x));
+  if (Number.isFinite(min) && Number.isFinite(max)) return `${f(min)} … ${f(max)}`;
+  if (Number.isFinite(min)) return `≥ ${f(min)}`;
+  return `≤ ${f(max)}`;
+}
+
+function row(d: { experts: number; top_k: number; expert_params: number; shared_params: number; metrics: SweepResult['front'][number]['metrics'] }) {
+  return {
+    experts: d.experts,
+    top_k: d.top_k,
+    expert_params: formatCount(d.expert_params),
+    shared_params: formatCount(d.shared_params),
+    total: formatCount(d.metrics.total_params),
+    active: formatCount(d.metrics.active_params),
+    ratio: formatPercent(d.metrics.active_ratio),
+    sparsity: formatPercent(d.metrics.expert_sparsity),
+    flops: formatCount(d.metrics.flops_per_token),
+    weights: formatBytes(d.metrics.weight_bytes),
+    vram: formatBytes(d.metrics.vram_bytes),
+  };
+}
+
+export interface ReportInput {
+  result: SweepResult;
+  exitCode: number;
+  csvFile: string;
+  csvNote?: string;
+  generated?: string;
+}
+
+export async function renderReport({ result, exitCode, csvFile, csvNote }: ReportInput): Promise<string> {
+  const { spec, counts } = result;
+  const [paretoSvg, heatSpec] = [await renderSvg(paretoSpec(result)), heatmapSpec(result)];
+  const heatmapSvg = heatSpec ? await renderSvg(heatSpec) : '';
+  const metricKind = Object.fromEntries(METRICS.map((m) => [m.id, m.kind]));
+  const presets = loadPresets().map((p) => ({ id: p.id, name: p.name, experts: p.experts, top_k: p.top_k, expert_params: p.expert_params, shared_params: p.shared_params }));
+  const template = Handlebars.compile(readFileSync(templateFile(), 'utf8'), { strict: false });
+  return template({
+    title: spec.name,
+    description: spec.description,
+    version: TOOL_VERSION,
+    sha256: spec.sha256,
+    file: spec.file,
+    pass: exitCode === 0,
+    verdict: exitCode === 0 ? 'PASS' : 'FAIL',
+    counts: {
+      points: counts.points.toLocaleString('en-US'),
+      evaluated: counts.evaluated.toLocaleString('en-US'),
+      skipped: counts.skipped.toLocaleString('en-US'),
+      feasible: counts.feasible.toLocaleString('en-US'),
+      feasibleShare: counts.evaluated ? formatPercent(counts.feasible / counts.evaluated) : '–',
+      front: counts.front.toLocaleString('en-US'),
+    },
+    hasGrid: Boolean(spec.grid),
+    axes: spec.grid
+      ? (['experts', 'top_k', 'expert_params', 'shared_params'] as const).map((a) => ({ name: a, text: spec.gridText?.[a] ?? '', values: spec.grid![a].length }))
+      : [],
+    dtype: spec.dtype,
+    bytesPerWeight: spec.bytesPerWeight,
+    objectives: spec.objectives.map((o) => `${o.sense} ${o.metric}`).join(', '),
+    constraints: spec.constraints.map((c) => ({
+      name: c.name,
+      bound: c.name === 'vram' ? `weights × ${formatRatio(1 + spec.overhead)} ≤ ${formatBytes(c.max)}` : `${boundText(metricKind[c.name] ?? 'count', c.min, c.max)}`,
+      violated: (result.violationCounts[c.name] ?? 0).toLocaleString('en-US'),
+    })),
+    designs: result.designs.map((d) => ({ name: d.name, preset: d.preset, ...row(d), feasible: d.feasible, pareto: d.pareto, reasons: d.violations.join(', ') })),
+    compare: result.compare.map((p) => ({ name: p.name, id: p.id, ...row(p), feasible: p.feasible, reasons: p.violations.join(', ') })),
+    front: result.front.slice(0, REPORT_FRONT_ROWS).map((f) => ({ design: f.design, ...row(f) })),
+    frontTruncated: result.front.length > REPORT_FRONT_ROWS ? result.front.length.toLocaleString('en-US') : '',
+    frontShown: REPORT_FRONT_ROWS,
+    paretoSvg,
+    heatmapSvg,
+    binned: result.plot?.mode === 'bins',
+    csvFile,
+    csvNote,
+    metrics: METRICS,
+    calculatorData: scriptJson({ presets, dtypes: DTYPE_BYTES, defaultDtype: spec.dtype }),
+    // The calculator runs the library's own metric function, so the page and the CSV cannot disagree.
+    metricsSource: metricsInto.toString().replace(/<\//g, '<\\/'),
+  });
+}

@@ -1,0 +1,170 @@
+// Reading a spec file: bytes → UTF-8 text → YAML document → shape check (zod) → normalised SweepSpec.
+// Every failure becomes a SpecError that points at the file, line and column of the culprit.
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import { SpecSchema, keysAt, type RawSpec } from './schema.js';
+import { InputError, SpecError, describeValue, nearest, type PathSegment } from './errors.js';
+import { normalizeSpec } from './normalize.js';
+import type { SweepSpec } from './types.js';
+
+export interface LoadOptions {
+  /** Refuse grids with more points than this before any work (default 1e9). */
+  maxPoints?: number;
+  /** The name errors and reports use for the file (default: the path as given). */
+  displayName?: string;
+}
+
+export const DEFAULT_MAX_POINTS = 1e9;
+
+export function readSpecText(path: string, name = path): string {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    throw new InputError(`${name}: no such file`);
+  }
+  if (stat.isDirectory()) throw new InputError(`${name}: is a directory, expected a YAML spec file`);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    throw new InputError(`${name}: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new InputError(`${name}: is not UTF-8 text, expected a YAML spec file`);
+  }
+}
+
+export function loadSpec(path: string, options: LoadOptions = {}): SweepSpec {
+  const name = options.displayName ?? path;
+  return parseSpec(readSpecText(path, name), name, options);
+}
+
+/** Finds the line and column of a path in the YAML document, falling back to the nearest ancestor. */
+export class Locator {
+  constructor(
+    readonly file: string,
+    private readonly doc: Document,
+    private readonly lines: LineCounter,
+  ) {}
+
+  position(path: readonly PathSegment[], preferKey: boolean): { line: number; col: number } {
+    let node: unknown = this.doc.contents;
+    let offset = (node as Node | null)?.range?.[0] ?? 0;
+    for (let i = 0; i < path.length; i++) {
+      const seg = path[i]!;
+      if (isMap(node)) {
+        const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === seg);
+        if (!pair) break;
+        const last = i === path.length - 1;
+        const keyRange = (pair.key as Node | null)?.range;
+        const valueRange = (pair.value as Node | null)?.range;
+        offset = (last && preferKey ? keyRange?.[0] : (valueRange?.[0] ?? keyRange?.[0])) ?? offset;
+        node = pair.value;
+      } else if (isSeq(node) && typeof seg === 'number') {
+        const item = node.items[seg] as Node | undefined;
+        if (!item) break;
+        offset = item.range?.[0] ?? offset;
+        node = item;
+      } else break;
+    }
+    const { line, col } = this.lines.linePos(offset);
+    return { line, col };
+  }
+
+  error(path: readonly PathSegment[], detail: string, opts: { atKey?: boolean } = {}): SpecError {
+    const { line, col } = this.position(path, opts.atKey ?? false);
+    return new SpecError(this.file, line, col, path, detail);
+  }
+
+  /** "expected …, got …" with the value found in the data at that path. */
+  expected(path: readonly PathSegment[], expected: string, value: unknown): SpecError {
+    return this.error(path, `${expected}, got ${describeValue(value)}`);
+  }
+}
+
+function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
+  let v = data;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PathSegment, unknown>)[seg];
+  }
+  return v;
+}
+
+type Issue = z.core.$ZodIssue;
+
+/** In a failed union, the branch that got furthest is the one the user meant. */
+function mostSpecific(issue: Issue): { issue: Issue; prefix: PathSegment[] } {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return { issue, prefix: [] };
+  const score = (branch: Issue[]) => {
+    const unknownKeys = branch.some((i) => i.code === 'unrecognized_keys') ? 1 : 0;
+    const depth = Math.max(...branch.map((i) => i.path.length));
+    return [unknownKeys, -depth, branch.length] as const;
+  };
+  const ranked = [...issue.errors].sort((a, b) => {
+    const [x, y] = [score(a), score(b)];
+    return x[0] - y[0] || x[1] - y[1] || x[2] - y[2];
+  });
+  const best = ranked[0]!;
+  if (Math.max(...best.map((i) => i.path.length)) === 0 && !best.some((i) => i.code === 'unrecognized_keys')) {
+    return { issue, prefix: [] }; // no branch got past the value's type: the union's own message says it best
+  }
+  const first = best.find((i) => i.path.length > 0) ?? best[0]!;
+  const inner = mostSpecific(first);
+  return { issue: inner.issue, prefix: [...(first.path as PathSegment[]), ...inner.prefix] };
+}
+
+function issueToError(issue: Issue, data: unknown, at: Locator): SpecError {
+  const { issue: leaf, prefix } = mostSpecific(issue);
+  const path = [...(issue.path as PathSegment[]), ...prefix];
+  if (leaf.code === 'unrecognized_keys') {
+    const key = leaf.keys[0]!;
+    const valid = keysAt(path);
+    const guess = nearest(key, valid)[0];
+    const hint = guess ? `did you mean "${guess}"?` : `expected one of: ${valid.join(', ')}`;
+    return at.error([...path, key], `unknown key "${key}": ${hint}`, { atKey: true });
+  }
+  const leafPath = leaf === issue ? path : [...path, ...(leaf.path as PathSegment[])];
+  const value = valueAt(data, leafPath);
+  let expected = leaf.message.startsWith('expected') ? leaf.message : `expected ${leaf.message}`;
+  if (value === undefined) expected = `missing; ${expected}`;
+  return at.expected(leafPath, expected, value);
+}
+
+export function parseSpec(text: string, file: string, options: LoadOptions = {}): SweepSpec {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const at = new Locator(file, doc, lines);
+  const yamlError = doc.errors[0];
+  if (yamlError) {
+    const pos = yamlError.linePos?.[0] ?? lines.linePos(yamlError.pos[0]);
+    const message = yamlError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    throw new SpecError(file, pos.line, pos.col, [], `invalid YAML: ${message}`);
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    throw new SpecError(file, 1, 1, [], `invalid YAML: ${(err as Error).message}`);
+  }
+  if (data === null || data === undefined) throw new SpecError(file, 0, 0, [], 'is empty, expected a sweep spec (see README, "The sweep spec")');
+  if (typeof data !== 'object' || Array.isArray(data)) throw at.expected([], 'expected a mapping of spec fields (name, grid, constraints, …)', data);
+
+  const parsed = SpecSchema.safeParse(data);
+  if (!parsed.success) {
+    // Report the issue that comes first in the file, as a compiler would.
+    const errors = parsed.error.issues.map((i) => issueToError(i, data, at));
+    errors.sort((a, b) => a.line - b.line || a.col - b.col);
+    throw errors[0]!;
+  }
+  const raw: RawSpec = parsed.data;
+  const defaultName = basename(file, extname(file)).replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '') || 'sweep';
+  const sha256 = createHash('sha256').update(text).digest('hex');
+  return normalizeSpec(raw, { file, at, defaultName, sha256, maxPoints: options.maxPoints ?? DEFAULT_MAX_POINTS, doc, lines });
+}

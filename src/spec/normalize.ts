@@ -1,0 +1,236 @@
+// Semantic checks and unit resolution, after the shape check: ranges that make sense, bounds with
+// min ≤ max, presets that exist, a grid that is not absurdly large.
+import type { Document, LineCounter } from 'yaml';
+import type { Constraint } from '../constraints.js';
+import { DTYPE_BYTES, type Dtype } from '../dtypes.js';
+import { AXES, expandRange, gridSize, rangeLength, type AxisName, type GridAxes, type RangeSpec } from '../grid.js';
+import { M, isMetricId, type MetricId } from '../metrics.js';
+import { getPreset, nearestPresetIds } from '../presets.js';
+import { parseBytes, parseCount } from '../units.js';
+import type { PathSegment } from './errors.js';
+import type { Locator } from './load.js';
+import type { RawSpec } from './schema.js';
+import type { ComparePreset, NamedDesign, Objective, SweepSpec } from './types.js';
+
+interface Context {
+  file: string;
+  at: Locator;
+  defaultName: string;
+  sha256: string;
+  maxPoints: number;
+  doc: Document;
+  lines: LineCounter;
+}
+
+type Kind = 'experts' | 'top_k' | 'expert_params' | 'shared_params';
+
+const AXIS_RULES: Record<Kind, { min: number; what: string; parse: (v: unknown) => number | undefined }> = {
+  experts: { min: 1, what: 'a whole number of experts, at least 1', parse: (v) => (typeof v === 'number' ? v : undefined) },
+  top_k: { min: 1, what: 'a whole number of experts per token, at least 1', parse: (v) => (typeof v === 'number' ? v : undefined) },
+  expert_params: { min: 1, what: 'a whole number of parameters, at least 1 (such as 0.5B)', parse: parseCount },
+  shared_params: { min: 0, what: 'a whole number of parameters, 0 or more (such as 4B)', parse: parseCount },
+};
+
+function axisValue(kind: Kind, raw: unknown, path: PathSegment[], ctx: Context): number {
+  const rule = AXIS_RULES[kind];
+  const v = rule.parse(raw);
+  if (v === undefined || !Number.isFinite(v) || !Number.isInteger(v) || v < rule.min) {
+    throw ctx.at.expected(path, `expected ${rule.what}`, raw);
+  }
+  return v;
+}
+
+function expandAxis(kind: Kind, raw: unknown, ctx: Context): { values: number[]; text: string } {
+  const path: PathSegment[] = ['grid', kind];
+  if (Array.isArray(raw)) {
+    if (raw.length === 0) throw ctx.at.expected(path, 'expected at least one value', raw);
+    const values = raw.map((v, i) => axisValue(kind, v, [...path, i], ctx));
+    const seen = new Set<number>();
+    values.forEach((v, i) => {
+      if (seen.has(v)) throw ctx.at.expected([...path, i], 'expected distinct values (this one repeats an earlier one)', raw[i]);
+      seen.add(v);
+    });
+    return { values, text: `[${raw.map(String).join(', ')}]` };
+  }
+  if (raw !== null && typeof raw === 'object') {
+    const r = raw as { from: unknown; to: unknown; step?: unknown; times?: unknown };
+    const from = axisValue(kind, r.from, [...path, 'from'], ctx);
+    const to = axisValue(kind, r.to, [...path, 'to'], ctx);
+    if (from > to) throw ctx.at.expected([...path, 'to'], `expected a value not below from (${String(r.from)})`, r.to);
+    const range: RangeSpec = { from, to };
+    if (r.step !== undefined && r.times !== undefined) {
+      throw ctx.at.error([...path, 'times'], 'expected either step (additive) or times (geometric), not both', { atKey: true });
+    }
+    if (r.times !== undefined) {
+      if (typeof r.times !== 'number' || !Number.isFinite(r.times) || r.times <= 1) {
+        throw ctx.at.expected([...path, 'times'], 'expected a factor greater than 1', r.times);
+      }
+      if (from < 1) throw ctx.at.expected([...path, 'from'], 'expected a value of at least 1 for a geometric range', r.from);
+      range.times = r.times;
+    } else if (r.step !== undefined) {
+      const step = AXIS_RULES[kind].parse(r.step);
+      if (step === undefined || !Number.isFinite(step) || !Number.isInteger(step) || step <= 0) {
+        throw ctx.at.expected([...path, 'step'], 'expected a positive whole step (the range runs upwards from `from` to `to`)', r.step);
+      }
+      range.step = step;
+    }
+    const n = rangeLength(range);
+    if (n > ctx.maxPoints) {
+      throw ctx.at.error(path, `has ${n.toLocaleString('en-US')} values, more than --max-points (${ctx.maxPoints.toLocaleString('en-US')}); use a coarser step`);
+    }
+    const show = (v: unknown) => String(v);
+    const text = range.times !== undefined ? `${show(r.from)} → ${show(r.to)}, ×${range.times}` : `${show(r.from)} → ${show(r.to)}, step ${show(r.step ?? 1)}`;
+    return { values: expandRange(range), text };
+  }
+  return { values: [axisValue(kind, raw, path, ctx)], text: String(raw) };
+}
+
+function normalizeGrid(raw: NonNullable<RawSpec['grid']>, ctx: Context) {
+  const axes = {} as GridAxes;
+  const text = {} as Record<AxisName, string>;
+  for (const a of AXES) {
+    const { values, text: t } = expandAxis(a, raw[a], ctx);
+    axes[a] = values;
+    text[a] = t;
+  }
+  const size = gridSize(axes);
+  if (size > ctx.maxPoints) {
+    const sizes = AXES.map((a) => ({ a, n: axes[a].length })).sort((x, y) => y.n - x.n);
+    throw ctx.at.error(
+      ['grid'],
+      `has ${size.toLocaleString('en-US')} points, more than --max-points (${ctx.maxPoints.toLocaleString('en-US')}); the largest axes are ${sizes
+        .slice(0, 2)
+        .map(({ a, n }) => `${a} (${n.toLocaleString('en-US')} values)`)
+        .join(' and ')}`,
+    );
+  }
+  return { axes, text };
+}
+
+const RATIO_METRICS = new Set<MetricId>(['active_ratio', 'expert_sparsity', 'compute_saving']);
+const BYTE_METRICS = new Set<MetricId>(['weight_bytes', 'vram_bytes']);
+
+function boundValue(metric: MetricId, raw: unknown, path: PathSegment[], ctx: Context): number {
+  if (RATIO_METRICS.has(metric)) {
+    if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0 || raw > 1) throw ctx.at.expected(path, 'expected a fraction from 0 to 1', raw);
+    return raw;
+  }
+  const v = BYTE_METRICS.has(metric) ? parseBytes(raw) : parseCount(raw);
+  if (v === undefined || !Number.isFinite(v) || v < 0) {
+    throw ctx.at.expected(path, BYTE_METRICS.has(metric) ? 'expected a memory size of 0 or more, such as 640GB' : 'expected a count of 0 or more, such as 30B', raw);
+  }
+  return v;
+}
+
+function normalizeConstraints(raw: RawSpec['constraints'], ctx: Context): { constraints: Constraint[]; overhead: number } {
+  const constraints: Constraint[] = [];
+  let overhead = 0;
+  if (!raw) return { constraints, overhead };
+  for (const [name, bound] of Object.entries(raw)) {
+    if (bound === undefined) continue;
+    const path: PathSegment[] = ['constraints', name];
+    if (name === 'vram') {
+      const b = bound as { budget: unknown; overhead?: unknown };
+      const budget = parseBytes(b.budget);
+      if (budget === undefined || !Number.isFinite(budget) || budget <= 0) throw ctx.at.expected([...path, 'budget'], 'expected a memory size above 0, such as 640GB', b.budget);
+      if (b.overhead !== undefined) {
+        if (typeof b.overhead !== 'number' || !Number.isFinite(b.overhead) || b.overhead < 0) {
+          throw ctx.at.expected([...path, 'overhead'], 'expected a fraction of 0 or more, such as 0.15', b.overhead);
+        }
+        overhead = b.overhead;
+      }
+      constraints.push({ name: 'vram', metric: M.vram_bytes, min: -Infinity, max: budget });
+      continue;
+    }
+    if (!isMetricId(name)) continue; // the schema admits only metric names here
+    const b = bound as { min?: unknown; max?: unknown };
+    if (b.min === undefined && b.max === undefined) throw ctx.at.error(path, 'expected min, max or both');
+    const min = b.min === undefined ? -Infinity : boundValue(name, b.min, [...path, 'min'], ctx);
+    const max = b.max === undefined ? Infinity : boundValue(name, b.max, [...path, 'max'], ctx);
+    if (min > max) throw ctx.at.expected([...path, 'max'], `expected max not below min (${String(b.min)})`, b.max);
+    constraints.push({ name, metric: M[name], min, max });
+  }
+  return { constraints, overhead };
+}
+
+function presetOrError(id: string, path: PathSegment[], ctx: Context) {
+  const p = getPreset(id);
+  if (p) return p;
+  const guesses = nearestPresetIds(id);
+  const hint = guesses.length ? `; did you mean ${guesses.map((g) => `"${g}"`).join(' or ')}?` : '';
+  return ctx.at.expected(path, `expected a preset id (see \`moe-sweep presets\`)${hint}`, id);
+}
+
+function normalizeDesigns(raw: RawSpec['designs'], ctx: Context): NamedDesign[] {
+  const out: NamedDesign[] = [];
+  const names = new Set<string>();
+  (raw ?? []).forEach((d, i) => {
+    const path: PathSegment[] = ['designs', i];
+    const line = ctx.at.position(path, false).line;
+    let design: NamedDesign;
+    if ('preset' in d) {
+      const p = presetOrError(d.preset, [...path, 'preset'], ctx);
+      if (p instanceof Error) throw p;
+      design = { name: d.name ?? p.id, preset: p.id, experts: p.experts, top_k: p.top_k, expert_params: p.expert_params, shared_params: p.shared_params, line };
+    } else {
+      if (d.name.trim() === '') throw ctx.at.expected([...path, 'name'], 'expected a non-empty name', d.name);
+      design = {
+        name: d.name,
+        experts: axisValue('experts', d.experts, [...path, 'experts'], ctx),
+        top_k: axisValue('top_k', d.top_k, [...path, 'top_k'], ctx),
+        expert_params: axisValue('expert_params', d.expert_params, [...path, 'expert_params'], ctx),
+        shared_params: axisValue('shared_params', d.shared_params, [...path, 'shared_params'], ctx),
+        line,
+      };
+      if (design.top_k > design.experts) {
+        throw ctx.at.expected([...path, 'top_k'], `expected at most experts (${design.experts}): a token cannot use more experts than there are`, d.top_k);
+      }
+    }
+    if (names.has(design.name)) throw ctx.at.expected([...path, 'preset' in d && d.name === undefined ? 'preset' : 'name'], 'expected a name no other design has', design.name);
+    names.add(design.name);
+    out.push(design);
+  });
+  return out;
+}
+
+function normalizeObjectives(raw: RawSpec['objectives'], ctx: Context): Objective[] {
+  if (raw === undefined) return [{ sense: 'min', metric: 'active_params' }, { sense: 'max', metric: 'total_params' }];
+  if (raw.length === 0) throw ctx.at.expected(['objectives'], 'expected at least one objective, such as [min active_params, max total_params]', raw);
+  const seen = new Set<string>();
+  return raw.map((text, i) => {
+    const [sense, metric] = text.split(' ') as ['min' | 'max', MetricId];
+    if (seen.has(metric)) throw ctx.at.expected(['objectives', i], 'expected each metric at most once', text);
+    seen.add(metric);
+    return { sense, metric };
+  });
+}
+
+export function normalizeSpec(raw: RawSpec, ctx: Context): SweepSpec {
+  if (!raw.grid && (!raw.designs || raw.designs.length === 0)) {
+    throw ctx.at.error([], 'expected a grid, designs, or both: there is nothing to evaluate');
+  }
+  const grid = raw.grid ? normalizeGrid(raw.grid, ctx) : undefined;
+  const dtype = (raw.dtype ?? 'bf16') as Dtype;
+  const { constraints, overhead } = normalizeConstraints(raw.constraints, ctx);
+  const compare: ComparePreset[] = (raw.compare ?? []).map((id, i) => {
+    const p = presetOrError(id, ['compare', i], ctx);
+    if (p instanceof Error) throw p;
+    return { id: p.id, name: p.name, experts: p.experts, top_k: p.top_k, expert_params: p.expert_params, shared_params: p.shared_params };
+  });
+  return {
+    file: ctx.file,
+    name: raw.name ?? ctx.defaultName,
+    description: raw.description ?? '',
+    sha256: ctx.sha256,
+    grid: grid?.axes,
+    gridText: grid?.text,
+    dtype,
+    bytesPerWeight: DTYPE_BYTES[dtype],
+    overhead,
+    constraints,
+    objectives: normalizeObjectives(raw.objectives, ctx),
+    designs: normalizeDesigns(raw.designs, ctx),
+    compare,
+  };
+}
+

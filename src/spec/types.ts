@@ -1,0 +1,41 @@
+import type { Constraint } from '../constraints.js';
+import type { Dtype } from '../dtypes.js';
+import type { GridAxes } from '../grid.js';
+import type { Design, MetricId } from '../metrics.js';
+
+export interface Objective {
+  sense: 'min' | 'max';
+  metric: MetricId;
+}
+
+export interface NamedDesign extends Design {
+  name: string;
+  /** The preset id when the design came from `preset:`. */
+  preset?: string;
+  /** 1-based line of the design in the spec, for CI annotations. */
+  line: number;
+}
+
+export interface ComparePreset extends Design {
+  id: string;
+  name: string;
+}
+
+/** A sweep spec after validation: every unit resolved, every range expanded, every preset looked up. */
+export interface SweepSpec {
+  file: string;
+  name: string;
+  description: string;
+  sha256: string;
+  grid?: GridAxes;
+  /** How each axis was written, for the report ("8 → 256 ×2"). */
+  gridText?: Record<keyof GridAxes, string>;
+  dtype: Dtype;
+  bytesPerWeight: number;
+  /** The vram constraint's overhead, 0 without one: vram_bytes = round(weight_bytes × (1 + overhead)). */
+  overhead: number;
+  constraints: Constraint[];
+  objectives: Objective[];
+  designs: NamedDesign[];
+  compare: ComparePreset[];
+}

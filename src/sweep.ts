@@ -1,0 +1,297 @@
+// The sweep: named designs, compared presets and the grid evaluated under the spec's constraints,
+// the Pareto front of everything feasible, and the aggregates the report draws.
+import { violationMask, violationNames } from './constraints.js';
+import type { PlotBins, ChunkSummary, EvalPlan } from './evaluate/chunk.js';
+import { evaluateChunk } from './evaluate/chunk.js';
+import { EvaluatorPool, defaultWorkers } from './evaluate/pool.js';
+import { designAt, gridSize, skippedCount, type GridAxes } from './grid.js';
+import { M, METRIC_COUNT, metricsFromVector, metricsInto, type Design, type Metrics } from './metrics.js';
+import { paretoFront } from './pareto.js';
+import type { ComparePreset, NamedDesign, SweepSpec } from './spec/types.js';
+
+export interface Evaluated extends Design {
+  metrics: Metrics;
+  feasible: boolean;
+  violations: string[];
+}
+
+export interface DesignResult extends NamedDesign, Evaluated {
+  pareto: boolean;
+}
+
+export type PresetResult = ComparePreset & Evaluated;
+
+export interface FrontPoint extends Design {
+  /** The named design's name; '' for a grid point. */
+  design: string;
+  metrics: Metrics;
+}
+
+export interface PlotPoint {
+  total: number;
+  active: number;
+  status: 'infeasible' | 'feasible' | 'front';
+}
+
+export type PlotData =
+  | { mode: 'points'; points: PlotPoint[] }
+  | { mode: 'bins'; bins: PlotBins; infeasible: Float64Array; feasible: Float64Array };
+
+export interface SweepCounts {
+  points: number;
+  evaluated: number;
+  skipped: number;
+  feasible: number;
+  front: number;
+}
+
+export interface SweepResult {
+  spec: SweepSpec;
+  plan?: EvalPlan;
+  counts: SweepCounts;
+  /** Evaluated grid points failing each constraint, by constraint name. */
+  violationCounts: Record<string, number>;
+  designs: DesignResult[];
+  compare: PresetResult[];
+  /** Every design on the Pareto front, sorted by the objectives in order. */
+  front: FrontPoint[];
+  /** Grid indices on the front, ascending (the CSV marks these rows). */
+  frontGridIndex: Float64Array;
+  heatmap?: { experts: number[]; top_k: number[]; evaluated: number[]; feasible: number[] };
+  plot?: PlotData;
+  workers: number;
+  timings: { evaluate_ms: number };
+}
+
+export interface SweepOptions {
+  workers?: number;
+  signal?: AbortSignal;
+  /** Points done so far (evaluated or skipped), out of the grid's size. */
+  onProgress?: (done: number, total: number, feasible: number) => void;
+  /** Reuse a pool (the caller closes it); otherwise one is opened and closed here. */
+  pool?: EvaluatorPool;
+}
+
+/** Above this many grid points the report bins the cloud instead of drawing every point. */
+export const PLOT_POINT_LIMIT = 5000;
+const BINS_X = 64;
+const BINS_Y = 48;
+
+export function evaluateDesign(spec: Pick<SweepSpec, 'bytesPerWeight' | 'overhead' | 'constraints'>, d: Design): Evaluated {
+  const v = new Float64Array(METRIC_COUNT);
+  metricsInto(v, 0, d.experts, d.top_k, d.expert_params, d.shared_params, spec.bytesPerWeight, spec.overhead);
+  const mask = violationMask(spec.constraints, v, 0);
+  return {
+    experts: d.experts,
+    top_k: d.top_k,
+    expert_params: d.expert_params,
+    shared_params: d.shared_params,
+    metrics: metricsFromVector(v),
+    feasible: mask === 0,
+    violations: violationNames(spec.constraints, mask),
+  };
+}
+
+function plotBins(axes: GridAxes): PlotBins {
+  const lo = (a: number[]) => Math.min(...a);
+  const hi = (a: number[]) => Math.max(...a);
+  const pad = 1e-9;
+  return {
+    nx: BINS_X,
+    ny: BINS_Y,
+    x0: Math.log10(lo(axes.shared_params) + lo(axes.experts) * lo(axes.expert_params)) - pad,
+    x1: Math.log10(hi(axes.shared_params) + hi(axes.experts) * hi(axes.expert_params)) + pad,
+    y0: Math.log10(lo(axes.shared_params) + lo(axes.top_k) * lo(axes.expert_params)) - pad,
+    y1: Math.log10(hi(axes.shared_params) + Math.min(hi(axes.top_k), hi(axes.experts)) * hi(axes.expert_params)) + pad,
+  };
+}
+
+export function makePlan(spec: SweepSpec): EvalPlan | undefined {
+  if (!spec.grid) return undefined;
+  const plan: EvalPlan = {
+    axes: spec.grid,
+    bytesPerWeight: spec.bytesPerWeight,
+    overhead: spec.overhead,
+    constraints: spec.constraints,
+    objectives: spec.objectives.map((o) => ({ metric: M[o.metric], sign: o.sense === 'min' ? 1 : -1 })),
+  };
+  if (gridSize(spec.grid) > PLOT_POINT_LIMIT) plan.bins = plotBins(spec.grid);
+  return plan;
+}
+
+/** Slices of about equal size, a few per worker so a slow worker does not hold up the end. */
+export function chunkRanges(size: number, workers: number, maxChunk = 1 << 20, minChunk = 4096): [number, number][] {
+  const target = Math.min(maxChunk, Math.max(minChunk, Math.ceil(size / (workers * 8))));
+  const out: [number, number][] = [];
+  for (let s = 0; s < size; s += target) out.push([s, Math.min(size, s + target)]);
+  return out;
+}
+
+/** Runs `task` over `items` with at most `limit` in flight, handing results to `consume` in order. */
+export async function inOrder<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>, consume: (r: R, item: T) => void | Promise<void>): Promise<void> {
+  const pending: Promise<R>[] = [];
+  let next = 0;
+  const launch = () => {
+    while (next < items.length && pending.length < limit) pending.push(task(items[next++]!));
+  };
+  launch();
+  for (let i = 0; i < items.length; i++) {
+    const r = await pending.shift()!;
+    launch();
+    await consume(r, items[i]!);
+  }
+}
+
+export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Promise<SweepResult> {
+  const started = performance.now();
+  const designs = spec.designs.map((d) => ({ ...d, ...evaluateDesign(spec, d) }));
+  const compare = spec.compare.map((p) => ({ ...p, ...evaluateDesign(spec, p) }));
+  const plan = makePlan(spec);
+  const workers = Math.max(1, options.workers ?? options.pool?.workers ?? defaultWorkers());
+  const points = spec.grid ? gridSize(spec.grid) : 0;
+  const counts: SweepCounts = { points, evaluated: 0, skipped: spec.grid ? skippedCount(spec.grid) : 0, feasible: 0, front: 0 };
+  const chunks: ChunkSummary[] = [];
+
+  if (plan && points > 0) {
+    const pool = options.pool ?? new EvaluatorPool(workers);
+    try {
+      let done = 0;
+      await inOrder(
+        chunkRanges(points, workers),
+        workers * 2,
+        ([start, end]) => pool.evaluate({ kind: 'evaluate', plan, start, end }, options.signal),
+        (chunk) => {
+          chunks.push(chunk);
+          done += chunk.end - chunk.start;
+          counts.feasible += chunk.feasible;
+          options.onProgress?.(done, points, counts.feasible);
+        },
+      );
+    } finally {
+      if (!options.pool) await pool.close();
+    }
+  }
+  return assemble(spec, plan, counts, chunks, designs, compare, workers, performance.now() - started);
+}
+
+/** The same sweep on the calling thread: for tests and tiny grids. */
+export function runSweepSync(spec: SweepSpec): SweepResult {
+  const designs = spec.designs.map((d) => ({ ...d, ...evaluateDesign(spec, d) }));
+  const compare = spec.compare.map((p) => ({ ...p, ...evaluateDesign(spec, p) }));
+  const plan = makePlan(spec);
+  const points = spec.grid ? gridSize(spec.grid) : 0;
+  const counts: SweepCounts = { points, evaluated: 0, skipped: spec.grid ? skippedCount(spec.grid) : 0, feasible: 0, front: 0 };
+  const chunks = plan && points > 0 ? [evaluateChunk(plan, 0, points)] : [];
+  return assemble(spec, plan, counts, chunks, designs, compare, 0, 0);
+}
+
+function assemble(
+  spec: SweepSpec,
+  plan: EvalPlan | undefined,
+  counts: SweepCounts,
+  chunks: ChunkSummary[],
+  designs: (NamedDesign & Evaluated)[],
+  compare: PresetResult[],
+  workers: number,
+  evaluateMs: number,
+): SweepResult {
+  chunks.sort((a, b) => a.start - b.start);
+  const nObj = spec.objectives.length;
+  const violationCounts: Record<string, number> = Object.fromEntries(spec.constraints.map((c) => [c.name, 0]));
+  counts.feasible = 0;
+  counts.evaluated = 0;
+  let heatmap: SweepResult['heatmap'];
+  if (spec.grid) {
+    const cells = spec.grid.experts.length * spec.grid.top_k.length;
+    heatmap = { experts: spec.grid.experts, top_k: spec.grid.top_k, evaluated: new Array<number>(cells).fill(0), feasible: new Array<number>(cells).fill(0) };
+  }
+  // Candidates for the global front: each chunk's local front (a globally non-dominated point is
+  // non-dominated in its own chunk), then the feasible named designs.
+  const candIndex: number[] = [];
+  const cols: number[][] = spec.objectives.map(() => []);
+  let binInfeasible: Float64Array | undefined;
+  let binFeasible: Float64Array | undefined;
+  for (const c of chunks) {
+    counts.evaluated += c.evaluated;
+    counts.feasible += c.feasible;
+    spec.constraints.forEach((k, i) => (violationCounts[k.name]! += c.violations[i]!));
+    for (let i = 0; i < c.cellEvaluated.length; i++) {
+      heatmap!.evaluated[i]! += c.cellEvaluated[i]!;
+      heatmap!.feasible[i]! += c.cellFeasible[i]!;
+    }
+    for (let i = 0; i < c.frontIndex.length; i++) {
+      candIndex.push(c.frontIndex[i]!);
+      for (let j = 0; j < nObj; j++) cols[j]!.push(c.frontObjectives[i * nObj + j]!);
+    }
+    if (c.bins && plan?.bins) {
+      const half = plan.bins.nx * plan.bins.ny;
+      binInfeasible ??= new Float64Array(half);
+      binFeasible ??= new Float64Array(half);
+      for (let i = 0; i < half; i++) {
+        binInfeasible[i]! += c.bins[i]!;
+        binFeasible[i]! += c.bins[half + i]!;
+      }
+    }
+  }
+  const gridCandidates = candIndex.length;
+  designs.forEach((d) => {
+    if (!d.feasible) return;
+    candIndex.push(-1);
+    spec.objectives.forEach((o, j) => cols[j]!.push((o.sense === 'min' ? 1 : -1) * d.metrics[o.metric]));
+  });
+  const frontPos = paretoFront(cols, candIndex.length);
+  const onFrontDesign = new Set<number>();
+  const gridFront: number[] = [];
+  for (const p of frontPos) {
+    if (p < gridCandidates) gridFront.push(candIndex[p]!);
+    else onFrontDesign.add(designPositions(designs)[p - gridCandidates]!);
+  }
+  gridFront.sort((a, b) => a - b);
+  const designResults: DesignResult[] = designs.map((d, i) => ({ ...d, pareto: onFrontDesign.has(i) }));
+
+  const front: FrontPoint[] = [];
+  for (const i of onFrontDesign) {
+    const d = designResults[i]!;
+    front.push({ design: d.name, experts: d.experts, top_k: d.top_k, expert_params: d.expert_params, shared_params: d.shared_params, metrics: d.metrics });
+  }
+  for (const index of gridFront) {
+    const d = designAt(spec.grid!, index);
+    front.push({ design: '', ...d, metrics: evaluateDesign(spec, d).metrics });
+  }
+  front.sort((a, b) => {
+    for (const o of spec.objectives) {
+      const diff = (o.sense === 'min' ? 1 : -1) * (a.metrics[o.metric] - b.metrics[o.metric]);
+      if (diff !== 0) return diff;
+    }
+    return 0;
+  });
+  counts.front = front.length;
+
+  let plot: PlotData | undefined;
+  if (plan && spec.grid) {
+    if (plan.bins && binInfeasible && binFeasible) plot = { mode: 'bins', bins: plan.bins, infeasible: binInfeasible, feasible: binFeasible };
+    else if (!plan.bins) plot = { mode: 'points', points: plotPoints(plan, counts.points, new Set(gridFront)) };
+  }
+  const frontGridIndex = Float64Array.from(gridFront);
+  return { spec, plan, counts, violationCounts, designs: designResults, compare, front, frontGridIndex, heatmap, plot, workers, timings: { evaluate_ms: Math.round(evaluateMs) } };
+}
+
+/** Positions in `designs` of the feasible ones, in order: the order their candidates were pushed. */
+function designPositions(designs: readonly Evaluated[]): number[] {
+  const out: number[] = [];
+  designs.forEach((d, i) => d.feasible && out.push(i));
+  return out;
+}
+
+function plotPoints(plan: EvalPlan, points: number, front: Set<number>): PlotPoint[] {
+  const out: PlotPoint[] = [];
+  const v = new Float64Array(METRIC_COUNT);
+  for (let index = 0; index < points; index++) {
+    const d = designAt(plan.axes, index);
+    if (d.top_k > d.experts) continue;
+    metricsInto(v, 0, d.experts, d.top_k, d.expert_params, d.shared_params, plan.bytesPerWeight, plan.overhead);
+    const feasible = violationMask(plan.constraints, v, 0) === 0;
+    out.push({ total: v[M.total_params]!, active: v[M.active_params]!, status: front.has(index) ? 'front' : feasible ? 'feasible' : 'infeasible' });
+  }
+  return out;
+}
