@@ -1,0 +1,15 @@
+/** Parameter counting from Hugging Face config.json files (pure; no I/O). */
+export type * from './types.js';
+export { countParameters, moeLayerIndices, visionParams } from './count.js';
+export {
+  SUPPORTED_MODEL_TYPES,
+  UnsupportedModelError,
+  MissingFieldError,
+  InvalidFieldError,
+  architectureFromHfConfig,
+  detectModelType,
+  quantizationNotes,
+} from './hf-config.js';
+export type { SupportedModelType } from './hf-config.js';
+export { inspectConfig, formatInspect, withThousands, withUnit } from './inspect.js';
+export type { InspectResult, InspectBreakdown } from './inspect.js';

@@ -1,0 +1,135 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  InvalidFieldError,
+  MissingFieldError,
+  SUPPORTED_MODEL_TYPES,
+  UnsupportedModelError,
+  architectureFromHfConfig,
+} from '../../src/arch/hf-config.js';
+import { formatInspect, inspectConfig, withThousands, withUnit } from '../../src/arch/inspect.js';
+
+const mixtral = {
+  model_type: 'mixtral',
+  hidden_size: 8,
+  num_hidden_layers: 2,
+  num_attention_heads: 2,
+  num_key_value_heads: 1,
+  vocab_size: 16,
+  intermediate_size: 6,
+  num_local_experts: 4,
+  num_experts_per_tok: 2,
+};
+
+describe('errors', () => {
+  it('an unsupported model_type lists the supported ones', () => {
+    let err: unknown;
+    try {
+      architectureFromHfConfig({ ...mixtral, model_type: 'llama' }, 'some/config.json');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UnsupportedModelError);
+    const msg = (err as Error).message;
+    expect(msg).toContain('"llama"');
+    expect(msg).toContain('some/config.json');
+    for (const t of SUPPORTED_MODEL_TYPES) expect(msg).toContain(t);
+    expect((err as UnsupportedModelError).modelType).toBe('llama');
+  });
+
+  it('a missing required field is named', () => {
+    const { num_local_experts: _, ...cfg } = mixtral;
+    expect(() => architectureFromHfConfig(cfg)).toThrow(MissingFieldError);
+    expect(() => architectureFromHfConfig(cfg, 'x.json')).toThrow(/x\.json: missing required field "num_local_experts"/);
+  });
+
+  it('a missing nested field is named with its path', () => {
+    try {
+      architectureFromHfConfig({ model_type: 'llama4', text_config: { num_hidden_layers: 2 } });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(MissingFieldError);
+      expect((e as MissingFieldError).field).toBe('text_config.hidden_size');
+    }
+    expect(() => architectureFromHfConfig({ model_type: 'llama4' })).toThrow(/"text_config"/);
+    expect(() =>
+      architectureFromHfConfig({ model_type: 'dbrx', d_model: 8, n_heads: 2, n_layers: 2, vocab_size: 16, attn_config: {}, ffn_config: {} }),
+    ).toThrow(/"attn_config\.kv_n_heads"/);
+  });
+
+  it('a config without model_type (and not Grok-1) names model_type', () => {
+    const { model_type: _, ...cfg } = mixtral;
+    expect(() => architectureFromHfConfig(cfg)).toThrow(/missing required field "model_type"/);
+  });
+
+  it('a field of the wrong type is named', () => {
+    expect(() => architectureFromHfConfig({ ...mixtral, hidden_size: '8' })).toThrow(InvalidFieldError);
+    expect(() => architectureFromHfConfig({ ...mixtral, hidden_size: 0 })).toThrow(/"hidden_size"/);
+    expect(() => architectureFromHfConfig([])).toThrow(InvalidFieldError);
+  });
+
+  it('DeepSeek q_lora_rank must be present, but may be null', () => {
+    const ds = {
+      model_type: 'deepseek_v2',
+      hidden_size: 8,
+      num_hidden_layers: 1,
+      num_attention_heads: 2,
+      vocab_size: 16,
+      kv_lora_rank: 4,
+      qk_nope_head_dim: 2,
+      qk_rope_head_dim: 2,
+      v_head_dim: 2,
+      n_routed_experts: 4,
+      num_experts_per_tok: 2,
+      moe_intermediate_size: 6,
+    };
+    expect(() => architectureFromHfConfig(ds)).toThrow(/"q_lora_rank"/);
+    expect(architectureFromHfConfig({ ...ds, q_lora_rank: null })).toMatchObject({ q_lora_rank: null });
+  });
+});
+
+describe('formatting', () => {
+  it('thousands separators and units', () => {
+    expect(withThousands(671026419200)).toBe('671,026,419,200');
+    expect(withThousands(999)).toBe('999');
+    expect(withThousands(-1234)).toBe('-1,234');
+    expect(withUnit(671026419200)).toBe('671.03 B');
+    expect(withUnit(1026470727640)).toBe('1.026 T');
+    expect(withUnit(41540496)).toBe('41.54 M');
+    expect(withUnit(1896)).toBe('1.90 K');
+    expect(withUnit(0)).toBe('0');
+  });
+
+  it('the table shows every quantity and says what each convention includes', () => {
+    const cfg = JSON.parse(readFileSync(new URL('../fixtures/configs/deepseek-v3.json', import.meta.url), 'utf8'));
+    const text = formatInspect(inspectConfig(cfg));
+    expect(text).toContain('model_type: deepseek_v3');
+    for (const label of [
+      'total_main',
+      'total_checkpoint',
+      'active',
+      'active_excl_input_embedding',
+      'active_non_embedding',
+      'expert_params',
+      'shared_params',
+    ]) {
+      expect(text).toMatch(new RegExp(`^${label} `, 'm'));
+    }
+    expect(text).toContain('671,026,419,200');
+    expect(text).toContain('671.03 B');
+    expect(text).toContain('684,531,386,000');
+    expect(text).toContain('no MTP, no vision');
+    expect(text).toContain('minus the input embedding');
+    expect(text).toContain('top-8 of 256 routed experts');
+    expect(text).toContain('block-FP8');
+  });
+
+  it('inspectConfig output is JSON-ready with integer counts', () => {
+    const r = inspectConfig(mixtral);
+    const round = JSON.parse(JSON.stringify(r));
+    expect(round).toEqual(r);
+    for (const v of [r.total_main, r.total_checkpoint, r.active, r.expert_params, r.shared_params, ...Object.values(r.breakdown)]) {
+      expect(Number.isSafeInteger(v)).toBe(true);
+    }
+  });
+});
