@@ -1,8 +1,8 @@
 // `moe-sweep calc`: the metrics of one design, given by its four numbers or as a preset.
 import { DTYPE_BYTES, DTYPES, isDtype } from '../dtypes.js';
 import { computeMetrics, type Design } from '../metrics.js';
-import { getPreset, nearestPresetIds } from '../presets.js';
-import { InputError } from '../spec/errors.js';
+import { getPreset, loadPresets } from '../presets.js';
+import { InputError, nearest } from '../spec/errors.js';
 import { formatBytes, formatCount, formatPercent, parseCount } from '../units.js';
 import { table, type Io } from './io.js';
 
@@ -30,7 +30,7 @@ export function calcDesign(o: CalcOptions): { design: Design; label: string } {
     if (manual.length) throw new InputError(`calc: --preset gives the whole design; drop ${manual.join(', ')}`);
     const p = getPreset(o.preset);
     if (!p) {
-      const guesses = nearestPresetIds(o.preset);
+      const guesses = nearest(o.preset, loadPresets().map((p) => p.id), 2);
       throw new InputError(`calc: --preset: unknown preset "${o.preset}"${guesses.length ? `; did you mean ${guesses.map((g) => `"${g}"`).join(' or ')}?` : ''} (see \`moe-sweep presets\`)`);
     }
     return { design: p, label: `${p.name} (${p.id})` };

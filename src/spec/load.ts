@@ -99,9 +99,12 @@ function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
 
 type Issue = z.core.$ZodIssue;
 
-/** In a failed union, the branch that got furthest is the one the user meant. */
-function mostSpecific(issue: Issue): { issue: Issue; prefix: PathSegment[] } {
-  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return { issue, prefix: [] };
+/**
+ * In a failed union, the branch that got furthest is the one the user meant. Returns the innermost
+ * issue and its path relative to `issue.path`.
+ */
+function mostSpecific(issue: Issue): { leaf: Issue; rel: PathSegment[] } {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return { leaf: issue, rel: [] };
   const score = (branch: Issue[]) => {
     const unknownKeys = branch.some((i) => i.code === 'unrecognized_keys') ? 1 : 0;
     const depth = Math.max(...branch.map((i) => i.path.length));
@@ -113,16 +116,16 @@ function mostSpecific(issue: Issue): { issue: Issue; prefix: PathSegment[] } {
   });
   const best = ranked[0]!;
   if (Math.max(...best.map((i) => i.path.length)) === 0 && !best.some((i) => i.code === 'unrecognized_keys')) {
-    return { issue, prefix: [] }; // no branch got past the value's type: the union's own message says it best
+    return { leaf: issue, rel: [] }; // no branch got past the value's type: the union's own message says it best
   }
   const first = best.find((i) => i.path.length > 0) ?? best[0]!;
   const inner = mostSpecific(first);
-  return { issue: inner.issue, prefix: [...(first.path as PathSegment[]), ...inner.prefix] };
+  return { leaf: inner.leaf, rel: [...(first.path as PathSegment[]), ...inner.rel] };
 }
 
 function issueToError(issue: Issue, data: unknown, at: Locator): SpecError {
-  const { issue: leaf, prefix } = mostSpecific(issue);
-  const path = [...(issue.path as PathSegment[]), ...prefix];
+  const { leaf, rel } = mostSpecific(issue);
+  const path = [...(issue.path as PathSegment[]), ...rel];
   if (leaf.code === 'unrecognized_keys') {
     const key = leaf.keys[0]!;
     const valid = keysAt(path);
@@ -130,11 +133,10 @@ function issueToError(issue: Issue, data: unknown, at: Locator): SpecError {
     const hint = guess ? `did you mean "${guess}"?` : `expected one of: ${valid.join(', ')}`;
     return at.error([...path, key], `unknown key "${key}": ${hint}`, { atKey: true });
   }
-  const leafPath = leaf === issue ? path : [...path, ...(leaf.path as PathSegment[])];
-  const value = valueAt(data, leafPath);
+  const value = valueAt(data, path);
   let expected = leaf.message.startsWith('expected') ? leaf.message : `expected ${leaf.message}`;
   if (value === undefined) expected = `missing; ${expected}`;
-  return at.expected(leafPath, expected, value);
+  return at.expected(path, expected, value);
 }
 
 export function parseSpec(text: string, file: string, options: LoadOptions = {}): SweepSpec {

@@ -5,9 +5,9 @@ import type { Constraint } from '../constraints.js';
 import { DTYPE_BYTES, type Dtype } from '../dtypes.js';
 import { AXES, expandRange, gridSize, rangeLength, type AxisName, type GridAxes, type RangeSpec } from '../grid.js';
 import { M, isMetricId, type MetricId } from '../metrics.js';
-import { getPreset, nearestPresetIds } from '../presets.js';
+import { getPreset, loadPresets } from '../presets.js';
 import { parseBytes, parseCount } from '../units.js';
-import type { PathSegment } from './errors.js';
+import { nearest, type PathSegment } from './errors.js';
 import type { Locator } from './load.js';
 import type { RawSpec } from './schema.js';
 import type { ComparePreset, NamedDesign, Objective, SweepSpec } from './types.js';
@@ -156,7 +156,7 @@ function normalizeConstraints(raw: RawSpec['constraints'], ctx: Context): { cons
 function presetOrError(id: string, path: PathSegment[], ctx: Context) {
   const p = getPreset(id);
   if (p) return p;
-  const guesses = nearestPresetIds(id);
+  const guesses = nearest(id, loadPresets().map((p) => p.id), 2);
   const hint = guesses.length ? `; did you mean ${guesses.map((g) => `"${g}"`).join(' or ')}?` : '';
   return ctx.at.expected(path, `expected a preset id (see \`moe-sweep presets\`)${hint}`, id);
 }

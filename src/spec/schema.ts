@@ -124,7 +124,6 @@ export function keysAt(path: readonly (string | number)[]): string[] {
 export function jsonSchema(): Record<string, unknown> {
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: 'https://github.com/moe-sweep/moe-sweep/schema/sweep-spec.schema.json',
     title: 'moe-sweep sweep spec (version 1)',
     ...z.toJSONSchema(SpecSchema, { io: 'input', target: 'draft-2020-12' }),
   };

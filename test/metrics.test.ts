@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { DTYPE_BYTES } from '../src/dtypes.js';
+import { computeMetrics, METRIC_IDS } from '../src/metrics.js';
+
+describe('metrics of a design', () => {
+  // Hand-worked: 8 experts of 5.6B, top-2, 1.6B shared (a Mixtral-8x7B-like split), bf16.
+  //   total  = 1.6B + 8 × 5.6B = 46.4B        active = 1.6B + 2 × 5.6B = 12.8B
+  //   ratio  = 12.8 / 46.4 = 0.275862068965…  sparsity = 1 − 2/8 = 0.75
+  //   saving = 1 − 0.275862… = 0.724137931…   FLOPs/token = 2 × 12.8B = 25.6B
+  //   weights = 46.4B × 2 B = 92.8 GB          vram (overhead 0.15) = 92.8 × 1.15 = 106.72 GB
+  const d = { experts: 8, top_k: 2, expert_params: 5.6e9, shared_params: 1.6e9 };
+  const m = computeMetrics(d, DTYPE_BYTES.bf16, 0.15);
+
+  it('total and active', () => {
+    expect(m.total_params).toBe(46.4e9);
+    expect(m.active_params).toBe(12.8e9);
+  });
+  it('ratios', () => {
+    expect(m.active_ratio).toBeCloseTo(0.2758620689655, 12);
+    expect(m.expert_sparsity).toBe(0.75);
+    expect(m.compute_saving).toBeCloseTo(0.7241379310345, 12);
+    expect(m.active_ratio + m.compute_saving).toBeCloseTo(1, 15);
+  });
+  it('FLOPs and memory', () => {
+    expect(m.flops_per_token).toBe(25.6e9);
+    expect(m.weight_bytes).toBe(92.8e9);
+    expect(m.vram_bytes).toBe(106_720_000_000);
+  });
+
+  it('bytes per weight follow the dtype', () => {
+    // int4 packs two weights per byte: 46.4B × 0.5 = 23.2 GB; fp32: × 4 = 185.6 GB; fp8: × 1.
+    expect(computeMetrics(d, DTYPE_BYTES.int4).weight_bytes).toBe(23.2e9);
+    expect(computeMetrics(d, DTYPE_BYTES.fp32).weight_bytes).toBe(185.6e9);
+    expect(computeMetrics(d, DTYPE_BYTES.fp8).weight_bytes).toBe(46.4e9);
+    expect(computeMetrics(d, DTYPE_BYTES.fp16).weight_bytes).toBe(computeMetrics(d, DTYPE_BYTES.bf16).weight_bytes);
+  });
+
+  it('vram_bytes equals weight_bytes without overhead', () => {
+    const z = computeMetrics(d, DTYPE_BYTES.bf16);
+    expect(z.vram_bytes).toBe(z.weight_bytes);
+  });
+
+  it('a dense model (one expert, top-1) has active = total and no saving', () => {
+    const dense = computeMetrics({ experts: 1, top_k: 1, expert_params: 7e9, shared_params: 1e9 }, 2);
+    expect(dense.active_ratio).toBe(1);
+    expect(dense.compute_saving).toBe(0);
+    expect(dense.expert_sparsity).toBe(0);
+  });
+
+  it('DeepSeek-V3-like split: 256 experts top-8 gives active/total about 37/671', () => {
+    // README_WEIGHTS of deepseek-ai/DeepSeek-V3: 671B total, ~37B activated. With 58 MoE layers of
+    // 3 × 7168 × 2048 per expert: expert_params = 58 × 44,040,192 = 2,554,331,136.
+    const expert = 58 * 3 * 7168 * 2048;
+    expect(expert).toBe(2_554_331_136);
+    const shared = 671_026_419_200 - 256 * expert; // total_main − routed experts = 17,117,649,408
+    const v3 = computeMetrics({ experts: 256, top_k: 8, expert_params: expert, shared_params: shared }, 1);
+    expect(v3.total_params).toBe(671_026_419_200);
+    expect(v3.active_params).toBe(shared + 8 * expert); // 37,552,298,496: canonical, with both embeddings
+    expect(v3.active_params / 1e9).toBeCloseTo(37.55, 2);
+  });
+
+  it('has the CSV metric columns in order', () => {
+    expect(Object.keys(m)).toEqual([...METRIC_IDS]);
+    expect(METRIC_IDS).toEqual(['total_params', 'active_params', 'active_ratio', 'expert_sparsity', 'compute_saving', 'flops_per_token', 'weight_bytes', 'vram_bytes']);
+  });
+});
