@@ -136,6 +136,33 @@ describe('moe-sweep presets', () => {
   });
 });
 
+describe('moe-sweep inspect', () => {
+  it('--json on DeepSeek-V3\'s config.json: the exact checkpoint count and each active convention', async () => {
+    const r = await cli('inspect', 'test/fixtures/configs/deepseek-v3.json', '--json');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    // deepseek-ai/DeepSeek-V3 on the hub: 684,531,386,000 stored parameters (safetensors metadata);
+    // README: "671B of the Main Model weights and 14B of the MTP Module weights", "37B activated".
+    expect(j).toMatchObject({ model_type: 'deepseek_v3', total_main: 671_026_419_200, total_checkpoint: 684_531_386_000 });
+    expect(Object.keys(j)).toEqual(expect.arrayContaining(['active', 'active_excl_input_embedding', 'active_non_embedding', 'breakdown']));
+  });
+
+  it('exit 2 for an unsupported model_type, listing the supported ones', async () => {
+    const file = join(tmp, 'llama.json');
+    writeFileSync(file, JSON.stringify({ model_type: 'llama', hidden_size: 4096 }));
+    const r = await cli('inspect', file);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unsupported model_type "llama"; supported model types: mixtral, qwen2_moe, .*deepseek_v3/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('exit 2 for a file that is not JSON', async () => {
+    const r = await cli('inspect', spec('pass'));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^test\/fixtures\/specs\/pass\.yaml: is not valid JSON/);
+  });
+});
+
 describe('the executable', () => {
   const bin = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 

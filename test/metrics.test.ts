@@ -52,10 +52,10 @@ describe('metrics of a design', () => {
     // 3 × 7168 × 2048 per expert: expert_params = 58 × 44,040,192 = 2,554,331,136.
     const expert = 58 * 3 * 7168 * 2048;
     expect(expert).toBe(2_554_331_136);
-    const shared = 671_026_419_200 - 256 * expert; // total_main − routed experts = 17,117,649,408
+    const shared = 671_026_419_200 - 256 * expert; // total_main − routed experts = 17,117,648,384
     const v3 = computeMetrics({ experts: 256, top_k: 8, expert_params: expert, shared_params: shared }, 1);
     expect(v3.total_params).toBe(671_026_419_200);
-    expect(v3.active_params).toBe(shared + 8 * expert); // 37,552,298,496: canonical, with both embeddings
+    expect(v3.active_params).toBe(37_552_297_472); // 17,117,648,384 + 8 × 2,554,331,136: canonical, with both embeddings
     expect(v3.active_params / 1e9).toBeCloseTo(37.55, 2);
   });
 

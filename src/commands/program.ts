@@ -1,5 +1,6 @@
 // The command line: a thin shell that parses arguments, calls the library and maps outcomes to exit
 // codes: 0 pass, 1 a design or the grid fails its constraints, 2 bad input or usage, 3 internal error.
+import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CSV_MODES, type CsvMode } from '../csv.js';
 import { DTYPES } from '../dtypes.js';
@@ -7,6 +8,7 @@ import { InputError } from '../spec/errors.js';
 import { DEFAULT_MAX_POINTS } from '../spec/load.js';
 import { calcCommand } from './calc.js';
 import { processIo, type Io } from './io.js';
+import { inspectCommand } from './inspect.js';
 import { presetsCommand } from './presets.js';
 import { runCommand } from './run.js';
 import { TOOL_VERSION } from '../version.js';
@@ -82,6 +84,17 @@ Examples:
   $ moe-sweep presets
   $ moe-sweep presets --json`)
     .action((o) => setExit(presetsCommand(o, io)));
+
+  program
+    .command('inspect')
+    .description('exact parameter counts of a Hugging Face config.json, module by module, under each vendor convention')
+    .argument('<config>', 'a config.json as the hub ships it')
+    .option('--json', 'print one JSON object (total_main, total_checkpoint, active, …, breakdown)')
+    .addHelpText('after', `
+Examples:
+  $ moe-sweep inspect path/to/Mixtral-8x7B/config.json
+  $ moe-sweep inspect config.json --json | jq .active_excl_input_embedding`)
+    .action((config: string, o: { json?: boolean }) => setExit(inspectCommand(config, o, io, resolve(io.cwd, config))));
 
   return program;
 }
