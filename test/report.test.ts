@@ -6,13 +6,14 @@ import { jsonSchema } from '../src/spec/schema.js';
 import { runSweepSync } from '../src/sweep.js';
 
 describe('report.html', () => {
-  it('holds both charts as inline SVG, the front table, the counts and the calculator, and loads nothing', async () => {
+  it('holds the charts as inline SVG, the front table, the counts and the calculator, and loads nothing', async () => {
     const result = runSweepSync(loadSpec('test/fixtures/specs/pass.yaml'));
     const html = await renderReport({ result, exitCode: 0, csvFile: 'results.csv' });
     const charts = html.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
-    expect(charts.length).toBe(2);
-    expect(charts[0]).toContain('total parameters (billions)');
-    expect(charts[1]).toContain('routed experts');
+    expect(charts.length).toBe(3);
+    expect(charts[0]).toContain('total parameters, billions (memory)');
+    expect(charts[1]).toContain('The Pareto front up close');
+    expect(charts[2]).toContain('routed experts');
     const frontRows = html.match(/<table id="front">[\s\S]*?<\/table>/)![0].match(/<tr>/g)!.length - 1;
     expect(frontRows).toBe(result.front.length);
     expect(html).toContain('<div class="n" id="count-skipped">24</div>');

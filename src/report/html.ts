@@ -8,7 +8,7 @@ import { loadPresets } from '../presets.js';
 import type { SweepResult } from '../sweep.js';
 import { formatBytes, formatCount, formatPercent, formatRatio } from '../units.js';
 import { TOOL_VERSION } from '../version.js';
-import { heatmapSpec, paretoSpec, renderSvg } from './charts.js';
+import { frontSpec, heatmapSpec, overviewSpec, renderSvg } from './charts.js';
 
 /** The front table in the report stops here; results.csv (--csv pareto) has every row. */
 export const REPORT_FRONT_ROWS = 500;
@@ -58,8 +58,9 @@ export interface ReportInput {
 
 export async function renderReport({ result, exitCode, csvFile, csvNote }: ReportInput): Promise<string> {
   const { spec, counts } = result;
-  const [paretoSvg, heatSpec] = [await renderSvg(paretoSpec(result)), heatmapSpec(result)];
-  const heatmapSvg = heatSpec ? await renderSvg(heatSpec) : '';
+  const heat = heatmapSpec(result);
+  const zoom = frontSpec(result);
+  const [paretoSvg, frontSvg, heatmapSvg] = await Promise.all([renderSvg(overviewSpec(result)), zoom ? renderSvg(zoom) : '', heat ? renderSvg(heat) : '']);
   const metricKind = Object.fromEntries(METRICS.map((m) => [m.id, m.kind]));
   const presets = loadPresets().map((p) => ({ id: p.id, name: p.name, experts: p.experts, top_k: p.top_k, expert_params: p.expert_params, shared_params: p.shared_params }));
   const template = Handlebars.compile(readFileSync(templateFile(), 'utf8'), { strict: false });
@@ -97,6 +98,7 @@ export async function renderReport({ result, exitCode, csvFile, csvNote }: Repor
     frontTruncated: result.front.length > REPORT_FRONT_ROWS ? result.front.length.toLocaleString('en-US') : '',
     frontShown: REPORT_FRONT_ROWS,
     paretoSvg,
+    frontSvg,
     heatmapSvg,
     binned: result.plot?.mode === 'bins',
     csvFile,

@@ -84,9 +84,10 @@ afterAll(async () => {
 });
 
 describe('report.html in Chromium, offline', () => {
-  it('draws both charts as visible inline SVG with marks and axis titles', async () => {
+  it('draws the charts as visible inline SVG with marks and axis titles', async () => {
     const charts = [
-      { id: '#pareto-chart', titles: ['total parameters (billions): memory', 'active parameters per token (billions): compute'] },
+      { id: '#pareto-chart', titles: ['total parameters, billions (memory)', 'active parameters per token, billions (compute)'] },
+      { id: '#front-chart', titles: ['total parameters, billions', 'active parameters per token, billions'] },
       { id: '#heatmap-chart', titles: ['routed experts', 'top-k (experts per token)'] },
     ];
     for (const { id, titles } of charts) {
