@@ -1,28 +1,48 @@
 // `moe-sweep presets`: the published models the tool knows, with their sources.
-import { loadPresets } from '../presets.js';
+import { loadPresets, presetQuantity } from '../presets.js';
 import { formatCount } from '../units.js';
 import { table, type Io } from './io.js';
 
+const SHORT: Record<string, string> = {
+  active: 'all',
+  active_excl_input_embedding: 'no input emb.',
+  active_non_embedding: 'no embeddings',
+};
+
 export function presetsCommand(o: { json?: boolean }, io: Io): number {
-  const presets = loadPresets().map((p) => ({
-    id: p.id,
-    name: p.name,
-    total_params: p.shared_params + p.experts * p.expert_params,
-    active_params: p.shared_params + p.top_k * p.expert_params,
-    experts: p.experts,
-    top_k: p.top_k,
-    source: p.published.source,
-  }));
+  const presets = loadPresets();
   if (o.json) {
-    io.stdout(`${JSON.stringify(presets.map(({ id, name, total_params, active_params, source }) => ({ id, name, total_params, active_params, source })), null, 2)}\n`);
+    const list = presets.map((p) => ({
+      id: p.id,
+      name: p.name,
+      total_params: p.shared_params + p.experts * p.expert_params,
+      active_params: p.shared_params + p.top_k * p.expert_params,
+      source: p.published.source,
+    }));
+    io.stdout(`${JSON.stringify(list, null, 2)}\n`);
     return 0;
   }
+  const rows = presets.map((p) => {
+    const convention = p.published.active_convention ?? 'active';
+    const vendorActive = presetQuantity(p, convention);
+    const published = p.published.active === undefined || p.published.active === null ? '–' : formatCount(p.published.active);
+    return [
+      p.id,
+      p.name,
+      `${p.experts}×top-${p.top_k}`,
+      formatCount(p.shared_params + p.experts * p.expert_params),
+      formatCount(p.shared_params + p.top_k * p.expert_params),
+      `${formatCount(p.published.total)} / ${published}`,
+      `${formatCount(vendorActive)} (${SHORT[convention] ?? convention})`,
+    ];
+  });
   io.stdout(
-    `${table(
-      ['id', 'name', 'experts', 'top_k', 'total', 'active', 'source'],
-      presets.map((p) => [p.id, p.name, String(p.experts), String(p.top_k), formatCount(p.total_params), formatCount(p.active_params), p.source.length > 70 ? `${p.source.slice(0, 67)}...` : p.source]),
-      2,
-    )}\n\nactive is canonical (both embedding matrices included); \`moe-sweep calc --preset ID\` shows one in full.\n`,
+    `${table(['id', 'name', 'experts', 'total', 'active', 'published total / active', 'active as the vendor counts'], rows, 3)}
+
+total and active are this tool's (active canonical: both embedding matrices count); the vendor's active
+may leave embeddings out, shown last. Sources: \`moe-sweep presets --json\`, or presets/<id>.yaml.
+\`moe-sweep calc --preset ID\` shows one in full.
+`,
   );
   return 0;
 }

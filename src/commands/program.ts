@@ -37,7 +37,19 @@ export function buildProgram(io: Io, setExit: (code: number) => void, signal?: A
     .version(TOOL_VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
-    .exitOverride();
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ moe-sweep sweeps/target-30b-active.yaml              run a sweep (same as: moe-sweep run …)
+  $ moe-sweep calc --experts 8 --top-k 2 --expert-params 5.6B --shared 1.6B
+  $ moe-sweep calc --preset deepseek-v3 --json
+  $ moe-sweep presets
+  $ moe-sweep inspect path/to/config.json
+
+Run \`moe-sweep help <command>\` for a command's options.`,
+    );
 
   program
     .command('run', { isDefault: true })
