@@ -135,10 +135,16 @@ export async function inOrder<T, R>(items: readonly T[], limit: number, task: (i
     while (next < items.length && pending.length < limit) pending.push(task(items[next++]!));
   };
   launch();
-  for (let i = 0; i < items.length; i++) {
-    const r = await pending.shift()!;
-    launch();
-    await consume(r, items[i]!);
+  try {
+    for (let i = 0; i < items.length; i++) {
+      const r = await pending.shift()!;
+      launch();
+      await consume(r, items[i]!);
+    }
+  } catch (err) {
+    // The tasks still in flight fail too (an abort cancels them all); their errors are this one.
+    for (const p of pending) p.catch(() => undefined);
+    throw err;
   }
 }
 

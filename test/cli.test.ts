@@ -173,6 +173,22 @@ describe('the executable', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('SIGINT stops a long sweep with exit 130 and leaves no output or temporary folder', async () => {
+    const { spawn } = await import('node:child_process');
+    const out = join(tmp, 'interrupted');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'bench/m100.yaml', '--out', out, '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    // Interrupt once the workers are busy: a 10^8-point sweep takes far longer than this wait.
+    await new Promise((r) => setTimeout(r, 2500));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    expect(code).toBe(130);
+    expect(stderr).toBe('');
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(tmp).filter((f) => f.startsWith('.interrupted'))).toEqual([]);
+  });
+
   it('--help teaches with examples and --version prints the version', () => {
     const help = bin(['run', '--help']);
     expect(help.status).toBe(0);
