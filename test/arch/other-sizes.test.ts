@@ -4,7 +4,10 @@
  * config.json, recalled rather than copied), and the expected number is the hub's
  * safetensors parameter count of that repository (also recalled). That the two independent
  * recollections agree to the last digit is the check; the fixtures in reference-configs.test.ts
- * are the cited ones.
+ * are the cited ones. Totals confirmed since in independent public records: Qwen1.5-MoE-A2.7B
+ * 14,315,784,192 (keras-hub, qwen_moe presets, "params"), OLMoE-1B-7B 6,919,161,856 (llama.cpp
+ * llama-bench output for olmoe-1b-7b-0924 GGUF: n_params), DeepSeek-V2-Lite 15,706,484,224 (a
+ * serving log: "with 15706484224 (2.7B effect.) parameters"), GLM-4.5 and GLM-4.5-Air (hub pages).
  */
 import { describe, expect, it } from 'vitest';
 import { inspectConfig } from '../../src/arch/inspect.js';
