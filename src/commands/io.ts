@@ -5,6 +5,8 @@ export interface Io {
   /** stderr is a terminal: progress bars are shown only then. */
   isTTY: boolean;
   cwd: string;
+  /** Environment variables the CLI reads (GITHUB_ACTIONS); the process's own by default. */
+  env?: Record<string, string | undefined>;
 }
 
 export function processIo(): Io {
@@ -13,6 +15,7 @@ export function processIo(): Io {
     stderr: (t) => process.stderr.write(t),
     isTTY: Boolean(process.stderr.isTTY),
     cwd: process.cwd(),
+    env: process.env,
   };
 }
 

@@ -4,7 +4,8 @@ import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CSV_MODES, type CsvMode } from '../csv.js';
 import { DTYPES } from '../dtypes.js';
-import { InputError } from '../spec/errors.js';
+import { InputError, SpecError } from '../spec/errors.js';
+import { annotation } from '../output/annotations.js';
 import { DEFAULT_MAX_POINTS } from '../spec/load.js';
 import { calcCommand } from './calc.js';
 import { processIo, type Io } from './io.js';
@@ -27,6 +28,10 @@ Examples:
   $ moe-sweep spec.yaml --out /tmp/r --workers 2       choose the folder and the worker count
   $ moe-sweep spec.yaml --csv pareto --quiet           only the front in results.csv; errors only
   $ moe-sweep spec.yaml --json | jq .verdict           summary.json on stdout
+  $ moe-sweep spec.yaml --reporter junit               also junit.xml, for CI test views
+
+Under GitHub Actions (GITHUB_ACTIONS=true) failures are also printed as ::error annotations on the
+spec's lines.
 
 Exit codes: 0 every named design passes and the grid has a feasible design; 1 a named design fails a
 constraint or no grid design is feasible; 2 bad input or usage; 3 internal error.`;
@@ -60,13 +65,14 @@ Run \`moe-sweep help <command>\` for a command's options.`,
     .addOption(new Option('--csv <mode>', 'rows in results.csv (default: all, or feasible past 1,048,576 rows)').choices(CSV_MODES as string[]))
     .option('--json', 'print summary.json to stdout instead of the summary')
     .option('-q, --quiet', 'print nothing but errors')
+    .addOption(new Option('--reporter <name>', 'also write junit.xml into the output folder, for CI test views').choices(['junit']))
     .option('--max-points <n>', `refuse grids with more points (default ${DEFAULT_MAX_POINTS.toExponential(0)})`, (v) => {
       const n = Number(v);
       if (!Number.isFinite(n) || n < 1) throw new InvalidArgumentError('expected a number of at least 1');
       return n;
     })
     .addHelpText('after', RUN_EXAMPLES)
-    .action(async (spec: string, o: { out?: string; workers?: number; csv?: CsvMode; json?: boolean; quiet?: boolean; maxPoints?: number }) => {
+    .action(async (spec: string, o: { out?: string; workers?: number; csv?: CsvMode; json?: boolean; quiet?: boolean; maxPoints?: number; reporter?: 'junit' }) => {
       setExit(await runCommand(spec, { ...o, signal }, io));
     });
 
@@ -128,6 +134,7 @@ export async function main(argv: string[], io: Io = processIo(), signal?: AbortS
     if (signal?.aborted) return 130;
     if (err instanceof InputError) {
       io.stderr(`${err.message}\n`);
+      if (io.env?.GITHUB_ACTIONS === 'true' && err instanceof SpecError && err.line > 0) io.stdout(annotation(err.file, err.line, err.message, err.col));
       if (debug) io.stderr(`${err.stack}\n`);
       return 2;
     }

@@ -2,6 +2,7 @@
 import { relative, resolve } from 'node:path';
 import type { CsvMode } from '../csv.js';
 import { EvaluatorPool, defaultWorkers } from '../evaluate/pool.js';
+import { failureAnnotations } from '../output/annotations.js';
 import { checkOutDir, writeOutputs } from '../output/outputs.js';
 import { loadSpec } from '../spec/load.js';
 import type { SweepSpec } from '../spec/types.js';
@@ -17,6 +18,7 @@ export interface RunOptions {
   json?: boolean;
   quiet?: boolean;
   maxPoints?: number;
+  reporter?: 'junit';
   signal?: AbortSignal;
 }
 
@@ -101,10 +103,14 @@ export async function runCommand(specFile: string, options: RunOptions, io: Io):
       signal: options.signal,
       onCsvProgress: (d, t) => csvProgress.update(d, t),
       timings: { parse_ms: Math.round(parseMs) },
+      junit: options.reporter === 'junit',
     });
     csvProgress.done();
     if (options.json) io.stdout(`${JSON.stringify(written.summary, null, 2)}\n`);
-    else if (!options.quiet) io.stdout(terminalSummary(result, written.outDir, io, written.summary.csv.rows, written.exitCode, written.csvNote));
+    else {
+      if (!options.quiet) io.stdout(terminalSummary(result, written.outDir, io, written.summary.csv.rows, written.exitCode, written.csvNote));
+      if (io.env?.GITHUB_ACTIONS === 'true') io.stdout(failureAnnotations(result));
+    }
     return written.exitCode;
   } finally {
     await pool?.close();

@@ -9,9 +9,9 @@ import { renderReport } from '../report/html.js';
 import { InputError } from '../spec/errors.js';
 import type { SweepResult } from '../sweep.js';
 import { chooseCsvMode, writeResultsCsv } from './csv-file.js';
+import { junitXml } from './junit.js';
 import { buildSummary, exitCodeOf, type Summary } from './summary.js';
 
-const OUTPUT_FILES = ['results.csv', 'summary.json', 'report.html'] as const;
 
 export interface WriteOptions {
   outDir: string;
@@ -22,11 +22,13 @@ export interface WriteOptions {
   onCsvProgress?: (done: number, total: number) => void;
   /** Extra timings to record (the caller's own, e.g. spec parsing). */
   timings?: Record<string, number>;
+  /** Also write junit.xml (`--reporter junit`). */
+  junit?: boolean;
 }
 
 export interface WrittenOutputs {
   outDir: string;
-  files: { csv: string; summary: string; report: string };
+  files: { csv: string; summary: string; report: string; junit?: string };
   summary: Summary;
   exitCode: 0 | 1;
   csvNote?: string;
@@ -65,10 +67,15 @@ export async function writeOutputs(result: SweepResult, options: WriteOptions): 
       timings: { ...options.timings, evaluate_ms: result.timings.evaluate_ms, csv_ms: Math.round(t1 - t0), report_ms: Math.round(t2 - t1) },
     });
     writeFileSync(join(tmp, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-    swapIn(tmp, outDir);
+    const names = ['results.csv', 'summary.json', 'report.html'];
+    if (options.junit) {
+      writeFileSync(join(tmp, 'junit.xml'), junitXml(result, (performance.now() - t0 + result.timings.evaluate_ms) / 1000));
+      names.push('junit.xml');
+    }
+    swapIn(tmp, outDir, names);
     return {
       outDir,
-      files: { csv: join(outDir, 'results.csv'), summary: join(outDir, 'summary.json'), report: join(outDir, 'report.html') },
+      files: { csv: join(outDir, 'results.csv'), summary: join(outDir, 'summary.json'), report: join(outDir, 'report.html'), ...(options.junit ? { junit: join(outDir, 'junit.xml') } : {}) },
       summary,
       exitCode,
       csvNote: note,
@@ -83,8 +90,8 @@ export async function writeOutputs(result: SweepResult, options: WriteOptions): 
  * Moves the finished files over the old ones, one atomic rename each. Other files in the folder are
  * left alone: --out may name a folder the user keeps other things in.
  */
-function swapIn(tmp: string, outDir: string): void {
+function swapIn(tmp: string, outDir: string, names: readonly string[]): void {
   mkdirSync(outDir, { recursive: true });
-  for (const name of OUTPUT_FILES) renameSync(join(tmp, name), join(outDir, name));
+  for (const name of names) renameSync(join(tmp, name), join(outDir, name));
   rmSync(tmp, { recursive: true, force: true });
 }

@@ -223,6 +223,7 @@ export function normalizeSpec(raw: RawSpec, ctx: Context): SweepSpec {
     description: raw.description ?? '',
     sha256: ctx.sha256,
     grid: grid?.axes,
+    gridLine: grid ? ctx.at.position(['grid'], true).line : undefined,
     gridText: grid?.text,
     dtype,
     bytesPerWeight: DTYPE_BYTES[dtype],

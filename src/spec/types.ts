@@ -28,6 +28,8 @@ export interface SweepSpec {
   description: string;
   sha256: string;
   grid?: GridAxes;
+  /** 1-based line of `grid:` in the spec, for CI annotations. */
+  gridLine?: number;
   /** How each axis was written, for the report ("8 → 256 ×2"). */
   gridText?: Record<keyof GridAxes, string>;
   dtype: Dtype;
