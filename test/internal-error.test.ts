@@ -1,0 +1,53 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import type { Io } from '../src/commands/io.js';
+
+// A failure the user did not cause (a worker that dies, a bug) must exit 3 with one line, and leave
+// the previous report as it was.
+let crash = false;
+vi.mock('../src/report/html.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../src/report/html.js')>();
+  return {
+    ...real,
+    renderReport: async (...args: Parameters<typeof real.renderReport>) => {
+      if (crash) throw new TypeError('simulated crash while rendering');
+      return real.renderReport(...args);
+    },
+  };
+});
+const { main } = await import('../src/commands/program.js');
+
+const tmp = mkdtempSync(join(tmpdir(), 'moe-sweep-internal-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function cli(...argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false, cwd: process.cwd(), env: {} };
+  return { code: await main(argv, io), stdout, stderr };
+}
+
+describe('internal errors', () => {
+  it('exit 3, one line naming the problem, and the report folder left as it was', async () => {
+    const out = join(tmp, 'report');
+    expect((await cli('test/fixtures/specs/pass.yaml', '--out', out, '--quiet')).code).toBe(0);
+    const before = Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]));
+    crash = true;
+    const r = await cli('test/fixtures/specs/fail-design.yaml', '--out', out, '--quiet');
+    crash = false;
+    expect(r.code).toBe(3);
+    expect(r.stderr).toBe('moe-sweep: internal error: simulated crash while rendering (rerun with --debug for details)\n');
+    expect(Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]))).toEqual(before);
+    expect(readdirSync(tmp)).toEqual(['report']); // no temporary folder left beside it
+  });
+
+  it('--debug adds the stack', async () => {
+    crash = true;
+    const r = await cli('test/fixtures/specs/pass.yaml', '--out', join(tmp, 'debug'), '--quiet', '--debug');
+    crash = false;
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/\n\s+at /);
+  });
+});
