@@ -1,7 +1,7 @@
 // results.csv. Named designs carry user-written names, so their rows go through csv-stringify
 // (quoting, formula escaping). Grid rows hold only numbers, booleans and constraint names, which never
-// need quoting; they are joined directly because that is ~4x faster, and a test checks both paths
-// produce the same bytes.
+// need quoting; the workers join them directly (formatCsvChunk) because that is several times faster,
+// and a test checks that every such row is byte-identical to csv-stringify's.
 import { stringify } from 'csv-stringify/sync';
 import { METRIC_IDS } from './metrics.js';
 
@@ -33,20 +33,4 @@ export function stringifyRow(cells: readonly CsvCell[]): string {
     escape_formulas: true,
     cast: { boolean: (b) => (b ? 'true' : 'false'), number: (n) => String(n) },
   });
-}
-
-/** One grid row: every cell is a number, a boolean or constraint names ([a-z_;]), none of which needs quoting. */
-export function gridRow(
-  experts: number,
-  topK: number,
-  expertParams: number,
-  sharedParams: number,
-  metrics: Float64Array,
-  feasible: boolean,
-  pareto: boolean,
-  violations: string,
-): string {
-  let row = `,${experts},${topK},${expertParams},${sharedParams}`;
-  for (let i = 0; i < metrics.length; i++) row += `,${metrics[i]}`;
-  return `${row},${feasible},${pareto},${violations}\n`;
 }

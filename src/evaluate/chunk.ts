@@ -1,7 +1,7 @@
 // Evaluating a slice [start, end) of the grid: the work a pool worker does. Pure and allocation-light;
 // results are typed arrays so they can be transferred, not copied, back to the main thread.
 import { violationMask, violationNames, type Constraint } from '../constraints.js';
-import { gridRow, type CsvMode } from '../csv.js';
+import type { CsvMode } from '../csv.js';
 import type { GridAxes } from '../grid.js';
 import { METRIC_COUNT, metricsInto } from '../metrics.js';
 import { paretoFront } from '../pareto.js';
@@ -312,7 +312,9 @@ export function binOf(v: number, lo: number, hi: number, n: number): number {
 
 /**
  * The CSV text of the rows of [start, end) that `mode` keeps. `front` holds the grid indices on the
- * global Pareto front that fall in this slice, ascending.
+ * global Pareto front that fall in this slice, ascending. Walks the slice block by block like the
+ * kernel; metrics come from metricsInto (the single source of the formulas) and the axis values'
+ * text is built once per slice, since number-to-text is most of the cost of a row.
  */
 export function formatCsvChunk(plan: EvalPlan, start: number, end: number, mode: CsvMode, front: Float64Array): string {
   const names = new Map<number, string>();
@@ -321,20 +323,57 @@ export function formatCsvChunk(plan: EvalPlan, start: number, end: number, mode:
     if (t === undefined) names.set(mask, (t = violationNames(plan.constraints, mask).join(';')));
     return t;
   };
-  const { experts, top_k, expert_params, shared_params } = plan.axes;
-  const ns = shared_params.length;
-  const nx = expert_params.length;
+  const { experts: E, top_k: K, expert_params: X, shared_params: S } = plan.axes;
+  const text = (axis: number[]) => axis.map((v) => `,${v}`);
+  const eText = text(E);
+  const kText = text(K);
+  const xText = text(X);
+  const sText = text(S);
+  const ne = E.length;
+  const nk = K.length;
+  const nx = X.length;
+  const ns = S.length;
+  const m = new Float64Array(METRIC_COUNT);
+  const { bytesPerWeight, overhead, constraints } = plan;
   const parts: string[] = [];
   let f = 0;
-  forEachPoint(plan, start, end, (index, ie, ik, m, mask) => {
-    while (f < front.length && front[f]! < index) f++;
-    const onFront = f < front.length && front[f] === index;
-    if (mode === 'feasible' && mask !== 0) return;
-    if (mode === 'pareto' && !onFront) return;
-    const is = index % ns;
-    const ix = ((index - is) / ns) % nx;
-    parts.push(gridRow(experts[ie]!, top_k[ik]!, expert_params[ix]!, shared_params[is]!, m, mask === 0, onFront, violationText(mask)));
-  });
+  let rest = start;
+  let is = rest % ns;
+  rest = (rest - is) / ns;
+  let ix = rest % nx;
+  rest = (rest - ix) / nx;
+  let ik = rest % nk;
+  let ie = (rest - ik) / nk;
+  let index = start;
+  for (; ie < ne && index < end; ie++, ik = 0) {
+    const e = E[ie]!;
+    for (; ik < nk && index < end; ik++, ix = 0) {
+      const k = K[ik]!;
+      if (k > e) {
+        index += (nx - ix) * ns - is;
+        is = 0;
+        continue;
+      }
+      const ek = `${eText[ie]}${kText[ik]}`;
+      for (; ix < nx && index < end; ix++, is = 0) {
+        const x = X[ix]!;
+        const ekx = `${ek}${xText[ix]}`;
+        const n = Math.min(ns - is, end - index);
+        for (let j = 0; j < n; j++, index++) {
+          metricsInto(m, 0, e, k, x, S[is + j]!, bytesPerWeight, overhead);
+          const mask = violationMask(constraints, m, 0);
+          if (mode === 'feasible' && mask !== 0) continue;
+          while (f < front.length && front[f]! < index) f++;
+          const onFront = f < front.length && front[f] === index;
+          if (mode === 'pareto' && !onFront) continue;
+          parts.push(
+            `${ekx}${sText[is + j]},${m[0]},${m[1]},${m[2]},${m[3]},${m[4]},${m[5]},${m[6]},${m[7]},${mask === 0},${onFront},${violationText(mask)}\n`,
+          );
+        }
+        is += n;
+      }
+    }
+  }
   return parts.join('');
 }
 

@@ -69,7 +69,7 @@ export async function writeResultsCsv(result: SweepResult, file: string, mode: C
     const plan = result.plan;
     if (plan && result.counts.points > 0) {
       const front = result.frontGridIndex;
-      const slices = chunkRanges(result.counts.points, options.workers, 1 << 16, 1 << 12);
+      const slices = chunkRanges(result.counts.points, options.workers, 1 << 14, 1 << 12);
       const format = ([start, end]: [number, number]) => {
         const mine = front.slice(lowerBound(front, start), lowerBound(front, end));
         if (mode === 'pareto' && mine.length === 0) return Promise.resolve(new Uint8Array(0));
