@@ -57,6 +57,8 @@ export interface SweepResult {
   front: FrontPoint[];
   /** Grid indices on the front, ascending (the CSV marks these rows). */
   frontGridIndex: Float64Array;
+  /** Which grid points are feasible, one bit each, by evaluation slice (absent for huge grids). */
+  feasibleBits?: { start: number; end: number; bits: Uint8Array }[];
   heatmap?: { experts: number[]; top_k: number[]; evaluated: number[]; feasible: number[] };
   plot?: PlotData;
   workers: number;
@@ -71,6 +73,9 @@ export interface SweepOptions {
   /** Reuse a pool (the caller closes it); otherwise one is opened and closed here. */
   pool?: EvaluatorPool;
 }
+
+/** Up to this many grid points (50 MB of bits) the evaluation keeps a feasibility bitmap for the CSV pass. */
+export const FEASIBLE_BITS_LIMIT = 4e8;
 
 /** Above this many grid points the report bins the cloud instead of drawing every point. */
 export const PLOT_POINT_LIMIT = 5000;
@@ -116,6 +121,7 @@ export function makePlan(spec: SweepSpec): EvalPlan | undefined {
     objectives: spec.objectives.map((o) => ({ metric: M[o.metric], sign: o.sense === 'min' ? 1 : -1 })),
   };
   if (gridSize(spec.grid) > PLOT_POINT_LIMIT) plan.bins = plotBins(spec.grid);
+  plan.feasibleBits = gridSize(spec.grid) <= FEASIBLE_BITS_LIMIT;
   return plan;
 }
 
@@ -279,7 +285,8 @@ function assemble(
     else if (!plan.bins) plot = { mode: 'points', points: plotPoints(plan, counts.points, new Set(gridFront)) };
   }
   const frontGridIndex = Float64Array.from(gridFront);
-  return { spec, plan, counts, violationCounts, designs: designResults, compare, front, frontGridIndex, heatmap, plot, workers, timings: { evaluate_ms: Math.round(evaluateMs) } };
+  const feasibleBits = plan?.feasibleBits ? chunks.map((c) => ({ start: c.start, end: c.end, bits: c.feasibleBits! })) : undefined;
+  return { spec, plan, counts, violationCounts, designs: designResults, compare, front, frontGridIndex, feasibleBits, heatmap, plot, workers, timings: { evaluate_ms: Math.round(evaluateMs) } };
 }
 
 /** Positions in `designs` of the feasible ones, in order: the order their candidates were pushed. */

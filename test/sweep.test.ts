@@ -66,6 +66,32 @@ describe('parallel evaluation', () => {
   });
 });
 
+describe('CSV modes', () => {
+  it('feasible and pareto files are exactly the all file filtered, with and without workers', async () => {
+    const spec = fixture('determinism');
+    const result = runSweepSync(spec);
+    const { EvaluatorPool } = await import('../src/evaluate/pool.js');
+    const pool = new EvaluatorPool(2);
+    const read = async (mode: 'all' | 'feasible' | 'pareto', withPool: boolean) => {
+      const file = join(tmp, `mode-${mode}-${withPool}.csv`);
+      const rows = await writeResultsCsv(result, file, mode, { pool: withPool ? pool : undefined, workers: 2 });
+      const lines = readFileSync(file, 'utf8').split('\n').slice(0, -1);
+      expect(lines.length - 1).toBe(rows);
+      return lines;
+    };
+    try {
+      const all = await read('all', true);
+      const col = (line: string, i: number) => line.split(',').at(i - 16)!; // from the end: design names may hold commas
+      for (const withPool of [true, false]) {
+        expect(await read('feasible', withPool)).toEqual([all[0], ...all.slice(1).filter((l) => col(l, 13) === 'true')]);
+        expect(await read('pareto', withPool)).toEqual([all[0], ...all.slice(1).filter((l) => col(l, 14) === 'true')]);
+      }
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe('CSV rows', () => {
   it('every grid row the workers format is byte-identical to csv-stringify on the same cells', () => {
     const spec = fixture('fail-design');

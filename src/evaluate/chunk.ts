@@ -24,6 +24,8 @@ export interface EvalPlan {
   /** Metric positions to minimise; `sign` -1 turns a maximisation into a minimisation. */
   objectives: { metric: number; sign: 1 | -1 }[];
   bins?: PlotBins;
+  /** Return a bitmap of the feasible points, so the CSV pass can skip straight to them. */
+  feasibleBits?: boolean;
 }
 
 export interface ChunkSummary {
@@ -41,6 +43,8 @@ export interface ChunkSummary {
   frontObjectives: Float64Array;
   /** [infeasible bins…, feasible bins…] when the plan asks for bins. */
   bins?: Float64Array;
+  /** Bit i is set when point start + i is feasible (when the plan asks for it). */
+  feasibleBits?: Uint8Array;
 }
 
 /** Calls `visit` for every non-skipped point of [start, end) in grid order, with its metric vector. */
@@ -131,6 +135,7 @@ export function evaluateChunk(plan: EvalPlan, start: number, end: number): Chunk
   const overhead1 = 1 + plan.overhead;
   const bins = plan.bins ? new Binner(plan.bins, plan.axes, end - start) : undefined;
   const m = new Float64Array(METRIC_COUNT);
+  const bits = plan.feasibleBits ? new Uint8Array(Math.ceil((end - start) / 8)) : undefined;
   // The first constraint on each metric is checked inline through these locals; a second constraint
   // on the same metric (vram and vram_bytes, say) goes through the generic loop, marked in `extra`.
   const lo = new Float64Array(METRIC_COUNT).fill(-Infinity);
@@ -212,6 +217,7 @@ export function evaluateChunk(plan: EvalPlan, start: number, end: number): Chunk
           if (mask === 0) {
             blockFeasible++;
             candIndex.push(index + j);
+            if (bits) bits[(index + j - start) >> 3]! |= 1 << ((index + j - start) & 7);
             m[0] = total; m[1] = active; m[2] = ratio; m[3] = sparsity; m[4] = 1 - ratio; m[5] = 2 * active; m[6] = weightBytes; m[7] = vram;
             for (let o = 0; o < nObj; o++) candObj[o]!.push(oSign[o]! * m[oMetric[o]!]!);
           } else {
@@ -234,7 +240,7 @@ export function evaluateChunk(plan: EvalPlan, start: number, end: number): Chunk
   }
 
   const [frontIndex, frontObjectives] = localFront(candIndex, candObj);
-  return { start, end, evaluated, feasible, cellEvaluated, cellFeasible, violations, frontIndex, frontObjectives, bins: bins?.counts };
+  return { start, end, evaluated, feasible, cellEvaluated, cellFeasible, violations, frontIndex, frontObjectives, bins: bins?.counts, feasibleBits: bits };
 }
 
 function localFront(candIndex: Growable, candObj: Growable[]): [Float64Array, Float64Array] {
@@ -377,3 +383,34 @@ export function formatCsvChunk(plan: EvalPlan, start: number, end: number, mode:
   return parts.join('');
 }
 
+/**
+ * The CSV rows of the given grid indices (ascending), for the `feasible` and `pareto` modes: the
+ * evaluation pass already knows which points those are, so there is no need to walk the whole slice.
+ */
+export function formatCsvIndices(plan: EvalPlan, indices: Float64Array, front: Float64Array): string {
+  const { experts: E, top_k: K, expert_params: X, shared_params: S } = plan.axes;
+  const ns = S.length;
+  const nx = X.length;
+  const nk = K.length;
+  const m = new Float64Array(METRIC_COUNT);
+  const names = new Map<number, string>();
+  const parts: string[] = [];
+  let f = 0;
+  for (const index of indices) {
+    let rest = index;
+    const is = rest % ns;
+    rest = (rest - is) / ns;
+    const ix = rest % nx;
+    rest = (rest - ix) / nx;
+    const ik = rest % nk;
+    const ie = (rest - ik) / nk;
+    metricsInto(m, 0, E[ie]!, K[ik]!, X[ix]!, S[is]!, plan.bytesPerWeight, plan.overhead);
+    const mask = violationMask(plan.constraints, m, 0);
+    let text = names.get(mask);
+    if (text === undefined) names.set(mask, (text = violationNames(plan.constraints, mask).join(';')));
+    while (f < front.length && front[f]! < index) f++;
+    const onFront = f < front.length && front[f] === index;
+    parts.push(`,${E[ie]},${K[ik]},${X[ix]},${S[is]},${m[0]},${m[1]},${m[2]},${m[3]},${m[4]},${m[5]},${m[6]},${m[7]},${mask === 0},${onFront},${text}\n`);
+  }
+  return parts.join('');
+}

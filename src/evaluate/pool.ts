@@ -30,7 +30,7 @@ export class EvaluatorPool {
     return this.pool.run(task, { signal });
   }
 
-  formatCsv(task: Extract<WorkerTask, { kind: 'csv' }>, signal?: AbortSignal): Promise<Uint8Array> {
+  formatCsv(task: Extract<WorkerTask, { kind: 'csv' | 'csv-indices' }>, signal?: AbortSignal): Promise<Uint8Array> {
     return this.pool.run(task, { signal });
   }
 

@@ -1,21 +1,23 @@
 // The piscina worker: evaluates or formats one slice of the grid. Typed arrays are moved, not copied.
 import { Piscina } from 'piscina';
-import { evaluateChunk, formatCsvChunk, type EvalPlan } from './chunk.js';
+import { evaluateChunk, formatCsvChunk, formatCsvIndices, type EvalPlan } from './chunk.js';
 import type { CsvMode } from '../csv.js';
 
 export type WorkerTask =
   | { kind: 'evaluate'; plan: EvalPlan; start: number; end: number }
-  | { kind: 'csv'; plan: EvalPlan; start: number; end: number; mode: CsvMode; front: Float64Array };
+  | { kind: 'csv'; plan: EvalPlan; start: number; end: number; mode: CsvMode; front: Float64Array }
+  | { kind: 'csv-indices'; plan: EvalPlan; indices: Float64Array; front: Float64Array };
 
 const encoder = new TextEncoder();
 
 export default function run(task: WorkerTask): unknown {
   if (task.kind === 'evaluate') {
     const r = evaluateChunk(task.plan, task.start, task.end);
-    const buffers = [r.cellEvaluated, r.cellFeasible, r.violations, r.frontIndex, r.frontObjectives, ...(r.bins ? [r.bins] : [])].map((a) => a.buffer);
+    const buffers = [r.cellEvaluated, r.cellFeasible, r.violations, r.frontIndex, r.frontObjectives, ...(r.bins ? [r.bins] : []), ...(r.feasibleBits ? [r.feasibleBits] : [])].map((a) => a.buffer);
     // piscina's Transferable protocol: the value, plus the buffers to move with it.
     return Piscina.move({ [Piscina.transferableSymbol]: buffers, [Piscina.valueSymbol]: r } as unknown as Parameters<typeof Piscina.move>[0]);
   }
-  const bytes = encoder.encode(formatCsvChunk(task.plan, task.start, task.end, task.mode, task.front));
+  const text = task.kind === 'csv' ? formatCsvChunk(task.plan, task.start, task.end, task.mode, task.front) : formatCsvIndices(task.plan, task.indices, task.front);
+  const bytes = encoder.encode(text);
   return Piscina.move(bytes);
 }

@@ -3,7 +3,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { CSV_HEADER, SPREADSHEET_ROW_LIMIT, stringifyRow, type CsvMode } from '../csv.js';
-import { formatCsvChunk } from '../evaluate/chunk.js';
+import { formatCsvChunk, formatCsvIndices } from '../evaluate/chunk.js';
 import type { EvaluatorPool } from '../evaluate/pool.js';
 import { METRIC_IDS } from '../metrics.js';
 import { chunkRanges, inOrder, type DesignResult, type SweepResult } from '../sweep.js';
@@ -44,6 +44,25 @@ function lowerBound(a: Float64Array, x: number): number {
   return lo;
 }
 
+/** Grid indices in [start, end) whose feasibility bit is set, ascending. */
+export function feasibleIndices(bitmaps: NonNullable<SweepResult['feasibleBits']>, start: number, end: number): Float64Array {
+  const out: number[] = [];
+  for (const { start: s, end: e, bits } of bitmaps) {
+    if (e <= start || s >= end) continue;
+    for (let i = Math.max(s, start); i < Math.min(e, end); ) {
+      const offset = i - s;
+      const byte = bits[offset >> 3]!;
+      if (byte === 0 && (offset & 7) === 0) {
+        i += 8; // a whole byte of infeasible points
+        continue;
+      }
+      if (byte & (1 << (offset & 7))) out.push(i);
+      i++;
+    }
+  }
+  return Float64Array.from(out);
+}
+
 async function write(stream: WriteStream, chunk: string | Uint8Array): Promise<void> {
   if (!stream.write(chunk)) await once(stream, 'drain');
 }
@@ -72,8 +91,14 @@ export async function writeResultsCsv(result: SweepResult, file: string, mode: C
       const slices = chunkRanges(result.counts.points, options.workers, 1 << 14, 1 << 12);
       const format = ([start, end]: [number, number]) => {
         const mine = front.slice(lowerBound(front, start), lowerBound(front, end));
-        if (mode === 'pareto' && mine.length === 0) return Promise.resolve(new Uint8Array(0));
-        if (!options.pool) return Promise.resolve(new TextEncoder().encode(formatCsvChunk(plan, start, end, mode, mine)));
+        // feasible and pareto rows are known from the evaluation pass: format just those.
+        const indices = mode === 'pareto' ? mine : mode === 'feasible' && result.feasibleBits ? feasibleIndices(result.feasibleBits, start, end) : undefined;
+        if (indices && indices.length === 0) return Promise.resolve(new Uint8Array(0));
+        if (!options.pool) {
+          const text = indices ? formatCsvIndices(plan, indices, mine) : formatCsvChunk(plan, start, end, mode, mine);
+          return Promise.resolve(new TextEncoder().encode(text));
+        }
+        if (indices) return options.pool.formatCsv({ kind: 'csv-indices', plan, indices, front: mine }, options.signal);
         return options.pool.formatCsv({ kind: 'csv', plan, start, end, mode, front: mine }, options.signal);
       };
       rows += mode === 'all' ? result.counts.evaluated : mode === 'feasible' ? result.counts.feasible : front.length;
