@@ -5,26 +5,44 @@
  * recomputed at load time such as RoPE tables):
  * - embedding V·d; head V·d unless tied (+V with a head bias); final norm.
  * - norm(d) = d for RMSNorm or LayerNorm without bias, 2d for LayerNorm with bias.
- * - GQA: q d·H·hd, k and v d·K·hd each, o H·hd·d, + biases, QK norm and sinks.
+ * - GQA: q d·H·hd (twice that with an output gate), k and v d·K·hd each, o H·hd·d, + biases,
+ *   QK norm and sinks.
  * - MLA: q_a d·r_q + q_a_norm r_q + q_b r_q·H·(nope+rope) (or q d·H·(nope+rope) without
- *   q-LoRA), kv_a d·(r_kv+rope) + kv_a_norm r_kv + kv_b r_kv·H·(nope+v), o H·v·d.
- * - MoE layer: router d·E (+E bias, +E score-correction bias); E experts of 3·d·I
- *   (2·d·I when plain; +2·I + d biases when gated with bias); shared experts n·3·d·I_s
- *   (+d for the shared-expert gate Linear(d,1)).
+ *   q-LoRA), kv_a d·(r_kv+rope) + kv_a_norm r_kv + kv_b r_kv·H·(nope+v), o H·v·d; a DSA
+ *   indexer adds wq_b r_q·n·h + wk d·h + k_norm 2h + weights_proj d·n.
+ * - DeepSeek-V4 CSA/HCA: sinks H + wq_a d·r_q + q_norm r_q + wq_b r_q·H·c + wkv d·c + kv_norm c
+ *   + wo_a H·c·r_o + wo_b G·r_o·d; a compressor of ratio m adds ape m·k·c + wkv d·k·c +
+ *   wgate d·k·c + norm c (k = 2 iff m is the CSA ratio); a CSA indexer adds wq_b r_q·n_I·d_I
+ *   + weights_proj d·n_I + its own compressor over d_I.
+ * - Gated DeltaNet: in_proj_qkv d·(2·K·dk + V·dv), in_proj_z d·V·dv, in_proj_b and in_proj_a
+ *   d·V each, conv1d (2·K·dk + V·dv)·kernel, dt_bias and A_log V each, gated norm dv,
+ *   out_proj V·dv·d.
+ * - Hyper-connections of mult m: per block 2·((2+m)·m·m·d + (2+m)·m + 3), at each head
+ *   m·m·d + m + 1.
+ * - MoE layer: router d·E (+E bias, +E score-correction bias except in hash-routed layers);
+ *   E experts of 3·d·I (2·d·I when plain; +2·I + d biases when gated with bias); shared
+ *   experts n·3·d·I_s (+d for the shared-expert gate Linear(d,1)).
  * - Dense layer FFN: gated 3·d·I.
- * - MTP module: 2 norms + eh_proj 2d·d + one decoder layer + a final norm; embedding and
- *   head copies only where the checkpoint stores them.
+ * - MTP module: 2 norms + input projection 2d·d + its decoder layer(s) + a final norm (+ a head
+ *   hyper-connection); embedding and head copies only where the checkpoint stores them.
+ *
+ * Storage (what the checkpoint holds besides parameters, where the Architecture says how):
+ * block-FP8 scales ceil(out/b)·ceil(in/b) per FP8 weight; sub-byte routed experts with one scale
+ * per group and their packing (FP4 two per int8 element; INT4 eight per int32 element plus a
+ * 2-element shape tensor per linear); hash-routing tables vocab × top-k per hash layer.
  */
 import type {
   Architecture,
   Breakdown,
+  CsaHcaAttentionFields,
   ExtraCounts,
+  LayerAttentionKind,
   LinearSpec,
   ModuleCounts,
   VisionSpec,
 } from './types.js';
 
-/** A weight matrix [out, in] (used for FP8 block-scale counting). */
+/** A weight matrix [out, in] (used for scale and packing counts). */
 type Matrix = [out: number, inn: number];
 
 function assertCount(name: string, value: unknown, min = 0): asserts value is number {
@@ -61,48 +79,157 @@ export function moeLayerIndices(arch: Architecture, n = arch.num_layers): number
   return out;
 }
 
-/** Attention weight matrices of one layer (for FP8 scale counting) and its parameter count. */
-function attentionLayer(arch: Architecture): { params: number; matrices: Matrix[] } {
+function ratioKind(arch: CsaHcaAttentionFields, ratio: number): LayerAttentionKind {
+  if (ratio === 0) return 'sliding';
+  return ratio === arch.csa_compress_ratio ? 'csa' : 'hca';
+}
+
+/**
+ * The token mixer of every main-model layer (see `LayerAttentionKind`): `layer_attention` when
+ * given, DeepSeek-V4's compress ratios, else every layer `full`.
+ */
+export function layerAttentionKinds(arch: Architecture): LayerAttentionKind[] {
+  if (arch.attention_type === 'csa_hca') {
+    return arch.compress_ratios.slice(0, arch.num_layers).map((r) => ratioKind(arch, r));
+  }
+  if (arch.layer_attention != null) return [...arch.layer_attention];
+  return new Array<LayerAttentionKind>(arch.num_layers).fill('full');
+}
+
+/** The fixed per-sequence state of one Gated DeltaNet layer (recurrent matrix per value head + conv window). */
+export function gatedDeltaNetState(g: {
+  num_key_heads: number;
+  key_head_dim: number;
+  num_value_heads: number;
+  value_head_dim: number;
+  conv_kernel: number;
+}): { recurrent_elements: number; conv_elements: number } {
+  const convDim = 2 * g.num_key_heads * g.key_head_dim + g.num_value_heads * g.value_head_dim;
+  return {
+    recurrent_elements: g.num_value_heads * g.key_head_dim * g.value_head_dim,
+    conv_elements: convDim * Math.max(g.conv_kernel - 1, 0),
+  };
+}
+
+/** The token mixer of one layer: softmax attention, linear attention, compressor, indexer. */
+interface Mixer {
+  attention: number;
+  linear: number;
+  compressor: number;
+  indexer: number;
+  /** weight matrices a block-FP8 checkpoint stores in FP8 (compressors, weights_proj and gates stay BF16) */
+  fp8: Matrix[];
+}
+
+/** DeepSeek-V4 Compressor over `width` with ratio m: ape m·k·w + wkv d·k·w + wgate d·k·w + norm w. */
+function compressorParams(d: number, ratio: number, width: number, overlap: boolean): number {
+  const k = overlap ? 2 : 1;
+  return ratio * k * width + 2 * d * k * width + width;
+}
+
+/** The kind of layer `i` (main layers 0..L-1, MTP layers L, L+1, ...). */
+function kindOf(arch: Architecture, kinds: LayerAttentionKind[], i: number): LayerAttentionKind {
+  if (arch.attention_type === 'csa_hca') return ratioKind(arch, arch.compress_ratios[i] ?? 0);
+  // MTP layers are full-attention layers (DeepSeek-V3 MLA, Qwen3-Next/3.5 gated attention)
+  return i < arch.num_layers ? (kinds[i] ?? 'full') : 'full';
+}
+
+function mixer(arch: Architecture, kinds: LayerAttentionKind[], i: number): Mixer {
   const d = arch.hidden_size;
+  const kind = kindOf(arch, kinds, i);
+  const out: Mixer = { attention: 0, linear: 0, compressor: 0, indexer: 0, fp8: [] };
+
+  if (kind === 'linear') {
+    const g = arch.gated_deltanet;
+    if (!g) throw new RangeError(`layer ${i} is linear attention but the architecture has no gated_deltanet`);
+    const key = g.num_key_heads * g.key_head_dim;
+    const value = g.num_value_heads * g.value_head_dim;
+    const convDim = 2 * key + value;
+    const Vh = g.num_value_heads;
+    // in_proj_qkv, in_proj_z, in_proj_b, in_proj_a, conv1d (no bias), dt_bias, A_log, gated norm, out_proj
+    out.linear = d * convDim + d * value + 2 * d * Vh + convDim * g.conv_kernel + 2 * Vh + g.value_head_dim + value * d;
+    out.fp8.push([convDim, d], [value, d], [Vh, d], [Vh, d], [d, value]);
+    return out;
+  }
+
   if (arch.attention_type === 'gqa') {
     const H = arch.num_attention_heads;
     const K = arch.num_key_value_heads;
     const hd = arch.head_dim;
     const q = H * hd;
+    const qOut = arch.attention_output_gate ? 2 * q : q; // the gate comes out of q_proj
     const kv = K * hd;
-    let p = d * q + 2 * d * kv + q * d;
-    if (arch.attention_qkv_bias) p += q + 2 * kv;
+    let p = d * qOut + 2 * d * kv + q * d;
+    if (arch.attention_qkv_bias) p += qOut + 2 * kv;
     if (arch.attention_out_bias) p += d;
     if (arch.qk_norm === 'per_head') p += 2 * hd;
     else if (arch.qk_norm === 'full') p += q + kv;
     if (arch.attention_sinks) p += H;
-    return { params: p, matrices: [[q, d], [kv, d], [kv, d], [d, q]] };
+    out.attention = p;
+    out.fp8.push([qOut, d], [kv, d], [kv, d], [d, q]);
+    return out;
   }
+
+  if (arch.attention_type === 'mla') {
+    const H = arch.num_attention_heads;
+    const qk = arch.qk_nope_head_dim + arch.qk_rope_head_dim;
+    const rkv = arch.kv_lora_rank;
+    let p = 0;
+    if (arch.q_lora_rank == null) {
+      p += d * H * qk;
+      out.fp8.push([H * qk, d]);
+    } else {
+      const rq = arch.q_lora_rank;
+      p += d * rq + rq + rq * H * qk; // q_a_proj, q_a_layernorm, q_b_proj
+      if (arch.attention_qkv_bias) p += rq;
+      out.fp8.push([rq, d], [H * qk, rq]);
+    }
+    p += d * (rkv + arch.qk_rope_head_dim) + rkv; // kv_a_proj_with_mqa, kv_a_layernorm
+    if (arch.attention_qkv_bias) p += rkv + arch.qk_rope_head_dim;
+    p += rkv * H * (arch.qk_nope_head_dim + arch.v_head_dim); // kv_b_proj
+    p += H * arch.v_head_dim * d; // o_proj
+    if (arch.attention_out_bias) p += d;
+    out.attention = p;
+    out.fp8.push(
+      [rkv + arch.qk_rope_head_dim, d],
+      [H * (arch.qk_nope_head_dim + arch.v_head_dim), rkv],
+      [d, H * arch.v_head_dim],
+    );
+    const dsa = arch.dsa_indexer;
+    if (dsa && (i >= arch.num_layers || dsa.layers == null || dsa.layers.includes(i))) {
+      const rq = arch.q_lora_rank;
+      if (rq == null) throw new RangeError('a DSA indexer needs q_lora_rank (its queries come from the q latent)');
+      const n = dsa.n_heads;
+      const h = dsa.head_dim;
+      // wq_b, wk, k_norm (LayerNorm with bias), weights_proj
+      out.indexer = rq * n * h + d * h + 2 * h + d * n;
+      out.fp8.push([n * h, rq], [h, d]);
+    }
+    return out;
+  }
+
+  // DeepSeek-V4 compressed attention
   const H = arch.num_attention_heads;
-  const qk = arch.qk_nope_head_dim + arch.qk_rope_head_dim;
-  const rkv = arch.kv_lora_rank;
-  const matrices: Matrix[] = [];
-  let p = 0;
-  if (arch.q_lora_rank == null) {
-    p += d * H * qk;
-    matrices.push([H * qk, d]);
-  } else {
-    const rq = arch.q_lora_rank;
-    p += d * rq + rq + rq * H * qk; // q_a_proj, q_a_layernorm, q_b_proj
-    if (arch.attention_qkv_bias) p += rq;
-    matrices.push([rq, d], [H * qk, rq]);
+  const c = arch.head_dim;
+  const rq = arch.q_lora_rank;
+  const G = arch.o_groups;
+  const ro = arch.o_lora_rank;
+  // attn_sink, wq_a, q_norm, wq_b, wkv, kv_norm, wo_a (grouped), wo_b
+  out.attention = (arch.attention_sinks ? H : 0) + d * rq + rq + rq * H * c + d * c + c + H * c * ro + G * ro * d;
+  out.fp8.push([rq, d], [H * c, rq], [c, d], [G * ro, (H * c) / G], [d, G * ro]);
+  const ratio = arch.compress_ratios[i] ?? 0;
+  if (ratio > 0) {
+    const csa = ratio === arch.csa_compress_ratio;
+    out.compressor = compressorParams(d, ratio, c, csa);
+    if (csa) {
+      const n = arch.index_n_heads;
+      const h = arch.index_head_dim;
+      // wq_b, weights_proj, and the indexer's own (overlapping) compressor over index_head_dim
+      out.indexer = rq * n * h + d * n + compressorParams(d, ratio, h, true);
+      out.fp8.push([n * h, rq]);
+    }
   }
-  p += d * (rkv + arch.qk_rope_head_dim) + rkv; // kv_a_proj_with_mqa, kv_a_layernorm
-  if (arch.attention_qkv_bias) p += rkv + arch.qk_rope_head_dim;
-  p += rkv * H * (arch.qk_nope_head_dim + arch.v_head_dim); // kv_b_proj
-  p += H * arch.v_head_dim * d; // o_proj
-  if (arch.attention_out_bias) p += d;
-  matrices.push(
-    [rkv + arch.qk_rope_head_dim, d],
-    [H * (arch.qk_nope_head_dim + arch.v_head_dim), rkv],
-    [d, H * arch.v_head_dim],
-  );
-  return { params: p, matrices };
+  return out;
 }
 
 function ffnMatrices(d: number, width: number, gated: boolean): Matrix[] {
@@ -119,12 +246,12 @@ function expertParams(arch: Architecture): number {
   return p;
 }
 
-/** Router of one MoE layer. */
-function routerParams(arch: Architecture): number {
+/** Router of one MoE layer; hash-routed layers carry a table instead of the score-correction bias. */
+function routerParams(arch: Architecture, hash: boolean): number {
   const E = arch.num_experts;
   let p = arch.hidden_size * E;
   if (arch.router_bias) p += E;
-  if (arch.router_score_correction_bias) p += E;
+  if (arch.router_score_correction_bias && !hash) p += E;
   return p;
 }
 
@@ -143,6 +270,20 @@ function denseFfnParams(arch: Architecture): number {
   const I = arch.dense_intermediate_size;
   assertCount('dense_intermediate_size', I, 1);
   return 3 * arch.hidden_size * I;
+}
+
+/** Hyper-connection mixers of one block (attention and FFN sites): 2·((2+m)·m·m·d + (2+m)·m + 3). */
+function hcBlockParams(arch: Architecture): number {
+  const m = arch.hyper_connections?.mult ?? 0;
+  if (m <= 0) return 0;
+  const mix = (2 + m) * m;
+  return 2 * (mix * m * arch.hidden_size + mix + 3); // hc_{attn,ffn}_fn, _base, _scale
+}
+
+/** The head's hyper-connection: hc_head_fn m·m·d + hc_head_base m + hc_head_scale 1. */
+function hcHeadParams(arch: Architecture): number {
+  const m = arch.hyper_connections?.mult ?? 0;
+  return m > 0 ? m * m * arch.hidden_size + m + 1 : 0;
 }
 
 /** FP8 scale entries of one set of weight matrices at block size b. */
@@ -173,6 +314,10 @@ export function visionParams(v: VisionSpec): number {
   if (v.projector_norm) p += 2 * v.projector_norm;
   for (const l of v.adapter) p += linear(l);
   for (const l of v.projector) p += linear(l);
+  for (const m of v.extra_mergers ?? []) {
+    p += 2 * m.norm;
+    for (const l of m.layers) p += linear(l);
+  }
   return p;
 }
 
@@ -193,18 +338,53 @@ function validate(arch: Architecture): void {
       `num_experts_per_tok (${arch.num_experts_per_tok}) exceeds num_experts (${arch.num_experts})`,
     );
   }
+  assertCount('num_attention_heads', arch.num_attention_heads, 1);
   if (arch.attention_type === 'gqa') {
-    assertCount('num_attention_heads', arch.num_attention_heads, 1);
     assertCount('num_key_value_heads', arch.num_key_value_heads, 1);
     assertCount('head_dim', arch.head_dim, 1);
-  } else {
-    assertCount('num_attention_heads', arch.num_attention_heads, 1);
+  } else if (arch.attention_type === 'mla') {
     if (arch.q_lora_rank != null) assertCount('q_lora_rank', arch.q_lora_rank, 1);
     assertCount('kv_lora_rank', arch.kv_lora_rank, 1);
     assertCount('qk_nope_head_dim', arch.qk_nope_head_dim, 0);
     assertCount('qk_rope_head_dim', arch.qk_rope_head_dim, 0);
     assertCount('v_head_dim', arch.v_head_dim, 1);
+    if (arch.dsa_indexer) {
+      assertCount('dsa_indexer.n_heads', arch.dsa_indexer.n_heads, 1);
+      assertCount('dsa_indexer.head_dim', arch.dsa_indexer.head_dim, 1);
+    }
+  } else {
+    for (const k of ['head_dim', 'q_lora_rank', 'o_groups', 'o_lora_rank', 'csa_compress_ratio', 'index_n_heads', 'index_head_dim'] as const) {
+      assertCount(k, arch[k], 1);
+    }
+    if ((arch.num_attention_heads * arch.head_dim) % arch.o_groups !== 0) {
+      throw new RangeError(`o_groups (${arch.o_groups}) must divide num_attention_heads × head_dim`);
+    }
+    const mtpLayers = (arch.mtp?.num_modules ?? 0) * (arch.mtp?.layers_per_module ?? 1);
+    if (arch.compress_ratios.length < arch.num_layers + mtpLayers) {
+      throw new RangeError(
+        `compress_ratios has ${arch.compress_ratios.length} entries; ${arch.num_layers} layers + ${mtpLayers} MTP layers need one each`,
+      );
+    }
+    arch.compress_ratios.forEach((r, i) => assertCount(`compress_ratios[${i}]`, r, 0));
   }
+  if (arch.layer_attention != null && arch.layer_attention.length !== arch.num_layers) {
+    throw new RangeError(`layer_attention has ${arch.layer_attention.length} entries for ${arch.num_layers} layers`);
+  }
+  if (arch.hyper_connections) assertCount('hyper_connections.mult', arch.hyper_connections.mult, 1);
+  if (arch.num_hash_layers != null) assertCount('num_hash_layers', arch.num_hash_layers, 0);
+  if (arch.checkpoint_expert_quant) assertCount('checkpoint_expert_quant.group_size', arch.checkpoint_expert_quant.group_size, 1);
+}
+
+/** Storage of the checkpoint besides logical parameters, accumulated layer by layer. */
+interface StorageTally {
+  fp8: number;
+  tables: number;
+  qscales: number;
+  qshape: number;
+  /** stored elements − logical count of the packed weights */
+  storedDelta: number;
+  /** the Hub's count − logical count of the packed weights and their shape tensors */
+  hubDelta: number;
 }
 
 /**
@@ -216,17 +396,100 @@ export function countParameters(arch: Architecture): Breakdown {
   const d = arch.hidden_size;
   const L = arch.num_layers;
   const V = arch.vocab_size;
+  const E = arch.num_experts;
+  const kinds = layerAttentionKinds(arch);
 
   const moeIdx = moeLayerIndices(arch);
+  const moeSet = new Set(moeIdx);
   const nMoe = moeIdx.length;
   const nDense = L - nMoe;
+  const nHash = arch.num_hash_layers ?? 0;
 
-  const attn = attentionLayer(arch);
   const perExpert = expertParams(arch);
-  const perRouter = routerParams(arch);
   const perShared = sharedParams(arch);
-  const perDense = nDense > 0 ? denseFfnParams(arch) : 0;
+  const perDense = nDense > 0 || arch.mtp?.layer_kind === 'dense' ? denseFfnParams(arch) : 0;
   const layerNorms = arch.norms_per_layer * norm(arch, d);
+  const perHc = hcBlockParams(arch);
+
+  // --- storage rules ---------------------------------------------------------------------
+  const b = arch.checkpoint_fp8_block != null && arch.checkpoint_fp8_block > 0 ? arch.checkpoint_fp8_block : null;
+  const q = arch.checkpoint_expert_quant ?? null;
+  const expertMats = ffnMatrices(d, arch.moe_intermediate_size, arch.expert_gated);
+  const sharedMats: Matrix[] =
+    arch.num_shared_experts > 0 && arch.shared_expert_intermediate_size
+      ? Array.from({ length: arch.num_shared_experts }, () =>
+          ffnMatrices(d, arch.shared_expert_intermediate_size as number, arch.expert_gated),
+        ).flat()
+      : [];
+  const denseMats = arch.dense_intermediate_size != null ? ffnMatrices(d, arch.dense_intermediate_size, true) : [];
+  // one routed expert's storage besides its logical weights
+  const perExpertStore = { fp8: 0, qscales: 0, qshape: 0, storedDelta: 0, hubDelta: 0 };
+  if (q) {
+    for (const [out, inn] of expertMats) {
+      perExpertStore.qscales += out * Math.ceil(inn / q.group_size);
+      if (q.format === 'fp4_e2m1_x2') {
+        // [out, in/2] int8 elements, each two FP4 weights; the Hub counts the int8 elements
+        const stored = out * Math.ceil(inn / 2);
+        perExpertStore.storedDelta += stored - out * inn;
+        perExpertStore.hubDelta += stored - out * inn;
+      } else {
+        // weight_packed [out, in/8] int32 (eight INT4 each) + weight_shape [2] int32; the Hub
+        // counts every int32 element as 32/4 = 8 parameters, the shape tensor's too
+        const packed = out * Math.ceil(inn / 8);
+        perExpertStore.qshape += 2;
+        perExpertStore.storedDelta += packed - out * inn;
+        perExpertStore.hubDelta += 8 * packed - out * inn + 7 * 2;
+      }
+    }
+  } else if (b != null) {
+    perExpertStore.fp8 = scaleCount(expertMats, b);
+  }
+  const tally: StorageTally = { fp8: 0, tables: 0, qscales: 0, qshape: 0, storedDelta: 0, hubDelta: 0 };
+
+  /** One decoder layer (main index i < L, MTP layers after), its storage added to `tally`. */
+  const layer = (i: number, isMoe: boolean) => {
+    const mx = mixer(arch, kinds, i);
+    const hash = isMoe && i < nHash;
+    const part = {
+      attention: mx.attention,
+      linear: mx.linear,
+      compressor: mx.compressor,
+      indexer: mx.indexer,
+      norms: layerNorms,
+      hc: perHc,
+      router: isMoe ? routerParams(arch, hash) : 0,
+      experts: isMoe ? E * perExpert : 0,
+      shared: isMoe ? perShared : 0,
+      dense: isMoe ? 0 : perDense,
+    };
+    if (hash) tally.tables += V * arch.num_experts_per_tok; // tid2eid [vocab, top-k]
+    if (b != null) tally.fp8 += scaleCount(mx.fp8, b) + (isMoe ? scaleCount(sharedMats, b) : scaleCount(denseMats, b));
+    if (isMoe) {
+      tally.fp8 += E * perExpertStore.fp8;
+      tally.qscales += E * perExpertStore.qscales;
+      tally.qshape += E * perExpertStore.qshape;
+      tally.storedDelta += E * perExpertStore.storedDelta;
+      tally.hubDelta += E * perExpertStore.hubDelta;
+    }
+    return part;
+  };
+
+  const sum = {
+    attention: 0,
+    linear: 0,
+    compressor: 0,
+    indexer: 0,
+    norms: 0,
+    hc: 0,
+    router: 0,
+    experts: 0,
+    shared: 0,
+    dense: 0,
+  };
+  for (let i = 0; i < L; i++) {
+    const p = layer(i, moeSet.has(i));
+    for (const k of Object.keys(sum) as (keyof typeof sum)[]) sum[k] += p[k];
+  }
 
   const embedding = V * d;
   const lm_head = arch.tie_word_embeddings ? 0 : V * d + (arch.lm_head_bias ? V : 0);
@@ -235,85 +498,86 @@ export function countParameters(arch: Architecture): Breakdown {
   const modules: ModuleCounts = {
     embedding: safe('embedding', embedding),
     lm_head: safe('lm_head', lm_head),
-    attention: safe('attention', L * attn.params),
-    norms: safe('norms', L * layerNorms + finalNorm),
-    router: safe('router', nMoe * perRouter),
-    routed_experts: safe('routed_experts', nMoe * arch.num_experts * perExpert),
-    shared_experts: safe('shared_experts', nMoe * perShared),
-    dense_ffn: safe('dense_ffn', nDense * perDense),
+    attention: safe('attention', sum.attention),
+    linear_attention: safe('linear_attention', sum.linear),
+    compressors: safe('compressors', sum.compressor),
+    indexers: safe('indexers', sum.indexer),
+    hyper_connections: safe('hyper_connections', sum.hc + hcHeadParams(arch)),
+    norms: safe('norms', sum.norms + finalNorm),
+    router: safe('router', sum.router),
+    routed_experts: safe('routed_experts', sum.experts),
+    shared_experts: safe('shared_experts', sum.shared),
+    dense_ffn: safe('dense_ffn', sum.dense),
   };
 
   const total_main = safe(
     'total_main',
-    modules.embedding +
-      modules.lm_head +
-      modules.attention +
-      modules.norms +
-      modules.router +
-      modules.routed_experts +
-      modules.shared_experts +
-      modules.dense_ffn,
+    Object.values(modules).reduce((a, x) => a + x, 0),
   );
 
-  // --- extras: MTP, vision, FP8 scales -------------------------------------------------
-  const extra: ExtraCounts = { mtp: 0, mtp_stored_copies: 0, vision: 0, fp8_scales: 0 };
+  // --- extras: MTP, vision, storage ---------------------------------------------------------
+  const extra: ExtraCounts = {
+    mtp: 0,
+    mtp_stored_copies: 0,
+    vision: 0,
+    fp8_scales: 0,
+    routing_tables: 0,
+    quant_scales: 0,
+    quant_shape_elements: 0,
+    storage_adjustment: 0,
+  };
   const mtp = arch.mtp;
   const nMtp = mtp?.num_modules ?? 0;
   if (mtp && nMtp > 0) {
-    const layerFfn =
-      mtp.layer_kind === 'moe' ? perRouter + arch.num_experts * perExpert + perShared : denseFfnParams(arch);
-    // enorm + hnorm + eh_proj (2d -> d) + decoder layer + final norm (shared_head.norm)
-    const perModule = 2 * norm(arch, d) + 2 * d * d + attn.params + layerNorms + layerFfn + norm(arch, d);
-    extra.mtp = safe('mtp', nMtp * perModule);
+    const perModuleLayers = mtp.layers_per_module ?? 1;
+    let total = 0;
+    let idx = L;
+    for (let m = 0; m < nMtp; m++) {
+      // enorm + hnorm + input projection (2d -> d, or e_proj + h_proj) + final norm (+ head hyper-connection)
+      total += 2 * norm(arch, d) + 2 * d * d + norm(arch, d) + hcHeadParams(arch);
+      if (b != null && mtp.fp8_proj) tally.fp8 += scaleCount([[d, d], [d, d]], b);
+      for (let j = 0; j < perModuleLayers; j++, idx++) {
+        const p = layer(idx, mtp.layer_kind === 'moe');
+        total += Object.values(p).reduce((a, x) => a + x, 0);
+      }
+    }
+    extra.mtp = safe('mtp', total);
     extra.mtp_stored_copies = safe(
       'mtp_stored_copies',
       nMtp * ((mtp.stores_embedding ? V * d : 0) + (mtp.stores_head ? V * d : 0)),
     );
   }
   if (arch.vision) extra.vision = safe('vision', visionParams(arch.vision));
+  extra.fp8_scales = safe('fp8_scales', tally.fp8);
+  extra.routing_tables = safe('routing_tables', tally.tables);
+  extra.quant_scales = safe('quant_scales', tally.qscales);
+  extra.quant_shape_elements = safe('quant_shape_elements', tally.qshape);
+  extra.storage_adjustment = safe('storage_adjustment', tally.hubDelta);
 
-  const b = arch.checkpoint_fp8_block;
-  if (b != null && b > 0) {
-    // Block-FP8 checkpoints (DeepSeek-V3 style) quantise the linear layers of attention,
-    // experts, shared experts and dense FFNs; embeddings, heads, routers, norms and the
-    // MTP eh_proj stay in BF16 and have no scales.
-    const attnScales = scaleCount(attn.matrices, b);
-    const expertScales = scaleCount(ffnMatrices(d, arch.moe_intermediate_size, arch.expert_gated), b);
-    const sharedScales =
-      arch.num_shared_experts > 0 && arch.shared_expert_intermediate_size
-        ? arch.num_shared_experts *
-          scaleCount(ffnMatrices(d, arch.shared_expert_intermediate_size, arch.expert_gated), b)
-        : 0;
-    const moeScales = arch.num_experts * expertScales + sharedScales;
-    const denseScales =
-      arch.dense_intermediate_size != null ? scaleCount(ffnMatrices(d, arch.dense_intermediate_size, true), b) : 0;
-    let s = L * attnScales + nMoe * moeScales + nDense * denseScales;
-    if (mtp && nMtp > 0) s += nMtp * (attnScales + (mtp.layer_kind === 'moe' ? moeScales : denseScales));
-    extra.fp8_scales = safe('fp8_scales', s);
-  }
-
-  const total_checkpoint = safe(
-    'total_checkpoint',
-    total_main + extra.mtp + extra.mtp_stored_copies + extra.vision + extra.fp8_scales,
-  );
+  const total_logical = safe('total_logical', total_main + extra.mtp + extra.mtp_stored_copies + extra.vision);
+  const storedExtras = extra.fp8_scales + extra.routing_tables + extra.quant_scales + extra.quant_shape_elements;
+  const total_checkpoint = safe('total_checkpoint', total_logical + storedExtras + extra.storage_adjustment);
+  const stored_elements = safe('stored_elements', total_logical + storedExtras + tally.storedDelta);
 
   // --- active ------------------------------------------------------------------------------
   const expert_params = safe('expert_params', nMoe * perExpert);
   const k = arch.num_experts_per_tok;
-  const active = safe('active', total_main - (arch.num_experts - k) * expert_params);
+  const active = safe('active', total_main - (E - k) * expert_params);
   // With tied embeddings the one matrix is still used as the output head (a matmul), so
   // only an untied input embedding is dropped by the "excluding input embedding" convention.
   const inputEmbeddingOnly = arch.tie_word_embeddings ? 0 : modules.embedding;
   const active_excl_input_embedding = active - inputEmbeddingOnly;
   const active_non_embedding = active - modules.embedding - modules.lm_head;
-  const shared_params = total_main - arch.num_experts * expert_params;
+  const shared_params = total_main - E * expert_params;
 
   return {
     modules,
     extra,
     layers: { total: L, moe: nMoe, dense: nDense },
     total_main,
+    total_logical,
     total_checkpoint,
+    stored_elements,
     active,
     active_excl_input_embedding,
     active_non_embedding,

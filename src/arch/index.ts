@@ -1,6 +1,6 @@
 /** Parameter counting from Hugging Face config.json files (pure; no I/O). */
 export type * from './types.js';
-export { countParameters, moeLayerIndices, visionParams } from './count.js';
+export { countParameters, moeLayerIndices, visionParams, layerAttentionKinds, gatedDeltaNetState } from './count.js';
 export {
   SUPPORTED_MODEL_TYPES,
   UnsupportedModelError,
@@ -9,6 +9,8 @@ export {
   architectureFromHfConfig,
   detectModelType,
   quantizationNotes,
+  checkpointNotes,
+  storageUnmodelled,
 } from './hf-config.js';
 export type { SupportedModelType } from './hf-config.js';
 export { inspectConfig, formatInspect, withThousands, withUnit } from './inspect.js';

@@ -2,16 +2,25 @@
  * `inspect`: exact parameter counts of a Hugging Face config.json, with every convention
  * shown side by side, as a JSON-ready object and as a readable text table.
  */
-import { countParameters } from './count.js';
-import { architectureFromHfConfig, quantizationNotes } from './hf-config.js';
-import type { Architecture } from './types.js';
+import { countParameters, layerAttentionKinds } from './count.js';
+import { architectureFromHfConfig, checkpointNotes, storageUnmodelled } from './hf-config.js';
+import type { Architecture, LayerAttentionKind } from './types.js';
 
 export interface InspectBreakdown {
   /** input embedding V·d */
   embedding: number;
   /** output head (0 when tied) */
   lm_head: number;
+  /** softmax attention of every layer */
   attention: number;
+  /** linear-attention (Gated DeltaNet) mixers */
+  linear_attention: number;
+  /** DeepSeek-V4 KV compressors */
+  compressors: number;
+  /** lightning indexers (DeepSeek-V4 CSA, GLM-5 DSA) */
+  indexers: number;
+  /** hyper-connection mixers (DeepSeek-V4) */
+  hyper_connections: number;
   /** per-layer norms plus the final norm */
   norms: number;
   router: number;
@@ -26,12 +35,26 @@ export interface InspectBreakdown {
   vision: number;
   /** F32 scale tensors of block-FP8 weights (not parameters of the model, but stored) */
   fp8_scales: number;
+  /** hash-routing tables, token → expert ids (stored integers, not parameters) */
+  routing_tables: number;
+  /** group scales of FP4/INT4 routed experts (stored, not parameters) */
+  quant_scales: number;
+  /** int32 weight_shape tensors of compressed-tensors linears */
+  quant_shape_elements: number;
+  /** what total_checkpoint adds to (or, packed, takes from) the logical count and the stored extras above */
+  storage_adjustment: number;
 }
 
 export interface InspectResult {
   model_type: string;
+  /** the language model's parameters (no MTP, no vision) */
   total_main: number;
+  /** every parameter the checkpoint holds (main + MTP + stored copies + vision), logical count */
+  total_logical: number;
+  /** the checkpoint's count as the Hub reports it (stored extras included, packed formats as the Hub counts them) */
   total_checkpoint: number;
+  /** tensor elements the checkpoint stores, packed elements once; null where the config's quantisation is not modelled */
+  stored_elements: number | null;
   active: number;
   active_excl_input_embedding: number;
   active_non_embedding: number;
@@ -39,6 +62,8 @@ export interface InspectResult {
   shared_params: number;
   breakdown: InspectBreakdown;
   layers: { total: number; moe: number; dense: number };
+  /** main-model layers by token mixer (see LayerAttentionKind), for KV-cache sizing */
+  attention_layers: Partial<Record<LayerAttentionKind, number>>;
   experts: { num_experts: number; num_experts_per_tok: number; num_shared_experts: number };
   /** remarks on storage (quantisation) that affect how the checkpoint's own count compares */
   notes: string[];
@@ -52,10 +77,14 @@ export interface InspectResult {
 export function inspectConfig(config: unknown, file?: string): InspectResult {
   const arch = architectureFromHfConfig(config, file);
   const b = countParameters(arch);
+  const attention_layers: Partial<Record<LayerAttentionKind, number>> = {};
+  for (const k of layerAttentionKinds(arch)) attention_layers[k] = (attention_layers[k] ?? 0) + 1;
   return {
     model_type: arch.model_type ?? 'unknown',
     total_main: b.total_main,
+    total_logical: b.total_logical,
     total_checkpoint: b.total_checkpoint,
+    stored_elements: storageUnmodelled(config, arch) ? null : b.stored_elements,
     active: b.active,
     active_excl_input_embedding: b.active_excl_input_embedding,
     active_non_embedding: b.active_non_embedding,
@@ -63,12 +92,13 @@ export function inspectConfig(config: unknown, file?: string): InspectResult {
     shared_params: b.shared_params,
     breakdown: { ...b.modules, ...b.extra },
     layers: b.layers,
+    attention_layers,
     experts: {
       num_experts: arch.num_experts,
       num_experts_per_tok: arch.num_experts_per_tok,
       num_shared_experts: arch.num_shared_experts,
     },
-    notes: quantizationNotes(config),
+    notes: checkpointNotes(config, arch),
     architecture: arch,
   };
 }
@@ -101,31 +131,52 @@ export function formatInspect(r: InspectResult): string {
   const a = r.architecture;
   const E = r.experts.num_experts;
   const k = r.experts.num_experts_per_tok;
-  const attn =
-    a.attention_type === 'mla'
-      ? `MLA attention (${a.num_attention_heads} heads${a.q_lora_rank == null ? ', full-rank q' : ''})`
-      : `GQA attention (${a.num_attention_heads} q / ${a.num_key_value_heads} kv heads x ${a.head_dim})`;
+  let attn: string;
+  if (a.attention_type === 'mla') {
+    attn = `MLA attention (${a.num_attention_heads} heads${a.q_lora_rank == null ? ', full-rank q' : ''}` +
+      `${a.dsa_indexer ? `, DSA indexer ${a.dsa_indexer.n_heads} x ${a.dsa_indexer.head_dim}` : ''})`;
+  } else if (a.attention_type === 'csa_hca') {
+    attn = `compressed attention (${a.num_attention_heads} heads x ${a.head_dim}, one shared K=V head, ` +
+      `CSA indexer ${a.index_n_heads} x ${a.index_head_dim})`;
+  } else {
+    attn = `${a.attention_output_gate ? 'gated ' : ''}GQA attention (${a.num_attention_heads} q / ${a.num_key_value_heads} kv heads x ${a.head_dim})`;
+  }
   const shared =
     r.experts.num_shared_experts > 0
       ? ` + ${r.experts.num_shared_experts} shared expert${r.experts.num_shared_experts > 1 ? 's' : ''}`
       : '';
+  const kinds = Object.entries(r.attention_layers);
+  const mixers =
+    kinds.length > 1 || (kinds.length === 1 && kinds[0]?.[0] !== 'full')
+      ? [`token mixers: ${kinds.map(([kind, n]) => `${n} ${kind}`).join(', ')}` +
+          `${a.sliding_window ? ` (window ${a.sliding_window})` : ''}` +
+          `${a.hyper_connections ? `; hyper-connections x${a.hyper_connections.mult}` : ''}`]
+      : [];
   const header = [
     `model_type: ${r.model_type}`,
     `${r.layers.total} layers (${r.layers.moe} MoE, ${r.layers.dense} dense), hidden ${a.hidden_size}, vocab ${a.vocab_size}` +
       `${a.tie_word_embeddings ? ' (tied embeddings)' : ''}`,
     `${E} routed experts, top-${k}${shared}; ${attn}`,
+    ...mixers,
   ];
+  const bd = r.breakdown;
+  /** rows for modules only some families have: shown when present */
+  const ifAny = (row: Row): Row[] => (row.value ? [row] : []);
 
   const rows: (Row | null)[] = [
     { label: 'Main model (total_main)' },
-    { label: '  embedding (input)', value: r.breakdown.embedding },
-    { label: '  lm_head', value: r.breakdown.lm_head, note: a.tie_word_embeddings ? 'tied to the embedding' : undefined },
-    { label: '  attention', value: r.breakdown.attention },
-    { label: '  norms', value: r.breakdown.norms, note: 'per-layer norms + final norm' },
-    { label: '  routers', value: r.breakdown.router },
-    { label: '  routed experts', value: r.breakdown.routed_experts, note: `${E} per MoE layer` },
-    { label: '  shared experts', value: r.breakdown.shared_experts },
-    { label: '  dense FFN layers', value: r.breakdown.dense_ffn },
+    { label: '  embedding (input)', value: bd.embedding },
+    { label: '  lm_head', value: bd.lm_head, note: a.tie_word_embeddings ? 'tied to the embedding' : undefined },
+    { label: '  attention', value: bd.attention },
+    ...ifAny({ label: '  linear attention', value: bd.linear_attention, note: 'Gated DeltaNet layers' }),
+    ...ifAny({ label: '  KV compressors', value: bd.compressors, note: 'CSA/HCA layers' }),
+    ...ifAny({ label: '  indexers', value: bd.indexers, note: 'lightning indexers of sparse attention' }),
+    ...ifAny({ label: '  hyper-connections', value: bd.hyper_connections, note: 'every block + the head; all active' }),
+    { label: '  norms', value: bd.norms, note: 'per-layer norms + final norm' },
+    { label: '  routers', value: bd.router },
+    { label: '  routed experts', value: bd.routed_experts, note: `${E} per MoE layer` },
+    { label: '  shared experts', value: bd.shared_experts },
+    { label: '  dense FFN layers', value: bd.dense_ffn },
     null,
     {
       label: 'total_main',
@@ -133,17 +184,42 @@ export function formatInspect(r: InspectResult): string {
       note: 'the language model: embeddings + layers + final norm + head; no MTP, no vision',
     },
     null,
-    { label: 'Stored besides the main model' },
-    { label: '  MTP modules', value: r.breakdown.mtp, note: 'multi-token prediction; not in total_main or active' },
-    { label: '  MTP embedding/head copies', value: r.breakdown.mtp_stored_copies },
-    { label: '  vision tower', value: r.breakdown.vision, note: 'tower + adapter + projector' },
-    { label: '  FP8 scale tensors', value: r.breakdown.fp8_scales, note: 'F32 block scales, stored elements' },
+    { label: 'Parameters besides the main model' },
+    { label: '  MTP modules', value: bd.mtp, note: 'multi-token prediction; not in total_main or active' },
+    { label: '  MTP embedding/head copies', value: bd.mtp_stored_copies },
+    { label: '  vision tower', value: bd.vision, note: 'tower + adapter + projector' },
+    null,
+    {
+      label: 'total_logical',
+      value: r.total_logical,
+      note: 'every parameter in the checkpoint, logical count: main + MTP + copies + vision',
+    },
+    null,
+    { label: 'Stored besides the parameters' },
+    { label: '  FP8 scale tensors', value: bd.fp8_scales, note: 'one scale per FP8 block, stored elements' },
+    ...ifAny({ label: '  hash-routing tables', value: bd.routing_tables, note: 'token -> expert ids; integers, not parameters' }),
+    ...ifAny({ label: '  FP4/INT4 group scales', value: bd.quant_scales, note: 'one scale per group of routed-expert weights' }),
+    ...ifAny({ label: '  INT4 shape tensors', value: bd.quant_shape_elements, note: 'int32 weight_shape, 2 per linear' }),
+    ...ifAny({
+      label: '  storage adjustment',
+      value: bd.storage_adjustment,
+      note:
+        bd.storage_adjustment < 0
+          ? 'packed weights: fewer stored elements than parameters'
+          : 'the Hub counts every int32 element as 8 parameters',
+    }),
     null,
     {
       label: 'total_checkpoint',
       value: r.total_checkpoint,
-      note: 'everything the checkpoint stores: main + MTP + copies + vision + FP8 scales',
+      note:
+        r.stored_elements === null
+          ? 'total_logical + the rows above; the quantised storage itself is not modelled (see the note)'
+          : 'what the checkpoint stores, as the Hub counts it: total_logical + the rows above',
     },
+    ...(r.stored_elements !== null && r.stored_elements !== r.total_checkpoint
+      ? [{ label: 'stored_elements', value: r.stored_elements, note: 'tensor elements in the files, each packed element once' }]
+      : []),
     null,
     { label: 'Active per token' },
     {

@@ -8,9 +8,29 @@
  * Field names follow the schema used for the preset reference data (`hidden_size`,
  * `attention_type`, `norms_per_layer`, ...), so a preset's `arch` record is an
  * `Architecture` as it stands.
+ *
+ * Three numbers are kept apart: parameters (total_main, total_logical: logical counts, whatever
+ * the storage), what the checkpoint stores as the Hub counts it (total_checkpoint: + scale
+ * tensors, routing tables, packed sub-byte weights), and the tensor elements in its files
+ * (stored_elements). The `checkpoint_*` fields say how the release stores its weights where the
+ * config says so.
  */
 
 export type NormType = 'rmsnorm' | 'layernorm';
+
+/**
+ * The token mixer of one decoder layer, as a KV-cache calculator needs to know it:
+ * - `full`: softmax attention over the whole context; caches every token (GQA: 2·K·head_dim
+ *   values per token; MLA: kv_lora_rank + qk_rope_head_dim; plus `dsa_indexer.head_dim` when the
+ *   layer has a DSA indexer, whose keys are cached too)
+ * - `sliding`: attention over the last `sliding_window` tokens only; the cache is capped at the window
+ * - `linear`: linear attention (Gated DeltaNet): a fixed-size state per sequence
+ *   (`linear_attention_state`), independent of the context length
+ * - `csa` / `hca` (DeepSeek-V4): the last `sliding_window` tokens uncompressed plus one compressed
+ *   entry per `compress_ratios[i]` tokens, each `head_dim` values (one K=V head); `csa` layers
+ *   also cache the lightning indexer's compressed keys (`index_head_dim` values per entry)
+ */
+export type LayerAttentionKind = 'full' | 'sliding' | 'linear' | 'csa' | 'hca';
 
 /**
  * QK normalisation inside attention:
@@ -34,6 +54,25 @@ export interface GqaAttentionFields {
   qk_norm: QkNorm;
   /** one learned sink logit per query head (gpt-oss) */
   attention_sinks: boolean;
+  /**
+   * sigmoid output gate computed by q_proj, which is then twice as wide (H·head_dim·2;
+   * Qwen3-Next / Qwen3.5 gated attention); default false
+   */
+  attention_output_gate?: boolean;
+}
+
+/**
+ * DeepSeek-V3.2-style lightning indexer of DeepSeek Sparse Attention (GLM-5): per layer
+ * wq_b r_q·n·h, wk d·h, k_norm LayerNorm(h) with bias, weights_proj d·n.
+ */
+export interface DsaIndexerSpec {
+  n_heads: number;
+  head_dim: number;
+  /**
+   * main layers that run their own indexer (the others reuse the previous one's top-k and
+   * have none); null = every layer. MTP layers always have their own.
+   */
+  layers?: number[] | null;
 }
 
 /** Multi-head latent attention (DeepSeek-V2/V3, Kimi K2). */
@@ -53,8 +92,76 @@ export interface MlaAttentionFields {
   attention_qkv_bias?: boolean;
   /** bias on o_proj (DeepSeek `attention_bias`); default false */
   attention_out_bias?: boolean;
+  /** DSA lightning indexer (GLM-5 `glm_moe_dsa`); absent = none */
+  dsa_indexer?: DsaIndexerSpec | null;
 }
 
+/**
+ * DeepSeek-V4 attention (official inference/model.py `Attention`): low-rank q
+ * (wq_a d·r_q, q_norm r_q, wq_b r_q·H·c), one K=V head (wkv d·c, kv_norm c), grouped low-rank
+ * output (wo_a H·c·r_o, wo_b G·r_o·d) and one sink per head; c = head_dim. A layer with
+ * compress ratio m > 0 adds a compressor (ape m·k·c, wkv d·k·c, wgate d·k·c, norm c, with k = 2
+ * overlapping windows iff m = csa_compress_ratio, else 1); CSA layers (m = csa_compress_ratio)
+ * add a lightning indexer (wq_b r_q·n_I·d_I, weights_proj d·n_I, and its own compressor over d_I).
+ */
+export interface CsaHcaAttentionFields {
+  attention_type: 'csa_hca';
+  num_attention_heads: number;
+  /** one K=V head shared by every query head (the KV projection is d → head_dim) */
+  num_key_value_heads: number;
+  head_dim: number;
+  q_lora_rank: number;
+  qk_rope_head_dim: number;
+  o_groups: number;
+  o_lora_rank: number;
+  /**
+   * compress ratio of each layer: the main layers, then the MTP layers; 0 = no compression
+   * (sliding window only), m = one compressed KV entry per m tokens
+   */
+  compress_ratios: number[];
+  /** the ratio whose layers overlap their windows and have a lightning indexer (CSA); other nonzero ratios are HCA */
+  csa_compress_ratio: number;
+  index_n_heads: number;
+  index_head_dim: number;
+  attention_sinks: boolean;
+}
+
+/** Gated DeltaNet linear attention (Qwen3-Next / Qwen3.5 `linear_attention` layers). */
+export interface GatedDeltaNetSpec {
+  num_key_heads: number;
+  key_head_dim: number;
+  num_value_heads: number;
+  value_head_dim: number;
+  /** depthwise causal conv over q, k and v (no bias) */
+  conv_kernel: number;
+}
+
+/** The fixed-size state of one linear-attention layer for one sequence (it does not grow with context). */
+export interface LinearAttentionState {
+  /** recurrent state: num_value_heads × key_head_dim × value_head_dim values */
+  recurrent_elements: number;
+  /** convolution state: the last conv_kernel − 1 inputs of the conv1d channels (2·K·dk + V·dv each) */
+  conv_elements: number;
+  /** dtype the config asks for the recurrent state (Qwen3.5 `mamba_ssm_dtype`), if it says */
+  recurrent_dtype?: string | null;
+}
+
+/** Hyper-connections (DeepSeek-V4 mHC): `mult` parallel residual streams mixed by learned maps. */
+export interface HyperConnectionsSpec {
+  mult: number;
+}
+
+/**
+ * Routed experts stored in a sub-byte format, as the config says:
+ * - `fp4_e2m1_x2`: FP4 (E2M1) weights packed two per stored int8 element, one UE8M0 scale per
+ *   `group_size` weights along the input dimension (DeepSeek-V4 `expert_dtype: fp4`)
+ * - `int4_pack_quantized`: compressed-tensors INT4, eight weights per stored int32 element, one
+ *   BF16 scale per `group_size` weights and a 2-element int32 `weight_shape` per linear
+ */
+export interface ExpertQuantSpec {
+  format: 'fp4_e2m1_x2' | 'int4_pack_quantized';
+  group_size: number;
+}
 /** Multi-token-prediction modules (DeepSeek-V3 style), reported apart from the main model. */
 export interface MtpSpec {
   num_modules: number;
@@ -64,6 +171,10 @@ export interface MtpSpec {
   stores_embedding: boolean;
   /** the checkpoint stores its own copy of the output head for each module */
   stores_head: boolean;
+  /** decoder layers inside each module (Qwen3-Next style `mtp_num_hidden_layers`); default 1 */
+  layers_per_module?: number;
+  /** the module's input projections are block-FP8 with scales (DeepSeek-V4 e_proj/h_proj); default false */
+  fp8_proj?: boolean;
 }
 
 /** A linear layer as [in_features, out_features, has_bias]. */
@@ -98,6 +209,8 @@ export interface VisionSpec {
   adapter: LinearSpec[];
   /** layers projecting into the language model's hidden size */
   projector: LinearSpec[];
+  /** further mergers, each a LayerNorm (with bias) of `norm` features and its layers (Qwen3-VL deepstack) */
+  extra_mergers?: { norm: number; layers: LinearSpec[] }[];
 }
 
 export interface ArchitectureBase {
@@ -150,9 +263,29 @@ export interface ArchitectureBase {
   vision?: VisionSpec | null;
   /** block size of block-FP8 weights whose F32 scale tensors the checkpoint stores (and its count includes) */
   checkpoint_fp8_block?: number | null;
+  /** routed experts stored in a packed sub-byte format with group scales (they get no FP8 scales then) */
+  checkpoint_expert_quant?: ExpertQuantSpec | null;
+
+  /**
+   * the token mixer of each main-model layer (length num_layers), for KV-cache sizing; absent =
+   * the family's reader does not tell layers apart and every layer is reported `full`. For
+   * `csa_hca` attention it follows compress_ratios (0 → sliding, csa ratio → csa, else hca).
+   * Parameter counts depend on it only through `linear` layers and compress_ratios.
+   */
+  layer_attention?: LayerAttentionKind[] | null;
+  /** tokens a `sliding` layer keeps (and the uncompressed window of `csa`/`hca` layers) */
+  sliding_window?: number | null;
+  /** the linear-attention mixer of `linear` layers */
+  gated_deltanet?: GatedDeltaNetSpec | null;
+  /** state of one `linear` layer per sequence, for a KV-cache calculator */
+  linear_attention_state?: LinearAttentionState | null;
+  /** hyper-connections in every block and at the head (DeepSeek-V4) */
+  hyper_connections?: HyperConnectionsSpec | null;
+  /** layers with index < num_hash_layers route by a token-to-expert table (vocab × top-k) instead of the learned scores; no score-correction bias there */
+  num_hash_layers?: number;
 }
 
-export type Architecture = ArchitectureBase & (GqaAttentionFields | MlaAttentionFields);
+export type Architecture = ArchitectureBase & (GqaAttentionFields | MlaAttentionFields | CsaHcaAttentionFields);
 
 /** Parameter counts by module, whole model (all layers). Integers. */
 export interface ModuleCounts {
@@ -160,8 +293,16 @@ export interface ModuleCounts {
   embedding: number;
   /** output head V·d (+V bias); 0 when tied to the embedding */
   lm_head: number;
-  /** attention in every layer: projections, biases, QK norms, sinks, MLA's latent norms */
+  /** softmax attention in every layer: projections, biases, QK norms, sinks, MLA's latent norms */
   attention: number;
+  /** linear-attention mixers (Gated DeltaNet) of the `linear` layers */
+  linear_attention: number;
+  /** KV compressors of DeepSeek-V4's CSA/HCA layers (their indexers' compressors are in `indexers`) */
+  compressors: number;
+  /** lightning indexers: DeepSeek-V4 CSA (with its compressor) and GLM-5 DSA */
+  indexers: number;
+  /** hyper-connection mixers of every block plus the head's */
+  hyper_connections: number;
   /** per-layer norms of every layer plus the final norm */
   norms: number;
   /** routers of every MoE layer: weight, bias, score-correction bias */
@@ -184,6 +325,18 @@ export interface ExtraCounts {
   vision: number;
   /** F32 scale tensors of block-FP8 weights (ceil(out/b)·ceil(in/b) per weight) */
   fp8_scales: number;
+  /** hash-routing tables (token → expert ids, vocab × top-k per hash layer): stored integers, not parameters */
+  routing_tables: number;
+  /** group scales of sub-byte routed experts (out·ceil(in/group) per weight) */
+  quant_scales: number;
+  /** elements of the int32 `weight_shape` tensors of compressed-tensors linears (2 each) */
+  quant_shape_elements: number;
+  /**
+   * total_checkpoint − (total_logical + the four stored extras above): negative where weights are
+   * packed (FP4: two per stored element), positive where the Hub counts an int32 as 32/bits
+   * parameters (INT4: its shape tensors too); 0 otherwise
+   */
+  storage_adjustment: number;
 }
 
 export interface Breakdown {
@@ -193,8 +346,16 @@ export interface Breakdown {
 
   /** the language model: embeddings + layers + final norm + head; no MTP, no vision */
   total_main: number;
-  /** everything the checkpoint stores: main + MTP + stored copies + vision + FP8 scales */
+  /** every parameter the checkpoint holds, at its logical count: main + MTP + stored copies + vision; no scales, tables or packing */
+  total_logical: number;
+  /**
+   * the checkpoint's count as the Hub reports it from the safetensors metadata: total_logical +
+   * FP8 scales + routing tables + sub-byte scales and shape tensors + storage_adjustment
+   * (FP4 experts counted two per stored element; INT4 experts counted per weight)
+   */
   total_checkpoint: number;
+  /** tensor elements actually stored, every packed element counted once (differs from total_checkpoint only for INT4 packed in int32) */
+  stored_elements: number;
   /** canonical: embedding + head + final norm + all attention/norms/routers + top-k routed + all shared + dense layers */
   active: number;
   /** active − input embedding (gpt-oss, DeepSeek, Kimi) */

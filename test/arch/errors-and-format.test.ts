@@ -133,3 +133,69 @@ describe('formatting', () => {
     }
   });
 });
+
+describe('errors in the 2026 families', () => {
+  const fixture = (name: string) =>
+    JSON.parse(readFileSync(new URL(`../fixtures/configs/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+
+  it('deepseek_v4: one compress ratio per layer and MTP layer, one K=V head, known expert dtype', () => {
+    const v4 = fixture('deepseek-v4-pro.json');
+    const short = { ...v4, compress_ratios: (v4['compress_ratios'] as number[]).slice(0, 61) };
+    expect(() => architectureFromHfConfig(short)).toThrow(InvalidFieldError);
+    expect(() => architectureFromHfConfig(short)).toThrow(/"compress_ratios".*at least .* 62 ratios/);
+    expect(() => architectureFromHfConfig({ ...v4, num_key_value_heads: 2 })).toThrow(/"num_key_value_heads"/);
+    expect(() => architectureFromHfConfig({ ...v4, expert_dtype: 'int4' })).toThrow(/"expert_dtype"/);
+    const { hc_mult: _, ...noHc } = v4;
+    expect(() => architectureFromHfConfig(noHc)).toThrow(/missing required field "hc_mult"/);
+  });
+
+  it('qwen3_5_moe: text_config required, layer types checked', () => {
+    expect(() => architectureFromHfConfig({ model_type: 'qwen3_5_moe' })).toThrow(/missing required field "text_config"/);
+    const q = fixture('qwen3.5-397b-a17b.json');
+    const text = q['text_config'] as Record<string, unknown>;
+    const types = [...(text['layer_types'] as string[])];
+    types[0] = 'mamba';
+    expect(() => architectureFromHfConfig({ ...q, text_config: { ...text, layer_types: types } })).toThrow(
+      /"text_config\.layer_types"/,
+    );
+    const { linear_num_value_heads: _, ...noHeads } = text;
+    expect(() => architectureFromHfConfig({ ...q, text_config: noHeads })).toThrow(
+      /missing required field "text_config\.linear_num_value_heads"/,
+    );
+  });
+
+  it('kimi_k25: the vision projector kind is named when unknown', () => {
+    const k = fixture('kimi-k2.6.json');
+    const vision = { ...(k['vision_config'] as Record<string, unknown>), mm_projector_type: 'resampler' };
+    expect(() => architectureFromHfConfig({ ...k, vision_config: vision })).toThrow(/"vision_config\.mm_projector_type"/);
+  });
+
+  it('minimax_m2: only full-attention layers', () => {
+    const m = fixture('minimax-m2.5.json');
+    const types = new Array(62).fill(1);
+    types[3] = 0;
+    expect(() => architectureFromHfConfig({ ...m, attn_type_list: types })).toThrow(/"attn_type_list"/);
+  });
+});
+
+describe('formatting the 2026 families', () => {
+  it('the DeepSeek-V4-Pro table shows the new modules and says which number is parameters and which storage', () => {
+    const cfg = JSON.parse(readFileSync(new URL('../fixtures/configs/deepseek-v4-pro.json', import.meta.url), 'utf8'));
+    const text = formatInspect(inspectConfig(cfg));
+    for (const label of ['KV compressors', 'indexers', 'hyper-connections', 'hash-routing tables', 'FP4/INT4 group scales', 'storage adjustment']) {
+      expect(text).toContain(`  ${label} `);
+    }
+    expect(text).toMatch(/^total_logical +1,598,837,347,742 +1\.599 T +every parameter in the checkpoint/m);
+    expect(text).toMatch(/^total_checkpoint +861,608,274,846 +861\.61 B +what the checkpoint stores/m);
+    expect(text).toContain('token mixers: 31 hca, 30 csa (window 128); hyper-connections x4');
+    expect(text).toContain('not parameters; total_logical is the parameter count');
+  });
+
+  it('the Kimi K2.6 table shows stored_elements apart from the Hub count', () => {
+    const cfg = JSON.parse(readFileSync(new URL('../fixtures/configs/kimi-k2.6.json', import.meta.url), 'utf8'));
+    const text = formatInspect(inspectConfig(cfg));
+    expect(text).toMatch(/^stored_elements +170,738,182,128 /m);
+    expect(text).toMatch(/^total_checkpoint +1,058,589,420,528 /m);
+    expect(text).toContain('  vision tower ');
+  });
+});

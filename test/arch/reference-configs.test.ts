@@ -5,7 +5,11 @@
  *
  * Conventions (see src/arch/types.ts):
  *   total_main        language model only (no MTP, no vision)
- *   total_checkpoint  everything stored: + MTP + stored embedding/head copies + vision + FP8 scales
+ *   total_logical     every parameter stored: + MTP + stored embedding/head copies + vision
+ *   total_checkpoint  the Hub's count of what is stored: total_logical + FP8 scales, hash-routing
+ *                     tables, FP4/INT4 group scales and shape tensors, ± packing (FP4 experts count
+ *                     two per stored element; the Hub counts INT4's int32 elements 8 times)
+ *   stored_elements   tensor elements in the files, each packed element once
  *   active            canonical, both embedding matrices counted
  *   active_excl_input_embedding   active − input embedding (gpt-oss, DeepSeek, Kimi)
  */
@@ -190,5 +194,218 @@ describe('Grok-1', () => {
     const share = r.active / r.total_main;
     expect(share).toBeGreaterThan(0.25);
     expect(share).toBeLessThan(0.28);
+  });
+});
+
+/** round to `figures` significant figures, as a headline figure is rounded */
+const sig = (x: number, figures: number) => Number(x.toPrecision(figures));
+
+describe('DeepSeek-V4-Pro (deepseek_v4): compressed attention, hyper-connections, hash routing, FP4 experts', () => {
+  const r = fixture('deepseek-v4-pro.json');
+
+  it('counts every module of the main model and the MTP block exactly', () => {
+    expect(r.model_type).toBe('deepseek_v4');
+    // 61 layers, all MoE: compress_ratios 128,128 then alternating 4/128 → 31 HCA + 30 CSA.
+    expect(r.layers).toEqual({ total: 61, moe: 61, dense: 0 });
+    expect(r.attention_layers).toEqual({ hca: 31, csa: 30 });
+    // Module shapes from the official reference code (deepseek-ai/DeepSeek-V4-Flash
+    // inference/model.py @ 60d8d70770c6776ff598c94bb586a859a38244f1):
+    //   attention core per layer 299,894,912 × 61 = 18,293,589,632
+    //   compressors 31 × 7,406,080 (HCA) + 30 × 14,684,672 (CSA) = 670,128,640
+    //   indexers 30 × 16,712,832 = 501,384,960
+    //   hyper-connections 61 × 2 × (24 × 28,672 + 24 + 3) + head 16 × 7,168 + 4 + 1 = 84,069,603
+    //   routers 61 × 7,168 × 384 + 58 non-hash layers × 384 = 167,925,504
+    expect(r.breakdown).toMatchObject({
+      attention: 18_293_589_632,
+      compressors: 670_128_640,
+      indexers: 501_384_960,
+      hyper_connections: 84_069_603,
+      router: 167_925_504,
+      routed_experts: 1_547_396_186_112,
+      shared_experts: 4_029_677_568,
+    });
+    expect(r.total_main).toBe(1_572_997_201_763);
+    // MTPBlock: e_proj + h_proj 2 × 7168², 3 norms, hc_head, one sliding-window MoE block (ratio 0).
+    expect(r.breakdown.mtp).toBe(25_840_145_979);
+    expect(r.breakdown.mtp_stored_copies).toBe(0);
+    // Logical parameters in the checkpoint: 1,598,837,347,742.
+    expect(r.total_logical).toBe(1_598_837_347_742);
+  });
+
+  it('total_checkpoint is the Hub\'s stored-element count 861,608,274,846, not a parameter count', () => {
+    // Hub safetensors metadata of https://huggingface.co/deepseek-ai/DeepSeek-V4-Pro: 861,608,274,846
+    // (64 files, 145,116 tensors). It is reached from the logical count by the storage rules:
+    //   + 2,327,040 hash tables (tid2eid [129,280 × 6] in layers 0-2)
+    //   + 1,414,144 FP8 block scales (wq_a, wq_b, wkv, wo_a, wo_b, CSA indexer wq_b, shared experts,
+    //     MTP e_proj/h_proj at 128 × 128)
+    //   + 49,148,854,272 FP4 scales (one per 32 routed-expert weights: 62 layers × 384 × 66,060,288 / 32)
+    //   − 786,381,668,352 (FP4 weights two per stored int8 element: half of 1,572,763,336,704)
+    expect(r.breakdown.routing_tables).toBe(3 * 129_280 * 6);
+    expect(r.breakdown.fp8_scales).toBe(1_414_144);
+    expect(r.breakdown.quant_scales).toBe(49_148_854_272);
+    expect(r.breakdown.storage_adjustment).toBe(-786_381_668_352);
+    expect(r.total_checkpoint).toBe(861_608_274_846);
+    expect(r.stored_elements).toBe(861_608_274_846);
+    expect(r.total_checkpoint).toBeLessThan(r.total_logical);
+    expect(r.notes.some((n) => n.includes('FP4') && n.includes('total_logical is the parameter count'))).toBe(true);
+  });
+
+  it('published "1.6T parameters (49B activated)"', () => {
+    // DeepSeek-V4 technical report arXiv:2606.19348 §4.2.1 and the model card
+    // https://huggingface.co/deepseek-ai/DeepSeek-V4-Pro: "DeepSeek-V4-Pro with 1.6T parameters (49B
+    // activated)". Two significant figures: the main model 1.573T and main + MTP 1.599T (−0.07%)
+    // both round to 1.6T.
+    expect(sig(r.total_main, 2)).toBe(1.6e12);
+    expectWithin(r.total_logical, 1.6e12, 0.001);
+    // Active without the input embedding, DeepSeek's convention since V3: 48,852,402,019 = 49B
+    // (−0.3%, two significant figures); canonical 49,779,081,059.
+    expect(r.active_excl_input_embedding).toBe(48_852_402_019);
+    expect(r.active).toBe(49_779_081_059);
+    expect(sig(r.active_excl_input_embedding, 2)).toBe(49e9);
+  });
+});
+
+describe('Kimi K2.6 (kimi_k25): DeepSeek-V3 text model + MoonViT, INT4 experts', () => {
+  const r = fixture('kimi-k2.6.json');
+
+  it('text model as Kimi K2, vision tower and projector exactly', () => {
+    expect(r.model_type).toBe('kimi_k25');
+    expect(r.total_main).toBe(1_026_408_232_448);
+    // MoonViT: 27 blocks × 15,239,504 + position table 64 × 64 × 1152 + Conv2d patch embed
+    // 1152 × 3 × 14 × 14 + 1152 + final LayerNorm 2,304 + patch-merger projector (LayerNorm 2,304
+    // + 4608² + 4608 + 4608 × 7168 + 7168 = 54,277,888) = 471,143,920
+    expect(r.breakdown.vision).toBe(471_143_920);
+    expect(r.total_logical).toBe(1_026_408_232_448 + 471_143_920);
+  });
+
+  it('total_checkpoint = the Hub count 1,058,589,420,528; stored_elements = the shard-header count', () => {
+    // Hub safetensors count of https://huggingface.co/moonshotai/Kimi-K2.6: 1,058,589,420,528 =
+    // BF16 43,902,267,888 + F32 23,040 + I32 1,014,687,129,600, with every int32 counted 8 times.
+    // Routed experts are compressed-tensors INT4, group 32 (text_config.quantization_config):
+    //   + 31,708,938,240 BF16 group scales (1,014,686,023,680 / 32)
+    //   + 138,240 weight_shape elements (60 × 384 × 3 linears × 2) and 7 × 138,240 more because
+    //     the Hub counts those int32 elements 8 times as well
+    expect(r.breakdown.quant_scales).toBe(31_708_938_240);
+    expect(r.breakdown.quant_shape_elements).toBe(138_240);
+    expect(r.breakdown.storage_adjustment).toBe(7 * 138_240);
+    expect(r.total_checkpoint).toBe(1_058_589_420_528);
+    // Counting every stored int32 element once gives the shard-header element count of the same
+    // architecture (moonshotai/Kimi-K2.5): 170,738,182,128.
+    expect(r.stored_elements).toBe(170_738_182_128);
+  });
+
+  it('published "1T total, 32B activated, vision encoder 400M" (nominal)', () => {
+    // https://huggingface.co/moonshotai/Kimi-K2.6 model card: "Total Parameters 1T", "Activated
+    // Parameters 32B", "Parameters of Vision Encoder 400M" — nominal figures, as for Kimi K2.
+    expect(sig(r.total_main, 1)).toBe(1e12);
+    // without the input embedding 31,687,095,808 (−1.0%) → 32B at two figures
+    expect(r.active_excl_input_embedding).toBe(31_687_095_808);
+    expect(sig(r.active_excl_input_embedding, 2)).toBe(32e9);
+    // the tower alone (without the 54,277,888-parameter projector) is 416,866,032 → 400M at one figure
+    expect(sig(r.breakdown.vision - 54_277_888, 1)).toBe(4e8);
+  });
+});
+
+describe('Qwen3.5-397B-A17B (qwen3_5_moe): Gated DeltaNet + gated attention, vision tower, MTP', () => {
+  const r = fixture('qwen3.5-397b-a17b.json');
+
+  it('the Hub count 403,397,928,944 = language model + vision + MTP, each exactly', () => {
+    expect(r.model_type).toBe('qwen3_5_moe');
+    expect(r.attention_layers).toEqual({ linear: 45, full: 15 });
+    // Hub safetensors total of https://huggingface.co/Qwen/Qwen3.5-397B-A17B: 403,397,928,944;
+    // a shard-header recount splits it into language model 396,346,350,336 + visual 456,010,480 +
+    // MTP 6,595,568,128.
+    expect(r.total_main).toBe(396_346_350_336);
+    expect(r.breakdown.vision).toBe(456_010_480);
+    expect(r.breakdown.mtp).toBe(6_595_568_128);
+    expect(r.total_checkpoint).toBe(403_397_928_944);
+    expect(r.stored_elements).toBe(403_397_928_944);
+    // 45 Gated DeltaNet layers × 118,014,208 and 15 gated-attention layers × 104,858,112
+    expect(r.breakdown.linear_attention).toBe(45 * 118_014_208);
+    expect(r.breakdown.attention).toBe(15 * 104_858_112);
+  });
+
+  it('the linear-attention state a KV-cache calculator needs', () => {
+    // per Gated DeltaNet layer and sequence: 64 value heads × 128 × 128 recurrent values (float32,
+    // mamba_ssm_dtype) and the conv window (16·128·2 + 64·128) × (4 − 1)
+    expect(r.architecture.linear_attention_state).toEqual({
+      recurrent_elements: 1_048_576,
+      conv_elements: 36_864,
+      recurrent_dtype: 'float32',
+    });
+  });
+
+  it('published "397B in total and 17B activated" (the model name)', () => {
+    // https://huggingface.co/Qwen/Qwen3.5-397B-A17B model card: "397B in total and 17B activated".
+    // Language model + vision 396,802,360,816 (−0.05%); canonical active 17,349,040,896 → 17B.
+    expectWithin(r.total_main + r.breakdown.vision, 397e9, 0.001);
+    expect(r.active).toBe(17_349_040_896);
+    expect(sig(r.active, 2)).toBe(17e9);
+  });
+});
+
+describe('GLM-5 (glm_moe_dsa): MLA + DSA lightning indexer in every layer', () => {
+  const r = fixture('glm-5.json');
+
+  it('the Hub count 753,864,139,008 = main model + one MTP layer', () => {
+    expect(r.model_type).toBe('glm_moe_dsa');
+    expect(r.layers).toEqual({ total: 78, moe: 75, dense: 3 });
+    // indexer per layer: wq_b 2048 × 32 × 128 + wk 6144 × 128 + k_norm 2 × 128 + weights_proj 6144 × 32
+    expect(r.breakdown.indexers).toBe(78 * 9_371_904);
+    expect(r.total_main).toBe(743_911_218_432);
+    // MTP layer with its own indexer, sharing the embedding and head (no stored copies)
+    expect(r.breakdown.mtp).toBe(9_952_920_576);
+    expect(r.breakdown.mtp_stored_copies).toBe(0);
+    // Hub safetensors total of https://huggingface.co/zai-org/GLM-5: 753,864,139,008 (bf16)
+    expect(r.total_checkpoint).toBe(753_864_139_008);
+  });
+
+  it('published "744B parameters (40B active)"', () => {
+    // https://github.com/zai-org/GLM-5 README.md: "744B parameters (40B active)". Total = main model
+    // (−0.01%); active = without both embeddings, GLM's convention: 39,881,563,392 (−0.3%) → 40B.
+    expectWithin(r.total_main, 744e9, 0.001);
+    expect(r.active_non_embedding).toBe(39_881_563_392);
+    expect(sig(r.active_non_embedding, 2)).toBe(40e9);
+  });
+
+  it('GLM-5-FP8: the same config with block-FP8 quantization gives its Hub count 753,910,024,032', () => {
+    const cfg = JSON.parse(readFileSync(new URL('../fixtures/configs/glm-5.json', import.meta.url), 'utf8'));
+    const fp8 = inspectConfig({
+      ...cfg,
+      quantization_config: { quant_method: 'fp8', fmt: 'e4m3', activation_scheme: 'dynamic', weight_block_size: [128, 128] },
+    });
+    // zai-org/GLM-5-FP8 Hub total 753,910,024,032 = + 45,840,784 scales of the MLA, expert, shared and
+    // dense weights (main + MTP layer; eh_proj stays BF16) + 79 × 560 of the indexer wq_b and wk.
+    expect(fp8.breakdown.fp8_scales).toBe(45_840_784 + 79 * 560);
+    expect(fp8.total_checkpoint).toBe(753_910_024_032);
+  });
+});
+
+describe('MiniMax-M2.5 (minimax_m2): full QK norm, routing bias, FP8 checkpoint', () => {
+  const r = fixture('minimax-m2.5.json');
+
+  it('the Hub count 228,703,644,928 = main model + FP8 block scales', () => {
+    expect(r.model_type).toBe('minimax_m2');
+    expect(r.attention_layers).toEqual({ full: 62 });
+    expect(r.total_main).toBe(228_689_764_864);
+    // the config's MTP modules (use_mtp, num_mtp_modules 3) are not in the released checkpoint
+    expect(r.breakdown.mtp).toBe(0);
+    expect(r.notes.some((n) => n.includes('MTP') && n.includes('not counted'))).toBe(true);
+    // 62 × (attention 2,688 + 256 experts × 864) weight_scale_inv entries at 128 × 128
+    expect(r.breakdown.fp8_scales).toBe(13_880_064);
+    // Hub total of https://huggingface.co/MiniMaxAI/MiniMax-M2.5: 228,703,644,928 (with the F32 scales)
+    expect(r.total_checkpoint).toBe(228_703_644_928);
+  });
+
+  it('published "229.9B total, 9.8B activated" (MiniMax-M2 series report)', () => {
+    // arXiv:2605.26494: "a 62-layer decoder-only Transformer with 229.9B total parameters and only
+    // 9.8B activated per token". Active = without both embeddings: 9,801,359,872 (+0.01%).
+    expect(r.active_non_embedding).toBe(9_801_359_872);
+    expectWithin(r.active_non_embedding, 9.8e9, 0.001);
+    // The total is not reproduced by any stored quantity: 0.53% above the main model, the report's MTP
+    // module is not in the released checkpoint and its size is not published. Checked as that gap.
+    const gap = 229.9e9 / r.total_main - 1;
+    expect(gap).toBeGreaterThan(0.005);
+    expect(gap).toBeLessThan(0.006);
   });
 });
