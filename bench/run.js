@@ -73,7 +73,33 @@ function cli(args) {
   rows.push(['report build (m1, 1.02M points)', `${(reportMs / 1000).toFixed(2)} s, ${(reportBytes / 1e6).toFixed(2)} MB`]);
 }
 
-// 4. ~10^8 points, feasible rows streamed: memory must stay bounded.
+// 4. Pareto fronts of 10^6 random points (seeded), two and three objectives.
+{
+  const { paretoFront } = await import('../dist/pareto.js');
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const n = 1_000_000;
+  for (const dims of [2, 3]) {
+    // Points on a noisy simplex, so the front is large (the hard case), not a handful.
+    const cols = Array.from({ length: dims }, () => new Float64Array(n));
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      const v = Array.from({ length: dims }, () => { const x = random(); sum += x; return x; });
+      for (let d = 0; d < dims; d++) cols[d][i] = v[d] / sum + random() * 0.01;
+    }
+    const times = [];
+    let size = 0;
+    for (let r = 0; r < 3; r++) {
+      const t = performance.now();
+      size = paretoFront(cols, n).length;
+      times.push(performance.now() - t);
+    }
+    results[`pareto_${dims}d`] = { points: n, front: size, ms: median(times) };
+    rows.push([`Pareto front, 10^6 points, ${dims} objectives`, `${(median(times) / 1000).toFixed(2)} s (front ${size.toLocaleString('en-US')})`]);
+  }
+}
+
+// 5. ~10^8 points, feasible rows streamed: memory must stay bounded.
 if (process.env.BENCH_SKIP_M100 !== '1') {
   const r = cli([here('./m100.yaml'), '--out', join(tmp, 'm100'), '--quiet']);
   const s = JSON.parse(readFileSync(join(tmp, 'm100', 'summary.json'), 'utf8'));

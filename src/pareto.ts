@@ -4,13 +4,15 @@
 
 /**
  * Positions (ascending) of the non-dominated points. `cols[j][i]` is objective j of point i.
- * Two objectives: one sort and one sweep, O(n log n). More: sort by the first objective, then check
- * each point only against the front found so far, O(n · front size).
+ * Two objectives: one sort and one sweep, O(n log n). Three: a sort and a Fenwick tree of running
+ * minima, O(n log n) (Kung, Luccio & Preparata 1975). More: sort, then check each point only against
+ * the front found so far, O(n · front size).
  */
 export function paretoFront(cols: readonly ArrayLike<number>[], n: number): Uint32Array {
   if (n === 0) return new Uint32Array(0);
   if (cols.length === 1) return frontOne(cols[0]!, n);
   if (cols.length === 2) return frontTwo(cols[0]!, cols[1]!, n);
+  if (cols.length === 3) return frontThree(cols[0]!, cols[1]!, cols[2]!, n);
   return frontMany(cols, n);
 }
 
@@ -51,6 +53,46 @@ function frontTwo(a: ArrayLike<number>, b: ArrayLike<number>, n: number): Uint32
       j++;
     }
     if (groupMinB < minBefore) minBefore = groupMinB;
+    i = j;
+  }
+  return Uint32Array.from(out).sort();
+}
+
+function frontThree(a: ArrayLike<number>, b: ArrayLike<number>, c: ArrayLike<number>, n: number): Uint32Array {
+  // In lexicographic (a, b, c) order, every earlier point q has a_q ≤ a_p, so p is dominated exactly
+  // when some earlier point that is not identical to p has b_q ≤ b_p and c_q ≤ c_p. A Fenwick tree
+  // over the ranks of b keeps the least c seen so far for each prefix of ranks. Identical points are
+  // queried together before any of them is inserted, so copies of a front point all stay on it.
+  const order = sortedOrder([a, b, c], n);
+  const bValues = Float64Array.from({ length: n }, (_, i) => b[i]!).sort();
+  const rankOf = (v: number) => {
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (bValues[mid]! < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo + 1; // 1-based; equal values share the rank of their first occurrence
+  };
+  const tree = new Float64Array(n + 1).fill(Infinity);
+  const insert = (rank: number, v: number) => {
+    for (let i = rank; i <= n; i += i & -i) if (v < tree[i]!) tree[i] = v;
+  };
+  const prefixMin = (rank: number) => {
+    let m = Infinity;
+    for (let i = rank; i > 0; i -= i & -i) if (tree[i]! < m) m = tree[i]!;
+    return m;
+  };
+  const out: number[] = [];
+  let i = 0;
+  while (i < n) {
+    const p = order[i]!;
+    let j = i + 1;
+    while (j < n && a[order[j]!] === a[p] && b[order[j]!] === b[p] && c[order[j]!] === c[p]) j++;
+    const rank = rankOf(b[p]!);
+    if (!(prefixMin(rank) <= c[p]!)) for (let g = i; g < j; g++) out.push(order[g]!);
+    insert(rank, c[p]!);
     i = j;
   }
   return Uint32Array.from(out).sort();

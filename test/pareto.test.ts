@@ -67,6 +67,13 @@ describe('Pareto front', () => {
     });
   }
 
+  it('three objectives on 2,000 points with many ties, against brute force', () => {
+    const random = rng(42);
+    const n = 2000;
+    const cols = Array.from({ length: 3 }, () => Array.from({ length: n }, () => Math.floor(random() * 40)));
+    expect([...paretoFront(cols, n)]).toEqual(bruteForce(cols, n));
+  });
+
   it('one objective keeps every point at the minimum', () => {
     expect([...paretoFront([[3, 1, 2, 1]], 4)]).toEqual([1, 3]);
   });
