@@ -4,7 +4,7 @@ import { violationMask, violationNames } from './constraints.js';
 import type { PlotBins, ChunkSummary, EvalPlan } from './evaluate/chunk.js';
 import { evaluateChunk } from './evaluate/chunk.js';
 import { EvaluatorPool, defaultWorkers } from './evaluate/pool.js';
-import { designAt, gridSize, skippedCount, type GridAxes } from './grid.js';
+import { designAt, gridSize, type GridAxes } from './grid.js';
 import { M, METRIC_COUNT, metricsFromVector, metricsInto, type Design, type Metrics } from './metrics.js';
 import { paretoFront } from './pareto.js';
 import type { ComparePreset, NamedDesign, SweepSpec } from './spec/types.js';
@@ -59,6 +59,10 @@ export interface SweepResult {
   frontGridIndex: Float64Array;
   /** Which grid points are feasible, one bit each, by evaluation slice (absent for huge grids). */
   feasibleBits?: { start: number; end: number; bits: Uint8Array }[];
+  /** The grid indices evaluated: the whole grid, or one shard's share. */
+  range: [number, number];
+  /** The per-slice summaries the result was assembled from (what a shard hands to a merge). */
+  slices: ChunkSummary[];
   heatmap?: { experts: number[]; top_k: number[]; evaluated: number[]; feasible: number[] };
   plot?: PlotData;
   workers: number;
@@ -67,6 +71,8 @@ export interface SweepResult {
 
 export interface SweepOptions {
   workers?: number;
+  /** Evaluate only grid indices [from, to): one shard of the grid (see shard.ts). */
+  range?: [number, number];
   signal?: AbortSignal;
   /** Points done so far (evaluated or skipped), out of the grid's size. */
   onProgress?: (done: number, total: number, feasible: number) => void;
@@ -126,10 +132,10 @@ export function makePlan(spec: SweepSpec): EvalPlan | undefined {
 }
 
 /** Slices of about equal size, a few per worker so a slow worker does not hold up the end. */
-export function chunkRanges(size: number, workers: number, maxChunk = 1 << 20, minChunk = 4096): [number, number][] {
+export function chunkRanges(size: number, workers: number, maxChunk = 1 << 20, minChunk = 4096, offset = 0): [number, number][] {
   const target = Math.min(maxChunk, Math.max(minChunk, Math.ceil(size / (workers * 8))));
   const out: [number, number][] = [];
-  for (let s = 0; s < size; s += target) out.push([s, Math.min(size, s + target)]);
+  for (let s = 0; s < size; s += target) out.push([offset + s, offset + Math.min(size, s + target)]);
   return out;
 }
 
@@ -160,30 +166,31 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
   const compare = spec.compare.map((p) => ({ ...p, ...evaluateDesign(spec, p) }));
   const plan = makePlan(spec);
   const workers = Math.max(1, options.workers ?? options.pool?.workers ?? defaultWorkers());
-  const points = spec.grid ? gridSize(spec.grid) : 0;
-  const counts: SweepCounts = { points, evaluated: 0, skipped: spec.grid ? skippedCount(spec.grid) : 0, feasible: 0, front: 0 };
+  const range: [number, number] = options.range ?? [0, spec.grid ? gridSize(spec.grid) : 0];
+  const size = range[1] - range[0];
   const chunks: ChunkSummary[] = [];
 
-  if (plan && points > 0) {
+  if (plan && size > 0) {
     const pool = options.pool ?? new EvaluatorPool(workers);
     try {
       let done = 0;
+      let feasible = 0;
       await inOrder(
-        chunkRanges(points, workers),
+        chunkRanges(size, workers, undefined, undefined, range[0]),
         workers * 2,
         ([start, end]) => pool.evaluate({ kind: 'evaluate', plan, start, end }, options.signal),
         (chunk) => {
           chunks.push(chunk);
           done += chunk.end - chunk.start;
-          counts.feasible += chunk.feasible;
-          options.onProgress?.(done, points, counts.feasible);
+          feasible += chunk.feasible;
+          options.onProgress?.(done, size, feasible);
         },
       );
     } finally {
       if (!options.pool) await pool.close();
     }
   }
-  return assemble(spec, plan, counts, chunks, designs, compare, workers, performance.now() - started);
+  return assemble(spec, plan, range, chunks, designs, compare, workers, performance.now() - started);
 }
 
 /** The same sweep on the calling thread: for tests and tiny grids. */
@@ -192,15 +199,21 @@ export function runSweepSync(spec: SweepSpec): SweepResult {
   const compare = spec.compare.map((p) => ({ ...p, ...evaluateDesign(spec, p) }));
   const plan = makePlan(spec);
   const points = spec.grid ? gridSize(spec.grid) : 0;
-  const counts: SweepCounts = { points, evaluated: 0, skipped: spec.grid ? skippedCount(spec.grid) : 0, feasible: 0, front: 0 };
   const chunks = plan && points > 0 ? [evaluateChunk(plan, 0, points)] : [];
-  return assemble(spec, plan, counts, chunks, designs, compare, 0, 0);
+  return assemble(spec, plan, [0, points], chunks, designs, compare, 0, 0);
+}
+
+/** Re-evaluates the named designs and presets and combines per-slice summaries: what a merge of shards does. */
+export function combineChunks(spec: SweepSpec, chunks: ChunkSummary[], workers: number, evaluateMs: number): SweepResult {
+  const designs = spec.designs.map((d) => ({ ...d, ...evaluateDesign(spec, d) }));
+  const compare = spec.compare.map((p) => ({ ...p, ...evaluateDesign(spec, p) }));
+  return assemble(spec, makePlan(spec), [0, spec.grid ? gridSize(spec.grid) : 0], chunks, designs, compare, workers, evaluateMs);
 }
 
 function assemble(
   spec: SweepSpec,
   plan: EvalPlan | undefined,
-  counts: SweepCounts,
+  range: [number, number],
   chunks: ChunkSummary[],
   designs: (NamedDesign & Evaluated)[],
   compare: PresetResult[],
@@ -210,8 +223,7 @@ function assemble(
   chunks.sort((a, b) => a.start - b.start);
   const nObj = spec.objectives.length;
   const violationCounts: Record<string, number> = Object.fromEntries(spec.constraints.map((c) => [c.name, 0]));
-  counts.feasible = 0;
-  counts.evaluated = 0;
+  const counts: SweepCounts = { points: range[1] - range[0], evaluated: 0, skipped: 0, feasible: 0, front: 0 };
   let heatmap: SweepResult['heatmap'];
   if (spec.grid) {
     const cells = spec.grid.experts.length * spec.grid.top_k.length;
@@ -245,6 +257,7 @@ function assemble(
       }
     }
   }
+  counts.skipped = counts.points - counts.evaluated;
   const gridCandidates = candIndex.length;
   designs.forEach((d) => {
     if (!d.feasible) return;
@@ -282,11 +295,11 @@ function assemble(
   let plot: PlotData | undefined;
   if (plan && spec.grid) {
     if (plan.bins && binInfeasible && binFeasible) plot = { mode: 'bins', bins: plan.bins, infeasible: binInfeasible, feasible: binFeasible };
-    else if (!plan.bins) plot = { mode: 'points', points: plotPoints(plan, counts.points, new Set(gridFront)) };
+    else if (!plan.bins) plot = { mode: 'points', points: plotPoints(plan, range, new Set(gridFront)) };
   }
   const frontGridIndex = Float64Array.from(gridFront);
   const feasibleBits = plan?.feasibleBits ? chunks.map((c) => ({ start: c.start, end: c.end, bits: c.feasibleBits! })) : undefined;
-  return { spec, plan, counts, violationCounts, designs: designResults, compare, front, frontGridIndex, feasibleBits, heatmap, plot, workers, timings: { evaluate_ms: Math.round(evaluateMs) } };
+  return { spec, plan, counts, violationCounts, designs: designResults, compare, front, frontGridIndex, feasibleBits, range, slices: chunks, heatmap, plot, workers, timings: { evaluate_ms: Math.round(evaluateMs) } };
 }
 
 /** Positions in `designs` of the feasible ones, in order: the order their candidates were pushed. */
@@ -296,10 +309,10 @@ function designPositions(designs: readonly Evaluated[]): number[] {
   return out;
 }
 
-function plotPoints(plan: EvalPlan, points: number, front: Set<number>): PlotPoint[] {
+function plotPoints(plan: EvalPlan, range: [number, number], front: Set<number>): PlotPoint[] {
   const out: PlotPoint[] = [];
   const v = new Float64Array(METRIC_COUNT);
-  for (let index = 0; index < points; index++) {
+  for (let index = range[0]; index < range[1]; index++) {
     const d = designAt(plan.axes, index);
     if (d.top_k > d.experts) continue;
     metricsInto(v, 0, d.experts, d.top_k, d.expert_params, d.shared_params, plan.bytesPerWeight, plan.overhead);

@@ -2,7 +2,7 @@
 // codes: 0 pass, 1 a design or the grid fails its constraints, 2 bad input or usage, 3 internal error.
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { CSV_MODES, type CsvMode } from '../csv.js';
+import { CSV_MODES } from '../csv.js';
 import { DTYPES } from '../dtypes.js';
 import { InputError, SpecError } from '../spec/errors.js';
 import { annotation } from '../output/annotations.js';
@@ -11,7 +11,7 @@ import { calcCommand } from './calc.js';
 import { processIo, type Io } from './io.js';
 import { inspectCommand } from './inspect.js';
 import { presetsCommand } from './presets.js';
-import { runCommand } from './run.js';
+import { mergeCommand, runCommand, type RunOptions } from './run.js';
 import { TOOL_VERSION } from '../version.js';
 
 function positiveInt(flag: string) {
@@ -52,6 +52,7 @@ Examples:
   $ moe-sweep calc --preset deepseek-v3 --json
   $ moe-sweep presets
   $ moe-sweep inspect path/to/config.json
+  $ moe-sweep big.yaml --shard 0/4 --out s0  (…1/4, 2/4, 3/4)  then  moe-sweep merge s0 s1 s2 s3
 
 Run \`moe-sweep help <command>\` for a command's options.`,
     );
@@ -65,6 +66,7 @@ Run \`moe-sweep help <command>\` for a command's options.`,
     .addOption(new Option('--csv <mode>', 'rows in results.csv (default: all, or feasible past 1,048,576 rows)').choices(CSV_MODES as string[]))
     .option('--json', 'print summary.json to stdout instead of the summary')
     .option('-q, --quiet', 'print nothing but errors')
+    .option('--shard <i/n>', 'evaluate only shard I of N (0-based) and write a shard result for `moe-sweep merge`')
     .addOption(new Option('--reporter <name>', 'also write junit.xml into the output folder, for CI test views').choices(['junit']))
     .option('--max-points <n>', `refuse grids with more points (default ${DEFAULT_MAX_POINTS.toExponential(0)})`, (v) => {
       const n = Number(v);
@@ -72,8 +74,28 @@ Run \`moe-sweep help <command>\` for a command's options.`,
       return n;
     })
     .addHelpText('after', RUN_EXAMPLES)
-    .action(async (spec: string, o: { out?: string; workers?: number; csv?: CsvMode; json?: boolean; quiet?: boolean; maxPoints?: number; reporter?: 'junit' }) => {
+    .action(async (spec: string, o: RunOptions) => {
       setExit(await runCommand(spec, { ...o, signal }, io));
+    });
+
+  program
+    .command('merge')
+    .description('combine the shard results of one spec into exactly what a single run writes')
+    .argument('<shard-dirs...>', 'the --out folders of `moe-sweep SPEC --shard I/N`, one per shard')
+    .option('-o, --out <dir>', 'output folder (default: reports/<spec name>/)')
+    .option('-w, --workers <n>', 'worker threads for writing the CSV', positiveInt('--workers'))
+    .addOption(new Option('--csv <mode>', 'rows in results.csv').choices(CSV_MODES as string[]))
+    .option('--json', 'print summary.json to stdout instead of the summary')
+    .option('-q, --quiet', 'print nothing but errors')
+    .addOption(new Option('--reporter <name>', 'also write junit.xml').choices(['junit']))
+    .addHelpText('after', `
+Examples:
+  $ moe-sweep big.yaml --shard 0/2 --out shards/0 && moe-sweep big.yaml --shard 1/2 --out shards/1
+  $ moe-sweep merge shards/0 shards/1 --out reports/big
+
+The shards must come from the same spec (checked by its SHA-256) and form a complete set.`)
+    .action(async (dirs: string[], o: RunOptions) => {
+      setExit(await mergeCommand(dirs, { ...o, signal }, io));
     });
 
   program

@@ -4,7 +4,10 @@ import type { CsvMode } from '../csv.js';
 import { EvaluatorPool, defaultWorkers } from '../evaluate/pool.js';
 import { failureAnnotations } from '../output/annotations.js';
 import { checkOutDir, writeOutputs } from '../output/outputs.js';
-import { loadSpec } from '../spec/load.js';
+import { gridSize } from '../grid.js';
+import { mergeShards, parseShard, shardRange, type ShardId } from '../shard.js';
+import { InputError } from '../spec/errors.js';
+import { parseSpec, readSpecText } from '../spec/load.js';
 import type { SweepSpec } from '../spec/types.js';
 import { runSweep, type DesignResult, type SweepResult } from '../sweep.js';
 import { formatBytes, formatCount, formatPercent, formatRatio } from '../units.js';
@@ -19,6 +22,8 @@ export interface RunOptions {
   quiet?: boolean;
   maxPoints?: number;
   reporter?: 'junit';
+  /** "I/N": evaluate shard I of N only. */
+  shard?: string;
   signal?: AbortSignal;
 }
 
@@ -83,36 +88,80 @@ export function defaultOutDir(spec: SweepSpec, cwd: string): string {
 
 export async function runCommand(specFile: string, options: RunOptions, io: Io): Promise<number> {
   const t0 = performance.now();
-  const spec = loadSpec(resolve(io.cwd, specFile), { maxPoints: options.maxPoints, displayName: specFile });
-  const outDir = options.out ? resolve(io.cwd, options.out) : defaultOutDir(spec, io.cwd);
+  const path = resolve(io.cwd, specFile);
+  const specText = readSpecText(path, specFile);
+  const spec = parseSpec(specText, specFile, { maxPoints: options.maxPoints });
+  const shard = options.shard ? parseShard(options.shard) : undefined;
+  if (shard && !spec.grid) throw new InputError(`${specFile}: --shard splits the grid, and this spec has none`);
+  const outDir = options.out ? resolve(io.cwd, options.out) : shard ? resolve(io.cwd, 'reports', `${spec.name}.shard-${shard.index}-of-${shard.count}`) : defaultOutDir(spec, io.cwd);
   checkOutDir(outDir);
   const parseMs = performance.now() - t0;
   const workers = options.workers ?? defaultWorkers();
-  const showProgress = io.isTTY && !options.quiet && !options.json;
   const pool = spec.grid ? new EvaluatorPool(workers) : undefined;
   try {
-    const evalProgress = new Progress(io, 'evaluating', showProgress);
-    const result = await runSweep(spec, { workers, pool, signal: options.signal, onProgress: (d, t, f) => evalProgress.update(d, t, f) });
+    const evalProgress = new Progress(io, 'evaluating', io.isTTY && !options.quiet && !options.json);
+    const range = shard && spec.grid ? shardRange(gridSize(spec.grid), shard) : undefined;
+    const result = await runSweep(spec, { workers, pool, range, signal: options.signal, onProgress: (d, t, f) => evalProgress.update(d, t, f) });
     evalProgress.done();
-    const csvProgress = new Progress(io, 'writing CSV', showProgress);
-    const written = await writeOutputs(result, {
-      outDir,
-      csvMode: options.csv,
-      pool,
-      workers,
-      signal: options.signal,
-      onCsvProgress: (d, t) => csvProgress.update(d, t),
-      timings: { parse_ms: Math.round(parseMs) },
-      junit: options.reporter === 'junit',
-    });
-    csvProgress.done();
-    if (options.json) io.stdout(`${JSON.stringify(written.summary, null, 2)}\n`);
-    else {
-      if (!options.quiet) io.stdout(terminalSummary(result, written.outDir, io, written.summary.csv.rows, written.exitCode, written.csvNote));
-      if (io.env?.GITHUB_ACTIONS === 'true') io.stdout(failureAnnotations(result));
-    }
-    return written.exitCode;
+    return await finish(result, { ...options, shardWrite: shard ? { id: shard, specText } : undefined }, outDir, pool, workers, io, parseMs);
   } finally {
     await pool?.close();
   }
+}
+
+/** `moe-sweep merge SHARD_DIR…`: what a single run of the spec would have written. */
+export async function mergeCommand(dirs: string[], options: RunOptions, io: Io): Promise<number> {
+  const workers = options.workers ?? defaultWorkers();
+  const { spec, result } = mergeShards(dirs, workers, io.cwd);
+  const outDir = options.out ? resolve(io.cwd, options.out) : defaultOutDir(spec, io.cwd);
+  checkOutDir(outDir);
+  const pool = new EvaluatorPool(workers);
+  try {
+    return await finish(result, options, outDir, pool, workers, io, 0);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function finish(
+  result: SweepResult,
+  options: RunOptions & { shardWrite?: { id: ShardId; specText: string } },
+  outDir: string,
+  pool: EvaluatorPool | undefined,
+  workers: number,
+  io: Io,
+  parseMs: number,
+): Promise<number> {
+  const csvProgress = new Progress(io, 'writing CSV', io.isTTY && !options.quiet && !options.json);
+  const written = await writeOutputs(result, {
+    outDir,
+    csvMode: options.csv,
+    pool,
+    workers,
+    signal: options.signal,
+    onCsvProgress: (d, t) => csvProgress.update(d, t),
+    timings: { parse_ms: Math.round(parseMs) },
+    junit: options.reporter === 'junit',
+    shard: options.shardWrite,
+  });
+  csvProgress.done();
+  if (options.shardWrite) {
+    // A shard has no verdict of its own: the grid's feasibility is known only after the merge.
+    const { index, count } = options.shardWrite.id;
+    if (options.json) io.stdout(`${JSON.stringify(written.summary, null, 2)}\n`);
+    else if (!options.quiet) {
+      const c = result.counts;
+      const where = relative(io.cwd, written.outDir) || '.';
+      io.stdout(
+        `${result.spec.name} shard ${index}/${count}: grid indices ${result.range[0].toLocaleString('en-US')}…${(result.range[1] - 1).toLocaleString('en-US')} · ${c.evaluated.toLocaleString('en-US')} evaluated · ${c.feasible.toLocaleString('en-US')} feasible\nwrote ${where}/ (results.csv, summary.json, shard.json, feasible.bin); combine all ${count} with: moe-sweep merge DIR... --out DIR\n`,
+      );
+    }
+    return 0;
+  }
+  if (options.json) io.stdout(`${JSON.stringify(written.summary, null, 2)}\n`);
+  else {
+    if (!options.quiet) io.stdout(terminalSummary(result, written.outDir, io, written.summary.csv.rows, written.exitCode, written.csvNote));
+    if (io.env?.GITHUB_ACTIONS === 'true') io.stdout(failureAnnotations(result));
+  }
+  return written.exitCode;
 }

@@ -86,9 +86,9 @@ export async function writeResultsCsv(result: SweepResult, file: string, mode: C
       rows++;
     }
     const plan = result.plan;
-    if (plan && result.counts.points > 0) {
+    if (plan && result.range[1] > result.range[0]) {
       const front = result.frontGridIndex;
-      const slices = chunkRanges(result.counts.points, options.workers, 1 << 14, 1 << 12);
+      const slices = chunkRanges(result.range[1] - result.range[0], options.workers, 1 << 14, 1 << 12, result.range[0]);
       const format = ([start, end]: [number, number]) => {
         const mine = front.slice(lowerBound(front, start), lowerBound(front, end));
         // feasible and pareto rows are known from the evaluation pass: format just those.
@@ -106,7 +106,7 @@ export async function writeResultsCsv(result: SweepResult, file: string, mode: C
       await inOrder(slices, Math.max(2, options.workers * 2), format, async (bytes, [start, end]) => {
         if (bytes.length > 0) await write(stream, bytes);
         done += end - start;
-        options.onProgress?.(done, result.counts.points);
+        options.onProgress?.(done, result.range[1] - result.range[0]);
       });
     }
   } finally {

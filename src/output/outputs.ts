@@ -6,6 +6,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { CsvMode } from '../csv.js';
 import type { EvaluatorPool } from '../evaluate/pool.js';
 import { renderReport } from '../report/html.js';
+import { writeShardFiles, type ShardId } from '../shard.js';
 import { InputError } from '../spec/errors.js';
 import type { SweepResult } from '../sweep.js';
 import { chooseCsvMode, writeResultsCsv } from './csv-file.js';
@@ -24,6 +25,8 @@ export interface WriteOptions {
   timings?: Record<string, number>;
   /** Also write junit.xml (`--reporter junit`). */
   junit?: boolean;
+  /** A shard run: write shard.json and feasible.bin for `merge`, and no report. */
+  shard?: { id: ShardId; specText: string };
 }
 
 export interface WrittenOutputs {
@@ -58,8 +61,12 @@ export async function writeOutputs(result: SweepResult, options: WriteOptions): 
       onProgress: options.onCsvProgress,
     });
     const t1 = performance.now();
-    const html = await renderReport({ result, exitCode, csvFile: 'results.csv', csvNote: note });
-    writeFileSync(join(tmp, 'report.html'), html);
+    const names = ['results.csv', 'summary.json'];
+    if (options.shard) names.push(...writeShardFiles(result, options.shard.specText, options.shard.id, tmp));
+    else {
+      writeFileSync(join(tmp, 'report.html'), await renderReport({ result, exitCode, csvFile: 'results.csv', csvNote: note }));
+      names.push('report.html');
+    }
     const t2 = performance.now();
     const summary = buildSummary(result, {
       csv: { file: 'results.csv', mode, rows, ...(note ? { note } : {}) },
@@ -67,7 +74,6 @@ export async function writeOutputs(result: SweepResult, options: WriteOptions): 
       timings: { ...options.timings, evaluate_ms: result.timings.evaluate_ms, csv_ms: Math.round(t1 - t0), report_ms: Math.round(t2 - t1) },
     });
     writeFileSync(join(tmp, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-    const names = ['results.csv', 'summary.json', 'report.html'];
     if (options.junit) {
       writeFileSync(join(tmp, 'junit.xml'), junitXml(result, (performance.now() - t0 + result.timings.evaluate_ms) / 1000));
       names.push('junit.xml');

@@ -17,12 +17,22 @@ const STATUS_DOMAIN = ['infeasible', 'feasible', 'Pareto front', 'named design',
 const STATUS_RANGE = [COLORS.infeasible, COLORS.feasible, COLORS.front, COLORS.design, COLORS.preset];
 const WIDTH = 860;
 
-export async function renderSvg(spec: TopLevelSpec): Promise<string> {
+/**
+ * Renders a chart to SVG text. vega numbers gradient ids with a counter that lives as long as the
+ * process, so ids are renamed per chart: the same report comes out byte for byte however many were
+ * rendered before it, and charts inlined in one page cannot collide.
+ */
+export async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<string> {
   const [vl, vega] = await Promise.all([import('vega-lite'), import('vega')]);
   const { spec: compiled } = vl.compile(spec);
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
-    return await view.toSVG();
+    const svg = await view.toSVG();
+    const ids = new Map<string, string>();
+    return svg.replace(/gradient_\d+/g, (id) => {
+      if (!ids.has(id)) ids.set(id, `${idPrefix}-gradient-${ids.size}`);
+      return ids.get(id)!;
+    });
   } finally {
     view.finalize();
   }

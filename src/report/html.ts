@@ -60,7 +60,7 @@ export async function renderReport({ result, exitCode, csvFile, csvNote }: Repor
   const { spec, counts } = result;
   const heat = heatmapSpec(result);
   const zoom = frontSpec(result);
-  const [paretoSvg, frontSvg, heatmapSvg] = await Promise.all([renderSvg(overviewSpec(result)), zoom ? renderSvg(zoom) : '', heat ? renderSvg(heat) : '']);
+  const [paretoSvg, frontSvg, heatmapSvg] = await Promise.all([renderSvg(overviewSpec(result), 'overview'), zoom ? renderSvg(zoom, 'front') : '', heat ? renderSvg(heat, 'heatmap') : '']);
   const metricKind = Object.fromEntries(METRICS.map((m) => [m.id, m.kind]));
   const presets = loadPresets().map((p) => ({ id: p.id, name: p.name, experts: p.experts, top_k: p.top_k, expert_params: p.expert_params, shared_params: p.shared_params }));
   const template = Handlebars.compile(readFileSync(templateFile(), 'utf8'), { strict: false });
