@@ -139,23 +139,31 @@ export function chunkRanges(size: number, workers: number, maxChunk = 1 << 20, m
   return out;
 }
 
-/** Runs `task` over `items` with at most `limit` in flight, handing results to `consume` in order. */
-export async function inOrder<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>, consume: (r: R, item: T) => void | Promise<void>): Promise<void> {
-  const pending: Promise<R>[] = [];
-  let next = 0;
+/**
+ * Runs `task` over `items` with at most `limit` in flight, handing results to `consume` in order.
+ * Items are pulled lazily, so a generator can describe more work than fits in memory at once.
+ */
+export async function inOrder<T, R>(items: Iterable<T>, limit: number, task: (item: T) => Promise<R>, consume: (r: R, item: T) => void | Promise<void>): Promise<void> {
+  const source = items[Symbol.iterator]();
+  const pending: { item: T; result: Promise<R> }[] = [];
   const launch = () => {
-    while (next < items.length && pending.length < limit) pending.push(task(items[next++]!));
+    while (pending.length < limit) {
+      const next = source.next();
+      if (next.done) return;
+      pending.push({ item: next.value, result: task(next.value) });
+    }
   };
   launch();
   try {
-    for (let i = 0; i < items.length; i++) {
-      const r = await pending.shift()!;
+    while (pending.length > 0) {
+      const { item, result } = pending.shift()!;
+      const r = await result;
       launch();
-      await consume(r, items[i]!);
+      await consume(r, item);
     }
   } catch (err) {
     // The tasks still in flight fail too (an abort cancels them all); their errors are this one.
-    for (const p of pending) p.catch(() => undefined);
+    for (const p of pending) p.result.catch(() => undefined);
     throw err;
   }
 }

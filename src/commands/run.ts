@@ -3,6 +3,7 @@ import { relative, resolve } from 'node:path';
 import type { CsvMode } from '../csv.js';
 import { EvaluatorPool, defaultWorkers } from '../evaluate/pool.js';
 import { failureAnnotations } from '../output/annotations.js';
+import { preloadCharts } from '../report/charts.js';
 import { checkOutDir, writeOutputs } from '../output/outputs.js';
 import { gridSize } from '../grid.js';
 import { mergeShards, parseShard, shardRange, type ShardId } from '../shard.js';
@@ -98,6 +99,7 @@ export async function runCommand(specFile: string, options: RunOptions, io: Io):
   const parseMs = performance.now() - t0;
   const workers = options.workers ?? defaultWorkers();
   const pool = spec.grid ? new EvaluatorPool(workers) : undefined;
+  if (!shard) preloadCharts();
   try {
     const evalProgress = new Progress(io, 'evaluating', io.isTTY && !options.quiet && !options.json);
     const range = shard && spec.grid ? shardRange(gridSize(spec.grid), shard) : undefined;

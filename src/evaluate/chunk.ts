@@ -392,25 +392,30 @@ export function formatCsvIndices(plan: EvalPlan, indices: Float64Array, front: F
   const ns = S.length;
   const nx = X.length;
   const nk = K.length;
+  const text = (axis: number[]) => axis.map((v) => `,${v}`);
+  const eText = text(E);
+  const kText = text(K);
+  const xText = text(X);
+  const sText = text(S);
   const m = new Float64Array(METRIC_COUNT);
   const names = new Map<number, string>();
   const parts: string[] = [];
   let f = 0;
   for (const index of indices) {
-    let rest = index;
-    const is = rest % ns;
-    rest = (rest - is) / ns;
-    const ix = rest % nx;
-    rest = (rest - ix) / nx;
-    const ik = rest % nk;
-    const ie = (rest - ik) / nk;
+    // Division and subtraction, not %: the remainder of doubles is a slow library call.
+    const q1 = Math.floor(index / ns);
+    const is = index - q1 * ns;
+    const q2 = Math.floor(q1 / nx);
+    const ix = q1 - q2 * nx;
+    const ie = Math.floor(q2 / nk);
+    const ik = q2 - ie * nk;
     metricsInto(m, 0, E[ie]!, K[ik]!, X[ix]!, S[is]!, plan.bytesPerWeight, plan.overhead);
     const mask = violationMask(plan.constraints, m, 0);
-    let text = names.get(mask);
-    if (text === undefined) names.set(mask, (text = violationNames(plan.constraints, mask).join(';')));
+    let violations = names.get(mask);
+    if (violations === undefined) names.set(mask, (violations = violationNames(plan.constraints, mask).join(';')));
     while (f < front.length && front[f]! < index) f++;
     const onFront = f < front.length && front[f] === index;
-    parts.push(`,${E[ie]},${K[ik]},${X[ix]},${S[is]},${m[0]},${m[1]},${m[2]},${m[3]},${m[4]},${m[5]},${m[6]},${m[7]},${mask === 0},${onFront},${text}\n`);
+    parts.push(`${eText[ie]}${kText[ik]}${xText[ix]}${sText[is]},${m[0]},${m[1]},${m[2]},${m[3]},${m[4]},${m[5]},${m[6]},${m[7]},${mask === 0},${onFront},${violations}\n`);
   }
   return parts.join('');
 }

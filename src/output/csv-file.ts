@@ -89,25 +89,55 @@ export async function writeResultsCsv(result: SweepResult, file: string, mode: C
     if (plan && result.range[1] > result.range[0]) {
       const front = result.frontGridIndex;
       const slices = chunkRanges(result.range[1] - result.range[0], options.workers, 1 << 14, 1 << 12, result.range[0]);
-      const format = ([start, end]: [number, number]) => {
-        const mine = front.slice(lowerBound(front, start), lowerBound(front, end));
-        // feasible and pareto rows are known from the evaluation pass: format just those.
-        const indices = mode === 'pareto' ? mine : mode === 'feasible' && result.feasibleBits ? feasibleIndices(result.feasibleBits, start, end) : undefined;
-        if (indices && indices.length === 0) return Promise.resolve(new Uint8Array(0));
-        if (!options.pool) {
-          const text = indices ? formatCsvIndices(plan, indices, mine) : formatCsvChunk(plan, start, end, mode, mine);
-          return Promise.resolve(new TextEncoder().encode(text));
-        }
-        if (indices) return options.pool.formatCsv({ kind: 'csv-indices', plan, indices, front: mine }, options.signal);
-        return options.pool.formatCsv({ kind: 'csv', plan, start, end, mode, front: mine }, options.signal);
-      };
+      const frontIn = (start: number, end: number) => front.slice(lowerBound(front, start), lowerBound(front, end));
       rows += mode === 'all' ? result.counts.evaluated : mode === 'feasible' ? result.counts.feasible : front.length;
-      let done = 0;
-      await inOrder(slices, Math.max(2, options.workers * 2), format, async (bytes, [start, end]) => {
-        if (bytes.length > 0) await write(stream, bytes);
-        done += end - start;
-        options.onProgress?.(done, result.range[1] - result.range[0]);
-      });
+      const progress = (end: number) => options.onProgress?.(end - result.range[0], result.range[1] - result.range[0]);
+      const bitmaps = result.feasibleBits;
+      if (mode === 'all' || (mode === 'feasible' && !bitmaps)) {
+        // Every point of each slice is visited: slices of 16K points.
+        const format = ([start, end]: [number, number]) => {
+          if (!options.pool) return Promise.resolve(new TextEncoder().encode(formatCsvChunk(plan, start, end, mode, frontIn(start, end))));
+          return options.pool.formatCsv({ kind: 'csv', plan, start, end, mode, front: frontIn(start, end) }, options.signal);
+        };
+        await inOrder(slices, Math.max(2, options.workers * 2), format, async (bytes, [, end]) => {
+          if (bytes.length > 0) await write(stream, bytes);
+          progress(end);
+        });
+      } else {
+        // The rows are known from the evaluation pass: hand the workers batches of about 16K rows.
+        const batches = function* (): Generator<{ indices: Float64Array; end: number }> {
+          let batch: Float64Array[] = [];
+          let size = 0;
+          for (const [start, end] of slices) {
+            const indices = mode === 'pareto' ? frontIn(start, end) : feasibleIndices(bitmaps!, start, end);
+            if (indices.length > 0) {
+              batch.push(indices);
+              size += indices.length;
+            }
+            if (size >= 1 << 14 || end === result.range[1]) {
+              const all = new Float64Array(size);
+              let offset = 0;
+              for (const part of batch) {
+                all.set(part, offset);
+                offset += part.length;
+              }
+              yield { indices: all, end };
+              batch = [];
+              size = 0;
+            }
+          }
+        };
+        const format = ({ indices }: { indices: Float64Array }) => {
+          if (indices.length === 0) return Promise.resolve(new Uint8Array(0));
+          const mine = frontIn(indices[0]!, indices[indices.length - 1]! + 1);
+          if (!options.pool) return Promise.resolve(new TextEncoder().encode(formatCsvIndices(plan, indices, mine)));
+          return options.pool.formatCsv({ kind: 'csv-indices', plan, indices, front: mine }, options.signal);
+        };
+        await inOrder(batches(), Math.max(2, options.workers * 2), format, async (bytes, { end }) => {
+          if (bytes.length > 0) await write(stream, bytes);
+          progress(end);
+        });
+      }
     }
   } finally {
     stream.end();
