@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { paretoFront } from '../src/pareto.js';
+import { mulberry32 } from '../src/random.js';
 
 /** The definition, O(n²): i is on the front when no j is ≤ in every objective and < in one. */
 function bruteForce(cols: number[][], n: number): number[] {
@@ -21,15 +22,7 @@ function bruteForce(cols: number[][], n: number): number[] {
   return out;
 }
 
-/** mulberry32: a small seeded generator so failures reproduce. */
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32; // seeded, so failures reproduce
 
 describe('Pareto front', () => {
   it('hand-worked 2-D case', () => {

@@ -2,7 +2,7 @@
 // results are typed arrays so they can be transferred, not copied, back to the main thread.
 import { violationMask, violationNames, type Constraint } from '../constraints.js';
 import type { CsvMode } from '../csv.js';
-import type { GridAxes } from '../grid.js';
+import { decodeIndex, type GridAxes } from '../grid.js';
 import { METRIC_COUNT, metricsInto } from '../metrics.js';
 import { paretoFront } from '../pareto.js';
 
@@ -45,46 +45,6 @@ export interface ChunkSummary {
   bins?: Float64Array;
   /** Bit i is set when point start + i is feasible (when the plan asks for it). */
   feasibleBits?: Uint8Array;
-}
-
-/** Calls `visit` for every non-skipped point of [start, end) in grid order, with its metric vector. */
-function forEachPoint(
-  plan: EvalPlan,
-  start: number,
-  end: number,
-  visit: (index: number, e: number, k: number, m: Float64Array, mask: number) => void,
-): void {
-  const { experts, top_k, expert_params, shared_params } = plan.axes;
-  const ns = shared_params.length;
-  const nx = expert_params.length;
-  const nk = top_k.length;
-  let rest = start;
-  let is = rest % ns;
-  rest = (rest - is) / ns;
-  let ix = rest % nx;
-  rest = (rest - ix) / nx;
-  let ik = rest % nk;
-  let ie = (rest - ik) / nk;
-  const m = new Float64Array(METRIC_COUNT);
-  const { bytesPerWeight, overhead, constraints } = plan;
-  for (let index = start; index < end; index++) {
-    const e = experts[ie]!;
-    const k = top_k[ik]!;
-    if (k <= e) {
-      metricsInto(m, 0, e, k, expert_params[ix]!, shared_params[is]!, bytesPerWeight, overhead);
-      visit(index, ie, ik, m, violationMask(constraints, m, 0));
-    }
-    if (++is === ns) {
-      is = 0;
-      if (++ix === nx) {
-        ix = 0;
-        if (++ik === nk) {
-          ik = 0;
-          ie++;
-        }
-      }
-    }
-  }
 }
 
 type Eight = [number, number, number, number, number, number, number, number];
@@ -157,13 +117,7 @@ export function evaluateChunk(plan: EvalPlan, start: number, end: number): Chunk
   let evaluated = 0;
   let feasible = 0;
 
-  let rest = start;
-  let is = rest % ns;
-  rest = (rest - is) / ns;
-  let ix = rest % nx;
-  rest = (rest - ix) / nx;
-  let ik = rest % nk;
-  let ie = (rest - ik) / nk;
+  let { experts: ie, top_k: ik, expert_params: ix, shared_params: is } = decodeIndex(plan.axes, start);
   let index = start;
   for (; ie < ne && index < end; ie++, ik = 0) {
     const e = E[ie]!;
@@ -343,13 +297,7 @@ export function formatCsvChunk(plan: EvalPlan, start: number, end: number, mode:
   const { bytesPerWeight, overhead, constraints } = plan;
   const parts: string[] = [];
   let f = 0;
-  let rest = start;
-  let is = rest % ns;
-  rest = (rest - is) / ns;
-  let ix = rest % nx;
-  rest = (rest - ix) / nx;
-  let ik = rest % nk;
-  let ie = (rest - ik) / nk;
+  let { experts: ie, top_k: ik, expert_params: ix, shared_params: is } = decodeIndex(plan.axes, start);
   let index = start;
   for (; ie < ne && index < end; ie++, ik = 0) {
     const e = E[ie]!;

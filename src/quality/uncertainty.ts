@@ -14,6 +14,7 @@
  */
 import type { CorrelationMode, ChinchillaCoefficients, ScalingLaws } from './laws.js';
 import { loadScalingLaws } from './laws.js';
+import { mulberry32 } from '../random.js';
 
 export interface UncertaintyOptions {
   seed?: number;
@@ -36,17 +37,7 @@ export interface LossInterval {
   correlation: CorrelationMode;
 }
 
-/** mulberry32: a small, fast, seedable 32-bit PRNG; uniform in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /** Standard normal deviates by Box–Muller from a uniform source. */
 export function normalSource(uniform: () => number): () => number {
