@@ -4,6 +4,7 @@
  */
 import { countParameters, layerAttentionKinds } from './count.js';
 import { architectureFromHfConfig, checkpointNotes, storageUnmodelled } from './hf-config.js';
+import { memoryReport, type FormatShare, type KvOptions, type MemoryReport, type WeightPart } from './memory.js';
 import type { Architecture, LayerAttentionKind } from './types.js';
 
 export interface InspectBreakdown {
@@ -67,14 +68,18 @@ export interface InspectResult {
   experts: { num_experts: number; num_experts_per_tok: number; num_shared_experts: number };
   /** remarks on storage (quantisation) that affect how the checkpoint's own count compares */
   notes: string[];
+  /** weights in bytes as the checkpoint stores them, and the KV cache (see memory.ts) */
+  memory: MemoryReport;
   architecture: Architecture;
 }
 
 /**
- * Read a parsed config.json and count it. `file` only labels error messages.
- * @throws UnsupportedModelError, MissingFieldError, InvalidFieldError (see hf-config.ts)
+ * Read a parsed config.json and count it. `file` only labels error messages; `kv` sets the
+ * context, batch and KV dtype of the memory section (default: no context, batch 1, bf16).
+ * @throws UnsupportedModelError, MissingFieldError, InvalidFieldError (see hf-config.ts);
+ *   RangeError for an architecture the counter or the KV model cannot size
  */
-export function inspectConfig(config: unknown, file?: string): InspectResult {
+export function inspectConfig(config: unknown, file?: string, kv: KvOptions = {}): InspectResult {
   const arch = architectureFromHfConfig(config, file);
   const b = countParameters(arch);
   const attention_layers: Partial<Record<LayerAttentionKind, number>> = {};
@@ -99,6 +104,7 @@ export function inspectConfig(config: unknown, file?: string): InspectResult {
       num_shared_experts: arch.num_shared_experts,
     },
     notes: checkpointNotes(config, arch),
+    memory: memoryReport(config, arch, kv),
     architecture: arch,
   };
 }
@@ -273,5 +279,135 @@ export function formatInspect(r: InspectResult): string {
       (row.note ? `  ${row.note}` : '');
     lines.push(line.trimEnd());
   }
+  lines.push('', ...formatMemory(r.memory));
   return lines.join('\n').replace(/\n{3,}/g, '\n\n') + '\n';
+}
+
+/** 864704792696 -> "864.70 GB" (decimal units). */
+export function bytesUnit(n: number): string {
+  const a = Math.abs(n);
+  if (a >= 1e12) return `${(n / 1e12).toFixed(3)} TB`;
+  if (a >= 1e9) return `${(n / 1e9).toFixed(2)} GB`;
+  if (a >= 1e6) return `${(n / 1e6).toFixed(2)} MB`;
+  if (a >= 1e3) return `${(n / 1e3).toFixed(2)} KB`;
+  return `${n} B`;
+}
+
+/** An exact byte count: "1,234,567" for integers, up to three decimals otherwise. */
+function exactBytes(n: number): string {
+  if (Number.isInteger(n)) return withThousands(n);
+  const [i, f] = n.toFixed(3).replace(/0+$/, '').split('.');
+  return `${withThousands(Number(i))}.${f}`;
+}
+
+const PART_LABELS: Record<WeightPart, string> = {
+  embedding: 'embedding (input)',
+  lm_head: 'lm_head',
+  attention: 'attention',
+  linear_attention: 'linear attention',
+  compressors: 'KV compressors',
+  indexers: 'indexers',
+  hyper_connections: 'hyper-connections',
+  norms: 'norms',
+  router: 'routers',
+  routed_experts: 'routed experts',
+  shared_experts: 'shared experts',
+  dense_ffn: 'dense FFN layers',
+  mtp: 'MTP modules',
+  mtp_stored_copies: 'MTP embedding/head copies',
+  vision: 'vision tower',
+  routing_tables: 'hash-routing tables',
+};
+
+function shareText(s: FormatShare, only: boolean): string {
+  const what = s.role === 'weights' ? s.format : `${s.format} ${s.role}`;
+  return only ? what : `${what} ${bytesUnit(s.bytes)}`;
+}
+
+/** The memory section of the text table: weights by part and format, then the KV cache. */
+export function formatMemory(m: MemoryReport): string[] {
+  const w = m.weights;
+  const kv = m.kv;
+  type MRow = { label: string; value?: number; note?: string };
+  const rows: (MRow | null)[] = [];
+  rows.push({ label: `Weights as the checkpoint stores them (bytes; 1 GB = 10^9 bytes)` });
+  for (const p of w.parts) {
+    const shares = p.formats.filter((s) => s.bytes > 0).sort((a, b) => b.bytes - a.bytes);
+    rows.push({ label: `  ${PART_LABELS[p.part]}`, value: p.bytes, note: shares.map((s) => shareText(s, shares.length === 1)).join(' + ') });
+  }
+  rows.push(null);
+  rows.push({
+    label: 'weights as stored',
+    value: w.total_bytes,
+    note: w.by_format.map((f) => `${f.format} ${bytesUnit(f.bytes)}`).join(', '),
+  });
+  rows.push({ label: 'bf16-equivalent', value: w.bf16_equivalent_bytes, note: 'every parameter (total_logical) at 2 bytes, no scales' });
+  rows.push(null);
+  const kinds = Object.entries(kv.layers)
+    .filter(([k, n]) => n > 0 && k !== 'dsa_indexer')
+    .map(([k, n]) => `${n} ${k}`)
+    .join(', ');
+  rows.push({
+    label: `KV cache (${kv.kv_dtype} values; main-model layers: ${kinds}${kv.sliding_window ? `, window ${kv.sliding_window}` : ''}` +
+      `${kv.layers.dsa_indexer ? `, ${kv.layers.dsa_indexer} with DSA indexer keys` : ''})`,
+  });
+  const windows = kv.sliding_window != null;
+  rows.push({
+    label: '  per token',
+    value: kv.bytes_per_token,
+    note: windows ? 'each token of context adds this once every window is full' : 'each token of context adds this',
+  });
+  const fixedParts = (
+    [
+      ['windows', kv.fixed.windows],
+      ['linear-attention states', kv.fixed.linear_states],
+      ['compressor states', kv.fixed.compressor_states],
+    ] as const
+  ).filter(([, v]) => v > 0);
+  if (fixedParts.length > 0) {
+    rows.push({
+      label: '  fixed per sequence',
+      value: kv.fixed_bytes_per_sequence,
+      note: `${fixedParts.map(([k, v]) => (fixedParts.length > 1 ? `${k} ${bytesUnit(v)}` : k)).join(' + ')}: ` +
+        `does not grow with context${windows ? ' (windows once full)' : ''}`,
+    });
+  }
+  const c = kv.at_context;
+  if (c && kv.context != null) {
+    const parts = (
+      [
+        ['full layers', c.full_bytes],
+        ['compressed entries', c.compressed_bytes],
+        ['indexer keys', c.indexer_bytes],
+        ['windows', c.sliding_bytes],
+        ['linear states', c.linear_bytes],
+        ['compressor states', c.compressor_state_bytes],
+      ] as const
+    ).filter(([, v]) => v > 0);
+    rows.push({
+      label: `  ${withThousands(kv.context)} tokens x ${kv.batch} sequence${kv.batch === 1 ? '' : 's'}`,
+      value: c.total_bytes,
+      note: parts.length > 1 ? parts.map(([k, v]) => `${k} ${bytesUnit(v)}`).join(' + ') : parts[0]?.[0],
+    });
+    if (kv.batch > 1) rows.push({ label: '  per sequence', value: c.per_sequence_bytes });
+  }
+
+  const numbers = rows.filter((x): x is MRow & { value: number } => x?.value !== undefined);
+  const labelW = Math.max(...numbers.map((x) => x.label.length));
+  const numW = Math.max(...numbers.map((x) => exactBytes(x.value).length));
+  const unitW = Math.max(...numbers.map((x) => bytesUnit(x.value).length));
+  const out: string[] = [];
+  for (const [i, row] of rows.entries()) {
+    if (i === 1) for (const n of w.storage.notes) out.push(`  (${n})`);
+    if (row === null) out.push('');
+    else if (row.value === undefined) out.push(row.label);
+    else {
+      out.push(
+        (`${row.label.padEnd(labelW)}  ${exactBytes(row.value).padStart(numW)}  ${bytesUnit(row.value).padStart(unitW)}` +
+          (row.note ? `  ${row.note}` : '')).trimEnd(),
+      );
+    }
+  }
+  for (const n of kv.notes) out.push(`kv: ${n}`);
+  return out;
 }

@@ -127,14 +127,26 @@ Examples:
 
   program
     .command('inspect')
-    .description('exact parameter counts of a Hugging Face config.json, module by module, under each vendor convention')
+    .description('exact parameter counts of a Hugging Face config.json, module by module, under each vendor convention; then weight bytes as stored and the KV cache')
     .argument('<config>', 'a config.json as the hub ships it')
-    .option('--json', 'print one JSON object (total_main, total_checkpoint, active, …, breakdown)')
+    .option('--json', 'print one JSON object (total_main, total_checkpoint, active, …, breakdown, memory)')
+    .option('--context <tokens>', 'KV cache for this many tokens per sequence: 4096, 128K, 1M (K = 1,024 tokens)')
+    .option('--batch <sequences>', 'sequences for the --context KV cache (default 1)')
+    .option('--kv-dtype <dtype>', 'dtype of the cached values: bf16 (default), fp16, fp8, fp32')
     .addHelpText('after', `
 Examples:
   $ moe-sweep inspect path/to/Mixtral-8x7B/config.json
-  $ moe-sweep inspect config.json --json | jq .active_excl_input_embedding`)
-    .action((config: string, o: { json?: boolean }) => setExit(inspectCommand(config, o, io, resolve(io.cwd, config))));
+  $ moe-sweep inspect config.json --json | jq .active_excl_input_embedding
+  $ moe-sweep inspect config.json --context 128K --batch 8 --kv-dtype fp8
+  $ moe-sweep inspect config.json --json | jq .memory.weights.total_bytes
+
+After the parameter counts comes the memory: the weights by part in the formats the checkpoint
+stores them (block-FP8 with its scales, FP4 or INT4 routed experts with their group scales, bf16
+elsewhere, from the config's quantization fields) beside the bf16-equivalent, and the KV cache:
+bytes per token of context, the fixed bytes per sequence (sliding windows, linear-attention
+states, compressor states) and, with --context, the cache of --batch sequences.`)
+    .action((config: string, o: { json?: boolean; context?: string; batch?: string; kvDtype?: string }) =>
+      setExit(inspectCommand(config, o, io, resolve(io.cwd, config))));
 
   return program;
 }

@@ -96,8 +96,11 @@ describe('sliding and full layers: gpt-oss-120b', () => {
     expect(s.full_bytes).toBe(36_864 * 8192); // 301,989,888
     expect(s.sliding_bytes).toBe(36_864 * 128); // 4,718,592
     expect(s.total_bytes).toBe(306_708_480);
+    // the Architecture carries layer_attention and the window itself, so no pattern is needed
+    expect(kvCacheFromArchitecture(arch, { context: 8192, batch: 1, kvBytes: 'bf16' }).total_bytes).toBe(306_708_480);
     // ignoring the windows would overstate it: 73,728 × 8,192 = 603,979,776
-    expect(kvCacheFromArchitecture(arch, { context: 8192, batch: 1, kvBytes: 'bf16' }).total_bytes).toBe(603_979_776);
+    const allFull = { layer_types: null, sliding_window: null };
+    expect(kvCacheFromArchitecture(arch, { context: 8192, batch: 1, kvBytes: 'bf16' }, allFull).total_bytes).toBe(603_979_776);
   });
 
   it('within the window every layer still grows: 100 tokens × 73,728 = 7,372,800', () => {

@@ -1,0 +1,624 @@
+/**
+ * Memory of a checkpoint: its weights in the formats the release stores them, and its KV cache.
+ *
+ * Weights. Every tensor is given the format its checkpoint stores it in, from the config's own
+ * quantisation fields (never from a table of model names):
+ * - unquantised tensors in the config's dtype (`torch_dtype` / `dtype`; bf16 when it names none);
+ * - block-FP8 linears (`quantization_config.quant_method: "fp8"` with square `weight_block_size`
+ *   b): one FP8 E4M3 byte per weight plus one scale per b×b tile, ⌈out/b⌉·⌈in/b⌉ per weight. The
+ *   linears that are FP8 are those `countParameters` gives scale tensors (attention projections,
+ *   Gated DeltaNet projections, shared experts, dense FFNs, routed experts unless sub-byte, indexer
+ *   wq_b/wk, MTP e_proj/h_proj where the release has them); embeddings, the head, norms, routers,
+ *   compressors and indexer weights_proj stay in the base dtype. Scales are F32 (DeepSeek-V3
+ *   `weight_scale_inv`, MiniMax-M2), except in `deepseek_v4`, whose reference `Linear` stores them
+ *   as float8_e8m0fnu (1 byte; DeepSeek-V4-Flash inference/model.py);
+ * - FP4 (E2M1) routed experts, two per stored byte with one UE8M0 scale per group of 32 along the
+ *   input dimension: DeepSeek-V4 `expert_dtype: "fp4"` (model.py: weight [out, in/2]
+ *   float4_e2m1fn_x2, scale [out, in/32] float8_e8m0fnu) and `quant_method: "mxfp4"` (gpt-oss:
+ *   `_blocks` and `_scales` uint8, the OCP MX v1.0 MXFP4 format of 32 E2M1 values per E8M0 scale);
+ *   expert biases stay in the base dtype;
+ * - compressed-tensors INT4 "pack-quantized" routed experts (Kimi K2.x): eight per stored int32,
+ *   one BF16 scale per group, and an int32 `weight_shape` [2] per linear;
+ * - tensors the family's reference code keeps in F32 whatever the rest: the router's
+ *   score-correction bias (DeepSeek-V3/V4 `Gate.bias` float32; the DeepSeek-V3 and Kimi K2.6
+ *   checkpoints' F32 counts are exactly their scales plus these biases), DeepSeek-V4's attention
+ *   sinks, compressor position biases (`ape`) and hyper-connection mixers (`set_dtype(float32)`;
+ *   its norms, compressor projections and head are stored in bf16, as model.py's comments say),
+ *   and Gated DeltaNet's A_log and gated-norm weight (the 90 F32 tensors of Qwen3.5-397B-A17B's
+ *   safetensors headers, two per linear-attention layer);
+ * - DeepSeek-V4's hash-routing tables `tid2eid` [vocab, top-k] as int64 (the checkpoint's I64).
+ * Quantisation methods not listed here are not modelled: the weights are then given in the base
+ * dtype and `modelled` is false.
+ *
+ * KV cache: `kvLayoutFromArchitecture` (src/serving/kv-cache.ts) per main-model layer kind.
+ */
+import { countParameters, moeLayerIndices, layerAttentionKinds, visionParams } from './count.js';
+import type { Architecture, LayerAttentionKind } from './types.js';
+import {
+  kvBytesPerTokenLongContext,
+  kvCacheBytes,
+  kvFixedBytesPerSequence,
+  kvLayoutFromArchitecture,
+  type KvCacheSize,
+  type KvLayout,
+} from '../serving/kv-cache.js';
+
+/** How a tensor is stored. `fp4_e2m1` packs two values per stored byte, `int4` eight per stored int32. */
+export type StoredFormat = 'bf16' | 'f16' | 'f32' | 'fp8_e4m3' | 'fp4_e2m1' | 'int4' | 'ue8m0' | 'i32' | 'i64';
+
+/** Bytes of one stored element of each format. */
+export const STORED_ELEMENT_BYTES: Readonly<Record<StoredFormat, number>> = {
+  bf16: 2,
+  f16: 2,
+  f32: 4,
+  fp8_e4m3: 1,
+  fp4_e2m1: 1, // one byte holds two E2M1 values
+  int4: 4, // one int32 holds eight INT4 values
+  ue8m0: 1,
+  i32: 4,
+  i64: 8,
+};
+
+/** What a share of a part's bytes is: weights, block/group scales, int32 shape tensors, routing tables. */
+export type StoredRole = 'weights' | 'scales' | 'shapes' | 'tables';
+
+/** The storage formats of a checkpoint, as its config says. */
+export interface CheckpointStorage {
+  /** unquantised tensors */
+  base: 'bf16' | 'f16' | 'f32';
+  /** block size of block-FP8 linears (null: none) */
+  fp8_block: number | null;
+  /** format of the FP8 block scales */
+  fp8_scale: 'f32' | 'ue8m0';
+  /** routed experts in a sub-byte format (null: as the other linears) */
+  experts: { format: 'fp4_e2m1'; group_size: number; scale: 'ue8m0' } | { format: 'int4'; group_size: number; scale: 'bf16' } | null;
+  /** false when the config declares a quantisation this module does not model (weights then in `base`) */
+  modelled: boolean;
+  /** how the formats were read, for people */
+  notes: string[];
+}
+
+export interface FormatShare {
+  format: StoredFormat;
+  role: StoredRole;
+  /** values held: parameters for weights (logical count), elements for scales, shapes and tables */
+  values: number;
+  /** stored tensor elements (an FP4 byte or an INT4 int32 counts once) */
+  elements: number;
+  bytes: number;
+}
+
+/** The parts of a checkpoint, as `countParameters` names them. */
+export const WEIGHT_PARTS = [
+  'embedding',
+  'lm_head',
+  'attention',
+  'linear_attention',
+  'compressors',
+  'indexers',
+  'hyper_connections',
+  'norms',
+  'router',
+  'routed_experts',
+  'shared_experts',
+  'dense_ffn',
+  'mtp',
+  'mtp_stored_copies',
+  'vision',
+  'routing_tables',
+] as const;
+export type WeightPart = (typeof WEIGHT_PARTS)[number];
+
+export interface PartBytes {
+  part: WeightPart;
+  /** logical parameters (routing tables: 0, they are stored integers) */
+  params: number;
+  /** bytes as stored: weights, scales, shape tensors, tables */
+  bytes: number;
+  /** 2 × params: every parameter in bf16, no scales */
+  bf16_bytes: number;
+  formats: FormatShare[];
+}
+
+export interface CheckpointWeightBytes {
+  /** bytes of every tensor as the checkpoint stores it (the safetensors payload, headers excluded) */
+  total_bytes: number;
+  /** 2 × total_params: every parameter in bf16, no scales or tables */
+  bf16_equivalent_bytes: number;
+  /** every logical parameter of the checkpoint (`total_logical`) */
+  total_params: number;
+  /** stored tensor elements, packed elements once */
+  stored_elements: number;
+  /** bytes and stored elements by format, over every part */
+  by_format: { format: StoredFormat; elements: number; bytes: number }[];
+  /** the parts with anything stored, in WEIGHT_PARTS order */
+  parts: PartBytes[];
+  storage: CheckpointStorage;
+}
+
+type Matrix = [out: number, inn: number];
+
+function safe(name: string, n: number): number {
+  if (!Number.isSafeInteger(n)) throw new RangeError(`${name} exceeds the exactly representable range`);
+  return n;
+}
+
+/** The storage an `Architecture` says itself (block-FP8 and sub-byte experts), the rest in bf16. */
+export function storageFromArchitecture(arch: Architecture): CheckpointStorage {
+  const q = arch.checkpoint_expert_quant ?? null;
+  const notes: string[] = [];
+  const block = arch.checkpoint_fp8_block != null && arch.checkpoint_fp8_block > 0 ? arch.checkpoint_fp8_block : null;
+  // DeepSeek-V4 inference/model.py: Linear stores every scale as float8_e8m0fnu
+  const fp8_scale = arch.model_type === 'deepseek_v4' ? 'ue8m0' : 'f32';
+  if (block != null) notes.push(`block-FP8 linears (${block}x${block} tiles, ${fp8_scale} scales)`);
+  let experts: CheckpointStorage['experts'] = null;
+  if (q?.format === 'fp4_e2m1_x2') {
+    experts = { format: 'fp4_e2m1', group_size: q.group_size, scale: 'ue8m0' };
+    notes.push(`routed experts FP4 (E2M1, two per byte) with a UE8M0 scale per ${q.group_size}`);
+  } else if (q?.format === 'int4_pack_quantized') {
+    experts = { format: 'int4', group_size: q.group_size, scale: 'bf16' };
+    notes.push(`routed experts INT4 (eight per int32) with a BF16 scale per ${q.group_size} and an int32 shape per linear`);
+  }
+  return { base: 'bf16', fp8_block: block, fp8_scale, experts, modelled: true, notes };
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * The storage formats of a checkpoint from its config.json (already parsed) and the
+ * `Architecture` read from it: the base dtype, block-FP8, FP4 or INT4 routed experts.
+ */
+export function checkpointStorageFromHfConfig(config: unknown, arch: Architecture): CheckpointStorage {
+  const s = storageFromArchitecture(arch);
+  if (!isObj(config)) return s;
+  const levels = [config, config['text_config']].filter(isObj);
+  let dtype: string | undefined;
+  for (const c of levels) {
+    for (const key of ['torch_dtype', 'dtype']) {
+      if (dtype === undefined && typeof c[key] === 'string') dtype = c[key] as string;
+    }
+  }
+  if (dtype === 'float16') s.base = 'f16';
+  else if (dtype === 'float32') s.base = 'f32';
+  else if (dtype !== undefined && dtype !== 'bfloat16') {
+    s.notes.push(`the config's dtype "${dtype}" is not bfloat16, float16 or float32: bf16 assumed`);
+  } else if (dtype === undefined) s.notes.push('the config names no dtype: bf16 assumed for unquantised tensors');
+  const quant: Record<string, unknown>[] = [];
+  for (const c of levels) {
+    const q = c['quantization_config'];
+    if (isObj(q) && !quant.includes(q)) quant.push(q);
+  }
+  for (const q of quant) {
+    const method = q['quant_method'];
+    if (method === 'fp8' && s.fp8_block != null) continue;
+    if (method === 'compressed-tensors' && s.experts?.format === 'int4') continue;
+    if (method === 'mxfp4' && arch.num_experts > 0 && s.experts == null) {
+      // gpt-oss: the HF Mxfp4 integration quantises the routed experts' gate_up_proj and down_proj
+      s.experts = { format: 'fp4_e2m1', group_size: 32, scale: 'ue8m0' };
+      s.notes.push('quant_method mxfp4: routed experts FP4 (E2M1, two per byte) with a UE8M0 scale per 32');
+      continue;
+    }
+    s.modelled = false;
+    s.notes.push(
+      `the checkpoint is quantised (${typeof method === 'string' ? method : 'unknown method'}) in a way not modelled here: ` +
+        `weights shown in ${s.base}`,
+    );
+  }
+  return s;
+}
+
+/** Bytes and elements by part and format, accumulated tensor group by tensor group. */
+class Ledger {
+  readonly parts = new Map<WeightPart, { params: number; shares: Map<string, FormatShare> }>();
+
+  constructor(readonly storage: CheckpointStorage) {}
+
+  private part(p: WeightPart) {
+    let e = this.parts.get(p);
+    if (!e) {
+      e = { params: 0, shares: new Map() };
+      this.parts.set(p, e);
+    }
+    return e;
+  }
+
+  /** `values` values in `format`, `count` times; `elements` stored elements (default: one per value). */
+  add(p: WeightPart, format: StoredFormat, role: StoredRole, values: number, count = 1, elements = values): void {
+    if (values === 0 || count === 0) return;
+    const e = this.part(p);
+    if (role === 'weights') e.params += values * count;
+    const key = `${format}/${role}`;
+    let sh = e.shares.get(key);
+    if (!sh) {
+      sh = { format, role, values: 0, elements: 0, bytes: 0 };
+      e.shares.set(key, sh);
+    }
+    sh.values += values * count;
+    sh.elements += elements * count;
+    sh.bytes += elements * count * STORED_ELEMENT_BYTES[format];
+  }
+
+  /** Unquantised parameters in the base dtype. */
+  base(p: WeightPart, values: number, count = 1): void {
+    this.add(p, this.storage.base, 'weights', values, count);
+  }
+
+  f32(p: WeightPart, values: number, count = 1): void {
+    this.add(p, 'f32', 'weights', values, count);
+  }
+
+  /** Linears the checkpoint stores in block-FP8 when it is block-FP8, else in the base dtype. */
+  linears(p: WeightPart, mats: Matrix[], count = 1): void {
+    const b = this.storage.fp8_block;
+    for (const [out, inn] of mats) {
+      if (b == null) {
+        this.base(p, out * inn, count);
+      } else {
+        this.add(p, 'fp8_e4m3', 'weights', out * inn, count);
+        this.add(p, this.storage.fp8_scale, 'scales', Math.ceil(out / b) * Math.ceil(inn / b), count);
+      }
+    }
+  }
+
+  /** Routed-expert linears: sub-byte with group scales when the checkpoint says so, else as `linears`. */
+  experts(p: WeightPart, mats: Matrix[], count: number): void {
+    const q = this.storage.experts;
+    if (q == null) {
+      this.linears(p, mats, count);
+      return;
+    }
+    for (const [out, inn] of mats) {
+      const groups = out * Math.ceil(inn / q.group_size);
+      if (q.format === 'fp4_e2m1') {
+        this.add(p, 'fp4_e2m1', 'weights', out * inn, count, out * Math.ceil(inn / 2));
+        this.add(p, 'ue8m0', 'scales', groups, count);
+      } else {
+        this.add(p, 'int4', 'weights', out * inn, count, out * Math.ceil(inn / 8));
+        this.add(p, 'bf16', 'scales', groups, count);
+        this.add(p, 'i32', 'shapes', 2, count);
+      }
+    }
+  }
+}
+
+function ffnMatrices(d: number, width: number, gated: boolean): Matrix[] {
+  return gated ? [[width, d], [width, d], [d, width]] : [[width, d], [d, width]];
+}
+
+/** Layer i's kind (main layers 0..L-1, MTP layers after), as count.ts decides it. */
+function kindOf(arch: Architecture, kinds: LayerAttentionKind[], i: number): LayerAttentionKind {
+  if (arch.attention_type === 'csa_hca') {
+    const r = arch.compress_ratios[i] ?? 0;
+    return r === 0 ? 'sliding' : r === arch.csa_compress_ratio ? 'csa' : 'hca';
+  }
+  return i < arch.num_layers ? (kinds[i] ?? 'full') : 'full';
+}
+
+function normWidth(arch: Architecture, width: number): number {
+  return arch.norm_type === 'layernorm' && arch.norm_bias ? 2 * width : width;
+}
+
+/** The token mixer of layer i, into `attn` (softmax attention), `lin`, `comp` and `idx` parts. */
+function mixer(
+  l: Ledger,
+  arch: Architecture,
+  kinds: LayerAttentionKind[],
+  i: number,
+  parts: { attn: WeightPart; lin: WeightPart; comp: WeightPart; idx: WeightPart },
+): void {
+  const d = arch.hidden_size;
+  const kind = kindOf(arch, kinds, i);
+  if (kind === 'linear') {
+    const g = arch.gated_deltanet;
+    if (!g) throw new RangeError(`layer ${i} is linear attention but the architecture has no gated_deltanet`);
+    const value = g.num_value_heads * g.value_head_dim;
+    const convDim = 2 * g.num_key_heads * g.key_head_dim + value;
+    const Vh = g.num_value_heads;
+    // in_proj_qkv, in_proj_z, in_proj_b, in_proj_a, out_proj
+    l.linears(parts.lin, [[convDim, d], [value, d], [Vh, d], [Vh, d], [d, value]]);
+    l.base(parts.lin, convDim * g.conv_kernel + Vh); // conv1d, dt_bias
+    l.f32(parts.lin, Vh + g.value_head_dim); // A_log, gated norm
+    return;
+  }
+  if (arch.attention_type === 'gqa') {
+    const H = arch.num_attention_heads;
+    const hd = arch.head_dim;
+    const q = H * hd;
+    const qOut = arch.attention_output_gate ? 2 * q : q;
+    const kv = arch.num_key_value_heads * hd;
+    l.linears(parts.attn, [[qOut, d], [kv, d], [kv, d], [d, q]]);
+    let extra = 0;
+    if (arch.attention_qkv_bias) extra += qOut + 2 * kv;
+    if (arch.attention_out_bias) extra += d;
+    if (arch.qk_norm === 'per_head') extra += 2 * hd;
+    else if (arch.qk_norm === 'full') extra += q + kv;
+    if (arch.attention_sinks) extra += H;
+    l.base(parts.attn, extra);
+    return;
+  }
+  if (arch.attention_type === 'mla') {
+    const H = arch.num_attention_heads;
+    const qk = arch.qk_nope_head_dim + arch.qk_rope_head_dim;
+    const rkv = arch.kv_lora_rank;
+    const rope = arch.qk_rope_head_dim;
+    if (arch.q_lora_rank == null) {
+      l.linears(parts.attn, [[H * qk, d]]);
+    } else {
+      const rq = arch.q_lora_rank;
+      l.linears(parts.attn, [[rq, d], [H * qk, rq]]);
+      l.base(parts.attn, rq + (arch.attention_qkv_bias ? rq : 0)); // q_a_layernorm (+ q_a_proj bias)
+    }
+    l.linears(parts.attn, [[rkv + rope, d], [H * (arch.qk_nope_head_dim + arch.v_head_dim), rkv], [d, H * arch.v_head_dim]]);
+    l.base(parts.attn, rkv + (arch.attention_qkv_bias ? rkv + rope : 0) + (arch.attention_out_bias ? d : 0));
+    const dsa = arch.dsa_indexer;
+    if (dsa && (i >= arch.num_layers || dsa.layers == null || dsa.layers.includes(i))) {
+      const rq = arch.q_lora_rank;
+      if (rq == null) throw new RangeError('a DSA indexer needs q_lora_rank (its queries come from the q latent)');
+      l.linears(parts.idx, [[dsa.n_heads * dsa.head_dim, rq], [dsa.head_dim, d]]); // wq_b, wk
+      l.base(parts.idx, 2 * dsa.head_dim + d * dsa.n_heads); // k_norm (LayerNorm with bias), weights_proj
+    }
+    return;
+  }
+  // DeepSeek-V4 compressed attention
+  const H = arch.num_attention_heads;
+  const c = arch.head_dim;
+  const rq = arch.q_lora_rank;
+  const G = arch.o_groups;
+  const ro = arch.o_lora_rank;
+  if (arch.attention_sinks) l.f32(parts.attn, H); // attn_sink float32
+  l.linears(parts.attn, [[rq, d], [H * c, rq], [c, d], [G * ro, (H * c) / G], [d, G * ro]]); // wq_a, wq_b, wkv, wo_a, wo_b
+  l.base(parts.attn, rq + c); // q_norm, kv_norm
+  const ratio = arch.compress_ratios[i] ?? 0;
+  if (ratio > 0) {
+    const csa = ratio === arch.csa_compress_ratio;
+    const compressor = (p: WeightPart, width: number, overlap: boolean) => {
+      const k = overlap ? 2 : 1;
+      l.f32(p, ratio * k * width); // ape float32
+      l.base(p, 2 * d * k * width + width); // wkv, wgate (stored bf16), norm
+    };
+    compressor(parts.comp, c, csa);
+    if (csa) {
+      const n = arch.index_n_heads;
+      const h = arch.index_head_dim;
+      l.linears(parts.idx, [[n * h, rq]]); // wq_b
+      l.base(parts.idx, d * n); // weights_proj (bf16)
+      compressor(parts.idx, h, true);
+    }
+  }
+}
+
+/**
+ * Bytes of every tensor of the checkpoint described by `arch`, by part and by format, in the
+ * formats `storage` gives (by default what the Architecture says: `checkpoint_fp8_block`,
+ * `checkpoint_expert_quant`, bf16 elsewhere; use `checkpointStorageFromHfConfig` for the
+ * config's dtype, mxfp4 and what is not modelled). Pure; integers.
+ */
+export function checkpointWeightBytes(arch: Architecture, storage: CheckpointStorage = storageFromArchitecture(arch)): CheckpointWeightBytes {
+  const counts = countParameters(arch); // validates arch
+  const l = new Ledger(storage);
+  const d = arch.hidden_size;
+  const L = arch.num_layers;
+  const V = arch.vocab_size;
+  const E = arch.num_experts;
+  const kinds = layerAttentionKinds(arch);
+  const moe = new Set(moeLayerIndices(arch));
+  const nHash = arch.num_hash_layers ?? 0;
+  const layerNorm = arch.norms_per_layer * normWidth(arch, d);
+  const m = arch.hyper_connections?.mult ?? 0;
+  const hcBlock = m > 0 ? 2 * ((2 + m) * m * m * d + (2 + m) * m + 3) : 0;
+  const hcHead = m > 0 ? m * m * d + m + 1 : 0;
+  const expertMats = ffnMatrices(d, arch.moe_intermediate_size, arch.expert_gated);
+  const expertBias = arch.expert_bias ? (arch.expert_gated ? 2 * arch.moe_intermediate_size : arch.moe_intermediate_size) + d : 0;
+
+  const layer = (i: number, isMoe: boolean, inMtp: boolean) => {
+    const p = (main: WeightPart): WeightPart => (inMtp ? 'mtp' : main);
+    mixer(l, arch, kinds, i, { attn: p('attention'), lin: p('linear_attention'), comp: p('compressors'), idx: p('indexers') });
+    l.base(p('norms'), layerNorm);
+    l.f32(p('hyper_connections'), hcBlock); // hc_{attn,ffn}_{fn,base,scale} float32
+    if (isMoe) {
+      const hash = i < nHash;
+      l.base(p('router'), d * E + (arch.router_bias ? E : 0));
+      if (arch.router_score_correction_bias && !hash) l.f32(p('router'), E);
+      if (hash) l.add('routing_tables', 'i64', 'tables', V * arch.num_experts_per_tok); // tid2eid [vocab, top-k]
+      l.experts(p('routed_experts'), expertMats, E);
+      l.base(p('routed_experts'), expertBias, E);
+      if (arch.num_shared_experts > 0 && arch.shared_expert_intermediate_size) {
+        l.linears(p('shared_experts'), ffnMatrices(d, arch.shared_expert_intermediate_size, arch.expert_gated), arch.num_shared_experts);
+        if (arch.shared_expert_gate) l.base(p('shared_experts'), d);
+      }
+    } else if (arch.dense_intermediate_size != null) {
+      l.linears(p('dense_ffn'), ffnMatrices(d, arch.dense_intermediate_size, true));
+    }
+  };
+
+  l.base('embedding', V * d);
+  if (!arch.tie_word_embeddings) l.base('lm_head', V * d + (arch.lm_head_bias ? V : 0));
+  for (let i = 0; i < L; i++) layer(i, moe.has(i), false);
+  if (arch.final_norm) l.base('norms', normWidth(arch, d));
+  l.f32('hyper_connections', hcHead);
+
+  const mtp = arch.mtp;
+  if (mtp && mtp.num_modules > 0) {
+    let idx = L;
+    for (let k = 0; k < mtp.num_modules; k++) {
+      l.base('mtp', 3 * normWidth(arch, d)); // enorm, hnorm, final norm
+      if (mtp.fp8_proj && storage.fp8_block != null) l.linears('mtp', [[d, d], [d, d]]); // e_proj, h_proj
+      else l.base('mtp', 2 * d * d); // eh_proj / fc
+      l.f32('mtp', hcHead);
+      for (let j = 0; j < (mtp.layers_per_module ?? 1); j++, idx++) layer(idx, mtp.layer_kind === 'moe', true);
+    }
+    l.base('mtp_stored_copies', V * d, mtp.num_modules * ((mtp.stores_embedding ? 1 : 0) + (mtp.stores_head ? 1 : 0)));
+  }
+  if (arch.vision) l.base('vision', visionParams(arch.vision));
+
+  const parts: PartBytes[] = [];
+  const byFormat = new Map<StoredFormat, { format: StoredFormat; elements: number; bytes: number }>();
+  let total = 0;
+  let params = 0;
+  let elements = 0;
+  for (const name of WEIGHT_PARTS) {
+    const e = l.parts.get(name);
+    if (!e) continue;
+    const formats = [...e.shares.values()].map((s) => ({
+      format: s.format,
+      role: s.role,
+      values: safe(`${name} ${s.format} values`, s.values),
+      elements: safe(`${name} ${s.format} elements`, s.elements),
+      bytes: safe(`${name} ${s.format} bytes`, s.bytes),
+    }));
+    const bytes = formats.reduce((a, s) => a + s.bytes, 0);
+    parts.push({ part: name, params: safe(name, e.params), bytes: safe(name, bytes), bf16_bytes: safe(name, 2 * e.params), formats });
+    for (const s of formats) {
+      const f = byFormat.get(s.format) ?? { format: s.format, elements: 0, bytes: 0 };
+      f.elements += s.elements;
+      f.bytes += s.bytes;
+      byFormat.set(s.format, f);
+    }
+    total += bytes;
+    params += e.params;
+    elements += formats.reduce((a, s) => a + s.elements, 0);
+  }
+  if (params !== counts.total_logical) {
+    throw new Error(`internal: weight bytes cover ${params} parameters but the checkpoint has ${counts.total_logical}`);
+  }
+  return {
+    total_bytes: safe('total_bytes', total),
+    bf16_equivalent_bytes: safe('bf16_equivalent_bytes', 2 * counts.total_logical),
+    total_params: counts.total_logical,
+    stored_elements: safe('stored_elements', elements),
+    by_format: [...byFormat.values()].sort((a, b) => b.bytes - a.bytes),
+    parts,
+    storage,
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// KV cache of an inspected config
+// ---------------------------------------------------------------------------------------
+
+/** KV dtypes `inspect` accepts, with bytes per value. */
+export const KV_DTYPES = { bf16: 2, fp16: 2, fp8: 1, fp32: 4 } as const;
+export type KvDtype = keyof typeof KV_DTYPES;
+
+export interface KvOptions {
+  /** tokens per sequence; null/absent: per-token and fixed figures only */
+  context?: number | null;
+  /** concurrent sequences (default 1) */
+  batch?: number;
+  /** dtype of the cached values (default bf16) */
+  kv_dtype?: KvDtype;
+}
+
+export interface KvReport {
+  kv_dtype: KvDtype;
+  /** main-model layers by kind; dsa_indexer counts full layers that also cache indexer keys */
+  layers: { full: number; sliding: number; csa: number; hca: number; linear: number; dsa_indexer: number };
+  /** the window of sliding layers and of compressed layers' uncompressed tail */
+  sliding_window: number | null;
+  /** values cached per token by a full or sliding layer */
+  values_per_token_per_layer: number;
+  /** bytes one more token of context adds to one sequence once every window is full */
+  bytes_per_token: number;
+  /** bytes of one sequence that stop growing: windows, linear-attention states, compressor states */
+  fixed_bytes_per_sequence: number;
+  /** fixed_bytes_per_sequence by kind: uncompressed windows (once full), linear-attention and compressor states */
+  fixed: { windows: number; linear_states: number; compressor_states: number };
+  /** one linear-attention layer's state for one sequence, bytes (0 without linear layers) */
+  linear_state_bytes_per_layer: number;
+  context: number | null;
+  batch: number;
+  /** the cache at `context` for `batch` sequences; null without a context */
+  at_context: KvCacheSize | null;
+  notes: string[];
+}
+
+export interface MemoryReport {
+  weights: CheckpointWeightBytes;
+  kv: KvReport;
+}
+
+function count(kinds: LayerAttentionKind[], k: LayerAttentionKind): number {
+  return kinds.filter((x) => x === k).length;
+}
+
+function thousands(n: number): string {
+  return n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** What is cached, layer kind by layer kind, for people. */
+function kvNotes(arch: Architecture, layout: KvLayout, kvDtype: KvDtype): string[] {
+  const notes: string[] = [];
+  for (const g of layout.compressed) {
+    notes.push(
+      `${g.layers} ${g.kind} layers: one compressed entry of ${g.entry_values} values per ${g.ratio} tokens` +
+        (g.indexer_entry_values ? ` plus an indexer key of ${g.indexer_entry_values} values` : '') +
+        `, the last ${g.window} tokens uncompressed, and a fixed float32 compressor state of ${thousands(g.state_bytes)} bytes per sequence`,
+    );
+  }
+  if (layout.indexer_layers > 0) {
+    notes.push(
+      `${layout.indexer_layers} layers cache a DSA indexer key per token: ${layout.indexer_key_bytes_per_token} bytes ` +
+        '(FP8 with an F32 scale per 128 values, as DeepSeek-V3.2\'s reference code keeps them, whatever the KV dtype)',
+    );
+  }
+  if (layout.linear_layers > 0) {
+    const st = arch.linear_attention_state;
+    notes.push(
+      `${layout.linear_layers} linear-attention layers hold a fixed state per sequence that does not grow with context: ` +
+        `${thousands(layout.linear_state_bytes)} bytes each` +
+        (st ? ` (recurrent ${thousands(st.recurrent_elements)} values in ${st.recurrent_dtype ?? 'bfloat16'} + conv ${thousands(st.conv_elements)} in bfloat16)` : ''),
+    );
+  }
+  if (layout.sliding_layers > 0) notes.push(`${layout.sliding_layers} sliding-window layers keep the last ${layout.sliding_window} tokens`);
+  if ((arch.mtp?.num_modules ?? 0) > 0) notes.push('MTP layers are not counted (they cache only when drafting tokens)');
+  if (layout.compressed.length > 0 && kvDtype !== 'bf16') {
+    notes.push(`the reference code caches compressed entries and windows in bf16; ${kvDtype} is applied to them here`);
+  }
+  return notes;
+}
+
+/**
+ * The KV cache of `arch` in `opts.kv_dtype`: per token once every window is full, fixed bytes per
+ * sequence, and (with a context) the cache of `batch` sequences.
+ */
+export function kvReport(arch: Architecture, opts: KvOptions = {}): KvReport {
+  const kvDtype = opts.kv_dtype ?? 'bf16';
+  const b = KV_DTYPES[kvDtype];
+  if (b === undefined) throw new RangeError(`unknown KV dtype "${String(kvDtype)}"; expected ${Object.keys(KV_DTYPES).join(', ')}`);
+  const batch = opts.batch ?? 1;
+  const context = opts.context ?? null;
+  const layout = kvLayoutFromArchitecture(arch);
+  const kinds = layerAttentionKinds(arch);
+  const fixed = kvFixedBytesPerSequence(layout, b);
+  const linear = layout.linear_layers * layout.linear_state_bytes;
+  const states = layout.compressed.reduce((a, g) => a + g.layers * g.state_bytes, 0);
+  return {
+    kv_dtype: kvDtype,
+    layers: {
+      full: count(kinds, 'full'),
+      sliding: count(kinds, 'sliding'),
+      csa: count(kinds, 'csa'),
+      hca: count(kinds, 'hca'),
+      linear: count(kinds, 'linear'),
+      dsa_indexer: layout.indexer_layers,
+    },
+    sliding_window: layout.sliding_window,
+    values_per_token_per_layer: layout.values_per_token_per_layer,
+    bytes_per_token: kvBytesPerTokenLongContext(layout, b),
+    fixed_bytes_per_sequence: kvFixedBytesPerSequence(layout, b),
+    fixed: { windows: fixed - linear - states, linear_states: linear, compressor_states: states },
+    linear_state_bytes_per_layer: layout.linear_state_bytes,
+    context,
+    batch,
+    at_context: context == null ? null : kvCacheBytes(layout, { context, batch, kvBytes: b }),
+    notes: kvNotes(arch, layout, kvDtype),
+  };
+}
+
+/** Weights as stored (formats from the config) and the KV cache of an inspected config. */
+export function memoryReport(config: unknown, arch: Architecture, opts: KvOptions = {}): MemoryReport {
+  return { weights: checkpointWeightBytes(arch, checkpointStorageFromHfConfig(config, arch)), kv: kvReport(arch, opts) };
+}
+
