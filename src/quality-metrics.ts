@@ -72,8 +72,9 @@ function outside(value: number, lo: number, hi: number): number {
 }
 
 /**
- * Writes loss_delta_vs_dense, dense_equivalent_params (NaN when no dense model reaches the loss) and
- * the domain factor into m[8..10]. E_eff = routed total / routed active = experts / top_k.
+ * Writes loss_delta_vs_dense, dense_equivalent_params (Infinity when the design's loss is below
+ * anything a dense model reaches at these tokens) and the domain factor into m[8..10].
+ * E_eff = routed total / routed active = experts / top_k.
  */
 export function qualityInto(m: Float64Array, experts: number, topK: number, total: number, active: number, q: QualityPlan): void {
   const tokens = q.tokens ?? q.flops! / (6 * active);
@@ -91,7 +92,7 @@ export function qualityInto(m: Float64Array, experts: number, topK: number, tota
   m[8] = moe - dense;
   // L_dense(N) = m·N^µ + data + c is strictly decreasing in N (µ < 0); invert it at the MoE's loss.
   const rest = moe - dataDense - q.c;
-  m[9] = rest > 0 ? Math.round((rest / mDense) ** (1 / muDense)) : NaN;
+  m[9] = rest > 0 ? Math.round((rest / mDense) ** (1 / muDense)) : Infinity;
   const [rActive, rTotal, rTokens, rExperts, rRatio] = q.ranges as [[number, number], [number, number], [number, number], [number, number], [number, number]];
   m[10] = Math.max(
     outside(active, rActive[0], rActive[1]),

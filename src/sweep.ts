@@ -5,12 +5,23 @@ import type { PlotBins, ChunkSummary, EvalPlan } from './evaluate/chunk.js';
 import { evaluateChunk } from './evaluate/chunk.js';
 import { EvaluatorPool, defaultWorkers } from './evaluate/pool.js';
 import { designAt, gridSize, type GridAxes } from './grid.js';
-import { M, METRIC_COUNT, metricsFromVector, metricsInto, type Design, type Metrics } from './metrics.js';
+import { M, metricsFromVector, metricsInto, type Design, type MetricId, type Metrics } from './metrics.js';
+import { EXTENDED_METRIC_COUNT, Q, domainLabel, isQualityMetric, qualityInto, qualityPlan, type QualityMetricId, type QualityPlan } from './quality-metrics.js';
 import { paretoFront } from './pareto.js';
 import type { ComparePreset, NamedDesign, SweepSpec } from './spec/types.js';
 
+export interface QualityValues {
+  loss_delta_vs_dense: number;
+  /** null when no dense model at the same tokens reaches the design's predicted loss. */
+  dense_equivalent_params: number | null;
+  quality_domain: string;
+  quality_domain_factor: number;
+}
+
 export interface Evaluated extends Design {
   metrics: Metrics;
+  /** With `training:` in the spec: the scaling-law columns. */
+  quality?: QualityValues;
   feasible: boolean;
   violations: string[];
 }
@@ -25,12 +36,14 @@ export interface FrontPoint extends Design {
   /** The named design's name; '' for a grid point. */
   design: string;
   metrics: Metrics;
+  quality?: QualityValues;
 }
 
 export interface PlotPoint {
   total: number;
   active: number;
   status: 'infeasible' | 'feasible' | 'front';
+  quality?: QualityValues;
 }
 
 export type PlotData =
@@ -88,9 +101,11 @@ export const PLOT_POINT_LIMIT = 5000;
 const BINS_X = 64;
 const BINS_Y = 48;
 
-export function evaluateDesign(spec: Pick<SweepSpec, 'bytesPerWeight' | 'overhead' | 'constraints'>, d: Design): Evaluated {
-  const v = new Float64Array(METRIC_COUNT);
+export function evaluateDesign(spec: Pick<SweepSpec, 'bytesPerWeight' | 'overhead' | 'constraints' | 'training'>, d: Design, quality?: QualityPlan): Evaluated {
+  const v = new Float64Array(EXTENDED_METRIC_COUNT);
   metricsInto(v, 0, d.experts, d.top_k, d.expert_params, d.shared_params, spec.bytesPerWeight, spec.overhead);
+  const q = quality ?? (spec.training ? qualityPlan(spec.training) : undefined);
+  if (q) qualityInto(v, d.experts, d.top_k, v[M.total_params]!, v[M.active_params]!, q);
   const mask = violationMask(spec.constraints, v, 0);
   return {
     experts: d.experts,
@@ -98,9 +113,32 @@ export function evaluateDesign(spec: Pick<SweepSpec, 'bytesPerWeight' | 'overhea
     expert_params: d.expert_params,
     shared_params: d.shared_params,
     metrics: metricsFromVector(v),
+    ...(q
+      ? {
+          quality: {
+            loss_delta_vs_dense: v[Q.loss_delta_vs_dense]!,
+            dense_equivalent_params: Number.isFinite(v[Q.dense_equivalent_params]) ? v[Q.dense_equivalent_params]! : null,
+            quality_domain: domainLabel(v[Q.quality_domain_factor]!),
+            quality_domain_factor: v[Q.quality_domain_factor]!,
+          },
+        }
+      : {}),
     feasible: mask === 0,
     violations: violationNames(spec.constraints, mask),
   };
+}
+
+/** A metric of an evaluated design by id; quality metrics need `training:` (NaN without a value). */
+export function metricValue(e: { metrics: Metrics; quality?: QualityValues }, id: MetricId | QualityMetricId): number {
+  // A design no dense model matches has an unbounded dense equivalent (null in the outputs).
+  if (id === 'dense_equivalent_params') return e.quality ? (e.quality.dense_equivalent_params ?? Infinity) : Number.NaN;
+  if (isQualityMetric(id)) return e.quality?.[id] ?? Number.NaN;
+  return e.metrics[id];
+}
+
+/** Position of a metric in the (extended) metric vector. */
+export function metricIndex(id: MetricId | QualityMetricId): number {
+  return isQualityMetric(id) ? Q[id] : M[id];
 }
 
 function plotBins(axes: GridAxes): PlotBins {
@@ -124,7 +162,8 @@ export function makePlan(spec: SweepSpec): EvalPlan | undefined {
     bytesPerWeight: spec.bytesPerWeight,
     overhead: spec.overhead,
     constraints: spec.constraints,
-    objectives: spec.objectives.map((o) => ({ metric: M[o.metric], sign: o.sense === 'min' ? 1 : -1 })),
+    objectives: spec.objectives.map((o) => ({ metric: metricIndex(o.metric), sign: o.sense === 'min' ? 1 : -1 })),
+    quality: spec.training ? qualityPlan(spec.training) : undefined,
   };
   if (gridSize(spec.grid) > PLOT_POINT_LIMIT) plan.bins = plotBins(spec.grid);
   plan.feasibleBits = gridSize(spec.grid) <= FEASIBLE_BITS_LIMIT;
@@ -270,7 +309,7 @@ function assemble(
   designs.forEach((d) => {
     if (!d.feasible) return;
     candIndex.push(-1);
-    spec.objectives.forEach((o, j) => cols[j]!.push((o.sense === 'min' ? 1 : -1) * d.metrics[o.metric]));
+    spec.objectives.forEach((o, j) => cols[j]!.push((o.sense === 'min' ? 1 : -1) * metricValue(d, o.metric)));
   });
   const frontPos = paretoFront(cols, candIndex.length);
   const onFrontDesign = new Set<number>();
@@ -285,15 +324,16 @@ function assemble(
   const front: FrontPoint[] = [];
   for (const i of onFrontDesign) {
     const d = designResults[i]!;
-    front.push({ design: d.name, experts: d.experts, top_k: d.top_k, expert_params: d.expert_params, shared_params: d.shared_params, metrics: d.metrics });
+    front.push({ design: d.name, experts: d.experts, top_k: d.top_k, expert_params: d.expert_params, shared_params: d.shared_params, metrics: d.metrics, quality: d.quality });
   }
   for (const index of gridFront) {
     const d = designAt(spec.grid!, index);
-    front.push({ design: '', ...d, metrics: evaluateDesign(spec, d).metrics });
+    const e = evaluateDesign(spec, d, plan?.quality);
+    front.push({ design: '', ...d, metrics: e.metrics, quality: e.quality });
   }
   front.sort((a, b) => {
     for (const o of spec.objectives) {
-      const diff = (o.sense === 'min' ? 1 : -1) * (a.metrics[o.metric] - b.metrics[o.metric]);
+      const diff = (o.sense === 'min' ? 1 : -1) * (metricValue(a, o.metric) - metricValue(b, o.metric));
       if (diff !== 0) return diff;
     }
     return 0;
@@ -303,7 +343,7 @@ function assemble(
   let plot: PlotData | undefined;
   if (plan && spec.grid) {
     if (plan.bins && binInfeasible && binFeasible) plot = { mode: 'bins', bins: plan.bins, infeasible: binInfeasible, feasible: binFeasible };
-    else if (!plan.bins) plot = { mode: 'points', points: plotPoints(plan, range, new Set(gridFront)) };
+    else if (!plan.bins) plot = { mode: 'points', points: plotPoints(spec, plan, range, new Set(gridFront)) };
   }
   const frontGridIndex = Float64Array.from(gridFront);
   const feasibleBits = plan?.feasibleBits ? chunks.map((c) => ({ start: c.start, end: c.end, bits: c.feasibleBits! })) : undefined;
@@ -317,15 +357,13 @@ function designPositions(designs: readonly Evaluated[]): number[] {
   return out;
 }
 
-function plotPoints(plan: EvalPlan, range: [number, number], front: Set<number>): PlotPoint[] {
+function plotPoints(spec: SweepSpec, plan: EvalPlan, range: [number, number], front: Set<number>): PlotPoint[] {
   const out: PlotPoint[] = [];
-  const v = new Float64Array(METRIC_COUNT);
   for (let index = range[0]; index < range[1]; index++) {
     const d = designAt(plan.axes, index);
     if (d.top_k > d.experts) continue;
-    metricsInto(v, 0, d.experts, d.top_k, d.expert_params, d.shared_params, plan.bytesPerWeight, plan.overhead);
-    const feasible = violationMask(plan.constraints, v, 0) === 0;
-    out.push({ total: v[M.total_params]!, active: v[M.active_params]!, status: front.has(index) ? 'front' : feasible ? 'feasible' : 'infeasible' });
+    const e = evaluateDesign(spec, d, plan.quality);
+    out.push({ total: e.metrics.total_params, active: e.metrics.active_params, status: front.has(index) ? 'front' : e.feasible ? 'feasible' : 'infeasible', quality: e.quality });
   }
   return out;
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { violationMask } from '../src/constraints.js';
 import { binOf, evaluateChunk } from '../src/evaluate/chunk.js';
 import { decodeIndex, designAt, gridSize } from '../src/grid.js';
-import { M, METRIC_COUNT, metricsInto } from '../src/metrics.js';
+import { M, metricsInto } from '../src/metrics.js';
+import { EXTENDED_METRIC_COUNT, qualityInto } from '../src/quality-metrics.js';
 import { paretoFront } from '../src/pareto.js';
 import { parseSpec } from '../src/spec/load.js';
 import { makePlan } from '../src/sweep.js';
@@ -12,12 +13,13 @@ function reference(plan: NonNullable<ReturnType<typeof makePlan>>, start: number
   const ne = plan.axes.experts.length;
   const nk = plan.axes.top_k.length;
   const out = { evaluated: 0, feasible: 0, violations: new Array(plan.constraints.length).fill(0), cellEvaluated: new Array(ne * nk).fill(0), cellFeasible: new Array(ne * nk).fill(0), bins: plan.bins ? new Array(2 * plan.bins.nx * plan.bins.ny).fill(0) : undefined, cand: [] as number[], obj: plan.objectives.map(() => [] as number[]) };
-  const v = new Float64Array(METRIC_COUNT);
+  const v = new Float64Array(EXTENDED_METRIC_COUNT);
   for (let i = start; i < end; i++) {
     const d = designAt(plan.axes, i);
     if (d.top_k > d.experts) continue;
     const p = decodeIndex(plan.axes, i);
     metricsInto(v, 0, d.experts, d.top_k, d.expert_params, d.shared_params, plan.bytesPerWeight, plan.overhead);
+    if (plan.quality) qualityInto(v, d.experts, d.top_k, v[0]!, v[1]!, plan.quality);
     const mask = violationMask(plan.constraints, v, 0);
     const cell = p.experts * nk + p.top_k;
     out.evaluated++;
@@ -56,6 +58,15 @@ constraints:
   vram: {budget: 160GB, overhead: 0.2}
 objectives: [min active_params, max total_params, min vram_bytes]
 `,
+  'training: quality objectives and constraints, with designs inside and far outside the fitted range': `grid: {experts: [1, 4, 16, 64], top_k: [1, 2], expert_params: [50M, 200M, 1B, 5B], shared_params: [100M, 400M, 2B]}
+training: {tokens: 30B}
+constraints: {loss_delta_vs_dense: {max: -0.01}, dense_equivalent_params: {min: 500M}, active_params: {max: 20B}}
+objectives: [min active_params, max dense_equivalent_params, min loss_delta_vs_dense]
+`,
+  'training by FLOPs, a quality objective and no quality constraint': `grid: {experts: [2, 8, 32], top_k: [1, 2], expert_params: [100M, 300M], shared_params: [200M, 600M]}
+training: {flops: 1e21}
+objectives: [min loss_delta_vs_dense, min total_params]
+`,
 };
 
 describe('the evaluation kernel agrees with the obvious per-point evaluation', () => {
@@ -68,7 +79,8 @@ describe('the evaluation kernel agrees with the obvious per-point evaluation', (
         else delete plan.bins;
         const size = gridSize(plan.axes);
         // Whole grid, slices that start and end mid-row and mid-block, a one-point slice, a skipped-only slice.
-        for (const [start, end] of [[0, size], [7, 311], [size - 97, size], [123, 124], [0, 1], [40, size - 40]] as const) {
+        const slices = [[0, size], [7, 311], [size - 97, size], [123, 124], [0, 1], [40, size - 40]].map(([a, b]) => [Math.max(0, Math.min(a!, size)), Math.max(0, Math.min(b!, size))] as const);
+        for (const [start, end] of slices.filter(([a, b]) => a <= b)) {
           const fast = evaluateChunk(plan, start, end);
           const ref = reference(plan, start, end);
           const ctx = `${withBins ? 'bins ' : ''}[${start}, ${end})`;

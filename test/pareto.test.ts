@@ -67,6 +67,11 @@ describe('Pareto front', () => {
     expect([...paretoFront(cols, n)]).toEqual(bruteForce(cols, n));
   });
 
+  it('NaN ranks worst instead of stalling the sweep', () => {
+    expect([...paretoFront([[1, NaN, 2], [3, 1, 1]], 3)]).toEqual([0, 2]);
+    expect([...paretoFront([[NaN, NaN], [1, 2]], 2)]).toEqual([0]);
+  });
+
   it('one objective keeps every point at the minimum', () => {
     expect([...paretoFront([[3, 1, 2, 1]], 4)]).toEqual([1, 3]);
   });

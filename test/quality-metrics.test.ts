@@ -22,9 +22,9 @@ describe('quality columns', () => {
         const q = { activeParams: active, totalParams: total, routedTotalParams: d.experts * d.expert, routedActiveParams: d.topK * d.expert, ...training };
         expect(m[8]).toBeCloseTo(lossDeltaVsDense(q), 12);
         const dense = denseEquivalentParams(q).params;
-        if (dense === null) expect(m[9]).toBeNaN();
+        if (dense === null) expect(m[9]).toBe(Infinity);
         else expect(m[9]! / dense).toBeCloseTo(1, 8); // closed form vs bisection (to 1e-13 in ln N), rounded to whole parameters
-        const tokens = 'tokens' in training ? training.tokens : training.flops / (6 * active);
+        const tokens = 'tokens' in training ? training.tokens! : training.flops! / (6 * active);
         const domain = qualityDomain({ activeParams: active, totalParams: total, tokens, experts: d.experts / d.topK });
         expect(m[10]).toBeCloseTo(domain.factor, 12);
         expect(domainLabel(m[10]!)).toBe(domain.label);

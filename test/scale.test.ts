@@ -24,8 +24,9 @@ describe('memory stays bounded as the grid grows', () => {
     expect(summary.counts.points).toBe(64_000_000);
     // Holding even one 8-byte number per point would add 500 MB on the large grid; what the run keeps
     // per point is one feasibility bit (8 MB). The rest of the difference is the heaps of busier
-    // threads growing before they collect (measured here: about +140 MB from source under tsx).
-    expect(large - small).toBeLessThan(250e6);
+    // threads growing before they collect: +140 MB from source under tsx on a quiet machine, up to
+    // +300 MB with the rest of the suite running beside it.
+    expect(large - small).toBeLessThan(400e6);
     expect(large).toBeLessThan(500e6);
   });
 });

@@ -65,10 +65,22 @@ function terminalSummary(result: SweepResult, outDir: string, io: Io, rows: numb
     const objectives = spec.objectives.map((o) => `${o.sense} ${o.metric}`).join(', ');
     const shown = result.front.slice(0, TERMINAL_FRONT_ROWS);
     lines.push('', `Pareto front (${objectives})${result.front.length > shown.length ? `, first ${shown.length} of ${n(result.front.length)}` : ''}`);
+    const quality = spec.training !== undefined;
     lines.push(
       table(
-        ['design', 'experts', 'top_k', 'expert', 'shared', 'total', 'active', 'ratio', 'vram'],
-        shown.map((f) => [f.design || '(grid)', String(f.experts), String(f.top_k), formatCount(f.expert_params), formatCount(f.shared_params), formatCount(f.metrics.total_params), formatCount(f.metrics.active_params), formatPercent(f.metrics.active_ratio), formatBytes(f.metrics.vram_bytes)]),
+        ['design', 'experts', 'top_k', 'expert', 'shared', 'total', 'active', 'ratio', 'vram', ...(quality ? ['Δloss vs dense', 'dense equiv.', 'domain'] : [])],
+        shown.map((f) => [
+          f.design || '(grid)',
+          String(f.experts),
+          String(f.top_k),
+          formatCount(f.expert_params),
+          formatCount(f.shared_params),
+          formatCount(f.metrics.total_params),
+          formatCount(f.metrics.active_params),
+          formatPercent(f.metrics.active_ratio),
+          formatBytes(f.metrics.vram_bytes),
+          ...(f.quality ? [f.quality.loss_delta_vs_dense.toFixed(4), f.quality.dense_equivalent_params === null ? '–' : formatCount(f.quality.dense_equivalent_params), f.quality.quality_domain] : []),
+        ]),
       ),
     );
   }

@@ -4,6 +4,7 @@ import { violationMask, violationNames, type Constraint } from '../constraints.j
 import type { CsvMode } from '../csv.js';
 import { decodeIndex, type GridAxes } from '../grid.js';
 import { METRIC_COUNT, metricsInto } from '../metrics.js';
+import { EXTENDED_METRIC_COUNT, domainLabel, qualityInto, type QualityPlan } from '../quality-metrics.js';
 import { paretoFront } from '../pareto.js';
 
 export interface PlotBins {
@@ -26,6 +27,8 @@ export interface EvalPlan {
   bins?: PlotBins;
   /** Return a bitmap of the feasible points, so the CSV pass can skip straight to them. */
   feasibleBits?: boolean;
+  /** With `training:`: the scaling-law columns (metric vector positions 8–10). */
+  quality?: QualityPlan;
 }
 
 export interface ChunkSummary {
@@ -94,7 +97,9 @@ export function evaluateChunk(plan: EvalPlan, start: number, end: number): Chunk
   const bpw = plan.bytesPerWeight;
   const overhead1 = 1 + plan.overhead;
   const bins = plan.bins ? new Binner(plan.bins, plan.axes, end - start) : undefined;
-  const m = new Float64Array(METRIC_COUNT);
+  const m = new Float64Array(EXTENDED_METRIC_COUNT);
+  const qp = plan.quality;
+  const objectivesNeedQuality = qp !== undefined && objectives.some((o) => o.metric >= METRIC_COUNT);
   const bits = plan.feasibleBits ? new Uint8Array(Math.ceil((end - start) / 8)) : undefined;
   // The first constraint on each metric is checked inline through these locals; a second constraint
   // on the same metric (vram and vram_bytes, say) goes through the generic loop, marked in `extra`.
@@ -104,7 +109,7 @@ export function evaluateChunk(plan: EvalPlan, start: number, end: number): Chunk
   const extraFlags = new Uint8Array(nC);
   for (let i = 0; i < nC; i++) {
     const c = plan.constraints[i]!;
-    if (bit[c.metric] === 0) {
+    if (c.metric < METRIC_COUNT && bit[c.metric] === 0) {
       lo[c.metric] = c.min;
       hi[c.metric] = c.max;
       bit[c.metric] = 1 << i;
@@ -162,6 +167,7 @@ export function evaluateChunk(plan: EvalPlan, start: number, end: number): Chunk
           if (vram < lo7 || vram > hi7) mask |= bit7;
           if (extra) {
             m[0] = total; m[1] = active; m[2] = ratio; m[3] = sparsity; m[4] = 1 - ratio; m[5] = 2 * active; m[6] = weightBytes; m[7] = vram;
+            if (qp) qualityInto(m, e, k, total, active, qp);
             for (let c = 0; c < nC; c++) {
               if (!extra[c]) continue;
               const v = m[cMetric[c]!]!;
@@ -173,6 +179,7 @@ export function evaluateChunk(plan: EvalPlan, start: number, end: number): Chunk
             candIndex.push(index + j);
             if (bits) bits[(index + j - start) >> 3]! |= 1 << ((index + j - start) & 7);
             m[0] = total; m[1] = active; m[2] = ratio; m[3] = sparsity; m[4] = 1 - ratio; m[5] = 2 * active; m[6] = weightBytes; m[7] = vram;
+            if (objectivesNeedQuality && !extra) qualityInto(m, e, k, total, active, qp);
             for (let o = 0; o < nObj; o++) candObj[o]!.push(oSign[o]! * m[oMetric[o]!]!);
           } else {
             for (let c = 0; c < nC; c++) if (mask & (1 << c)) violations[c]!++;
@@ -293,7 +300,8 @@ export function formatCsvChunk(plan: EvalPlan, start: number, end: number, mode:
   const nk = K.length;
   const nx = X.length;
   const ns = S.length;
-  const m = new Float64Array(METRIC_COUNT);
+  const m = new Float64Array(EXTENDED_METRIC_COUNT);
+  const qp = plan.quality;
   const { bytesPerWeight, overhead, constraints } = plan;
   const parts: string[] = [];
   let f = 0;
@@ -315,13 +323,14 @@ export function formatCsvChunk(plan: EvalPlan, start: number, end: number, mode:
         const n = Math.min(ns - is, end - index);
         for (let j = 0; j < n; j++, index++) {
           metricsInto(m, 0, e, k, x, S[is + j]!, bytesPerWeight, overhead);
+          if (qp) qualityInto(m, e, k, m[0]!, m[1]!, qp);
           const mask = violationMask(constraints, m, 0);
           if (mode === 'feasible' && mask !== 0) continue;
           while (f < front.length && front[f]! < index) f++;
           const onFront = f < front.length && front[f] === index;
           if (mode === 'pareto' && !onFront) continue;
           parts.push(
-            `${ekx}${sText[is + j]},${m[0]},${m[1]},${m[2]},${m[3]},${m[4]},${m[5]},${m[6]},${m[7]},${mask === 0},${onFront},${violationText(mask)}\n`,
+            `${ekx}${sText[is + j]},${m[0]},${m[1]},${m[2]},${m[3]},${m[4]},${m[5]},${m[6]},${m[7]},${mask === 0},${onFront},${violationText(mask)}${qp ? qualityCells(m) : ''}\n`,
           );
         }
         is += n;
@@ -345,7 +354,8 @@ export function formatCsvIndices(plan: EvalPlan, indices: Float64Array, front: F
   const kText = text(K);
   const xText = text(X);
   const sText = text(S);
-  const m = new Float64Array(METRIC_COUNT);
+  const m = new Float64Array(EXTENDED_METRIC_COUNT);
+  const qp = plan.quality;
   const names = new Map<number, string>();
   const parts: string[] = [];
   let f = 0;
@@ -358,12 +368,19 @@ export function formatCsvIndices(plan: EvalPlan, indices: Float64Array, front: F
     const ie = Math.floor(q2 / nk);
     const ik = q2 - ie * nk;
     metricsInto(m, 0, E[ie]!, K[ik]!, X[ix]!, S[is]!, plan.bytesPerWeight, plan.overhead);
+    if (qp) qualityInto(m, E[ie]!, K[ik]!, m[0]!, m[1]!, qp);
     const mask = violationMask(plan.constraints, m, 0);
     let violations = names.get(mask);
     if (violations === undefined) names.set(mask, (violations = violationNames(plan.constraints, mask).join(';')));
     while (f < front.length && front[f]! < index) f++;
     const onFront = f < front.length && front[f] === index;
-    parts.push(`${eText[ie]}${kText[ik]}${xText[ix]}${sText[is]},${m[0]},${m[1]},${m[2]},${m[3]},${m[4]},${m[5]},${m[6]},${m[7]},${mask === 0},${onFront},${violations}\n`);
+    parts.push(`${eText[ie]}${kText[ik]}${xText[ix]}${sText[is]},${m[0]},${m[1]},${m[2]},${m[3]},${m[4]},${m[5]},${m[6]},${m[7]},${mask === 0},${onFront},${violations}${qp ? qualityCells(m) : ''}\n`);
   }
   return parts.join('');
+}
+
+/** The quality cells of a grid row: loss delta, dense equivalent (empty when none), domain label. */
+export function qualityCells(m: Float64Array): string {
+  const dense = m[9]!;
+  return `,${m[8]},${Number.isFinite(dense) ? dense : ''},${domainLabel(m[10]!)}`;
 }

@@ -2,7 +2,8 @@
 // in slices and written in order with backpressure, so memory does not grow with the grid.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { CSV_HEADER, SPREADSHEET_ROW_LIMIT, stringifyRow, type CsvMode } from '../csv.js';
+import { CSV_COLUMNS, CSV_HEADER, SPREADSHEET_ROW_LIMIT, stringifyRow, type CsvMode } from '../csv.js';
+import { QUALITY_COLUMNS } from '../quality-metrics.js';
 import { formatCsvChunk, formatCsvIndices } from '../evaluate/chunk.js';
 import type { EvaluatorPool } from '../evaluate/pool.js';
 import { METRIC_IDS } from '../metrics.js';
@@ -26,7 +27,13 @@ export function chooseCsvMode(result: SweepResult, requested?: CsvMode): CsvChoi
 }
 
 export function designRow(d: DesignResult): string {
-  return stringifyRow([d.name, d.experts, d.top_k, d.expert_params, d.shared_params, ...METRIC_IDS.map((m) => d.metrics[m]), d.feasible, d.pareto, d.violations.join(';')]);
+  const quality = d.quality ? [d.quality.loss_delta_vs_dense, d.quality.dense_equivalent_params ?? '', d.quality.quality_domain] : [];
+  return stringifyRow([d.name, d.experts, d.top_k, d.expert_params, d.shared_params, ...METRIC_IDS.map((m) => d.metrics[m]), d.feasible, d.pareto, d.violations.join(';'), ...quality]);
+}
+
+/** The header: the design columns, and the quality columns when the spec has `training:`. */
+export function csvHeader(result: SweepResult): string {
+  return result.spec.training ? `${[...CSV_COLUMNS, ...QUALITY_COLUMNS].join(',')}\n` : CSV_HEADER;
 }
 
 function keeps(mode: CsvMode, feasible: boolean, pareto: boolean): boolean {
@@ -79,7 +86,7 @@ export async function writeResultsCsv(result: SweepResult, file: string, mode: C
   const stream = createWriteStream(file);
   let rows = 0;
   try {
-    await write(stream, CSV_HEADER);
+    await write(stream, csvHeader(result));
     for (const d of result.designs) {
       if (!keeps(mode, d.feasible, d.pareto)) continue;
       await write(stream, designRow(d));

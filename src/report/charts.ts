@@ -32,7 +32,8 @@ export function preloadCharts(): void {
 export async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<string> {
   preloadCharts();
   const [vl, vega] = await chartModules!;
-  const { spec: compiled } = vl.compile(spec);
+  // Warnings go nowhere: a report is no place for vega-lite's console chatter, and stderr is the user's.
+  const { spec: compiled } = vl.compile(spec, { logger: vega.logger(vega.None) });
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
     const svg = await view.toSVG();

@@ -9,6 +9,7 @@ import type { SweepResult } from '../sweep.js';
 import { formatBytes, formatCount, formatPercent, formatRatio } from '../units.js';
 import { TOOL_VERSION } from '../version.js';
 import { frontSpec, heatmapSpec, overviewSpec, renderSvg } from './charts.js';
+import { qualityNotes, qualityRows, qualitySpec, qualityTable } from './quality.js';
 
 /** The front table in the report stops here; results.csv (--csv pareto) has every row. */
 export const REPORT_FRONT_ROWS = 500;
@@ -60,7 +61,9 @@ export async function renderReport({ result, exitCode, csvFile, csvNote }: Repor
   const { spec, counts } = result;
   const heat = heatmapSpec(result);
   const zoom = frontSpec(result);
-  const [paretoSvg, frontSvg, heatmapSvg] = await Promise.all([renderSvg(overviewSpec(result), 'overview'), zoom ? renderSvg(zoom, 'front') : '', heat ? renderSvg(heat, 'heatmap') : '']);
+  const quality = qualityRows(result);
+  const qSpec = qualitySpec(quality);
+  const [paretoSvg, frontSvg, heatmapSvg, qualitySvg] = await Promise.all([renderSvg(overviewSpec(result), 'overview'), zoom ? renderSvg(zoom, 'front') : '', heat ? renderSvg(heat, 'heatmap') : '', qSpec ? renderSvg(qSpec, 'quality') : '']);
   const metricKind = Object.fromEntries(METRICS.map((m) => [m.id, m.kind]));
   const presets = loadPresets().map((p) => ({ id: p.id, name: p.name, experts: p.experts, top_k: p.top_k, expert_params: p.expert_params, shared_params: p.shared_params }));
   const template = Handlebars.compile(readFileSync(templateFile(), 'utf8'), { strict: false });
@@ -99,6 +102,8 @@ export async function renderReport({ result, exitCode, csvFile, csvNote }: Repor
     frontShown: REPORT_FRONT_ROWS,
     paretoSvg,
     frontSvg,
+    qualitySvg,
+    quality: quality.length ? { rows: qualityTable(quality), ...qualityNotes(), training: spec.training?.tokens ? `${formatCount(spec.training.tokens)} tokens` : `${formatCount(spec.training?.flops ?? 0)} FLOPs (tokens = FLOPs / (6 × active))` } : undefined,
     heatmapSvg,
     binned: result.plot?.mode === 'bins',
     csvFile,

@@ -5,6 +5,8 @@ import type { Constraint } from '../constraints.js';
 import { DTYPE_BYTES, type Dtype } from '../dtypes.js';
 import { AXES, expandRange, gridSize, rangeLength, type AxisName, type GridAxes, type RangeSpec } from '../grid.js';
 import { M, isMetricId, type MetricId } from '../metrics.js';
+import { Q, isQualityMetric, type QualityMetricId, type Training } from '../quality-metrics.js';
+import { QUALITATIVE_FACTOR } from '../quality/domain.js';
 import { getPreset, loadPresets } from '../presets.js';
 import { parseBytes, parseCount } from '../units.js';
 import { nearest, type PathSegment } from './errors.js';
@@ -14,6 +16,7 @@ import type { ComparePreset, NamedDesign, Objective, SweepSpec } from './types.j
 
 interface Context {
   file: string;
+  training?: Training;
   at: Locator;
   defaultName: string;
   sha256: string;
@@ -125,6 +128,7 @@ function boundValue(metric: MetricId, raw: unknown, path: PathSegment[], ctx: Co
 function normalizeConstraints(raw: RawSpec['constraints'], ctx: Context): { constraints: Constraint[]; overhead: number } {
   const constraints: Constraint[] = [];
   let overhead = 0;
+  let quality = false;
   if (!raw) return { constraints, overhead };
   for (const [name, bound] of Object.entries(raw)) {
     if (bound === undefined) continue;
@@ -142,14 +146,32 @@ function normalizeConstraints(raw: RawSpec['constraints'], ctx: Context): { cons
       constraints.push({ name: 'vram', metric: M.vram_bytes, min: -Infinity, max: budget });
       continue;
     }
-    if (!isMetricId(name)) continue; // the schema admits only metric names here
     const b = bound as { min?: unknown; max?: unknown };
+    if (isQualityMetric(name)) {
+      if (!ctx.training) throw ctx.at.error(path, 'needs training: {tokens: …} or {flops: …}: quality columns come from a scaling law of loss against tokens', { atKey: true });
+      if (b.min === undefined && b.max === undefined) throw ctx.at.error(path, 'expected min, max or both');
+      const value = (raw: unknown, p: PathSegment[]) => {
+        const v = name === 'dense_equivalent_params' ? parseCount(raw) : typeof raw === 'number' ? raw : undefined;
+        if (v === undefined || !Number.isFinite(v)) throw ctx.at.expected(p, name === 'dense_equivalent_params' ? 'expected a count such as 30B' : 'expected a number (nats/token)', raw);
+        return v;
+      };
+      const min = b.min === undefined ? -Infinity : value(b.min, [...path, 'min']);
+      const max = b.max === undefined ? Infinity : value(b.max, [...path, 'max']);
+      if (min > max) throw ctx.at.expected([...path, 'max'], `expected max not below min (${String(b.min)})`, b.max);
+      constraints.push({ name, metric: Q[name], min, max });
+      quality = true;
+      continue;
+    }
+    if (!isMetricId(name)) continue; // the schema admits only metric names here
     if (b.min === undefined && b.max === undefined) throw ctx.at.error(path, 'expected min, max or both');
     const min = b.min === undefined ? -Infinity : boundValue(name, b.min, [...path, 'min'], ctx);
     const max = b.max === undefined ? Infinity : boundValue(name, b.max, [...path, 'max'], ctx);
     if (min > max) throw ctx.at.expected([...path, 'max'], `expected max not below min (${String(b.min)})`, b.max);
     constraints.push({ name, metric: M[name], min, max });
   }
+  // A scaling law says nothing reliable far outside the range it was fitted on, so a quality bound
+  // cannot pass or fail such a design on its number: it fails as quality_domain, which says why.
+  if (quality) constraints.push({ name: 'quality_domain', metric: Q.quality_domain_factor, min: -Infinity, max: QUALITATIVE_FACTOR });
   return { constraints, overhead };
 }
 
@@ -193,13 +215,23 @@ function normalizeDesigns(raw: RawSpec['designs'], ctx: Context): NamedDesign[] 
   return out;
 }
 
+function normalizeTraining(raw: RawSpec['training'], ctx: Context): Training | undefined {
+  if (raw === undefined) return undefined;
+  if ((raw.tokens === undefined) === (raw.flops === undefined)) throw ctx.at.error(['training'], 'expected exactly one of tokens (such as 15T) or flops (such as 3e24)');
+  const key = raw.tokens !== undefined ? 'tokens' : 'flops';
+  const v = parseCount(raw[key]);
+  if (v === undefined || !Number.isFinite(v) || v <= 0) throw ctx.at.expected(['training', key], `expected a positive count such as ${key === 'tokens' ? '15T' : '3e24'}`, raw[key]);
+  return { [key]: v };
+}
+
 function normalizeObjectives(raw: RawSpec['objectives'], ctx: Context): Objective[] {
   if (raw === undefined) return [{ sense: 'min', metric: 'active_params' }, { sense: 'max', metric: 'total_params' }];
   if (raw.length === 0) throw ctx.at.expected(['objectives'], 'expected at least one objective, such as [min active_params, max total_params]', raw);
   const seen = new Set<string>();
   return raw.map((text, i) => {
-    const [sense, metric] = text.split(' ') as ['min' | 'max', MetricId];
+    const [sense, metric] = text.split(' ') as ['min' | 'max', MetricId | QualityMetricId];
     if (seen.has(metric)) throw ctx.at.expected(['objectives', i], 'expected each metric at most once', text);
+    if (isQualityMetric(metric) && !ctx.training) throw ctx.at.expected(['objectives', i], 'expected a design metric: quality metrics need training: {tokens: …} or {flops: …}', text);
     seen.add(metric);
     return { sense, metric };
   });
@@ -209,6 +241,7 @@ export function normalizeSpec(raw: RawSpec, ctx: Context): SweepSpec {
   if (!raw.grid && (!raw.designs || raw.designs.length === 0)) {
     throw ctx.at.error([], 'expected a grid, designs, or both: there is nothing to evaluate');
   }
+  ctx.training = normalizeTraining(raw.training, ctx);
   const grid = raw.grid ? normalizeGrid(raw.grid, ctx) : undefined;
   const dtype = (raw.dtype ?? 'bf16') as Dtype;
   const { constraints, overhead } = normalizeConstraints(raw.constraints, ctx);
@@ -230,6 +263,7 @@ export function normalizeSpec(raw: RawSpec, ctx: Context): SweepSpec {
     overhead,
     constraints,
     objectives: normalizeObjectives(raw.objectives, ctx),
+    training: ctx.training,
     designs: normalizeDesigns(raw.designs, ctx),
     compare,
   };

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { BYTES_PATTERN, COUNT_PATTERN } from '../units.js';
 import { DTYPES } from '../dtypes.js';
 import { METRIC_IDS } from '../metrics.js';
+import { QUALITY_METRICS } from '../quality-metrics.js';
 
 export const COUNT_EXPECTED = 'expected a parameter count such as 30B, 0.5B, 800M or 3e10';
 export const BYTES_EXPECTED = 'expected a memory size such as 640GB, 80GiB or 8e10';
@@ -60,6 +61,10 @@ export const ConstraintsSchema = z.strictObject({
   flops_per_token: bound(count).optional(),
   weight_bytes: bound(bytes).optional(),
   vram_bytes: bound(bytes).optional(),
+  loss_delta_vs_dense: bound(z.number({ error: 'expected a loss difference in nats/token, such as -0.02' }))
+    .optional()
+    .meta({ description: 'needs training:; designs outside the scaling law\'s fitted range by more than 10x fail as quality_domain instead of being judged' }),
+  dense_equivalent_params: bound(count).optional().meta({ description: 'needs training:' }),
   vram: z
     .strictObject({
       budget: bytes,
@@ -86,7 +91,7 @@ export const DesignSchema = z.union(
   { error: 'expected a design {name, experts, top_k, expert_params, shared_params} or {preset: ID}' },
 );
 
-export const OBJECTIVE_PATTERN = `^(min|max) (${METRIC_IDS.join('|')})$`;
+export const OBJECTIVE_PATTERN = `^(min|max) (${[...METRIC_IDS, ...QUALITY_METRICS].join('|')})$`;
 
 export const SpecSchema = z.strictObject({
   version: z.literal(1, { error: 'expected 1 (the only spec version)' }).optional(),
@@ -100,9 +105,16 @@ export const SpecSchema = z.strictObject({
   dtype: z.enum(DTYPES as [string, ...string[]], { error: `expected a dtype: ${DTYPES.join(', ')}` }).optional().meta({ description: 'bytes per weight: fp32 4, bf16 2, fp16 2, fp8 1, int8 1, int4 0.5; default bf16' }),
   constraints: ConstraintsSchema.optional(),
   objectives: z
-    .array(z.string().regex(new RegExp(OBJECTIVE_PATTERN), { error: `expected "min METRIC" or "max METRIC" with METRIC one of ${METRIC_IDS.join(', ')}` }), { error: 'expected a list such as [min active_params, max total_params]' })
+    .array(z.string().regex(new RegExp(OBJECTIVE_PATTERN), { error: `expected "min METRIC" or "max METRIC" with METRIC one of ${[...METRIC_IDS, ...QUALITY_METRICS].join(', ')}` }), { error: 'expected a list such as [min active_params, max total_params]' })
     .optional()
     .meta({ description: 'the Pareto axes; default [min active_params, max total_params]' }),
+  training: z
+    .strictObject({
+      tokens: count.optional().meta({ description: 'training tokens D, such as 15T' }),
+      flops: count.optional().meta({ description: 'training FLOPs F instead; then D = F / (6 × active_params)' }),
+    })
+    .optional()
+    .meta({ description: 'adds predicted-quality columns from the joint MoE scaling law (Ludziejewski et al. 2025)' }),
   designs: z.array(DesignSchema, { error: 'expected a list of designs' }).optional(),
   compare: z.array(z.string({ error: 'expected a preset id' }), { error: 'expected a list of preset ids' }).optional().meta({ description: 'presets drawn on the plots' }),
 });
@@ -117,6 +129,7 @@ export function keysAt(path: readonly (string | number)[]): string[] {
   if (head === 'grid' && path.length === 2) return ['from', 'to', 'step', 'times'];
   if (head === 'constraints' && path.length === 1) return ConstraintsSchema.keyof().options;
   if (head === 'constraints' && path.length === 2) return second === 'vram' ? ['budget', 'overhead'] : ['min', 'max'];
+  if (head === 'training' && path.length === 1) return ['tokens', 'flops'];
   if (head === 'designs' && path.length === 2) return ['name', 'experts', 'top_k', 'expert_params', 'shared_params', 'preset'];
   return [];
 }

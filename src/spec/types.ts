@@ -2,10 +2,11 @@ import type { Constraint } from '../constraints.js';
 import type { Dtype } from '../dtypes.js';
 import type { GridAxes } from '../grid.js';
 import type { Design, MetricId } from '../metrics.js';
+import type { QualityMetricId, Training } from '../quality-metrics.js';
 
 export interface Objective {
   sense: 'min' | 'max';
-  metric: MetricId;
+  metric: MetricId | QualityMetricId;
 }
 
 export interface NamedDesign extends Design {
@@ -38,6 +39,8 @@ export interface SweepSpec {
   overhead: number;
   constraints: Constraint[];
   objectives: Objective[];
+  /** Training budget: with it every design gets predicted-quality columns. */
+  training?: Training;
   designs: NamedDesign[];
   compare: ComparePreset[];
 }
