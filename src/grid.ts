@@ -12,36 +12,47 @@ export interface RangeSpec {
   times?: number;
 }
 
-/** How many values a range has, or an explanation of why it has none. Computed before any array exists. */
-export function rangeLength(r: RangeSpec): number {
-  if (r.times !== undefined) {
-    let n = 0;
-    let prev = NaN;
-    for (let i = 0; ; i++) {
-      const v = Math.round(r.from * r.times ** i);
-      if (v > r.to) break;
-      if (v !== prev) n++;
+/**
+ * The values of a geometric range, rounded to whole numbers with repeats dropped. Jumps straight to
+ * the next exponent that can change the rounded value, so a factor barely above 1 costs one step per
+ * distinct value, not one per exponent; stops counting past `limit`.
+ */
+function geometric(r: RangeSpec & { times: number }, limit: number, out?: number[]): number {
+  let count = 0;
+  let prev = NaN;
+  const lnTimes = Math.log(r.times);
+  for (let i = 0; ; ) {
+    const v = Math.round(r.from * r.times ** i);
+    if (v > r.to) break;
+    if (v !== prev) {
+      if (++count > limit) return count;
+      out?.push(v);
       prev = v;
     }
-    return n;
+    // The first exponent whose value rounds above v, less one for floating-point slack.
+    const next = Math.ceil(Math.log((v + 0.5) / r.from) / lnTimes) - 1;
+    i = Math.max(i + 1, next);
   }
+  return count;
+}
+
+/** How many values a range has, counted before any array exists (stops counting past `limit`). */
+export function rangeLength(r: RangeSpec, limit = Infinity): number {
+  if (r.times !== undefined) return geometric({ ...r, times: r.times }, limit);
   const step = r.step ?? 1;
   // A tiny tolerance so that 0.1 steps that land on `to` in decimal are not lost to binary rounding.
   return Math.floor((r.to - r.from) / step + 1e-9) + 1;
 }
 
 export function expandRange(r: RangeSpec): number[] {
-  const out: number[] = [];
   if (r.times !== undefined) {
-    for (let i = 0; ; i++) {
-      const v = Math.round(r.from * r.times ** i);
-      if (v > r.to) break;
-      if (v !== out[out.length - 1]) out.push(v);
-    }
+    const out: number[] = [];
+    geometric({ ...r, times: r.times }, Infinity, out);
     return out;
   }
   const step = r.step ?? 1;
   const n = rangeLength(r);
+  const out: number[] = [];
   for (let i = 0; i < n; i++) out.push(r.from + i * step);
   return out;
 }

@@ -30,6 +30,13 @@ describe('ranges', () => {
     expect(rangeLength({ from: 8, to: 256, times: 2 })).toBe(6);
   });
 
+  it('a factor barely above 1 costs one step per distinct value, not one per exponent', () => {
+    // 1.000000001^i passes 1.5 (rounding to 2) only near i = 4.05e8: a per-exponent loop never ends.
+    expect(expandRange({ from: 1, to: 2, times: 1.000000001 })).toEqual([1, 2]);
+    expect(rangeLength({ from: 8, to: 40, times: 1 + 2 ** -52 })).toBe(33); // every whole number 8…40
+    expect(rangeLength({ from: 1, to: 4e9, times: 1.0000001 }, 1000)).toBe(1001); // stops counting past the limit
+  });
+
   it('rounds geometric values to whole numbers and drops repeats', () => {
     // 1, 1.5→2, 2.25→2 (repeat, dropped), 3.375→3, 5.0625→5, 7.59→8
     expect(expandRange({ from: 1, to: 8, times: 1.5 })).toEqual([1, 2, 3, 5, 8]);

@@ -6,7 +6,7 @@ import { basename, extname } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { SpecSchema, keysAt, type RawSpec } from './schema.js';
-import { InputError, SpecError, describeValue, nearest, type PathSegment } from './errors.js';
+import { InputError, SpecError, describeValue, nearest, oneLine, type PathSegment } from './errors.js';
 import { normalizeSpec } from './normalize.js';
 import type { SweepSpec } from './types.js';
 
@@ -131,7 +131,7 @@ function issueToError(issue: Issue, data: unknown, at: Locator): SpecError {
     const valid = keysAt(path);
     const guess = nearest(key, valid)[0];
     const hint = guess ? `did you mean "${guess}"?` : `expected one of: ${valid.join(', ')}`;
-    return at.error([...path, key], `unknown key "${key}": ${hint}`, { atKey: true });
+    return at.error([...path, key], `unknown key ${oneLine(JSON.stringify(key))}: ${hint}`, { atKey: true });
   }
   const value = valueAt(data, path);
   let expected = leaf.message.startsWith('expected') ? leaf.message : `expected ${leaf.message}`;
@@ -139,15 +139,38 @@ function issueToError(issue: Issue, data: unknown, at: Locator): SpecError {
   return at.expected(path, expected, value);
 }
 
+/** The first mapping key that is itself a list or mapping (`? [a]: 1`), which JSON-like data cannot hold. */
+function findCollectionKey(node: unknown): Node | undefined {
+  if (isMap(node)) {
+    for (const pair of node.items) {
+      if (pair.key !== null && typeof pair.key === 'object' && !isScalar(pair.key)) return pair.key as Node;
+      const inner = findCollectionKey(pair.value);
+      if (inner) return inner;
+    }
+  } else if (isSeq(node)) {
+    for (const item of node.items) {
+      const inner = findCollectionKey(item);
+      if (inner) return inner;
+    }
+  }
+  return undefined;
+}
+
 export function parseSpec(text: string, file: string, options: LoadOptions = {}): SweepSpec {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  // logLevel 'error': the yaml library would otherwise print warnings on stderr, which is ours.
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const at = new Locator(file, doc, lines);
   const yamlError = doc.errors[0];
   if (yamlError) {
     const pos = yamlError.linePos?.[0] ?? lines.linePos(yamlError.pos[0]);
-    const message = yamlError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '');
+    const message = oneLine(yamlError.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''));
     throw new SpecError(file, pos.line, pos.col, [], `invalid YAML: ${message}`);
+  }
+  const collectionKey = findCollectionKey(doc.contents);
+  if (collectionKey) {
+    const pos = lines.linePos(collectionKey.range?.[0] ?? 0);
+    throw new SpecError(file, pos.line, pos.col, [], 'invalid key: expected a plain name, got a list or mapping used as a key');
   }
   let data: unknown;
   try {

@@ -9,7 +9,7 @@ import { Q, isQualityMetric, type QualityMetricId, type Training } from '../qual
 import { QUALITATIVE_FACTOR } from '../quality/domain.js';
 import { getPreset, loadPresets } from '../presets.js';
 import { parseBytes, parseCount } from '../units.js';
-import { nearest, type PathSegment } from './errors.js';
+import { describeValue, nearest, type PathSegment } from './errors.js';
 import type { Locator } from './load.js';
 import type { RawSpec } from './schema.js';
 import type { ComparePreset, NamedDesign, Objective, SweepSpec } from './types.js';
@@ -27,17 +27,22 @@ interface Context {
 
 type Kind = 'experts' | 'top_k' | 'expert_params' | 'shared_params';
 
-const AXIS_RULES: Record<Kind, { min: number; what: string; parse: (v: unknown) => number | undefined }> = {
-  experts: { min: 1, what: 'a whole number of experts, at least 1', parse: (v) => (typeof v === 'number' ? v : undefined) },
-  top_k: { min: 1, what: 'a whole number of experts per token, at least 1', parse: (v) => (typeof v === 'number' ? v : undefined) },
-  expert_params: { min: 1, what: 'a whole number of parameters, at least 1 (such as 0.5B)', parse: parseCount },
-  shared_params: { min: 0, what: 'a whole number of parameters, 0 or more (such as 4B)', parse: parseCount },
+// Upper bounds far past any real model keep every metric finite: 1e6 experts × 1e15 parameters
+// × 4 bytes is still an ordinary double, where 1e308 would overflow to Infinity.
+const MAX_EXPERTS = 1e6;
+const MAX_PARAMS = 1e15;
+
+const AXIS_RULES: Record<Kind, { min: number; max: number; what: string; parse: (v: unknown) => number | undefined }> = {
+  experts: { min: 1, max: MAX_EXPERTS, what: 'a whole number of experts from 1 to 1,000,000', parse: (v) => (typeof v === 'number' ? v : undefined) },
+  top_k: { min: 1, max: MAX_EXPERTS, what: 'a whole number of experts per token from 1 to 1,000,000', parse: (v) => (typeof v === 'number' ? v : undefined) },
+  expert_params: { min: 1, max: MAX_PARAMS, what: 'a whole number of parameters from 1 to 1000T (such as 0.5B)', parse: parseCount },
+  shared_params: { min: 0, max: MAX_PARAMS, what: 'a whole number of parameters from 0 to 1000T (such as 4B)', parse: parseCount },
 };
 
 function axisValue(kind: Kind, raw: unknown, path: PathSegment[], ctx: Context): number {
   const rule = AXIS_RULES[kind];
   const v = rule.parse(raw);
-  if (v === undefined || !Number.isFinite(v) || !Number.isInteger(v) || v < rule.min) {
+  if (v === undefined || !Number.isFinite(v) || !Number.isInteger(v) || v < rule.min || v > rule.max) {
     throw ctx.at.expected(path, `expected ${rule.what}`, raw);
   }
   return v;
@@ -59,7 +64,7 @@ function expandAxis(kind: Kind, raw: unknown, ctx: Context): { values: number[];
     const r = raw as { from: unknown; to: unknown; step?: unknown; times?: unknown };
     const from = axisValue(kind, r.from, [...path, 'from'], ctx);
     const to = axisValue(kind, r.to, [...path, 'to'], ctx);
-    if (from > to) throw ctx.at.expected([...path, 'to'], `expected a value not below from (${String(r.from)})`, r.to);
+    if (from > to) throw ctx.at.expected([...path, 'to'], `expected a value not below from (${describeValue(r.from)})`, r.to);
     const range: RangeSpec = { from, to };
     if (r.step !== undefined && r.times !== undefined) {
       throw ctx.at.error([...path, 'times'], 'expected either step (additive) or times (geometric), not both', { atKey: true });
@@ -77,7 +82,7 @@ function expandAxis(kind: Kind, raw: unknown, ctx: Context): { values: number[];
       }
       range.step = step;
     }
-    const n = rangeLength(range);
+    const n = rangeLength(range, ctx.maxPoints);
     if (n > ctx.maxPoints) {
       throw ctx.at.error(path, `has ${n.toLocaleString('en-US')} values, more than --max-points (${ctx.maxPoints.toLocaleString('en-US')}); use a coarser step`);
     }
@@ -138,8 +143,8 @@ function normalizeConstraints(raw: RawSpec['constraints'], ctx: Context): { cons
       const budget = parseBytes(b.budget);
       if (budget === undefined || !Number.isFinite(budget) || budget <= 0) throw ctx.at.expected([...path, 'budget'], 'expected a memory size above 0, such as 640GB', b.budget);
       if (b.overhead !== undefined) {
-        if (typeof b.overhead !== 'number' || !Number.isFinite(b.overhead) || b.overhead < 0) {
-          throw ctx.at.expected([...path, 'overhead'], 'expected a fraction of 0 or more, such as 0.15', b.overhead);
+        if (typeof b.overhead !== 'number' || !Number.isFinite(b.overhead) || b.overhead < 0 || b.overhead > 100) {
+          throw ctx.at.expected([...path, 'overhead'], 'expected a fraction from 0 to 100, such as 0.15', b.overhead);
         }
         overhead = b.overhead;
       }
@@ -157,7 +162,7 @@ function normalizeConstraints(raw: RawSpec['constraints'], ctx: Context): { cons
       };
       const min = b.min === undefined ? -Infinity : value(b.min, [...path, 'min']);
       const max = b.max === undefined ? Infinity : value(b.max, [...path, 'max']);
-      if (min > max) throw ctx.at.expected([...path, 'max'], `expected max not below min (${String(b.min)})`, b.max);
+      if (min > max) throw ctx.at.expected([...path, 'max'], `expected max not below min (${describeValue(b.min)})`, b.max);
       constraints.push({ name, metric: Q[name], min, max });
       quality = true;
       continue;
@@ -166,7 +171,7 @@ function normalizeConstraints(raw: RawSpec['constraints'], ctx: Context): { cons
     if (b.min === undefined && b.max === undefined) throw ctx.at.error(path, 'expected min, max or both');
     const min = b.min === undefined ? -Infinity : boundValue(name, b.min, [...path, 'min'], ctx);
     const max = b.max === undefined ? Infinity : boundValue(name, b.max, [...path, 'max'], ctx);
-    if (min > max) throw ctx.at.expected([...path, 'max'], `expected max not below min (${String(b.min)})`, b.max);
+    if (min > max) throw ctx.at.expected([...path, 'max'], `expected max not below min (${describeValue(b.min)})`, b.max);
     constraints.push({ name, metric: M[name], min, max });
   }
   // A scaling law says nothing reliable far outside the range it was fitted on, so a quality bound
@@ -220,7 +225,7 @@ function normalizeTraining(raw: RawSpec['training'], ctx: Context): Training | u
   if ((raw.tokens === undefined) === (raw.flops === undefined)) throw ctx.at.error(['training'], 'expected exactly one of tokens (such as 15T) or flops (such as 3e24)');
   const key = raw.tokens !== undefined ? 'tokens' : 'flops';
   const v = parseCount(raw[key]);
-  if (v === undefined || !Number.isFinite(v) || v <= 0) throw ctx.at.expected(['training', key], `expected a positive count such as ${key === 'tokens' ? '15T' : '3e24'}`, raw[key]);
+  if (v === undefined || !Number.isFinite(v) || v <= 0 || v > 1e40) throw ctx.at.expected(['training', key], `expected a positive count such as ${key === 'tokens' ? '15T' : '3e24'}`, raw[key]);
   return { [key]: v };
 }
 
