@@ -34,8 +34,15 @@ function reasonText(result: SweepResult, d: DesignResult): string {
   return d.violations
     .map((name) => {
       const c = result.spec.constraints.find((k) => k.name === name)!;
+      if (name === 'quality_domain' && d.quality) {
+        return `quality_domain: x${Math.round(d.quality.quality_domain_factor)} outside the scaling law's fitted range, so a quality bound cannot judge it`;
+      }
+      if (name === 'loss_delta_vs_dense' && d.quality) {
+        const v = d.quality.loss_delta_vs_dense;
+        return v < c.min ? `loss_delta_vs_dense ${v.toFixed(4)} < min ${c.min}` : `loss_delta_vs_dense ${v.toFixed(4)} > max ${c.max}`;
+      }
       const metric = name === 'vram' ? 'vram_bytes' : name;
-      const value = d.metrics[metric as keyof typeof d.metrics];
+      const value = metric === 'dense_equivalent_params' ? (d.quality?.dense_equivalent_params ?? Infinity) : d.metrics[metric as keyof typeof d.metrics];
       const fmt = (x: number) => (metric.endsWith('_bytes') ? formatBytes(x) : metric.includes('ratio') || metric.includes('sparsity') || metric.includes('saving') ? formatRatio(x) : formatCount(x));
       return value < c.min ? `${name} ${fmt(value)} < min ${fmt(c.min)}` : `${name} ${fmt(value)} > ${name === 'vram' ? 'budget' : 'max'} ${fmt(c.max)}`;
     })

@@ -2,7 +2,7 @@
 // front, the named designs and the compared presets, with intervals and domain badges.
 import type { TopLevelSpec } from 'vega-lite';
 import { QUALITATIVE_FACTOR } from '../quality/domain.js';
-import { indistinguishable, jointLoss, lossInterval, WHAT_LOSS_IS_NOT, loadScalingLaws } from '../quality/index.js';
+import { epochLoss, hoffmannLoss, indistinguishable, jointLoss, lossInterval, WHAT_LOSS_IS_NOT, loadScalingLaws } from '../quality/index.js';
 import type { QualityValues, SweepResult } from '../sweep.js';
 import { formatCount } from '../units.js';
 
@@ -20,6 +20,9 @@ export interface QualityRow {
   lo: number;
   hi: number;
   dense: number | null;
+  /** Dense reference at the same N_act and D: Epoch's refit of Chinchilla and Hoffmann et al.'s fit. */
+  epoch: number;
+  hoffmann: number;
   domain: string;
   status: 'in range' | 'extrapolated' | 'qualitative';
 }
@@ -39,7 +42,7 @@ export function qualityRows(result: SweepResult): QualityRow[] {
     const experts = 'experts' in d ? (d as { experts: number; top_k: number }).experts / (d as { experts: number; top_k: number }).top_k : 1;
     const loss = jointLoss(active, tokens, experts);
     const i = lossInterval(loss, active, tokens, { seed: 1 });
-    rows.push({ label, kind, active, total: d.metrics.total_params, delta: q.loss_delta_vs_dense, loss, lo: i.lo, hi: i.hi, dense: q.dense_equivalent_params, domain: q.quality_domain, status: status(q) });
+    rows.push({ label, kind, active, total: d.metrics.total_params, delta: q.loss_delta_vs_dense, loss, lo: i.lo, hi: i.hi, dense: q.dense_equivalent_params, epoch: epochLoss(active, tokens), hoffmann: hoffmannLoss(active, tokens), domain: q.quality_domain, status: status(q) });
   };
   result.front.slice(0, INTERVAL_ROWS).forEach((f, n) => add(f.design || `front #${n + 1}`, 'front', f));
   for (const d of result.designs) if (!d.pareto) add(d.name, 'named design', d);
@@ -81,6 +84,7 @@ export function qualityTable(rows: QualityRow[]) {
     loss: `${r.loss.toFixed(3)} (${r.lo.toFixed(2)} … ${r.hi.toFixed(2)})`,
     dense: r.dense === null ? '–' : formatCount(r.dense),
     denseRatio: r.dense === null ? '' : `${(r.dense / r.active).toFixed(2)}×`,
+    chinchilla: `${r.epoch.toFixed(3)} (${r.hoffmann.toFixed(3)})`,
     domain: r.domain,
     domainClass: r.status === 'in range' ? 'ok' : r.status === 'extrapolated' ? 'front' : 'bad',
     tied: best && r !== best && indistinguishable(r, best) ? 'yes' : r === best ? 'best' : 'no',
