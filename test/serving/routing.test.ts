@@ -103,13 +103,6 @@ describe('load imbalance', () => {
     expect(simulateLoadImbalance(16, 2, 64, 100, 5)).toEqual(simulateLoadImbalance(16, 2, 64, 100, 5));
     expect(simulateLoadImbalance(16, 2, 64, 100, 5).mean).not.toBe(simulateLoadImbalance(16, 2, 64, 100, 6).mean);
   });
-
-  it('a realistic simulation stays under 200 ms', () => {
-    const t0 = performance.now();
-    simulateLoadImbalance(256, 8, 1024, 200, 1); // 1.6M routed assignments
-    capacityFactorForDropRate(256, 8, 1024, 0.01, 1, 200);
-    expect((performance.now() - t0) / 2).toBeLessThan(200);
-  });
 });
 
 describe('dropping and capacity', () => {
