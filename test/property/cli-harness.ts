@@ -104,8 +104,10 @@ export const HANG = -1;
 /** Does the document hold a geometric factor `times` in (1, 1.0001]? (Such a spec may spin; see above.) */
 export function hasNearOneFactor(bytes: Uint8Array): boolean {
   let found = false;
+  const seen = new Set<object>(); // aliases make shared and even cyclic values: visit each object once
   const visit = (v: unknown, depth: number) => {
-    if (found || depth > 50 || v === null || typeof v !== 'object') return;
+    if (found || depth > 50 || v === null || typeof v !== 'object' || seen.has(v)) return;
+    seen.add(v);
     for (const [k, x] of Object.entries(v)) {
       if (k === 'times' && typeof x === 'number' && x > 1 && x <= 1.0001) found = true;
       visit(x, depth + 1);
