@@ -5,19 +5,10 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
+import { chromiumPath, missingChromium, openOffline } from './offline-chromium.js';
 
 const USAGE = 'usage: npx tsx scripts/screenshot.ts <report.html> <out.png> [--width 1280]';
 
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost',
-];
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -41,15 +32,11 @@ if (!Number.isInteger(width) || width < 200 || width > 10_000) fail(`--width: ex
 
 const report = resolve(input);
 if (!existsSync(report)) fail(`no such file: ${input}`);
-const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-if (!existsSync(executablePath)) {
-  fail(`Chromium not found at ${executablePath}: install it with \`apt-get install -y --no-install-recommends chromium\` or set CHROMIUM_PATH.`);
-}
+const missing = missingChromium(chromiumPath());
+if (missing) fail(missing);
 
-const browser = await chromium.launch({ executablePath, headless: true, args: LAUNCH_ARGS });
+const { browser, context } = await openOffline({ width, height: 900 });
 try {
-  const context = await browser.newContext({ offline: true, viewport: { width, height: 900 } });
-  await context.route((u) => u.protocol !== 'file:', (r) => r.abort());
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (m) => {

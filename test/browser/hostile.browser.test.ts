@@ -13,33 +13,16 @@ import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromiumPath, missingChromium, openOffline } from '../../scripts/offline-chromium.js';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SPEC = 'test/fixtures/specs/hostile.yaml';
-/** Debian's chromium on the PATH, unless CHROMIUM_PATH names another executable. */
-function findChromium(): string {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    if (existsSync(join(dir, 'chromium'))) return join(dir, 'chromium');
-  }
-  return 'chromium';
-}
-const CHROMIUM = findChromium();
+const CHROMIUM = chromiumPath();
 
-// No network at all: unresolvable hosts, an offline context and every non-file request aborted.
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost',
-];
 
 /** What a spreadsheet would run as a formula: the first characters csv-stringify's escape_formulas guards. */
 const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
@@ -60,18 +43,13 @@ let context: BrowserContext;
 let page: Page;
 let allPassed = 0;
 const TESTS = 6;
-const requests: string[] = [];
+let requests: string[] = [];
 const dialogs: string[] = [];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}. The browser test needs it: install Debian's chromium with ` +
-        '`apt-get update && apt-get install -y --no-install-recommends chromium`, ' +
-        'or set CHROMIUM_PATH to a Chromium executable.',
-    );
-  }
+  const missing = missingChromium(CHROMIUM);
+  if (missing) throw new Error(`The browser test needs Chromium. ${missing}`);
   outDir = mkdtempSync(join(tmpdir(), 'moe-sweep-hostile-'));
   try {
     await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', SPEC, '--out', outDir, '--quiet'], { cwd: ROOT });
@@ -84,10 +62,9 @@ beforeAll(async () => {
   html = readFileSync(report, 'utf8');
   reportUrl = pathToFileURL(report).href;
 
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
-  context = await browser.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
-  context.on('request', (r) => requests.push(r.url()));
-  await context.route((u) => u.protocol !== 'file:', (r) => r.abort());
+  const offline = await openOffline();
+  ({ browser, context } = offline);
+  requests = offline.requests;
   page = await context.newPage();
   page.on('dialog', (d) => {
     dialogs.push(`${d.type()}: ${d.message()}`);

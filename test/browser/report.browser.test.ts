@@ -7,24 +7,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { chromiumPath, missingChromium, openOffline } from '../../scripts/offline-chromium.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SPEC = 'test/fixtures/specs/browser.yaml';
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const CHROMIUM = chromiumPath();
 
-// No network at all: unresolvable hosts, an offline context and every non-file request aborted.
-const LAUNCH_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost',
-];
 
 interface Summary {
   counts: { points: number; evaluated: number; skipped: number; feasible: number; front: number };
@@ -38,20 +29,15 @@ let context: BrowserContext;
 let page: Page;
 let allPassed = 0;
 const TESTS = 6;
-const requests: string[] = [];
+let requests: string[] = [];
 const consoleErrors: string[] = [];
 const pageErrors: string[] = [];
 
 const text = async (selector: string) => ((await page.locator(selector).textContent()) ?? '').trim();
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(
-      `Chromium not found at ${CHROMIUM}. The browser test needs it: install Debian's chromium with ` +
-        '`apt-get update && apt-get install -y --no-install-recommends chromium`, ' +
-        'or set CHROMIUM_PATH to a Chromium executable.',
-    );
-  }
+  const missing = missingChromium(CHROMIUM);
+  if (missing) throw new Error(`The browser test needs Chromium. ${missing}`);
   outDir = mkdtempSync(join(tmpdir(), 'moe-sweep-browser-'));
   try {
     await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', SPEC, '--out', outDir, '--quiet'], { cwd: ROOT });
@@ -64,10 +50,9 @@ beforeAll(async () => {
   summary = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as Summary;
   reportUrl = pathToFileURL(report).href;
 
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: LAUNCH_ARGS });
-  context = await browser.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
-  context.on('request', (r) => requests.push(r.url()));
-  await context.route((u) => u.protocol !== 'file:', (r) => r.abort());
+  const offline = await openOffline();
+  ({ browser, context } = offline);
+  requests = offline.requests;
   page = await context.newPage();
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(m.text());
