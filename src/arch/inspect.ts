@@ -5,29 +5,10 @@
 import { countParameters, layerAttentionKinds } from './count.js';
 import { architectureFromHfConfig, checkpointNotes, storageUnmodelled } from './hf-config.js';
 import { memoryReport, type FormatShare, type KvOptions, type MemoryReport, type WeightPart } from './memory.js';
-import type { Architecture, LayerAttentionKind } from './types.js';
+import type { Architecture, LayerAttentionKind, ModuleCounts } from './types.js';
 
-export interface InspectBreakdown {
-  /** input embedding V·d */
-  embedding: number;
-  /** output head (0 when tied) */
-  lm_head: number;
-  /** softmax attention of every layer */
-  attention: number;
-  /** linear-attention (Gated DeltaNet) mixers */
-  linear_attention: number;
-  /** DeepSeek-V4 KV compressors */
-  compressors: number;
-  /** lightning indexers (DeepSeek-V4 CSA, GLM-5 DSA) */
-  indexers: number;
-  /** hyper-connection mixers (DeepSeek-V4) */
-  hyper_connections: number;
-  /** per-layer norms plus the final norm */
-  norms: number;
-  router: number;
-  routed_experts: number;
-  shared_experts: number;
-  dense_ffn: number;
+/** The modules of ModuleCounts, then what the checkpoint stores besides the main model. */
+export interface InspectBreakdown extends ModuleCounts {
   /** MTP modules' own parameters (not in total_main) */
   mtp: number;
   /** embedding/head copies the checkpoint stores with the MTP modules */
