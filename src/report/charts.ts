@@ -178,7 +178,7 @@ export function frontSpec(result: SweepResult): TopLevelSpec | undefined {
   const core = [...front, ...named, ...feasiblePoints];
   const pad = (lo: number, hi: number): [number, number] => {
     const span = hi - lo || Math.abs(hi) * 0.1 || 1;
-    return [lo - span * 0.12, hi + span * 0.12];
+    return [Math.max(0, lo - span * 0.12), hi + span * 0.12]; // parameter counts are never negative
   };
   const xd = pad(Math.min(...core.map((v) => v.total)), Math.max(...core.map((v) => v.total)));
   const yd = pad(Math.min(...core.map((v) => v.active)), Math.max(...core.map((v) => v.active)));
