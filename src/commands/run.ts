@@ -7,7 +7,7 @@ import { preloadCharts } from '../report/charts.js';
 import { checkOutDir, writeOutputs } from '../output/outputs.js';
 import { gridSize } from '../grid.js';
 import { mergeShards, parseShard, shardRange, type ShardId } from '../shard.js';
-import { InputError } from '../spec/errors.js';
+import { InputError, oneLine } from '../spec/errors.js';
 import { parseSpec, readSpecText } from '../spec/load.js';
 import type { SweepSpec } from '../spec/types.js';
 import { runSweep, type DesignResult, type SweepResult } from '../sweep.js';
@@ -63,7 +63,7 @@ function terminalSummary(result: SweepResult, outDir: string, io: Io, rows: numb
     lines.push(
       table(
         ['design', 'verdict', 'total', 'active', 'ratio', 'vram', 'fails'],
-        result.designs.map((d) => [d.name, d.feasible ? 'pass' : 'FAIL', formatCount(d.metrics.total_params), formatCount(d.metrics.active_params), formatPercent(d.metrics.active_ratio), formatBytes(d.metrics.vram_bytes), reasonText(result, d)]),
+        result.designs.map((d) => [oneLine(d.name), d.feasible ? 'pass' : 'FAIL', formatCount(d.metrics.total_params), formatCount(d.metrics.active_params), formatPercent(d.metrics.active_ratio), formatBytes(d.metrics.vram_bytes), reasonText(result, d)]),
         2,
       ),
     );
@@ -77,7 +77,7 @@ function terminalSummary(result: SweepResult, outDir: string, io: Io, rows: numb
       table(
         ['design', 'experts', 'top_k', 'expert', 'shared', 'total', 'active', 'ratio', 'vram', ...(quality ? ['Δloss vs dense', 'dense equiv.', 'domain'] : [])],
         shown.map((f) => [
-          f.design || '(grid)',
+          f.design ? oneLine(f.design) : '(grid)',
           String(f.experts),
           String(f.top_k),
           formatCount(f.expert_params),
