@@ -5,27 +5,10 @@
 import { countParameters, layerAttentionKinds } from './count.js';
 import { architectureFromHfConfig, checkpointNotes, storageUnmodelled } from './hf-config.js';
 import { memoryReport, type FormatShare, type KvOptions, type MemoryReport, type WeightPart } from './memory.js';
-import type { Architecture, LayerAttentionKind, ModuleCounts } from './types.js';
+import type { Architecture, ExtraCounts, LayerAttentionKind, ModuleCounts } from './types.js';
 
-/** The modules of ModuleCounts, then what the checkpoint stores besides the main model. */
-export interface InspectBreakdown extends ModuleCounts {
-  /** MTP modules' own parameters (not in total_main) */
-  mtp: number;
-  /** embedding/head copies the checkpoint stores with the MTP modules */
-  mtp_stored_copies: number;
-  /** vision tower + adapter + projector (not in total_main) */
-  vision: number;
-  /** F32 scale tensors of block-FP8 weights (not parameters of the model, but stored) */
-  fp8_scales: number;
-  /** hash-routing tables, token → expert ids (stored integers, not parameters) */
-  routing_tables: number;
-  /** group scales of FP4/INT4 routed experts (stored, not parameters) */
-  quant_scales: number;
-  /** int32 weight_shape tensors of compressed-tensors linears */
-  quant_shape_elements: number;
-  /** what total_checkpoint adds to (or, packed, takes from) the logical count and the stored extras above */
-  storage_adjustment: number;
-}
+/** The modules of the main model, then what the checkpoint stores besides it. */
+export type InspectBreakdown = ModuleCounts & ExtraCounts;
 
 export interface InspectResult {
   model_type: string;
