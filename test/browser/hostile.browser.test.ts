@@ -6,19 +6,16 @@
 // are shown as text in the designs table and as SVG labels, and a Content-Security-Policy forbids
 // network access. results.csv is parsed back: formula-like names carry a leading ' and every other
 // name round-trips unchanged.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromiumPath, missingChromium, openOffline } from '../../scripts/offline-chromium.js';
+import { chromiumPath, openOffline } from '../../scripts/offline-chromium.js';
+import { buildReport } from './build-report.js';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const run = promisify(execFile);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SPEC = 'test/fixtures/specs/hostile.yaml';
 const CHROMIUM = chromiumPath();
@@ -48,17 +45,8 @@ const dialogs: string[] = [];
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  const missing = missingChromium(CHROMIUM);
-  if (missing) throw new Error(`The browser test needs Chromium. ${missing}`);
-  outDir = mkdtempSync(join(tmpdir(), 'moe-sweep-hostile-'));
-  try {
-    await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', SPEC, '--out', outDir, '--quiet'], { cwd: ROOT });
-  } catch (err) {
-    const e = err as { code?: number; stderr?: string };
-    throw new Error(`the CLI failed to build the report (exit ${e.code}):\n${e.stderr ?? String(err)}`);
-  }
+  outDir = await buildReport(SPEC, CHROMIUM, 'moe-sweep-hostile-');
   const report = join(outDir, 'report.html');
-  expect(existsSync(report), 'report.html written').toBe(true);
   html = readFileSync(report, 'utf8');
   reportUrl = pathToFileURL(report).href;
 

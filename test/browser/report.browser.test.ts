@@ -1,17 +1,14 @@
 // The HTML report in a real browser: built by the CLI from a small spec, opened from disk in Chromium
 // with the network cut off, then checked for visible charts, counts, the front table, a working
 // calculator, and the absence of requests, console errors and page errors.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { chromiumPath, missingChromium, openOffline } from '../../scripts/offline-chromium.js';
+import { chromiumPath, openOffline } from '../../scripts/offline-chromium.js';
+import { buildReport } from './build-report.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const run = promisify(execFile);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SPEC = 'test/fixtures/specs/browser.yaml';
 const CHROMIUM = chromiumPath();
@@ -36,17 +33,8 @@ const pageErrors: string[] = [];
 const text = async (selector: string) => ((await page.locator(selector).textContent()) ?? '').trim();
 
 beforeAll(async () => {
-  const missing = missingChromium(CHROMIUM);
-  if (missing) throw new Error(`The browser test needs Chromium. ${missing}`);
-  outDir = mkdtempSync(join(tmpdir(), 'moe-sweep-browser-'));
-  try {
-    await run(process.execPath, ['--import', 'tsx', 'src/cli.ts', SPEC, '--out', outDir, '--quiet'], { cwd: ROOT });
-  } catch (err) {
-    const e = err as { code?: number; stderr?: string };
-    throw new Error(`the CLI failed to build the report (exit ${e.code}):\n${e.stderr ?? String(err)}`);
-  }
+  outDir = await buildReport(SPEC, CHROMIUM, 'moe-sweep-browser-');
   const report = join(outDir, 'report.html');
-  expect(existsSync(report), 'report.html written').toBe(true);
   summary = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as Summary;
   reportUrl = pathToFileURL(report).href;
 
