@@ -2,14 +2,13 @@
 // with the network cut off, then checked for visible charts, counts, the front table, a working
 // calculator, and the absence of requests, console errors and page errors.
 import { readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumPath, openOffline } from '../../scripts/offline-chromium.js';
 import { buildReport } from './build-report.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SPEC = 'test/fixtures/specs/browser.yaml';
 const CHROMIUM = chromiumPath();
 
