@@ -10,11 +10,13 @@
  * layers). Parts of a release that are not the language model (vision encoder, MTP module,
  * quantisation scales) are listed separately in `extra_params`.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { architectureFromHfConfig } from './arch/hf-config.js';
+import type { Architecture } from './arch/types.js';
 
 /** What a vendor's "total" counts. */
 export const TOTAL_CONVENTIONS = ['total_main', 'total_checkpoint', 'total_main_plus_vision'] as const;
@@ -87,6 +89,8 @@ export interface Preset {
   notes: string;
   /** Absolute path of the YAML file the preset was read from. */
   file: string;
+  /** Absolute path of the model's official config.json, shipped beside the presets. */
+  config: string;
 }
 
 const count = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
@@ -127,6 +131,7 @@ const presetSchema = z
         source: text,
       })
       .optional(),
+    config: z.string().regex(/^configs\/[a-z0-9.-]+\.json$/, 'must be configs/<file>.json'),
     architecture_source: text,
     notes: text,
   })
@@ -173,6 +178,8 @@ function loadPresetFile(file: string): Preset {
   if (p.id !== expectedId) {
     throw new Error(`Invalid preset file ${file}:\n  id: "${p.id}" does not match the file name ("${expectedId}")`);
   }
+  const config = join(dirname(file), p.config);
+  if (!existsSync(config)) throw new Error(`Invalid preset file ${file}:\n  config: ${p.config} does not exist`);
   const sf = p.published.significant_figures;
   const published: PublishedFigures = {
     total: p.published.total,
@@ -197,6 +204,7 @@ function loadPresetFile(file: string): Preset {
     architecture_source: p.architecture_source,
     notes: p.notes,
     file,
+    config,
   };
   if (p.exact !== undefined) {
     const exact: ExactCount = { total: p.exact.total, quantity: p.exact.quantity, source: p.exact.source };
@@ -297,4 +305,20 @@ export function nearestPresetIds(id: string, n = 3): string[] {
     .sort((a, b) => a.d - b.d || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .slice(0, Math.max(0, n))
     .map((x) => x.id);
+}
+
+const architectures = new Map<string, Architecture>();
+
+/**
+ * The preset's architecture, read from its official config.json. The preset's own counts are
+ * derived from the same file (a test checks they agree), so serving figures (KV cache, hidden
+ * size for all-to-all traffic, MoE layers) and parameter counts come from one source.
+ */
+export function presetArchitecture(p: Preset): Architecture {
+  let arch = architectures.get(p.config);
+  if (!arch) {
+    arch = architectureFromHfConfig(JSON.parse(readFileSync(p.config, 'utf8')), p.config);
+    architectures.set(p.config, arch);
+  }
+  return arch;
 }

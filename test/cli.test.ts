@@ -138,7 +138,7 @@ describe('moe-sweep presets', () => {
 
 describe('moe-sweep inspect', () => {
   it('--json on DeepSeek-V3\'s config.json: the exact checkpoint count and each active convention', async () => {
-    const r = await cli('inspect', 'test/fixtures/configs/deepseek-v3.json', '--json');
+    const r = await cli('inspect', 'presets/configs/deepseek-v3.json', '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     // deepseek-ai/DeepSeek-V3 on the hub: 684,531,386,000 stored parameters (safetensors metadata);

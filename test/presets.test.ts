@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,9 +9,11 @@ import {
   getPreset,
   loadPresets,
   nearestPresetIds,
+  presetArchitecture,
   presetQuantity,
   presetsDir,
 } from '../src/presets.js';
+import { countParameters } from '../src/arch/count.js';
 
 /** A vendor's published figures, restated here so that the test does not just trust the YAML. */
 interface Published {
@@ -242,6 +244,16 @@ describe.each(Object.keys(PUBLISHED))('%s', (id) => {
     checkFigure(p, 'active', derived, pub.active!, pub.significant_figures?.active);
   });
 
+  it('its counts are those of its official config.json, module by module', () => {
+    const b = countParameters(presetArchitecture(p));
+    expect(b.expert_params).toBe(p.expert_params);
+    expect(b.shared_params).toBe(p.shared_params);
+    expect(b.modules.embedding).toBe(p.input_embedding_params);
+    expect(b.modules.lm_head).toBe(p.head_params);
+    expect(presetArchitecture(p).num_experts).toBe(p.experts);
+    expect(presetArchitecture(p).num_experts_per_tok).toBe(p.top_k);
+  });
+
   it.runIf(EXACT[id] !== undefined)('the matching quantity is within 0.1% of the exact public count', () => {
     const ex = EXACT[id]!;
     expect(p.exact?.total).toBe(ex.total);
@@ -369,6 +381,7 @@ expert_params: 1000
 shared_params: 500
 input_embedding_params: 100
 head_params: 100
+config: configs/tiny.json
 published:
   total: 4500
   active: 1500
@@ -383,6 +396,8 @@ notes: test
     const dir = mkdtempSync(join(tmpdir(), 'presets-'));
     dirs.push(dir);
     writeFileSync(join(dir, name), content);
+    mkdirSync(join(dir, 'configs'));
+    writeFileSync(join(dir, 'configs', 'tiny.json'), '{}');
     return dir;
   }
 
@@ -408,6 +423,10 @@ notes: test
     expect(() => loadPresets(dir3)).toThrow(/tiny\.yaml[\s\S]*shared_params/);
     const dir4 = dirWith('tiny.yaml', good.replace('notes: test', 'notes: test\ncolour: blue'));
     expect(() => loadPresets(dir4)).toThrow(/tiny\.yaml[\s\S]*colour/);
+  });
+
+  it('names a config.json that is not there', () => {
+    expect(() => loadPresets(dirWith('tiny.yaml', good.replace('configs/tiny.json', 'configs/gone.json')))).toThrow(/tiny\.yaml[\s\S]*config: configs\/gone\.json does not exist/);
   });
 
   it('rejects an id that does not match the file name', () => {

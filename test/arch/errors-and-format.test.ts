@@ -101,7 +101,7 @@ describe('formatting', () => {
   });
 
   it('the table shows every quantity and says what each convention includes', () => {
-    const cfg = JSON.parse(readFileSync(new URL('../fixtures/configs/deepseek-v3.json', import.meta.url), 'utf8'));
+    const cfg = JSON.parse(readFileSync(new URL('../../presets/configs/deepseek-v3.json', import.meta.url), 'utf8'));
     const text = formatInspect(inspectConfig(cfg));
     expect(text).toContain('model_type: deepseek_v3');
     for (const label of [
@@ -136,7 +136,7 @@ describe('formatting', () => {
 
 describe('errors in the 2026 families', () => {
   const fixture = (name: string) =>
-    JSON.parse(readFileSync(new URL(`../fixtures/configs/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+    JSON.parse(readFileSync(new URL(`../../presets/configs/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 
   it('deepseek_v4: one compress ratio per layer and MTP layer, one K=V head, known expert dtype', () => {
     const v4 = fixture('deepseek-v4-pro.json');
@@ -180,7 +180,7 @@ describe('errors in the 2026 families', () => {
 
 describe('formatting the 2026 families', () => {
   it('the DeepSeek-V4-Pro table shows the new modules and says which number is parameters and which storage', () => {
-    const cfg = JSON.parse(readFileSync(new URL('../fixtures/configs/deepseek-v4-pro.json', import.meta.url), 'utf8'));
+    const cfg = JSON.parse(readFileSync(new URL('../../presets/configs/deepseek-v4-pro.json', import.meta.url), 'utf8'));
     const text = formatInspect(inspectConfig(cfg));
     for (const label of ['KV compressors', 'indexers', 'hyper-connections', 'hash-routing tables', 'FP4/INT4 group scales', 'storage adjustment']) {
       expect(text).toContain(`  ${label} `);
@@ -192,7 +192,7 @@ describe('formatting the 2026 families', () => {
   });
 
   it('the Kimi K2.6 table shows stored_elements apart from the Hub count', () => {
-    const cfg = JSON.parse(readFileSync(new URL('../fixtures/configs/kimi-k2.6.json', import.meta.url), 'utf8'));
+    const cfg = JSON.parse(readFileSync(new URL('../../presets/configs/kimi-k2.6.json', import.meta.url), 'utf8'));
     const text = formatInspect(inspectConfig(cfg));
     expect(text).toMatch(/^stored_elements +170,738,182,128 /m);
     expect(text).toMatch(/^total_checkpoint +1,058,589,420,528 /m);

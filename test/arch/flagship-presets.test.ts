@@ -30,7 +30,7 @@ const CASES: [preset: string, fixture: string][] = [
 
 describe.each(CASES)('preset %s agrees with its config', (id, file) => {
   const p = getPreset(id);
-  const r = inspectConfig(JSON.parse(readFileSync(new URL(`../fixtures/configs/${file}`, import.meta.url), 'utf8')), file);
+  const r = inspectConfig(JSON.parse(readFileSync(new URL(`../../presets/configs/${file}`, import.meta.url), 'utf8')), file);
 
   it('the abstract split and the embedding matrices', () => {
     expect(p).toBeDefined();

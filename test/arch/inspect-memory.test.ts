@@ -18,7 +18,7 @@ async function cli(...argv: string[]) {
   return { code, stdout, stderr };
 }
 
-const cfg = (name: string) => `test/fixtures/configs/${name}`;
+const cfg = (name: string) => `presets/configs/${name}`;
 
 describe('inspect: the memory section', () => {
   it('DeepSeek-V4-Pro, text: weights by format after the parameter table, then the compressed KV cache', async () => {

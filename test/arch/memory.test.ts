@@ -20,7 +20,7 @@ import {
 } from '../../src/arch/memory.js';
 
 function fixture(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`../fixtures/configs/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(new URL(`../../presets/configs/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 }
 
 function weights(config: Record<string, unknown>): CheckpointWeightBytes {

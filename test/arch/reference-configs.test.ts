@@ -1,5 +1,5 @@
 /**
- * The official config.json files in test/fixtures/configs (origins in SOURCES.md) must
+ * The official config.json files in presets/configs (origins in SOURCES.md) must
  * reproduce the released checkpoints' exact parameter counts, and the vendors' published
  * total/active figures under each vendor's own convention.
  *
@@ -18,7 +18,7 @@ import { describe, expect, it } from 'vitest';
 import { inspectConfig, type InspectResult } from '../../src/arch/inspect.js';
 
 function fixture(name: string): InspectResult {
-  const url = new URL(`../fixtures/configs/${name}`, import.meta.url);
+  const url = new URL(`../../presets/configs/${name}`, import.meta.url);
   return inspectConfig(JSON.parse(readFileSync(url, 'utf8')), name);
 }
 
@@ -369,7 +369,7 @@ describe('GLM-5 (glm_moe_dsa): MLA + DSA lightning indexer in every layer', () =
   });
 
   it('GLM-5-FP8: the same config with block-FP8 quantization gives its Hub count 753,910,024,032', () => {
-    const cfg = JSON.parse(readFileSync(new URL('../fixtures/configs/glm-5.json', import.meta.url), 'utf8'));
+    const cfg = JSON.parse(readFileSync(new URL('../../presets/configs/glm-5.json', import.meta.url), 'utf8'));
     const fp8 = inspectConfig({
       ...cfg,
       quantization_config: { quant_method: 'fp8', fmt: 'e4m3', activation_scheme: 'dynamic', weight_block_size: [128, 128] },

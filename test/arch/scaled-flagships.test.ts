@@ -11,7 +11,7 @@ import { inspectConfig, type InspectResult } from '../../src/arch/inspect.js';
 type Config = Record<string, unknown> & { text_config?: Record<string, unknown>; vision_config?: Record<string, unknown> };
 
 function load(name: string): Config {
-  return JSON.parse(readFileSync(new URL(`../fixtures/configs/${name}`, import.meta.url), 'utf8')) as Config;
+  return JSON.parse(readFileSync(new URL(`../../presets/configs/${name}`, import.meta.url), 'utf8')) as Config;
 }
 const count = (c: unknown): InspectResult => inspectConfig(c);
 

@@ -81,7 +81,7 @@ describe('weightBytes', () => {
 
   it('gpt-oss-120b: mxfp4 experts + bf16 rest ≈ the published 60.8 GiB checkpoint', () => {
     const r = inspectConfig(
-      JSON.parse(readFileSync(new URL('../fixtures/configs/gpt-oss-120b.json', import.meta.url), 'utf8')),
+      JSON.parse(readFileSync(new URL('../../presets/configs/gpt-oss-120b.json', import.meta.url), 'utf8')),
     );
     // one expert per layer: gate_up 2880×5760 + bias 5760, down 2880×2880 + bias 2880
     //   = 3 × 2880² + 8,640 = 24,883,200 + 8,640 = 24,891,840; × 128 experts × 36 layers

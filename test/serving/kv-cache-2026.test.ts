@@ -3,7 +3,7 @@
  * uncompressed window, the indexer's compressed keys and the compressors' fixed state), MLA with
  * DSA indexer keys (GLM-5) and Gated DeltaNet linear attention (Qwen3.5), hand-worked on tiny
  * layouts first, then per token and per sequence for the five flagship configs (origins in
- * test/fixtures/configs/SOURCES.md).
+ * presets/configs/SOURCES.md).
  *
  * What is cached follows the reference code:
  * - DeepSeek-V4 (deepseek-ai/DeepSeek-V4-Flash inference/model.py): `Attention.kv_cache` holds
@@ -35,7 +35,7 @@ import {
 } from '../../src/serving/kv-cache.js';
 
 function config(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`../fixtures/configs/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(new URL(`../../presets/configs/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 }
 
 describe('DeepSeek-V4 compressed attention, by hand', () => {

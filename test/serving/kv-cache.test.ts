@@ -1,6 +1,6 @@
 /**
  * KV cache sizes, hand-worked from the official config.json fixtures (origins in
- * test/fixtures/configs/SOURCES.md) and toy layouts.
+ * presets/configs/SOURCES.md) and toy layouts.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ import {
 } from '../../src/serving/index.js';
 
 function config(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`../fixtures/configs/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(new URL(`../../presets/configs/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
 }
 
 describe('GQA: Mixtral 8x7B', () => {

@@ -76,7 +76,7 @@ describe('perGpuMemory', () => {
 
   it('DeepSeek-V3 in fp8 on 8 × H200 (EP 8), 64 sequences of 4K context', () => {
     const arch = architectureFromHfConfig(
-      JSON.parse(readFileSync(new URL('../fixtures/configs/deepseek-v3.json', import.meta.url), 'utf8')),
+      JSON.parse(readFileSync(new URL('../../presets/configs/deepseek-v3.json', import.meta.url), 'utf8')),
     );
     const model = servingModelFromArchitecture(arch, { experts: 'fp8', rest: 'fp8' });
     // one expert over the 58 MoE layers: 58 × 3 × 7168 × 2048 = 58 × 44,040,192 = 2,554,331,136

@@ -37,7 +37,7 @@ describe('all-to-all bytes', () => {
 
   it('DeepSeek-V3 has 58 MoE layers (61 − 3 dense)', () => {
     const arch = architectureFromHfConfig(
-      JSON.parse(readFileSync(new URL('../fixtures/configs/deepseek-v3.json', import.meta.url), 'utf8')),
+      JSON.parse(readFileSync(new URL('../../presets/configs/deepseek-v3.json', import.meta.url), 'utf8')),
     );
     expect(moeLayerCount(arch)).toBe(58);
   });
