@@ -6,11 +6,10 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ChunkSummary } from './evaluate/chunk.js';
-import { gridSize } from './grid.js';
 import { InputError } from './spec/errors.js';
 import { parseSpec } from './spec/load.js';
 import type { SweepSpec } from './spec/types.js';
-import { combineChunks, type SweepResult } from './sweep.js';
+import { combineChunks, gridPoints, type SweepResult } from './sweep.js';
 import { TOOL_VERSION } from './version.js';
 
 export const SHARD_FORMAT = 'moe-sweep-shard/1';
@@ -64,7 +63,7 @@ export function writeShardFiles(result: SweepResult, specText: string, shard: Sh
     format: SHARD_FORMAT,
     tool_version: TOOL_VERSION,
     spec: { file: result.spec.file, sha256: result.spec.sha256, text: specText },
-    shard: { ...shard, start: result.range[0], end: result.range[1], grid_points: result.spec.grid ? gridSize(result.spec.grid) : 0 },
+    shard: { ...shard, start: result.range[0], end: result.range[1], grid_points: gridPoints(result.spec) },
     evaluate_ms: result.timings.evaluate_ms,
     chunks: chunks.map((c) => {
       let bits: [number, number] | null = null;

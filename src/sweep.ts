@@ -2,13 +2,17 @@
 // the Pareto front of everything feasible, and the aggregates the report draws.
 import { violationMask, violationNames } from './constraints.js';
 import type { PlotBins, ChunkSummary, EvalPlan } from './evaluate/chunk.js';
-import { evaluateChunk } from './evaluate/chunk.js';
+import { evaluateSlice } from './evaluate/slice.js';
 import { EvaluatorPool, defaultWorkers } from './evaluate/pool.js';
-import { designAt, gridSize, type GridAxes } from './grid.js';
+import { AXES, designAt, gridSize, type GridAxes } from './grid.js';
+import { countParameters } from './arch/count.js';
+import type { Architecture } from './arch/types.js';
+import { PointDecoder, evaluateGeneralChunk, factsOf, pointMetricsInto, type GeneralPlan, type PointModel } from './evaluate/general.js';
+import { FULL_METRIC_COUNT, SV, ServingEvaluator, isServingMetric, type ServingMetricId } from './serving-metrics.js';
 import { M, metricsFromVector, metricsInto, type Design, type MetricId, type Metrics } from './metrics.js';
 import { EXTENDED_METRIC_COUNT, Q, domainLabel, isQualityMetric, qualityInto, qualityPlan, type QualityMetricId, type QualityPlan } from './quality-metrics.js';
 import { paretoFront } from './pareto.js';
-import type { ComparePreset, NamedDesign, SweepSpec } from './spec/types.js';
+import type { AnyMetricId, ComparePreset, NamedDesign, SweepSpec } from './spec/types.js';
 
 export interface QualityValues {
   loss_delta_vs_dense: number;
@@ -18,10 +22,20 @@ export interface QualityValues {
   quality_domain_factor: number;
 }
 
+/** With `serving:` (and `hardware:`) in the spec: the serving columns. */
+export type ServingValues = Partial<Record<ServingMetricId, number>> & {
+  /** "EP8xTP1": the layout per_gpu_bytes is for (with hardware:) */
+  gpu_layout?: string;
+  decode_bound?: 'bandwidth' | 'compute';
+};
+
 export interface Evaluated extends Design {
   metrics: Metrics;
   /** With `training:` in the spec: the scaling-law columns. */
   quality?: QualityValues;
+  serving?: ServingValues;
+  /** Grid points of an architecture sweep: the swept fields' values. */
+  fields?: Record<string, number>;
   feasible: boolean;
   violations: string[];
 }
@@ -37,6 +51,8 @@ export interface FrontPoint extends Design {
   design: string;
   metrics: Metrics;
   quality?: QualityValues;
+  serving?: ServingValues;
+  fields?: Record<string, number>;
 }
 
 export interface PlotPoint {
@@ -101,11 +117,45 @@ export const PLOT_POINT_LIMIT = 5000;
 const BINS_X = 64;
 const BINS_Y = 48;
 
-export function evaluateDesign(spec: Pick<SweepSpec, 'bytesPerWeight' | 'overhead' | 'constraints' | 'training'>, d: Design, quality?: QualityPlan): Evaluated {
-  const v = new Float64Array(EXTENDED_METRIC_COUNT);
-  metricsInto(v, 0, d.experts, d.top_k, d.expert_params, d.shared_params, spec.bytesPerWeight, spec.overhead);
+/** Whether the spec needs the general evaluation path (architecture axes, serving columns, split formats). */
+export function isGeneral(spec: Pick<SweepSpec, 'architecture' | 'serving' | 'formats'>): boolean {
+  return spec.architecture !== undefined || spec.serving !== undefined || spec.formats.experts !== spec.formats.rest;
+}
+
+type EvalSpec = Pick<SweepSpec, 'bytesPerWeight' | 'overhead' | 'constraints' | 'training' | 'formats' | 'serving' | 'hardware' | 'architecture'>;
+
+/** The general-path settings of a spec, without the grid dimensions. */
+export function generalSettings(spec: EvalSpec): Omit<GeneralPlan, 'dims' | 'mode' | 'cellDims' | 'csvDims'> {
+  return {
+    ...(spec.architecture ? { base: spec.architecture.base } : {}),
+    expertBytesPerWeight: spec.formats.experts,
+    restBytesPerWeight: spec.formats.rest,
+    kvBytesPerValue: spec.serving?.kvBytesPerValue ?? 2,
+    ...(spec.serving ? { serving: { context: spec.serving.context, batch: spec.serving.batch, overhead: spec.overhead, ...(spec.hardware ? { hardware: spec.hardware } : {}) } } : {}),
+  };
+}
+
+/**
+ * Evaluates one design. A design with an architecture of its own (a preset) is served with its
+ * own attention and width; others with the spec's base architecture.
+ */
+export function evaluateDesign(spec: EvalSpec, d: Design & { architecture?: Architecture }, quality?: QualityPlan): Evaluated {
+  const v = new Float64Array(FULL_METRIC_COUNT);
   const q = quality ?? (spec.training ? qualityPlan(spec.training) : undefined);
-  if (q) qualityInto(v, d.experts, d.top_k, v[M.total_params]!, v[M.active_params]!, q);
+  let servingValues: ServingValues | undefined;
+  if (isGeneral(spec)) {
+    const settings = generalSettings(spec);
+    const arch = d.architecture ?? spec.architecture?.base;
+    const facts = arch ? factsOf(arch, countParameters(arch).modules.embedding, settings) : factsOf0(settings);
+    const gp = { ...settings, dims: [], mode: 'abstract', cellDims: [-1, -1], csvDims: [] } satisfies GeneralPlan;
+    const serving = gp.serving ? new ServingEvaluator(gp.serving) : undefined;
+    const plan = { bytesPerWeight: spec.bytesPerWeight, overhead: spec.overhead, quality: q } as EvalPlan;
+    pointMetricsInto(v, plan, gp, serving, { ...d, facts });
+    if (gp.serving) servingValues = servingValuesOf(v, gp.serving.hardware !== undefined);
+  } else {
+    metricsInto(v, 0, d.experts, d.top_k, d.expert_params, d.shared_params, spec.bytesPerWeight, spec.overhead);
+    if (q) qualityInto(v, d.experts, d.top_k, v[M.total_params]!, v[M.active_params]!, q);
+  }
   const mask = violationMask(spec.constraints, v, 0);
   return {
     experts: d.experts,
@@ -113,23 +163,87 @@ export function evaluateDesign(spec: Pick<SweepSpec, 'bytesPerWeight' | 'overhea
     expert_params: d.expert_params,
     shared_params: d.shared_params,
     metrics: metricsFromVector(v),
-    ...(q
-      ? {
-          quality: {
-            loss_delta_vs_dense: v[Q.loss_delta_vs_dense]!,
-            dense_equivalent_params: Number.isFinite(v[Q.dense_equivalent_params]) ? v[Q.dense_equivalent_params]! : null,
-            quality_domain: domainLabel(v[Q.quality_domain_factor]!),
-            quality_domain_factor: v[Q.quality_domain_factor]!,
-          },
-        }
-      : {}),
+    ...(q ? { quality: qualityValuesOf(v) } : {}),
+    ...(servingValues ? { serving: servingValues } : {}),
     feasible: mask === 0,
     violations: violationNames(spec.constraints, mask),
   };
 }
 
+function factsOf0(settings: ReturnType<typeof generalSettings>): PointModel['facts'] {
+  return { expertBytesPerWeight: settings.expertBytesPerWeight, restBytesPerWeight: settings.restBytesPerWeight, kvBytesPerSequence: 0, kvHeads: 1, hiddenSize: 0, inputEmbedding: 0 };
+}
+
+function qualityValuesOf(v: Float64Array): QualityValues {
+  return {
+    loss_delta_vs_dense: v[Q.loss_delta_vs_dense]!,
+    dense_equivalent_params: Number.isFinite(v[Q.dense_equivalent_params]) ? v[Q.dense_equivalent_params]! : null,
+    quality_domain: domainLabel(v[Q.quality_domain_factor]!),
+    quality_domain_factor: v[Q.quality_domain_factor]!,
+  };
+}
+
+function servingValuesOf(v: Float64Array, hardware: boolean): ServingValues {
+  const out: ServingValues = {
+    kv_cache_bytes: v[SV.kv_cache_bytes]!,
+    saturation_batch: v[SV.saturation_batch]!,
+    load_imbalance: v[SV.load_imbalance]!,
+    capacity_factor: v[SV.capacity_factor]!,
+  };
+  if (hardware) {
+    out.gpu_layout = `EP${v[SV.layout_ep]}xTP${v[SV.layout_tp]}`;
+    out.per_gpu_bytes = v[SV.per_gpu_bytes]!;
+    out.gpus_needed = v[SV.gpus_needed]!;
+    out.decode_tokens_per_s = v[SV.decode_tokens_per_s]!;
+    out.decode_bound = v[SV.decode_binding] === 0 ? 'bandwidth' : 'compute';
+    out.all_to_all_bytes_per_token_layer = v[SV.all_to_all_bytes_per_token_layer]!;
+  }
+  return out;
+}
+
+/** The grid point at `index` of a plan, evaluated (null when top_k exceeds experts). */
+export function pointAt(spec: SweepSpec, plan: EvalPlan, index: number): (Evaluated & Design) | null {
+  if (!plan.general) {
+    const d = designAt(plan.axes, index);
+    return d.top_k > d.experts ? null : evaluateDesign(spec, d, plan.quality);
+  }
+  const gp = plan.general;
+  const decoder = new PointDecoder(gp);
+  decoder.decode(index);
+  const p = decoder.model();
+  if (!p) return null;
+  const v = new Float64Array(FULL_METRIC_COUNT);
+  pointMetricsInto(v, plan, gp, gp.serving ? new ServingEvaluator(gp.serving) : undefined, p);
+  const mask = violationMask(spec.constraints, v, 0);
+  const fields = gp.mode === 'architecture' ? Object.fromEntries(gp.dims.map((d, i) => [d.key, decoder.value(i)])) : undefined;
+  return {
+    experts: p.experts,
+    top_k: p.top_k,
+    expert_params: p.expert_params,
+    shared_params: p.shared_params,
+    metrics: metricsFromVector(v),
+    ...(plan.quality ? { quality: qualityValuesOf(v) } : {}),
+    ...(gp.serving ? { serving: servingValuesOf(v, gp.serving.hardware !== undefined) } : {}),
+    ...(fields ? { fields } : {}),
+    feasible: mask === 0,
+    violations: violationNames(spec.constraints, mask),
+  };
+}
+
+/** Points in the spec's grid: the abstract axes' product, or the architecture axes'. */
+export function gridPoints(spec: Pick<SweepSpec, 'grid' | 'architecture'>): number {
+  if (spec.grid) return gridSize(spec.grid);
+  const axes = spec.architecture?.axes;
+  return axes ? axes.reduce((n, a) => n * a.values.length, 1) : 0;
+}
+
+export function hasGrid(spec: Pick<SweepSpec, 'grid' | 'architecture'>): boolean {
+  return spec.grid !== undefined || spec.architecture?.axes !== undefined;
+}
+
 /** A metric of an evaluated design by id; quality metrics need `training:` (NaN without a value). */
-export function metricValue(e: { metrics: Metrics; quality?: QualityValues }, id: MetricId | QualityMetricId): number {
+export function metricValue(e: { metrics: Metrics; quality?: QualityValues; serving?: ServingValues }, id: AnyMetricId): number {
+  if (isServingMetric(id)) return e.serving?.[id] ?? Number.NaN;
   // A design no dense model matches has an unbounded dense equivalent (null in the outputs).
   if (id === 'dense_equivalent_params') return e.quality ? (e.quality.dense_equivalent_params ?? Infinity) : Number.NaN;
   if (isQualityMetric(id)) return e.quality?.[id] ?? Number.NaN;
@@ -137,7 +251,8 @@ export function metricValue(e: { metrics: Metrics; quality?: QualityValues }, id
 }
 
 /** Position of a metric in the (extended) metric vector. */
-export function metricIndex(id: MetricId | QualityMetricId): number {
+export function metricIndex(id: AnyMetricId): number {
+  if (isServingMetric(id)) return SV[id];
   return isQualityMetric(id) ? Q[id] : M[id];
 }
 
@@ -156,18 +271,66 @@ function plotBins(axes: GridAxes): PlotBins {
 }
 
 export function makePlan(spec: SweepSpec): EvalPlan | undefined {
-  if (!spec.grid) return undefined;
+  if (!hasGrid(spec)) return undefined;
+  const size = gridPoints(spec);
+  const base = spec.architecture?.base;
+  const archAxes = spec.grid ? undefined : spec.architecture!.axes!;
+  const axisOf = (field: string) => archAxes!.find((a) => a.field === field)?.values;
+  const axes: GridAxes = spec.grid ?? { experts: axisOf('num_experts') ?? [base!.num_experts], top_k: axisOf('num_experts_per_tok') ?? [base!.num_experts_per_tok], expert_params: [], shared_params: [] };
   const plan: EvalPlan = {
-    axes: spec.grid,
+    axes,
     bytesPerWeight: spec.bytesPerWeight,
     overhead: spec.overhead,
     constraints: spec.constraints,
     objectives: spec.objectives.map((o) => ({ metric: metricIndex(o.metric), sign: o.sense === 'min' ? 1 : -1 })),
     quality: spec.training ? qualityPlan(spec.training) : undefined,
   };
-  if (gridSize(spec.grid) > PLOT_POINT_LIMIT) plan.bins = plotBins(spec.grid);
-  plan.feasibleBits = gridSize(spec.grid) <= FEASIBLE_BITS_LIMIT;
+  if (isGeneral(spec)) {
+    const dims = spec.grid ? AXES.map((a) => ({ key: a as string, values: spec.grid![a] })) : archAxes!.map((a) => ({ key: a.field as string, values: a.values }));
+    const at = (key: string) => dims.findIndex((d) => d.key === key);
+    plan.general = {
+      ...generalSettings(spec),
+      dims,
+      mode: spec.grid ? 'abstract' : 'architecture',
+      cellDims: spec.grid ? [0, 1] : [at('num_experts'), at('num_experts_per_tok')],
+      csvDims: spec.grid ? [] : dims.flatMap((d, i) => (d.key === 'num_experts' || d.key === 'num_experts_per_tok' ? [] : [i])),
+    };
+  }
+  if (size > PLOT_POINT_LIMIT) plan.bins = spec.grid ? plotBins(spec.grid) : cornerBins(spec, plan);
+  plan.feasibleBits = size <= FEASIBLE_BITS_LIMIT;
   return plan;
+}
+
+/**
+ * Plot bins for an architecture grid, whose totals are known only point by point: the range of the
+ * grid's corners (every field at its smallest or largest value), padded by a factor of two each
+ * way; points outside land in the edge bins.
+ */
+function cornerBins(spec: SweepSpec, plan: EvalPlan): PlotBins {
+  const dims = plan.general!.dims;
+  const decoder = new PointDecoder(plan.general!);
+  const strides = dims.map((_, d) => dims.slice(d + 1).reduce((n, x) => n * x.values.length, 1));
+  const totals: number[] = [];
+  const actives: number[] = [];
+  const corners = Math.min(1 << dims.length, 4096);
+  for (let c = 0; c < corners; c++) {
+    const index = dims.reduce((sum, dim, d) => sum + ((c >> d) & 1 ? dim.values.length - 1 : 0) * strides[d]!, 0);
+    decoder.decode(index);
+    const p = decoder.model();
+    if (!p) continue;
+    totals.push(p.shared_params + p.experts * p.expert_params);
+    actives.push(p.shared_params + p.top_k * p.expert_params);
+  }
+  if (totals.length === 0) totals.push(1), actives.push(1);
+  const pad = Math.log10(2);
+  return {
+    nx: BINS_X,
+    ny: BINS_Y,
+    x0: Math.log10(Math.min(...totals)) - pad,
+    x1: Math.log10(Math.max(...totals)) + pad,
+    y0: Math.log10(Math.min(...actives)) - pad,
+    y1: Math.log10(Math.max(...actives)) + pad,
+  };
 }
 
 /** Slices of about equal size, a few per worker so a slow worker does not hold up the end. */
@@ -213,7 +376,7 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
   const compare = spec.compare.map((p) => ({ ...p, ...evaluateDesign(spec, p) }));
   const plan = makePlan(spec);
   const workers = Math.max(1, options.workers ?? options.pool?.workers ?? defaultWorkers());
-  const range: [number, number] = options.range ?? [0, spec.grid ? gridSize(spec.grid) : 0];
+  const range: [number, number] = options.range ?? [0, gridPoints(spec)];
   const size = range[1] - range[0];
   const chunks: ChunkSummary[] = [];
 
@@ -245,8 +408,8 @@ export function runSweepSync(spec: SweepSpec): SweepResult {
   const designs = spec.designs.map((d) => ({ ...d, ...evaluateDesign(spec, d) }));
   const compare = spec.compare.map((p) => ({ ...p, ...evaluateDesign(spec, p) }));
   const plan = makePlan(spec);
-  const points = spec.grid ? gridSize(spec.grid) : 0;
-  const chunks = plan && points > 0 ? [evaluateChunk(plan, 0, points)] : [];
+  const points = gridPoints(spec);
+  const chunks = plan && points > 0 ? [evaluateSlice(plan, 0, points)] : [];
   return assemble(spec, plan, [0, points], chunks, designs, compare, 0, 0);
 }
 
@@ -254,7 +417,7 @@ export function runSweepSync(spec: SweepSpec): SweepResult {
 export function combineChunks(spec: SweepSpec, chunks: ChunkSummary[], workers: number, evaluateMs: number): SweepResult {
   const designs = spec.designs.map((d) => ({ ...d, ...evaluateDesign(spec, d) }));
   const compare = spec.compare.map((p) => ({ ...p, ...evaluateDesign(spec, p) }));
-  return assemble(spec, makePlan(spec), [0, spec.grid ? gridSize(spec.grid) : 0], chunks, designs, compare, workers, evaluateMs);
+  return assemble(spec, makePlan(spec), [0, gridPoints(spec)], chunks, designs, compare, workers, evaluateMs);
 }
 
 function assemble(
@@ -272,9 +435,9 @@ function assemble(
   const violationCounts: Record<string, number> = Object.fromEntries(spec.constraints.map((c) => [c.name, 0]));
   const counts: SweepCounts = { points: range[1] - range[0], evaluated: 0, skipped: 0, feasible: 0, front: 0 };
   let heatmap: SweepResult['heatmap'];
-  if (spec.grid) {
-    const cells = spec.grid.experts.length * spec.grid.top_k.length;
-    heatmap = { experts: spec.grid.experts, top_k: spec.grid.top_k, evaluated: new Array<number>(cells).fill(0), feasible: new Array<number>(cells).fill(0) };
+  if (plan) {
+    const cells = plan.axes.experts.length * plan.axes.top_k.length;
+    heatmap = { experts: plan.axes.experts, top_k: plan.axes.top_k, evaluated: new Array<number>(cells).fill(0), feasible: new Array<number>(cells).fill(0) };
   }
   // Candidates for the global front: each chunk's local front (a globally non-dominated point is
   // non-dominated in its own chunk), then the feasible named designs.
@@ -324,12 +487,11 @@ function assemble(
   const front: FrontPoint[] = [];
   for (const i of onFrontDesign) {
     const d = designResults[i]!;
-    front.push({ design: d.name, experts: d.experts, top_k: d.top_k, expert_params: d.expert_params, shared_params: d.shared_params, metrics: d.metrics, quality: d.quality });
+    front.push({ design: d.name, experts: d.experts, top_k: d.top_k, expert_params: d.expert_params, shared_params: d.shared_params, metrics: d.metrics, quality: d.quality, serving: d.serving });
   }
   for (const index of gridFront) {
-    const d = designAt(spec.grid!, index);
-    const e = evaluateDesign(spec, d, plan?.quality);
-    front.push({ design: '', ...d, metrics: e.metrics, quality: e.quality });
+    const e = pointAt(spec, plan!, index)!;
+    front.push({ design: '', experts: e.experts, top_k: e.top_k, expert_params: e.expert_params, shared_params: e.shared_params, metrics: e.metrics, quality: e.quality, serving: e.serving, fields: e.fields });
   }
   front.sort((a, b) => {
     for (const o of spec.objectives) {
@@ -341,7 +503,7 @@ function assemble(
   counts.front = front.length;
 
   let plot: PlotData | undefined;
-  if (plan && spec.grid) {
+  if (plan) {
     if (plan.bins && binInfeasible && binFeasible) plot = { mode: 'bins', bins: plan.bins, infeasible: binInfeasible, feasible: binFeasible };
     else if (!plan.bins) plot = { mode: 'points', points: plotPoints(spec, plan, range, new Set(gridFront)) };
   }
@@ -360,9 +522,8 @@ function designPositions(designs: readonly Evaluated[]): number[] {
 function plotPoints(spec: SweepSpec, plan: EvalPlan, range: [number, number], front: Set<number>): PlotPoint[] {
   const out: PlotPoint[] = [];
   for (let index = range[0]; index < range[1]; index++) {
-    const d = designAt(plan.axes, index);
-    if (d.top_k > d.experts) continue;
-    const e = evaluateDesign(spec, d, plan.quality);
+    const e = pointAt(spec, plan, index);
+    if (!e) continue;
     out.push({ total: e.metrics.total_params, active: e.metrics.active_params, status: front.has(index) ? 'front' : e.feasible ? 'feasible' : 'infeasible', quality: e.quality });
   }
   return out;

@@ -70,3 +70,19 @@ export function formatRatio(x: number, digits = 3): string {
 export function formatPercent(x: number, digits = 3): string {
   return `${trimmed(x * 100, digits)}%`;
 }
+
+/** Context-window units: K = 1,024 and M = 1,048,576 tokens, as context lengths are quoted ("128K" = 131,072). */
+const CONTEXT_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 * 1024 };
+export const CONTEXT_PATTERN = '^\\s*\\d+(?:\\.\\d+)?\\s*[kKmM]?\\s*$';
+export const CONTEXT_EXPECTED = 'expected a whole number of tokens of at least 1, such as 4096, 128K or 1M (K = 1,024, M = 1,048,576)';
+
+/** Tokens of a context length (a number, or text such as "128K"); undefined unless a whole number ≥ 1. */
+export function parseContextTokens(raw: unknown): number | undefined {
+  let n = Number.NaN;
+  if (typeof raw === 'number') n = raw;
+  else if (typeof raw === 'string') {
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$/.exec(raw);
+    if (m) n = Number(m[1]) * CONTEXT_UNITS[m[2]!.toLowerCase()]!;
+  }
+  return Number.isSafeInteger(n) && n >= 1 ? n : undefined;
+}

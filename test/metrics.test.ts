@@ -28,8 +28,12 @@ describe('metrics of a design', () => {
   });
 
   it('bytes per weight follow the dtype', () => {
-    // int4 packs two weights per byte: 46.4B × 0.5 = 23.2 GB; fp32: × 4 = 185.6 GB; fp8: × 1.
-    expect(computeMetrics(d, DTYPE_BYTES.int4).weight_bytes).toBe(23.2e9);
+    // int4 packs two weights per byte plus one 16-bit scale per 128: 4.125 bits, 46.4B × 0.515625
+    // = 23.925 GB; mxfp4 (OCP MX v1.0: one 8-bit scale per 32) 4.25 bits = 24.65 GB; nvfp4 (one
+    // 8-bit scale per 16) 4.5 bits = 26.1 GB; fp32: × 4 = 185.6 GB; fp8: × 1.
+    expect(computeMetrics(d, DTYPE_BYTES.int4).weight_bytes).toBe(23.925e9);
+    expect(computeMetrics(d, DTYPE_BYTES.mxfp4).weight_bytes).toBeCloseTo(24.65e9, 0);
+    expect(computeMetrics(d, DTYPE_BYTES.nvfp4).weight_bytes).toBe(26.1e9);
     expect(computeMetrics(d, DTYPE_BYTES.fp32).weight_bytes).toBe(185.6e9);
     expect(computeMetrics(d, DTYPE_BYTES.fp8).weight_bytes).toBe(46.4e9);
     expect(computeMetrics(d, DTYPE_BYTES.fp16).weight_bytes).toBe(computeMetrics(d, DTYPE_BYTES.bf16).weight_bytes);

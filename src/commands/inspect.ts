@@ -1,5 +1,6 @@
 // `moe-sweep inspect CONFIG.json`: exact parameter counts of a Hugging Face config, module by module,
 // then its memory: weights as the checkpoint stores them and the KV cache.
+import { CONTEXT_EXPECTED, parseContextTokens } from '../units.js';
 import { InvalidFieldError, MissingFieldError, UnsupportedModelError, formatInspect, inspectConfig } from '../arch/index.js';
 import { KV_DTYPES, type KvDtype, type KvOptions } from '../arch/memory.js';
 import { InputError } from '../spec/errors.js';
@@ -17,19 +18,13 @@ export interface InspectOptions {
 }
 
 /** Context lengths are quoted in binary thousands: 128K = 131,072 tokens, 1M = 1,048,576. */
-const CONTEXT_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 * 1024 };
 /** Large enough for any context window, small enough that every byte count stays exact. */
 const MAX_CONTEXT = 2 ** 32;
 const MAX_BATCH = 2 ** 20;
 
 export function parseContext(text: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$/.exec(text);
-  const n = m ? Number(m[1]) * CONTEXT_UNITS[m[2]!.toLowerCase()]! : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) {
-    throw new InputError(
-      `--context: expected a whole number of tokens of at least 1, such as 4096, 128K or 1M (K = 1,024, M = 1,048,576), got ${JSON.stringify(text)}`,
-    );
-  }
+  const n = parseContextTokens(text);
+  if (n === undefined) throw new InputError(`--context: ${CONTEXT_EXPECTED}, got ${JSON.stringify(text)}`);
   if (n > MAX_CONTEXT) throw new InputError(`--context: at most ${MAX_CONTEXT.toLocaleString('en-US')} tokens (4096M), got ${JSON.stringify(text)}`);
   return n;
 }

@@ -5,12 +5,11 @@ import { EvaluatorPool, defaultWorkers } from '../evaluate/pool.js';
 import { failureAnnotations } from '../output/annotations.js';
 import { preloadCharts } from '../report/charts.js';
 import { checkOutDir, writeOutputs } from '../output/outputs.js';
-import { gridSize } from '../grid.js';
 import { mergeShards, parseShard, shardRange, type ShardId } from '../shard.js';
 import { InputError, oneLine } from '../spec/errors.js';
 import { parseSpec, readSpecText } from '../spec/load.js';
 import type { SweepSpec } from '../spec/types.js';
-import { runSweep, type DesignResult, type SweepResult } from '../sweep.js';
+import { gridPoints, hasGrid, runSweep, type DesignResult, type SweepResult } from '../sweep.js';
 import { formatBytes, formatCount, formatPercent, formatRatio } from '../units.js';
 import { table, type Io } from './io.js';
 import { Progress } from './progress.js';
@@ -53,7 +52,7 @@ function terminalSummary(result: SweepResult, outDir: string, io: Io, rows: numb
   const { spec, counts } = result;
   const lines: string[] = [];
   const n = (x: number) => x.toLocaleString('en-US');
-  if (spec.grid) {
+  if (hasGrid(spec)) {
     lines.push(
       `${spec.name}: ${n(counts.points)} grid points · ${n(counts.evaluated)} evaluated · ${n(counts.skipped)} skipped (top_k > experts) · ${n(counts.feasible)} feasible · ${n(counts.front)} on the Pareto front`,
     );
@@ -97,7 +96,7 @@ function terminalSummary(result: SweepResult, outDir: string, io: Io, rows: numb
   const failed = result.designs.filter((d) => !d.feasible).map((d) => d.name);
   const why: string[] = [];
   if (failed.length) why.push(`named design${failed.length > 1 ? 's' : ''} ${failed.join(', ')} fail${failed.length > 1 ? '' : 's'} a constraint`);
-  if (spec.grid && counts.feasible === 0) why.push('no grid design is feasible');
+  if (hasGrid(spec) && counts.feasible === 0) why.push('no grid design is feasible');
   lines.push(exitCode === 0 ? 'exit 0: every named design passes and the grid has feasible designs' : `exit 1: ${why.join('; ')}`);
   return `${lines.join('\n')}\n`;
 }
@@ -112,16 +111,16 @@ export async function runCommand(specFile: string, options: RunOptions, io: Io):
   const specText = readSpecText(path, specFile);
   const spec = parseSpec(specText, specFile, { maxPoints: options.maxPoints });
   const shard = options.shard ? parseShard(options.shard) : undefined;
-  if (shard && !spec.grid) throw new InputError(`${specFile}: --shard splits the grid, and this spec has none`);
+  if (shard && !hasGrid(spec)) throw new InputError(`${specFile}: --shard splits the grid, and this spec has none`);
   const outDir = options.out ? resolve(io.cwd, options.out) : shard ? resolve(io.cwd, 'reports', `${spec.name}.shard-${shard.index}-of-${shard.count}`) : defaultOutDir(spec, io.cwd);
   checkOutDir(outDir);
   const parseMs = performance.now() - t0;
   const workers = options.workers ?? defaultWorkers();
-  const pool = spec.grid ? new EvaluatorPool(workers) : undefined;
+  const pool = hasGrid(spec) ? new EvaluatorPool(workers) : undefined;
   if (!shard) preloadCharts();
   try {
     const evalProgress = new Progress(io, 'evaluating', io.isTTY && !options.quiet && !options.json);
-    const range = shard && spec.grid ? shardRange(gridSize(spec.grid), shard) : undefined;
+    const range = shard ? shardRange(gridPoints(spec), shard) : undefined;
     const result = await runSweep(spec, { workers, pool, range, signal: options.signal, onProgress: (d, t, f) => evalProgress.update(d, t, f) });
     evalProgress.done();
     return await finish(result, { ...options, shardWrite: shard ? { id: shard, specText } : undefined }, outDir, pool, workers, io, parseMs);

@@ -6,6 +6,7 @@ import { decodeIndex, type GridAxes } from '../grid.js';
 import { METRIC_COUNT, metricsInto } from '../metrics.js';
 import { EXTENDED_METRIC_COUNT, domainLabel, qualityInto, type QualityPlan } from '../quality-metrics.js';
 import { paretoFront } from '../pareto.js';
+import type { GeneralPlan } from './general.js';
 
 export interface PlotBins {
   /** Bins over log10(total_params) × log10(active_params). */
@@ -29,6 +30,8 @@ export interface EvalPlan {
   feasibleBits?: boolean;
   /** With `training:`: the scaling-law columns (metric vector positions 8–10). */
   quality?: QualityPlan;
+  /** Architecture axes or serving columns: evaluated by general.ts instead of this kernel. */
+  general?: GeneralPlan;
 }
 
 export interface ChunkSummary {

@@ -1,6 +1,7 @@
 // The piscina worker: evaluates or formats one slice of the grid. Typed arrays are moved, not copied.
 import { Piscina } from 'piscina';
-import { evaluateChunk, formatCsvChunk, formatCsvIndices, type EvalPlan } from './chunk.js';
+import type { EvalPlan } from './chunk.js';
+import { evaluateSlice, formatIndices, formatSlice } from './slice.js';
 import type { CsvMode } from '../csv.js';
 
 export type WorkerTask =
@@ -12,12 +13,12 @@ const encoder = new TextEncoder();
 
 export default function run(task: WorkerTask): unknown {
   if (task.kind === 'evaluate') {
-    const r = evaluateChunk(task.plan, task.start, task.end);
+    const r = evaluateSlice(task.plan, task.start, task.end);
     const buffers = [r.cellEvaluated, r.cellFeasible, r.violations, r.frontIndex, r.frontObjectives, ...(r.bins ? [r.bins] : []), ...(r.feasibleBits ? [r.feasibleBits] : [])].map((a) => a.buffer);
     // piscina's Transferable protocol: the value, plus the buffers to move with it.
     return Piscina.move({ [Piscina.transferableSymbol]: buffers, [Piscina.valueSymbol]: r } as unknown as Parameters<typeof Piscina.move>[0]);
   }
-  const text = task.kind === 'csv' ? formatCsvChunk(task.plan, task.start, task.end, task.mode, task.front) : formatCsvIndices(task.plan, task.indices, task.front);
+  const text = task.kind === 'csv' ? formatSlice(task.plan, task.start, task.end, task.mode, task.front) : formatIndices(task.plan, task.indices, task.front);
   const bytes = encoder.encode(text);
   return Piscina.move(bytes);
 }

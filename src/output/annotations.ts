@@ -1,6 +1,6 @@
 // GitHub Actions workflow commands: `::error file=…,line=…::message` puts a failure on the spec's line
 // in the pull request. Used when GITHUB_ACTIONS=true.
-import type { SweepResult } from '../sweep.js';
+import { hasGrid, type SweepResult } from '../sweep.js';
 
 const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
@@ -15,7 +15,7 @@ export function failureAnnotations(result: SweepResult): string {
   for (const d of result.designs) {
     if (!d.feasible) out += annotation(result.spec.file, d.line, `moe-sweep: design ${d.name} fails ${d.violations.join(', ')}`);
   }
-  if (result.spec.grid && result.counts.feasible === 0) {
+  if (hasGrid(result.spec) && result.counts.feasible === 0) {
     out += annotation(result.spec.file, result.spec.gridLine ?? 1, `moe-sweep: no grid design is feasible (${result.counts.evaluated.toLocaleString('en-US')} evaluated)`);
   }
   return out;

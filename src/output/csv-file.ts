@@ -4,7 +4,8 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { CSV_COLUMNS, CSV_HEADER, SPREADSHEET_ROW_LIMIT, stringifyRow, type CsvMode } from '../csv.js';
 import { QUALITY_COLUMNS } from '../quality-metrics.js';
-import { formatCsvChunk, formatCsvIndices } from '../evaluate/chunk.js';
+import { HARDWARE_COLUMNS, SERVING_COLUMNS } from '../serving-metrics.js';
+import { formatIndices, formatSlice } from '../evaluate/slice.js';
 import type { EvaluatorPool } from '../evaluate/pool.js';
 import { METRIC_IDS } from '../metrics.js';
 import { chunkRanges, inOrder, type DesignResult, type SweepResult } from '../sweep.js';
@@ -26,14 +27,26 @@ export function chooseCsvMode(result: SweepResult, requested?: CsvMode): CsvChoi
   };
 }
 
-export function designRow(d: DesignResult): string {
+/** A named design's row. It is not a grid point, so the swept architecture fields' cells are empty. */
+export function designRow(d: DesignResult, spec: SweepResult['spec']): string {
   const quality = d.quality ? [d.quality.loss_delta_vs_dense, d.quality.dense_equivalent_params ?? '', d.quality.quality_domain] : [];
-  return stringifyRow([d.name, d.experts, d.top_k, d.expert_params, d.shared_params, ...METRIC_IDS.map((m) => d.metrics[m]), d.feasible, d.pareto, d.violations.join(';'), ...quality]);
+  const fields = archColumns(spec).map(() => '');
+  const s = d.serving;
+  const serving = s ? SERVING_COLUMNS.map((c) => s[c]!) : [];
+  const hardware = s && spec.hardware ? [s.gpu_layout!, s.per_gpu_bytes!, Number.isFinite(s.gpus_needed) ? s.gpus_needed! : '', s.decode_tokens_per_s!, s.decode_bound!, s.all_to_all_bytes_per_token_layer!] : [];
+  return stringifyRow([d.name, d.experts, d.top_k, d.expert_params, d.shared_params, ...METRIC_IDS.map((m) => d.metrics[m]), d.feasible, d.pareto, d.violations.join(';'), ...quality, ...fields, ...serving, ...hardware]);
 }
 
-/** The header: the design columns, and the quality columns when the spec has `training:`. */
+/** The architecture fields an architecture grid sweeps, beside experts and top_k (which have their own columns). */
+export function archColumns(spec: SweepResult['spec']): string[] {
+  return (spec.architecture?.axes ?? []).map((a) => a.field).filter((f) => f !== 'num_experts' && f !== 'num_experts_per_tok');
+}
+
+/** The header: the design columns, then those of training:, the swept architecture fields, serving: and hardware:. */
 export function csvHeader(result: SweepResult): string {
-  return result.spec.training ? `${[...CSV_COLUMNS, ...QUALITY_COLUMNS].join(',')}\n` : CSV_HEADER;
+  const spec = result.spec;
+  const extra = [...(spec.training ? QUALITY_COLUMNS : []), ...archColumns(spec), ...(spec.serving ? SERVING_COLUMNS : []), ...(spec.hardware ? HARDWARE_COLUMNS : [])];
+  return extra.length ? `${[...CSV_COLUMNS, ...extra].join(',')}\n` : CSV_HEADER;
 }
 
 function keeps(mode: CsvMode, feasible: boolean, pareto: boolean): boolean {
@@ -89,7 +102,7 @@ export async function writeResultsCsv(result: SweepResult, file: string, mode: C
     await write(stream, csvHeader(result));
     for (const d of result.designs) {
       if (!keeps(mode, d.feasible, d.pareto)) continue;
-      await write(stream, designRow(d));
+      await write(stream, designRow(d, result.spec));
       rows++;
     }
     const plan = result.plan;
@@ -103,7 +116,7 @@ export async function writeResultsCsv(result: SweepResult, file: string, mode: C
       if (mode === 'all' || (mode === 'feasible' && !bitmaps)) {
         // Every point of each slice is visited: slices of 16K points.
         const format = ([start, end]: [number, number]) => {
-          if (!options.pool) return Promise.resolve(new TextEncoder().encode(formatCsvChunk(plan, start, end, mode, frontIn(start, end))));
+          if (!options.pool) return Promise.resolve(new TextEncoder().encode(formatSlice(plan, start, end, mode, frontIn(start, end))));
           return options.pool.formatCsv({ kind: 'csv', plan, start, end, mode, front: frontIn(start, end) }, options.signal);
         };
         await inOrder(slices, Math.max(2, options.workers * 2), format, async (bytes, [, end]) => {
@@ -137,7 +150,7 @@ export async function writeResultsCsv(result: SweepResult, file: string, mode: C
         const format = ({ indices }: { indices: Float64Array }) => {
           if (indices.length === 0) return Promise.resolve(new Uint8Array(0));
           const mine = frontIn(indices[0]!, indices[indices.length - 1]! + 1);
-          if (!options.pool) return Promise.resolve(new TextEncoder().encode(formatCsvIndices(plan, indices, mine)));
+          if (!options.pool) return Promise.resolve(new TextEncoder().encode(formatIndices(plan, indices, mine)));
           return options.pool.formatCsv({ kind: 'csv-indices', plan, indices, front: mine }, options.signal);
         };
         await inOrder(batches(), Math.max(2, options.workers * 2), format, async (bytes, { end }) => {

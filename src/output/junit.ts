@@ -1,6 +1,6 @@
 // junit.xml for CI systems that display test results natively: one test case per named design and one
 // for "the grid has a feasible design", failures naming the violated constraints.
-import type { SweepResult } from '../sweep.js';
+import { hasGrid, type SweepResult } from '../sweep.js';
 import { formatBytes, formatCount } from '../units.js';
 
 /** Escapes text for XML content and attributes, dropping characters XML 1.0 cannot hold. */
@@ -26,7 +26,7 @@ export function junitCases(result: SweepResult): Case[] {
       ? undefined
       : `fails ${d.violations.join(', ')} (total ${formatCount(d.metrics.total_params)}, active ${formatCount(d.metrics.active_params)}, vram ${formatBytes(d.metrics.vram_bytes)}) at ${result.spec.file}:${d.line}`,
   }));
-  if (result.spec.grid) {
+  if (hasGrid(result.spec)) {
     const c = result.counts;
     cases.push({
       name: 'grid has a feasible design',

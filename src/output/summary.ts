@@ -1,6 +1,6 @@
 // summary.json: what a CI job or a script reads back. Infinite bounds are left out (JSON has no ∞).
 import type { CsvMode } from '../csv.js';
-import type { SweepResult } from '../sweep.js';
+import { hasGrid, type ServingValues, type SweepResult } from '../sweep.js';
 import { TOOL_NAME, TOOL_VERSION } from '../version.js';
 
 export interface SummaryExtras {
@@ -14,7 +14,7 @@ export const SUMMARY_FRONT_LIMIT = 1000;
 
 export function exitCodeOf(result: SweepResult): 0 | 1 {
   const designsPass = result.designs.every((d) => d.feasible);
-  const gridOk = !result.spec.grid || result.counts.feasible > 0;
+  const gridOk = !hasGrid(result.spec) || result.counts.feasible > 0;
   return designsPass && gridOk ? 0 : 1;
 }
 
@@ -33,7 +33,14 @@ export function buildSummary(result: SweepResult, extras: SummaryExtras) {
       overhead: spec.overhead,
       objectives: spec.objectives.map((o) => `${o.sense} ${o.metric}`),
       training: spec.training ?? null,
-      grid: spec.grid ? Object.fromEntries(Object.entries(spec.grid).map(([k, v]) => [k, { values: v.length, min: Math.min(...v), max: Math.max(...v) }])) : null,
+      grid: spec.grid
+        ? Object.fromEntries(Object.entries(spec.grid).map(([k, v]) => [k, { values: v.length, min: Math.min(...v), max: Math.max(...v) }]))
+        : spec.architecture?.axes
+          ? Object.fromEntries(spec.architecture.axes.map((a) => [a.field, { values: a.values.length, min: Math.min(...a.values), max: Math.max(...a.values) }]))
+          : null,
+      architecture: spec.architecture?.source ?? null,
+      serving: spec.serving ? { context: spec.serving.context, batch: spec.serving.batch, kv_dtype: spec.serving.kvDtype } : null,
+      hardware: spec.hardware ? { gpu: spec.hardware.gpu, count: spec.hardware.count, tp: spec.hardware.tp } : null,
     },
     constraints: spec.constraints.map((c) => ({ name: c.name, min: finite(c.min), max: finite(c.max), violated_by: result.violationCounts[c.name] ?? 0 })),
     counts: result.counts,
@@ -49,13 +56,14 @@ export function buildSummary(result: SweepResult, extras: SummaryExtras) {
       shared_params: d.shared_params,
       ...d.metrics,
       ...d.quality,
+      ...servingJson(d.serving),
       feasible: d.feasible,
       pareto: d.pareto,
       violations: d.violations,
     })),
-    compare: result.compare.map((p) => ({ id: p.id, name: p.name, experts: p.experts, top_k: p.top_k, expert_params: p.expert_params, shared_params: p.shared_params, ...p.metrics, ...p.quality, feasible: p.feasible, violations: p.violations })),
+    compare: result.compare.map((p) => ({ id: p.id, name: p.name, experts: p.experts, top_k: p.top_k, expert_params: p.expert_params, shared_params: p.shared_params, ...p.metrics, ...p.quality, ...servingJson(p.serving), feasible: p.feasible, violations: p.violations })),
     front_total: result.front.length,
-    front: result.front.slice(0, SUMMARY_FRONT_LIMIT).map((f) => ({ design: f.design, experts: f.experts, top_k: f.top_k, expert_params: f.expert_params, shared_params: f.shared_params, ...f.metrics, ...f.quality })),
+    front: result.front.slice(0, SUMMARY_FRONT_LIMIT).map((f) => ({ design: f.design, experts: f.experts, top_k: f.top_k, expert_params: f.expert_params, shared_params: f.shared_params, ...f.fields, ...f.metrics, ...f.quality, ...servingJson(f.serving) })),
     csv: extras.csv,
     workers: result.workers,
     timings: extras.timings,
@@ -63,3 +71,9 @@ export function buildSummary(result: SweepResult, extras: SummaryExtras) {
 }
 
 export type Summary = ReturnType<typeof buildSummary>;
+
+/** Serving values for JSON: gpus_needed is null when no deployment up to the search limit fits. */
+function servingJson(s: ServingValues | undefined) {
+  if (!s) return {};
+  return { ...s, ...(s.gpus_needed !== undefined ? { gpus_needed: Number.isFinite(s.gpus_needed) ? s.gpus_needed : null } : {}) };
+}

@@ -5,7 +5,7 @@ import Handlebars from 'handlebars';
 import { DTYPE_BYTES } from '../dtypes.js';
 import { METRICS, metricsInto } from '../metrics.js';
 import { loadPresets } from '../presets.js';
-import type { SweepResult } from '../sweep.js';
+import { hasGrid, type SweepResult } from '../sweep.js';
 import { formatBytes, formatCount, formatPercent, formatRatio } from '../units.js';
 import { TOOL_VERSION } from '../version.js';
 import { frontSpec, heatmapSpec, overviewSpec, renderSvg } from './charts.js';
@@ -83,12 +83,14 @@ export async function renderReport({ result, exitCode, csvFile, csvNote }: Repor
       feasibleShare: counts.evaluated ? formatPercent(counts.feasible / counts.evaluated) : '–',
       front: counts.front.toLocaleString('en-US'),
     },
-    hasGrid: Boolean(spec.grid),
+    hasGrid: hasGrid(spec),
     axes: spec.grid
       ? (['experts', 'top_k', 'expert_params', 'shared_params'] as const).map((a) => ({ name: a, text: spec.gridText?.[a] ?? '', values: spec.grid![a].length }))
-      : [],
+      : (spec.architecture?.axes ?? []).map((a) => ({ name: a.field, text: a.text, values: a.values.length })),
+    architecture: spec.architecture?.source,
     dtype: spec.dtype,
     bytesPerWeight: spec.bytesPerWeight,
+    splitFormats: spec.formats.experts !== spec.formats.rest,
     objectives: spec.objectives.map((o) => `${o.sense} ${o.metric}`).join(', '),
     constraints: spec.constraints.map((c) => ({
       name: c.name,
@@ -109,7 +111,7 @@ export async function renderReport({ result, exitCode, csvFile, csvNote }: Repor
     csvFile,
     csvNote,
     metrics: METRICS,
-    calculatorData: scriptJson({ presets, dtypes: DTYPE_BYTES, defaultDtype: spec.dtype }),
+    calculatorData: scriptJson({ presets, dtypes: DTYPE_BYTES, defaultDtype: Object.hasOwn(DTYPE_BYTES, spec.dtype) ? spec.dtype : 'bf16' }),
     // The calculator runs the library's own metric function, so the page and the CSV cannot disagree.
     metricsSource: metricsInto.toString().replace(/<\//g, '<\\/'),
   });

@@ -2,12 +2,14 @@
 // min ≤ max, presets that exist, a grid that is not absurdly large.
 import type { Document, LineCounter } from 'yaml';
 import type { Constraint } from '../constraints.js';
-import { DTYPE_BYTES, type Dtype } from '../dtypes.js';
 import { AXES, expandRange, gridSize, rangeLength, type AxisName, type GridAxes, type RangeSpec } from '../grid.js';
 import { M, isMetricId, type MetricId } from '../metrics.js';
 import { Q, isQualityMetric, type QualityMetricId, type Training } from '../quality-metrics.js';
 import { QUALITATIVE_FACTOR } from '../quality/domain.js';
-import { getPreset, loadPresets } from '../presets.js';
+import { getPreset, loadPresets, presetArchitecture } from '../presets.js';
+import { SV, isServingMetric, SERVING_METRICS, type ServingMetricId } from '../serving-metrics.js';
+import { normalizeArchitecture, normalizeFormats, normalizeHardware, normalizeServing } from './model.js';
+import { ARCH_FIELD_NAMES } from './schema.js';
 import { parseBytes, parseCount } from '../units.js';
 import { describeValue, nearest, type PathSegment } from './errors.js';
 import type { Locator } from './load.js';
@@ -17,6 +19,8 @@ import type { ComparePreset, NamedDesign, Objective, SweepSpec } from './types.j
 interface Context {
   file: string;
   training?: Training;
+  hasServing?: boolean;
+  hasHardware?: boolean;
   at: Locator;
   defaultName: string;
   sha256: string;
@@ -94,6 +98,14 @@ function expandAxis(kind: Kind, raw: unknown, ctx: Context): { values: number[];
 }
 
 function normalizeGrid(raw: NonNullable<RawSpec['grid']>, ctx: Context) {
+  const archKey = Object.keys(raw).find((k) => (ARCH_FIELD_NAMES as string[]).includes(k) && (raw as Record<string, unknown>)[k] !== undefined);
+  if (archKey) {
+    throw ctx.at.error(['grid', archKey], `is an architecture field: a grid sweeps either the four abstract numbers (experts, top_k, expert_params, shared_params) or architecture fields, which need architecture: {from: PRESET} or {config: PATH}`, { atKey: true });
+  }
+  const missing = AXES.filter((a) => raw[a] === undefined);
+  if (missing.length > 0) {
+    throw ctx.at.error(['grid'], `expected ${missing.join(', ')}: a grid of abstract designs needs experts, top_k, expert_params and shared_params (or sweep architecture fields with architecture:)`, { atKey: true });
+  }
   const axes = {} as GridAxes;
   const text = {} as Record<AxisName, string>;
   for (const a of AXES) {
@@ -128,6 +140,21 @@ function boundValue(metric: MetricId, raw: unknown, path: PathSegment[], ctx: Co
     throw ctx.at.expected(path, BYTE_METRICS.has(metric) ? 'expected a memory size of 0 or more, such as 640GB' : 'expected a count of 0 or more, such as 30B', raw);
   }
   return v;
+}
+
+const SERVING_BOUND: Partial<Record<ServingMetricId, 'bytes' | 'count' | 'ratio'>> = {
+  kv_cache_bytes: 'bytes',
+  per_gpu_bytes: 'bytes',
+  all_to_all_bytes_per_token_layer: 'bytes',
+  saturation_batch: 'count',
+  gpus_needed: 'count',
+  decode_tokens_per_s: 'count',
+  load_imbalance: 'ratio',
+  capacity_factor: 'ratio',
+};
+
+function servingNeeds(id: ServingMetricId): 'serving' | 'hardware' {
+  return SERVING_METRICS.find((m) => m.id === id)!.needs;
 }
 
 function normalizeConstraints(raw: RawSpec['constraints'], ctx: Context): { constraints: Constraint[]; overhead: number } {
@@ -167,6 +194,24 @@ function normalizeConstraints(raw: RawSpec['constraints'], ctx: Context): { cons
       quality = true;
       continue;
     }
+    if (isServingMetric(name)) {
+      const needs = servingNeeds(name);
+      if (!(needs === 'serving' ? ctx.hasServing : ctx.hasHardware)) {
+        throw ctx.at.error(path, needs === 'serving' ? 'needs serving: {context, batch}' : 'needs hardware: {gpu, count} (and serving:)', { atKey: true });
+      }
+      if (b.min === undefined && b.max === undefined) throw ctx.at.error(path, 'expected min, max or both');
+      const kind = SERVING_BOUND[name]!;
+      const value = (x: unknown, p: PathSegment[]) => {
+        const v = kind === 'bytes' ? parseBytes(x) : kind === 'count' ? parseCount(x) : typeof x === 'number' ? x : undefined;
+        if (v === undefined || !Number.isFinite(v) || v < 0) throw ctx.at.expected(p, kind === 'bytes' ? 'expected a memory size such as 80GB' : 'expected a number of 0 or more', x);
+        return v;
+      };
+      const min = b.min === undefined ? -Infinity : value(b.min, [...path, 'min']);
+      const max = b.max === undefined ? Infinity : value(b.max, [...path, 'max']);
+      if (min > max) throw ctx.at.expected([...path, 'max'], `expected max not below min (${describeValue(b.min)})`, b.max);
+      constraints.push({ name, metric: SV[name], min, max });
+      continue;
+    }
     if (!isMetricId(name)) continue; // the schema admits only metric names here
     if (b.min === undefined && b.max === undefined) throw ctx.at.error(path, 'expected min, max or both');
     const min = b.min === undefined ? -Infinity : boundValue(name, b.min, [...path, 'min'], ctx);
@@ -198,7 +243,7 @@ function normalizeDesigns(raw: RawSpec['designs'], ctx: Context): NamedDesign[] 
     if ('preset' in d) {
       const p = presetOrError(d.preset, [...path, 'preset'], ctx);
       if (p instanceof Error) throw p;
-      design = { name: d.name ?? p.id, preset: p.id, experts: p.experts, top_k: p.top_k, expert_params: p.expert_params, shared_params: p.shared_params, line };
+      design = { name: d.name ?? p.id, preset: p.id, architecture: presetArchitecture(p), experts: p.experts, top_k: p.top_k, expert_params: p.expert_params, shared_params: p.shared_params, line };
     } else {
       if (d.name.trim() === '') throw ctx.at.expected([...path, 'name'], 'expected a non-empty name', d.name);
       design = {
@@ -234,9 +279,12 @@ function normalizeObjectives(raw: RawSpec['objectives'], ctx: Context): Objectiv
   if (raw.length === 0) throw ctx.at.expected(['objectives'], 'expected at least one objective, such as [min active_params, max total_params]', raw);
   const seen = new Set<string>();
   return raw.map((text, i) => {
-    const [sense, metric] = text.split(' ') as ['min' | 'max', MetricId | QualityMetricId];
+    const [sense, metric] = text.split(' ') as ['min' | 'max', MetricId | QualityMetricId | ServingMetricId];
     if (seen.has(metric)) throw ctx.at.expected(['objectives', i], 'expected each metric at most once', text);
     if (isQualityMetric(metric) && !ctx.training) throw ctx.at.expected(['objectives', i], 'expected a design metric: quality metrics need training: {tokens: …} or {flops: …}', text);
+    if (isServingMetric(metric) && !(servingNeeds(metric) === 'serving' ? ctx.hasServing : ctx.hasHardware)) {
+      throw ctx.at.expected(['objectives', i], `expected a metric the spec computes: ${metric} needs ${servingNeeds(metric) === 'serving' ? 'serving:' : 'hardware: and serving:'}`, text);
+    }
     seen.add(metric);
     return { sense, metric };
   });
@@ -247,13 +295,20 @@ export function normalizeSpec(raw: RawSpec, ctx: Context): SweepSpec {
     throw ctx.at.error([], 'expected a grid, designs, or both: there is nothing to evaluate');
   }
   ctx.training = normalizeTraining(raw.training, ctx);
-  const grid = raw.grid ? normalizeGrid(raw.grid, ctx) : undefined;
-  const dtype = (raw.dtype ?? 'bf16') as Dtype;
+  const formats = normalizeFormats(raw.dtype, ctx);
+  const architecture = normalizeArchitecture(raw.architecture, raw.grid, ctx);
+  const grid = raw.grid && !architecture?.axes ? normalizeGrid(raw.grid, ctx) : undefined;
+  const serving = normalizeServing(raw.serving, architecture !== undefined, ctx);
+  const hardware = normalizeHardware(raw.hardware, serving, formats, ctx);
+  ctx.hasServing = serving !== undefined;
+  ctx.hasHardware = hardware !== undefined;
   const { constraints, overhead } = normalizeConstraints(raw.constraints, ctx);
+  // A design that does not fit every GPU cannot be served on this hardware, whatever else holds.
+  if (hardware) constraints.push({ name: 'gpu_memory', metric: SV.per_gpu_bytes, min: -Infinity, max: hardware.memory_bytes });
   const compare: ComparePreset[] = (raw.compare ?? []).map((id, i) => {
     const p = presetOrError(id, ['compare', i], ctx);
     if (p instanceof Error) throw p;
-    return { id: p.id, name: p.name, experts: p.experts, top_k: p.top_k, expert_params: p.expert_params, shared_params: p.shared_params };
+    return { id: p.id, name: p.name, architecture: presetArchitecture(p), experts: p.experts, top_k: p.top_k, expert_params: p.expert_params, shared_params: p.shared_params };
   });
   return {
     file: ctx.file,
@@ -263,8 +318,12 @@ export function normalizeSpec(raw: RawSpec, ctx: Context): SweepSpec {
     grid: grid?.axes,
     gridLine: grid ? ctx.at.position(['grid'], true).line : undefined,
     gridText: grid?.text,
-    dtype,
-    bytesPerWeight: DTYPE_BYTES[dtype],
+    dtype: formats.text,
+    bytesPerWeight: formats.rest,
+    formats,
+    ...(architecture ? { architecture } : {}),
+    ...(serving ? { serving } : {}),
+    ...(hardware ? { hardware } : {}),
     overhead,
     constraints,
     objectives: normalizeObjectives(raw.objectives, ctx),

@@ -2,10 +2,11 @@
 // specs and is turned into schema/sweep-spec.schema.json for editors (npm run schema).
 // It checks shape only; units are turned into numbers and ranges checked in normalize.ts.
 import { z } from 'zod';
-import { BYTES_PATTERN, COUNT_PATTERN } from '../units.js';
+import { BYTES_PATTERN, CONTEXT_EXPECTED, CONTEXT_PATTERN, COUNT_PATTERN } from '../units.js';
 import { DTYPES } from '../dtypes.js';
 import { METRIC_IDS } from '../metrics.js';
 import { QUALITY_METRICS } from '../quality-metrics.js';
+import { SERVING_METRIC_IDS } from '../serving-metrics.js';
 
 export const COUNT_EXPECTED = 'expected a parameter count such as 30B, 0.5B, 800M or 3e10';
 export const BYTES_EXPECTED = 'expected a memory size such as 640GB, 80GiB or 8e10';
@@ -42,12 +43,91 @@ function axis<T extends z.ZodType>(value: T, what: string) {
     .meta({ description: `${what}: a value, a list, or a range {from, to, step} / {from, to, times}` });
 }
 
+/**
+ * Architecture fields a spec may set or sweep (the names of src/arch/types.ts, as Hugging Face
+ * configs spell most of them). Each must exist in the base architecture: MLA fields apply to an
+ * MLA model, head_dim to a GQA one.
+ */
+export const ARCH_FIELDS = {
+  hidden_size: 'model width d',
+  num_layers: 'decoder layers',
+  vocab_size: 'vocabulary rows of the embedding',
+  num_attention_heads: 'query heads',
+  num_key_value_heads: 'KV heads (GQA)',
+  head_dim: 'width of one attention head (GQA)',
+  q_lora_rank: 'MLA query compression rank',
+  kv_lora_rank: 'MLA KV compression rank (cached per token)',
+  qk_nope_head_dim: 'MLA query/key width without RoPE',
+  qk_rope_head_dim: 'MLA decoupled RoPE key width (cached per token)',
+  v_head_dim: 'MLA value head width',
+  num_experts: 'routed experts per MoE layer',
+  num_experts_per_tok: 'experts each token is routed to (top-k)',
+  moe_intermediate_size: 'FFN width of one routed expert',
+  num_shared_experts: 'shared experts per MoE layer',
+  shared_expert_intermediate_size: 'FFN width of one shared expert',
+  first_k_dense_replace: 'leading dense (non-MoE) layers',
+  moe_layer_period: 'every n-th layer after those is MoE',
+  dense_intermediate_size: 'FFN width of the dense layers',
+  sliding_window: 'tokens a sliding-window layer attends to',
+} as const;
+export type ArchField = keyof typeof ARCH_FIELDS;
+export const ARCH_FIELD_NAMES = Object.keys(ARCH_FIELDS) as ArchField[];
+
+const archAxes = Object.fromEntries(ARCH_FIELD_NAMES.map((f) => [f, axis(whole, ARCH_FIELDS[f]).optional()])) as Record<ArchField, z.ZodOptional<ReturnType<typeof axis<typeof whole>>>>;
+
 export const GridSchema = z.strictObject({
-  experts: axis(whole, 'routed experts per MoE layer').meta({ description: 'routed experts per MoE layer' }),
-  top_k: axis(whole, 'experts each token is routed to').meta({ description: 'experts each token is routed to' }),
-  expert_params: axis(count, 'parameters of one routed expert, summed over all MoE layers'),
-  shared_params: axis(count, 'parameters every token uses: embeddings, attention, norms, routers, shared experts, dense layers'),
+  experts: axis(whole, 'routed experts per MoE layer').optional().meta({ description: 'routed experts per MoE layer' }),
+  top_k: axis(whole, 'experts each token is routed to').optional().meta({ description: 'experts each token is routed to' }),
+  expert_params: axis(count, 'parameters of one routed expert, summed over all MoE layers').optional(),
+  shared_params: axis(count, 'parameters every token uses: embeddings, attention, norms, routers, shared experts, dense layers').optional(),
+  ...archAxes,
 });
+
+export const FORMAT_EXPECTED = `expected a weight format: ${DTYPES.join(', ')}, or {bits: N}`;
+const format = z
+  .union([z.enum(DTYPES as [string, ...string[]]), z.strictObject({ bits: z.number({ error: 'expected bits per weight, such as 6' }) })], { error: FORMAT_EXPECTED })
+  .meta({ description: 'bf16/fp16 2 bytes, fp32 4, fp8/int8 1, int4 4.125 bits (a 16-bit scale per 128), mxfp4 4.25 bits, nvfp4 4.5 bits, or {bits: N}' });
+
+export const ArchitectureSchema = z
+  .strictObject({
+    from: z.string({ error: 'expected a preset id (see `moe-sweep presets`)' }).optional().meta({ description: 'a preset whose official config.json is the starting point' }),
+    config: z.string({ error: 'expected a path to a Hugging Face config.json' }).optional().meta({ description: 'a Hugging Face config.json (relative to the spec) as the starting point' }),
+    tie_word_embeddings: z.boolean({ error: 'expected true or false' }).optional(),
+    expert_gated: z.boolean({ error: 'expected true or false' }).optional().meta({ description: 'gated experts (3 matrices, SwiGLU) or plain (2)' }),
+    ...Object.fromEntries(ARCH_FIELD_NAMES.map((f) => [f, whole.optional().meta({ description: ARCH_FIELDS[f] })])),
+  })
+  .meta({ description: 'the architecture designs start from: a preset or a config.json, with fields changed; grid axes may then be architecture fields' });
+
+export const ServingSchema = z
+  .strictObject({
+    context: z
+      .union([z.number(), z.string().regex(new RegExp(CONTEXT_PATTERN), { error: CONTEXT_EXPECTED })], { error: CONTEXT_EXPECTED })
+      .meta({ description: 'tokens per sequence (prompt + output): 4096, 128K (K = 1,024) or 1M (M = 1,048,576)' }),
+    batch: whole.optional().meta({ description: 'concurrent sequences; default 1' }),
+    kv_dtype: format.optional().meta({ description: 'format of the KV cache; default bf16' }),
+  })
+  .meta({ description: 'adds KV cache, saturation batch, load imbalance and capacity factor columns' });
+
+const gpuObject = z
+  .strictObject({
+    id: z.string({ error: 'expected a name' }).optional(),
+    name: z.string({ error: 'expected a name' }).optional(),
+    memory_bytes: bytes,
+    bandwidth_bytes_per_s: z.number({ error: 'expected bytes/s, such as 3.35e12' }),
+    bf16_flops_per_s: z.number({ error: 'expected FLOP/s, such as 989e12' }),
+    fp8_flops_per_s: z.number({ error: 'expected FLOP/s, such as 1979e12' }).optional(),
+  })
+  .meta({ description: 'a GPU not in the catalogue: memory, bandwidth and dense FLOP/s' });
+
+export const HardwareSchema = z
+  .strictObject({
+    gpu: z.union([z.string(), gpuObject], { error: 'expected a GPU id (see data/gpus.yaml), such as H100-SXM-80GB, or {memory_bytes, bandwidth_bytes_per_s, bf16_flops_per_s}' }),
+    count: whole.meta({ description: 'GPUs serving one model replica' }),
+    tp: whole.optional().meta({ description: 'tensor-parallel degree inside each expert-parallel group; default: the layout whose fullest GPU needs least' }),
+    compute: z.enum(['bf16', 'fp8'], { error: 'expected bf16 or fp8' }).optional().meta({ description: 'which tensor FLOP/s bound decode; default fp8 when the weights are 8 bits or fewer and the GPU has FP8, else bf16' }),
+    activation_bytes: z.number({ error: 'expected bytes per activation value, such as 2' }).optional().meta({ description: 'bytes per value in the all-to-all; default 2 (bf16)' }),
+  })
+  .meta({ description: 'adds per-GPU memory (a design must fit every GPU), GPUs needed, the decode tokens/s bound and all-to-all traffic; needs serving:' });
 
 const bound = <T extends z.ZodType>(value: T) =>
   z.strictObject({ min: value.optional(), max: value.optional() });
@@ -65,6 +145,14 @@ export const ConstraintsSchema = z.strictObject({
     .optional()
     .meta({ description: 'needs training:; designs outside the scaling law\'s fitted range by more than 10x fail as quality_domain instead of being judged' }),
   dense_equivalent_params: bound(count).optional().meta({ description: 'needs training:' }),
+  kv_cache_bytes: bound(bytes).optional().meta({ description: 'needs serving:' }),
+  saturation_batch: bound(whole).optional().meta({ description: 'needs serving:' }),
+  load_imbalance: bound(ratio).optional().meta({ description: 'needs serving:' }),
+  capacity_factor: bound(ratio).optional().meta({ description: 'needs serving:' }),
+  per_gpu_bytes: bound(bytes).optional().meta({ description: 'needs hardware:' }),
+  gpus_needed: bound(whole).optional().meta({ description: 'needs hardware:' }),
+  decode_tokens_per_s: bound(ratio).optional().meta({ description: 'needs hardware:' }),
+  all_to_all_bytes_per_token_layer: bound(bytes).optional().meta({ description: 'needs hardware:' }),
   vram: z
     .strictObject({
       budget: bytes,
@@ -91,7 +179,8 @@ export const DesignSchema = z.union(
   { error: 'expected a design {name, experts, top_k, expert_params, shared_params} or {preset: ID}' },
 );
 
-export const OBJECTIVE_PATTERN = `^(min|max) (${[...METRIC_IDS, ...QUALITY_METRICS].join('|')})$`;
+const OBJECTIVE_METRICS = [...METRIC_IDS, ...QUALITY_METRICS, ...SERVING_METRIC_IDS];
+export const OBJECTIVE_PATTERN = `^(min|max) (${OBJECTIVE_METRICS.join('|')})$`;
 
 export const SpecSchema = z.strictObject({
   version: z.literal(1, { error: 'expected 1 (the only spec version)' }).optional(),
@@ -102,10 +191,16 @@ export const SpecSchema = z.strictObject({
     .meta({ description: 'names the output folder reports/<name>/; default: the spec file name' }),
   description: z.string({ error: 'expected text' }).optional(),
   grid: GridSchema.optional(),
-  dtype: z.enum(DTYPES as [string, ...string[]], { error: `expected a dtype: ${DTYPES.join(', ')}` }).optional().meta({ description: 'bytes per weight: fp32 4, bf16 2, fp16 2, fp8 1, int8 1, int4 0.5; default bf16' }),
+  dtype: z
+    .union([format, z.strictObject({ experts: format, rest: format })], { error: `expected a dtype: ${DTYPES.join(', ')}, {bits: N}, or {experts: …, rest: …}` })
+    .optional()
+    .meta({ description: 'bytes per weight, for all weights or {experts, rest} apart (gpt-oss: mxfp4 experts, bf16 rest); default bf16' }),
+  architecture: ArchitectureSchema.optional(),
+  serving: ServingSchema.optional(),
+  hardware: HardwareSchema.optional(),
   constraints: ConstraintsSchema.optional(),
   objectives: z
-    .array(z.string().regex(new RegExp(OBJECTIVE_PATTERN), { error: `expected "min METRIC" or "max METRIC" with METRIC one of ${[...METRIC_IDS, ...QUALITY_METRICS].join(', ')}` }), { error: 'expected a list such as [min active_params, max total_params]' })
+    .array(z.string().regex(new RegExp(OBJECTIVE_PATTERN), { error: `expected "min METRIC" or "max METRIC" with METRIC one of ${OBJECTIVE_METRICS.join(', ')}` }), { error: 'expected a list such as [min active_params, max total_params]' })
     .optional()
     .meta({ description: 'the Pareto axes; default [min active_params, max total_params]' }),
   training: z
@@ -126,6 +221,11 @@ export function keysAt(path: readonly (string | number)[]): string[] {
   const [head, second] = path;
   if (path.length === 0) return SpecSchema.keyof().options;
   if (head === 'grid' && path.length === 1) return GridSchema.keyof().options;
+  if (head === 'architecture' && path.length === 1) return ArchitectureSchema.keyof().options;
+  if (head === 'serving' && path.length === 1) return ServingSchema.keyof().options;
+  if (head === 'hardware' && path.length === 1) return HardwareSchema.keyof().options;
+  if (head === 'hardware' && second === 'gpu' && path.length === 2) return gpuObject.keyof().options;
+  if (head === 'dtype' && path.length === 1) return ['experts', 'rest', 'bits'];
   if (head === 'grid' && path.length === 2) return ['from', 'to', 'step', 'times'];
   if (head === 'constraints' && path.length === 1) return ConstraintsSchema.keyof().options;
   if (head === 'constraints' && path.length === 2) return second === 'vram' ? ['budget', 'overhead'] : ['min', 'max'];

@@ -1,18 +1,25 @@
 import type { Constraint } from '../constraints.js';
-import type { Dtype } from '../dtypes.js';
+import type { Architecture } from '../arch/types.js';
+import type { HardwarePlan, ServingMetricId } from '../serving-metrics.js';
+import type { ArchField } from './schema.js';
 import type { GridAxes } from '../grid.js';
 import type { Design, MetricId } from '../metrics.js';
 import type { QualityMetricId, Training } from '../quality-metrics.js';
 
+/** Any metric a spec can bound or optimise. */
+export type AnyMetricId = MetricId | QualityMetricId | ServingMetricId;
+
 export interface Objective {
   sense: 'min' | 'max';
-  metric: MetricId | QualityMetricId;
+  metric: AnyMetricId;
 }
 
 export interface NamedDesign extends Design {
   name: string;
   /** The preset id when the design came from `preset:`. */
   preset?: string;
+  /** Its architecture, when known (presets): serving columns use its own attention and width. */
+  architecture?: Architecture;
   /** 1-based line of the design in the spec, for CI annotations. */
   line: number;
 }
@@ -20,6 +27,29 @@ export interface NamedDesign extends Design {
 export interface ComparePreset extends Design {
   id: string;
   name: string;
+  architecture: Architecture;
+}
+
+/** Bytes per weight of the routed experts and of everything else, and how the spec wrote them. */
+export interface WeightFormats {
+  experts: number;
+  rest: number;
+  text: string;
+}
+
+/** The architecture designs start from, and the architecture fields the grid sweeps. */
+export interface ArchitectureSpec {
+  base: Architecture;
+  /** "preset deepseek-v3" or the config.json path, with the fields the spec changed */
+  source: string;
+  axes?: { field: ArchField; values: number[]; text: string }[];
+}
+
+export interface ServingSpec {
+  context: number;
+  batch: number;
+  kvDtype: string;
+  kvBytesPerValue: number;
 }
 
 /** A sweep spec after validation: every unit resolved, every range expanded, every preset looked up. */
@@ -28,13 +58,20 @@ export interface SweepSpec {
   name: string;
   description: string;
   sha256: string;
+  /** The four abstract axes; absent when the grid sweeps architecture fields (architecture.axes). */
   grid?: GridAxes;
   /** 1-based line of `grid:` in the spec, for CI annotations. */
   gridLine?: number;
   /** How each axis was written, for the report ("8 → 256 ×2"). */
   gridText?: Record<keyof GridAxes, string>;
-  dtype: Dtype;
+  /** How the spec wrote its weight format(s): "bf16", "experts mxfp4, rest bf16". */
+  dtype: string;
+  /** Bytes per weight when experts and the rest share one format (the abstract kernel's case). */
   bytesPerWeight: number;
+  formats: WeightFormats;
+  architecture?: ArchitectureSpec;
+  serving?: ServingSpec;
+  hardware?: HardwarePlan;
   /** The vram constraint's overhead, 0 without one: vram_bytes = round(weight_bytes × (1 + overhead)). */
   overhead: number;
   constraints: Constraint[];

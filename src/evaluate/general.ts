@@ -1,0 +1,224 @@
+// The evaluation path for grids over architecture fields, and for any sweep with serving columns.
+// Slower per point than the abstract kernel in chunk.ts (it counts parameters module by module and
+// sizes the KV cache per point) but produces the same kind of slice summary and CSV text, so the
+// pool, the merge of fronts, shards and the report need not know which path ran.
+import { countParameters } from '../arch/count.js';
+import type { Architecture } from '../arch/types.js';
+import { violationMask, violationNames } from '../constraints.js';
+import type { CsvMode } from '../csv.js';
+import { metricsInto } from '../metrics.js';
+import { paretoFront } from '../pareto.js';
+import { qualityInto } from '../quality-metrics.js';
+import { FULL_METRIC_COUNT, ServingEvaluator, servingCells, type ServingFacts, type ServingPlan } from '../serving-metrics.js';
+import { kvCacheBytes, kvLayoutFromArchitecture } from '../serving/kv-cache.js';
+import { binOf, qualityCells, type ChunkSummary, type EvalPlan } from './chunk.js';
+
+export interface GeneralPlan {
+  /** Grid dimensions, outermost first: the four abstract axes, or architecture fields. */
+  dims: { key: string; values: number[] }[];
+  mode: 'abstract' | 'architecture';
+  /** The architecture every point starts from (architecture mode; abstract mode with serving). */
+  base?: Architecture;
+  expertBytesPerWeight: number;
+  restBytesPerWeight: number;
+  /** bytes per cached KV value */
+  kvBytesPerValue: number;
+  serving?: ServingPlan;
+  /** Positions in `dims` of the experts and top_k axes, for the heatmap; -1 when the axis is fixed. */
+  cellDims: [number, number];
+  /** Architecture dims written as extra CSV columns (all but num_experts and num_experts_per_tok). */
+  csvDims: number[];
+}
+
+/** A point: its abstract design and what serving needs to know of it. */
+export interface PointModel {
+  experts: number;
+  top_k: number;
+  expert_params: number;
+  shared_params: number;
+  facts: ServingFacts;
+}
+
+/** Serving facts of an architecture under a plan: KV per sequence at the context, heads, hidden size. */
+export function factsOf(arch: Architecture, embedding: number, gp: Pick<GeneralPlan, 'expertBytesPerWeight' | 'restBytesPerWeight' | 'kvBytesPerValue' | 'serving'>): ServingFacts {
+  const layout = kvLayoutFromArchitecture(arch);
+  const context = gp.serving?.context ?? 0;
+  return {
+    expertBytesPerWeight: gp.expertBytesPerWeight,
+    restBytesPerWeight: gp.restBytesPerWeight,
+    kvBytesPerSequence: gp.serving ? kvCacheBytes(layout, { context, batch: 1, kvBytes: gp.kvBytesPerValue }).total_bytes : 0,
+    kvHeads: layout.kv_heads,
+    hiddenSize: arch.hidden_size,
+    inputEmbedding: embedding,
+  };
+}
+
+const NO_FACTS: ServingFacts = { expertBytesPerWeight: 0, restBytesPerWeight: 0, kvBytesPerSequence: 0, kvHeads: 1, hiddenSize: 0, inputEmbedding: 0 };
+
+/**
+ * Turns grid indices into point models. Architecture points are counted module by module; the
+ * results are cached by everything but the routing fields, which change only the router and the
+ * top-k sum, so an experts × top_k block costs one full count per distinct rest.
+ */
+export class PointDecoder {
+  private readonly strides: number[];
+  private readonly baseFacts: ServingFacts;
+  readonly index: Int32Array;
+
+  constructor(readonly gp: GeneralPlan) {
+    this.strides = new Array<number>(gp.dims.length);
+    let s = 1;
+    for (let d = gp.dims.length - 1; d >= 0; d--) {
+      this.strides[d] = s;
+      s *= gp.dims[d]!.values.length;
+    }
+    this.index = new Int32Array(gp.dims.length);
+    this.baseFacts = gp.base && gp.mode === 'abstract' ? factsOf(gp.base, countParameters(gp.base).modules.embedding, gp) : NO_FACTS;
+  }
+
+  /** Decodes `index` into `this.index` (one position per dim). */
+  decode(index: number): void {
+    let rest = index;
+    for (let d = 0; d < this.strides.length; d++) {
+      const q = Math.floor(rest / this.strides[d]!);
+      this.index[d] = q;
+      rest -= q * this.strides[d]!;
+    }
+  }
+
+  value(d: number): number {
+    return this.gp.dims[d]!.values[this.index[d]!]!;
+  }
+
+  /** The point at the decoded position; null when top_k exceeds experts (not a design). */
+  model(): PointModel | null {
+    const gp = this.gp;
+    if (gp.mode === 'abstract') {
+      const [experts, topK, expertParams, sharedParams] = [this.value(0), this.value(1), this.value(2), this.value(3)];
+      if (topK > experts) return null;
+      return { experts, top_k: topK, expert_params: expertParams, shared_params: sharedParams, facts: this.baseFacts };
+    }
+    const arch = { ...gp.base! } as Architecture & Record<string, unknown>;
+    for (let d = 0; d < gp.dims.length; d++) arch[gp.dims[d]!.key] = this.value(d);
+    if (arch.num_experts_per_tok > arch.num_experts) return null;
+    const b = countParameters(arch);
+    return {
+      experts: arch.num_experts,
+      top_k: arch.num_experts_per_tok,
+      expert_params: b.expert_params,
+      shared_params: b.shared_params,
+      facts: factsOf(arch, b.modules.embedding, gp),
+    };
+  }
+}
+
+/** The full metric vector of a point: design metrics with split formats and the KV cache, quality, serving. */
+export function pointMetricsInto(m: Float64Array, plan: EvalPlan, gp: GeneralPlan, serving: ServingEvaluator | undefined, p: PointModel): void {
+  metricsInto(m, 0, p.experts, p.top_k, p.expert_params, p.shared_params, plan.bytesPerWeight, plan.overhead);
+  // experts and the rest may be stored differently (gpt-oss: mxfp4 experts, bf16 rest); the KV cache
+  // sits beside the weights, and the overhead allowance covers both
+  const weightBytes = p.experts * p.expert_params * gp.expertBytesPerWeight + p.shared_params * gp.restBytesPerWeight;
+  const kv = gp.serving ? gp.serving.batch * p.facts.kvBytesPerSequence : 0;
+  m[6] = weightBytes;
+  m[7] = Math.round((weightBytes + kv) * (1 + plan.overhead));
+  if (plan.quality) qualityInto(m, p.experts, p.top_k, m[0]!, m[1]!, plan.quality);
+  serving?.into(m, p.experts, p.top_k, p.expert_params, p.shared_params, p.facts);
+}
+
+class Growable {
+  data = new Float64Array(1024);
+  length = 0;
+  push(x: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = x;
+  }
+}
+
+export function evaluateGeneralChunk(plan: EvalPlan, start: number, end: number): ChunkSummary {
+  const gp = plan.general!;
+  const decoder = new PointDecoder(gp);
+  const serving = gp.serving ? new ServingEvaluator(gp.serving) : undefined;
+  const nk = plan.axes.top_k.length;
+  const cellEvaluated = new Float64Array(plan.axes.experts.length * nk);
+  const cellFeasible = new Float64Array(cellEvaluated.length);
+  const violations = new Float64Array(plan.constraints.length);
+  const candIndex = new Growable();
+  const candObj = plan.objectives.map(() => new Growable());
+  const bins = plan.bins;
+  const binCounts = bins ? new Float64Array(2 * bins.nx * bins.ny) : undefined;
+  const bits = plan.feasibleBits ? new Uint8Array(Math.ceil((end - start) / 8)) : undefined;
+  const m = new Float64Array(FULL_METRIC_COUNT);
+  const [eDim, kDim] = gp.cellDims;
+  let evaluated = 0;
+  let feasible = 0;
+  for (let index = start; index < end; index++) {
+    decoder.decode(index);
+    const p = decoder.model();
+    if (!p) continue;
+    pointMetricsInto(m, plan, gp, serving, p);
+    const mask = violationMask(plan.constraints, m, 0);
+    const cell = (eDim < 0 ? 0 : decoder.index[eDim]!) * nk + (kDim < 0 ? 0 : decoder.index[kDim]!);
+    evaluated++;
+    cellEvaluated[cell]!++;
+    if (mask === 0) {
+      feasible++;
+      cellFeasible[cell]!++;
+      candIndex.push(index);
+      plan.objectives.forEach((o, j) => candObj[j]!.push(o.sign * m[o.metric]!));
+      if (bits) bits[(index - start) >> 3]! |= 1 << ((index - start) & 7);
+    } else {
+      for (let c = 0; c < plan.constraints.length; c++) if (mask & (1 << c)) violations[c]!++;
+    }
+    if (binCounts && bins) {
+      const b = binOf(Math.log10(m[1]!), bins.y0, bins.y1, bins.ny) * bins.nx + binOf(Math.log10(m[0]!), bins.x0, bins.x1, bins.nx);
+      binCounts[(mask === 0 ? bins.nx * bins.ny : 0) + b]!++;
+    }
+  }
+  const cols = candObj.map((g) => g.data);
+  const front = paretoFront(cols, candIndex.length);
+  const frontIndex = new Float64Array(front.length);
+  const frontObjectives = new Float64Array(front.length * cols.length);
+  front.forEach((pos, i) => {
+    frontIndex[i] = candIndex.data[pos]!;
+    cols.forEach((c, j) => (frontObjectives[i * cols.length + j] = c[pos]!));
+  });
+  return { start, end, evaluated, feasible, cellEvaluated, cellFeasible, violations, frontIndex, frontObjectives, bins: binCounts, feasibleBits: bits };
+}
+
+/** The CSV rows of the given grid indices (ascending), or of every point of [start, end) that `mode` keeps. */
+export function formatGeneralRows(plan: EvalPlan, indices: Iterable<number>, mode: CsvMode, front: Float64Array): string {
+  const gp = plan.general!;
+  const decoder = new PointDecoder(gp);
+  const serving = gp.serving ? new ServingEvaluator(gp.serving) : undefined;
+  const m = new Float64Array(FULL_METRIC_COUNT);
+  const names = new Map<number, string>();
+  const parts: string[] = [];
+  let f = 0;
+  for (const index of indices) {
+    decoder.decode(index);
+    const p = decoder.model();
+    if (!p) continue;
+    pointMetricsInto(m, plan, gp, serving, p);
+    const mask = violationMask(plan.constraints, m, 0);
+    if (mode === 'feasible' && mask !== 0) continue;
+    while (f < front.length && front[f]! < index) f++;
+    const onFront = f < front.length && front[f] === index;
+    if (mode === 'pareto' && !onFront) continue;
+    let violations = names.get(mask);
+    if (violations === undefined) names.set(mask, (violations = violationNames(plan.constraints, mask).join(';')));
+    let row = `,${p.experts},${p.top_k},${p.expert_params},${p.shared_params},${m[0]},${m[1]},${m[2]},${m[3]},${m[4]},${m[5]},${m[6]},${m[7]},${mask === 0},${onFront},${violations}`;
+    if (plan.quality) row += qualityCells(m);
+    for (const d of gp.csvDims) row += `,${decoder.value(d)}`;
+    if (gp.serving) row += servingCells(m, gp.serving.hardware !== undefined);
+    parts.push(`${row}\n`);
+  }
+  return parts.join('');
+}
+
+export function* indexRange(start: number, end: number): Generator<number> {
+  for (let i = start; i < end; i++) yield i;
+}

@@ -1,0 +1,235 @@
+// The parts of a spec that describe the model beyond four numbers: weight formats, the architecture
+// designs start from and the architecture fields the grid sweeps, the serving workload and the
+// hardware. Every value is checked here, where the spec's line and column are known, so that no
+// point of the grid can fail later.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { countParameters } from '../arch/count.js';
+import { architectureFromHfConfig } from '../arch/hf-config.js';
+import type { Architecture } from '../arch/types.js';
+import { DTYPE_BYTES, type Dtype } from '../dtypes.js';
+import { expandRange, rangeLength, type RangeSpec } from '../grid.js';
+import { getPreset, presetArchitecture } from '../presets.js';
+import type { HardwarePlan } from '../serving-metrics.js';
+import { GpuError, resolveGpu, type Gpu } from '../serving/gpus.js';
+import { kvLayoutFromArchitecture } from '../serving/kv-cache.js';
+import { CONTEXT_EXPECTED, parseBytes, parseContextTokens } from '../units.js';
+import { describeValue, type PathSegment } from './errors.js';
+import type { Locator } from './load.js';
+import { ARCH_FIELDS, ARCH_FIELD_NAMES, type ArchField, type RawSpec } from './schema.js';
+import type { ArchitectureSpec, ServingSpec, WeightFormats } from './types.js';
+
+interface Ctx {
+  file: string;
+  at: Locator;
+  maxPoints: number;
+}
+
+type RawFormat = string | { bits: number };
+
+function formatBytes(raw: RawFormat, path: PathSegment[], ctx: Ctx): [number, string] {
+  if (typeof raw === 'string') return [DTYPE_BYTES[raw as Dtype], raw];
+  if (!Number.isFinite(raw.bits) || raw.bits <= 0 || raw.bits > 64) throw ctx.at.expected([...path, 'bits'], 'expected bits per weight from above 0 to 64, such as 6', raw.bits);
+  return [raw.bits / 8, `${raw.bits} bits`];
+}
+
+export function normalizeFormats(raw: RawSpec['dtype'], ctx: Ctx): WeightFormats {
+  if (raw === undefined) return { experts: 2, rest: 2, text: 'bf16' };
+  if (typeof raw === 'object' && 'experts' in raw) {
+    const [experts, e] = formatBytes(raw.experts, ['dtype', 'experts'], ctx);
+    const [rest, r] = formatBytes(raw.rest, ['dtype', 'rest'], ctx);
+    return { experts, rest, text: `experts ${e}, rest ${r}` };
+  }
+  const [b, text] = formatBytes(raw, ['dtype'], ctx);
+  return { experts: b, rest: b, text };
+}
+
+/** Per-layer lists in a config fix the layer count: changing num_layers would leave them wrong. */
+function perLayerLists(arch: Architecture): string[] {
+  const a = arch as unknown as Record<string, unknown>;
+  return ['layer_attention', 'moe_layers', 'compress_ratios'].filter((k) => Array.isArray(a[k]));
+}
+
+/** Why `arch` with `field` changed cannot be counted, or undefined when it can. */
+function invalidReason(arch: Architecture, field: ArchField, base: Architecture): string | undefined {
+  const b = base as unknown as Record<string, unknown>;
+  if (b[field] === undefined || (b[field] === null && !['q_lora_rank', 'shared_expert_intermediate_size', 'dense_intermediate_size', 'sliding_window'].includes(field))) {
+    return `${field} (${ARCH_FIELDS[field]}) is not a field of this ${base.attention_type.toUpperCase()} architecture`;
+  }
+  if (field === 'num_layers' && perLayerLists(base).length > 0) {
+    return `num_layers cannot change: the base config lists ${perLayerLists(base).join(', ')} layer by layer`;
+  }
+  try {
+    countParameters(arch);
+    kvLayoutFromArchitecture(arch);
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return undefined;
+}
+
+function baseArchitecture(raw: NonNullable<RawSpec['architecture']>, ctx: Ctx): { arch: Architecture; source: string } {
+  if ((raw.from === undefined) === (raw.config === undefined)) {
+    throw ctx.at.error(['architecture'], 'expected exactly one of from: PRESET (see `moe-sweep presets`) or config: PATH/config.json to start from');
+  }
+  if (raw.from !== undefined) {
+    const p = getPreset(raw.from);
+    if (!p) throw ctx.at.expected(['architecture', 'from'], 'expected a preset id (see `moe-sweep presets`)', raw.from);
+    return { arch: presetArchitecture(p), source: `preset ${p.id}` };
+  }
+  const path = resolve(dirname(ctx.file), raw.config!);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw ctx.at.error(['architecture', 'config'], `cannot read ${raw.config} as JSON: ${(e as Error).message.split('\n')[0]}`);
+  }
+  try {
+    return { arch: architectureFromHfConfig(json, raw.config), source: raw.config! };
+  } catch (e) {
+    throw ctx.at.error(['architecture', 'config'], (e as Error).message.split('\n')[0]!);
+  }
+}
+
+function withField(arch: Architecture, field: string, value: unknown): Architecture {
+  return { ...arch, [field]: value } as Architecture;
+}
+
+export function normalizeArchitecture(raw: RawSpec['architecture'], grid: RawSpec['grid'], ctx: Ctx): ArchitectureSpec | undefined {
+  if (raw === undefined) return undefined;
+  const start = baseArchitecture(raw, ctx);
+  let base = start.arch;
+  const changed: string[] = [];
+  for (const [key, value] of Object.entries(raw)) {
+    if (key === 'from' || key === 'config' || value === undefined) continue;
+    const path: PathSegment[] = ['architecture', key];
+    if (key === 'tie_word_embeddings' || key === 'expert_gated') {
+      base = withField(base, key, value);
+    } else {
+      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw ctx.at.expected(path, 'expected a whole number of 0 or more', value);
+      const next = withField(base, key, value);
+      const why = invalidReason(next, key as ArchField, base);
+      if (why) throw ctx.at.error(path, why);
+      base = next;
+    }
+    changed.push(`${key} ${String(value)}`);
+  }
+  const source = changed.length ? `${start.source} with ${changed.join(', ')}` : start.source;
+  const axes = grid ? archAxes(grid, base, ctx) : undefined;
+  return { base, source, ...(axes ? { axes } : {}) };
+}
+
+const ALIASES: Record<string, ArchField> = { experts: 'num_experts', top_k: 'num_experts_per_tok' };
+
+/** The architecture axes of a grid, or undefined when the grid sweeps the four abstract numbers. */
+function archAxes(grid: NonNullable<RawSpec['grid']>, base: Architecture, ctx: Ctx): ArchitectureSpec['axes'] {
+  // Experts outermost, then top_k, then the fields in schema order, as in an abstract grid: the
+  // CSV's row order does not depend on how the spec happens to order its keys.
+  const rank = (k: string) => {
+    const f = ALIASES[k] ?? k;
+    return f === 'num_experts' ? -2 : f === 'num_experts_per_tok' ? -1 : ARCH_FIELD_NAMES.indexOf(f as ArchField);
+  };
+  const keys = Object.keys(grid)
+    .filter((k) => (grid as Record<string, unknown>)[k] !== undefined)
+    .sort((a, b) => rank(a) - rank(b));
+  if (keys.includes('expert_params') || keys.includes('shared_params')) return undefined;
+  const axes: NonNullable<ArchitectureSpec['axes']> = [];
+  const seen = new Set<ArchField>();
+  let size = 1;
+  for (const key of keys) {
+    const field = ALIASES[key] ?? (key as ArchField);
+    const path: PathSegment[] = ['grid', key];
+    if (seen.has(field)) throw ctx.at.error(path, `sweeps ${field} a second time (experts is num_experts, top_k is num_experts_per_tok)`, { atKey: true });
+    seen.add(field);
+    const { values, text } = expandWhole((grid as Record<string, unknown>)[key], path, ctx);
+    values.forEach((v, i) => {
+      const why = invalidReason(withField(base, field, v), field, base);
+      if (why) throw ctx.at.error(values.length > 1 && Array.isArray((grid as Record<string, unknown>)[key]) ? [...path, i] : path, `${field} ${v}: ${why}`);
+    });
+    size *= values.length;
+    axes.push({ field, values, text });
+  }
+  if (size > ctx.maxPoints) throw ctx.at.error(['grid'], `has ${size.toLocaleString('en-US')} points, more than --max-points (${ctx.maxPoints.toLocaleString('en-US')})`);
+  return axes;
+}
+
+function expandWhole(raw: unknown, path: PathSegment[], ctx: Ctx): { values: number[]; text: string } {
+  const whole = (v: unknown, p: PathSegment[]) => {
+    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > 1e9) throw ctx.at.expected(p, 'expected a whole number from 0 to 1,000,000,000', v);
+    return v;
+  };
+  if (Array.isArray(raw)) {
+    if (raw.length === 0) throw ctx.at.expected(path, 'expected at least one value', raw);
+    const values = raw.map((v, i) => whole(v, [...path, i]));
+    if (new Set(values).size !== values.length) throw ctx.at.expected(path, 'expected distinct values', raw);
+    return { values, text: `[${values.join(', ')}]` };
+  }
+  if (raw !== null && typeof raw === 'object') {
+    const r = raw as { from: unknown; to: unknown; step?: unknown; times?: unknown };
+    const range: RangeSpec = { from: whole(r.from, [...path, 'from']), to: whole(r.to, [...path, 'to']) };
+    if (range.from > range.to) throw ctx.at.expected([...path, 'to'], `expected a value not below from (${describeValue(r.from)})`, r.to);
+    if (r.step !== undefined && r.times !== undefined) throw ctx.at.error([...path, 'times'], 'expected either step (additive) or times (geometric), not both', { atKey: true });
+    if (r.times !== undefined) {
+      if (typeof r.times !== 'number' || !(r.times > 1)) throw ctx.at.expected([...path, 'times'], 'expected a factor greater than 1', r.times);
+      if (range.from < 1) throw ctx.at.expected([...path, 'from'], 'expected a value of at least 1 for a geometric range', r.from);
+      range.times = r.times;
+    } else if (r.step !== undefined) {
+      if (typeof r.step !== 'number' || !Number.isSafeInteger(r.step) || r.step <= 0) throw ctx.at.expected([...path, 'step'], 'expected a positive whole step', r.step);
+      range.step = r.step;
+    }
+    const n = rangeLength(range, ctx.maxPoints);
+    if (n > ctx.maxPoints) throw ctx.at.error(path, `has more than --max-points (${ctx.maxPoints.toLocaleString('en-US')}) values; use a coarser step`);
+    return { values: expandRange(range), text: range.times !== undefined ? `${range.from} → ${range.to}, ×${range.times}` : `${range.from} → ${range.to}, step ${range.step ?? 1}` };
+  }
+  return { values: [whole(raw, path)], text: String(raw) };
+}
+
+export function normalizeServing(raw: RawSpec['serving'], hasArchitecture: boolean, ctx: Ctx): ServingSpec | undefined {
+  if (raw === undefined) return undefined;
+  if (!hasArchitecture) {
+    throw ctx.at.error(['serving'], 'needs an architecture for the KV cache (layers, KV heads, head width): add architecture: {from: PRESET} or {config: PATH}', { atKey: true });
+  }
+  const context = parseContextTokens(raw.context);
+  if (context === undefined || context > 2 ** 32) throw ctx.at.expected(['serving', 'context'], `${CONTEXT_EXPECTED}, at most 4096M`, raw.context);
+  const batch = raw.batch ?? 1;
+  if (!Number.isSafeInteger(batch) || batch < 1 || batch > 1e6) throw ctx.at.expected(['serving', 'batch'], 'expected a whole number of sequences from 1 to 1,000,000', raw.batch);
+  const [kvBytesPerValue, kvDtype] = raw.kv_dtype === undefined ? [2, 'bf16'] : formatBytes(raw.kv_dtype, ['serving', 'kv_dtype'], ctx);
+  return { context, batch, kvDtype, kvBytesPerValue };
+}
+
+export function normalizeHardware(raw: RawSpec['hardware'], serving: ServingSpec | undefined, formats: WeightFormats, ctx: Ctx): HardwarePlan | undefined {
+  if (raw === undefined) return undefined;
+  if (!serving) throw ctx.at.error(['hardware'], 'needs serving: {context, batch}: per-GPU memory holds the KV cache and decode speed depends on the batch', { atKey: true });
+  let gpu: Gpu;
+  try {
+    if (typeof raw.gpu === 'string') gpu = resolveGpu(raw.gpu);
+    else {
+      const memory = parseBytes(raw.gpu.memory_bytes);
+      if (memory === undefined || !(memory > 0)) throw ctx.at.expected(['hardware', 'gpu', 'memory_bytes'], 'expected a memory size such as 80GB', raw.gpu.memory_bytes);
+      gpu = resolveGpu({ ...raw.gpu, memory_bytes: memory });
+    }
+  } catch (e) {
+    if (e instanceof GpuError) throw ctx.at.error(['hardware', 'gpu'], e.message);
+    throw e;
+  }
+  if (!Number.isSafeInteger(raw.count) || raw.count < 1 || raw.count > 65536) throw ctx.at.expected(['hardware', 'count'], 'expected a whole number of GPUs from 1 to 65,536', raw.count);
+  if (raw.tp !== undefined && (!Number.isSafeInteger(raw.tp) || raw.tp < 1 || raw.count % raw.tp !== 0)) {
+    throw ctx.at.expected(['hardware', 'tp'], `expected a whole number that divides count (${raw.count})`, raw.tp);
+  }
+  const lowPrecision = Math.max(formats.experts, formats.rest) <= 1;
+  const compute = raw.compute ?? (lowPrecision && gpu.fp8_flops_per_s != null ? 'fp8' : 'bf16');
+  const flops = compute === 'fp8' ? gpu.fp8_flops_per_s : gpu.bf16_flops_per_s;
+  if (flops == null) throw ctx.at.expected(['hardware', 'compute'], `expected bf16: ${gpu.id} has no FP8 tensor cores`, raw.compute);
+  const activation = raw.activation_bytes ?? 2;
+  if (!(activation > 0 && activation <= 8)) throw ctx.at.expected(['hardware', 'activation_bytes'], 'expected bytes per value from above 0 to 8', raw.activation_bytes);
+  return {
+    gpu: gpu.id,
+    count: raw.count,
+    tp: raw.tp ?? null,
+    memory_bytes: gpu.memory_bytes,
+    bandwidth_bytes_per_s: gpu.bandwidth_bytes_per_s,
+    flops_per_s: flops,
+    activation_bytes: activation,
+  };
+}
+
