@@ -5,6 +5,7 @@
 // value here against those reference functions.
 import { loadImbalanceLowerBound, binomialPmf } from './serving/routing.js';
 import { saturationBatch } from './serving/throughput.js';
+import type { Gpu } from './serving/gpus.js';
 
 export const SERVING_METRICS = [
   { id: 'kv_cache_bytes', needs: 'serving', formula: 'batch × KV bytes of one sequence at `context` (kv_dtype)', meaning: 'the KV cache of the whole batch, counted in vram_bytes beside the weights' },
@@ -64,6 +65,27 @@ export interface HardwarePlan {
   flops_per_s: number;
   /** bytes per activation value sent in the all-to-all (2 for bf16) */
   activation_bytes: number;
+}
+
+/**
+ * The hardware plan of `count` GPUs. Decode is bounded by the FP8 tensor FLOP/s when every weight
+ * is 8 bits or fewer and the GPU has FP8, by BF16 otherwise, unless `compute` says which.
+ * @throws RangeError naming the field at fault (the caller adds where it came from)
+ */
+export function hardwarePlan(
+  gpu: Gpu,
+  count: number,
+  options: { tp?: number; compute?: 'bf16' | 'fp8'; activation_bytes?: number; maxBytesPerWeight: number },
+): HardwarePlan {
+  if (!Number.isSafeInteger(count) || count < 1 || count > 65536) throw new RangeError(`count: expected a whole number of GPUs from 1 to 65,536, got ${count}`);
+  const tp = options.tp;
+  if (tp !== undefined && (!Number.isSafeInteger(tp) || tp < 1 || count % tp !== 0)) throw new RangeError(`tp: expected a whole number that divides count (${count}), got ${tp}`);
+  const compute = options.compute ?? (options.maxBytesPerWeight <= 1 && gpu.fp8_flops_per_s != null ? 'fp8' : 'bf16');
+  const flops = compute === 'fp8' ? gpu.fp8_flops_per_s : gpu.bf16_flops_per_s;
+  if (flops == null) throw new RangeError(`compute: expected bf16: ${gpu.id} has no FP8 tensor cores`);
+  const activation = options.activation_bytes ?? 2;
+  if (!(activation > 0 && activation <= 8)) throw new RangeError(`activation_bytes: expected bytes per value from above 0 to 8, got ${activation}`);
+  return { gpu: gpu.id, count, tp: tp ?? null, memory_bytes: gpu.memory_bytes, bandwidth_bytes_per_s: gpu.bandwidth_bytes_per_s, flops_per_s: flops, activation_bytes: activation };
 }
 
 /** Everything the serving columns need besides the design, as plain numbers (it crosses to the workers). */

@@ -108,11 +108,22 @@ The shards must come from the same spec (checked by its SHA-256) and form a comp
     .addOption(new Option('--dtype <dtype>', 'bytes per weight').choices(DTYPES).default('bf16'))
     .option('--overhead <fraction>', 'memory overhead on top of the weights for vram_bytes', '0')
     .option('--preset <id>', 'a published model instead of the four numbers (see `moe-sweep presets`)')
+    .option('--config <path>', 'a Hugging Face config.json instead of the four numbers')
+    .addOption(new Option('--expert-dtype <dtype>', 'bytes per routed-expert weight, when they differ from --dtype (gpt-oss: mxfp4)').choices(DTYPES))
+    .option('--context <tokens>', 'serve sequences of this many tokens: 4096, 128K, 1M (K = 1,024); needs --preset or --config')
+    .option('--batch <sequences>', 'concurrent sequences (default 1)')
+    .addOption(new Option('--kv-dtype <dtype>', 'format of the KV cache (default bf16)').choices(DTYPES))
+    .option('--gpu <id>', 'serve on this GPU (see data/gpus.yaml), e.g. H100-SXM-80GB; needs --context')
+    .option('--count <n>', 'GPUs serving one replica (default 1)')
+    .option('--tp <n>', 'tensor-parallel degree inside each expert-parallel group (default: the layout whose fullest GPU needs least)')
     .option('--json', 'print one JSON object keyed by the CSV metric columns')
     .addHelpText('after', `
 Examples:
   $ moe-sweep calc --experts 8 --top-k 2 --expert-params 5.6B --shared 1.6B
-  $ moe-sweep calc --preset deepseek-v3 --dtype fp8 --json`)
+  $ moe-sweep calc --preset deepseek-v3 --dtype fp8 --json
+  $ moe-sweep calc --preset deepseek-v3 --context 128K --batch 8 --gpu H100-SXM-80GB --count 8
+  $ moe-sweep calc --preset gpt-oss-120b --expert-dtype mxfp4 --context 32K --gpu H100-SXM-80GB
+  $ moe-sweep calc --config path/to/config.json --context 8K --batch 64 --kv-dtype fp8`)
     .action((o) => setExit(calcCommand(o, io)));
 
   program

@@ -10,7 +10,7 @@ import type { Architecture } from '../arch/types.js';
 import { DTYPE_BYTES, type Dtype } from '../dtypes.js';
 import { expandRange, rangeLength, type RangeSpec } from '../grid.js';
 import { getPreset, presetArchitecture } from '../presets.js';
-import type { HardwarePlan } from '../serving-metrics.js';
+import { hardwarePlan, type HardwarePlan } from '../serving-metrics.js';
 import { GpuError, resolveGpu, type Gpu } from '../serving/gpus.js';
 import { kvLayoutFromArchitecture } from '../serving/kv-cache.js';
 import { CONTEXT_EXPECTED, parseBytes, parseContextTokens } from '../units.js';
@@ -50,8 +50,8 @@ function perLayerLists(arch: Architecture): string[] {
   return ['layer_attention', 'moe_layers', 'compress_ratios'].filter((k) => Array.isArray(a[k]));
 }
 
-/** Why `arch` with `field` changed cannot be counted, or undefined when it can. */
-function invalidReason(arch: Architecture, field: ArchField, base: Architecture): string | undefined {
+/** Why `field` cannot be set on `base` at all, or undefined when it can. */
+function fieldReason(field: ArchField, base: Architecture): string | undefined {
   const b = base as unknown as Record<string, unknown>;
   if (b[field] === undefined || (b[field] === null && !['q_lora_rank', 'shared_expert_intermediate_size', 'dense_intermediate_size', 'sliding_window'].includes(field))) {
     return `${field} (${ARCH_FIELDS[field]}) is not a field of this ${base.attention_type.toUpperCase()} architecture`;
@@ -59,6 +59,11 @@ function invalidReason(arch: Architecture, field: ArchField, base: Architecture)
   if (field === 'num_layers' && perLayerLists(base).length > 0) {
     return `num_layers cannot change: the base config lists ${perLayerLists(base).join(', ')} layer by layer`;
   }
+  return undefined;
+}
+
+/** Why `arch` cannot be counted, or undefined when it can. */
+function countReason(arch: Architecture): string | undefined {
   try {
     countParameters(arch);
     kvLayoutFromArchitecture(arch);
@@ -108,7 +113,7 @@ export function normalizeArchitecture(raw: RawSpec['architecture'], grid: RawSpe
     } else {
       if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw ctx.at.expected(path, 'expected a whole number of 0 or more', value);
       const next = withField(base, key, value);
-      const why = invalidReason(next, key as ArchField, base);
+      const why = fieldReason(key as ArchField, base) ?? countReason(next);
       if (why) throw ctx.at.error(path, why);
       base = next;
     }
@@ -141,10 +146,12 @@ function archAxes(grid: NonNullable<RawSpec['grid']>, base: Architecture, ctx: C
     const path: PathSegment[] = ['grid', key];
     if (seen.has(field)) throw ctx.at.error(path, `sweeps ${field} a second time (experts is num_experts, top_k is num_experts_per_tok)`, { atKey: true });
     seen.add(field);
+    const notField = fieldReason(field, base);
+    if (notField) throw ctx.at.error(path, notField, { atKey: true });
     const { values, text } = expandWhole((grid as Record<string, unknown>)[key], path, ctx);
     values.forEach((v, i) => {
-      const why = invalidReason(withField(base, field, v), field, base);
-      if (why) throw ctx.at.error(values.length > 1 && Array.isArray((grid as Record<string, unknown>)[key]) ? [...path, i] : path, `${field} ${v}: ${why}`);
+      const why = countReason(withField(base, field, v));
+      if (why) throw ctx.at.error(Array.isArray((grid as Record<string, unknown>)[key]) ? [...path, i] : path, `${field} ${v}: ${why}`);
     });
     size *= values.length;
     axes.push({ field, values, text });
@@ -212,24 +219,16 @@ export function normalizeHardware(raw: RawSpec['hardware'], serving: ServingSpec
     if (e instanceof GpuError) throw ctx.at.error(['hardware', 'gpu'], e.message);
     throw e;
   }
-  if (!Number.isSafeInteger(raw.count) || raw.count < 1 || raw.count > 65536) throw ctx.at.expected(['hardware', 'count'], 'expected a whole number of GPUs from 1 to 65,536', raw.count);
-  if (raw.tp !== undefined && (!Number.isSafeInteger(raw.tp) || raw.tp < 1 || raw.count % raw.tp !== 0)) {
-    throw ctx.at.expected(['hardware', 'tp'], `expected a whole number that divides count (${raw.count})`, raw.tp);
+  try {
+    return hardwarePlan(gpu, raw.count, {
+      ...(raw.tp !== undefined ? { tp: raw.tp } : {}),
+      ...(raw.compute !== undefined ? { compute: raw.compute } : {}),
+      ...(raw.activation_bytes !== undefined ? { activation_bytes: raw.activation_bytes } : {}),
+      maxBytesPerWeight: Math.max(formats.experts, formats.rest),
+    });
+  } catch (e) {
+    const [field, ...rest] = (e as Error).message.split(': ');
+    throw ctx.at.error(['hardware', field!], rest.join(': '));
   }
-  const lowPrecision = Math.max(formats.experts, formats.rest) <= 1;
-  const compute = raw.compute ?? (lowPrecision && gpu.fp8_flops_per_s != null ? 'fp8' : 'bf16');
-  const flops = compute === 'fp8' ? gpu.fp8_flops_per_s : gpu.bf16_flops_per_s;
-  if (flops == null) throw ctx.at.expected(['hardware', 'compute'], `expected bf16: ${gpu.id} has no FP8 tensor cores`, raw.compute);
-  const activation = raw.activation_bytes ?? 2;
-  if (!(activation > 0 && activation <= 8)) throw ctx.at.expected(['hardware', 'activation_bytes'], 'expected bytes per value from above 0 to 8', raw.activation_bytes);
-  return {
-    gpu: gpu.id,
-    count: raw.count,
-    tp: raw.tp ?? null,
-    memory_bytes: gpu.memory_bytes,
-    bandwidth_bytes_per_s: gpu.bandwidth_bytes_per_s,
-    flops_per_s: flops,
-    activation_bytes: activation,
-  };
 }
 
