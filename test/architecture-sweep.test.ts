@@ -14,6 +14,7 @@ import { EvaluatorPool } from '../src/evaluate/pool.js';
 import { writeResultsCsv } from '../src/output/csv-file.js';
 import { getPreset, presetArchitecture } from '../src/presets.js';
 import { parseSpec } from '../src/spec/load.js';
+import { renderReport } from '../src/report/html.js';
 import { gridPoints, runSweep, runSweepSync } from '../src/sweep.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'moe-sweep-arch-'));
@@ -105,6 +106,13 @@ describe('architecture grids', () => {
       expect(Number(row.decode_tokens_per_s)).toBe(f.serving?.decode_tokens_per_s);
       expect(row.gpu_layout).toBe(f.serving?.gpu_layout);
     }
+  });
+
+  it('the report adds the memory, throughput-vs-batch and top-k views and the serving table', async () => {
+    const html = await renderReport({ result: runSweepSync(spec), exitCode: 0, csvFile: 'results.csv' });
+    for (const id of ['memory-chart', 'throughput-chart', 'topk-chart', 'serving']) expect(html).toContain(`id="${id}"`);
+    expect(html).toContain('Serving: 16 × 32,768 tokens, KV cache in fp8 on 2 × H100-SXM-80GB');
+    expect(html).toMatch(/<td>Qwen3-30B-A3B<\/td><td>61\.1 GB<\/td><td>25\.8 GB<\/td>/);
   });
 
   it('compared presets are served with their own architecture', () => {

@@ -5,7 +5,8 @@ import Handlebars from 'handlebars';
 import { DTYPE_BYTES } from '../dtypes.js';
 import { METRICS, metricsInto } from '../metrics.js';
 import { loadPresets } from '../presets.js';
-import { hasGrid, type SweepResult } from '../sweep.js';
+import { hasGrid, type ServingValues, type SweepResult } from '../sweep.js';
+import { memorySpec, throughputSpec, topKSpec } from './serving.js';
 import { formatBytes, formatCount, formatPercent, formatRatio } from '../units.js';
 import { TOOL_VERSION } from '../version.js';
 import { frontSpec, heatmapSpec, overviewSpec, renderSvg } from './charts.js';
@@ -31,6 +32,23 @@ function boundText(kind: string, min: number, max: number): string {
   if (Number.isFinite(min) && Number.isFinite(max)) return `${f(min)} … ${f(max)}`;
   if (Number.isFinite(min)) return `≥ ${f(min)}`;
   return `≤ ${f(max)}`;
+}
+
+function servingRow(name: string, d: { serving?: ServingValues; metrics: SweepResult['front'][number]['metrics'] }) {
+  const s = d.serving ?? {};
+  const gpus = s.gpus_needed;
+  return {
+    name,
+    weights: formatBytes(d.metrics.weight_bytes),
+    kv: formatBytes(s.kv_cache_bytes ?? 0),
+    layout: s.gpu_layout ?? '',
+    perGpu: s.per_gpu_bytes !== undefined ? formatBytes(s.per_gpu_bytes) : '',
+    gpus: gpus === undefined ? '' : Number.isFinite(gpus) ? String(gpus) : '> 4096',
+    tokens: s.decode_tokens_per_s !== undefined ? `${formatCount(s.decode_tokens_per_s)} (${s.decode_bound})` : '',
+    saturation: s.saturation_batch ?? '',
+    a2a: s.all_to_all_bytes_per_token_layer !== undefined ? formatBytes(s.all_to_all_bytes_per_token_layer) : '',
+    imbalance: s.load_imbalance !== undefined ? formatRatio(s.load_imbalance) : '',
+  };
 }
 
 function row(d: { experts: number; top_k: number; expert_params: number; shared_params: number; metrics: SweepResult['front'][number]['metrics'] }) {
@@ -63,7 +81,16 @@ export async function renderReport({ result, exitCode, csvFile, csvNote }: Repor
   const zoom = frontSpec(result);
   const quality = qualityRows(result);
   const qSpec = qualitySpec(quality);
-  const [paretoSvg, frontSvg, heatmapSvg, qualitySvg] = await Promise.all([renderSvg(overviewSpec(result), 'overview'), zoom ? renderSvg(zoom, 'front') : '', heat ? renderSvg(heat, 'heatmap') : '', qSpec ? renderSvg(qSpec, 'quality') : '']);
+  const [mem, tput, topk] = [memorySpec(result), throughputSpec(result), topKSpec(result)];
+  const [paretoSvg, frontSvg, heatmapSvg, qualitySvg, memorySvg, throughputSvg, topkSvg] = await Promise.all([
+    renderSvg(overviewSpec(result), 'overview'),
+    zoom ? renderSvg(zoom, 'front') : '',
+    heat ? renderSvg(heat, 'heatmap') : '',
+    qSpec ? renderSvg(qSpec, 'quality') : '',
+    mem ? renderSvg(mem, 'memory') : '',
+    tput ? renderSvg(tput, 'throughput') : '',
+    topk ? renderSvg(topk, 'topk') : '',
+  ]);
   const metricKind = Object.fromEntries(METRICS.map((m) => [m.id, m.kind]));
   const presets = loadPresets().map((p) => ({ id: p.id, name: p.name, experts: p.experts, top_k: p.top_k, expert_params: p.expert_params, shared_params: p.shared_params }));
   const template = Handlebars.compile(readFileSync(templateFile(), 'utf8'), { strict: false });
@@ -107,6 +134,16 @@ export async function renderReport({ result, exitCode, csvFile, csvNote }: Repor
     qualitySvg,
     quality: quality.length ? { rows: qualityTable(quality), ...qualityNotes(), training: spec.training?.tokens ? `${formatCount(spec.training.tokens)} tokens` : `${formatCount(spec.training?.flops ?? 0)} FLOPs (tokens = FLOPs / (6 × active))` } : undefined,
     heatmapSvg,
+    serving: spec.serving
+      ? {
+          memorySvg,
+          throughputSvg,
+          topkSvg,
+          workload: `${spec.serving.batch} × ${spec.serving.context.toLocaleString('en-US')} tokens, KV cache in ${spec.serving.kvDtype}`,
+          hardware: spec.hardware ? `${spec.hardware.count} × ${spec.hardware.gpu} (${formatBytes(spec.hardware.memory_bytes)} each)` : '',
+          rows: [...result.front.slice(0, REPORT_FRONT_ROWS).map((f, i) => servingRow(f.design || `front #${i + 1}`, f)), ...result.compare.map((p) => servingRow(p.name, p))],
+        }
+      : undefined,
     binned: result.plot?.mode === 'bins',
     csvFile,
     csvNote,
