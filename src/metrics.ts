@@ -24,8 +24,8 @@ export const METRICS = [
   { id: 'expert_sparsity', kind: 'ratio', formula: '1 − top_k / experts', meaning: 'the share of routed experts a token skips' },
   { id: 'compute_saving', kind: 'ratio', formula: '1 − active_params / total_params', meaning: 'FLOPs per token saved against a dense model of the same total size' },
   { id: 'flops_per_token', kind: 'flops', formula: '2 × active_params', meaning: 'forward-pass FLOPs per token (one multiply and one add per active weight)' },
-  { id: 'weight_bytes', kind: 'bytes', formula: 'total_params × bytes per weight of dtype', meaning: 'the weights alone, in bytes' },
-  { id: 'vram_bytes', kind: 'bytes', formula: 'round(weight_bytes × (1 + overhead))', meaning: 'weights plus the overhead allowance of the vram constraint (0 without one), whole bytes' },
+  { id: 'weight_bytes', kind: 'bytes', formula: 'total_params × bytes per weight of dtype (routed experts and the rest apart when dtype splits them)', meaning: 'the weights alone, in bytes' },
+  { id: 'vram_bytes', kind: 'bytes', formula: 'round((weight_bytes + kv_cache_bytes) × (1 + overhead)); no KV cache without serving:', meaning: 'weights (and the KV cache) plus the overhead allowance of the vram constraint (0 without one), whole bytes' },
 ] as const satisfies readonly { id: string; kind: MetricKind; formula: string; meaning: string }[];
 
 export type MetricId = (typeof METRICS)[number]['id'];

@@ -9,6 +9,7 @@ import { mergeShards, parseShard, shardRange, type ShardId } from '../shard.js';
 import { InputError, oneLine } from '../spec/errors.js';
 import { parseSpec, readSpecText } from '../spec/load.js';
 import type { SweepSpec } from '../spec/types.js';
+import { archColumns } from '../output/csv-file.js';
 import { gridPoints, hasGrid, runSweep, type DesignResult, type SweepResult } from '../sweep.js';
 import { formatBytes, formatCount, formatPercent, formatRatio } from '../units.js';
 import { table, type Io } from './io.js';
@@ -72,13 +73,16 @@ function terminalSummary(result: SweepResult, outDir: string, io: Io, rows: numb
     const shown = result.front.slice(0, TERMINAL_FRONT_ROWS);
     lines.push('', `Pareto front (${objectives})${result.front.length > shown.length ? `, first ${shown.length} of ${n(result.front.length)}` : ''}`);
     const quality = spec.training !== undefined;
+    const fields = archColumns(spec);
+    const hardware = spec.hardware !== undefined;
     lines.push(
       table(
-        ['design', 'experts', 'top_k', 'expert', 'shared', 'total', 'active', 'ratio', 'vram', ...(quality ? ['Δloss vs dense', 'dense equiv.', 'domain'] : [])],
+        ['design', 'experts', 'top_k', ...fields, 'expert', 'shared', 'total', 'active', 'ratio', 'vram', ...(quality ? ['Δloss vs dense', 'dense equiv.', 'domain'] : []), ...(hardware ? ['fullest GPU', 'tokens/s ≤'] : [])],
         shown.map((f) => [
           f.design ? oneLine(f.design) : '(grid)',
           String(f.experts),
           String(f.top_k),
+          ...fields.map((c) => (f.fields?.[c] === undefined ? '' : String(f.fields[c]))),
           formatCount(f.expert_params),
           formatCount(f.shared_params),
           formatCount(f.metrics.total_params),
@@ -86,6 +90,7 @@ function terminalSummary(result: SweepResult, outDir: string, io: Io, rows: numb
           formatPercent(f.metrics.active_ratio),
           formatBytes(f.metrics.vram_bytes),
           ...(f.quality ? [f.quality.loss_delta_vs_dense.toFixed(4), f.quality.dense_equivalent_params === null ? '–' : formatCount(f.quality.dense_equivalent_params), f.quality.quality_domain] : []),
+          ...(hardware && f.serving ? [formatBytes(f.serving.per_gpu_bytes!), formatCount(f.serving.decode_tokens_per_s!)] : []),
         ]),
       ),
     );

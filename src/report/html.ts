@@ -7,6 +7,7 @@ import { METRICS, metricsInto } from '../metrics.js';
 import { loadPresets } from '../presets.js';
 import { hasGrid, type ServingValues, type SweepResult } from '../sweep.js';
 import { memorySpec, throughputSpec, topKSpec } from './serving.js';
+import { archColumns } from '../output/csv-file.js';
 import { formatBytes, formatCount, formatPercent, formatRatio } from '../units.js';
 import { TOOL_VERSION } from '../version.js';
 import { frontSpec, heatmapSpec, overviewSpec, renderSvg } from './charts.js';
@@ -121,12 +122,12 @@ export async function renderReport({ result, exitCode, csvFile, csvNote }: Repor
     objectives: spec.objectives.map((o) => `${o.sense} ${o.metric}`).join(', '),
     constraints: spec.constraints.map((c) => ({
       name: c.name,
-      bound: c.name === 'vram' ? `weights × ${formatRatio(1 + spec.overhead)} ≤ ${formatBytes(c.max)}` : `${boundText(metricKind[c.name] ?? 'count', c.min, c.max)}`,
+      bound: c.name === 'vram' ? `${spec.serving ? '(weights + KV cache)' : 'weights'} × ${formatRatio(1 + spec.overhead)} ≤ ${formatBytes(c.max)}` : `${boundText(metricKind[c.name] ?? 'count', c.min, c.max)}`,
       violated: (result.violationCounts[c.name] ?? 0).toLocaleString('en-US'),
     })),
     designs: result.designs.map((d) => ({ name: d.name, preset: d.preset, ...row(d), feasible: d.feasible, pareto: d.pareto, reasons: d.violations.join(', ') })),
     compare: result.compare.map((p) => ({ name: p.name, id: p.id, ...row(p), feasible: p.feasible, reasons: p.violations.join(', ') })),
-    front: result.front.slice(0, REPORT_FRONT_ROWS).map((f) => ({ design: f.design, ...row(f) })),
+    front: result.front.slice(0, REPORT_FRONT_ROWS).map((f) => ({ design: f.design, fields: archColumns(spec).map((c) => `${c} ${f.fields?.[c] ?? ''}`).join(', '), ...row(f) })),
     frontTruncated: result.front.length > REPORT_FRONT_ROWS ? result.front.length.toLocaleString('en-US') : '',
     frontShown: REPORT_FRONT_ROWS,
     paretoSvg,
