@@ -203,3 +203,45 @@ describe('moe-sweep calc with serving flags', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ experts: 8, top_k: 2, total_params: 46_702_792_704 });
   });
 });
+
+describe('named designs given by their architecture', () => {
+  const NAMED = `designs:
+  - name: wider-v3
+    architecture: {from: deepseek-v3, moe_intermediate_size: 2560}
+  - preset: mixtral-8x7b
+serving: {context: 32K, batch: 8}
+hardware: {gpu: H200, count: 8}
+`;
+
+  it('are counted from the changed config: DeepSeek-V3 experts of 2560 are 58 MoE layers × 3 × 7168 × 2560', () => {
+    const spec = parseSpec(NAMED, 'n.yaml');
+    const [wide] = spec.designs;
+    expect(wide).toMatchObject({ name: 'wider-v3', experts: 256, top_k: 8, expert_params: 58 * 3 * 7168 * 2560 });
+    // only the routed experts changed: shared params are DeepSeek-V3's own (the shared expert keeps its 2048 width)
+    expect(wide?.shared_params).toBe(getPreset('deepseek-v3')!.shared_params);
+  });
+
+  it('fail on a GPU that overflows, and the terminal says which GPU and layout', async () => {
+    const file = join(tmp, 'named.yaml');
+    (await import('node:fs')).writeFileSync(file, NAMED);
+    const r = await cli(file, '--out', join(tmp, 'named'));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/wider-v3\s+FAIL.*fullest GPU \d+ GB > 141 GB on 8 × H200 \(EP\d+xTP\d+\)/);
+    expect(r.stdout).toMatch(/mixtral-8x7b\s+pass/);
+  });
+
+  it('an architecture design needs from: or config:, and says so at its line', () => {
+    expect(() => parseSpec('designs:\n  - name: x\n    architecture: {num_layers: 4}\n', 's.yaml')).toThrow(/^s\.yaml:3:19 designs\[0\]\.architecture: expected exactly one of from: PRESET/);
+  });
+});
+
+describe('shards of an architecture sweep', () => {
+  it('merge into the CSV a single run writes', async () => {
+    const file = join(tmp, 'arch.yaml');
+    (await import('node:fs')).writeFileSync(file, SPEC);
+    expect((await cli(file, '--out', join(tmp, 'single'), '--quiet')).code).toBe(0);
+    for (const i of [0, 1, 2]) expect((await cli(file, '--shard', `${i}/3`, '--out', join(tmp, `s${i}`), '--quiet')).code).toBe(0);
+    expect((await cli('merge', join(tmp, 's0'), join(tmp, 's1'), join(tmp, 's2'), '--out', join(tmp, 'merged'), '--quiet')).code).toBe(0);
+    expect(readFileSync(join(tmp, 'merged', 'results.csv')).equals(readFileSync(join(tmp, 'single', 'results.csv')))).toBe(true);
+  });
+});

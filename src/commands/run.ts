@@ -10,7 +10,8 @@ import { InputError, oneLine } from '../spec/errors.js';
 import { parseSpec, readSpecText } from '../spec/load.js';
 import type { SweepSpec } from '../spec/types.js';
 import { archColumns } from '../output/csv-file.js';
-import { gridPoints, hasGrid, runSweep, type DesignResult, type SweepResult } from '../sweep.js';
+import { gridPoints, hasGrid, metricValue, runSweep, type DesignResult, type SweepResult } from '../sweep.js';
+import type { AnyMetricId } from '../spec/types.js';
 import { formatBytes, formatCount, formatPercent, formatRatio } from '../units.js';
 import { table, type Io } from './io.js';
 import { Progress } from './progress.js';
@@ -41,9 +42,13 @@ function reasonText(result: SweepResult, d: DesignResult): string {
         const v = d.quality.loss_delta_vs_dense;
         return v < c.min ? `loss_delta_vs_dense ${v.toFixed(4)} < min ${c.min}` : `loss_delta_vs_dense ${v.toFixed(4)} > max ${c.max}`;
       }
-      const metric = name === 'vram' ? 'vram_bytes' : name;
-      const value = metric === 'dense_equivalent_params' ? (d.quality?.dense_equivalent_params ?? Infinity) : d.metrics[metric as keyof typeof d.metrics];
-      const fmt = (x: number) => (metric.endsWith('_bytes') ? formatBytes(x) : metric.includes('ratio') || metric.includes('sparsity') || metric.includes('saving') ? formatRatio(x) : formatCount(x));
+      if (name === 'gpu_memory' && d.serving) {
+        return `fullest GPU ${formatBytes(d.serving.per_gpu_bytes!)} > ${formatBytes(c.max)} on ${result.spec.hardware!.count} × ${result.spec.hardware!.gpu} (${d.serving.gpu_layout})`;
+      }
+      const metric = (name === 'vram' ? 'vram_bytes' : name) as AnyMetricId;
+      const value = metricValue(d, metric);
+      const ratioLike = ['ratio', 'sparsity', 'saving', 'imbalance', 'factor'].some((w) => metric.includes(w));
+      const fmt = (x: number) => (metric.endsWith('_bytes') || metric.includes('_bytes_') ? formatBytes(x) : ratioLike ? formatRatio(x) : formatCount(x));
       return value < c.min ? `${name} ${fmt(value)} < min ${fmt(c.min)}` : `${name} ${fmt(value)} > ${name === 'vram' ? 'budget' : 'max'} ${fmt(c.max)}`;
     })
     .join('; ');

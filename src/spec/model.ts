@@ -73,13 +73,13 @@ function countReason(arch: Architecture): string | undefined {
   return undefined;
 }
 
-function baseArchitecture(raw: NonNullable<RawSpec['architecture']>, ctx: Ctx): { arch: Architecture; source: string } {
+function baseArchitecture(raw: RawArchitecture, at: PathSegment[], ctx: Ctx): { arch: Architecture; source: string } {
   if ((raw.from === undefined) === (raw.config === undefined)) {
-    throw ctx.at.error(['architecture'], 'expected exactly one of from: PRESET (see `moe-sweep presets`) or config: PATH/config.json to start from');
+    throw ctx.at.error(at, 'expected exactly one of from: PRESET (see `moe-sweep presets`) or config: PATH/config.json to start from');
   }
   if (raw.from !== undefined) {
     const p = getPreset(raw.from);
-    if (!p) throw ctx.at.expected(['architecture', 'from'], 'expected a preset id (see `moe-sweep presets`)', raw.from);
+    if (!p) throw ctx.at.expected([...at, 'from'], 'expected a preset id (see `moe-sweep presets`)', raw.from);
     return { arch: presetArchitecture(p), source: `preset ${p.id}` };
   }
   const path = resolve(dirname(ctx.file), raw.config!);
@@ -87,12 +87,12 @@ function baseArchitecture(raw: NonNullable<RawSpec['architecture']>, ctx: Ctx): 
   try {
     json = JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
-    throw ctx.at.error(['architecture', 'config'], `cannot read ${raw.config} as JSON: ${(e as Error).message.split('\n')[0]}`);
+    throw ctx.at.error([...at, 'config'], `cannot read ${raw.config} as JSON: ${(e as Error).message.split('\n')[0]}`);
   }
   try {
     return { arch: architectureFromHfConfig(json, raw.config), source: raw.config! };
   } catch (e) {
-    throw ctx.at.error(['architecture', 'config'], (e as Error).message.split('\n')[0]!);
+    throw ctx.at.error([...at, 'config'], (e as Error).message.split('\n')[0]!);
   }
 }
 
@@ -100,14 +100,16 @@ function withField(arch: Architecture, field: string, value: unknown): Architect
   return { ...arch, [field]: value } as Architecture;
 }
 
-export function normalizeArchitecture(raw: RawSpec['architecture'], grid: RawSpec['grid'], ctx: Ctx): ArchitectureSpec | undefined {
-  if (raw === undefined) return undefined;
-  const start = baseArchitecture(raw, ctx);
+type RawArchitecture = NonNullable<RawSpec['architecture']>;
+
+/** An architecture written in a spec (at `at`): its starting point with the given fields changed, each checked. */
+export function resolveArchitecture(raw: RawArchitecture, at: PathSegment[], ctx: Ctx): { arch: Architecture; source: string } {
+  const start = baseArchitecture(raw, at, ctx);
   let base = start.arch;
   const changed: string[] = [];
   for (const [key, value] of Object.entries(raw)) {
     if (key === 'from' || key === 'config' || value === undefined) continue;
-    const path: PathSegment[] = ['architecture', key];
+    const path: PathSegment[] = [...at, key];
     if (key === 'tie_word_embeddings' || key === 'expert_gated') {
       base = withField(base, key, value);
     } else {
@@ -119,7 +121,12 @@ export function normalizeArchitecture(raw: RawSpec['architecture'], grid: RawSpe
     }
     changed.push(`${key} ${String(value)}`);
   }
-  const source = changed.length ? `${start.source} with ${changed.join(', ')}` : start.source;
+  return { arch: base, source: changed.length ? `${start.source} with ${changed.join(', ')}` : start.source };
+}
+
+export function normalizeArchitecture(raw: RawSpec['architecture'], grid: RawSpec['grid'], ctx: Ctx): ArchitectureSpec | undefined {
+  if (raw === undefined) return undefined;
+  const { arch: base, source } = resolveArchitecture(raw, ['architecture'], ctx);
   const axes = grid ? archAxes(grid, base, ctx) : undefined;
   return { base, source, ...(axes ? { axes } : {}) };
 }
@@ -194,7 +201,7 @@ function expandWhole(raw: unknown, path: PathSegment[], ctx: Ctx): { values: num
 export function normalizeServing(raw: RawSpec['serving'], hasArchitecture: boolean, ctx: Ctx): ServingSpec | undefined {
   if (raw === undefined) return undefined;
   if (!hasArchitecture) {
-    throw ctx.at.error(['serving'], 'needs an architecture for the KV cache (layers, KV heads, head width): add architecture: {from: PRESET} or {config: PATH}', { atKey: true });
+    throw ctx.at.error(['serving'], 'needs an architecture for the KV cache (layers, KV heads, head width): add architecture: {from: PRESET} or {config: PATH}, or give only designs that carry one', { atKey: true });
   }
   const context = parseContextTokens(raw.context);
   if (context === undefined || context > 2 ** 32) throw ctx.at.expected(['serving', 'context'], `${CONTEXT_EXPECTED}, at most 4096M`, raw.context);

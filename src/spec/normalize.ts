@@ -8,7 +8,8 @@ import { Q, isQualityMetric, type QualityMetricId, type Training } from '../qual
 import { QUALITATIVE_FACTOR } from '../quality/domain.js';
 import { getPreset, loadPresets, presetArchitecture } from '../presets.js';
 import { SV, isServingMetric, SERVING_METRICS, type ServingMetricId } from '../serving-metrics.js';
-import { normalizeArchitecture, normalizeFormats, normalizeHardware, normalizeServing } from './model.js';
+import { normalizeArchitecture, normalizeFormats, normalizeHardware, normalizeServing, resolveArchitecture } from './model.js';
+import { countParameters } from '../arch/count.js';
 import { ARCH_FIELD_NAMES } from './schema.js';
 import { parseBytes, parseCount } from '../units.js';
 import { describeValue, nearest, type PathSegment } from './errors.js';
@@ -240,7 +241,15 @@ function normalizeDesigns(raw: RawSpec['designs'], ctx: Context): NamedDesign[] 
     const path: PathSegment[] = ['designs', i];
     const line = ctx.at.position(path, false).line;
     let design: NamedDesign;
-    if ('preset' in d) {
+    if ('architecture' in d) {
+      if (d.name.trim() === '') throw ctx.at.expected([...path, 'name'], 'expected a non-empty name', d.name);
+      const { arch } = resolveArchitecture(d.architecture, [...path, 'architecture'], ctx);
+      if (arch.num_experts_per_tok > arch.num_experts) {
+        throw ctx.at.error([...path, 'architecture'], `num_experts_per_tok (${arch.num_experts_per_tok}) exceeds num_experts (${arch.num_experts}): a token cannot use more experts than there are`);
+      }
+      const b = countParameters(arch);
+      design = { name: d.name, architecture: arch, experts: arch.num_experts, top_k: arch.num_experts_per_tok, expert_params: b.expert_params, shared_params: b.shared_params, line };
+    } else if ('preset' in d) {
       const p = presetOrError(d.preset, [...path, 'preset'], ctx);
       if (p instanceof Error) throw p;
       design = { name: d.name ?? p.id, preset: p.id, architecture: presetArchitecture(p), experts: p.experts, top_k: p.top_k, expert_params: p.expert_params, shared_params: p.shared_params, line };
@@ -298,7 +307,10 @@ export function normalizeSpec(raw: RawSpec, ctx: Context): SweepSpec {
   const formats = normalizeFormats(raw.dtype, ctx);
   const architecture = normalizeArchitecture(raw.architecture, raw.grid, ctx);
   const grid = raw.grid && !architecture?.axes ? normalizeGrid(raw.grid, ctx) : undefined;
-  const serving = normalizeServing(raw.serving, architecture !== undefined, ctx);
+  const designs = normalizeDesigns(raw.designs, ctx);
+  // Designs that carry an architecture (presets, architecture designs) can be served without one for the spec.
+  const servable = architecture !== undefined || (grid === undefined && designs.length > 0 && designs.every((d) => d.architecture !== undefined));
+  const serving = normalizeServing(raw.serving, servable, ctx);
   const hardware = normalizeHardware(raw.hardware, serving, formats, ctx);
   ctx.hasServing = serving !== undefined;
   ctx.hasHardware = hardware !== undefined;
@@ -328,7 +340,7 @@ export function normalizeSpec(raw: RawSpec, ctx: Context): SweepSpec {
     constraints,
     objectives: normalizeObjectives(raw.objectives, ctx),
     training: ctx.training,
-    designs: normalizeDesigns(raw.designs, ctx),
+    designs,
     compare,
   };
 }

@@ -175,8 +175,12 @@ export const DesignSchema = z.union(
       preset: z.string({ error: 'expected a preset id (see `moe-sweep presets`)' }),
       name: z.string({ error: 'expected a name' }).optional(),
     }),
+    z.strictObject({
+      name: z.string({ error: 'expected a name' }),
+      architecture: ArchitectureSchema,
+    }),
   ],
-  { error: 'expected a design {name, experts, top_k, expert_params, shared_params} or {preset: ID}' },
+  { error: 'expected a design {name, experts, top_k, expert_params, shared_params}, {preset: ID} or {name, architecture: {from: PRESET, …}}' },
 );
 
 const OBJECTIVE_METRICS = [...METRIC_IDS, ...QUALITY_METRICS, ...SERVING_METRIC_IDS];
@@ -230,7 +234,8 @@ export function keysAt(path: readonly (string | number)[]): string[] {
   if (head === 'constraints' && path.length === 1) return ConstraintsSchema.keyof().options;
   if (head === 'constraints' && path.length === 2) return second === 'vram' ? ['budget', 'overhead'] : ['min', 'max'];
   if (head === 'training' && path.length === 1) return ['tokens', 'flops'];
-  if (head === 'designs' && path.length === 2) return ['name', 'experts', 'top_k', 'expert_params', 'shared_params', 'preset'];
+  if (head === 'designs' && path.length === 2) return ['name', 'experts', 'top_k', 'expert_params', 'shared_params', 'preset', 'architecture'];
+  if (head === 'designs' && path.length === 3 && path[2] === 'architecture') return ArchitectureSchema.keyof().options;
   return [];
 }
 
