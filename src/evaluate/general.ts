@@ -55,22 +55,33 @@ export function factsOf(arch: Architecture, embedding: number, gp: Pick<GeneralP
 
 const NO_FACTS: ServingFacts = { expertBytesPerWeight: 0, restBytesPerWeight: 0, kvBytesPerSequence: 0, kvHeads: 1, hiddenSize: 0, inputEmbedding: 0 };
 
+/** Architecture counts kept per decoder; past this many the cache starts over. */
+const COUNT_CACHE_LIMIT = 1 << 16;
+
 /**
- * Turns grid indices into point models. Architecture points are counted module by module; the
- * results are cached by everything but the routing fields, which change only the router and the
- * top-k sum, so an experts × top_k block costs one full count per distinct rest.
+ * Turns grid indices into point models. Architecture points are counted module by module, which
+ * costs tens of microseconds; top-k changes no parameter count (only which experts a token uses),
+ * so counts are cached by every field but top-k, and a point costs one count per top-k value less.
  */
 export class PointDecoder {
   private readonly strides: number[];
+  /** Strides of the index with the top-k dim left out: the cache key. */
+  private readonly keyStrides: number[];
+  private readonly cache = new Map<number, { expert_params: number; shared_params: number; facts: ServingFacts }>();
   private readonly baseFacts: ServingFacts;
   readonly index: Int32Array;
 
   constructor(readonly gp: GeneralPlan) {
     this.strides = new Array<number>(gp.dims.length);
+    this.keyStrides = new Array<number>(gp.dims.length);
     let s = 1;
+    let k = 1;
     for (let d = gp.dims.length - 1; d >= 0; d--) {
       this.strides[d] = s;
       s *= gp.dims[d]!.values.length;
+      const isTopK = gp.dims[d]!.key === 'num_experts_per_tok';
+      this.keyStrides[d] = isTopK ? 0 : k;
+      if (!isTopK) k *= gp.dims[d]!.values.length;
     }
     this.index = new Int32Array(gp.dims.length);
     this.baseFacts = gp.base && gp.mode === 'abstract' ? factsOf(gp.base, countParameters(gp.base).modules.embedding, gp) : NO_FACTS;
@@ -98,17 +109,22 @@ export class PointDecoder {
       if (topK > experts) return null;
       return { experts, top_k: topK, expert_params: expertParams, shared_params: sharedParams, facts: this.baseFacts };
     }
-    const arch = { ...gp.base! } as Architecture & Record<string, unknown>;
-    for (let d = 0; d < gp.dims.length; d++) arch[gp.dims[d]!.key] = this.value(d);
-    if (arch.num_experts_per_tok > arch.num_experts) return null;
-    const b = countParameters(arch);
-    return {
-      experts: arch.num_experts,
-      top_k: arch.num_experts_per_tok,
-      expert_params: b.expert_params,
-      shared_params: b.shared_params,
-      facts: factsOf(arch, b.modules.embedding, gp),
-    };
+    const [eDim, kDim] = gp.cellDims;
+    const experts = eDim < 0 ? gp.base!.num_experts : this.value(eDim);
+    const topK = kDim < 0 ? gp.base!.num_experts_per_tok : this.value(kDim);
+    if (topK > experts) return null;
+    let key = 0;
+    for (let d = 0; d < gp.dims.length; d++) key += this.index[d]! * this.keyStrides[d]!;
+    let counted = this.cache.get(key);
+    if (!counted) {
+      const arch = { ...gp.base! } as Architecture & Record<string, unknown>;
+      for (let d = 0; d < gp.dims.length; d++) arch[gp.dims[d]!.key] = this.value(d);
+      const b = countParameters(arch);
+      if (this.cache.size >= COUNT_CACHE_LIMIT) this.cache.clear();
+      counted = { expert_params: b.expert_params, shared_params: b.shared_params, facts: factsOf(arch, b.modules.embedding, gp) };
+      this.cache.set(key, counted);
+    }
+    return { experts, top_k: topK, ...counted };
   }
 }
 
