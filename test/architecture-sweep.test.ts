@@ -143,6 +143,12 @@ describe('spec errors for architecture, serving and hardware', () => {
     expect(err(SPEC.replace('serving: {context: 32K, batch: 16, kv_dtype: fp8}\n', ''))).toMatch(/^spec\.yaml:9:1 hardware: needs serving:/);
   });
 
+  it('a GPU not in the catalogue is given inline; FP8 compute needs FP8 tensor cores', () => {
+    const inline = parseSpec(SPEC.replace('gpu: H100-SXM-80GB', 'gpu: {memory_bytes: 96GB, bandwidth_bytes_per_s: 4e12, bf16_flops_per_s: 500e12}'), 'spec.yaml');
+    expect(inline.hardware).toMatchObject({ gpu: 'custom', memory_bytes: 96e9, bandwidth_bytes_per_s: 4e12, flops_per_s: 500e12, tp: null });
+    expect(err(SPEC.replace('gpu: H100-SXM-80GB', 'gpu: A100-80GB, compute: fp8'))).toMatch(/^spec\.yaml:10:\d+ hardware\.compute: expected bf16: A100-80GB has no FP8 tensor cores$/);
+  });
+
   it('serving needs an architecture; serving metrics need serving:', () => {
     const abstract = 'grid: {experts: 8, top_k: 2, expert_params: 1B, shared_params: 1B}\n';
     expect(err(`${abstract}serving: {context: 4096}\n`)).toMatch(/^spec\.yaml:2:1 serving: needs an architecture for the KV cache/);
