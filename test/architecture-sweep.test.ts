@@ -2,20 +2,19 @@
  * Sweeps over architecture fields with serving and hardware columns, end to end: spec errors,
  * point counts against countParameters, CSV parsed back, 1 vs 2 workers, shards, and `calc`.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { countParameters } from '../src/arch/count.js';
-import type { Io } from '../src/commands/io.js';
-import { main } from '../src/commands/program.js';
 import { EvaluatorPool } from '../src/evaluate/pool.js';
 import { writeResultsCsv } from '../src/output/csv-file.js';
 import { getPreset, presetArchitecture } from '../src/presets.js';
 import { parseSpec } from '../src/spec/load.js';
 import { renderReport } from '../src/report/html.js';
 import { gridPoints, runSweep, runSweepSync } from '../src/sweep.js';
+import { cli } from './cli-in-process.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'moe-sweep-arch-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -175,13 +174,6 @@ describe('abstract grids with serving', () => {
   });
 });
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false, cwd: process.cwd() };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 describe('moe-sweep calc with serving flags', () => {
   it('DeepSeek-V3 at 128K × 8 on 8 × H100: MLA caches 61 × (512 + 64) values per token', async () => {
@@ -229,7 +221,7 @@ hardware: {gpu: H200, count: 8}
 
   it('fail on a GPU that overflows, and the terminal says which GPU and layout', async () => {
     const file = join(tmp, 'named.yaml');
-    (await import('node:fs')).writeFileSync(file, NAMED);
+    writeFileSync(file, NAMED);
     const r = await cli(file, '--out', join(tmp, 'named'));
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/wider-v3\s+FAIL.*fullest GPU \d+ GB > 141 GB on 8 × H200 \(EP\d+xTP\d+\)/);
@@ -244,7 +236,7 @@ hardware: {gpu: H200, count: 8}
 describe('shards of an architecture sweep', () => {
   it('merge into the CSV a single run writes', async () => {
     const file = join(tmp, 'arch.yaml');
-    (await import('node:fs')).writeFileSync(file, SPEC);
+    writeFileSync(file, SPEC);
     expect((await cli(file, '--out', join(tmp, 'single'), '--quiet')).code).toBe(0);
     for (const i of [0, 1, 2]) expect((await cli(file, '--shard', `${i}/3`, '--out', join(tmp, `s${i}`), '--quiet')).code).toBe(0);
     expect((await cli('merge', join(tmp, 's0'), join(tmp, 's1'), join(tmp, 's2'), '--out', join(tmp, 'merged'), '--quiet')).code).toBe(0);

@@ -6,17 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { inspectConfig } from '../../src/arch/inspect.js';
-import { main } from '../../src/commands/program.js';
 import { parseContext } from '../../src/commands/inspect.js';
-import type { Io } from '../../src/commands/io.js';
+import { cli } from '../cli-in-process.js';
 
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false, cwd: process.cwd() };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
 
 const cfg = (name: string) => `presets/configs/${name}`;
 
