@@ -53,158 +53,251 @@ export interface ChunkSummary {
   feasibleBits?: Uint8Array;
 }
 
-type Eight = [number, number, number, number, number, number, number, number];
-
 class Growable {
   data = new Float64Array(1024);
   length = 0;
   push(x: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
+    this.reserve(1);
     this.data[this.length++] = x;
+  }
+  /** Room for n more, so a loop can write at `length` unchecked. */
+  reserve(n: number): void {
+    if (this.length + n <= this.data.length) return;
+    const next = new Float64Array(Math.max(this.length + n, this.data.length * 2));
+    next.set(this.data.subarray(0, this.length));
+    this.data = next;
   }
 }
 
 /**
- * The hot loop. Walks the slice block by block (one block per experts × top_k pair, skipped whole
- * when top_k > experts), with the metric formulas of metricsInto written out so nothing is called per
- * point. A test checks it against metricsInto and violationMask point by point.
+ * Walks the slice block by block (one block per experts × top_k pair, skipped whole when top_k >
+ * experts). The per-point loops are small functions of their own with no branch that only some points
+ * take: V8 optimises such a loop early in a fresh worker's first slice, whereas one large function was
+ * deoptimised each time a point first went down another path (the first feasible one, say) and a
+ * worker spent its first slices in slow code. A test checks the result against metricsInto and
+ * violationMask point by point.
  */
 export function evaluateChunk(plan: EvalPlan, start: number, end: number): ChunkSummary {
-  // Typed copies: plain arrays arrive with different element kinds (small integers, doubles) from
-  // plan to plan, and every new kind would throw away the optimised loop.
-  const E = Float64Array.from(plan.axes.experts);
-  const K = Float64Array.from(plan.axes.top_k);
-  const X = Float64Array.from(plan.axes.expert_params);
-  const S = Float64Array.from(plan.axes.shared_params);
+  const p = new Pass(plan, end - start);
+  const { cand } = p;
+  walk(p, plan, start, end);
+  let bits: Uint8Array | undefined;
+  if (plan.feasibleBits) {
+    bits = new Uint8Array(Math.ceil((end - start) / 8));
+    for (let c = 0; c < cand.length; c++) {
+      const i = cand.data[c]! - start;
+      bits[i >> 3]! |= 1 << (i & 7);
+    }
+  }
+  const violations = p.generic ? p.violations : p.violationsFromMasks();
+  const [frontIndex, frontObjectives] = localFront(cand, p.candObj);
+  return { start, end, evaluated: p.evaluated, feasible: cand.length, cellEvaluated: p.cellEvaluated, cellFeasible: p.cellFeasible, violations, frontIndex, frontObjectives, bins: p.binner?.counts, feasibleBits: bits };
+}
+
+// The block loop on its own, with nothing after it: code V8 optimises while inside a loop knows
+// nothing of what follows the loop and is thrown away on the way out otherwise.
+function walk(p: Pass, plan: EvalPlan, start: number, end: number): void {
+  const { experts: E, top_k: K } = plan.axes;
   const ne = E.length;
   const nk = K.length;
-  const nx = X.length;
-  const ns = S.length;
-  const cellEvaluated = new Float64Array(ne * nk);
-  const cellFeasible = new Float64Array(ne * nk);
-  const nC = plan.constraints.length;
-  const violations = new Float64Array(nC);
-  const cMetric = Int32Array.from(plan.constraints, (c) => c.metric);
-  const cMin = Float64Array.from(plan.constraints, (c) => c.min);
-  const cMax = Float64Array.from(plan.constraints, (c) => c.max);
-  const objectives = plan.objectives;
-  const nObj = objectives.length;
-  const oMetric = Int32Array.from(objectives, (o) => o.metric);
-  const oSign = Float64Array.from(objectives, (o) => o.sign);
-  const candIndex = new Growable();
-  const candObj = objectives.map(() => new Growable());
-  const bpw = plan.bytesPerWeight;
-  const overhead1 = 1 + plan.overhead;
-  const bins = plan.bins ? new Binner(plan.bins, plan.axes, end - start) : undefined;
-  const m = new Float64Array(EXTENDED_METRIC_COUNT);
-  const qp = plan.quality;
-  const objectivesNeedQuality = qp !== undefined && objectives.some((o) => o.metric >= METRIC_COUNT);
-  const bits = plan.feasibleBits ? new Uint8Array(Math.ceil((end - start) / 8)) : undefined;
-  // The first constraint on each metric is checked inline through these locals; a second constraint
-  // on the same metric (vram and vram_bytes, say) goes through the generic loop, marked in `extra`.
-  const lo = new Float64Array(METRIC_COUNT).fill(-Infinity);
-  const hi = new Float64Array(METRIC_COUNT).fill(Infinity);
-  const bit = new Int32Array(METRIC_COUNT);
-  const extraFlags = new Uint8Array(nC);
-  for (let i = 0; i < nC; i++) {
-    const c = plan.constraints[i]!;
-    if (c.metric < METRIC_COUNT && bit[c.metric] === 0) {
-      lo[c.metric] = c.min;
-      hi[c.metric] = c.max;
-      bit[c.metric] = 1 << i;
-    } else extraFlags[i] = 1;
-  }
-  const extra = extraFlags.some((f) => f === 1) ? extraFlags : undefined;
-  const [lo0, lo1, lo2, lo3, lo4, lo5, lo6, lo7] = lo as unknown as Eight;
-  const [hi0, hi1, hi2, hi3, hi4, hi5, hi6, hi7] = hi as unknown as Eight;
-  const [bit0, bit1, bit2, bit3, bit4, bit5, bit6, bit7] = bit as unknown as Eight;
-  let evaluated = 0;
-  let feasible = 0;
-
+  const nx = p.X.length;
+  const ns = p.S.length;
+  const { cand } = p;
   let { experts: ie, top_k: ik, expert_params: ix, shared_params: is } = decodeIndex(plan.axes, start);
   let index = start;
   for (; ie < ne && index < end; ie++, ik = 0) {
     const e = E[ie]!;
-    for (; ik < nk && index < end; ik++, ix = 0) {
+    for (; ik < nk && index < end; ik++, ix = 0, is = 0) {
       const k = K[ik]!;
-      if (k > e) {
-        index += (nx - ix) * ns - is; // not a design: the rest of this experts × top_k block is skipped
-        is = 0;
-        continue;
+      const count = Math.min(end - index, (nx - ix) * ns - is);
+      // top_k > experts is not a design: such a block is skipped.
+      if (k <= e) {
+        const first = cand.length;
+        cand.reserve(count);
+        if (p.binner) p.t0 = p.binner.prepare(ie, ik, ix, is, count);
+        cand.length = p.generic ? genericBlock(p, e, k, ix, is, index, count) : fastBlock(p, e, k, ix, is, index, count);
+        objectivesOf(p, first, e, k, index - ix * ns - is);
+        const cell = ie * nk + ik;
+        p.cellEvaluated[cell]! += count;
+        p.cellFeasible[cell]! += cand.length - first;
+        p.evaluated += count;
       }
-      const sparsity = 1 - k / e;
-      const cell = ie * nk + ik;
-      const rows = bins?.rowsFor(ie, ik);
-      const totalBins = rows?.[0];
-      const activeBins = rows?.[1];
-      const binCounts = bins?.counts;
-      const feasibleHalf = bins?.half ?? 0;
-      const binsX = plan.bins?.nx ?? 0;
-      let blockEvaluated = 0;
-      let blockFeasible = 0;
-      for (; ix < nx && index < end; ix++, is = 0) {
-        const x = X[ix]!;
-        const ex = e * x;
-        const kx = k * x;
-        const n = Math.min(ns - is, end - index);
-        for (let j = 0; j < n; j++) {
-          const s = S[is + j]!;
-          const total = s + ex;
-          const active = s + kx;
-          const ratio = active / total;
-          const weightBytes = total * bpw;
-          const vram = Math.round(weightBytes * overhead1);
-          // One comparison pair per metric; lo/hi are ±Infinity where the metric is unconstrained.
-          let mask = 0;
-          if (total < lo0 || total > hi0) mask |= bit0;
-          if (active < lo1 || active > hi1) mask |= bit1;
-          if (ratio < lo2 || ratio > hi2) mask |= bit2;
-          if (sparsity < lo3 || sparsity > hi3) mask |= bit3;
-          if (1 - ratio < lo4 || 1 - ratio > hi4) mask |= bit4;
-          if (2 * active < lo5 || 2 * active > hi5) mask |= bit5;
-          if (weightBytes < lo6 || weightBytes > hi6) mask |= bit6;
-          if (vram < lo7 || vram > hi7) mask |= bit7;
-          if (extra) {
-            m[0] = total; m[1] = active; m[2] = ratio; m[3] = sparsity; m[4] = 1 - ratio; m[5] = 2 * active; m[6] = weightBytes; m[7] = vram;
-            if (qp) qualityInto(m, e, k, total, active, qp);
-            for (let c = 0; c < nC; c++) {
-              if (!extra[c]) continue;
-              const v = m[cMetric[c]!]!;
-              if (v < cMin[c]! || v > cMax[c]!) mask |= 1 << c;
-            }
-          }
-          if (mask === 0) {
-            blockFeasible++;
-            candIndex.push(index + j);
-            if (bits) bits[(index + j - start) >> 3]! |= 1 << ((index + j - start) & 7);
-            m[0] = total; m[1] = active; m[2] = ratio; m[3] = sparsity; m[4] = 1 - ratio; m[5] = 2 * active; m[6] = weightBytes; m[7] = vram;
-            if (objectivesNeedQuality && !extra) qualityInto(m, e, k, total, active, qp);
-            for (let o = 0; o < nObj; o++) candObj[o]!.push(oSign[o]! * m[oMetric[o]!]!);
-          } else {
-            for (let c = 0; c < nC; c++) if (mask & (1 << c)) violations[c]!++;
-          }
-          if (binCounts) {
-            const b = totalBins && activeBins ? activeBins[ix * ns + is + j]! * binsX + totalBins[ix * ns + is + j]! : bins!.binOfPoint(total, active);
-            binCounts[(mask === 0 ? feasibleHalf : 0) + b]!++;
-          }
-        }
-        blockEvaluated += n;
-        index += n;
-        is += n;
-      }
-      cellEvaluated[cell]! += blockEvaluated;
-      cellFeasible[cell]! += blockFeasible;
-      evaluated += blockEvaluated;
-      feasible += blockFeasible;
+      index += count;
     }
   }
+}
 
-  const [frontIndex, frontObjectives] = localFront(candIndex, candObj);
-  return { start, end, evaluated, feasible, cellEvaluated, cellFeasible, violations, frontIndex, frontObjectives, bins: bins?.counts, feasibleBits: bits };
+/** The objectives of a block's feasible points (from `first` on in p.cand), from metricsInto like everywhere else. */
+function objectivesOf(p: Pass, first: number, e: number, k: number, blockStart: number): void {
+  const { cand, candObj, m, objectives, quality } = p;
+  const ns = p.S.length;
+  for (let c = first; c < cand.length; c++) {
+    const offset = cand.data[c]! - blockStart;
+    const jx = Math.floor(offset / ns);
+    metricsInto(m, 0, e, k, p.X[jx]!, p.S[offset - jx * ns]!, p.bytesPerWeight, p.overhead);
+    if (quality && p.objectivesNeedQuality) qualityInto(m, e, k, m[0]!, m[1]!, quality);
+    for (let o = 0; o < objectives.length; o++) candObj[o]!.push(objectives[o]!.sign * m[objectives[o]!.metric]!);
+  }
+}
+
+const NO_TABLE = new Int32Array(0);
+const NO_COUNTS = new Float64Array(0);
+
+/** What the per-point loops read and write: one class, so they only ever see one shape. */
+class Pass {
+  // Typed copies: plain arrays arrive with different element kinds (small integers, doubles) from
+  // plan to plan, and every new kind would throw away the optimised loop.
+  readonly X: Float64Array;
+  readonly S: Float64Array;
+  readonly bytesPerWeight: number;
+  readonly overhead: number;
+  readonly constraints: Constraint[];
+  readonly quality: QualityPlan | undefined;
+  readonly objectives: EvalPlan['objectives'];
+  readonly objectivesNeedQuality: boolean;
+  /** Two constraints on one metric, or one on a quality metric: needs the full metric vector per point. */
+  readonly generic: boolean;
+  /** For fastBlock: each metric's bounds (±Infinity when unconstrained) and its constraint's bit (0 when none). */
+  readonly lo = new Float64Array(METRIC_COUNT).fill(-Infinity);
+  readonly hi = new Float64Array(METRIC_COUNT).fill(Infinity);
+  readonly bit = new Int32Array(METRIC_COUNT);
+  /** For fastBlock: how many points have each violation mask (at most eight constraints there). */
+  readonly masks = new Float64Array(1 << METRIC_COUNT);
+  /** For genericBlock: how many points fail each constraint. */
+  readonly violations: Float64Array;
+  readonly m = new Float64Array(EXTENDED_METRIC_COUNT);
+  /** Grid indices of the feasible points, and their objectives. */
+  readonly cand = new Growable();
+  readonly candObj: Growable[];
+  readonly cellEvaluated: Float64Array;
+  readonly cellFeasible: Float64Array;
+  evaluated = 0;
+  readonly binner: Binner | undefined;
+  /** Position of the current block's first point in the binner's tables. */
+  t0 = 0;
+
+  constructor(plan: EvalPlan, sliceLength: number) {
+    this.X = Float64Array.from(plan.axes.expert_params);
+    this.S = Float64Array.from(plan.axes.shared_params);
+    this.bytesPerWeight = plan.bytesPerWeight;
+    this.overhead = plan.overhead;
+    this.constraints = plan.constraints;
+    this.quality = plan.quality;
+    this.objectives = plan.objectives;
+    this.candObj = plan.objectives.map(() => new Growable());
+    this.cellEvaluated = new Float64Array(plan.axes.experts.length * plan.axes.top_k.length);
+    this.cellFeasible = new Float64Array(plan.axes.experts.length * plan.axes.top_k.length);
+    this.objectivesNeedQuality = plan.objectives.some((o) => o.metric >= METRIC_COUNT);
+    this.violations = new Float64Array(plan.constraints.length);
+    let generic = false;
+    plan.constraints.forEach((c, i) => {
+      if (c.metric >= METRIC_COUNT || this.bit[c.metric] !== 0) generic = true;
+      else {
+        this.lo[c.metric] = c.min;
+        this.hi[c.metric] = c.max;
+        this.bit[c.metric] = 1 << i;
+      }
+    });
+    this.generic = generic;
+    this.binner = plan.bins ? new Binner(plan.bins, plan.axes, sliceLength) : undefined;
+  }
+
+  violationsFromMasks(): Float64Array {
+    const out = new Float64Array(this.constraints.length);
+    this.masks.forEach((n, mask) => {
+      for (let c = 0; c < out.length; c++) if (mask & (1 << c)) out[c]! += n;
+    });
+    return out;
+  }
+}
+
+/**
+ * The hot loop, for constraints that each bound a different one of the eight metrics: metricsInto's
+ * formulas written out, one comparison pair per metric. Returns p.cand's new length. Nothing happens
+ * after the loop and both comparisons of a pair always run, so no operation is left that V8 has not
+ * seen by the time it optimises the loop (it would deoptimise there).
+ */
+function fastBlock(p: Pass, e: number, k: number, ix: number, is: number, index: number, count: number): number {
+  const { X, S, masks, binner } = p;
+  const binned = binner !== undefined;
+  const counts = binner ? binner.counts : NO_COUNTS;
+  const half = binner ? binner.half : 0;
+  const tTotal = binner ? binner.total : NO_TABLE;
+  const tActive = binner ? binner.active : NO_TABLE;
+  const ns = S.length;
+  const bpw = p.bytesPerWeight;
+  const overhead1 = 1 + p.overhead;
+  // Read one by one: destructuring goes through the iterator protocol, which tripled the time V8
+  // took to compile this function.
+  const { lo, hi, bit } = p;
+  const lo0 = lo[0]!, lo1 = lo[1]!, lo2 = lo[2]!, lo3 = lo[3]!, lo4 = lo[4]!, lo5 = lo[5]!, lo6 = lo[6]!, lo7 = lo[7]!;
+  const hi0 = hi[0]!, hi1 = hi[1]!, hi2 = hi[2]!, hi3 = hi[3]!, hi4 = hi[4]!, hi5 = hi[5]!, hi6 = hi[6]!, hi7 = hi[7]!;
+  const bit0 = bit[0]!, bit1 = bit[1]!, bit2 = bit[2]!, bit3 = bit[3]!, bit4 = bit[4]!, bit5 = bit[5]!, bit6 = bit[6]!, bit7 = bit[7]!;
+  const sparsity = 1 - k / e;
+  const blockMask = (sparsity < lo3 ? bit3 : 0) | (sparsity > hi3 ? bit3 : 0);
+  const cand = p.cand.data;
+  let nc = p.cand.length;
+  let t = p.t0;
+  for (let left = count; left > 0; ix++, is = 0) {
+    const x = X[ix]!;
+    const ex = e * x;
+    const kx = k * x;
+    const stop = Math.min(ns, is + left);
+    left -= stop - is;
+    for (let j = is; j < stop; j++, t++) {
+      const s = S[j]!;
+      const total = s + ex;
+      const active = s + kx;
+      const ratio = active / total;
+      const weightBytes = total * bpw;
+      const vram = Math.round(weightBytes * overhead1);
+      const mask =
+        blockMask |
+        (total < lo0 ? bit0 : 0) | (total > hi0 ? bit0 : 0) |
+        (active < lo1 ? bit1 : 0) | (active > hi1 ? bit1 : 0) |
+        (ratio < lo2 ? bit2 : 0) | (ratio > hi2 ? bit2 : 0) |
+        (1 - ratio < lo4 ? bit4 : 0) | (1 - ratio > hi4 ? bit4 : 0) |
+        (2 * active < lo5 ? bit5 : 0) | (2 * active > hi5 ? bit5 : 0) |
+        (weightBytes < lo6 ? bit6 : 0) | (weightBytes > hi6 ? bit6 : 0) |
+        (vram < lo7 ? bit7 : 0) | (vram > hi7 ? bit7 : 0);
+      masks[mask]!++;
+      // Written for every point and kept only for a feasible one: no path for feasible points alone.
+      cand[nc] = index++;
+      nc += mask === 0 ? 1 : 0;
+      if (binned) counts[(mask === 0 ? half : 0) + tActive[t]! + tTotal[t]!]!++;
+    }
+  }
+  return nc;
+}
+
+/** The same for any constraints, through the full metric vector (with the quality columns when there are any). */
+function genericBlock(p: Pass, e: number, k: number, ix: number, is: number, index: number, count: number): number {
+  const { X, S, m, constraints, violations, quality, binner } = p;
+  const binned = binner !== undefined;
+  const counts = binner ? binner.counts : NO_COUNTS;
+  const half = binner ? binner.half : 0;
+  const tTotal = binner ? binner.total : NO_TABLE;
+  const tActive = binner ? binner.active : NO_TABLE;
+  const ns = S.length;
+  const nC = constraints.length;
+  const cand = p.cand.data;
+  let nc = p.cand.length;
+  let t = p.t0;
+  for (let left = count; left > 0; ix++, is = 0) {
+    const x = X[ix]!;
+    const stop = Math.min(ns, is + left);
+    left -= stop - is;
+    for (let j = is; j < stop; j++, t++) {
+      metricsInto(m, 0, e, k, x, S[j]!, p.bytesPerWeight, p.overhead);
+      if (quality) qualityInto(m, e, k, m[0]!, m[1]!, quality);
+      const mask = violationMask(constraints, m, 0);
+      for (let c = 0; c < nC; c++) violations[c]! += (mask >> c) & 1;
+      cand[nc] = index++;
+      nc += mask === 0 ? 1 : 0;
+      if (binned) counts[(mask === 0 ? half : 0) + tActive[t]! + tTotal[t]!]!++;
+    }
+  }
+  return nc;
 }
 
 function localFront(candIndex: Growable, candObj: Growable[]): [Float64Array, Float64Array] {
@@ -224,16 +317,17 @@ function localFront(candIndex: Growable, candObj: Growable[]): [Float64Array, Fl
 /**
  * 2-D histogram over log10(total) × log10(active). Two log10 per point would cost more than the rest
  * of the evaluation, so bin numbers are tabulated: the total's bin depends on (experts, expert, shared)
- * only, the active's on (top_k, expert, shared) only, and each table row is reused across the other
- * axis. Rows are built only when the slice is big enough to pay for them.
+ * only, the active's on (top_k, expert, shared) only, and each table is reused across the other axis
+ * and across slices. Whole tables are built only when the slice is big enough to pay for them;
+ * otherwise a block gets entries for its own points. The active table holds its bin times nx, so a
+ * point's bin is a sum.
  */
 class Binner {
   readonly counts: Float64Array;
   readonly half: number;
-  private readonly tabulate: boolean;
-  private totalRow: Uint8Array | undefined;
-  private totalRowFor = -1;
-  private readonly activeRows = new Map<number, Uint8Array>();
+  total: Int32Array = NO_TABLE;
+  active: Int32Array = NO_TABLE;
+  private readonly tables: BinTables | undefined;
 
   constructor(
     private readonly b: PlotBins,
@@ -242,36 +336,73 @@ class Binner {
   ) {
     this.half = b.nx * b.ny;
     this.counts = new Float64Array(2 * this.half);
-    this.tabulate = axes.expert_params.length * axes.shared_params.length * 4 <= sliceLength && b.nx <= 255 && b.ny <= 255;
+    if (axes.expert_params.length * axes.shared_params.length * 4 <= sliceLength) this.tables = binTables(b, axes);
   }
 
-  private row(lo: number, hi: number, n: number, multiplier: number): Uint8Array {
-    const X = this.axes.expert_params;
-    const S = this.axes.shared_params;
-    const out = new Uint8Array(X.length * S.length);
-    for (let ix = 0; ix < X.length; ix++) {
-      for (let is = 0; is < S.length; is++) out[ix * S.length + is] = binOf(Math.log10(S[is]! + multiplier * X[ix]!), lo, hi, n);
+  /** Readies `total` and `active` for a block's `count` points from (ix, is) on; returns the first one's position in them. */
+  prepare(ie: number, ik: number, ix: number, is: number, count: number): number {
+    const { b, axes, tables } = this;
+    const e = axes.experts[ie]!;
+    const k = axes.top_k[ik]!;
+    if (tables) {
+      this.total = tables.get(tables.total, e, b.x0, b.x1, b.nx, 1);
+      this.active = tables.get(tables.active, k, b.y0, b.y1, b.ny, b.nx);
+      return ix * axes.shared_params.length + is;
     }
-    return out;
-  }
-
-  /** Bin-number tables for one experts × top_k block, indexed by expert × shared; undefined when not tabulated. */
-  rowsFor(ie: number, ik: number): [Uint8Array, Uint8Array] | undefined {
-    if (!this.tabulate) return undefined;
-    const b = this.b;
-    if (this.totalRowFor !== ie) {
-      this.totalRow = this.row(b.x0, b.x1, b.nx, this.axes.experts[ie]!);
-      this.totalRowFor = ie;
+    if (this.total.length < count) {
+      this.total = new Int32Array(count);
+      this.active = new Int32Array(count);
     }
-    let activeRow = this.activeRows.get(ik);
-    if (!activeRow) this.activeRows.set(ik, (activeRow = this.row(b.y0, b.y1, b.ny, this.axes.top_k[ik]!)));
-    return [this.totalRow!, activeRow];
+    fillBins(this.total, axes, e, b.x0, b.x1, b.nx, 1, ix, is, count);
+    fillBins(this.active, axes, k, b.y0, b.y1, b.ny, b.nx, ix, is, count);
+    return 0;
   }
+}
 
-  binOfPoint(total: number, active: number): number {
-    const b = this.b;
-    return binOf(Math.log10(active), b.y0, b.y1, b.ny) * b.nx + binOf(Math.log10(total), b.x0, b.x1, b.nx);
+/** Whole bin tables of one plan, by experts (total) and top_k (active) value, kept from slice to slice. */
+class BinTables {
+  readonly total = new Map<number, Int32Array>();
+  readonly active = new Map<number, Int32Array>();
+
+  constructor(
+    readonly key: string,
+    private readonly axes: GridAxes,
+  ) {}
+
+  get(tables: Map<number, Int32Array>, multiplier: number, lo: number, hi: number, n: number, scale: number): Int32Array {
+    let table = tables.get(multiplier);
+    if (table) return table;
+    const whole = this.axes.expert_params.length * this.axes.shared_params.length;
+    // A bound on memory (grids with many experts values would otherwise keep a table for each); slices
+    // run in grid order, so the tables dropped are mostly ones no later slice needs.
+    if ((tables.size + 1) * whole > BIN_TABLE_ENTRIES) tables.clear();
+    tables.set(multiplier, (table = fillBins(new Int32Array(whole), this.axes, multiplier, lo, hi, n, scale, 0, 0, whole)));
+    return table;
   }
+}
+
+/** Per kind of table; 8 MB each. */
+const BIN_TABLE_ENTRIES = 1 << 21;
+let lastBinTables: BinTables | undefined;
+
+function binTables(b: PlotBins, axes: GridAxes): BinTables {
+  const key = `${b.nx} ${b.ny} ${b.x0} ${b.x1} ${b.y0} ${b.y1}|${axes.expert_params.join()}|${axes.shared_params.join()}`;
+  if (lastBinTables?.key !== key) lastBinTables = new BinTables(key, axes);
+  return lastBinTables;
+}
+
+/** Bin numbers (times `scale`) of log10(shared + multiplier × expert) for `count` points from (ix, is) on. */
+function fillBins(out: Int32Array, axes: GridAxes, multiplier: number, lo: number, hi: number, n: number, scale: number, ix: number, is: number, count: number): Int32Array {
+  const X = axes.expert_params;
+  const S = axes.shared_params;
+  for (let t = 0; t < count; t++) {
+    out[t] = binOf(Math.log10(S[is]! + multiplier * X[ix]!), lo, hi, n) * scale;
+    if (++is === S.length) {
+      is = 0;
+      ix++;
+    }
+  }
+  return out;
 }
 
 export function binOf(v: number, lo: number, hi: number, n: number): number {
@@ -306,7 +437,7 @@ export function formatCsvChunk(plan: EvalPlan, start: number, end: number, mode:
   const m = new Float64Array(EXTENDED_METRIC_COUNT);
   const qp = plan.quality;
   const { bytesPerWeight, overhead, constraints } = plan;
-  const parts: string[] = [];
+  const lines = new Lines();
   let f = 0;
   let { experts: ie, top_k: ik, expert_params: ix, shared_params: is } = decodeIndex(plan.axes, start);
   let index = start;
@@ -320,6 +451,7 @@ export function formatCsvChunk(plan: EvalPlan, start: number, end: number, mode:
         continue;
       }
       const ek = `${eText[ie]}${kText[ik]}`;
+      let sparsity = '';
       for (; ix < nx && index < end; ix++, is = 0) {
         const x = X[ix]!;
         const ekx = `${ek}${xText[ix]}`;
@@ -328,19 +460,20 @@ export function formatCsvChunk(plan: EvalPlan, start: number, end: number, mode:
           metricsInto(m, 0, e, k, x, S[is + j]!, bytesPerWeight, overhead);
           if (qp) qualityInto(m, e, k, m[0]!, m[1]!, qp);
           const mask = violationMask(constraints, m, 0);
+          sparsity ||= `${m[3]}`;
           if (mode === 'feasible' && mask !== 0) continue;
           while (f < front.length && front[f]! < index) f++;
           const onFront = f < front.length && front[f] === index;
           if (mode === 'pareto' && !onFront) continue;
-          parts.push(
-            `${ekx}${sText[is + j]},${m[0]},${m[1]},${m[2]},${m[3]},${m[4]},${m[5]},${m[6]},${m[7]},${mask === 0},${onFront},${violationText(mask)}${qp ? qualityCells(m) : ''}\n`,
+          lines.add(
+            `${ekx}${sText[is + j]}${metricCells(m, sparsity)},${mask === 0},${onFront},${violationText(mask)}${qp ? qualityCells(m) : ''}\n`,
           );
         }
         is += n;
       }
     }
   }
-  return parts.join('');
+  return lines.text();
 }
 
 /**
@@ -348,6 +481,14 @@ export function formatCsvChunk(plan: EvalPlan, start: number, end: number, mode:
  * evaluation pass already knows which points those are, so there is no need to walk the whole slice.
  */
 export function formatCsvIndices(plan: EvalPlan, indices: Float64Array, front: Float64Array): string {
+  const lines = new Lines();
+  indexRows(lines, plan, indices, front);
+  return lines.text();
+}
+
+// The loop on its own, with nothing after it: code V8 optimises while inside a loop knows nothing of
+// what follows the loop and is thrown away on the way out otherwise.
+function indexRows(lines: Lines, plan: EvalPlan, indices: Float64Array, front: Float64Array): void {
   const { experts: E, top_k: K, expert_params: X, shared_params: S } = plan.axes;
   const ns = S.length;
   const nx = X.length;
@@ -360,9 +501,11 @@ export function formatCsvIndices(plan: EvalPlan, indices: Float64Array, front: F
   const m = new Float64Array(EXTENDED_METRIC_COUNT);
   const qp = plan.quality;
   const names = new Map<number, string>();
-  const parts: string[] = [];
   let f = 0;
-  for (const index of indices) {
+  let sparsityBlock = -1;
+  let sparsity = '';
+  for (let i = 0; i < indices.length; i++) {
+    const index = indices[i]!;
     // Division and subtraction, not %: the remainder of doubles is a slow library call.
     const q1 = Math.floor(index / ns);
     const is = index - q1 * ns;
@@ -373,13 +516,61 @@ export function formatCsvIndices(plan: EvalPlan, indices: Float64Array, front: F
     metricsInto(m, 0, E[ie]!, K[ik]!, X[ix]!, S[is]!, plan.bytesPerWeight, plan.overhead);
     if (qp) qualityInto(m, E[ie]!, K[ik]!, m[0]!, m[1]!, qp);
     const mask = violationMask(plan.constraints, m, 0);
+    if (q2 !== sparsityBlock) {
+      sparsityBlock = q2;
+      sparsity = `${m[3]}`;
+    }
     let violations = names.get(mask);
     if (violations === undefined) names.set(mask, (violations = violationNames(plan.constraints, mask).join(';')));
     while (f < front.length && front[f]! < index) f++;
     const onFront = f < front.length && front[f] === index;
-    parts.push(`${eText[ie]}${kText[ik]}${xText[ix]}${sText[is]},${m[0]},${m[1]},${m[2]},${m[3]},${m[4]},${m[5]},${m[6]},${m[7]},${mask === 0},${onFront},${violations}${qp ? qualityCells(m) : ''}\n`);
+    lines.add(`${eText[ie]}${kText[ik]}${xText[ix]}${sText[is]}${metricCells(m, sparsity)},${mask === 0},${onFront},${violations}${qp ? qualityCells(m) : ''}\n`);
   }
-  return parts.join('');
+}
+
+/**
+ * The eight metric cells of a row. Number-to-text is most of the cost of a row, so the sparsity,
+ * the same for a whole experts × top_k block, comes in as text.
+ */
+function metricCells(m: Float64Array, sparsity: string): string {
+  return `,${numberText(m[0]!)},${numberText(m[1]!)},${numberText(m[2]!)},${sparsity},${numberText(m[4]!)},${numberText(m[5]!)},${numberText(m[6]!)},${numberText(m[7]!)}`;
+}
+
+/**
+ * `${v}`, faster for the whole numbers most metric cells hold. Finding the shortest digits of a
+ * double is slow; below 2^53 a whole number's shortest digits are its exact digits, and two small
+ * integers convert quickly.
+ */
+function numberText(v: number): string {
+  if (!(v >= 1e8 && v <= Number.MAX_SAFE_INTEGER && v === Math.floor(v))) return `${v}`;
+  let hi = Math.floor(v / 1e8);
+  let lo = v - hi * 1e8;
+  // The division can round up to the next integer when lo is close to 1e8.
+  if (lo < 0) {
+    hi--;
+    lo += 1e8;
+  }
+  return `${hi}${`${1e8 + lo}`.slice(1)}`;
+}
+
+/**
+ * CSV rows, joined a few hundred at a time. A row is a tree of concatenated strings; keeping tens of
+ * thousands of them alive until a single join at the end made garbage collection most of the cost.
+ */
+class Lines {
+  private readonly rows: string[] = [];
+  private readonly runs: string[] = [];
+
+  add(row: string): void {
+    if (this.rows.push(row) < 256) return;
+    this.runs.push(this.rows.join(''));
+    this.rows.length = 0;
+  }
+
+  text(): string {
+    this.runs.push(this.rows.join(''));
+    return this.runs.join('');
+  }
 }
 
 /** The quality cells of a grid row: loss delta, dense equivalent (empty when none), domain label. */
