@@ -3,8 +3,7 @@
 // data/scaling-laws.yaml, the functions in src/quality/). Written for the evaluation loop: plain
 // data in, numbers out, no allocation, and the dense equivalent solved in closed form rather than by
 // bisection. A test checks every value against src/quality's reference functions.
-import { DOMAIN_VARIABLES, QUALITATIVE_FACTOR, ceilSignificant } from './quality/domain.js';
-import { loadScalingLaws } from './quality/laws.js';
+import { QUALITATIVE_FACTOR, ceilSignificant } from './quality/fitted-range.js';
 
 export const QUALITY_METRICS = ['loss_delta_vs_dense', 'dense_equivalent_params'] as const;
 export type QualityMetricId = (typeof QUALITY_METRICS)[number];
@@ -45,27 +44,6 @@ export interface Training {
   flops?: number;
 }
 
-export function qualityPlan(training: Training): QualityPlan {
-  const law = loadScalingLaws().joint_moe;
-  const k = law.coefficients;
-  const r = law.fitted_ranges;
-  return {
-    tokens: training.tokens ?? null,
-    flops: training.flops ?? null,
-    a: k.a,
-    alpha: k.alpha,
-    delta: k.delta,
-    gamma: k.gamma,
-    b: k.b,
-    beta: k.beta,
-    omega: k.omega,
-    zeta: k.zeta,
-    eStart: k.e_start,
-    eMax: k.e_max,
-    c: k.c,
-    ranges: DOMAIN_VARIABLES.map((v) => [...r[v]] as [number, number]),
-  };
-}
 
 function outside(value: number, lo: number, hi: number): number {
   return value > hi ? value / hi : value < lo ? lo / value : 1;

@@ -10,7 +10,8 @@ import type { Architecture } from './arch/types.js';
 import { PointDecoder, evaluateGeneralChunk, factsOf, pointMetricsInto, type GeneralPlan, type PointModel } from './evaluate/general.js';
 import { FULL_METRIC_COUNT, SV, ServingEvaluator, isServingMetric, type ServingMetricId } from './serving-metrics.js';
 import { M, metricsFromVector, metricsInto, type Design, type MetricId, type Metrics } from './metrics.js';
-import { EXTENDED_METRIC_COUNT, Q, domainLabel, isQualityMetric, qualityInto, qualityPlan, type QualityMetricId, type QualityPlan } from './quality-metrics.js';
+import { EXTENDED_METRIC_COUNT, Q, domainLabel, isQualityMetric, qualityInto, type QualityMetricId, type QualityPlan } from './quality-metrics.js';
+import { qualityPlan } from './quality-plan.js';
 import { paretoFront } from './pareto.js';
 import type { AnyMetricId, ComparePreset, NamedDesign, SweepSpec } from './spec/types.js';
 

@@ -8,21 +8,12 @@
  *   1 < factor ≤ 10     → "extrapolated xK", K = factor rounded UP to two significant figures
  *   factor > 10         → "qualitative": the number is a direction, not a prediction
  */
+import { DOMAIN_VARIABLES, QUALITATIVE_FACTOR, ceilSignificant, type DomainVariable } from './fitted-range.js';
 import { loadScalingLaws, type ScalingLaws } from './laws.js';
 
-export const DOMAIN_VARIABLES = [
-  'active_params',
-  'total_params',
-  'tokens',
-  'experts',
-  'tokens_per_active_param',
-] as const;
-export type DomainVariable = (typeof DOMAIN_VARIABLES)[number];
+export { DOMAIN_VARIABLES, QUALITATIVE_FACTOR, ceilSignificant, type DomainVariable };
 
 export type DomainStatus = 'in range' | 'extrapolated' | 'qualitative';
-
-/** Beyond this factor a prediction is only qualitative. */
-export const QUALITATIVE_FACTOR = 10;
 
 export interface DomainPoint {
   activeParams: number;
@@ -52,13 +43,6 @@ export interface QualityDomain {
   factors: Record<DomainVariable, VariableFactor>;
 }
 
-/** Rounds x > 0 up to `digits` significant figures: 1.004 → 1.1, 4.52 → 4.6, 13.2 → 14. */
-export function ceilSignificant(x: number, digits = 2): number {
-  if (!Number.isFinite(x) || x <= 0) return x;
-  const scale = 10 ** (digits - 1 - Math.floor(Math.log10(x)));
-  // Guard against x·scale landing a hair above an integer through floating-point error.
-  return Math.ceil(x * scale - 1e-9) / scale;
-}
 
 function factorOf(value: number, range: readonly [number, number]): VariableFactor {
   const [lo, hi] = range;
