@@ -44,6 +44,20 @@ export function checkOutDir(outDir: string): void {
   }
 }
 
+/** Up to this many CSV rows the report is drawn during the CSV pass. */
+const CONCURRENT_REPORT_ROWS = 2_000_000;
+
+function csvRows(result: SweepResult, mode: CsvMode): number {
+  return result.designs.length + (mode === 'all' ? result.counts.evaluated : mode === 'feasible' ? result.counts.feasible : result.counts.front);
+}
+
+async function timed<T>(work: () => Promise<T>, done: (ms: number) => void): Promise<T> {
+  const t = performance.now();
+  const value = await work();
+  done(performance.now() - t);
+  return value;
+}
+
 export async function writeOutputs(result: SweepResult, options: WriteOptions): Promise<WrittenOutputs> {
   const outDir = resolve(options.outDir);
   checkOutDir(outDir);
@@ -53,9 +67,13 @@ export async function writeOutputs(result: SweepResult, options: WriteOptions): 
   try {
     const exitCode = exitCodeOf(result);
     const { mode, note } = chooseCsvMode(result, options.csvMode);
-    // One after the other: rendering the report beside the CSV pass saved a few hundred milliseconds
-    // but raised peak memory past 500 MB on a 10^8-point sweep.
+    // The report is drawn on this thread while the workers format the CSV, unless the CSV is large:
+    // drawing beside a 10^8-point CSV pass raised peak memory past 500 MB.
     const t0 = performance.now();
+    const beside = !options.shard && csvRows(result, mode) <= CONCURRENT_REPORT_ROWS;
+    let reportMs = 0;
+    const drawing = beside ? timed(() => renderReport({ result, exitCode, csvFile: 'results.csv', csvNote: note }), (ms) => (reportMs = ms)) : undefined;
+    drawing?.catch(() => undefined); // awaited below; a CSV failure must not leave it unhandled
     const rows = await writeResultsCsv(result, join(tmp, 'results.csv'), mode, {
       pool: options.pool,
       workers: options.workers,
@@ -63,8 +81,7 @@ export async function writeOutputs(result: SweepResult, options: WriteOptions): 
       onProgress: options.onCsvProgress,
     });
     const csvMs = performance.now() - t0;
-    const html = options.shard ? '' : await renderReport({ result, exitCode, csvFile: 'results.csv', csvNote: note });
-    const reportMs = performance.now() - t0 - csvMs;
+    const html = options.shard ? '' : await (drawing ?? timed(() => renderReport({ result, exitCode, csvFile: 'results.csv', csvNote: note }), (ms) => (reportMs = ms)));
     const names = ['results.csv', 'summary.json'];
     if (options.shard) names.push(...writeShardFiles(result, options.shard.specText, options.shard.id, tmp));
     else {
