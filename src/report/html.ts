@@ -7,6 +7,7 @@ import { METRICS, metricsInto } from '../metrics.js';
 import { loadPresets } from '../presets.js';
 import { hasGrid, type ServingValues, type SweepResult } from '../sweep.js';
 import { memorySpec, throughputSpec, topKSpec } from './serving.js';
+import { SERVING_METRICS } from '../serving-metrics.js';
 import { archColumns } from '../output/csv-file.js';
 import { formatBytes, formatCount, formatPercent, formatRatio } from '../units.js';
 import { TOOL_VERSION } from '../version.js';
@@ -148,7 +149,7 @@ export async function renderReport({ result, exitCode, csvFile, csvNote }: Repor
     binned: result.plot?.mode === 'bins',
     csvFile,
     csvNote,
-    metrics: METRICS,
+    metrics: [...METRICS, ...(spec.serving ? SERVING_METRICS.filter((m) => m.needs === 'serving' || spec.hardware) : [])],
     calculatorData: scriptJson({ presets, dtypes: DTYPE_BYTES, defaultDtype: Object.hasOwn(DTYPE_BYTES, spec.dtype) ? spec.dtype : 'bf16' }),
     // The calculator runs the library's own metric function, so the page and the CSV cannot disagree.
     metricsSource: metricsInto.toString().replace(/<\//g, '<\\/'),
