@@ -155,6 +155,13 @@ describe('spec errors for architecture, serving and hardware', () => {
     expect(err(`${abstract}objectives: [max decode_tokens_per_s]\n`)).toMatch(/objectives\[0\]: expected a metric the spec computes: decode_tokens_per_s needs hardware: and serving:/);
   });
 
+  it('an architecture axis takes at most 10,000 values; a window needs sliding-window layers', () => {
+    expect(err('architecture: {from: deepseek-v3}\ngrid: {num_layers: {from: 1, to: 1000000000}}\n')).toBe(
+      'spec.yaml:2:20 grid.num_layers: has more than 10,000 values, the most an architecture field takes (each is counted while the spec is read); use a coarser step',
+    );
+    expect(err('architecture: {from: qwen3-30b-a3b}\ngrid: {sliding_window: [4096]}\n')).toBe('spec.yaml:2:8 grid.sliding_window: sliding_window has nothing to apply to: this architecture has no sliding-window layers');
+  });
+
   it('num_layers cannot change when the config lists layers one by one', () => {
     expect(err('architecture: {from: gpt-oss-120b}\ngrid: {num_layers: [24, 36]}\n')).toBe('spec.yaml:2:8 grid.num_layers: num_layers cannot change: the base config lists layer_attention layer by layer');
   });

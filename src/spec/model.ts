@@ -53,8 +53,12 @@ function perLayerLists(arch: Architecture): string[] {
 /** Why `field` cannot be set on `base` at all, or undefined when it can. */
 function fieldReason(field: ArchField, base: Architecture): string | undefined {
   const b = base as unknown as Record<string, unknown>;
-  if (b[field] === undefined || (b[field] === null && !['q_lora_rank', 'shared_expert_intermediate_size', 'dense_intermediate_size', 'sliding_window'].includes(field))) {
-    return `${field} (${ARCH_FIELDS[field]}) is not a field of this ${base.attention_type.toUpperCase()} architecture`;
+  if (field === 'sliding_window' && b[field] == null && !base.layer_attention?.includes('sliding')) {
+    return 'sliding_window has nothing to apply to: this architecture has no sliding-window layers';
+  }
+  if (b[field] === undefined) return `${field} (${ARCH_FIELDS[field]}) is not a field of this ${base.attention_type.toUpperCase()} architecture`;
+  if (b[field] === null && !['q_lora_rank', 'shared_expert_intermediate_size', 'dense_intermediate_size', 'sliding_window'].includes(field)) {
+    return `${field} (${ARCH_FIELDS[field]}) is not used by this architecture (its config sets none)`;
   }
   if (field === 'num_layers' && perLayerLists(base).length > 0) {
     return `num_layers cannot change: the base config lists ${perLayerLists(base).join(', ')} layer by layer`;
@@ -167,6 +171,9 @@ function archAxes(grid: NonNullable<RawSpec['grid']>, base: Architecture, ctx: C
   return axes;
 }
 
+/** Values one architecture axis may take: each is counted module by module while the spec is read. */
+const MAX_ARCH_VALUES = 10_000;
+
 function expandWhole(raw: unknown, path: PathSegment[], ctx: Ctx): { values: number[]; text: string } {
   const whole = (v: unknown, p: PathSegment[]) => {
     if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > 1e9) throw ctx.at.expected(p, 'expected a whole number from 0 to 1,000,000,000', v);
@@ -191,8 +198,8 @@ function expandWhole(raw: unknown, path: PathSegment[], ctx: Ctx): { values: num
       if (typeof r.step !== 'number' || !Number.isSafeInteger(r.step) || r.step <= 0) throw ctx.at.expected([...path, 'step'], 'expected a positive whole step', r.step);
       range.step = r.step;
     }
-    const n = rangeLength(range, ctx.maxPoints);
-    if (n > ctx.maxPoints) throw ctx.at.error(path, `has more than --max-points (${ctx.maxPoints.toLocaleString('en-US')}) values; use a coarser step`);
+    const n = rangeLength(range, MAX_ARCH_VALUES);
+    if (n > MAX_ARCH_VALUES) throw ctx.at.error(path, `has more than ${MAX_ARCH_VALUES.toLocaleString('en-US')} values, the most an architecture field takes (each is counted while the spec is read); use a coarser step`);
     return { values: expandRange(range), text: range.times !== undefined ? `${range.from} → ${range.to}, ×${range.times}` : `${range.from} → ${range.to}, step ${range.step ?? 1}` };
   }
   return { values: [whole(raw, path)], text: String(raw) };
