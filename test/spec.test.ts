@@ -122,5 +122,9 @@ describe('spec errors: one line, FILE:LINE:COL field: expected …, got …', ()
   it('a single axis over --max-points is refused before it is expanded', () => {
     const huge = `grid: {experts: 8, top_k: 1, expert_params: {from: 1, to: 4B}, shared_params: 1B}\n`;
     expect(() => parseSpec(huge, 'h.yaml', { maxPoints: 1e6 })).toThrow(/^h\.yaml:1:45 grid\.expert_params: has 4,000,000,000 values, more than --max-points \(1,000,000\)/);
+    // Within --max-points, but more values than one axis may hold: a clear error, not an out-of-memory crash.
+    expect(() => parseSpec('grid: {experts: 8, top_k: 2, expert_params: {from: 1, to: 900000000}, shared_params: 1B}\n', 'a.yaml')).toThrow(
+      /^a\.yaml:1:45 grid\.expert_params: has 900,000,000 values, more than one axis holds \(10,000,000\); use a coarser step$/,
+    );
   });
 });

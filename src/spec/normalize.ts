@@ -36,6 +36,8 @@ type Kind = 'experts' | 'top_k' | 'expert_params' | 'shared_params';
 // × 4 bytes is still an ordinary double, where 1e308 would overflow to Infinity.
 const MAX_EXPERTS = 1e6;
 const MAX_PARAMS = 1e15;
+// An axis's values are held in memory (and copied to every worker); the grid itself never is.
+const MAX_AXIS_VALUES = 10_000_000;
 
 const AXIS_RULES: Record<Kind, { min: number; max: number; what: string; parse: (v: unknown) => number | undefined }> = {
   experts: { min: 1, max: MAX_EXPERTS, what: 'a whole number of experts from 1 to 1,000,000', parse: (v) => (typeof v === 'number' ? v : undefined) },
@@ -90,6 +92,9 @@ function expandAxis(kind: Kind, raw: unknown, ctx: Context): { values: number[];
     const n = rangeLength(range, ctx.maxPoints);
     if (n > ctx.maxPoints) {
       throw ctx.at.error(path, `has ${n.toLocaleString('en-US')} values, more than --max-points (${ctx.maxPoints.toLocaleString('en-US')}); use a coarser step`);
+    }
+    if (n > MAX_AXIS_VALUES) {
+      throw ctx.at.error(path, `has ${n.toLocaleString('en-US')} values, more than one axis holds (${MAX_AXIS_VALUES.toLocaleString('en-US')}); use a coarser step`);
     }
     const show = (v: unknown) => String(v);
     const text = range.times !== undefined ? `${show(r.from)} → ${show(r.to)}, ×${range.times}` : `${show(r.from)} → ${show(r.to)}, step ${show(r.step ?? 1)}`;
