@@ -25,6 +25,7 @@ function positiveInt(flag: string) {
 const RUN_EXAMPLES = `
 Examples:
   $ moe-sweep sweeps/target-30b-active.yaml            writes reports/target-30b-active/
+  $ moe-sweep sweeps/mla-one-h200-node.yaml            architecture fields swept, served on 8 × H200
   $ moe-sweep spec.yaml --out /tmp/r --workers 2       choose the folder and the worker count
   $ moe-sweep spec.yaml --csv pareto --quiet           only the front in results.csv; errors only
   $ moe-sweep spec.yaml --json | jq .verdict           summary.json on stdout
@@ -38,7 +39,7 @@ constraint or no grid design is feasible; 2 bad input or usage; 3 internal error
 
 export function buildProgram(io: Io, setExit: (code: number) => void, signal?: AbortSignal): Command {
   const program = new Command('moe-sweep')
-    .description('Explore Mixture-of-Experts designs: total vs active parameters, memory, constraints and Pareto fronts.')
+    .description('Explore Mixture-of-Experts designs: total vs active parameters, memory, KV cache, GPUs and decode bounds, constraints and Pareto fronts.')
     .version(TOOL_VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
@@ -50,6 +51,7 @@ Examples:
   $ moe-sweep sweeps/target-30b-active.yaml              run a sweep (same as: moe-sweep run …)
   $ moe-sweep calc --experts 8 --top-k 2 --expert-params 5.6B --shared 1.6B
   $ moe-sweep calc --preset deepseek-v3 --json
+  $ moe-sweep calc --preset deepseek-v3 --context 128K --batch 8 --gpu H100-SXM-80GB --count 8
   $ moe-sweep presets
   $ moe-sweep inspect path/to/config.json
   $ moe-sweep big.yaml --shard 0/4 --out s0  (…1/4, 2/4, 3/4)  then  moe-sweep merge s0 s1 s2 s3
@@ -100,7 +102,7 @@ The shards must come from the same spec (checked by its SHA-256) and form a comp
 
   program
     .command('calc')
-    .description('the metrics of one design, or of a preset')
+    .description('the metrics of one design, a preset or a config.json; with --context and --gpu, its serving figures')
     .option('--experts <n>', 'routed experts per MoE layer')
     .option('--top-k <n>', 'experts each token is routed to')
     .option('--expert-params <count>', 'parameters of one routed expert over all MoE layers (e.g. 5.6B)')
