@@ -222,7 +222,8 @@ export class ServingEvaluator {
     // decode step: every weight that is not a routed expert (but the embedding, a gather of B rows),
     // the experts the batch touches, E(1 − (1 − k/E)^B) per layer in expectation, and the KV cache
     const touched = k === E ? 1 : -Math.expm1(B * Math.log1p(-k / E));
-    const stepBytes = restBytes - f.inputEmbedding * f.restBytesPerWeight + touched * E * expertBytes + kv;
+    // (an abstract design can claim fewer shared parameters than the base architecture's embedding)
+    const stepBytes = Math.max(0, sharedParams - f.inputEmbedding) * f.restBytesPerWeight + touched * E * expertBytes + kv;
     const bandwidthBound = (hw.count * hw.bandwidth_bytes_per_s * B) / stepBytes;
     const computeBound = (hw.count * hw.flops_per_s) / (2 * m[1]!);
     m[SV.decode_tokens_per_s] = Math.min(bandwidthBound, computeBound);

@@ -142,6 +142,14 @@ describe('ServingEvaluator.into', () => {
     expect(v[SV.all_to_all_bytes_per_token_layer]).toBe(allToAllBytesPerToken({ top_k: 8, hidden_size: 7168, ep: 8, dispatch_bytes: 2 }));
   });
 
+  it('decode bytes never count a negative rest: shared parameters below the embedding read nothing but experts and KV', () => {
+    const v = new Float64Array(FULL_METRIC_COUNT);
+    v[1] = 1e9;
+    new ServingEvaluator(plan).into(v, 8, 2, 1e9, 0.1e9, facts({ inputEmbedding: 0.5e9 }));
+    const step = (175 / 256) * 16 * GB; // no KV (0 bytes per sequence), no rest
+    expect(v[SV.decode_tokens_per_s]).toBeCloseTo(Math.min((2e12 * 4) / step, 200e12 / 2e9), 9);
+  });
+
   it('CSV cells: gpus_needed is empty when nothing up to 4096 GPUs fits', () => {
     const v = new Float64Array(FULL_METRIC_COUNT);
     v[SV.gpus_needed] = Infinity;
