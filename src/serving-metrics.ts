@@ -155,18 +155,24 @@ export function capacityFactor(E: number, k: number, B: number): number {
   return E / k; // capacity B: nothing is ever dropped
 }
 
-export class ServingEvaluator {
-  private readonly pairs = new Map<number, PairFigures>();
+/**
+ * Routing figures by (batch, experts, top_k), kept for the life of the thread: each costs O(batch)
+ * and a sweep meets the same pairs in every slice and again in the CSV pass.
+ */
+const pairFigures = new Map<string, PairFigures>();
+const PAIR_CACHE_LIMIT = 1 << 16;
 
+export class ServingEvaluator {
   constructor(readonly plan: ServingPlan) {}
 
   private pair(E: number, k: number): PairFigures {
-    const key = E * 1_048_576 + k;
-    let p = this.pairs.get(key);
+    const B = this.plan.batch;
+    const key = `${B}:${E}:${k}`;
+    let p = pairFigures.get(key);
     if (!p) {
-      const B = this.plan.batch;
       p = { saturation: saturationBatch(E, k, SATURATION), imbalance: loadImbalanceLowerBound(E, k, B), capacityFactor: capacityFactor(E, k, B) };
-      this.pairs.set(key, p);
+      if (pairFigures.size >= PAIR_CACHE_LIMIT) pairFigures.clear();
+      pairFigures.set(key, p);
     }
     return p;
   }

@@ -213,7 +213,8 @@ export function normalizeServing(raw: RawSpec['serving'], hasArchitecture: boole
   const context = parseContextTokens(raw.context);
   if (context === undefined || context > 2 ** 32) throw ctx.at.expected(['serving', 'context'], `${CONTEXT_EXPECTED}, at most 4096M`, raw.context);
   const batch = raw.batch ?? 1;
-  if (!Number.isSafeInteger(batch) || batch < 1 || batch > 1e6) throw ctx.at.expected(['serving', 'batch'], 'expected a whole number of sequences from 1 to 1,000,000', raw.batch);
+  // Routing figures cost O(batch) per experts × top_k pair; no replica serves more sequences at once.
+  if (!Number.isSafeInteger(batch) || batch < 1 || batch > 65536) throw ctx.at.expected(['serving', 'batch'], 'expected a whole number of sequences from 1 to 65,536', raw.batch);
   const [kvBytesPerValue, kvDtype] = raw.kv_dtype === undefined ? [2, 'bf16'] : formatBytes(raw.kv_dtype, ['serving', 'kv_dtype'], ctx);
   return { context, batch, kvDtype, kvBytesPerValue };
 }
