@@ -13,8 +13,7 @@
  *   for millions of weights and is not counted).
  *   https://developer.nvidia.com/blog/introducing-nvfp4-for-efficient-and-accurate-low-precision-inference/
  *
- * The older `src/dtypes.ts` (used by the sweep) counts int4 as 0.5 bytes without scales; this
- * module is the scale-aware one.
+ * `src/dtypes.ts` (the sweep's named formats) takes its bytes per weight from here.
  */
 
 /** Formats known by name. */
