@@ -94,14 +94,16 @@ export interface ServingPlan {
   batch: number;
   /** the overhead of the vram constraint: need = (weights + KV) × (1 + overhead) */
   overhead: number;
+  /** bytes per weight of the routed experts and of everything else */
+  expertBytesPerWeight: number;
+  restBytesPerWeight: number;
+  /** bytes per cached KV value */
+  kvBytesPerValue: number;
   hardware?: HardwarePlan;
 }
 
 /** What a design stores and moves, beyond its four abstract numbers. */
 export interface ServingFacts {
-  /** bytes per weight of the routed experts and of everything else */
-  expertBytesPerWeight: number;
-  restBytesPerWeight: number;
   /** KV cache bytes of one sequence at the plan's context */
   kvBytesPerSequence: number;
   /** heads the KV cache splits over under TP (1 for MLA) */
@@ -208,8 +210,8 @@ export class ServingEvaluator {
     m[SV.capacity_factor] = pair.capacityFactor;
     const hw = this.plan.hardware;
     if (!hw) return;
-    const expertBytes = expertParams * f.expertBytesPerWeight;
-    const restBytes = sharedParams * f.restBytesPerWeight;
+    const expertBytes = expertParams * this.plan.expertBytesPerWeight;
+    const restBytes = sharedParams * this.plan.restBytesPerWeight;
     let bestNeed = Infinity;
     let bestTp = 1;
     for (const tp of hw.tp === null ? TP_OPTIONS : [hw.tp]) {
@@ -229,7 +231,7 @@ export class ServingEvaluator {
     // the experts the batch touches, E(1 − (1 − k/E)^B) per layer in expectation, and the KV cache
     const touched = k === E ? 1 : -Math.expm1(B * Math.log1p(-k / E));
     // (an abstract design can claim fewer shared parameters than the base architecture's embedding)
-    const stepBytes = Math.max(0, sharedParams - f.inputEmbedding) * f.restBytesPerWeight + touched * E * expertBytes + kv;
+    const stepBytes = Math.max(0, sharedParams - f.inputEmbedding) * this.plan.restBytesPerWeight + touched * E * expertBytes + kv;
     const bandwidthBound = (hw.count * hw.bandwidth_bytes_per_s * B) / stepBytes;
     const computeBound = (hw.count * hw.flops_per_s) / (2 * m[1]!);
     m[SV.decode_tokens_per_s] = Math.min(bandwidthBound, computeBound);

@@ -7,7 +7,7 @@ import { EvaluatorPool, defaultWorkers } from './evaluate/pool.js';
 import { AXES, designAt, gridSize, type GridAxes } from './grid.js';
 import { countParameters } from './arch/count.js';
 import type { Architecture } from './arch/types.js';
-import { PointDecoder, evaluateGeneralChunk, factsOf, pointMetricsInto, type GeneralPlan, type PointModel } from './evaluate/general.js';
+import { NO_FACTS, PointDecoder, factsOf, pointMetricsInto, type GeneralPlan } from './evaluate/general.js';
 import { FULL_METRIC_COUNT, SV, ServingEvaluator, isServingMetric, type ServingMetricId } from './serving-metrics.js';
 import { M, metricsFromVector, metricsInto, type Design, type MetricId, type Metrics } from './metrics.js';
 import { EXTENDED_METRIC_COUNT, Q, domainLabel, isQualityMetric, qualityInto, type QualityMetricId, type QualityPlan } from './quality-metrics.js';
@@ -131,8 +131,19 @@ export function generalSettings(spec: EvalSpec): Omit<GeneralPlan, 'dims' | 'mod
     ...(spec.architecture ? { base: spec.architecture.base } : {}),
     expertBytesPerWeight: spec.formats.experts,
     restBytesPerWeight: spec.formats.rest,
-    kvBytesPerValue: spec.serving?.kvBytesPerValue ?? 2,
-    ...(spec.serving ? { serving: { context: spec.serving.context, batch: spec.serving.batch, overhead: spec.overhead, ...(spec.hardware ? { hardware: spec.hardware } : {}) } } : {}),
+    ...(spec.serving
+      ? {
+          serving: {
+            context: spec.serving.context,
+            batch: spec.serving.batch,
+            overhead: spec.overhead,
+            expertBytesPerWeight: spec.formats.experts,
+            restBytesPerWeight: spec.formats.rest,
+            kvBytesPerValue: spec.serving.kvBytesPerValue,
+            ...(spec.hardware ? { hardware: spec.hardware } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -147,11 +158,10 @@ export function evaluateDesign(spec: EvalSpec, d: Design & { architecture?: Arch
   if (isGeneral(spec)) {
     const settings = generalSettings(spec);
     const arch = d.architecture ?? spec.architecture?.base;
-    const facts = arch ? factsOf(arch, countParameters(arch).modules.embedding, settings) : factsOf0(settings);
+    const facts = arch ? factsOf(arch, countParameters(arch).modules.embedding, settings.serving) : NO_FACTS;
     const gp = { ...settings, dims: [], mode: 'abstract', cellDims: [-1, -1], csvDims: [] } satisfies GeneralPlan;
     const serving = gp.serving ? new ServingEvaluator(gp.serving) : undefined;
-    const plan = { bytesPerWeight: spec.bytesPerWeight, overhead: spec.overhead, quality: q } as EvalPlan;
-    pointMetricsInto(v, plan, gp, serving, { ...d, facts });
+    pointMetricsInto(v, { bytesPerWeight: spec.bytesPerWeight, overhead: spec.overhead, quality: q }, gp, serving, { ...d, facts });
     if (gp.serving) servingValues = servingValuesOf(v, gp.serving.hardware !== undefined);
   } else {
     metricsInto(v, 0, d.experts, d.top_k, d.expert_params, d.shared_params, spec.bytesPerWeight, spec.overhead);
@@ -169,10 +179,6 @@ export function evaluateDesign(spec: EvalSpec, d: Design & { architecture?: Arch
     feasible: mask === 0,
     violations: violationNames(spec.constraints, mask),
   };
-}
-
-function factsOf0(settings: ReturnType<typeof generalSettings>): PointModel['facts'] {
-  return { expertBytesPerWeight: settings.expertBytesPerWeight, restBytesPerWeight: settings.restBytesPerWeight, kvBytesPerSequence: 0, kvHeads: 1, hiddenSize: 0, inputEmbedding: 0 };
 }
 
 function qualityValuesOf(v: Float64Array): QualityValues {

@@ -18,6 +18,8 @@ import { expectedDropShare, gpusNeeded, loadImbalanceLowerBound, perGpuMemory, s
 import { allToAllBytesPerToken } from '../src/serving/routing.js';
 
 const GB = 1e9;
+/** Weights and KV cache in bf16: 2 bytes each. */
+const BF16 = { expertBytesPerWeight: 2, restBytesPerWeight: 2, kvBytesPerValue: 2 };
 
 describe('fullestGpuBytes', () => {
   it('hand-worked: 8 experts of 10 GB over EP 3 → 3 on the first GPU: 3 × 10 + 5 GB rest = 35 GB', () => {
@@ -51,8 +53,6 @@ describe('fullestGpuBytes', () => {
 });
 
 const facts = (over: Partial<ServingFacts> = {}): ServingFacts => ({
-  expertBytesPerWeight: 2,
-  restBytesPerWeight: 2,
   kvBytesPerSequence: 0,
   kvHeads: 1,
   hiddenSize: 4096,
@@ -71,7 +71,7 @@ describe('ServingEvaluator.gpusNeeded', () => {
         fc.double({ min: 0, max: 5, noNaN: true }),
         fc.constantFrom(1, 2, 8, 32),
         (E, expertGB, restGB, batch, kvGB, heads) => {
-          const plan: ServingPlan = { context: 1, batch, overhead: 0.1, hardware: { gpu: 'x', count: 8, tp: null, memory_bytes: 80 * GB, bandwidth_bytes_per_s: 1, flops_per_s: 1, activation_bytes: 2 } };
+          const plan: ServingPlan = { context: 1, batch, overhead: 0.1, ...BF16, hardware: { gpu: 'x', count: 8, tp: null, memory_bytes: 80 * GB, bandwidth_bytes_per_s: 1, flops_per_s: 1, activation_bytes: 2 } };
           const ref = gpusNeeded(
             { num_experts: E, expert_bytes: expertGB * GB, rest_bytes: restGB * GB },
             { batch, kv_bytes_per_sequence: kvGB * GB, kv_heads: heads },
@@ -102,7 +102,7 @@ describe('capacityFactor', () => {
 
 describe('ServingEvaluator.into', () => {
   // A toy on 2 GPUs of 100 GB, 1 TB/s and 100 TFLOP/s: 8 experts of 1B parameters, 2B shared, top-2, batch 4.
-  const plan: ServingPlan = { context: 1000, batch: 4, overhead: 0, hardware: { gpu: 'toy', count: 2, tp: null, memory_bytes: 100 * GB, bandwidth_bytes_per_s: 1e12, flops_per_s: 100e12, activation_bytes: 2 } };
+  const plan: ServingPlan = { context: 1000, batch: 4, overhead: 0, ...BF16, hardware: { gpu: 'toy', count: 2, tp: null, memory_bytes: 100 * GB, bandwidth_bytes_per_s: 1e12, flops_per_s: 100e12, activation_bytes: 2 } };
   const m = new Float64Array(FULL_METRIC_COUNT);
   m[1] = 2e9 + 2 * 1e9; // active
   new ServingEvaluator(plan).into(m, 8, 2, 1e9, 2e9, facts({ kvBytesPerSequence: 0.5 * GB, kvHeads: 8, inputEmbedding: 0.5e9 }));
@@ -134,7 +134,7 @@ describe('ServingEvaluator.into', () => {
   });
 
   it('all-to-all under EP 8 matches allToAllBytesPerToken: 2 × 8 × 7168 × 2 × 7/8 = 200,704 bytes (DeepSeek-V3 width, top-8, bf16)', () => {
-    const p: ServingPlan = { context: 1, batch: 1, overhead: 0, hardware: { gpu: 'x', count: 8, tp: 1, memory_bytes: 1e15, bandwidth_bytes_per_s: 1, flops_per_s: 1, activation_bytes: 2 } };
+    const p: ServingPlan = { context: 1, batch: 1, overhead: 0, ...BF16, hardware: { gpu: 'x', count: 8, tp: 1, memory_bytes: 1e15, bandwidth_bytes_per_s: 1, flops_per_s: 1, activation_bytes: 2 } };
     const v = new Float64Array(FULL_METRIC_COUNT);
     v[1] = 1;
     new ServingEvaluator(p).into(v, 256, 8, 1, 1, facts({ hiddenSize: 7168 }));

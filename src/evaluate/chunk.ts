@@ -53,7 +53,7 @@ export interface ChunkSummary {
   feasibleBits?: Uint8Array;
 }
 
-class Growable {
+export class Growable {
   data = new Float64Array(1024);
   length = 0;
   push(x: number): void {
@@ -300,7 +300,8 @@ function genericBlock(p: Pass, e: number, k: number, ix: number, is: number, ind
   return nc;
 }
 
-function localFront(candIndex: Growable, candObj: Growable[]): [Float64Array, Float64Array] {
+/** The Pareto front of a slice's feasible candidates: their grid indices and (signed) objective values, row-major. */
+export function localFront(candIndex: Growable, candObj: Growable[]): [Float64Array, Float64Array] {
   const nObj = candObj.length;
   const cols = candObj.map((g) => g.data);
   const front = paretoFront(cols, candIndex.length);

@@ -7,11 +7,10 @@ import type { Architecture } from '../arch/types.js';
 import { violationMask, violationNames } from '../constraints.js';
 import type { CsvMode } from '../csv.js';
 import { metricsInto } from '../metrics.js';
-import { paretoFront } from '../pareto.js';
 import { qualityInto } from '../quality-metrics.js';
 import { FULL_METRIC_COUNT, ServingEvaluator, servingCells, type ServingFacts, type ServingPlan } from '../serving-metrics.js';
 import { kvCacheBytes, kvLayoutFromArchitecture } from '../serving/kv-cache.js';
-import { binOf, qualityCells, type ChunkSummary, type EvalPlan } from './chunk.js';
+import { Growable, binOf, localFront, qualityCells, type ChunkSummary, type EvalPlan } from './chunk.js';
 
 export interface GeneralPlan {
   /** Grid dimensions, outermost first: the four abstract axes, or architecture fields. */
@@ -21,8 +20,6 @@ export interface GeneralPlan {
   base?: Architecture;
   expertBytesPerWeight: number;
   restBytesPerWeight: number;
-  /** bytes per cached KV value */
-  kvBytesPerValue: number;
   serving?: ServingPlan;
   /** Positions in `dims` of the experts and top_k axes, for the heatmap; -1 when the axis is fixed. */
   cellDims: [number, number];
@@ -40,20 +37,18 @@ export interface PointModel {
 }
 
 /** Serving facts of an architecture under a plan: KV per sequence at the context, heads, hidden size. */
-export function factsOf(arch: Architecture, embedding: number, gp: Pick<GeneralPlan, 'expertBytesPerWeight' | 'restBytesPerWeight' | 'kvBytesPerValue' | 'serving'>): ServingFacts {
+export function factsOf(arch: Architecture, embedding: number, serving: ServingPlan | undefined): ServingFacts {
   const layout = kvLayoutFromArchitecture(arch);
-  const context = gp.serving?.context ?? 0;
   return {
-    expertBytesPerWeight: gp.expertBytesPerWeight,
-    restBytesPerWeight: gp.restBytesPerWeight,
-    kvBytesPerSequence: gp.serving ? kvCacheBytes(layout, { context, batch: 1, kvBytes: gp.kvBytesPerValue }).total_bytes : 0,
+    kvBytesPerSequence: serving ? kvCacheBytes(layout, { context: serving.context, batch: 1, kvBytes: serving.kvBytesPerValue }).total_bytes : 0,
     kvHeads: layout.kv_heads,
     hiddenSize: arch.hidden_size,
     inputEmbedding: embedding,
   };
 }
 
-const NO_FACTS: ServingFacts = { expertBytesPerWeight: 0, restBytesPerWeight: 0, kvBytesPerSequence: 0, kvHeads: 1, hiddenSize: 0, inputEmbedding: 0 };
+/** Facts of a design with no architecture to serve it by (serving: needs one, so they are never read). */
+export const NO_FACTS: ServingFacts = { kvBytesPerSequence: 0, kvHeads: 1, hiddenSize: 0, inputEmbedding: 0 };
 
 /** Architecture counts kept per decoder; past this many the cache starts over. */
 const COUNT_CACHE_LIMIT = 1 << 16;
@@ -84,7 +79,7 @@ export class PointDecoder {
       if (!isTopK) k *= gp.dims[d]!.values.length;
     }
     this.index = new Int32Array(gp.dims.length);
-    this.baseFacts = gp.base && gp.mode === 'abstract' ? factsOf(gp.base, countParameters(gp.base).modules.embedding, gp) : NO_FACTS;
+    this.baseFacts = gp.base && gp.mode === 'abstract' ? factsOf(gp.base, countParameters(gp.base).modules.embedding, gp.serving) : NO_FACTS;
   }
 
   /** Decodes `index` into `this.index` (one position per dim). */
@@ -121,7 +116,7 @@ export class PointDecoder {
       for (let d = 0; d < gp.dims.length; d++) arch[gp.dims[d]!.key] = this.value(d);
       const b = countParameters(arch);
       if (this.cache.size >= COUNT_CACHE_LIMIT) this.cache.clear();
-      counted = { expert_params: b.expert_params, shared_params: b.shared_params, facts: factsOf(arch, b.modules.embedding, gp) };
+      counted = { expert_params: b.expert_params, shared_params: b.shared_params, facts: factsOf(arch, b.modules.embedding, gp.serving) };
       this.cache.set(key, counted);
     }
     return { experts, top_k: topK, ...counted };
@@ -129,7 +124,7 @@ export class PointDecoder {
 }
 
 /** The full metric vector of a point: design metrics with split formats and the KV cache, quality, serving. */
-export function pointMetricsInto(m: Float64Array, plan: EvalPlan, gp: GeneralPlan, serving: ServingEvaluator | undefined, p: PointModel): void {
+export function pointMetricsInto(m: Float64Array, plan: Pick<EvalPlan, 'bytesPerWeight' | 'overhead' | 'quality'>, gp: GeneralPlan, serving: ServingEvaluator | undefined, p: PointModel): void {
   metricsInto(m, 0, p.experts, p.top_k, p.expert_params, p.shared_params, plan.bytesPerWeight, plan.overhead);
   // experts and the rest may be stored differently (gpt-oss: mxfp4 experts, bf16 rest); the KV cache
   // sits beside the weights, and the overhead allowance covers both
@@ -139,19 +134,6 @@ export function pointMetricsInto(m: Float64Array, plan: EvalPlan, gp: GeneralPla
   m[7] = Math.round((weightBytes + kv) * (1 + plan.overhead));
   if (plan.quality) qualityInto(m, p.experts, p.top_k, m[0]!, m[1]!, plan.quality);
   serving?.into(m, p.experts, p.top_k, p.expert_params, p.shared_params, p.facts);
-}
-
-class Growable {
-  data = new Float64Array(1024);
-  length = 0;
-  push(x: number): void {
-    if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = x;
-  }
 }
 
 export function evaluateGeneralChunk(plan: EvalPlan, start: number, end: number): ChunkSummary {
@@ -194,14 +176,7 @@ export function evaluateGeneralChunk(plan: EvalPlan, start: number, end: number)
       binCounts[(mask === 0 ? bins.nx * bins.ny : 0) + b]!++;
     }
   }
-  const cols = candObj.map((g) => g.data);
-  const front = paretoFront(cols, candIndex.length);
-  const frontIndex = new Float64Array(front.length);
-  const frontObjectives = new Float64Array(front.length * cols.length);
-  front.forEach((pos, i) => {
-    frontIndex[i] = candIndex.data[pos]!;
-    cols.forEach((c, j) => (frontObjectives[i * cols.length + j] = c[pos]!));
-  });
+  const [frontIndex, frontObjectives] = localFront(candIndex, candObj);
   return { start, end, evaluated, feasible, cellEvaluated, cellFeasible, violations, frontIndex, frontObjectives, bins: binCounts, feasibleBits: bits };
 }
 
