@@ -35,6 +35,7 @@ import type {
   Architecture,
   Breakdown,
   CsaHcaAttentionFields,
+  DsaIndexerSpec,
   ExtraCounts,
   LayerAttentionKind,
   LinearSpec,
@@ -43,7 +44,7 @@ import type {
 } from './types.js';
 
 /** A weight matrix [out, in] (used for scale and packing counts). */
-type Matrix = [out: number, inn: number];
+export type Matrix = [out: number, inn: number];
 
 function assertCount(name: string, value: unknown, min = 0): asserts value is number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
@@ -58,7 +59,7 @@ function safe(name: string, n: number): number {
   return n;
 }
 
-function norm(arch: Architecture, width: number): number {
+export function norm(arch: Architecture, width: number): number {
   return arch.norm_type === 'layernorm' && arch.norm_bias ? 2 * width : width;
 }
 
@@ -128,10 +129,19 @@ function compressorParams(d: number, ratio: number, width: number, overlap: bool
 }
 
 /** The kind of layer `i` (main layers 0..L-1, MTP layers L, L+1, ...). */
-function kindOf(arch: Architecture, kinds: LayerAttentionKind[], i: number): LayerAttentionKind {
+export function kindOf(arch: Architecture, kinds: LayerAttentionKind[], i: number): LayerAttentionKind {
   if (arch.attention_type === 'csa_hca') return ratioKind(arch, arch.compress_ratios[i] ?? 0);
   // MTP layers are full-attention layers (DeepSeek-V3 MLA, Qwen3-Next/3.5 gated attention)
   return i < arch.num_layers ? (kinds[i] ?? 'full') : 'full';
+}
+
+/** Whether layer i runs its own DSA indexer: MTP layers always do, main layers as `dsa_indexer.layers` says. */
+export function hasOwnDsaIndexer(
+  arch: Extract<Architecture, { attention_type: 'mla' }>,
+  i: number,
+): arch is Extract<Architecture, { attention_type: 'mla' }> & { dsa_indexer: DsaIndexerSpec } {
+  const dsa = arch.dsa_indexer;
+  return dsa != null && (i >= arch.num_layers || dsa.layers == null || dsa.layers.includes(i));
 }
 
 function mixer(arch: Architecture, kinds: LayerAttentionKind[], i: number): Mixer {
@@ -195,8 +205,8 @@ function mixer(arch: Architecture, kinds: LayerAttentionKind[], i: number): Mixe
       [H * (arch.qk_nope_head_dim + arch.v_head_dim), rkv],
       [d, H * arch.v_head_dim],
     );
-    const dsa = arch.dsa_indexer;
-    if (dsa && (i >= arch.num_layers || dsa.layers == null || dsa.layers.includes(i))) {
+    if (hasOwnDsaIndexer(arch, i)) {
+      const dsa = arch.dsa_indexer;
       const rq = arch.q_lora_rank;
       if (rq == null) throw new RangeError('a DSA indexer needs q_lora_rank (its queries come from the q latent)');
       const n = dsa.n_heads;
@@ -232,7 +242,7 @@ function mixer(arch: Architecture, kinds: LayerAttentionKind[], i: number): Mixe
   return out;
 }
 
-function ffnMatrices(d: number, width: number, gated: boolean): Matrix[] {
+export function ffnMatrices(d: number, width: number, gated: boolean): Matrix[] {
   return gated ? [[width, d], [width, d], [d, width]] : [[width, d], [d, width]];
 }
 
@@ -241,9 +251,14 @@ function expertParams(arch: Architecture): number {
   const d = arch.hidden_size;
   const I = arch.moe_intermediate_size;
   const mats = arch.expert_gated ? 3 : 2;
-  let p = mats * d * I;
-  if (arch.expert_bias) p += (arch.expert_gated ? 2 * I : I) + d;
-  return p;
+  return mats * d * I + expertBiasParams(arch);
+}
+
+/** Biases of one routed expert (gate and up, or up alone, plus down); 0 without `expert_bias`. */
+export function expertBiasParams(arch: Architecture): number {
+  if (!arch.expert_bias) return 0;
+  const I = arch.moe_intermediate_size;
+  return (arch.expert_gated ? 2 * I : I) + arch.hidden_size;
 }
 
 /** Router of one MoE layer; hash-routed layers carry a table instead of the score-correction bias. */
@@ -273,7 +288,7 @@ function denseFfnParams(arch: Architecture): number {
 }
 
 /** Hyper-connection mixers of one block (attention and FFN sites): 2·((2+m)·m·m·d + (2+m)·m + 3). */
-function hcBlockParams(arch: Architecture): number {
+export function hcBlockParams(arch: Architecture): number {
   const m = arch.hyper_connections?.mult ?? 0;
   if (m <= 0) return 0;
   const mix = (2 + m) * m;
@@ -281,7 +296,7 @@ function hcBlockParams(arch: Architecture): number {
 }
 
 /** The head's hyper-connection: hc_head_fn m·m·d + hc_head_base m + hc_head_scale 1. */
-function hcHeadParams(arch: Architecture): number {
+export function hcHeadParams(arch: Architecture): number {
   const m = arch.hyper_connections?.mult ?? 0;
   return m > 0 ? m * m * arch.hidden_size + m + 1 : 0;
 }
@@ -444,6 +459,8 @@ export function countParameters(arch: Architecture): Breakdown {
   } else if (b != null) {
     perExpertStore.fp8 = scaleCount(expertMats, b);
   }
+  const sharedScales = b != null ? scaleCount(sharedMats, b) : 0;
+  const denseScales = b != null ? scaleCount(denseMats, b) : 0;
   const tally: StorageTally = { fp8: 0, tables: 0, qscales: 0, qshape: 0, storedDelta: 0, hubDelta: 0 };
 
   /** One decoder layer (main index i < L, MTP layers after), its storage added to `tally`. */
@@ -463,7 +480,7 @@ export function countParameters(arch: Architecture): Breakdown {
       dense: isMoe ? 0 : perDense,
     };
     if (hash) tally.tables += V * arch.num_experts_per_tok; // tid2eid [vocab, top-k]
-    if (b != null) tally.fp8 += scaleCount(mx.fp8, b) + (isMoe ? scaleCount(sharedMats, b) : scaleCount(denseMats, b));
+    if (b != null) tally.fp8 += scaleCount(mx.fp8, b) + (isMoe ? sharedScales : denseScales);
     if (isMoe) {
       tally.fp8 += E * perExpertStore.fp8;
       tally.qscales += E * perExpertStore.qscales;

@@ -80,7 +80,7 @@ export class InvalidFieldError extends Error {
 
 type Obj = Record<string, unknown>;
 
-function isObj(v: unknown): v is Obj {
+export function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
@@ -1253,28 +1253,8 @@ export function architectureFromHfConfig(config: unknown, file?: string): Archit
   }
 }
 
-/**
- * Notes about how a config's checkpoint is stored (quantisation), from the config alone.
- * `checkpointNotes` says the same with what the counter models for the family.
- */
-export function quantizationNotes(config: unknown): string[] {
-  if (!isObj(config)) return [];
-  const notes: string[] = [];
-  for (const q of quantizationConfigs(config)) {
-    const method = typeof q['quant_method'] === 'string' ? q['quant_method'] : 'unknown';
-    const bs = q['weight_block_size'];
-    if (method === 'fp8' && Array.isArray(bs)) {
-      notes.push(
-        `checkpoint is block-FP8 (${bs.join('x')}); total_checkpoint adds its F32 weight_scale_inv tensors`,
-      );
-    } else {
-      notes.push(`checkpoint is quantised (${method}); counts are logical parameters, not stored elements`);
-    }
-  }
-  return notes;
-}
-
-function quantizationConfigs(config: Obj): Obj[] {
+/** The config's quantization_config objects, top level then text_config, each once. */
+export function quantizationConfigs(config: Obj): Obj[] {
   const out: Obj[] = [];
   for (const c of [config, config['text_config']]) {
     if (!isObj(c)) continue;
@@ -1290,11 +1270,17 @@ function quantizationConfigs(config: Obj): Obj[] {
  */
 export function storageUnmodelled(config: unknown, arch: Architecture): boolean {
   if (!isObj(config)) return false;
-  return quantizationConfigs(config).some((q) => {
-    if (q['quant_method'] === 'fp8') return arch.checkpoint_fp8_block == null;
-    if (q['quant_method'] === 'compressed-tensors') return arch.checkpoint_expert_quant?.format !== 'int4_pack_quantized';
-    return true;
-  });
+  return quantizationConfigs(config).some((q) => !quantModelled(q, arch));
+}
+
+/**
+ * Whether the counter models the storage `q` declares for `arch`. One rule for
+ * `storageUnmodelled` and `checkpointNotes`, so the null stored_elements and the notes agree.
+ */
+function quantModelled(q: Obj, arch: Architecture): boolean {
+  if (q['quant_method'] === 'fp8') return arch.checkpoint_fp8_block != null;
+  if (q['quant_method'] === 'compressed-tensors') return arch.checkpoint_expert_quant?.format === 'int4_pack_quantized';
+  return false;
 }
 
 /**
@@ -1309,19 +1295,20 @@ export function checkpointNotes(config: unknown, arch: Architecture): string[] {
   for (const q of quantizationConfigs(config)) {
     const method = typeof q['quant_method'] === 'string' ? q['quant_method'] : 'unknown';
     const bs = q['weight_block_size'];
-    if (method === 'fp8' && arch.checkpoint_fp8_block != null) {
+    if (!quantModelled(q, arch)) {
+      notes.push(
+        `checkpoint is quantised (${method}); its storage is not modelled for this family: counts are logical parameters, not stored elements`,
+      );
+    } else if (method === 'fp8') {
       const tile = Array.isArray(bs) ? bs.join('x') : `${arch.checkpoint_fp8_block}x${arch.checkpoint_fp8_block}`;
       notes.push(`checkpoint is block-FP8 (${tile}); total_checkpoint adds its weight_scale_inv tensors, one scale per tile`);
-    } else if (method === 'compressed-tensors' && arch.checkpoint_expert_quant?.format === 'int4_pack_quantized') {
+    } else {
+      // modelled compressed-tensors: INT4 pack-quantized experts, so checkpoint_expert_quant is set
       notes.push(
-        `routed experts are INT4 (compressed-tensors pack-quantized, group ${arch.checkpoint_expert_quant.group_size}), ` +
+        `routed experts are INT4 (compressed-tensors pack-quantized, group ${arch.checkpoint_expert_quant?.group_size}), ` +
           'eight per stored int32 element: total_checkpoint counts them per weight as the Hub does, plus their BF16 group ' +
           'scales and int32 weight_shape tensors (the Hub counts every int32 element 8 times, those too); ' +
           'stored_elements counts each int32 element once; total_logical is the parameter count',
-      );
-    } else {
-      notes.push(
-        `checkpoint is quantised (${method}); its storage is not modelled for this family: counts are logical parameters, not stored elements`,
       );
     }
   }

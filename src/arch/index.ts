@@ -8,7 +8,6 @@ export {
   InvalidFieldError,
   architectureFromHfConfig,
   detectModelType,
-  quantizationNotes,
   checkpointNotes,
   storageUnmodelled,
 } from './hf-config.js';

@@ -32,7 +32,21 @@
  *
  * KV cache: `kvLayoutFromArchitecture` (src/serving/kv-cache.ts) per main-model layer kind.
  */
-import { countParameters, moeLayerIndices, layerAttentionKinds, visionParams } from './count.js';
+import {
+  countParameters,
+  expertBiasParams,
+  ffnMatrices,
+  hasOwnDsaIndexer,
+  hcBlockParams,
+  hcHeadParams,
+  kindOf,
+  moeLayerIndices,
+  layerAttentionKinds,
+  norm,
+  visionParams,
+  type Matrix,
+} from './count.js';
+import { isObj, quantizationConfigs } from './hf-config.js';
 import type { Architecture, LayerAttentionKind } from './types.js';
 import {
   kvBytesPerTokenLongContext,
@@ -136,8 +150,6 @@ export interface CheckpointWeightBytes {
   storage: CheckpointStorage;
 }
 
-type Matrix = [out: number, inn: number];
-
 function safe(name: string, n: number): number {
   if (!Number.isSafeInteger(n)) throw new RangeError(`${name} exceeds the exactly representable range`);
   return n;
@@ -162,10 +174,6 @@ export function storageFromArchitecture(arch: Architecture): CheckpointStorage {
   return { base: 'bf16', fp8_block: block, fp8_scale, experts, modelled: true, notes };
 }
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /**
  * The storage formats of a checkpoint from its config.json (already parsed) and the
  * `Architecture` read from it: the base dtype, block-FP8, FP4 or INT4 routed experts.
@@ -185,12 +193,7 @@ export function checkpointStorageFromHfConfig(config: unknown, arch: Architectur
   else if (dtype !== undefined && dtype !== 'bfloat16') {
     s.notes.push(`the config's dtype "${dtype}" is not bfloat16, float16 or float32: bf16 assumed`);
   } else if (dtype === undefined) s.notes.push('the config names no dtype: bf16 assumed for unquantised tensors');
-  const quant: Record<string, unknown>[] = [];
-  for (const c of levels) {
-    const q = c['quantization_config'];
-    if (isObj(q) && !quant.includes(q)) quant.push(q);
-  }
-  for (const q of quant) {
+  for (const q of quantizationConfigs(config)) {
     const method = q['quant_method'];
     if (method === 'fp8' && s.fp8_block != null) continue;
     if (method === 'compressed-tensors' && s.experts?.format === 'int4') continue;
@@ -283,23 +286,6 @@ class Ledger {
   }
 }
 
-function ffnMatrices(d: number, width: number, gated: boolean): Matrix[] {
-  return gated ? [[width, d], [width, d], [d, width]] : [[width, d], [d, width]];
-}
-
-/** Layer i's kind (main layers 0..L-1, MTP layers after), as count.ts decides it. */
-function kindOf(arch: Architecture, kinds: LayerAttentionKind[], i: number): LayerAttentionKind {
-  if (arch.attention_type === 'csa_hca') {
-    const r = arch.compress_ratios[i] ?? 0;
-    return r === 0 ? 'sliding' : r === arch.csa_compress_ratio ? 'csa' : 'hca';
-  }
-  return i < arch.num_layers ? (kinds[i] ?? 'full') : 'full';
-}
-
-function normWidth(arch: Architecture, width: number): number {
-  return arch.norm_type === 'layernorm' && arch.norm_bias ? 2 * width : width;
-}
-
 /** The token mixer of layer i, into `attn` (softmax attention), `lin`, `comp` and `idx` parts. */
 function mixer(
   l: Ledger,
@@ -352,8 +338,8 @@ function mixer(
     }
     l.linears(parts.attn, [[rkv + rope, d], [H * (arch.qk_nope_head_dim + arch.v_head_dim), rkv], [d, H * arch.v_head_dim]]);
     l.base(parts.attn, rkv + (arch.attention_qkv_bias ? rkv + rope : 0) + (arch.attention_out_bias ? d : 0));
-    const dsa = arch.dsa_indexer;
-    if (dsa && (i >= arch.num_layers || dsa.layers == null || dsa.layers.includes(i))) {
+    if (hasOwnDsaIndexer(arch, i)) {
+      const dsa = arch.dsa_indexer;
       const rq = arch.q_lora_rank;
       if (rq == null) throw new RangeError('a DSA indexer needs q_lora_rank (its queries come from the q latent)');
       l.linears(parts.idx, [[dsa.n_heads * dsa.head_dim, rq], [dsa.head_dim, d]]); // wq_b, wk
@@ -405,12 +391,11 @@ export function checkpointWeightBytes(arch: Architecture, storage: CheckpointSto
   const kinds = layerAttentionKinds(arch);
   const moe = new Set(moeLayerIndices(arch));
   const nHash = arch.num_hash_layers ?? 0;
-  const layerNorm = arch.norms_per_layer * normWidth(arch, d);
-  const m = arch.hyper_connections?.mult ?? 0;
-  const hcBlock = m > 0 ? 2 * ((2 + m) * m * m * d + (2 + m) * m + 3) : 0;
-  const hcHead = m > 0 ? m * m * d + m + 1 : 0;
+  const layerNorm = arch.norms_per_layer * norm(arch, d);
+  const hcBlock = hcBlockParams(arch);
+  const hcHead = hcHeadParams(arch);
   const expertMats = ffnMatrices(d, arch.moe_intermediate_size, arch.expert_gated);
-  const expertBias = arch.expert_bias ? (arch.expert_gated ? 2 * arch.moe_intermediate_size : arch.moe_intermediate_size) + d : 0;
+  const expertBias = expertBiasParams(arch);
 
   const layer = (i: number, isMoe: boolean, inMtp: boolean) => {
     const p = (main: WeightPart): WeightPart => (inMtp ? 'mtp' : main);
@@ -436,14 +421,14 @@ export function checkpointWeightBytes(arch: Architecture, storage: CheckpointSto
   l.base('embedding', V * d);
   if (!arch.tie_word_embeddings) l.base('lm_head', V * d + (arch.lm_head_bias ? V : 0));
   for (let i = 0; i < L; i++) layer(i, moe.has(i), false);
-  if (arch.final_norm) l.base('norms', normWidth(arch, d));
+  if (arch.final_norm) l.base('norms', norm(arch, d));
   l.f32('hyper_connections', hcHead);
 
   const mtp = arch.mtp;
   if (mtp && mtp.num_modules > 0) {
     let idx = L;
     for (let k = 0; k < mtp.num_modules; k++) {
-      l.base('mtp', 3 * normWidth(arch, d)); // enorm, hnorm, final norm
+      l.base('mtp', 3 * norm(arch, d)); // enorm, hnorm, final norm
       if (mtp.fp8_proj && storage.fp8_block != null) l.linears('mtp', [[d, d], [d, d]]); // e_proj, h_proj
       else l.base('mtp', 2 * d * d); // eh_proj / fc
       l.f32('mtp', hcHead);
@@ -607,7 +592,7 @@ export function kvReport(arch: Architecture, opts: KvOptions = {}): KvReport {
     sliding_window: layout.sliding_window,
     values_per_token_per_layer: layout.values_per_token_per_layer,
     bytes_per_token: kvBytesPerTokenLongContext(layout, b),
-    fixed_bytes_per_sequence: kvFixedBytesPerSequence(layout, b),
+    fixed_bytes_per_sequence: fixed,
     fixed: { windows: fixed - linear - states, linear_states: linear, compressor_states: states },
     linear_state_bytes_per_layer: layout.linear_state_bytes,
     context,
