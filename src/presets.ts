@@ -17,6 +17,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { architectureFromHfConfig } from './arch/hf-config.js';
 import type { Architecture } from './arch/types.js';
+import { editDistance, nearest } from './spec/errors.js';
 
 /** What a vendor's "total" counts. */
 export const TOTAL_CONVENTIONS = ['total_main', 'total_checkpoint', 'total_main_plus_vision'] as const;
@@ -278,17 +279,10 @@ export function presetQuantity(p: Preset, convention: PresetQuantityName): numbe
   }
 }
 
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? 0;
+/** "; did you mean "a" or "b"?" for an unknown preset id, or '' when no id is close. */
+export function presetSuggestion(id: string): string {
+  const guesses = nearest(id, loadPresets().map((p) => p.id), 2);
+  return guesses.length ? `; did you mean ${guesses.map((g) => `"${g}"`).join(' or ')}?` : '';
 }
 
 /**

@@ -7,13 +7,14 @@ import { architectureFromHfConfig } from '../arch/hf-config.js';
 import type { Architecture } from '../arch/types.js';
 import { DTYPE_BYTES, DTYPES, isDtype } from '../dtypes.js';
 import type { Design } from '../metrics.js';
-import { getPreset, loadPresets, presetArchitecture } from '../presets.js';
+import { getPreset, presetArchitecture, presetSuggestion } from '../presets.js';
 import { MAX_GPUS, SV, hardwarePlan, type HardwarePlan } from '../serving-metrics.js';
 import { GpuError, resolveGpu } from '../serving/gpus.js';
 import type { ServingSpec } from '../spec/types.js';
 import { evaluateDesign } from '../sweep.js';
+import { servingJson } from '../output/summary.js';
 import { parseBatch, parseContext } from './inspect.js';
-import { InputError, nearest } from '../spec/errors.js';
+import { InputError } from '../spec/errors.js';
 import { formatBytes, formatCount, formatPercent, formatRatio, parseCount } from '../units.js';
 import { table, type Io } from './io.js';
 
@@ -50,8 +51,7 @@ export function calcDesign(o: CalcOptions): { design: Design; label: string } {
     if (o.preset === undefined) throw new InputError('calc: internal: --config is read by calcArchitecture');
     const p = getPreset(o.preset);
     if (!p) {
-      const guesses = nearest(o.preset, loadPresets().map((p) => p.id), 2);
-      throw new InputError(`calc: --preset: unknown preset "${o.preset}"${guesses.length ? `; did you mean ${guesses.map((g) => `"${g}"`).join(' or ')}?` : ''} (see \`moe-sweep presets\`)`);
+      throw new InputError(`calc: --preset: unknown preset "${o.preset}"${presetSuggestion(o.preset)} (see \`moe-sweep presets\`)`);
     }
     return { design: p, label: `${p.name} (${p.id})` };
   }
@@ -120,10 +120,9 @@ export function calcCommand(o: CalcOptions, io: Io): number {
   const m = e.metrics;
   const s = e.serving;
   if (o.json) {
-    const servingJson = s ? { ...s, ...(s.gpus_needed !== undefined && !Number.isFinite(s.gpus_needed) ? { gpus_needed: null } : {}) } : {};
     const context = serving ? { context: serving.context, batch: serving.batch, kv_dtype: serving.kvDtype } : {};
     const gpu = hardware ? { gpu: hardware.gpu, gpu_count: hardware.count, fits_per_gpu: e.feasible } : {};
-    io.stdout(`${JSON.stringify({ experts: design.experts, top_k: design.top_k, expert_params: design.expert_params, shared_params: design.shared_params, dtype: formats.text, ...m, ...context, ...servingJson, ...gpu }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ experts: design.experts, top_k: design.top_k, expert_params: design.expert_params, shared_params: design.shared_params, dtype: formats.text, ...m, ...context, ...servingJson(s), ...gpu }, null, 2)}\n`);
     return 0;
   }
   const rows: [string, string, string][] = [

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { editDistance } from '../spec/errors.js';
 
 export interface Gpu {
   id: string;
@@ -104,19 +105,7 @@ export function loadGpuCatalogue(path = defaultCataloguePath()): Gpu[] {
   return gpus;
 }
 
-/** Levenshtein distance (two-row dynamic programme). */
-export function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const sub = prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1);
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, sub);
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
+export { editDistance };
 
 /** Lower case, letters and digits only: "H100 sxm" and "h100-SXM" compare equal. */
 function normalise(id: string): string {

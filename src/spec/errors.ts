@@ -43,7 +43,8 @@ export function describeValue(value: unknown): string {
   return typeof value;
 }
 
-function editDistance(a: string, b: string): number {
+/** Levenshtein distance, one UTF-16 unit at a time. */
+export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let prev = row[0]!;

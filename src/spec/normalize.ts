@@ -6,13 +6,13 @@ import { AXES, expandRange, gridSize, rangeLength, type AxisName, type GridAxes,
 import { M, isMetricId, type MetricId } from '../metrics.js';
 import { Q, isQualityMetric, type QualityMetricId, type Training } from '../quality-metrics.js';
 import { QUALITATIVE_FACTOR } from '../quality/domain.js';
-import { getPreset, loadPresets, presetArchitecture } from '../presets.js';
+import { getPreset, presetArchitecture, presetSuggestion } from '../presets.js';
 import { SV, isServingMetric, SERVING_METRICS, type ServingMetricId } from '../serving-metrics.js';
 import { normalizeArchitecture, normalizeFormats, normalizeHardware, normalizeServing, resolveArchitecture } from './model.js';
 import { countParameters } from '../arch/count.js';
 import { ARCH_FIELD_NAMES } from './schema.js';
 import { parseBytes, parseCount } from '../units.js';
-import { describeValue, nearest, type PathSegment } from './errors.js';
+import { describeValue, type PathSegment } from './errors.js';
 import type { Locator } from './load.js';
 import type { RawSpec } from './schema.js';
 import type { ComparePreset, NamedDesign, Objective, SweepSpec } from './types.js';
@@ -234,9 +234,7 @@ function normalizeConstraints(raw: RawSpec['constraints'], ctx: Context): { cons
 function presetOrError(id: string, path: PathSegment[], ctx: Context) {
   const p = getPreset(id);
   if (p) return p;
-  const guesses = nearest(id, loadPresets().map((p) => p.id), 2);
-  const hint = guesses.length ? `; did you mean ${guesses.map((g) => `"${g}"`).join(' or ')}?` : '';
-  return ctx.at.expected(path, `expected a preset id (see \`moe-sweep presets\`)${hint}`, id);
+  return ctx.at.expected(path, `expected a preset id (see \`moe-sweep presets\`)${presetSuggestion(id)}`, id);
 }
 
 function normalizeDesigns(raw: RawSpec['designs'], ctx: Context): NamedDesign[] {
