@@ -1,5 +1,5 @@
 // `moe-sweep presets`: the published models the tool knows, with their sources.
-import { loadPresets, presetQuantity } from '../presets.js';
+import { loadPresets, presetActive, presetQuantity, presetTotalMain } from '../presets.js';
 import { formatCount } from '../units.js';
 import { table, type Io } from './io.js';
 
@@ -15,8 +15,8 @@ export function presetsCommand(o: { json?: boolean }, io: Io): number {
     const list = presets.map((p) => ({
       id: p.id,
       name: p.name,
-      total_params: p.shared_params + p.experts * p.expert_params,
-      active_params: p.shared_params + p.top_k * p.expert_params,
+      total_params: presetTotalMain(p),
+      active_params: presetActive(p),
       source: p.published.source,
     }));
     io.stdout(`${JSON.stringify(list, null, 2)}\n`);
@@ -30,8 +30,8 @@ export function presetsCommand(o: { json?: boolean }, io: Io): number {
       p.id,
       p.name,
       `${p.experts}×top-${p.top_k}`,
-      formatCount(p.shared_params + p.experts * p.expert_params),
-      formatCount(p.shared_params + p.top_k * p.expert_params),
+      formatCount(presetTotalMain(p)),
+      formatCount(presetActive(p)),
       `${formatCount(p.published.total)} / ${published}`,
       `${formatCount(vendorActive)} (${SHORT[convention] ?? convention})`,
     ];

@@ -72,7 +72,8 @@ export async function writeOutputs(result: SweepResult, options: WriteOptions): 
     const t0 = performance.now();
     const beside = !options.shard && csvRows(result, mode) <= CONCURRENT_REPORT_ROWS;
     let reportMs = 0;
-    const drawing = beside ? timed(() => renderReport({ result, exitCode, csvFile: 'results.csv', csvNote: note }), (ms) => (reportMs = ms)) : undefined;
+    const draw = () => timed(() => renderReport({ result, exitCode, csvFile: 'results.csv', csvNote: note }), (ms) => (reportMs = ms));
+    const drawing = beside ? draw() : undefined;
     drawing?.catch(() => undefined); // awaited below; a CSV failure must not leave it unhandled
     const rows = await writeResultsCsv(result, join(tmp, 'results.csv'), mode, {
       pool: options.pool,
@@ -81,7 +82,7 @@ export async function writeOutputs(result: SweepResult, options: WriteOptions): 
       onProgress: options.onCsvProgress,
     });
     const csvMs = performance.now() - t0;
-    const html = options.shard ? '' : await (drawing ?? timed(() => renderReport({ result, exitCode, csvFile: 'results.csv', csvNote: note }), (ms) => (reportMs = ms)));
+    const html = options.shard ? '' : await (drawing ?? draw());
     const names = ['results.csv', 'summary.json'];
     if (options.shard) names.push(...writeShardFiles(result, options.shard.specText, options.shard.id, tmp));
     else {

@@ -73,7 +73,7 @@ export function buildSummary(result: SweepResult, extras: SummaryExtras) {
 export type Summary = ReturnType<typeof buildSummary>;
 
 /** Serving values for JSON: gpus_needed is null when no deployment up to the search limit fits. */
-function servingJson(s: ServingValues | undefined) {
+export function servingJson(s: ServingValues | undefined) {
   if (!s) return {};
   return { ...s, ...(s.gpus_needed !== undefined ? { gpus_needed: Number.isFinite(s.gpus_needed) ? s.gpus_needed : null } : {}) };
 }

@@ -7,7 +7,7 @@ import { METRICS, metricsInto } from '../metrics.js';
 import { loadPresets } from '../presets.js';
 import { hasGrid, type ServingValues, type SweepResult } from '../sweep.js';
 import { memorySpec, throughputSpec, topKSpec } from './serving.js';
-import { SERVING_METRICS } from '../serving-metrics.js';
+import { MAX_GPUS, SERVING_METRICS } from '../serving-metrics.js';
 import { archColumns } from '../output/csv-file.js';
 import { formatBytes, formatCount, formatPercent, formatRatio } from '../units.js';
 import { TOOL_VERSION } from '../version.js';
@@ -45,7 +45,7 @@ function servingRow(name: string, d: { serving?: ServingValues; metrics: SweepRe
     kv: formatBytes(s.kv_cache_bytes ?? 0),
     layout: s.gpu_layout ?? '',
     perGpu: s.per_gpu_bytes !== undefined ? formatBytes(s.per_gpu_bytes) : '',
-    gpus: gpus === undefined ? '' : Number.isFinite(gpus) ? String(gpus) : '> 4096',
+    gpus: gpus === undefined ? '' : Number.isFinite(gpus) ? String(gpus) : `> ${MAX_GPUS}`,
     tokens: s.decode_tokens_per_s !== undefined ? `${formatCount(s.decode_tokens_per_s)} (${s.decode_bound})` : '',
     saturation: s.saturation_batch ?? '',
     a2a: s.all_to_all_bytes_per_token_layer !== undefined ? formatBytes(s.all_to_all_bytes_per_token_layer) : '',
@@ -95,6 +95,7 @@ export async function renderReport({ result, exitCode, csvFile, csvNote }: Repor
   ]);
   const metricKind = Object.fromEntries(METRICS.map((m) => [m.id, m.kind]));
   const presets = loadPresets().map((p) => ({ id: p.id, name: p.name, experts: p.experts, top_k: p.top_k, expert_params: p.expert_params, shared_params: p.shared_params }));
+  const sweptFields = archColumns(spec);
   const template = Handlebars.compile(readFileSync(templateFile(), 'utf8'), { strict: false });
   return template({
     title: spec.name,
@@ -128,7 +129,7 @@ export async function renderReport({ result, exitCode, csvFile, csvNote }: Repor
     })),
     designs: result.designs.map((d) => ({ name: d.name, preset: d.preset, ...row(d), feasible: d.feasible, pareto: d.pareto, reasons: d.violations.join(', ') })),
     compare: result.compare.map((p) => ({ name: p.name, id: p.id, ...row(p), feasible: p.feasible, reasons: p.violations.join(', ') })),
-    front: result.front.slice(0, REPORT_FRONT_ROWS).map((f) => ({ design: f.design, fields: archColumns(spec).map((c) => `${c} ${f.fields?.[c] ?? ''}`).join(', '), ...row(f) })),
+    front: result.front.slice(0, REPORT_FRONT_ROWS).map((f) => ({ design: f.design, fields: sweptFields.map((c) => `${c} ${f.fields?.[c] ?? ''}`).join(', '), ...row(f) })),
     frontTruncated: result.front.length > REPORT_FRONT_ROWS ? result.front.length.toLocaleString('en-US') : '',
     frontShown: REPORT_FRONT_ROWS,
     paretoSvg,

@@ -39,7 +39,7 @@ export function qualityRows(result: SweepResult): QualityRow[] {
     const q = d.quality!;
     const active = d.metrics.active_params;
     const tokens = training.tokens ?? training.flops! / (6 * active);
-    const experts = 'experts' in d ? (d as { experts: number; top_k: number }).experts / (d as { experts: number; top_k: number }).top_k : 1;
+    const experts = d.experts / d.top_k;
     const loss = jointLoss(active, tokens, experts);
     const i = lossInterval(loss, active, tokens, { seed: 1 });
     rows.push({ label, kind, active, total: d.metrics.total_params, delta: q.loss_delta_vs_dense, loss, lo: i.lo, hi: i.hi, dense: q.dense_equivalent_params, epoch: epochLoss(active, tokens), hoffmann: hoffmannLoss(active, tokens), domain: q.quality_domain, status: status(q) });
