@@ -8,14 +8,14 @@ import { saturationBatch } from './serving/throughput.js';
 import type { Gpu } from './serving/gpus.js';
 
 export const SERVING_METRICS = [
-  { id: 'kv_cache_bytes', needs: 'serving', formula: 'batch × KV bytes of one sequence at `context` (kv_dtype)', meaning: 'the KV cache of the whole batch, counted in vram_bytes beside the weights' },
-  { id: 'saturation_batch', needs: 'serving', formula: 'smallest B with 1 − (1 − top_k/experts)^B ≥ 0.99', meaning: 'past this batch a decode step reads ~all experts: an MoE decodes like its total size' },
-  { id: 'load_imbalance', needs: 'serving', formula: 'E[max expert load] / mean load, batch × top_k assignments into experts (independent binomial loads)', meaning: 'how much busier the busiest expert is than the mean in one decode step (a lower bound; tight for many experts)' },
-  { id: 'capacity_factor', needs: 'serving', formula: 'smallest C·experts/(batch·top_k) whose expected dropped share is ≤ 1%', meaning: 'expert capacity, as a multiple of the mean load, that drops under 1% of tokens' },
-  { id: 'per_gpu_bytes', needs: 'hardware', formula: '(⌈E/EP⌉·expert bytes/TP + rest/TP + ⌈B/EP⌉·KV/seq·⌈H/TP⌉/H) × (1 + overhead), the fullest GPU', meaning: 'memory of the fullest GPU in the best EP × TP layout of `count` GPUs; must fit the GPU' },
-  { id: 'gpus_needed', needs: 'hardware', formula: 'fewest GPUs of this kind (EP × TP, TP ≤ 8) whose fullest GPU fits', meaning: 'the smallest deployment of this GPU that holds the design and its KV cache' },
-  { id: 'decode_tokens_per_s', needs: 'hardware', formula: 'min(count·bandwidth·B / bytes per step, count·FLOP/s / (2 × active))', meaning: 'upper bound on decode tokens/s at the batch; bytes per step = shared + touched experts + KV cache' },
-  { id: 'all_to_all_bytes_per_token_layer', needs: 'hardware', formula: '2 × top_k × hidden × activation bytes × (EP − 1)/EP', meaning: 'dispatch + combine traffic one token causes in one MoE layer under the layout' },
+  { id: 'kv_cache_bytes', kind: 'bytes', needs: 'serving', formula: 'batch × KV bytes of one sequence at `context` (kv_dtype)', meaning: 'the KV cache of the whole batch, counted in vram_bytes beside the weights' },
+  { id: 'saturation_batch', kind: 'count', needs: 'serving', formula: 'smallest B with 1 − (1 − top_k/experts)^B ≥ 0.99', meaning: 'past this batch a decode step reads ~all experts: an MoE decodes like its total size' },
+  { id: 'load_imbalance', kind: 'ratio', needs: 'serving', formula: 'E[max expert load] / mean load, batch × top_k assignments into experts (independent binomial loads)', meaning: 'how much busier the busiest expert is than the mean in one decode step (a lower bound; tight for many experts)' },
+  { id: 'capacity_factor', kind: 'ratio', needs: 'serving', formula: 'smallest C·experts/(batch·top_k) whose expected dropped share is ≤ 1%', meaning: 'expert capacity, as a multiple of the mean load, that drops under 1% of tokens' },
+  { id: 'per_gpu_bytes', kind: 'bytes', needs: 'hardware', formula: '(⌈E/EP⌉·expert bytes/TP + rest/TP + ⌈B/EP⌉·KV/seq·⌈H/TP⌉/H) × (1 + overhead), the fullest GPU', meaning: 'memory of the fullest GPU in the best EP × TP layout of `count` GPUs; must fit the GPU' },
+  { id: 'gpus_needed', kind: 'count', needs: 'hardware', formula: 'fewest GPUs of this kind (EP × TP, TP ≤ 8) whose fullest GPU fits', meaning: 'the smallest deployment of this GPU that holds the design and its KV cache' },
+  { id: 'decode_tokens_per_s', kind: 'count', needs: 'hardware', formula: 'min(count·bandwidth·B / bytes per step, count·FLOP/s / (2 × active))', meaning: 'upper bound on decode tokens/s at the batch; bytes per step = shared + touched experts + KV cache' },
+  { id: 'all_to_all_bytes_per_token_layer', kind: 'bytes', needs: 'hardware', formula: '2 × top_k × hidden × activation bytes × (EP − 1)/EP', meaning: 'dispatch + combine traffic one token causes in one MoE layer under the layout' },
 ] as const;
 
 export type ServingMetricId = (typeof SERVING_METRICS)[number]['id'];

@@ -8,7 +8,7 @@ import { AXES, designAt, gridSize, type GridAxes } from './grid.js';
 import { countParameters } from './arch/count.js';
 import type { Architecture } from './arch/types.js';
 import { NO_FACTS, PointDecoder, factsOf, pointMetricsInto, type GeneralPlan } from './evaluate/general.js';
-import { FULL_METRIC_COUNT, SV, ServingEvaluator, isServingMetric, type ServingMetricId } from './serving-metrics.js';
+import { FULL_METRIC_COUNT, SV, ServingEvaluator, isServingMetric, type ServingMetricId, type ServingPlan } from './serving-metrics.js';
 import { M, metricsFromVector, metricsInto, type Design, type MetricId, type Metrics } from './metrics.js';
 import { EXTENDED_METRIC_COUNT, Q, domainLabel, isQualityMetric, qualityInto, type QualityMetricId, type QualityPlan } from './quality-metrics.js';
 import { qualityPlan } from './quality-plan.js';
@@ -154,7 +154,7 @@ export function generalSettings(spec: EvalSpec): Omit<GeneralPlan, 'dims' | 'mod
 export function evaluateDesign(spec: EvalSpec, d: Design & { architecture?: Architecture }, quality?: QualityPlan): Evaluated {
   const v = new Float64Array(FULL_METRIC_COUNT);
   const q = quality ?? (spec.training ? qualityPlan(spec.training) : undefined);
-  let servingValues: ServingValues | undefined;
+  let servingPlan: ServingPlan | undefined;
   if (isGeneral(spec)) {
     const settings = generalSettings(spec);
     const arch = d.architecture ?? spec.architecture?.base;
@@ -162,22 +162,28 @@ export function evaluateDesign(spec: EvalSpec, d: Design & { architecture?: Arch
     const gp = { ...settings, dims: [], mode: 'abstract', cellDims: [-1, -1], csvDims: [] } satisfies GeneralPlan;
     const serving = gp.serving ? new ServingEvaluator(gp.serving) : undefined;
     pointMetricsInto(v, { bytesPerWeight: spec.bytesPerWeight, overhead: spec.overhead, quality: q }, gp, serving, { ...d, facts });
-    if (gp.serving) servingValues = servingValuesOf(v, gp.serving.hardware !== undefined);
+    servingPlan = gp.serving;
   } else {
     metricsInto(v, 0, d.experts, d.top_k, d.expert_params, d.shared_params, spec.bytesPerWeight, spec.overhead);
     if (q) qualityInto(v, d.experts, d.top_k, v[M.total_params]!, v[M.active_params]!, q);
   }
-  const mask = violationMask(spec.constraints, v, 0);
+  return evaluatedFrom(v, d, spec.constraints, q !== undefined, servingPlan);
+}
+
+/** A design's evaluation from its full metric vector: the metrics, the columns the spec asks for, the verdict. */
+function evaluatedFrom(v: Float64Array, d: Design, constraints: SweepSpec['constraints'], quality: boolean, serving: ServingPlan | undefined, fields?: Record<string, number>): Evaluated {
+  const mask = violationMask(constraints, v, 0);
   return {
     experts: d.experts,
     top_k: d.top_k,
     expert_params: d.expert_params,
     shared_params: d.shared_params,
     metrics: metricsFromVector(v),
-    ...(q ? { quality: qualityValuesOf(v) } : {}),
-    ...(servingValues ? { serving: servingValues } : {}),
+    ...(quality ? { quality: qualityValuesOf(v) } : {}),
+    ...(serving ? { serving: servingValuesOf(v, serving.hardware !== undefined) } : {}),
+    ...(fields ? { fields } : {}),
     feasible: mask === 0,
-    violations: violationNames(spec.constraints, mask),
+    violations: violationNames(constraints, mask),
   };
 }
 
@@ -221,20 +227,8 @@ export function pointAt(spec: SweepSpec, plan: EvalPlan, index: number): (Evalua
   if (!p) return null;
   const v = new Float64Array(FULL_METRIC_COUNT);
   pointMetricsInto(v, plan, gp, gp.serving ? new ServingEvaluator(gp.serving) : undefined, p);
-  const mask = violationMask(spec.constraints, v, 0);
   const fields = gp.mode === 'architecture' ? Object.fromEntries(gp.dims.map((d, i) => [d.key, decoder.value(i)])) : undefined;
-  return {
-    experts: p.experts,
-    top_k: p.top_k,
-    expert_params: p.expert_params,
-    shared_params: p.shared_params,
-    metrics: metricsFromVector(v),
-    ...(plan.quality ? { quality: qualityValuesOf(v) } : {}),
-    ...(gp.serving ? { serving: servingValuesOf(v, gp.serving.hardware !== undefined) } : {}),
-    ...(fields ? { fields } : {}),
-    feasible: mask === 0,
-    violations: violationNames(spec.constraints, mask),
-  };
+  return evaluatedFrom(v, p, spec.constraints, plan.quality !== undefined, gp.serving, fields);
 }
 
 /** Points in the spec's grid: the abstract axes' product, or the architecture axes'. */

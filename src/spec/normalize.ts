@@ -148,19 +148,21 @@ function boundValue(metric: MetricId, raw: unknown, path: PathSegment[], ctx: Co
   return v;
 }
 
-const SERVING_BOUND: Partial<Record<ServingMetricId, 'bytes' | 'count' | 'ratio'>> = {
-  kv_cache_bytes: 'bytes',
-  per_gpu_bytes: 'bytes',
-  all_to_all_bytes_per_token_layer: 'bytes',
-  saturation_batch: 'count',
-  gpus_needed: 'count',
-  decode_tokens_per_s: 'count',
-  load_imbalance: 'ratio',
-  capacity_factor: 'ratio',
-};
+function servingMetric(id: ServingMetricId) {
+  return SERVING_METRICS.find((m) => m.id === id)!;
+}
 
 function servingNeeds(id: ServingMetricId): 'serving' | 'hardware' {
-  return SERVING_METRICS.find((m) => m.id === id)!.needs;
+  return servingMetric(id).needs;
+}
+
+/** A {min, max} bound with at least one side, each side read by `value`, min not above max. */
+function bounds(b: { min?: unknown; max?: unknown }, path: PathSegment[], ctx: Context, value: (raw: unknown, path: PathSegment[]) => number): { min: number; max: number } {
+  if (b.min === undefined && b.max === undefined) throw ctx.at.error(path, 'expected min, max or both');
+  const min = b.min === undefined ? -Infinity : value(b.min, [...path, 'min']);
+  const max = b.max === undefined ? Infinity : value(b.max, [...path, 'max']);
+  if (min > max) throw ctx.at.expected([...path, 'max'], `expected max not below min (${describeValue(b.min)})`, b.max);
+  return { min, max };
 }
 
 function normalizeConstraints(raw: RawSpec['constraints'], ctx: Context): { constraints: Constraint[]; overhead: number } {
@@ -187,15 +189,11 @@ function normalizeConstraints(raw: RawSpec['constraints'], ctx: Context): { cons
     const b = bound as { min?: unknown; max?: unknown };
     if (isQualityMetric(name)) {
       if (!ctx.training) throw ctx.at.error(path, 'needs training: {tokens: …} or {flops: …}: quality columns come from a scaling law of loss against tokens', { atKey: true });
-      if (b.min === undefined && b.max === undefined) throw ctx.at.error(path, 'expected min, max or both');
-      const value = (raw: unknown, p: PathSegment[]) => {
+      const { min, max } = bounds(b, path, ctx, (raw, p) => {
         const v = name === 'dense_equivalent_params' ? parseCount(raw) : typeof raw === 'number' ? raw : undefined;
         if (v === undefined || !Number.isFinite(v)) throw ctx.at.expected(p, name === 'dense_equivalent_params' ? 'expected a count such as 30B' : 'expected a number (nats/token)', raw);
         return v;
-      };
-      const min = b.min === undefined ? -Infinity : value(b.min, [...path, 'min']);
-      const max = b.max === undefined ? Infinity : value(b.max, [...path, 'max']);
-      if (min > max) throw ctx.at.expected([...path, 'max'], `expected max not below min (${describeValue(b.min)})`, b.max);
+      });
       constraints.push({ name, metric: Q[name], min, max });
       quality = true;
       continue;
@@ -205,24 +203,17 @@ function normalizeConstraints(raw: RawSpec['constraints'], ctx: Context): { cons
       if (!(needs === 'serving' ? ctx.hasServing : ctx.hasHardware)) {
         throw ctx.at.error(path, needs === 'serving' ? 'needs serving: {context, batch}' : 'needs hardware: {gpu, count} (and serving:)', { atKey: true });
       }
-      if (b.min === undefined && b.max === undefined) throw ctx.at.error(path, 'expected min, max or both');
-      const kind = SERVING_BOUND[name]!;
-      const value = (x: unknown, p: PathSegment[]) => {
+      const { kind } = servingMetric(name);
+      const { min, max } = bounds(b, path, ctx, (x, p) => {
         const v = kind === 'bytes' ? parseBytes(x) : kind === 'count' ? parseCount(x) : typeof x === 'number' ? x : undefined;
         if (v === undefined || !Number.isFinite(v) || v < 0) throw ctx.at.expected(p, kind === 'bytes' ? 'expected a memory size such as 80GB' : 'expected a number of 0 or more', x);
         return v;
-      };
-      const min = b.min === undefined ? -Infinity : value(b.min, [...path, 'min']);
-      const max = b.max === undefined ? Infinity : value(b.max, [...path, 'max']);
-      if (min > max) throw ctx.at.expected([...path, 'max'], `expected max not below min (${describeValue(b.min)})`, b.max);
+      });
       constraints.push({ name, metric: SV[name], min, max });
       continue;
     }
     if (!isMetricId(name)) continue; // the schema admits only metric names here
-    if (b.min === undefined && b.max === undefined) throw ctx.at.error(path, 'expected min, max or both');
-    const min = b.min === undefined ? -Infinity : boundValue(name, b.min, [...path, 'min'], ctx);
-    const max = b.max === undefined ? Infinity : boundValue(name, b.max, [...path, 'max'], ctx);
-    if (min > max) throw ctx.at.expected([...path, 'max'], `expected max not below min (${describeValue(b.min)})`, b.max);
+    const { min, max } = bounds(b, path, ctx, (x, p) => boundValue(name, x, p, ctx));
     constraints.push({ name, metric: M[name], min, max });
   }
   // A scaling law says nothing reliable far outside the range it was fitted on, so a quality bound
