@@ -112,6 +112,8 @@ describe('architecture grids', () => {
     for (const id of ['memory-chart', 'throughput-chart', 'topk-chart', 'serving']) expect(html).toContain(`id="${id}"`);
     expect(html).toContain('Serving: 16 × 32,768 tokens, KV cache in fp8 on 2 × H100-SXM-80GB');
     expect(html).toMatch(/<td>Qwen3-30B-A3B<\/td><td>61\.1 GB<\/td><td>25\.8 GB<\/td>/);
+    // the spec table shows the GPU bound as memory, not as a count: H100 SXM 80 GB
+    expect(html).toMatch(/gpu_memory<\/td><td[^>]*>≤ 80 GB</);
   });
 
   it('compared presets are served with their own architecture', () => {

@@ -93,7 +93,8 @@ export async function renderReport({ result, exitCode, csvFile, csvNote }: Repor
     tput ? renderSvg(tput, 'throughput') : '',
     topk ? renderSvg(topk, 'topk') : '',
   ]);
-  const metricKind = Object.fromEntries(METRICS.map((m) => [m.id, m.kind]));
+  // gpu_memory bounds per_gpu_bytes by the GPU's memory
+  const metricKind: Record<string, string> = { ...Object.fromEntries([...METRICS, ...SERVING_METRICS].map((m) => [m.id, m.kind])), gpu_memory: 'bytes' };
   const presets = loadPresets().map((p) => ({ id: p.id, name: p.name, experts: p.experts, top_k: p.top_k, expert_params: p.expert_params, shared_params: p.shared_params }));
   const sweptFields = archColumns(spec);
   const template = Handlebars.compile(readFileSync(templateFile(), 'utf8'), { strict: false });
