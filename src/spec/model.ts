@@ -8,13 +8,13 @@ import { countParameters } from '../arch/count.js';
 import { architectureFromHfConfig } from '../arch/hf-config.js';
 import type { Architecture } from '../arch/types.js';
 import { DTYPE_BYTES, type Dtype } from '../dtypes.js';
-import { expandRange, rangeLength, type RangeSpec } from '../grid.js';
+import { expandAxis } from './axis.js';
 import { getPreset, presetArchitecture } from '../presets.js';
 import { hardwarePlan, type HardwarePlan } from '../serving-metrics.js';
 import { GpuError, resolveGpu, type Gpu } from '../serving/gpus.js';
 import { kvLayoutFromArchitecture } from '../serving/kv-cache.js';
 import { CONTEXT_EXPECTED, parseBytes, parseContextTokens } from '../units.js';
-import { describeValue, type PathSegment } from './errors.js';
+import type { PathSegment } from './errors.js';
 import type { Locator } from './load.js';
 import { ARCH_FIELDS, ARCH_FIELD_NAMES, type ArchField, type RawSpec } from './schema.js';
 import type { ArchitectureSpec, ServingSpec, WeightFormats } from './types.js';
@@ -175,34 +175,15 @@ function archAxes(grid: NonNullable<RawSpec['grid']>, base: Architecture, ctx: C
 const MAX_ARCH_VALUES = 10_000;
 
 function expandWhole(raw: unknown, path: PathSegment[], ctx: Ctx): { values: number[]; text: string } {
-  const whole = (v: unknown, p: PathSegment[]) => {
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > 1e9) throw ctx.at.expected(p, 'expected a whole number from 0 to 1,000,000,000', v);
-    return v;
-  };
-  if (Array.isArray(raw)) {
-    if (raw.length === 0) throw ctx.at.expected(path, 'expected at least one value', raw);
-    const values = raw.map((v, i) => whole(v, [...path, i]));
-    if (new Set(values).size !== values.length) throw ctx.at.expected(path, 'expected distinct values', raw);
-    return { values, text: `[${values.join(', ')}]` };
-  }
-  if (raw !== null && typeof raw === 'object') {
-    const r = raw as { from: unknown; to: unknown; step?: unknown; times?: unknown };
-    const range: RangeSpec = { from: whole(r.from, [...path, 'from']), to: whole(r.to, [...path, 'to']) };
-    if (range.from > range.to) throw ctx.at.expected([...path, 'to'], `expected a value not below from (${describeValue(r.from)})`, r.to);
-    if (r.step !== undefined && r.times !== undefined) throw ctx.at.error([...path, 'times'], 'expected either step (additive) or times (geometric), not both', { atKey: true });
-    if (r.times !== undefined) {
-      if (typeof r.times !== 'number' || !(r.times > 1)) throw ctx.at.expected([...path, 'times'], 'expected a factor greater than 1', r.times);
-      if (range.from < 1) throw ctx.at.expected([...path, 'from'], 'expected a value of at least 1 for a geometric range', r.from);
-      range.times = r.times;
-    } else if (r.step !== undefined) {
-      if (typeof r.step !== 'number' || !Number.isSafeInteger(r.step) || r.step <= 0) throw ctx.at.expected([...path, 'step'], 'expected a positive whole step', r.step);
-      range.step = r.step;
-    }
-    const n = rangeLength(range, MAX_ARCH_VALUES);
-    if (n > MAX_ARCH_VALUES) throw ctx.at.error(path, `has more than ${MAX_ARCH_VALUES.toLocaleString('en-US')} values, the most an architecture field takes (each is counted while the spec is read); use a coarser step`);
-    return { values: expandRange(range), text: range.times !== undefined ? `${range.from} → ${range.to}, ×${range.times}` : `${range.from} → ${range.to}, step ${range.step ?? 1}` };
-  }
-  return { values: [whole(raw, path)], text: String(raw) };
+  return expandAxis(raw, path, ctx.at, {
+    value: (v, p) => {
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > 1e9) throw ctx.at.expected(p, 'expected a whole number from 0 to 1,000,000,000', v);
+      return v;
+    },
+    step: (v) => (typeof v === 'number' ? v : undefined),
+    countLimit: MAX_ARCH_VALUES,
+    tooMany: (n) => n <= MAX_ARCH_VALUES ? undefined : `has more than ${MAX_ARCH_VALUES.toLocaleString('en-US')} values, the most an architecture field takes (each is counted while the spec is read); use a coarser step`,
+  });
 }
 
 export function normalizeServing(raw: RawSpec['serving'], hasArchitecture: boolean, ctx: Ctx): ServingSpec | undefined {

@@ -2,7 +2,8 @@
 // min ≤ max, presets that exist, a grid that is not absurdly large.
 import type { Document, LineCounter } from 'yaml';
 import type { Constraint } from '../constraints.js';
-import { AXES, expandRange, gridSize, rangeLength, type AxisName, type GridAxes, type RangeSpec } from '../grid.js';
+import { AXES, gridSize, type AxisName, type GridAxes } from '../grid.js';
+import { expandAxis } from './axis.js';
 import { M, isMetricId, type MetricId } from '../metrics.js';
 import { Q, isQualityMetric, type QualityMetricId, type Training } from '../quality-metrics.js';
 import { QUALITATIVE_FACTOR } from '../quality/domain.js';
@@ -55,52 +56,18 @@ function axisValue(kind: Kind, raw: unknown, path: PathSegment[], ctx: Context):
   return v;
 }
 
-function expandAxis(kind: Kind, raw: unknown, ctx: Context): { values: number[]; text: string } {
-  const path: PathSegment[] = ['grid', kind];
-  if (Array.isArray(raw)) {
-    if (raw.length === 0) throw ctx.at.expected(path, 'expected at least one value', raw);
-    const values = raw.map((v, i) => axisValue(kind, v, [...path, i], ctx));
-    const seen = new Set<number>();
-    values.forEach((v, i) => {
-      if (seen.has(v)) throw ctx.at.expected([...path, i], 'expected distinct values (this one repeats an earlier one)', raw[i]);
-      seen.add(v);
-    });
-    return { values, text: `[${raw.map(String).join(', ')}]` };
-  }
-  if (raw !== null && typeof raw === 'object') {
-    const r = raw as { from: unknown; to: unknown; step?: unknown; times?: unknown };
-    const from = axisValue(kind, r.from, [...path, 'from'], ctx);
-    const to = axisValue(kind, r.to, [...path, 'to'], ctx);
-    if (from > to) throw ctx.at.expected([...path, 'to'], `expected a value not below from (${describeValue(r.from)})`, r.to);
-    const range: RangeSpec = { from, to };
-    if (r.step !== undefined && r.times !== undefined) {
-      throw ctx.at.error([...path, 'times'], 'expected either step (additive) or times (geometric), not both', { atKey: true });
-    }
-    if (r.times !== undefined) {
-      if (typeof r.times !== 'number' || !Number.isFinite(r.times) || r.times <= 1) {
-        throw ctx.at.expected([...path, 'times'], 'expected a factor greater than 1', r.times);
-      }
-      if (from < 1) throw ctx.at.expected([...path, 'from'], 'expected a value of at least 1 for a geometric range', r.from);
-      range.times = r.times;
-    } else if (r.step !== undefined) {
-      const step = AXIS_RULES[kind].parse(r.step);
-      if (step === undefined || !Number.isFinite(step) || !Number.isInteger(step) || step <= 0) {
-        throw ctx.at.expected([...path, 'step'], 'expected a positive whole step (the range runs upwards from `from` to `to`)', r.step);
-      }
-      range.step = step;
-    }
-    const n = rangeLength(range, ctx.maxPoints);
-    if (n > ctx.maxPoints) {
-      throw ctx.at.error(path, `has ${n.toLocaleString('en-US')} values, more than --max-points (${ctx.maxPoints.toLocaleString('en-US')}); use a coarser step`);
-    }
-    if (n > MAX_AXIS_VALUES) {
-      throw ctx.at.error(path, `has ${n.toLocaleString('en-US')} values, more than one axis holds (${MAX_AXIS_VALUES.toLocaleString('en-US')}); use a coarser step`);
-    }
-    const show = (v: unknown) => String(v);
-    const text = range.times !== undefined ? `${show(r.from)} → ${show(r.to)}, ×${range.times}` : `${show(r.from)} → ${show(r.to)}, step ${show(r.step ?? 1)}`;
-    return { values: expandRange(range), text };
-  }
-  return { values: [axisValue(kind, raw, path, ctx)], text: String(raw) };
+function axisOf(kind: Kind, raw: unknown, ctx: Context): { values: number[]; text: string } {
+  return expandAxis(raw, ['grid', kind], ctx.at, {
+    value: (v, path) => axisValue(kind, v, path, ctx),
+    step: AXIS_RULES[kind].parse,
+    countLimit: ctx.maxPoints,
+    tooMany: (n) =>
+      n > ctx.maxPoints
+        ? `has ${n.toLocaleString('en-US')} values, more than --max-points (${ctx.maxPoints.toLocaleString('en-US')}); use a coarser step`
+        : n > MAX_AXIS_VALUES
+          ? `has ${n.toLocaleString('en-US')} values, more than one axis holds (${MAX_AXIS_VALUES.toLocaleString('en-US')}); use a coarser step`
+          : undefined,
+  });
 }
 
 function normalizeGrid(raw: NonNullable<RawSpec['grid']>, ctx: Context) {
@@ -115,7 +82,7 @@ function normalizeGrid(raw: NonNullable<RawSpec['grid']>, ctx: Context) {
   const axes = {} as GridAxes;
   const text = {} as Record<AxisName, string>;
   for (const a of AXES) {
-    const { values, text: t } = expandAxis(a, raw[a], ctx);
+    const { values, text: t } = axisOf(a, raw[a], ctx);
     axes[a] = values;
     text[a] = t;
   }
