@@ -15,7 +15,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { architectureFromHfConfig } from './arch/hf-config.js';
+import { readArchitecture } from './arch-file.js';
 import type { Architecture } from './arch/types.js';
 import { editDistance, nearest } from './spec/errors.js';
 
@@ -311,7 +311,7 @@ const architectures = new Map<string, Architecture>();
 export function presetArchitecture(p: Preset): Architecture {
   let arch = architectures.get(p.config);
   if (!arch) {
-    arch = architectureFromHfConfig(JSON.parse(readFileSync(p.config, 'utf8')), p.config);
+    arch = readArchitecture(p.config);
     architectures.set(p.config, arch);
   }
   return arch;

@@ -1,9 +1,8 @@
 // `moe-sweep calc`: the metrics of one design, given by its four numbers, as a preset or as a
 // config.json; with --context (and --gpu) also its serving figures, through the sweep's own code.
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { countParameters } from '../arch/count.js';
-import { architectureFromHfConfig } from '../arch/hf-config.js';
+import { ConfigFileError, readArchitecture } from '../arch-file.js';
 import type { Architecture } from '../arch/types.js';
 import { DTYPE_BYTES, DTYPES, isDtype } from '../dtypes.js';
 import type { Design } from '../metrics.js';
@@ -69,17 +68,12 @@ export function calcDesign(o: CalcOptions): { design: Design; label: string } {
 function calcArchitecture(o: CalcOptions, io: Io): { arch?: Architecture; design?: Design; label?: string } {
   if (o.config !== undefined) {
     if (o.preset !== undefined) throw new InputError('calc: give --preset or --config, not both');
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(resolve(io.cwd, o.config), 'utf8'));
-    } catch (e) {
-      throw new InputError(`calc: --config: cannot read ${o.config} as JSON (${(e as Error).message.split('\n')[0]})`);
-    }
     let arch: Architecture;
     try {
-      arch = architectureFromHfConfig(json, o.config);
+      arch = readArchitecture(resolve(io.cwd, o.config), o.config);
     } catch (e) {
-      throw new InputError(`calc: --config: ${(e as Error).message.split('\n')[0]}`);
+      if (e instanceof ConfigFileError) throw new InputError(`calc: --config: ${e.message}`);
+      throw e;
     }
     const b = countParameters(arch);
     return { arch, design: { experts: arch.num_experts, top_k: arch.num_experts_per_tok, expert_params: b.expert_params, shared_params: b.shared_params }, label: o.config };

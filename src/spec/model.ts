@@ -2,10 +2,9 @@
 // designs start from and the architecture fields the grid sweeps, the serving workload and the
 // hardware. Every value is checked here, where the spec's line and column are known, so that no
 // point of the grid can fail later.
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { countParameters } from '../arch/count.js';
-import { architectureFromHfConfig } from '../arch/hf-config.js';
+import { ConfigFileError, readArchitecture } from '../arch-file.js';
 import type { Architecture } from '../arch/types.js';
 import { DTYPE_BYTES, type Dtype } from '../dtypes.js';
 import { expandAxis } from './axis.js';
@@ -86,17 +85,11 @@ function baseArchitecture(raw: RawArchitecture, at: PathSegment[], ctx: Ctx): { 
     if (!p) throw ctx.at.expected([...at, 'from'], 'expected a preset id (see `moe-sweep presets`)', raw.from);
     return { arch: presetArchitecture(p), source: `preset ${p.id}` };
   }
-  const path = resolve(dirname(ctx.file), raw.config!);
-  let json: unknown;
   try {
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    return { arch: readArchitecture(resolve(dirname(ctx.file), raw.config!), raw.config), source: raw.config! };
   } catch (e) {
-    throw ctx.at.error([...at, 'config'], `cannot read ${raw.config} as JSON: ${(e as Error).message.split('\n')[0]}`);
-  }
-  try {
-    return { arch: architectureFromHfConfig(json, raw.config), source: raw.config! };
-  } catch (e) {
-    throw ctx.at.error([...at, 'config'], (e as Error).message.split('\n')[0]!);
+    if (e instanceof ConfigFileError) throw ctx.at.error([...at, 'config'], e.message);
+    throw e;
   }
 }
 
