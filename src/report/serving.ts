@@ -17,6 +17,9 @@ const BATCHES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048];
 interface Served extends Design {
   label: string;
   architecture?: Architecture;
+  /** Its evaluation under the spec (from the sweep's result, not evaluated again). */
+  weight_bytes: number;
+  kv_cache_bytes: number;
 }
 
 /** The front designs and compared presets with the architecture each is served with. */
@@ -28,9 +31,20 @@ function served(result: SweepResult): { front: Served[]; presets: Served[] } {
     top_k: f.top_k,
     expert_params: f.expert_params,
     shared_params: f.shared_params,
+    weight_bytes: f.metrics.weight_bytes,
+    kv_cache_bytes: f.serving!.kv_cache_bytes!,
     ...(base ? { architecture: { ...base, num_experts: f.experts, num_experts_per_tok: f.top_k, ...f.fields } as Architecture } : {}),
   }));
-  const presets = result.compare.map((p) => ({ label: p.name, experts: p.experts, top_k: p.top_k, expert_params: p.expert_params, shared_params: p.shared_params, architecture: p.architecture }));
+  const presets = result.compare.map((p) => ({
+    label: p.name,
+    experts: p.experts,
+    top_k: p.top_k,
+    expert_params: p.expert_params,
+    shared_params: p.shared_params,
+    architecture: p.architecture,
+    weight_bytes: p.metrics.weight_bytes,
+    kv_cache_bytes: p.serving!.kv_cache_bytes!,
+  }));
   return { front, presets };
 }
 
@@ -46,12 +60,11 @@ export function memorySpec(result: SweepResult): TopLevelSpec | undefined {
   const rows = [...front, ...presets];
   if (rows.length === 0) return undefined;
   const values = rows.flatMap((d) => {
-    const e = evaluateDesign(spec, d);
     const expertsBytes = d.experts * d.expert_params * spec.formats.experts;
     const parts = [
       ['routed experts', expertsBytes],
-      ['everything else', e.metrics.weight_bytes - expertsBytes],
-      ['KV cache', e.serving!.kv_cache_bytes!],
+      ['everything else', d.weight_bytes - expertsBytes],
+      ['KV cache', d.kv_cache_bytes],
     ] as const;
     return parts.map(([part, bytes], order) => ({ design: d.label, part, order, gb: bytes / GB, text: formatBytes(bytes) }));
   });
@@ -133,7 +146,8 @@ export function topKSpec(result: SweepResult): TopLevelSpec | undefined {
   if (!d) return undefined;
   const ks = Array.from({ length: Math.min(d.experts, Math.max(16, 2 * d.top_k)) }, (_, i) => i + 1);
   const values = ks.map((k) => {
-    const e = evaluateDesign(spec, { ...d, top_k: k, ...(d.architecture ? { architecture: { ...d.architecture, num_experts_per_tok: k } } : {}) });
+    // top-k changes no parameter count and nothing the architecture tells the serving columns
+    const e = evaluateDesign(spec, { ...d, top_k: k });
     return { top_k: k, active: e.metrics.active_params / GB, tokens: e.serving?.decode_tokens_per_s, chosen: k === d.top_k };
   });
   const x = { field: 'top_k', type: 'quantitative' as const, title: 'top-k (experts per token)', axis: { tickMinStep: 1, format: 'd' } };
