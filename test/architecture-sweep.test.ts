@@ -208,6 +208,7 @@ describe('moe-sweep calc with serving flags', () => {
   it('reads a config.json with --config', async () => {
     const r = await cli('calc', '--config', 'presets/configs/mixtral-8x7b-v0.1.json', '--json');
     expect(JSON.parse(r.stdout)).toMatchObject({ experts: 8, top_k: 2, total_params: 46_702_792_704 });
+    expect(await cli('calc', '--config', 'presets/configs/mixtral-8x7b-v0.1.json', '--experts', '16')).toMatchObject({ code: 2, stderr: 'calc: --config gives the whole design; drop --experts\n' });
   });
 });
 

@@ -43,16 +43,30 @@ function wholeOption(flag: string, value: string | undefined, min: number, what:
   return v;
 }
 
-export function calcDesign(o: CalcOptions): { design: Design; label: string } {
+/** The design calc evaluates: the four numbers, a preset, or a config.json, with the architecture it is served by. */
+function calcDesign(o: CalcOptions, io: Io): { design: Design; label: string; arch?: Architecture } {
+  if (o.preset !== undefined && o.config !== undefined) throw new InputError('calc: give --preset or --config, not both');
   if (o.preset !== undefined || o.config !== undefined) {
     const manual = [o.experts && '--experts', o.topK && '--top-k', o.expertParams && '--expert-params', o.shared && '--shared'].filter(Boolean);
     if (manual.length) throw new InputError(`calc: ${o.preset !== undefined ? '--preset' : '--config'} gives the whole design; drop ${manual.join(', ')}`);
-    if (o.preset === undefined) throw new InputError('calc: internal: --config is read by calcArchitecture');
+  }
+  if (o.config !== undefined) {
+    let arch: Architecture;
+    try {
+      arch = readArchitecture(resolve(io.cwd, o.config), o.config);
+    } catch (e) {
+      if (e instanceof ConfigFileError) throw new InputError(`calc: --config: ${e.message}`);
+      throw e;
+    }
+    const b = countParameters(arch);
+    return { design: { experts: arch.num_experts, top_k: arch.num_experts_per_tok, expert_params: b.expert_params, shared_params: b.shared_params }, label: o.config, arch };
+  }
+  if (o.preset !== undefined) {
     const p = getPreset(o.preset);
     if (!p) {
       throw new InputError(`calc: --preset: unknown preset "${o.preset}"${presetSuggestion(o.preset)} (see \`moe-sweep presets\`)`);
     }
-    return { design: p, label: `${p.name} (${p.id})` };
+    return { design: p, label: `${p.name} (${p.id})`, arch: presetArchitecture(p) };
   }
   const design = {
     experts: wholeOption('--experts', o.experts, 1, 'a whole number of routed experts, at least 1'),
@@ -64,24 +78,6 @@ export function calcDesign(o: CalcOptions): { design: Design; label: string } {
   return { design, label: 'design' };
 }
 
-/** The architecture calc serves: the preset's own, or the one of --config. */
-function calcArchitecture(o: CalcOptions, io: Io): { arch?: Architecture; design?: Design; label?: string } {
-  if (o.config !== undefined) {
-    if (o.preset !== undefined) throw new InputError('calc: give --preset or --config, not both');
-    let arch: Architecture;
-    try {
-      arch = readArchitecture(resolve(io.cwd, o.config), o.config);
-    } catch (e) {
-      if (e instanceof ConfigFileError) throw new InputError(`calc: --config: ${e.message}`);
-      throw e;
-    }
-    const b = countParameters(arch);
-    return { arch, design: { experts: arch.num_experts, top_k: arch.num_experts_per_tok, expert_params: b.expert_params, shared_params: b.shared_params }, label: o.config };
-  }
-  const p = o.preset !== undefined ? getPreset(o.preset) : undefined;
-  return p ? { arch: presetArchitecture(p) } : {};
-}
-
 function formatOption(flag: string, value: string): number {
   if (!isDtype(value)) throw new InputError(`calc: ${flag}: expected one of ${DTYPES.join(', ')}, got "${value}"`);
   return DTYPE_BYTES[value];
@@ -91,11 +87,10 @@ export function calcCommand(o: CalcOptions, io: Io): number {
   const dtype = o.dtype ?? 'bf16';
   const rest = formatOption('--dtype', dtype);
   const experts = o.expertDtype === undefined ? rest : formatOption('--expert-dtype', o.expertDtype);
-  const fromConfig = calcArchitecture(o, io);
-  const { design, label } = fromConfig.design ? { design: fromConfig.design, label: fromConfig.label! } : calcDesign(o);
+  const { design, label, arch } = calcDesign(o, io);
   const overhead = o.overhead === undefined ? 0 : Number(o.overhead);
   if (!Number.isFinite(overhead) || overhead < 0) throw new InputError(`calc: --overhead: expected a fraction of 0 or more such as 0.15, got "${o.overhead}"`);
-  const serving = calcServing(o, fromConfig.arch !== undefined);
+  const serving = calcServing(o, arch !== undefined);
   const hardware = calcHardware(o, serving !== undefined, Math.max(experts, rest));
   const formats = { experts, rest, text: o.expertDtype ? `experts ${o.expertDtype}, rest ${dtype}` : dtype };
   const e = evaluateDesign(
@@ -109,7 +104,7 @@ export function calcCommand(o: CalcOptions, io: Io): number {
       hardware,
       architecture: undefined,
     },
-    { ...design, ...(fromConfig.arch ? { architecture: fromConfig.arch } : {}) },
+    { ...design, ...(arch ? { architecture: arch } : {}) },
   );
   const m = e.metrics;
   const s = e.serving;
