@@ -214,21 +214,29 @@ function servingValuesOf(v: Float64Array, hardware: boolean): ServingValues {
   return out;
 }
 
-/** The grid point at `index` of a plan, evaluated (null when top_k exceeds experts). */
-export function pointAt(spec: SweepSpec, plan: EvalPlan, index: number): (Evaluated & Design) | null {
-  if (!plan.general) {
-    const d = designAt(plan.axes, index);
-    return d.top_k > d.experts ? null : evaluateDesign(spec, d, plan.quality);
-  }
+/**
+ * Evaluates grid points of a plan by index (null when top_k exceeds experts). The decoder and its
+ * count cache are built once and serve every point asked for.
+ */
+export function pointEvaluator(spec: SweepSpec, plan: EvalPlan): (index: number) => Evaluated | null {
   const gp = plan.general;
+  if (!gp) {
+    return (index) => {
+      const d = designAt(plan.axes, index);
+      return d.top_k > d.experts ? null : evaluateDesign(spec, d, plan.quality);
+    };
+  }
   const decoder = new PointDecoder(gp);
-  decoder.decode(index);
-  const p = decoder.model();
-  if (!p) return null;
-  const v = new Float64Array(FULL_METRIC_COUNT);
-  pointMetricsInto(v, plan, gp, gp.serving ? new ServingEvaluator(gp.serving) : undefined, p);
-  const fields = gp.mode === 'architecture' ? Object.fromEntries(gp.dims.map((d, i) => [d.key, decoder.value(i)])) : undefined;
-  return evaluatedFrom(v, p, spec.constraints, plan.quality !== undefined, gp.serving, fields);
+  const serving = gp.serving ? new ServingEvaluator(gp.serving) : undefined;
+  return (index) => {
+    decoder.decode(index);
+    const p = decoder.model();
+    if (!p) return null;
+    const v = new Float64Array(FULL_METRIC_COUNT);
+    pointMetricsInto(v, plan, gp, serving, p);
+    const fields = gp.mode === 'architecture' ? Object.fromEntries(gp.dims.map((d, i) => [d.key, decoder.value(i)])) : undefined;
+    return evaluatedFrom(v, p, spec.constraints, plan.quality !== undefined, gp.serving, fields);
+  };
 }
 
 /** Points in the spec's grid: the abstract axes' product, or the architecture axes'. */
@@ -371,10 +379,17 @@ export async function inOrder<T, R>(items: Iterable<T>, limit: number, task: (it
   }
 }
 
+/** The named designs and the compared presets, evaluated under the spec. */
+function evaluateNamed(spec: SweepSpec): { designs: (NamedDesign & Evaluated)[]; compare: PresetResult[] } {
+  return {
+    designs: spec.designs.map((d) => ({ ...d, ...evaluateDesign(spec, d) })),
+    compare: spec.compare.map((p) => ({ ...p, ...evaluateDesign(spec, p) })),
+  };
+}
+
 export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Promise<SweepResult> {
   const started = performance.now();
-  const designs = spec.designs.map((d) => ({ ...d, ...evaluateDesign(spec, d) }));
-  const compare = spec.compare.map((p) => ({ ...p, ...evaluateDesign(spec, p) }));
+  const { designs, compare } = evaluateNamed(spec);
   const plan = makePlan(spec);
   const workers = Math.max(1, options.workers ?? options.pool?.workers ?? defaultWorkers());
   const range: [number, number] = options.range ?? [0, gridPoints(spec)];
@@ -406,8 +421,7 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
 
 /** The same sweep on the calling thread: for tests and tiny grids. */
 export function runSweepSync(spec: SweepSpec): SweepResult {
-  const designs = spec.designs.map((d) => ({ ...d, ...evaluateDesign(spec, d) }));
-  const compare = spec.compare.map((p) => ({ ...p, ...evaluateDesign(spec, p) }));
+  const { designs, compare } = evaluateNamed(spec);
   const plan = makePlan(spec);
   const points = gridPoints(spec);
   const chunks = plan && points > 0 ? [evaluateSlice(plan, 0, points)] : [];
@@ -416,8 +430,7 @@ export function runSweepSync(spec: SweepSpec): SweepResult {
 
 /** Re-evaluates the named designs and presets and combines per-slice summaries: what a merge of shards does. */
 export function combineChunks(spec: SweepSpec, chunks: ChunkSummary[], workers: number, evaluateMs: number): SweepResult {
-  const designs = spec.designs.map((d) => ({ ...d, ...evaluateDesign(spec, d) }));
-  const compare = spec.compare.map((p) => ({ ...p, ...evaluateDesign(spec, p) }));
+  const { designs, compare } = evaluateNamed(spec);
   return assemble(spec, makePlan(spec), [0, gridPoints(spec)], chunks, designs, compare, workers, evaluateMs);
 }
 
@@ -478,9 +491,10 @@ function assemble(
   const frontPos = paretoFront(cols, candIndex.length);
   const onFrontDesign = new Set<number>();
   const gridFront: number[] = [];
+  const positions = designPositions(designs);
   for (const p of frontPos) {
     if (p < gridCandidates) gridFront.push(candIndex[p]!);
-    else onFrontDesign.add(designPositions(designs)[p - gridCandidates]!);
+    else onFrontDesign.add(positions[p - gridCandidates]!);
   }
   gridFront.sort((a, b) => a - b);
   const designResults: DesignResult[] = designs.map((d, i) => ({ ...d, pareto: onFrontDesign.has(i) }));
@@ -490,8 +504,9 @@ function assemble(
     const d = designResults[i]!;
     front.push({ design: d.name, experts: d.experts, top_k: d.top_k, expert_params: d.expert_params, shared_params: d.shared_params, metrics: d.metrics, quality: d.quality, serving: d.serving });
   }
+  const pointAt = plan ? pointEvaluator(spec, plan) : undefined;
   for (const index of gridFront) {
-    const e = pointAt(spec, plan!, index)!;
+    const e = pointAt!(index)!;
     front.push({ design: '', experts: e.experts, top_k: e.top_k, expert_params: e.expert_params, shared_params: e.shared_params, metrics: e.metrics, quality: e.quality, serving: e.serving, fields: e.fields });
   }
   front.sort((a, b) => {
@@ -506,7 +521,7 @@ function assemble(
   let plot: PlotData | undefined;
   if (plan) {
     if (plan.bins && binInfeasible && binFeasible) plot = { mode: 'bins', bins: plan.bins, infeasible: binInfeasible, feasible: binFeasible };
-    else if (!plan.bins) plot = { mode: 'points', points: plotPoints(spec, plan, range, new Set(gridFront)) };
+    else if (!plan.bins) plot = { mode: 'points', points: plotPoints(pointAt!, range, new Set(gridFront)) };
   }
   const frontGridIndex = Float64Array.from(gridFront);
   const feasibleBits = plan?.feasibleBits ? chunks.map((c) => ({ start: c.start, end: c.end, bits: c.feasibleBits! })) : undefined;
@@ -520,10 +535,10 @@ function designPositions(designs: readonly Evaluated[]): number[] {
   return out;
 }
 
-function plotPoints(spec: SweepSpec, plan: EvalPlan, range: [number, number], front: Set<number>): PlotPoint[] {
+function plotPoints(pointAt: (index: number) => Evaluated | null, range: [number, number], front: Set<number>): PlotPoint[] {
   const out: PlotPoint[] = [];
   for (let index = range[0]; index < range[1]; index++) {
-    const e = pointAt(spec, plan, index);
+    const e = pointAt(index);
     if (!e) continue;
     out.push({ total: e.metrics.total_params, active: e.metrics.active_params, status: front.has(index) ? 'front' : e.feasible ? 'feasible' : 'infeasible', quality: e.quality });
   }
