@@ -418,19 +418,28 @@ export function binOf(v: number, lo: number, hi: number, n: number): number {
  * kernel; metrics come from metricsInto (the single source of the formulas) and the axis values'
  * text is built once per slice, since number-to-text is most of the cost of a row.
  */
-export function formatCsvChunk(plan: EvalPlan, start: number, end: number, mode: CsvMode, front: Float64Array): string {
+/** The violations cell of a mask (names joined by ';'), built once per distinct mask. */
+export function violationCells(constraints: readonly Constraint[]): (mask: number) => string {
   const names = new Map<number, string>();
-  const violationText = (mask: number) => {
+  return (mask) => {
     let t = names.get(mask);
-    if (t === undefined) names.set(mask, (t = violationNames(plan.constraints, mask).join(';')));
+    if (t === undefined) names.set(mask, (t = violationNames(constraints, mask).join(';')));
     return t;
   };
+}
+
+/** Each axis value as the text of its cell, comma first: built once per slice. */
+function cellTexts(axis: number[]): string[] {
+  return axis.map((v) => `,${v}`);
+}
+
+export function formatCsvChunk(plan: EvalPlan, start: number, end: number, mode: CsvMode, front: Float64Array): string {
+  const violationText = violationCells(plan.constraints);
   const { experts: E, top_k: K, expert_params: X, shared_params: S } = plan.axes;
-  const text = (axis: number[]) => axis.map((v) => `,${v}`);
-  const eText = text(E);
-  const kText = text(K);
-  const xText = text(X);
-  const sText = text(S);
+  const eText = cellTexts(E);
+  const kText = cellTexts(K);
+  const xText = cellTexts(X);
+  const sText = cellTexts(S);
   const ne = E.length;
   const nk = K.length;
   const nx = X.length;
@@ -494,14 +503,13 @@ function indexRows(lines: Lines, plan: EvalPlan, indices: Float64Array, front: F
   const ns = S.length;
   const nx = X.length;
   const nk = K.length;
-  const text = (axis: number[]) => axis.map((v) => `,${v}`);
-  const eText = text(E);
-  const kText = text(K);
-  const xText = text(X);
-  const sText = text(S);
+  const eText = cellTexts(E);
+  const kText = cellTexts(K);
+  const xText = cellTexts(X);
+  const sText = cellTexts(S);
   const m = new Float64Array(EXTENDED_METRIC_COUNT);
   const qp = plan.quality;
-  const names = new Map<number, string>();
+  const violationText = violationCells(plan.constraints);
   let f = 0;
   let sparsityBlock = -1;
   let sparsity = '';
@@ -521,11 +529,9 @@ function indexRows(lines: Lines, plan: EvalPlan, indices: Float64Array, front: F
       sparsityBlock = q2;
       sparsity = `${m[3]}`;
     }
-    let violations = names.get(mask);
-    if (violations === undefined) names.set(mask, (violations = violationNames(plan.constraints, mask).join(';')));
     while (f < front.length && front[f]! < index) f++;
     const onFront = f < front.length && front[f] === index;
-    lines.add(`${eText[ie]}${kText[ik]}${xText[ix]}${sText[is]}${metricCells(m, sparsity)},${mask === 0},${onFront},${violations}${qp ? qualityCells(m) : ''}\n`);
+    lines.add(`${eText[ie]}${kText[ik]}${xText[ix]}${sText[is]}${metricCells(m, sparsity)},${mask === 0},${onFront},${violationText(mask)}${qp ? qualityCells(m) : ''}\n`);
   }
 }
 

@@ -4,13 +4,13 @@
 // pool, the merge of fronts, shards and the report need not know which path ran.
 import { countParameters } from '../arch/count.js';
 import type { Architecture } from '../arch/types.js';
-import { violationMask, violationNames } from '../constraints.js';
+import { violationMask } from '../constraints.js';
 import type { CsvMode } from '../csv.js';
 import { metricsInto } from '../metrics.js';
 import { qualityInto } from '../quality-metrics.js';
 import { FULL_METRIC_COUNT, ServingEvaluator, servingCells, type ServingFacts, type ServingPlan } from '../serving-metrics.js';
 import { kvCacheBytes, kvLayoutFromArchitecture } from '../serving/kv-cache.js';
-import { Growable, binOf, localFront, qualityCells, type ChunkSummary, type EvalPlan } from './chunk.js';
+import { Growable, binOf, localFront, qualityCells, violationCells, type ChunkSummary, type EvalPlan } from './chunk.js';
 
 export interface GeneralPlan {
   /** Grid dimensions, outermost first: the four abstract axes, or architecture fields. */
@@ -166,7 +166,7 @@ export function evaluateGeneralChunk(plan: EvalPlan, start: number, end: number)
       feasible++;
       cellFeasible[cell]!++;
       candIndex.push(index);
-      plan.objectives.forEach((o, j) => candObj[j]!.push(o.sign * m[o.metric]!));
+      for (let j = 0; j < plan.objectives.length; j++) candObj[j]!.push(plan.objectives[j]!.sign * m[plan.objectives[j]!.metric]!);
       if (bits) bits[(index - start) >> 3]! |= 1 << ((index - start) & 7);
     } else {
       for (let c = 0; c < plan.constraints.length; c++) if (mask & (1 << c)) violations[c]!++;
@@ -186,7 +186,7 @@ export function formatGeneralRows(plan: EvalPlan, indices: Iterable<number>, mod
   const decoder = new PointDecoder(gp);
   const serving = gp.serving ? new ServingEvaluator(gp.serving) : undefined;
   const m = new Float64Array(FULL_METRIC_COUNT);
-  const names = new Map<number, string>();
+  const violationText = violationCells(plan.constraints);
   const parts: string[] = [];
   let f = 0;
   for (const index of indices) {
@@ -199,9 +199,7 @@ export function formatGeneralRows(plan: EvalPlan, indices: Iterable<number>, mod
     while (f < front.length && front[f]! < index) f++;
     const onFront = f < front.length && front[f] === index;
     if (mode === 'pareto' && !onFront) continue;
-    let violations = names.get(mask);
-    if (violations === undefined) names.set(mask, (violations = violationNames(plan.constraints, mask).join(';')));
-    let row = `,${p.experts},${p.top_k},${p.expert_params},${p.shared_params},${m[0]},${m[1]},${m[2]},${m[3]},${m[4]},${m[5]},${m[6]},${m[7]},${mask === 0},${onFront},${violations}`;
+    let row = `,${p.experts},${p.top_k},${p.expert_params},${p.shared_params},${m[0]},${m[1]},${m[2]},${m[3]},${m[4]},${m[5]},${m[6]},${m[7]},${mask === 0},${onFront},${violationText(mask)}`;
     if (plan.quality) row += qualityCells(m);
     for (const d of gp.csvDims) row += `,${decoder.value(d)}`;
     if (gp.serving) row += servingCells(m, gp.serving.hardware !== undefined);
