@@ -4,7 +4,7 @@
 // out. The formulas are those of src/serving/ (each documented and tested there); tests check every
 // value here against those reference functions.
 import { loadImbalanceLowerBound, binomialPmf } from './serving/routing.js';
-import { saturationBatch } from './serving/throughput.js';
+import { saturationBatch, touchedFraction } from './serving/throughput.js';
 import type { Gpu } from './serving/gpus.js';
 
 export const SERVING_METRICS = [
@@ -132,6 +132,8 @@ export function fullestGpuBytes(
 
 /** Routing figures that depend on (experts, top_k) only at the plan's batch: computed once per pair. */
 interface PairFigures {
+  /** share of the experts a decode step at the batch touches, in expectation */
+  touched: number;
   saturation: number;
   imbalance: number;
   capacityFactor: number;
@@ -172,7 +174,7 @@ export class ServingEvaluator {
     const key = `${B}:${E}:${k}`;
     let p = pairFigures.get(key);
     if (!p) {
-      p = { saturation: saturationBatch(E, k, SATURATION), imbalance: loadImbalanceLowerBound(E, k, B), capacityFactor: capacityFactor(E, k, B) };
+      p = { touched: touchedFraction(E, k, B), saturation: saturationBatch(E, k, SATURATION), imbalance: loadImbalanceLowerBound(E, k, B), capacityFactor: capacityFactor(E, k, B) };
       if (pairFigures.size >= PAIR_CACHE_LIMIT) pairFigures.clear();
       pairFigures.set(key, p);
     }
@@ -229,9 +231,8 @@ export class ServingEvaluator {
     m[SV.gpus_needed] = this.gpusNeeded(E, expertBytes, restBytes, f.kvBytesPerSequence, f.kvHeads);
     // decode step: every weight that is not a routed expert (but the embedding, a gather of B rows),
     // the experts the batch touches, E(1 − (1 − k/E)^B) per layer in expectation, and the KV cache
-    const touched = k === E ? 1 : -Math.expm1(B * Math.log1p(-k / E));
     // (an abstract design can claim fewer shared parameters than the base architecture's embedding)
-    const stepBytes = Math.max(0, sharedParams - f.inputEmbedding) * this.plan.restBytesPerWeight + touched * E * expertBytes + kv;
+    const stepBytes = Math.max(0, sharedParams - f.inputEmbedding) * this.plan.restBytesPerWeight + pair.touched * E * expertBytes + kv;
     const bandwidthBound = (hw.count * hw.bandwidth_bytes_per_s * B) / stepBytes;
     const computeBound = (hw.count * hw.flops_per_s) / (2 * m[1]!);
     m[SV.decode_tokens_per_s] = Math.min(bandwidthBound, computeBound);

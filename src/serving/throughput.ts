@@ -25,7 +25,7 @@ function checkBatch(B: number): void {
 }
 
 /** 1 − (1 − k/E)^B, computed without cancellation for small k/E: −expm1(B·log1p(−k/E)). */
-function touchedFraction(E: number, k: number, B: number): number {
+export function touchedFraction(E: number, k: number, B: number): number {
   if (k === E) return B > 0 ? 1 : 0;
   return -Math.expm1(B * Math.log1p(-k / E));
 }
