@@ -7,9 +7,9 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSpec, runSweep } from '../dist/index.js';
-import { EvaluatorPool } from '../dist/evaluate/pool.js';
-import { writeResultsCsv } from '../dist/output/csv-file.js';
-import { renderReport } from '../dist/report/html.js';
+import { EvaluatorPool } from '../dist/pool/pool.js';
+import { writeResultsCsv } from '../dist/output/csv/file.js';
+import { renderReport } from '../dist/output/report/html.js';
 
 const here = (f) => fileURLToPath(new URL(f, import.meta.url));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -112,7 +112,7 @@ function cli(args) {
 
 // 4. Pareto fronts of 10^6 random points (seeded), two and three objectives.
 {
-  const { paretoFront } = await import('../dist/pareto.js');
+  const { paretoFront } = await import('../dist/evaluate/pareto.js');
   let seed = 7;
   const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
   const n = 1_000_000;

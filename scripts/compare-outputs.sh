@@ -87,8 +87,10 @@ run_side() {
   echo "$side: ${#specs[@]} specs and ${#commands[@]} commands"
 }
 
-run_side base "$WORK/base-tree/dist/cli.js"
-run_side head "$REPO/dist/cli.js"
+# the bin moved from dist/cli.js to dist/cli/bin.js; take whichever the revision has
+bin_of() { if [[ -f "$1/dist/cli/bin.js" ]]; then echo "$1/dist/cli/bin.js"; else echo "$1/dist/cli.js"; fi; }
+run_side base "$(bin_of "$WORK/base-tree")"
+run_side head "$(bin_of "$REPO")"
 
 files=$(cd "$WORK/base" && find . -type f | sort)
 [[ "$files" == "$(cd "$WORK/head" && find . -type f | sort)" ]] || {

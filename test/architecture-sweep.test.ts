@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { countParameters } from '../src/arch/count.js';
-import { EvaluatorPool } from '../src/evaluate/pool.js';
-import { writeResultsCsv } from '../src/output/csv-file.js';
-import { getPreset, presetArchitecture } from '../src/presets.js';
+import { EvaluatorPool } from '../src/pool/pool.js';
+import { writeResultsCsv } from '../src/output/csv/file.js';
+import { getPreset, presetArchitecture } from '../src/catalog/presets.js';
 import { parseSpec } from '../src/spec/load.js';
-import { renderReport } from '../src/report/html.js';
-import { gridPoints, runSweep, runSweepSync } from '../src/sweep.js';
+import { renderReport } from '../src/output/report/html.js';
+import { gridPoints, runSweep, runSweepSync } from '../src/sweep/run.js';
 import { cli } from './cli-in-process.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'moe-sweep-arch-'));

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { violationMask } from '../src/constraints.js';
-import { binOf, evaluateChunk } from '../src/evaluate/chunk.js';
-import { decodeIndex, designAt, gridSize } from '../src/grid.js';
-import { M, metricsInto } from '../src/metrics.js';
-import { EXTENDED_METRIC_COUNT, qualityInto } from '../src/quality-metrics.js';
-import { paretoFront } from '../src/pareto.js';
+import { violationMask } from '../src/metrics/constraints.js';
+import { binOf, evaluateChunk } from '../src/evaluate/kernel.js';
+import { decodeIndex, designAt, gridSize } from '../src/grid/axes.js';
+import { M, metricsInto } from '../src/metrics/design.js';
+import { EXTENDED_METRIC_COUNT, qualityInto } from '../src/metrics/quality.js';
+import { paretoFront } from '../src/evaluate/pareto.js';
 import { parseSpec } from '../src/spec/load.js';
-import { makePlan } from '../src/sweep.js';
+import { makePlan } from '../src/sweep/run.js';
 
 /** The slow, obvious evaluation the fast kernel must agree with. */
 function reference(plan: NonNullable<ReturnType<typeof makePlan>>, start: number, end: number) {

@@ -2,12 +2,12 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Io } from '../src/commands/io.js';
-import { main } from '../src/commands/program.js';
+import type { Io } from '../src/cli/io.js';
+import { main } from '../src/cli/program.js';
 import { annotation } from '../src/output/annotations.js';
 import { junitXml, xmlEscape } from '../src/output/junit.js';
 import { parseSpec } from '../src/spec/load.js';
-import { runSweepSync } from '../src/sweep.js';
+import { runSweepSync } from '../src/sweep/run.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'moe-sweep-ci-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

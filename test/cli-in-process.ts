@@ -1,6 +1,6 @@
 // Runs the CLI in this process with captured output, as the tests of its commands need it.
-import type { Io } from '../src/commands/io.js';
-import { main } from '../src/commands/program.js';
+import type { Io } from '../src/cli/io.js';
+import { main } from '../src/cli/program.js';
 
 export async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';

@@ -3,8 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/commands/program.js';
-import type { Io } from '../src/commands/io.js';
+import { main } from '../src/cli/program.js';
+import type { Io } from '../src/cli/io.js';
 import { cli } from './cli-in-process.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'moe-sweep-cli-'));
@@ -158,7 +158,7 @@ describe('moe-sweep inspect', () => {
 });
 
 describe('the executable', () => {
-  const bin = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const bin = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
   it('exit 2 with one stderr line and no stack trace', () => {
     const r = bin([spec('bad-unit'), '--out', join(tmp, 'spawned')]);
@@ -168,7 +168,7 @@ describe('the executable', () => {
   });
 
   it('an interrupted sweep (SIGINT aborts this signal in the executable) exits 130 and leaves no output or temporary folder', async () => {
-    // In-process with the AbortSignal that src/cli.ts wires to SIGINT/SIGTERM: a spawned child may
+    // In-process with the AbortSignal that src/cli/bin.ts wires to SIGINT/SIGTERM: a spawned child may
     // not have installed its handlers yet when a signal arrives on a busy machine.
     const out = join(tmp, 'interrupted');
     const controller = new AbortController();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeIndex, designAt, expandRange, gridSize, rangeLength, skippedCount, type GridAxes } from '../src/grid.js';
+import { decodeIndex, designAt, expandRange, gridSize, rangeLength, skippedCount, type GridAxes } from '../src/grid/axes.js';
 
 describe('ranges', () => {
   it('is inclusive when the step lands on `to`', () => {

@@ -2,13 +2,13 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import type { Io } from '../src/commands/io.js';
+import type { Io } from '../src/cli/io.js';
 
 // A failure the user did not cause (a worker that dies, a bug) must exit 3 with one line, and leave
 // the previous report as it was.
 let crash = false;
-vi.mock('../src/report/html.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../src/report/html.js')>();
+vi.mock('../src/output/report/html.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../src/output/report/html.js')>();
   return {
     ...real,
     renderReport: async (...args: Parameters<typeof real.renderReport>) => {
@@ -17,7 +17,7 @@ vi.mock('../src/report/html.js', async (importOriginal) => {
     },
   };
 });
-const { main } = await import('../src/commands/program.js');
+const { main } = await import('../src/cli/program.js');
 
 const tmp = mkdtempSync(join(tmpdir(), 'moe-sweep-internal-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DTYPE_BYTES } from '../src/dtypes.js';
-import { computeMetrics, METRIC_IDS } from '../src/metrics.js';
+import { DTYPE_BYTES } from '../src/formats/weight-dtypes.js';
+import { computeMetrics, METRIC_IDS } from '../src/metrics/design.js';
 
 describe('metrics of a design', () => {
   // Hand-worked: 8 experts of 5.6B, top-2, 1.6B shared (a Mixtral-8x7B-like split), bf16.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { paretoFront } from '../src/pareto.js';
-import { mulberry32 } from '../src/random.js';
+import { paretoFront } from '../src/evaluate/pareto.js';
+import { mulberry32 } from '../src/math/random.js';
 
 /** The definition, O(n²): i is on the front when no j is ≤ in every objective and < in one. */
 function bruteForce(cols: number[][], n: number): number[] {

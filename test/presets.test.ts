@@ -12,7 +12,7 @@ import {
   presetArchitecture,
   presetQuantity,
   presetsDir,
-} from '../src/presets.js';
+} from '../src/catalog/presets.js';
 import { countParameters } from '../src/arch/count.js';
 
 /** A vendor's published figures, restated here so that the test does not just trust the YAML. */

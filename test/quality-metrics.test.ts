@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { denseEquivalentParams, lossDeltaVsDense, qualityDomain } from '../src/quality/index.js';
-import { EXTENDED_METRIC_COUNT, domainLabel, qualityInto } from '../src/quality-metrics.js';
-import { qualityPlan } from '../src/quality-plan.js';
+import { EXTENDED_METRIC_COUNT, domainLabel, qualityInto } from '../src/metrics/quality.js';
+import { qualityPlan } from '../src/metrics/quality-plan.js';
 
 // The sweep's fast per-design quality columns must agree with src/quality's reference functions
 // (which reproduce the paper's Table 1 and Table 4; see test/quality/).

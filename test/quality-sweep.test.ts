@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll } from 'vitest';
-import { writeResultsCsv } from '../src/output/csv-file.js';
-import { renderReport } from '../src/report/html.js';
+import { writeResultsCsv } from '../src/output/csv/file.js';
+import { renderReport } from '../src/output/report/html.js';
 import { loadSpec, parseSpec } from '../src/spec/load.js';
-import { runSweepSync } from '../src/sweep.js';
+import { runSweepSync } from '../src/sweep/run.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'moe-sweep-quality-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

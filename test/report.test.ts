@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { renderReport, scriptJson } from '../src/report/html.js';
+import { renderReport, scriptJson } from '../src/output/report/html.js';
 import { loadSpec, parseSpec } from '../src/spec/load.js';
 import { jsonSchema } from '../src/spec/schema.js';
-import { runSweepSync } from '../src/sweep.js';
+import { runSweepSync } from '../src/sweep/run.js';
 
 describe('report.html', () => {
   it('holds the charts as inline SVG, the front table, the counts and the calculator, and loads nothing', async () => {

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Io } from '../src/commands/io.js';
-import { main } from '../src/commands/program.js';
+import type { Io } from '../src/cli/io.js';
+import { main } from '../src/cli/program.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'moe-sweep-scale-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -13,7 +13,7 @@ import {
   servingCells,
   type ServingFacts,
   type ServingPlan,
-} from '../src/serving-metrics.js';
+} from '../src/metrics/serving.js';
 import { expectedDropShare, gpusNeeded, loadImbalanceLowerBound, perGpuMemory, saturationBatch } from '../src/serving/index.js';
 import { allToAllBytesPerToken } from '../src/serving/routing.js';
 

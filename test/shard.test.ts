@@ -2,9 +2,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Io } from '../src/commands/io.js';
-import { main } from '../src/commands/program.js';
-import { parseShard, shardRange } from '../src/shard.js';
+import type { Io } from '../src/cli/io.js';
+import { main } from '../src/cli/program.js';
+import { parseShard, shardRange } from '../src/output/shard.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'moe-sweep-shard-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

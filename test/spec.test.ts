@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSpec } from '../src/spec/load.js';
-import { SpecError } from '../src/spec/errors.js';
+import { SpecError } from '../src/findings/errors.js';
 
 const VALID = `name: t
 grid:

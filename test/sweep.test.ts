@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CSV_COLUMNS, stringifyRow } from '../src/csv.js';
-import { formatCsvChunk } from '../src/evaluate/chunk.js';
-import { designAt, gridSize } from '../src/grid.js';
-import { writeResultsCsv } from '../src/output/csv-file.js';
+import { CSV_COLUMNS, stringifyRow } from '../src/output/csv/columns.js';
+import { formatCsvChunk } from '../src/evaluate/kernel.js';
+import { designAt, gridSize } from '../src/grid/axes.js';
+import { writeResultsCsv } from '../src/output/csv/file.js';
 import { loadSpec } from '../src/spec/load.js';
-import { makePlan, runSweep, runSweepSync, evaluateDesign } from '../src/sweep.js';
+import { makePlan, runSweep, runSweepSync, evaluateDesign } from '../src/sweep/run.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'moe-sweep-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -17,7 +17,7 @@ const fixture = (name: string) => loadSpec(`test/fixtures/specs/${name}.yaml`);
 async function csvWith(workers: number, file: string) {
   const spec = fixture('determinism');
   const result = await runSweep(spec, { workers });
-  const { EvaluatorPool } = await import('../src/evaluate/pool.js');
+  const { EvaluatorPool } = await import('../src/pool/pool.js');
   const pool = new EvaluatorPool(workers);
   try {
     await writeResultsCsv(result, file, 'all', { pool, workers });
@@ -70,7 +70,7 @@ describe('CSV modes', () => {
   it('feasible and pareto files are exactly the all file filtered, with and without workers', async () => {
     const spec = fixture('determinism');
     const result = runSweepSync(spec);
-    const { EvaluatorPool } = await import('../src/evaluate/pool.js');
+    const { EvaluatorPool } = await import('../src/pool/pool.js');
     const pool = new EvaluatorPool(2);
     const read = async (mode: 'all' | 'feasible' | 'pareto', withPool: boolean) => {
       const file = join(tmp, `mode-${mode}-${withPool}.csv`);

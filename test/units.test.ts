@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatCount, parseBytes, parseCount } from '../src/units.js';
+import { formatBytes, formatCount, parseBytes, parseCount } from '../src/formats/units.js';
 
 describe('parseCount', () => {
   it.each([

@@ -55,7 +55,7 @@ import {
   kvLayoutFromArchitecture,
   type KvCacheSize,
   type KvLayout,
-} from '../serving/kv-cache.js';
+} from './kv-cache.js';
 
 /** How a tensor is stored. `fp4_e2m1` packs two values per stored byte, `int4` eight per stored int32. */
 export type StoredFormat = 'bf16' | 'f16' | 'f32' | 'fp8_e4m3' | 'fp4_e2m1' | 'int4' | 'ue8m0' | 'i32' | 'i64';

@@ -4,13 +4,13 @@
 // pool, the merge of fronts, shards and the report need not know which path ran.
 import { countParameters } from '../arch/count.js';
 import type { Architecture } from '../arch/types.js';
-import { violationMask } from '../constraints.js';
-import type { CsvMode } from '../csv.js';
-import { metricsInto } from '../metrics.js';
-import { qualityInto } from '../quality-metrics.js';
-import { FULL_METRIC_COUNT, ServingEvaluator, servingCells, type ServingFacts, type ServingPlan } from '../serving-metrics.js';
-import { kvCacheBytes, kvLayoutFromArchitecture } from '../serving/kv-cache.js';
-import { Growable, binOf, localFront, qualityCells, violationCells, type ChunkSummary, type EvalPlan } from './chunk.js';
+import { violationMask } from '../metrics/constraints.js';
+import type { CsvMode } from '../output/csv/columns.js';
+import { metricsInto } from '../metrics/design.js';
+import { qualityInto } from '../metrics/quality.js';
+import { FULL_METRIC_COUNT, ServingEvaluator, servingCells, type ServingFacts, type ServingPlan } from '../metrics/serving.js';
+import { kvCacheBytes, kvLayoutFromArchitecture } from '../arch/kv-cache.js';
+import { Growable, binOf, localFront, qualityCells, violationCells, type ChunkSummary, type EvalPlan } from './kernel.js';
 
 export interface GeneralPlan {
   /** Grid dimensions, outermost first: the four abstract axes, or architecture fields. */

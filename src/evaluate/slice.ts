@@ -1,7 +1,7 @@
 // One entry point per kind of work on a slice, whichever path evaluates the plan: the abstract
 // kernel (chunk.ts) or the general one for architecture axes and serving columns (general.ts).
-import type { CsvMode } from '../csv.js';
-import { evaluateChunk, formatCsvChunk, formatCsvIndices, type ChunkSummary, type EvalPlan } from './chunk.js';
+import type { CsvMode } from '../output/csv/columns.js';
+import { evaluateChunk, formatCsvChunk, formatCsvIndices, type ChunkSummary, type EvalPlan } from './kernel.js';
 import { evaluateGeneralChunk, formatGeneralRows, indexRange } from './general.js';
 
 export function evaluateSlice(plan: EvalPlan, start: number, end: number): ChunkSummary {

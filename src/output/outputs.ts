@@ -3,13 +3,13 @@
 // report as it was, never a half-written one.
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { CsvMode } from '../csv.js';
-import type { EvaluatorPool } from '../evaluate/pool.js';
-import { renderReport } from '../report/html.js';
-import { writeShardFiles, type ShardId } from '../shard.js';
-import { InputError } from '../spec/errors.js';
-import type { SweepResult } from '../sweep.js';
-import { chooseCsvMode, writeResultsCsv } from './csv-file.js';
+import type { CsvMode } from './csv/columns.js';
+import type { EvaluatorPool } from '../pool/pool.js';
+import { renderReport } from './report/html.js';
+import { writeShardFiles, type ShardId } from './shard.js';
+import { InputError } from '../findings/errors.js';
+import type { SweepResult } from '../sweep/run.js';
+import { chooseCsvMode, writeResultsCsv } from './csv/file.js';
 import { junitXml } from './junit.js';
 import { buildSummary, exitCodeOf, type Summary } from './summary.js';
 

@@ -1,7 +1,7 @@
 // summary.json: what a CI job or a script reads back. Infinite bounds are left out (JSON has no ∞).
-import type { CsvMode } from '../csv.js';
-import { hasGrid, type ServingValues, type SweepResult } from '../sweep.js';
-import { TOOL_NAME, TOOL_VERSION } from '../version.js';
+import type { CsvMode } from './csv/columns.js';
+import { hasGrid, type ServingValues, type SweepResult } from '../sweep/run.js';
+import { TOOL_NAME, TOOL_VERSION } from '../catalog/version.js';
 
 export interface SummaryExtras {
   csv: { file: string; mode: CsvMode; rows: number; note?: string };

@@ -14,7 +14,7 @@
  */
 import type { CorrelationMode, ChinchillaCoefficients, ScalingLaws } from './laws.js';
 import { loadScalingLaws } from './laws.js';
-import { mulberry32 } from '../random.js';
+import { mulberry32 } from '../math/random.js';
 
 export interface UncertaintyOptions {
   seed?: number;

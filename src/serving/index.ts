@@ -8,8 +8,8 @@ export {
   bytesPerValue,
   formatName,
   weightBytes,
-} from './dtypes.js';
-export type { Format, FormatInput, FormatName, ParamSplit, WeightFormats, WeightBytes } from './dtypes.js';
+} from '../formats/dtypes.js';
+export type { Format, FormatInput, FormatName, ParamSplit, WeightFormats, WeightBytes } from '../formats/dtypes.js';
 
 export {
   gqaKvLayout,
@@ -20,8 +20,8 @@ export {
   kvBytesPerToken,
   kvCacheBytes,
   kvCacheFromArchitecture,
-} from './kv-cache.js';
-export type { KvLayout, KvQuery, KvCacheSize, AttentionPattern } from './kv-cache.js';
+} from '../arch/kv-cache.js';
+export type { KvLayout, KvQuery, KvCacheSize, AttentionPattern } from '../arch/kv-cache.js';
 
 export {
   GpuError,
@@ -31,8 +31,8 @@ export {
   resolveGpu,
   nearestGpuId,
   editDistance,
-} from './gpus.js';
-export type { Gpu } from './gpus.js';
+} from '../catalog/gpus.js';
+export type { Gpu } from '../catalog/gpus.js';
 
 export { perGpuMemory, gpusNeeded, servingModelFromArchitecture } from './parallel.js';
 export type {

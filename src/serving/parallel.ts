@@ -19,8 +19,8 @@
  */
 import { countParameters } from '../arch/count.js';
 import type { Architecture } from '../arch/types.js';
-import { weightBytes, type WeightFormats } from './dtypes.js';
-import { kvLayoutFromArchitecture, type AttentionPattern, type KvLayout } from './kv-cache.js';
+import { weightBytes, type WeightFormats } from '../formats/dtypes.js';
+import { kvLayoutFromArchitecture, type AttentionPattern, type KvLayout } from '../arch/kv-cache.js';
 
 /** What a serving deployment must hold, in bytes. */
 export interface ServingModel {

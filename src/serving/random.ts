@@ -3,7 +3,7 @@
  * figure is a deterministic function of its seed.
  */
 
-import { mulberry32 } from '../random.js';
+import { mulberry32 } from '../math/random.js';
 
 export { mulberry32 };
 

@@ -1,7 +1,7 @@
 // One grid axis as a spec writes it: a value, a list of distinct values, or a range {from, to, step}
 // or {from, to, times}, expanded to its values with every part checked where it was written.
-import { expandRange, rangeLength, type RangeSpec } from '../grid.js';
-import { describeValue, type PathSegment } from './errors.js';
+import { expandRange, rangeLength, type RangeSpec } from '../grid/axes.js';
+import { describeValue, type PathSegment } from '../findings/errors.js';
 import type { Locator } from './load.js';
 
 export interface AxisRule {

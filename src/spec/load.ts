@@ -6,7 +6,7 @@ import { basename, extname } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { SpecSchema, keysAt, type RawSpec } from './schema.js';
-import { InputError, SpecError, describeValue, nearest, oneLine, type PathSegment } from './errors.js';
+import { InputError, SpecError, describeValue, nearest, oneLine, type PathSegment } from '../findings/errors.js';
 import { normalizeSpec } from './normalize.js';
 import type { SweepSpec } from './types.js';
 

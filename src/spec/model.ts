@@ -4,16 +4,16 @@
 // point of the grid can fail later.
 import { dirname, resolve } from 'node:path';
 import { countParameters } from '../arch/count.js';
-import { ConfigFileError, readArchitecture } from '../arch-file.js';
+import { ConfigFileError, readArchitecture } from '../catalog/config-file.js';
 import type { Architecture } from '../arch/types.js';
-import { DTYPE_BYTES, type Dtype } from '../dtypes.js';
+import { DTYPE_BYTES, type Dtype } from '../formats/weight-dtypes.js';
 import { expandAxis } from './axis.js';
-import { getPreset, presetArchitecture } from '../presets.js';
-import { hardwarePlan, type HardwarePlan } from '../serving-metrics.js';
-import { GpuError, resolveGpu, type Gpu } from '../serving/gpus.js';
-import { kvLayoutFromArchitecture } from '../serving/kv-cache.js';
-import { CONTEXT_EXPECTED, parseBytes, parseContextTokens } from '../units.js';
-import type { PathSegment } from './errors.js';
+import { getPreset, presetArchitecture } from '../catalog/presets.js';
+import { hardwarePlan, type HardwarePlan } from '../metrics/serving.js';
+import { GpuError, resolveGpu, type Gpu } from '../catalog/gpus.js';
+import { kvLayoutFromArchitecture } from '../arch/kv-cache.js';
+import { CONTEXT_EXPECTED, parseBytes, parseContextTokens } from '../formats/units.js';
+import type { PathSegment } from '../findings/errors.js';
 import type { Locator } from './load.js';
 import { ARCH_FIELDS, ARCH_FIELD_NAMES, type ArchField, type RawSpec } from './schema.js';
 import type { ArchitectureSpec, ServingSpec, WeightFormats } from './types.js';

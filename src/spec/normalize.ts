@@ -1,19 +1,19 @@
 // Semantic checks and unit resolution, after the shape check: ranges that make sense, bounds with
 // min ≤ max, presets that exist, a grid that is not absurdly large.
 import type { Document, LineCounter } from 'yaml';
-import type { Constraint } from '../constraints.js';
-import { AXES, gridSize, type AxisName, type GridAxes } from '../grid.js';
+import type { Constraint } from '../metrics/constraints.js';
+import { AXES, gridSize, type AxisName, type GridAxes } from '../grid/axes.js';
 import { expandAxis } from './axis.js';
-import { M, isMetricId, type MetricId } from '../metrics.js';
-import { Q, isQualityMetric, type QualityMetricId, type Training } from '../quality-metrics.js';
+import { M, isMetricId, type MetricId } from '../metrics/design.js';
+import { Q, isQualityMetric, type QualityMetricId, type Training } from '../metrics/quality.js';
 import { QUALITATIVE_FACTOR } from '../quality/domain.js';
-import { getPreset, presetArchitecture, presetSuggestion } from '../presets.js';
-import { SV, isServingMetric, SERVING_METRICS, type ServingMetricId } from '../serving-metrics.js';
+import { getPreset, presetArchitecture, presetSuggestion } from '../catalog/presets.js';
+import { SV, isServingMetric, SERVING_METRICS, type ServingMetricId } from '../metrics/serving.js';
 import { normalizeArchitecture, normalizeFormats, normalizeHardware, normalizeServing, resolveArchitecture } from './model.js';
 import { countParameters } from '../arch/count.js';
 import { ARCH_FIELD_NAMES } from './schema.js';
-import { parseBytes, parseCount } from '../units.js';
-import { describeValue, type PathSegment } from './errors.js';
+import { parseBytes, parseCount } from '../formats/units.js';
+import { describeValue, type PathSegment } from '../findings/errors.js';
 import type { Locator } from './load.js';
 import type { RawSpec } from './schema.js';
 import type { ComparePreset, NamedDesign, Objective, SweepSpec } from './types.js';

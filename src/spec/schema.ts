@@ -2,11 +2,11 @@
 // specs and is turned into schema/sweep-spec.schema.json for editors (npm run schema).
 // It checks shape only; units are turned into numbers and ranges checked in normalize.ts.
 import { z } from 'zod';
-import { BYTES_PATTERN, CONTEXT_EXPECTED, CONTEXT_PATTERN, COUNT_PATTERN } from '../units.js';
-import { DTYPES } from '../dtypes.js';
-import { METRIC_IDS } from '../metrics.js';
-import { QUALITY_METRICS } from '../quality-metrics.js';
-import { SERVING_METRIC_IDS } from '../serving-metrics.js';
+import { BYTES_PATTERN, CONTEXT_EXPECTED, CONTEXT_PATTERN, COUNT_PATTERN } from '../formats/units.js';
+import { DTYPES } from '../formats/weight-dtypes.js';
+import { METRIC_IDS } from '../metrics/design.js';
+import { QUALITY_METRICS } from '../metrics/quality.js';
+import { SERVING_METRIC_IDS } from '../metrics/serving.js';
 
 export const COUNT_EXPECTED = 'expected a parameter count such as 30B, 0.5B, 800M or 3e10';
 export const BYTES_EXPECTED = 'expected a memory size such as 640GB, 80GiB or 8e10';

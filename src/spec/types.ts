@@ -1,10 +1,10 @@
-import type { Constraint } from '../constraints.js';
+import type { Constraint } from '../metrics/constraints.js';
 import type { Architecture } from '../arch/types.js';
-import type { HardwarePlan, ServingMetricId } from '../serving-metrics.js';
+import type { HardwarePlan, ServingMetricId } from '../metrics/serving.js';
 import type { ArchField } from './schema.js';
-import type { GridAxes } from '../grid.js';
-import type { Design, MetricId } from '../metrics.js';
-import type { QualityMetricId, Training } from '../quality-metrics.js';
+import type { GridAxes } from '../grid/axes.js';
+import type { Design, MetricId } from '../metrics/design.js';
+import type { QualityMetricId, Training } from '../metrics/quality.js';
 
 /** Any metric a spec can bound or optimise. */
 export type AnyMetricId = MetricId | QualityMetricId | ServingMetricId;

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { inspectConfig, type InspectBreakdown } from '../../src/arch/inspect.js';
-import { getPreset, presetQuantity } from '../../src/presets.js';
+import { getPreset, presetQuantity } from '../../src/catalog/presets.js';
 
 /** The preset files' names for the extra components, and the breakdown field each one is. */
 const EXTRA: Record<string, keyof InspectBreakdown> = {

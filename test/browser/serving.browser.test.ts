@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, openOffline } from '../../scripts/offline-chromium.js';
-import { REPORT_FRONT_ROWS } from '../../src/report/html.js';
+import { REPORT_FRONT_ROWS } from '../../src/output/report/html.js';
 import { buildReport } from './build-report.js';
 
 const SPEC = 'sweeps/mla-one-h200-node.yaml';

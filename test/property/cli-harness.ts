@@ -14,9 +14,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { main } from '../../src/commands/program.js';
-import { CSV_HEADER } from '../../src/csv.js';
-import type { Io } from '../../src/commands/io.js';
+import { main } from '../../src/cli/program.js';
+import { CSV_HEADER } from '../../src/output/csv/columns.js';
+import type { Io } from '../../src/cli/io.js';
 
 /** The header row results.csv must start with (the tool's own definition of its columns; optional
  * columns, such as predicted quality when the spec asks for it, may follow). */
@@ -128,7 +128,7 @@ export function hasNearOneFactor(bytes: Uint8Array): boolean {
 /** The CLI from source in a child process, killed after CHILD_TIMEOUT_MS (exit code HANG). */
 export function runCliChild(argv: string[]): CaseResult {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...argv], { cwd: process.cwd(), encoding: 'utf8', timeout: CHILD_TIMEOUT_MS, killSignal: 'SIGKILL' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...argv], { cwd: process.cwd(), encoding: 'utf8', timeout: CHILD_TIMEOUT_MS, killSignal: 'SIGKILL' });
   return { code: r.status ?? HANG, stdout: r.stdout ?? '', stderr: r.stderr ?? '', ms: performance.now() - t0 };
 }
 

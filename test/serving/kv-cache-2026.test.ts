@@ -32,7 +32,7 @@ import {
   kvLayoutFromArchitecture,
   linearStateBytes,
   mlaKvLayout,
-} from '../../src/serving/kv-cache.js';
+} from '../../src/arch/kv-cache.js';
 
 function config(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(`../../presets/configs/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;

@@ -1,0 +1,81 @@
+// `moe-sweep inspect CONFIG.json`: exact parameter counts of a Hugging Face config, module by module,
+// then its memory: weights as the checkpoint stores them and the KV cache.
+import { CONTEXT_EXPECTED, parseContextTokens } from '../../formats/units.js';
+import { InvalidFieldError, MissingFieldError, UnsupportedModelError, formatInspect, inspectConfig } from '../../arch/index.js';
+import { KV_DTYPES, type KvDtype, type KvOptions } from '../../arch/memory.js';
+import { InputError } from '../../findings/errors.js';
+import { readSpecText } from '../../spec/load.js';
+import type { Io } from '../io.js';
+
+export interface InspectOptions {
+  json?: boolean;
+  /** tokens per sequence, e.g. "4096", "128K", "1M" */
+  context?: string;
+  /** sequences, e.g. "8" */
+  batch?: string;
+  /** dtype of the cached values */
+  kvDtype?: string;
+}
+
+/** Context lengths are quoted in binary thousands: 128K = 131,072 tokens, 1M = 1,048,576. */
+/** Large enough for any context window, small enough that every byte count stays exact. */
+const MAX_CONTEXT = 2 ** 32;
+const MAX_BATCH = 2 ** 20;
+
+export function parseContext(text: string): number {
+  const n = parseContextTokens(text);
+  if (n === undefined) throw new InputError(`--context: ${CONTEXT_EXPECTED}, got ${JSON.stringify(text)}`);
+  if (n > MAX_CONTEXT) throw new InputError(`--context: at most ${MAX_CONTEXT.toLocaleString('en-US')} tokens (4096M), got ${JSON.stringify(text)}`);
+  return n;
+}
+
+export function parseBatch(text: string): number {
+  const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new InputError(`--batch: expected a whole number of sequences of at least 1, got ${JSON.stringify(text)}`);
+  }
+  if (n > MAX_BATCH) throw new InputError(`--batch: at most ${MAX_BATCH.toLocaleString('en-US')} sequences, got ${JSON.stringify(text)}`);
+  return n;
+}
+
+export function parseKvDtype(text: string): KvDtype {
+  const t = text.trim().toLowerCase();
+  if (Object.hasOwn(KV_DTYPES, t)) return t as KvDtype;
+  throw new InputError(`--kv-dtype: expected one of ${Object.keys(KV_DTYPES).join(', ')}, got ${JSON.stringify(text)}`);
+}
+
+/** The KV options of the command line, checked before the config is read. */
+export function kvOptions(o: InspectOptions): KvOptions {
+  const kv: KvOptions = {};
+  if (o.context !== undefined) kv.context = parseContext(o.context);
+  if (o.batch !== undefined) {
+    kv.batch = parseBatch(o.batch);
+    if (kv.context === undefined) {
+      throw new InputError('--batch needs --context: the KV cache of a batch is given for a context length (e.g. --context 128K --batch 8)');
+    }
+  }
+  if (o.kvDtype !== undefined) kv.kv_dtype = parseKvDtype(o.kvDtype);
+  return kv;
+}
+
+export function inspectCommand(file: string, o: InspectOptions, io: Io, path = file): number {
+  const kv = kvOptions(o);
+  const text = readSpecText(path, file);
+  let config: unknown;
+  try {
+    config = JSON.parse(text);
+  } catch (err) {
+    throw new InputError(`${file}: is not valid JSON (${(err as Error).message})`);
+  }
+  let result;
+  try {
+    result = inspectConfig(config, file, kv);
+  } catch (err) {
+    if (err instanceof UnsupportedModelError || err instanceof MissingFieldError || err instanceof InvalidFieldError) throw new InputError(err.message);
+    // an architecture the counter or the KV model cannot size (inconsistent fields)
+    if (err instanceof RangeError) throw new InputError(`${file}: ${err.message}`);
+    throw err;
+  }
+  io.stdout(o.json ? `${JSON.stringify(result, null, 2)}\n` : `${formatInspect(result)}\n`);
+  return 0;
+}

@@ -1,0 +1,197 @@
+// `moe-sweep SPEC`: load, evaluate, write the outputs, print a summary, return the exit code.
+import { relative, resolve } from 'node:path';
+import type { CsvMode } from '../../output/csv/columns.js';
+import { EvaluatorPool, defaultWorkers } from '../../pool/pool.js';
+import { failureAnnotations } from '../../output/annotations.js';
+import { preloadCharts } from '../../output/report/charts.js';
+import { checkOutDir, writeOutputs } from '../../output/outputs.js';
+import { mergeShards, parseShard, shardRange, type ShardId } from '../../output/shard.js';
+import { InputError, oneLine } from '../../findings/errors.js';
+import { parseSpec, readSpecText } from '../../spec/load.js';
+import type { SweepSpec } from '../../spec/types.js';
+import { archColumns } from '../../output/csv/file.js';
+import { gridPoints, hasGrid, metricValue, runSweep, type DesignResult, type SweepResult } from '../../sweep/run.js';
+import type { AnyMetricId } from '../../spec/types.js';
+import { formatBytes, formatCount, formatPercent, formatRatio } from '../../formats/units.js';
+import { table, type Io } from '../io.js';
+import { Progress } from '../progress.js';
+
+export interface RunOptions {
+  out?: string;
+  workers?: number;
+  csv?: CsvMode;
+  json?: boolean;
+  quiet?: boolean;
+  maxPoints?: number;
+  reporter?: 'junit';
+  /** "I/N": evaluate shard I of N only. */
+  shard?: string;
+  signal?: AbortSignal;
+}
+
+const TERMINAL_FRONT_ROWS = 8;
+
+function reasonText(result: SweepResult, d: DesignResult): string {
+  return d.violations
+    .map((name) => {
+      const c = result.spec.constraints.find((k) => k.name === name)!;
+      if (name === 'quality_domain' && d.quality) {
+        return `quality_domain: x${Math.round(d.quality.quality_domain_factor)} outside the scaling law's fitted range, so a quality bound cannot judge it`;
+      }
+      if (name === 'loss_delta_vs_dense' && d.quality) {
+        const v = d.quality.loss_delta_vs_dense;
+        return v < c.min ? `loss_delta_vs_dense ${v.toFixed(4)} < min ${c.min}` : `loss_delta_vs_dense ${v.toFixed(4)} > max ${c.max}`;
+      }
+      if (name === 'gpu_memory' && d.serving) {
+        return `fullest GPU ${formatBytes(d.serving.per_gpu_bytes!)} > ${formatBytes(c.max)} on ${result.spec.hardware!.count} × ${result.spec.hardware!.gpu} (${d.serving.gpu_layout})`;
+      }
+      const metric = (name === 'vram' ? 'vram_bytes' : name) as AnyMetricId;
+      const value = metricValue(d, metric);
+      const ratioLike = ['ratio', 'sparsity', 'saving', 'imbalance', 'factor'].some((w) => metric.includes(w));
+      const fmt = (x: number) => (metric.endsWith('_bytes') || metric.includes('_bytes_') ? formatBytes(x) : ratioLike ? formatRatio(x) : formatCount(x));
+      return value < c.min ? `${name} ${fmt(value)} < min ${fmt(c.min)}` : `${name} ${fmt(value)} > ${name === 'vram' ? 'budget' : 'max'} ${fmt(c.max)}`;
+    })
+    .join('; ');
+}
+
+function terminalSummary(result: SweepResult, outDir: string, io: Io, rows: number, exitCode: number, note?: string): string {
+  const { spec, counts } = result;
+  const lines: string[] = [];
+  const n = (x: number) => x.toLocaleString('en-US');
+  if (hasGrid(spec)) {
+    lines.push(
+      `${spec.name}: ${n(counts.points)} grid points · ${n(counts.evaluated)} evaluated · ${n(counts.skipped)} skipped (top_k > experts) · ${n(counts.feasible)} feasible · ${n(counts.front)} on the Pareto front`,
+    );
+  } else lines.push(`${spec.name}: ${n(result.designs.length)} named designs · ${n(counts.front)} on the Pareto front`);
+  if (result.designs.length > 0) {
+    lines.push('', 'named designs');
+    lines.push(
+      table(
+        ['design', 'verdict', 'total', 'active', 'ratio', 'vram', 'fails'],
+        result.designs.map((d) => [oneLine(d.name), d.feasible ? 'pass' : 'FAIL', formatCount(d.metrics.total_params), formatCount(d.metrics.active_params), formatPercent(d.metrics.active_ratio), formatBytes(d.metrics.vram_bytes), reasonText(result, d)]),
+        2,
+      ),
+    );
+  }
+  if (result.front.length > 0) {
+    const objectives = spec.objectives.map((o) => `${o.sense} ${o.metric}`).join(', ');
+    const shown = result.front.slice(0, TERMINAL_FRONT_ROWS);
+    lines.push('', `Pareto front (${objectives})${result.front.length > shown.length ? `, first ${shown.length} of ${n(result.front.length)}` : ''}`);
+    const quality = spec.training !== undefined;
+    const fields = archColumns(spec);
+    const hardware = spec.hardware !== undefined;
+    lines.push(
+      table(
+        ['design', 'experts', 'top_k', ...fields, 'expert', 'shared', 'total', 'active', 'ratio', 'vram', ...(quality ? ['Δloss vs dense', 'dense equiv.', 'domain'] : []), ...(hardware ? ['fullest GPU', 'tokens/s ≤'] : [])],
+        shown.map((f) => [
+          f.design ? oneLine(f.design) : '(grid)',
+          String(f.experts),
+          String(f.top_k),
+          ...fields.map((c) => (f.fields?.[c] === undefined ? '' : String(f.fields[c]))),
+          formatCount(f.expert_params),
+          formatCount(f.shared_params),
+          formatCount(f.metrics.total_params),
+          formatCount(f.metrics.active_params),
+          formatPercent(f.metrics.active_ratio),
+          formatBytes(f.metrics.vram_bytes),
+          ...(f.quality ? [f.quality.loss_delta_vs_dense.toFixed(4), f.quality.dense_equivalent_params === null ? '–' : formatCount(f.quality.dense_equivalent_params), f.quality.quality_domain] : []),
+          ...(hardware && f.serving ? [formatBytes(f.serving.per_gpu_bytes!), formatCount(f.serving.decode_tokens_per_s!)] : []),
+        ]),
+      ),
+    );
+  }
+  const where = relative(io.cwd, outDir) || '.';
+  lines.push('', `wrote ${where}/results.csv (${n(rows)} rows), ${where}/summary.json, ${where}/report.html`);
+  if (note) lines.push(`note: ${note}`);
+  const failed = result.designs.filter((d) => !d.feasible).map((d) => d.name);
+  const why: string[] = [];
+  if (failed.length) why.push(`named design${failed.length > 1 ? 's' : ''} ${failed.join(', ')} fail${failed.length > 1 ? '' : 's'} a constraint`);
+  if (hasGrid(spec) && counts.feasible === 0) why.push('no grid design is feasible');
+  lines.push(exitCode === 0 ? 'exit 0: every named design passes and the grid has feasible designs' : `exit 1: ${why.join('; ')}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function defaultOutDir(spec: SweepSpec, cwd: string): string {
+  return resolve(cwd, 'reports', spec.name);
+}
+
+export async function runCommand(specFile: string, options: RunOptions, io: Io): Promise<number> {
+  const t0 = performance.now();
+  const path = resolve(io.cwd, specFile);
+  const specText = readSpecText(path, specFile);
+  const spec = parseSpec(specText, specFile, { maxPoints: options.maxPoints });
+  const shard = options.shard ? parseShard(options.shard) : undefined;
+  if (shard && !hasGrid(spec)) throw new InputError(`${specFile}: --shard splits the grid, and this spec has none`);
+  const outDir = options.out ? resolve(io.cwd, options.out) : shard ? resolve(io.cwd, 'reports', `${spec.name}.shard-${shard.index}-of-${shard.count}`) : defaultOutDir(spec, io.cwd);
+  checkOutDir(outDir);
+  const parseMs = performance.now() - t0;
+  const workers = options.workers ?? defaultWorkers();
+  const pool = hasGrid(spec) ? new EvaluatorPool(workers) : undefined;
+  if (!shard) preloadCharts();
+  try {
+    const evalProgress = new Progress(io, 'evaluating', io.isTTY && !options.quiet && !options.json);
+    const range = shard ? shardRange(gridPoints(spec), shard) : undefined;
+    const result = await runSweep(spec, { workers, pool, range, signal: options.signal, onProgress: (d, t, f) => evalProgress.update(d, t, f) });
+    evalProgress.done();
+    return await finish(result, { ...options, shardWrite: shard ? { id: shard, specText } : undefined }, outDir, pool, workers, io, parseMs);
+  } finally {
+    await pool?.close();
+  }
+}
+
+/** `moe-sweep merge SHARD_DIR…`: what a single run of the spec would have written. */
+export async function mergeCommand(dirs: string[], options: RunOptions, io: Io): Promise<number> {
+  const workers = options.workers ?? defaultWorkers();
+  const { spec, result } = mergeShards(dirs, workers, io.cwd);
+  const outDir = options.out ? resolve(io.cwd, options.out) : defaultOutDir(spec, io.cwd);
+  checkOutDir(outDir);
+  const pool = new EvaluatorPool(workers);
+  try {
+    return await finish(result, options, outDir, pool, workers, io, 0);
+  } finally {
+    await pool.close();
+  }
+}
+
+async function finish(
+  result: SweepResult,
+  options: RunOptions & { shardWrite?: { id: ShardId; specText: string } },
+  outDir: string,
+  pool: EvaluatorPool | undefined,
+  workers: number,
+  io: Io,
+  parseMs: number,
+): Promise<number> {
+  const csvProgress = new Progress(io, 'writing CSV', io.isTTY && !options.quiet && !options.json);
+  const written = await writeOutputs(result, {
+    outDir,
+    csvMode: options.csv,
+    pool,
+    workers,
+    signal: options.signal,
+    onCsvProgress: (d, t) => csvProgress.update(d, t),
+    timings: { parse_ms: Math.round(parseMs) },
+    junit: options.reporter === 'junit',
+    shard: options.shardWrite,
+  });
+  csvProgress.done();
+  if (options.shardWrite) {
+    // A shard has no verdict of its own: the grid's feasibility is known only after the merge.
+    const { index, count } = options.shardWrite.id;
+    if (options.json) io.stdout(`${JSON.stringify(written.summary, null, 2)}\n`);
+    else if (!options.quiet) {
+      const c = result.counts;
+      const where = relative(io.cwd, written.outDir) || '.';
+      io.stdout(
+        `${result.spec.name} shard ${index}/${count}: grid indices ${result.range[0].toLocaleString('en-US')}…${(result.range[1] - 1).toLocaleString('en-US')} · ${c.evaluated.toLocaleString('en-US')} evaluated · ${c.feasible.toLocaleString('en-US')} feasible\nwrote ${where}/ (results.csv, summary.json, shard.json, feasible.bin); combine all ${count} with: moe-sweep merge DIR... --out DIR\n`,
+      );
+    }
+    return 0;
+  }
+  if (options.json) io.stdout(`${JSON.stringify(written.summary, null, 2)}\n`);
+  else {
+    if (!options.quiet) io.stdout(terminalSummary(result, written.outDir, io, written.summary.csv.rows, written.exitCode, written.csvNote));
+    if (io.env?.GITHUB_ACTIONS === 'true') io.stdout(failureAnnotations(result));
+  }
+  return written.exitCode;
+}

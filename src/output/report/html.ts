@@ -1,0 +1,159 @@
+// report.html: one self-contained file (inline SVG charts, inline CSS and script, no network),
+// rendered from templates/report.hbs.
+import { readFileSync } from 'node:fs';
+import Handlebars from 'handlebars';
+import { DTYPE_BYTES } from '../../formats/weight-dtypes.js';
+import { METRICS, metricsInto } from '../../metrics/design.js';
+import { loadPresets } from '../../catalog/presets.js';
+import { hasGrid, type ServingValues, type SweepResult } from '../../sweep/run.js';
+import { memorySpec, throughputSpec, topKSpec } from './serving.js';
+import { MAX_GPUS, SERVING_METRICS } from '../../metrics/serving.js';
+import { archColumns } from '../csv/file.js';
+import { formatBytes, formatCount, formatPercent, formatRatio } from '../../formats/units.js';
+import { TOOL_VERSION } from '../../catalog/version.js';
+import { frontSpec, heatmapSpec, overviewSpec, renderSvg } from './charts.js';
+import { qualityNotes, qualityRows, qualitySpec, qualityTable } from './quality.js';
+
+/** The front table in the report stops here; results.csv (--csv pareto) has every row. */
+export const REPORT_FRONT_ROWS = 500;
+
+const templateFile = () => new URL('../../../templates/report.hbs', import.meta.url);
+
+/** JSON that is safe inside a <script> element: it cannot close the element or open a comment. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+function boundText(kind: string, min: number, max: number): string {
+  const f = (x: number) => (kind === 'ratio' ? formatRatio(x) : kind === 'bytes' ? formatBytes(x) : formatCount(x));
+  if (Number.isFinite(min) && Number.isFinite(max)) return `${f(min)} … ${f(max)}`;
+  if (Number.isFinite(min)) return `≥ ${f(min)}`;
+  return `≤ ${f(max)}`;
+}
+
+function servingRow(name: string, d: { serving?: ServingValues; metrics: SweepResult['front'][number]['metrics'] }) {
+  const s = d.serving ?? {};
+  const gpus = s.gpus_needed;
+  return {
+    name,
+    weights: formatBytes(d.metrics.weight_bytes),
+    kv: formatBytes(s.kv_cache_bytes ?? 0),
+    layout: s.gpu_layout ?? '',
+    perGpu: s.per_gpu_bytes !== undefined ? formatBytes(s.per_gpu_bytes) : '',
+    gpus: gpus === undefined ? '' : Number.isFinite(gpus) ? String(gpus) : `> ${MAX_GPUS}`,
+    tokens: s.decode_tokens_per_s !== undefined ? `${formatCount(s.decode_tokens_per_s)} (${s.decode_bound})` : '',
+    saturation: s.saturation_batch ?? '',
+    a2a: s.all_to_all_bytes_per_token_layer !== undefined ? formatBytes(s.all_to_all_bytes_per_token_layer) : '',
+    imbalance: s.load_imbalance !== undefined ? formatRatio(s.load_imbalance) : '',
+  };
+}
+
+function row(d: { experts: number; top_k: number; expert_params: number; shared_params: number; metrics: SweepResult['front'][number]['metrics'] }) {
+  return {
+    experts: d.experts,
+    top_k: d.top_k,
+    expert_params: formatCount(d.expert_params),
+    shared_params: formatCount(d.shared_params),
+    total: formatCount(d.metrics.total_params),
+    active: formatCount(d.metrics.active_params),
+    ratio: formatPercent(d.metrics.active_ratio),
+    sparsity: formatPercent(d.metrics.expert_sparsity),
+    flops: formatCount(d.metrics.flops_per_token),
+    weights: formatBytes(d.metrics.weight_bytes),
+    vram: formatBytes(d.metrics.vram_bytes),
+  };
+}
+
+export interface ReportInput {
+  result: SweepResult;
+  exitCode: number;
+  csvFile: string;
+  csvNote?: string;
+  generated?: string;
+}
+
+export async function renderReport({ result, exitCode, csvFile, csvNote }: ReportInput): Promise<string> {
+  const { spec, counts } = result;
+  const heat = heatmapSpec(result);
+  const zoom = frontSpec(result);
+  const quality = qualityRows(result);
+  const qSpec = qualitySpec(quality);
+  const [mem, tput, topk] = [memorySpec(result), throughputSpec(result), topKSpec(result)];
+  const [paretoSvg, frontSvg, heatmapSvg, qualitySvg, memorySvg, throughputSvg, topkSvg] = await Promise.all([
+    renderSvg(overviewSpec(result), 'overview'),
+    zoom ? renderSvg(zoom, 'front') : '',
+    heat ? renderSvg(heat, 'heatmap') : '',
+    qSpec ? renderSvg(qSpec, 'quality') : '',
+    mem ? renderSvg(mem, 'memory') : '',
+    tput ? renderSvg(tput, 'throughput') : '',
+    topk ? renderSvg(topk, 'topk') : '',
+  ]);
+  // gpu_memory bounds per_gpu_bytes by the GPU's memory
+  const metricKind: Record<string, string> = { ...Object.fromEntries([...METRICS, ...SERVING_METRICS].map((m) => [m.id, m.kind])), gpu_memory: 'bytes' };
+  const presets = loadPresets().map((p) => ({ id: p.id, name: p.name, experts: p.experts, top_k: p.top_k, expert_params: p.expert_params, shared_params: p.shared_params }));
+  const sweptFields = archColumns(spec);
+  const template = Handlebars.compile(readFileSync(templateFile(), 'utf8'), { strict: false });
+  return template({
+    title: spec.name,
+    description: spec.description,
+    version: TOOL_VERSION,
+    sha256: spec.sha256,
+    file: spec.file,
+    pass: exitCode === 0,
+    verdict: exitCode === 0 ? 'PASS' : 'FAIL',
+    counts: {
+      points: counts.points.toLocaleString('en-US'),
+      evaluated: counts.evaluated.toLocaleString('en-US'),
+      skipped: counts.skipped.toLocaleString('en-US'),
+      feasible: counts.feasible.toLocaleString('en-US'),
+      feasibleShare: counts.evaluated ? formatPercent(counts.feasible / counts.evaluated) : '–',
+      front: counts.front.toLocaleString('en-US'),
+    },
+    hasGrid: hasGrid(spec),
+    axes: spec.grid
+      ? (['experts', 'top_k', 'expert_params', 'shared_params'] as const).map((a) => ({ name: a, text: spec.gridText?.[a] ?? '', values: spec.grid![a].length }))
+      : (spec.architecture?.axes ?? []).map((a) => ({ name: a.field, text: a.text, values: a.values.length })),
+    architecture: spec.architecture?.source,
+    dtype: spec.dtype,
+    bytesPerWeight: spec.bytesPerWeight,
+    splitFormats: spec.formats.experts !== spec.formats.rest,
+    objectives: spec.objectives.map((o) => `${o.sense} ${o.metric}`).join(', '),
+    constraints: spec.constraints.map((c) => ({
+      name: c.name,
+      bound: c.name === 'vram' ? `${spec.serving ? '(weights + KV cache)' : 'weights'} × ${formatRatio(1 + spec.overhead)} ≤ ${formatBytes(c.max)}` : `${boundText(metricKind[c.name] ?? 'count', c.min, c.max)}`,
+      violated: (result.violationCounts[c.name] ?? 0).toLocaleString('en-US'),
+    })),
+    designs: result.designs.map((d) => ({ name: d.name, preset: d.preset, ...row(d), feasible: d.feasible, pareto: d.pareto, reasons: d.violations.join(', ') })),
+    compare: result.compare.map((p) => ({ name: p.name, id: p.id, ...row(p), feasible: p.feasible, reasons: p.violations.join(', ') })),
+    front: result.front.slice(0, REPORT_FRONT_ROWS).map((f) => ({ design: f.design, fields: sweptFields.map((c) => `${c} ${f.fields?.[c] ?? ''}`).join(', '), ...row(f) })),
+    frontTruncated: result.front.length > REPORT_FRONT_ROWS ? result.front.length.toLocaleString('en-US') : '',
+    frontShown: REPORT_FRONT_ROWS,
+    paretoSvg,
+    frontSvg,
+    qualitySvg,
+    quality: quality.length ? { rows: qualityTable(quality), ...qualityNotes(), training: spec.training?.tokens ? `${formatCount(spec.training.tokens)} tokens` : `${formatCount(spec.training?.flops ?? 0)} FLOPs (tokens = FLOPs / (6 × active))` } : undefined,
+    heatmapSvg,
+    serving: spec.serving
+      ? {
+          memorySvg,
+          throughputSvg,
+          topkSvg,
+          workload: `${spec.serving.batch} × ${spec.serving.context.toLocaleString('en-US')} tokens, KV cache in ${spec.serving.kvDtype}`,
+          hardware: spec.hardware ? `${spec.hardware.count} × ${spec.hardware.gpu} (${formatBytes(spec.hardware.memory_bytes)} each)` : '',
+          rows: [...result.front.slice(0, REPORT_FRONT_ROWS).map((f, i) => servingRow(f.design || `front #${i + 1}`, f)), ...result.compare.map((p) => servingRow(p.name, p))],
+        }
+      : undefined,
+    binned: result.plot?.mode === 'bins',
+    csvFile,
+    csvNote,
+    metrics: [...METRICS, ...(spec.serving ? SERVING_METRICS.filter((m) => m.needs === 'serving' || spec.hardware) : [])],
+    calculatorData: scriptJson({ presets, dtypes: DTYPE_BYTES, defaultDtype: Object.hasOwn(DTYPE_BYTES, spec.dtype) ? spec.dtype : 'bf16' }),
+    // The calculator runs the library's own metric function, so the page and the CSV cannot disagree.
+    metricsSource: metricsInto.toString().replace(/<\//g, '<\\/'),
+  });
+}

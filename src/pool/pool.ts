@@ -1,0 +1,40 @@
+// The worker pool. From compiled code the worker is the sibling .js file; from source (tsx, vitest)
+// it is the .ts file, and workers need tsx's loader because Node 20 cannot strip types.
+import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Piscina } from 'piscina';
+import type { ChunkSummary } from '../evaluate/kernel.js';
+import type { WorkerTask } from './worker.js';
+
+function workerSpec(): { filename: string; execArgv?: string[] } {
+  const fromSource = import.meta.url.endsWith('.ts');
+  const filename = new URL(`./worker.${fromSource ? 'ts' : 'js'}`, import.meta.url).href;
+  if (!fromSource) return { filename };
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  return { filename, execArgv: ['--import', tsx] };
+}
+
+export function defaultWorkers(): number {
+  return availableParallelism();
+}
+
+export class EvaluatorPool {
+  private readonly pool: Piscina;
+
+  constructor(readonly workers: number) {
+    this.pool = new Piscina({ ...workerSpec(), minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
+  }
+
+  evaluate(task: Extract<WorkerTask, { kind: 'evaluate' }>, signal?: AbortSignal): Promise<ChunkSummary> {
+    return this.pool.run(task, { signal });
+  }
+
+  formatCsv(task: Extract<WorkerTask, { kind: 'csv' | 'csv-indices' }>, signal?: AbortSignal): Promise<Uint8Array> {
+    return this.pool.run(task, { signal });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.destroy();
+  }
+}
