@@ -46,7 +46,12 @@ function cli(args) {
   }
   for (const p of Object.values(pools)) await p.close();
   const rate = (w) => points / (median(times[w]) / 1000);
-  results.evaluation = { grid_points: points, points_per_s_1: rate(1), [`points_per_s_${N}`]: rate(N), speedup: rate(N) / rate(1) };
+  results.evaluation = {
+    grid_points: points,
+    points_per_s_1: rate(1),
+    [`points_per_s_${N}`]: rate(N),
+    speedup: rate(N) / rate(1),
+  };
   rows.push(['evaluation, 1 worker (m10)', `${(rate(1) / 1e6).toFixed(1)} M points/s`]);
   rows.push([`evaluation, ${N} workers (m10)`, `${(rate(N) / 1e6).toFixed(1)} M points/s`]);
   rows.push([`speed-up ${N} vs 1 workers`, `${(rate(N) / rate(1)).toFixed(2)}x`]);
@@ -73,7 +78,9 @@ function cli(args) {
 
 // 2. m10 end to end through the CLI (spec → evaluation → CSV of feasible rows → summary → report).
 {
-  const runs = Array.from({ length: Math.max(3, RUNS) }, () => cli([here('./m10.yaml'), '--out', join(tmp, 'm10'), '--quiet']));
+  const runs = Array.from({ length: Math.max(3, RUNS) }, () =>
+    cli([here('./m10.yaml'), '--out', join(tmp, 'm10'), '--quiet']),
+  );
   const ms = median(runs.map((r) => r.ms));
   const processMs = median(runs.map((r) => r.processMs));
   const rss = Math.max(...runs.map((r) => r.maxRssBytes));
@@ -105,23 +112,38 @@ function cli(args) {
   const csvMs = median(csvTimes);
   const reportMs = median(reportTimes);
   const reportBytes = Buffer.byteLength(html);
-  results.m1 = { csv_rows: csvRows, csv_rows_per_s: csvRows / (csvMs / 1000), report_ms: reportMs, report_bytes: reportBytes };
-  rows.push([`CSV rows/s (m1, ${csvRows.toLocaleString('en-US')} rows)`, `${Math.round(csvRows / (csvMs / 1000)).toLocaleString('en-US')}`]);
-  rows.push(['report build (m1, 1.02M points)', `${(reportMs / 1000).toFixed(2)} s, ${(reportBytes / 1e6).toFixed(2)} MB`]);
+  results.m1 = {
+    csv_rows: csvRows,
+    csv_rows_per_s: csvRows / (csvMs / 1000),
+    report_ms: reportMs,
+    report_bytes: reportBytes,
+  };
+  rows.push([
+    `CSV rows/s (m1, ${csvRows.toLocaleString('en-US')} rows)`,
+    `${Math.round(csvRows / (csvMs / 1000)).toLocaleString('en-US')}`,
+  ]);
+  rows.push([
+    'report build (m1, 1.02M points)',
+    `${(reportMs / 1000).toFixed(2)} s, ${(reportBytes / 1e6).toFixed(2)} MB`,
+  ]);
 }
 
 // 4. Pareto fronts of 10^6 random points (seeded), two and three objectives.
 {
   const { paretoFront } = await import('../dist/evaluate/pareto.js');
   let seed = 7;
-  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
   const n = 1_000_000;
   for (const dims of [2, 3]) {
     // Points on a noisy simplex, so the front is large (the hard case), not a handful.
     const cols = Array.from({ length: dims }, () => new Float64Array(n));
     for (let i = 0; i < n; i++) {
       let sum = 0;
-      const v = Array.from({ length: dims }, () => { const x = random(); sum += x; return x; });
+      const v = Array.from({ length: dims }, () => {
+        const x = random();
+        sum += x;
+        return x;
+      });
       for (let d = 0; d < dims; d++) cols[d][i] = v[d] / sum + random() * 0.01;
     }
     const times = [];
@@ -132,7 +154,10 @@ function cli(args) {
       times.push(performance.now() - t);
     }
     results[`pareto_${dims}d`] = { points: n, front: size, ms: median(times) };
-    rows.push([`Pareto front, 10^6 points, ${dims} objectives`, `${(median(times) / 1000).toFixed(2)} s (front ${size.toLocaleString('en-US')})`]);
+    rows.push([
+      `Pareto front, 10^6 points, ${dims} objectives`,
+      `${(median(times) / 1000).toFixed(2)} s (front ${size.toLocaleString('en-US')})`,
+    ]);
   }
 }
 

@@ -49,6 +49,9 @@ export async function openOffline(viewport = { width: 1280, height: 900 }): Prom
   const context = await browser.newContext({ offline: true, viewport });
   const requests: string[] = [];
   context.on('request', (r) => requests.push(r.url()));
-  await context.route((u) => u.protocol !== 'file:', (r) => r.abort());
+  await context.route(
+    (u) => u.protocol !== 'file:',
+    (r) => r.abort(),
+  );
   return { browser, context, requests };
 }

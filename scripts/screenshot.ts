@@ -9,15 +9,22 @@ import { chromiumPath, missingChromium, openOffline } from './offline-chromium.j
 
 const USAGE = 'usage: npx tsx scripts/screenshot.ts <report.html> <out.png> [--width 1280]';
 
-
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
   process.exit(2);
 }
 
-let parsed;
+let parsed: ReturnType<
+  typeof parseArgs<{
+    allowPositionals: true;
+    options: { width: { type: 'string'; default: string }; help: { type: 'boolean'; short: 'h' } };
+  }>
+>;
 try {
-  parsed = parseArgs({ allowPositionals: true, options: { width: { type: 'string', default: '1280' }, help: { type: 'boolean', short: 'h' } } });
+  parsed = parseArgs({
+    allowPositionals: true,
+    options: { width: { type: 'string', default: '1280' }, help: { type: 'boolean', short: 'h' } },
+  });
 } catch (err) {
   fail(`${(err as Error).message}\n${USAGE}`);
 }
@@ -28,7 +35,8 @@ if (parsed.values.help) {
 const [input, output] = parsed.positionals;
 if (!input || !output || parsed.positionals.length > 2) fail(USAGE);
 const width = Number(parsed.values.width);
-if (!Number.isInteger(width) || width < 200 || width > 10_000) fail(`--width: expected a whole number of pixels from 200 to 10000, got ${parsed.values.width}`);
+if (!Number.isInteger(width) || width < 200 || width > 10_000)
+  fail(`--width: expected a whole number of pixels from 200 to 10000, got ${parsed.values.width}`);
 
 const report = resolve(input);
 if (!existsSync(report)) fail(`no such file: ${input}`);

@@ -39,7 +39,12 @@ describe('architecture grids', () => {
 
   it('sweeps the named fields, experts outermost, with the base architecture from the preset config', () => {
     expect(spec.grid).toBeUndefined();
-    expect(spec.architecture?.axes?.map((a) => a.field)).toEqual(['num_experts', 'num_experts_per_tok', 'num_layers', 'moe_intermediate_size']);
+    expect(spec.architecture?.axes?.map((a) => a.field)).toEqual([
+      'num_experts',
+      'num_experts_per_tok',
+      'num_layers',
+      'moe_intermediate_size',
+    ]);
     expect(gridPoints(spec)).toBe(2 * 2 * 2 * 3);
     expect(spec.serving).toEqual({ context: 32 * 1024, batch: 16, kvDtype: 'fp8', kvBytesPerValue: 1 });
     expect(spec.constraints.map((c) => c.name)).toEqual(['active_params', 'gpu_memory']);
@@ -99,7 +104,21 @@ describe('architecture grids', () => {
     const r = runSweepSync(spec);
     const onFront = rows.filter((row) => row.pareto === 'true');
     expect(onFront).toHaveLength(r.front.length);
-    for (const [row, f] of onFront.map((row, i) => [row, r.front.slice().sort((a, b) => a.experts - b.experts || a.top_k - b.top_k || (a.fields!.num_layers! - b.fields!.num_layers!) || a.expert_params - b.expert_params)[i]!] as const)) {
+    for (const [row, f] of onFront.map(
+      (row, i) =>
+        [
+          row,
+          r.front
+            .slice()
+            .sort(
+              (a, b) =>
+                a.experts - b.experts ||
+                a.top_k - b.top_k ||
+                a.fields!.num_layers! - b.fields!.num_layers! ||
+                a.expert_params - b.expert_params,
+            )[i]!,
+        ] as const,
+    )) {
       expect(Number(row.total_params)).toBe(f.metrics.total_params);
       expect(Number(row.per_gpu_bytes)).toBe(f.serving?.per_gpu_bytes);
       expect(Number(row.decode_tokens_per_s)).toBe(f.serving?.decode_tokens_per_s);
@@ -109,7 +128,8 @@ describe('architecture grids', () => {
 
   it('the report adds the memory, throughput-vs-batch and top-k views and the serving table', async () => {
     const html = await renderReport({ result: runSweepSync(spec), exitCode: 0, csvFile: 'results.csv' });
-    for (const id of ['memory-chart', 'throughput-chart', 'topk-chart', 'serving']) expect(html).toContain(`id="${id}"`);
+    for (const id of ['memory-chart', 'throughput-chart', 'topk-chart', 'serving'])
+      expect(html).toContain(`id="${id}"`);
     expect(html).toContain('Serving: 16 × 32,768 tokens, KV cache in fp8 on 2 × H100-SXM-80GB');
     expect(html).toMatch(/<td>Qwen3-30B-A3B<\/td><td>61\.1 GB<\/td><td>25\.8 GB<\/td>/);
     // the spec table shows the GPU bound as memory, not as a count: H100 SXM 80 GB
@@ -134,38 +154,83 @@ describe('spec errors for architecture, serving and hardware', () => {
   };
 
   it('names the field and what was expected', () => {
-    expect(err(SPEC.replace('from: qwen3-30b-a3b', 'from: qwen9'))).toBe('spec.yaml:3:9 architecture.from: expected a preset id (see `moe-sweep presets`), got "qwen9"');
-    expect(err(SPEC.replace('  num_layers: [24, 48]', '  kv_lora_rank: [256, 512]'))).toBe('spec.yaml:8:3 grid.kv_lora_rank: kv_lora_rank (MLA KV compression rank (cached per token)) is not a field of this GQA architecture');
-    expect(err(SPEC.replace('  num_layers: [24, 48]', '  num_attention_heads: [32, 0]'))).toMatch(/^spec\.yaml:8:29 grid\.num_attention_heads\[1\]: num_attention_heads 0: .*num_attention_heads/);
-    expect(err(SPEC.replace('architecture:\n  from: qwen3-30b-a3b\n', ''))).toMatch(/^spec\.yaml:\d+:\d+ grid\.num_experts|grid\.moe_intermediate_size|grid\.num_layers: is an architecture field/);
-    expect(err(SPEC.replace('  context: 32K', '  context: lots').replace('serving: {context: 32K, batch: 16, kv_dtype: fp8}', 'serving: {context: lots, batch: 16}'))).toMatch(/^spec\.yaml:9:\d+ serving\.context: expected a whole number of tokens/);
-    expect(err(SPEC.replace('gpu: H100-SXM-80GB', 'gpu: H100-SXM'))).toMatch(/^spec\.yaml:10:\d+ hardware\.gpu: unknown GPU "H100-SXM"; did you mean "H100-SXM-80GB"\?/);
-    expect(err(SPEC.replace('count: 2}', 'count: 2, tp: 3}'))).toMatch(/^spec\.yaml:10:\d+ hardware\.tp: expected a whole number that divides count \(2\), got 3$/);
-    expect(err(SPEC.replace('serving: {context: 32K, batch: 16, kv_dtype: fp8}\n', ''))).toMatch(/^spec\.yaml:9:1 hardware: needs serving:/);
+    expect(err(SPEC.replace('from: qwen3-30b-a3b', 'from: qwen9'))).toBe(
+      'spec.yaml:3:9 architecture.from: expected a preset id (see `moe-sweep presets`), got "qwen9"',
+    );
+    expect(err(SPEC.replace('  num_layers: [24, 48]', '  kv_lora_rank: [256, 512]'))).toBe(
+      'spec.yaml:8:3 grid.kv_lora_rank: kv_lora_rank (MLA KV compression rank (cached per token)) is not a field of this GQA architecture',
+    );
+    expect(err(SPEC.replace('  num_layers: [24, 48]', '  num_attention_heads: [32, 0]'))).toMatch(
+      /^spec\.yaml:8:29 grid\.num_attention_heads\[1\]: num_attention_heads 0: .*num_attention_heads/,
+    );
+    expect(err(SPEC.replace('architecture:\n  from: qwen3-30b-a3b\n', ''))).toMatch(
+      /^spec\.yaml:\d+:\d+ grid\.num_experts|grid\.moe_intermediate_size|grid\.num_layers: is an architecture field/,
+    );
+    expect(
+      err(
+        SPEC.replace('  context: 32K', '  context: lots').replace(
+          'serving: {context: 32K, batch: 16, kv_dtype: fp8}',
+          'serving: {context: lots, batch: 16}',
+        ),
+      ),
+    ).toMatch(/^spec\.yaml:9:\d+ serving\.context: expected a whole number of tokens/);
+    expect(err(SPEC.replace('gpu: H100-SXM-80GB', 'gpu: H100-SXM'))).toMatch(
+      /^spec\.yaml:10:\d+ hardware\.gpu: unknown GPU "H100-SXM"; did you mean "H100-SXM-80GB"\?/,
+    );
+    expect(err(SPEC.replace('count: 2}', 'count: 2, tp: 3}'))).toMatch(
+      /^spec\.yaml:10:\d+ hardware\.tp: expected a whole number that divides count \(2\), got 3$/,
+    );
+    expect(err(SPEC.replace('serving: {context: 32K, batch: 16, kv_dtype: fp8}\n', ''))).toMatch(
+      /^spec\.yaml:9:1 hardware: needs serving:/,
+    );
   });
 
   it('a GPU not in the catalogue is given inline; FP8 compute needs FP8 tensor cores', () => {
-    const inline = parseSpec(SPEC.replace('gpu: H100-SXM-80GB', 'gpu: {memory_bytes: 96GB, bandwidth_bytes_per_s: 4e12, bf16_flops_per_s: 500e12}'), 'spec.yaml');
-    expect(inline.hardware).toMatchObject({ gpu: 'custom', memory_bytes: 96e9, bandwidth_bytes_per_s: 4e12, flops_per_s: 500e12, tp: null });
-    expect(err(SPEC.replace('gpu: H100-SXM-80GB', 'gpu: A100-80GB, compute: fp8'))).toMatch(/^spec\.yaml:10:\d+ hardware\.compute: expected bf16: A100-80GB has no FP8 tensor cores$/);
+    const inline = parseSpec(
+      SPEC.replace(
+        'gpu: H100-SXM-80GB',
+        'gpu: {memory_bytes: 96GB, bandwidth_bytes_per_s: 4e12, bf16_flops_per_s: 500e12}',
+      ),
+      'spec.yaml',
+    );
+    expect(inline.hardware).toMatchObject({
+      gpu: 'custom',
+      memory_bytes: 96e9,
+      bandwidth_bytes_per_s: 4e12,
+      flops_per_s: 500e12,
+      tp: null,
+    });
+    expect(err(SPEC.replace('gpu: H100-SXM-80GB', 'gpu: A100-80GB, compute: fp8'))).toMatch(
+      /^spec\.yaml:10:\d+ hardware\.compute: expected bf16: A100-80GB has no FP8 tensor cores$/,
+    );
   });
 
   it('serving needs an architecture; serving metrics need serving:', () => {
     const abstract = 'grid: {experts: 8, top_k: 2, expert_params: 1B, shared_params: 1B}\n';
-    expect(err(`${abstract}serving: {context: 4096}\n`)).toMatch(/^spec\.yaml:2:1 serving: needs an architecture for the KV cache/);
-    expect(err(`${abstract}constraints: {kv_cache_bytes: {max: 1GB}}\n`)).toMatch(/^spec\.yaml:2:\d+ constraints\.kv_cache_bytes: needs serving:/);
-    expect(err(`${abstract}objectives: [max decode_tokens_per_s]\n`)).toMatch(/objectives\[0\]: expected a metric the spec computes: decode_tokens_per_s needs hardware: and serving:/);
+    expect(err(`${abstract}serving: {context: 4096}\n`)).toMatch(
+      /^spec\.yaml:2:1 serving: needs an architecture for the KV cache/,
+    );
+    expect(err(`${abstract}constraints: {kv_cache_bytes: {max: 1GB}}\n`)).toMatch(
+      /^spec\.yaml:2:\d+ constraints\.kv_cache_bytes: needs serving:/,
+    );
+    expect(err(`${abstract}objectives: [max decode_tokens_per_s]\n`)).toMatch(
+      /objectives\[0\]: expected a metric the spec computes: decode_tokens_per_s needs hardware: and serving:/,
+    );
   });
 
   it('an architecture axis takes at most 10,000 values; a window needs sliding-window layers', () => {
     expect(err('architecture: {from: deepseek-v3}\ngrid: {num_layers: {from: 1, to: 1000000000}}\n')).toBe(
       'spec.yaml:2:20 grid.num_layers: has more than 10,000 values, the most an architecture field takes (each is counted while the spec is read); use a coarser step',
     );
-    expect(err('architecture: {from: qwen3-30b-a3b}\ngrid: {sliding_window: [4096]}\n')).toBe('spec.yaml:2:8 grid.sliding_window: sliding_window has nothing to apply to: this architecture has no sliding-window layers');
+    expect(err('architecture: {from: qwen3-30b-a3b}\ngrid: {sliding_window: [4096]}\n')).toBe(
+      'spec.yaml:2:8 grid.sliding_window: sliding_window has nothing to apply to: this architecture has no sliding-window layers',
+    );
   });
 
   it('num_layers cannot change when the config lists layers one by one', () => {
-    expect(err('architecture: {from: gpt-oss-120b}\ngrid: {num_layers: [24, 36]}\n')).toBe('spec.yaml:2:8 grid.num_layers: num_layers cannot change: the base config lists layer_attention layer by layer');
+    expect(err('architecture: {from: gpt-oss-120b}\ngrid: {num_layers: [24, 36]}\n')).toBe(
+      'spec.yaml:2:8 grid.num_layers: num_layers cannot change: the base config lists layer_attention layer by layer',
+    );
   });
 });
 
@@ -183,10 +248,22 @@ describe('abstract grids with serving', () => {
   });
 });
 
-
 describe('moe-sweep calc with serving flags', () => {
   it('DeepSeek-V3 at 128K × 8 on 8 × H100: MLA caches 61 × (512 + 64) values per token', async () => {
-    const r = await cli('calc', '--preset', 'deepseek-v3', '--context', '128K', '--batch', '8', '--gpu', 'H100-SXM-80GB', '--count', '8', '--json');
+    const r = await cli(
+      'calc',
+      '--preset',
+      'deepseek-v3',
+      '--context',
+      '128K',
+      '--batch',
+      '8',
+      '--gpu',
+      'H100-SXM-80GB',
+      '--count',
+      '8',
+      '--json',
+    );
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     // DeepSeek-V2 (arXiv:2405.04434) Table 1: (d_c + d_h^R)·l elements per token = 576 × 61; bf16 2 bytes
@@ -197,18 +274,29 @@ describe('moe-sweep calc with serving flags', () => {
   });
 
   it('refuses serving flags without an architecture or a context, in one line', async () => {
-    expect(await cli('calc', '--experts', '8', '--top-k', '2', '--expert-params', '1B', '--shared', '1B', '--context', '4K')).toMatchObject({
+    expect(
+      await cli('calc', '--experts', '8', '--top-k', '2', '--expert-params', '1B', '--shared', '1B', '--context', '4K'),
+    ).toMatchObject({
       code: 2,
       stderr: 'calc: --context needs an architecture for the KV cache: --preset ID or --config PATH/config.json\n',
     });
-    expect(await cli('calc', '--preset', 'mixtral-8x7b', '--gpu', 'H100-SXM-80GB')).toMatchObject({ code: 2, stderr: 'calc: --gpu needs --context: the KV cache and decode depend on the context length (e.g. --context 128K)\n' });
-    expect((await cli('calc', '--preset', 'mixtral-8x7b', '--context', '4K', '--gpu', 'H100')).stderr).toMatch(/^calc: --gpu: unknown GPU "H100"; did you mean/);
+    expect(await cli('calc', '--preset', 'mixtral-8x7b', '--gpu', 'H100-SXM-80GB')).toMatchObject({
+      code: 2,
+      stderr:
+        'calc: --gpu needs --context: the KV cache and decode depend on the context length (e.g. --context 128K)\n',
+    });
+    expect((await cli('calc', '--preset', 'mixtral-8x7b', '--context', '4K', '--gpu', 'H100')).stderr).toMatch(
+      /^calc: --gpu: unknown GPU "H100"; did you mean/,
+    );
   });
 
   it('reads a config.json with --config', async () => {
     const r = await cli('calc', '--config', 'presets/configs/mixtral-8x7b-v0.1.json', '--json');
     expect(JSON.parse(r.stdout)).toMatchObject({ experts: 8, top_k: 2, total_params: 46_702_792_704 });
-    expect(await cli('calc', '--config', 'presets/configs/mixtral-8x7b-v0.1.json', '--experts', '16')).toMatchObject({ code: 2, stderr: 'calc: --config gives the whole design; drop --experts\n' });
+    expect(await cli('calc', '--config', 'presets/configs/mixtral-8x7b-v0.1.json', '--experts', '16')).toMatchObject({
+      code: 2,
+      stderr: 'calc: --config gives the whole design; drop --experts\n',
+    });
   });
 });
 
@@ -239,7 +327,9 @@ hardware: {gpu: H200, count: 8}
   });
 
   it('an architecture design needs from: or config:, and says so at its line', () => {
-    expect(() => parseSpec('designs:\n  - name: x\n    architecture: {num_layers: 4}\n', 's.yaml')).toThrow(/^s\.yaml:3:19 designs\[0\]\.architecture: expected exactly one of from: PRESET/);
+    expect(() => parseSpec('designs:\n  - name: x\n    architecture: {num_layers: 4}\n', 's.yaml')).toThrow(
+      /^s\.yaml:3:19 designs\[0\]\.architecture: expected exactly one of from: PRESET/,
+    );
   });
 });
 
@@ -248,8 +338,14 @@ describe('shards of an architecture sweep', () => {
     const file = join(tmp, 'arch.yaml');
     writeFileSync(file, SPEC);
     expect((await cli(file, '--out', join(tmp, 'single'), '--quiet')).code).toBe(0);
-    for (const i of [0, 1, 2]) expect((await cli(file, '--shard', `${i}/3`, '--out', join(tmp, `s${i}`), '--quiet')).code).toBe(0);
-    expect((await cli('merge', join(tmp, 's0'), join(tmp, 's1'), join(tmp, 's2'), '--out', join(tmp, 'merged'), '--quiet')).code).toBe(0);
-    expect(readFileSync(join(tmp, 'merged', 'results.csv')).equals(readFileSync(join(tmp, 'single', 'results.csv')))).toBe(true);
+    for (const i of [0, 1, 2])
+      expect((await cli(file, '--shard', `${i}/3`, '--out', join(tmp, `s${i}`), '--quiet')).code).toBe(0);
+    expect(
+      (await cli('merge', join(tmp, 's0'), join(tmp, 's1'), join(tmp, 's2'), '--out', join(tmp, 'merged'), '--quiet'))
+        .code,
+    ).toBe(0);
+    expect(
+      readFileSync(join(tmp, 'merged', 'results.csv')).equals(readFileSync(join(tmp, 'single', 'results.csv'))),
+    ).toBe(true);
   });
 });

@@ -12,7 +12,16 @@ import { makePlan } from '../src/sweep/run.js';
 function reference(plan: NonNullable<ReturnType<typeof makePlan>>, start: number, end: number) {
   const ne = plan.axes.experts.length;
   const nk = plan.axes.top_k.length;
-  const out = { evaluated: 0, feasible: 0, violations: new Array(plan.constraints.length).fill(0), cellEvaluated: new Array(ne * nk).fill(0), cellFeasible: new Array(ne * nk).fill(0), bins: plan.bins ? new Array(2 * plan.bins.nx * plan.bins.ny).fill(0) : undefined, cand: [] as number[], obj: plan.objectives.map(() => [] as number[]) };
+  const out = {
+    evaluated: 0,
+    feasible: 0,
+    violations: new Array(plan.constraints.length).fill(0),
+    cellEvaluated: new Array(ne * nk).fill(0),
+    cellFeasible: new Array(ne * nk).fill(0),
+    bins: plan.bins ? new Array(2 * plan.bins.nx * plan.bins.ny).fill(0) : undefined,
+    cand: [] as number[],
+    obj: plan.objectives.map(() => [] as number[]),
+  };
   const v = new Float64Array(EXTENDED_METRIC_COUNT);
   for (let i = start; i < end; i++) {
     const d = designAt(plan.axes, i);
@@ -79,7 +88,14 @@ describe('the evaluation kernel agrees with the obvious per-point evaluation', (
         else delete plan.bins;
         const size = gridSize(plan.axes);
         // Whole grid, slices that start and end mid-row and mid-block, a one-point slice, a skipped-only slice.
-        const slices = [[0, size], [7, 311], [size - 97, size], [123, 124], [0, 1], [40, size - 40]].map(([a, b]) => [Math.max(0, Math.min(a!, size)), Math.max(0, Math.min(b!, size))] as const);
+        const slices = [
+          [0, size],
+          [7, 311],
+          [size - 97, size],
+          [123, 124],
+          [0, 1],
+          [40, size - 40],
+        ].map(([a, b]) => [Math.max(0, Math.min(a!, size)), Math.max(0, Math.min(b!, size))] as const);
         for (const [start, end] of slices.filter(([a, b]) => a <= b)) {
           const fast = evaluateChunk(plan, start, end);
           const ref = reference(plan, start, end);

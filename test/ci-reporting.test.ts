@@ -15,7 +15,13 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 async function cli(env: Record<string, string>, ...argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false, cwd: process.cwd(), env };
+  const io: Io = {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    isTTY: false,
+    cwd: process.cwd(),
+    env,
+  };
   return { code: await main(argv, io), stdout, stderr };
 }
 
@@ -25,15 +31,24 @@ describe('--reporter junit', () => {
     const r = await cli({}, 'test/fixtures/specs/fail-design.yaml', '--out', out, '--reporter', 'junit', '--quiet');
     expect(r.code).toBe(1);
     const xml = readFileSync(join(out, 'junit.xml'), 'utf8');
-    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="moe-sweep" tests="3" failures="1"/);
+    expect(xml).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="moe-sweep" tests="3" failures="1"/,
+    );
     expect(xml.match(/<testcase /g)).toHaveLength(3);
     expect(xml).toContain('name="design too-big meets the constraints"');
-    expect(xml).toMatch(/<failure message="fails vram \(total 129B, active 5B, vram 310 GB\) at test\/fixtures\/specs\/fail-design.yaml:12"/);
-    expect(xml).toContain('name="grid has a feasible design" file="test/fixtures/specs/fail-design.yaml" time="0"></testcase>');
+    expect(xml).toMatch(
+      /<failure message="fails vram \(total 129B, active 5B, vram 310 GB\) at test\/fixtures\/specs\/fail-design.yaml:12"/,
+    );
+    expect(xml).toContain(
+      'name="grid has a feasible design" file="test/fixtures/specs/fail-design.yaml" time="0"></testcase>',
+    );
   });
 
   it('escapes names, and a grid without feasible designs is a failure', () => {
-    const spec = parseSpec('grid: {experts: 8, top_k: 2, expert_params: 1B, shared_params: 1B}\nconstraints: {active_params: {min: 1T}}\ndesigns: [{name: "<a & \\"b\\">", experts: 8, top_k: 2, expert_params: 1B, shared_params: 1B}]\n', 'x.yaml');
+    const spec = parseSpec(
+      'grid: {experts: 8, top_k: 2, expert_params: 1B, shared_params: 1B}\nconstraints: {active_params: {min: 1T}}\ndesigns: [{name: "<a & \\"b\\">", experts: 8, top_k: 2, expert_params: 1B, shared_params: 1B}]\n',
+      'x.yaml',
+    );
     const xml = junitXml(runSweepSync(spec), 0.5);
     expect(xml).toContain('name="design &lt;a &amp; &quot;b&quot;&gt; meets the constraints"');
     expect(xml).toContain('failures="2"');
@@ -44,13 +59,29 @@ describe('--reporter junit', () => {
 
 describe('GitHub Actions annotations', () => {
   it('put each failing design on its line of the spec', async () => {
-    const r = await cli({ GITHUB_ACTIONS: 'true' }, 'test/fixtures/specs/fail-design.yaml', '--out', join(tmp, 'gha'), '--quiet');
-    expect(r.stdout).toBe('::error file=test/fixtures/specs/fail-design.yaml,line=12::moe-sweep: design too-big fails vram\n');
+    const r = await cli(
+      { GITHUB_ACTIONS: 'true' },
+      'test/fixtures/specs/fail-design.yaml',
+      '--out',
+      join(tmp, 'gha'),
+      '--quiet',
+    );
+    expect(r.stdout).toBe(
+      '::error file=test/fixtures/specs/fail-design.yaml,line=12::moe-sweep: design too-big fails vram\n',
+    );
   });
 
   it('and a grid with no feasible design on the grid line', async () => {
-    const r = await cli({ GITHUB_ACTIONS: 'true' }, 'test/fixtures/specs/no-feasible.yaml', '--out', join(tmp, 'gha2'), '--quiet');
-    expect(r.stdout).toBe('::error file=test/fixtures/specs/no-feasible.yaml,line=3::moe-sweep: no grid design is feasible (8 evaluated)\n');
+    const r = await cli(
+      { GITHUB_ACTIONS: 'true' },
+      'test/fixtures/specs/no-feasible.yaml',
+      '--out',
+      join(tmp, 'gha2'),
+      '--quiet',
+    );
+    expect(r.stdout).toBe(
+      '::error file=test/fixtures/specs/no-feasible.yaml,line=3::moe-sweep: no grid design is feasible (8 evaluated)\n',
+    );
   });
 
   it('bad input gets an annotation at its line and column, still one line on stderr', async () => {

@@ -1,5 +1,14 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,7 +18,6 @@ import { cli } from './cli-in-process.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'moe-sweep-cli-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
 
 const spec = (name: string) => `test/fixtures/specs/${name}.yaml`;
 
@@ -23,7 +31,12 @@ describe('moe-sweep SPEC', () => {
     expect(r.stdout).toContain('fixture-pass: 144 grid points · 120 evaluated · 24 skipped (top_k > experts)');
     expect(r.stdout).toContain('exit 0');
     const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
-    expect(summary).toMatchObject({ verdict: 'pass', exit_code: 0, counts: { points: 144, skipped: 24, evaluated: 120 }, csv: { mode: 'all', rows: 121 } });
+    expect(summary).toMatchObject({
+      verdict: 'pass',
+      exit_code: 0,
+      counts: { points: 144, skipped: 24, evaluated: 120 },
+      csv: { mode: 'all', rows: 121 },
+    });
     expect(summary.spec.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(summary.tool.version).toMatch(/^\d+\.\d+\.\d+/);
   });
@@ -50,7 +63,9 @@ describe('moe-sweep SPEC', () => {
   it('--csv pareto keeps only the front', async () => {
     const r = await cli(spec('pass'), '--out', join(tmp, 'pareto'), '--csv', 'pareto', '--json');
     const summary = JSON.parse(r.stdout);
-    const lines = readFileSync(join(tmp, 'pareto', 'results.csv'), 'utf8').trim().split('\n');
+    const lines = readFileSync(join(tmp, 'pareto', 'results.csv'), 'utf8')
+      .trim()
+      .split('\n');
     expect(lines.length - 1).toBe(summary.front_total);
     expect(lines.slice(1).every((l) => l.split(',')[14] === 'true')).toBe(true);
   });
@@ -59,7 +74,9 @@ describe('moe-sweep SPEC', () => {
     const out = join(tmp, 'bad');
     const r = await cli(spec('bad-unit'), '--out', out);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('test/fixtures/specs/bad-unit.yaml:5:23 grid.expert_params[1]: expected a parameter count such as 30B, 0.5B, 800M or 3e10, got "2Q"\n');
+    expect(r.stderr).toBe(
+      'test/fixtures/specs/bad-unit.yaml:5:23 grid.expert_params[1]: expected a parameter count such as 30B, 0.5B, 800M or 3e10, got "2Q"\n',
+    );
     expect(existsSync(out)).toBe(false);
   });
 
@@ -69,7 +86,9 @@ describe('moe-sweep SPEC', () => {
     const before = readdirSync(out).map((f) => [f, statSync(join(out, f)).mtimeMs, readFileSync(join(out, f), 'utf8')]);
     const r = await cli(spec('bad-unit'), '--out', out);
     expect(r.code).toBe(2);
-    expect(readdirSync(out).map((f) => [f, statSync(join(out, f)).mtimeMs, readFileSync(join(out, f), 'utf8')])).toEqual(before);
+    expect(
+      readdirSync(out).map((f) => [f, statSync(join(out, f)).mtimeMs, readFileSync(join(out, f), 'utf8')]),
+    ).toEqual(before);
   });
 
   it('exit 2 for a missing file, a directory, a non-UTF-8 file, an --out that is a file', async () => {
@@ -80,7 +99,10 @@ describe('moe-sweep SPEC', () => {
     expect((await cli(latin1)).stderr).toBe(`${latin1}: is not UTF-8 text, expected a YAML spec file\n`);
     const file = join(tmp, 'a-file');
     writeFileSync(file, 'x');
-    expect(await cli(spec('pass'), '--out', file)).toMatchObject({ code: 2, stderr: `${file}: exists and is not a folder; --out must name a folder\n` });
+    expect(await cli(spec('pass'), '--out', file)).toMatchObject({
+      code: 2,
+      stderr: `${file}: exists and is not a folder; --out must name a folder\n`,
+    });
   });
 
   it('exit 2 for usage errors', async () => {
@@ -102,9 +124,26 @@ describe('moe-sweep SPEC', () => {
 
 describe('moe-sweep calc', () => {
   it('hand-worked design: 8 × 5.6B experts, top-2, 1.6B shared', async () => {
-    const r = await cli('calc', '--experts', '8', '--top-k', '2', '--expert-params', '5.6B', '--shared', '1.6B', '--json');
+    const r = await cli(
+      'calc',
+      '--experts',
+      '8',
+      '--top-k',
+      '2',
+      '--expert-params',
+      '5.6B',
+      '--shared',
+      '1.6B',
+      '--json',
+    );
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ total_params: 46.4e9, active_params: 12.8e9, expert_sparsity: 0.75, flops_per_token: 25.6e9, weight_bytes: 92.8e9 });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      total_params: 46.4e9,
+      active_params: 12.8e9,
+      expert_sparsity: 0.75,
+      flops_per_token: 25.6e9,
+      weight_bytes: 92.8e9,
+    });
   });
 
   it('a preset', async () => {
@@ -114,8 +153,15 @@ describe('moe-sweep calc', () => {
   });
 
   it('explains what is wrong', async () => {
-    expect(await cli('calc', '--experts', '8', '--top-k', '9', '--expert-params', '1B', '--shared', '1B')).toMatchObject({ code: 2, stderr: 'calc: --top-k: expected at most --experts (8), got 9\n' });
-    expect(await cli('calc', '--experts', '8', '--top-k', '2', '--expert-params', 'lots', '--shared', '1B')).toMatchObject({ code: 2, stderr: 'calc: --expert-params: expected a parameter count such as 5.6B, got "lots"\n' });
+    expect(
+      await cli('calc', '--experts', '8', '--top-k', '9', '--expert-params', '1B', '--shared', '1B'),
+    ).toMatchObject({ code: 2, stderr: 'calc: --top-k: expected at most --experts (8), got 9\n' });
+    expect(
+      await cli('calc', '--experts', '8', '--top-k', '2', '--expert-params', 'lots', '--shared', '1B'),
+    ).toMatchObject({
+      code: 2,
+      stderr: 'calc: --expert-params: expected a parameter count such as 5.6B, got "lots"\n',
+    });
     expect((await cli('calc', '--preset', 'mixtral-8x8b')).stderr).toContain('did you mean "mixtral-8x7b"');
   });
 });
@@ -126,19 +172,38 @@ describe('moe-sweep presets', () => {
     const list = JSON.parse(r.stdout) as Record<string, unknown>[];
     expect(list.length).toBeGreaterThanOrEqual(10);
     for (const p of list) expect(Object.keys(p)).toEqual(['id', 'name', 'total_params', 'active_params', 'source']);
-    expect(list.map((p) => p.id)).toEqual(expect.arrayContaining(['mixtral-8x7b', 'mixtral-8x22b', 'deepseek-v3', 'qwen3-235b-a22b', 'qwen3-30b-a3b', 'grok-1', 'llama-4-maverick', 'kimi-k2', 'gpt-oss-120b', 'deepseek-v4-pro']));
+    expect(list.map((p) => p.id)).toEqual(
+      expect.arrayContaining([
+        'mixtral-8x7b',
+        'mixtral-8x22b',
+        'deepseek-v3',
+        'qwen3-235b-a22b',
+        'qwen3-30b-a3b',
+        'grok-1',
+        'llama-4-maverick',
+        'kimi-k2',
+        'gpt-oss-120b',
+        'deepseek-v4-pro',
+      ]),
+    );
   });
 });
 
 describe('moe-sweep inspect', () => {
-  it('--json on DeepSeek-V3\'s config.json: the exact checkpoint count and each active convention', async () => {
+  it("--json on DeepSeek-V3's config.json: the exact checkpoint count and each active convention", async () => {
     const r = await cli('inspect', 'presets/configs/deepseek-v3.json', '--json');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     // deepseek-ai/DeepSeek-V3 on the hub: 684,531,386,000 stored parameters (safetensors metadata);
     // README: "671B of the Main Model weights and 14B of the MTP Module weights", "37B activated".
-    expect(j).toMatchObject({ model_type: 'deepseek_v3', total_main: 671_026_419_200, total_checkpoint: 684_531_386_000 });
-    expect(Object.keys(j)).toEqual(expect.arrayContaining(['active', 'active_excl_input_embedding', 'active_non_embedding', 'breakdown']));
+    expect(j).toMatchObject({
+      model_type: 'deepseek_v3',
+      total_main: 671_026_419_200,
+      total_checkpoint: 684_531_386_000,
+    });
+    expect(Object.keys(j)).toEqual(
+      expect.arrayContaining(['active', 'active_excl_input_embedding', 'active_non_embedding', 'breakdown']),
+    );
   });
 
   it('exit 2 for an unsupported model_type, listing the supported ones', async () => {
@@ -146,7 +211,9 @@ describe('moe-sweep inspect', () => {
     writeFileSync(file, JSON.stringify({ model_type: 'llama', hidden_size: 4096 }));
     const r = await cli('inspect', file);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/unsupported model_type "llama"; supported model types: mixtral, qwen2_moe, .*deepseek_v3/);
+    expect(r.stderr).toMatch(
+      /unsupported model_type "llama"; supported model types: mixtral, qwen2_moe, .*deepseek_v3/,
+    );
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
@@ -158,7 +225,11 @@ describe('moe-sweep inspect', () => {
 });
 
 describe('the executable', () => {
-  const bin = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const bin = (args: string[]) =>
+    spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, NO_COLOR: '1' },
+    });
 
   it('exit 2 with one stderr line and no stack trace', () => {
     const r = bin([spec('bad-unit'), '--out', join(tmp, 'spawned')]);
@@ -173,7 +244,13 @@ describe('the executable', () => {
     const out = join(tmp, 'interrupted');
     const controller = new AbortController();
     let stderr = '';
-    const io: Io = { stdout: () => undefined, stderr: (t) => void (stderr += t), isTTY: false, cwd: process.cwd(), env: {} };
+    const io: Io = {
+      stdout: () => undefined,
+      stderr: (t) => void (stderr += t),
+      isTTY: false,
+      cwd: process.cwd(),
+      env: {},
+    };
     const running = main(['bench/m100.yaml', '--out', out, '--quiet'], io, controller.signal);
     // Interrupt once the workers are busy: a 10^8-point sweep takes far longer than this wait.
     await new Promise((r) => setTimeout(r, 1500));

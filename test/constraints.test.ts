@@ -8,7 +8,10 @@ import { evaluateDesign, runSweepSync, type SweepResult } from '../src/sweep/run
 //   weights 72 GB, vram with overhead 0.25: 90 GB.
 const design = { experts: 16, top_k: 2, expert_params: 2e9, shared_params: 4e9 };
 const verdict = (constraints: string) => {
-  const spec = parseSpec(`designs: [{name: d, experts: 16, top_k: 2, expert_params: 2B, shared_params: 4B}]\nconstraints: ${constraints}\n`, 'c.yaml');
+  const spec = parseSpec(
+    `designs: [{name: d, experts: 16, top_k: 2, expert_params: 2B, shared_params: 4B}]\nconstraints: ${constraints}\n`,
+    'c.yaml',
+  );
   return evaluateDesign(spec, design).violations;
 };
 
@@ -42,7 +45,8 @@ describe('each constraint, at and past its bounds', () => {
 });
 
 describe('CSV row mode', () => {
-  const fake = (evaluated: number, designs = 0) => ({ designs: new Array(designs), counts: { evaluated } }) as unknown as SweepResult;
+  const fake = (evaluated: number, designs = 0) =>
+    ({ designs: new Array(designs), counts: { evaluated } }) as unknown as SweepResult;
   it('all rows when they fit a spreadsheet (1,048,576 rows with the header)', () => {
     expect(chooseCsvMode(fake(1_048_574, 1))).toEqual({ mode: 'all' });
   });
@@ -55,7 +59,12 @@ describe('CSV row mode', () => {
     expect(chooseCsvMode(fake(5e6), 'all')).toEqual({ mode: 'all' });
   });
   it('a sweep with no feasible grid design still reports its counts', () => {
-    const r = runSweepSync(parseSpec('grid: {experts: 8, top_k: 2, expert_params: 1B, shared_params: 1B}\nconstraints: {active_params: {min: 1T}}\n', 'n.yaml'));
+    const r = runSweepSync(
+      parseSpec(
+        'grid: {experts: 8, top_k: 2, expert_params: 1B, shared_params: 1B}\nconstraints: {active_params: {min: 1T}}\n',
+        'n.yaml',
+      ),
+    );
     expect(r.counts).toMatchObject({ evaluated: 1, feasible: 0, front: 0 });
     expect(r.violationCounts).toEqual({ active_params: 1 });
   });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { decodeIndex, designAt, expandRange, gridSize, rangeLength, skippedCount, type GridAxes } from '../src/grid/axes.js';
+import {
+  decodeIndex,
+  designAt,
+  expandRange,
+  gridSize,
+  rangeLength,
+  skippedCount,
+  type GridAxes,
+} from '../src/grid/axes.js';
 
 describe('ranges', () => {
   it('is inclusive when the step lands on `to`', () => {

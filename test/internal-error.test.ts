@@ -25,7 +25,13 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 async function cli(...argv: string[]) {
   let stdout = '';
   let stderr = '';
-  const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false, cwd: process.cwd(), env: {} };
+  const io: Io = {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    isTTY: false,
+    cwd: process.cwd(),
+    env: {},
+  };
   return { code: await main(argv, io), stdout, stderr };
 }
 
@@ -38,7 +44,9 @@ describe('internal errors', () => {
     const r = await cli('test/fixtures/specs/fail-design.yaml', '--out', out, '--quiet');
     crash = false;
     expect(r.code).toBe(3);
-    expect(r.stderr).toBe('moe-sweep: internal error: simulated crash while rendering (rerun with --debug for details)\n');
+    expect(r.stderr).toBe(
+      'moe-sweep: internal error: simulated crash while rendering (rerun with --debug for details)\n',
+    );
     expect(Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]))).toEqual(before);
     expect(readdirSync(tmp)).toEqual(['report']); // no temporary folder left beside it
   });

@@ -65,6 +65,15 @@ describe('metrics of a design', () => {
 
   it('has the CSV metric columns in order', () => {
     expect(Object.keys(m)).toEqual([...METRIC_IDS]);
-    expect(METRIC_IDS).toEqual(['total_params', 'active_params', 'active_ratio', 'expert_sparsity', 'compute_saving', 'flops_per_token', 'weight_bytes', 'vram_bytes']);
+    expect(METRIC_IDS).toEqual([
+      'total_params',
+      'active_params',
+      'active_ratio',
+      'expert_sparsity',
+      'compute_saving',
+      'flops_per_token',
+      'weight_bytes',
+      'vram_bytes',
+    ]);
   });
 });

@@ -34,8 +34,24 @@ describe('Pareto front', () => {
   });
 
   it('a point equal in one objective and worse in the other is dominated', () => {
-    expect([...paretoFront([[1, 1], [2, 3]], 2)]).toEqual([0]);
-    expect([...paretoFront([[1, 2], [3, 3]], 2)]).toEqual([0]);
+    expect([
+      ...paretoFront(
+        [
+          [1, 1],
+          [2, 3],
+        ],
+        2,
+      ),
+    ]).toEqual([0]);
+    expect([
+      ...paretoFront(
+        [
+          [1, 2],
+          [3, 3],
+        ],
+        2,
+      ),
+    ]).toEqual([0]);
   });
 
   it('empty and single inputs', () => {
@@ -68,8 +84,24 @@ describe('Pareto front', () => {
   });
 
   it('NaN ranks worst instead of stalling the sweep', () => {
-    expect([...paretoFront([[1, NaN, 2], [3, 1, 1]], 3)]).toEqual([0, 2]);
-    expect([...paretoFront([[NaN, NaN], [1, 2]], 2)]).toEqual([0]);
+    expect([
+      ...paretoFront(
+        [
+          [1, NaN, 2],
+          [3, 1, 1],
+        ],
+        3,
+      ),
+    ]).toEqual([0, 2]);
+    expect([
+      ...paretoFront(
+        [
+          [NaN, NaN],
+          [1, 2],
+        ],
+        2,
+      ),
+    ]).toEqual([0]);
   });
 
   it('one objective keeps every point at the minimum', () => {

@@ -27,9 +27,19 @@ interface Published {
 
 const PUBLISHED: Record<string, Published> = {
   // https://mistral.ai/news/mixtral-of-experts/ : '46.7B total parameters but only uses 12.9B parameters per token'
-  'mixtral-8x7b': { total: 46_700_000_000, active: 12_900_000_000, total_convention: 'total_main', active_convention: 'active' },
+  'mixtral-8x7b': {
+    total: 46_700_000_000,
+    active: 12_900_000_000,
+    total_convention: 'total_main',
+    active_convention: 'active',
+  },
   // https://mistral.ai/news/mixtral-8x22b/ : '39B active parameters out of 141B'
-  'mixtral-8x22b': { total: 141_000_000_000, active: 39_000_000_000, total_convention: 'total_main', active_convention: 'active' },
+  'mixtral-8x22b': {
+    total: 141_000_000_000,
+    active: 39_000_000_000,
+    total_convention: 'total_main',
+    active_convention: 'active',
+  },
   // https://github.com/deepseek-ai/DeepSeek-V3 README.md : '671B total parameters with 37B activated for each token'
   // (671B = main model without the 14B MTP module; 37B excludes the input embedding)
   'deepseek-v3': {
@@ -40,9 +50,19 @@ const PUBLISHED: Record<string, Published> = {
     significant_figures: { active: 2 },
   },
   // https://huggingface.co/Qwen/Qwen3-235B-A22B model card : '235B in total and 22B activated'
-  'qwen3-235b-a22b': { total: 235_000_000_000, active: 22_000_000_000, total_convention: 'total_main', active_convention: 'active' },
+  'qwen3-235b-a22b': {
+    total: 235_000_000_000,
+    active: 22_000_000_000,
+    total_convention: 'total_main',
+    active_convention: 'active',
+  },
   // https://huggingface.co/Qwen/Qwen3-30B-A3B model card : '30.5B in total and 3.3B activated'
-  'qwen3-30b-a3b': { total: 30_500_000_000, active: 3_300_000_000, total_convention: 'total_main', active_convention: 'active' },
+  'qwen3-30b-a3b': {
+    total: 30_500_000_000,
+    active: 3_300_000_000,
+    total_convention: 'total_main',
+    active_convention: 'active',
+  },
   // https://github.com/xai-org/grok-1 README.md : 'Parameters: 314B' (no absolute active figure is published)
   'grok-1': { total: 314_000_000_000, active: null, total_convention: 'total_main' },
   // https://github.com/meta-llama/llama-models models/llama4/MODEL_CARD.md : Maverick '17B (Activated) 400B (Total)'
@@ -96,7 +116,12 @@ const PUBLISHED: Record<string, Published> = {
     significant_figures: { active: 2 },
   },
   // https://github.com/zai-org/GLM-5 README.md : '744B parameters (40B active)'
-  'glm-5': { total: 744_000_000_000, active: 40_000_000_000, total_convention: 'total_main', active_convention: 'active_non_embedding' },
+  'glm-5': {
+    total: 744_000_000_000,
+    active: 40_000_000_000,
+    total_convention: 'total_main',
+    active_convention: 'active_non_embedding',
+  },
   // MiniMax-M2 Series technical report, arXiv:2605.26494 : '229.9B total parameters and only 9.8B activated per token'
   // (stated for M2; M2.5 has the same architecture)
   'minimax-m2.5': {
@@ -190,7 +215,9 @@ function checkFigure(p: Preset, figure: 'total' | 'active', derived: number, pub
     return;
   }
   if (sigFigs === undefined) {
-    expect(Math.abs(relErr(derived, published)), `${p.id} ${figure}: ${derived} vs ${published}`).toBeLessThanOrEqual(0.01);
+    expect(Math.abs(relErr(derived, published)), `${p.id} ${figure}: ${derived} vs ${published}`).toBeLessThanOrEqual(
+      0.01,
+    );
   } else {
     expect(roundToSignificant(derived, sigFigs), `${p.id} ${figure} to ${sigFigs} significant figures`).toBe(published);
     expect(exactMatches(p), `${p.id}: a rounded headline needs an exact count within 0.1%`).toBe(true);
@@ -298,7 +325,11 @@ describe('hand-worked derivations', () => {
     //   + 58 x (router 7168x256 + correction bias 256 + shared expert 3 x 7168 x 2048) = 2,660,776,448
     //   = 17,117,648,384.
     const shared =
-      2 * 129280 * 7168 + 7168 + 61 * (mla + 2 * 7168) + 3 * 3 * 7168 * 18432 + 58 * (7168 * 256 + 256 + 3 * 7168 * 2048);
+      2 * 129280 * 7168 +
+      7168 +
+      61 * (mla + 2 * 7168) +
+      3 * 3 * 7168 * 18432 +
+      58 * (7168 * 256 + 256 + 3 * 7168 * 2048);
     expect(shared).toBe(17_117_648_384);
     const p = preset('deepseek-v3');
     expect(p.expert_params).toBe(expert);
@@ -409,7 +440,10 @@ notes: test
   });
 
   it('accepts significant_figures as one number for both figures', () => {
-    const withSigFigs = good.replace('  source: "https://example.org"\n', '  significant_figures: 2\n  source: "https://example.org"\n');
+    const withSigFigs = good.replace(
+      '  source: "https://example.org"\n',
+      '  significant_figures: 2\n  source: "https://example.org"\n',
+    );
     const [p] = loadPresets(dirWith('tiny.yaml', withSigFigs));
     expect(p?.published.significant_figures).toEqual({ total: 2, active: 2 });
   });
@@ -426,7 +460,9 @@ notes: test
   });
 
   it('names a config.json that is not there', () => {
-    expect(() => loadPresets(dirWith('tiny.yaml', good.replace('configs/tiny.json', 'configs/gone.json')))).toThrow(/tiny\.yaml[\s\S]*config: configs\/gone\.json does not exist/);
+    expect(() => loadPresets(dirWith('tiny.yaml', good.replace('configs/tiny.json', 'configs/gone.json')))).toThrow(
+      /tiny\.yaml[\s\S]*config: configs\/gone\.json does not exist/,
+    );
   });
 
   it('rejects an id that does not match the file name', () => {

@@ -20,7 +20,13 @@ describe('quality columns', () => {
         const active = d.shared + d.topK * d.expert;
         const m = new Float64Array(EXTENDED_METRIC_COUNT);
         qualityInto(m, d.experts, d.topK, total, active, qualityPlan(training));
-        const q = { activeParams: active, totalParams: total, routedTotalParams: d.experts * d.expert, routedActiveParams: d.topK * d.expert, ...training };
+        const q = {
+          activeParams: active,
+          totalParams: total,
+          routedTotalParams: d.experts * d.expert,
+          routedActiveParams: d.topK * d.expert,
+          ...training,
+        };
         expect(m[8]).toBeCloseTo(lossDeltaVsDense(q), 12);
         const dense = denseEquivalentParams(q).params;
         if (dense === null) expect(m[9]).toBe(Infinity);

@@ -26,18 +26,26 @@ describe('a sweep with training:', () => {
     expect(Number(dense[16])).toBeCloseTo(0, 12);
     expect(Number(dense[17]) / 800e6).toBeCloseTo(1, 9);
     expect(dense[18]).toBe('in range');
-    expect(new Set(rows.slice(1).map((r) => r[18]!.replace(/x[\d.]+/, 'xK')))).toEqual(new Set(['in range', 'extrapolated xK']));
+    expect(new Set(rows.slice(1).map((r) => r[18]!.replace(/x[\d.]+/, 'xK')))).toEqual(
+      new Set(['in range', 'extrapolated xK']),
+    );
   });
 
   it('ranks the front by the quality objective', () => {
-    const best = (a: number) => Math.max(...result.front.filter((f) => f.metrics.active_params === a).map((f) => f.quality!.dense_equivalent_params!));
+    const best = (a: number) =>
+      Math.max(
+        ...result.front.filter((f) => f.metrics.active_params === a).map((f) => f.quality!.dense_equivalent_params!),
+      );
     // Along the front, more active parameters buy a larger dense equivalent.
     const actives = [...new Set(result.front.map((f) => f.metrics.active_params))].sort((a, b) => a - b);
     actives.slice(1).forEach((a, i) => expect(best(a)).toBeGreaterThan(best(actives[i]!)));
   });
 
   it('a quality bound fails designs far outside the fitted range as quality_domain instead of judging them', () => {
-    const s = parseSpec('training: {tokens: 15T}\nconstraints: {loss_delta_vs_dense: {max: 0}}\ndesigns:\n  - {name: big, experts: 64, top_k: 8, expert_params: 3.5B, shared_params: 8B}\n  - {name: small, experts: 8, top_k: 1, expert_params: 100M, shared_params: 300M}\n', 'q.yaml');
+    const s = parseSpec(
+      'training: {tokens: 15T}\nconstraints: {loss_delta_vs_dense: {max: 0}}\ndesigns:\n  - {name: big, experts: 64, top_k: 8, expert_params: 3.5B, shared_params: 8B}\n  - {name: small, experts: 8, top_k: 1, expert_params: 100M, shared_params: 300M}\n',
+      'q.yaml',
+    );
     const r = runSweepSync(s);
     expect(r.designs[0]!.violations).toEqual(['quality_domain']);
     expect(r.designs[0]!.quality!.quality_domain).toBe('qualitative');

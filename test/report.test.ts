@@ -23,7 +23,10 @@ describe('report.html', () => {
   });
 
   it('bins the cloud for large grids but still draws the front exactly', async () => {
-    const spec = parseSpec('grid: {experts: {from: 8, to: 64, step: 8}, top_k: {from: 1, to: 8}, expert_params: {from: 0.1B, to: 4B, step: 0.1B}, shared_params: [2B, 4B]}\nconstraints: {active_params: {min: 5B, max: 20B}}\n', 'big.yaml');
+    const spec = parseSpec(
+      'grid: {experts: {from: 8, to: 64, step: 8}, top_k: {from: 1, to: 8}, expert_params: {from: 0.1B, to: 4B, step: 0.1B}, shared_params: [2B, 4B]}\nconstraints: {active_params: {min: 5B, max: 20B}}\n',
+      'big.yaml',
+    );
     const result = runSweepSync(spec);
     expect(result.plot?.mode).toBe('bins');
     const html = await renderReport({ result, exitCode: 0, csvFile: 'results.csv' });
@@ -32,7 +35,12 @@ describe('report.html', () => {
   });
 
   it('escapes spec strings in the page and keeps embedded JSON inside its script element', async () => {
-    const result = runSweepSync(parseSpec('name: x\ndescription: "<script>alert(1)</script>"\ndesigns: [{name: "<img src=x onerror=alert(1)>", experts: 8, top_k: 2, expert_params: 1B, shared_params: 1B}]\n', 'x.yaml'));
+    const result = runSweepSync(
+      parseSpec(
+        'name: x\ndescription: "<script>alert(1)</script>"\ndesigns: [{name: "<img src=x onerror=alert(1)>", experts: 8, top_k: 2, expert_params: 1B, shared_params: 1B}]\n',
+        'x.yaml',
+      ),
+    );
     const html = await renderReport({ result, exitCode: 0, csvFile: 'results.csv' });
     expect(html).not.toContain('<script>alert(1)</script>');
     expect(html).not.toContain('<img src=x');
@@ -47,6 +55,8 @@ describe('JSON Schema', () => {
   });
 
   it('every example sweep names the schema for editors', () => {
-    expect(readFileSync('sweeps/target-30b-active.yaml', 'utf8')).toMatch(/^# yaml-language-server: \$schema=\.\.\/schema\/sweep-spec\.schema\.json/);
+    expect(readFileSync('sweeps/target-30b-active.yaml', 'utf8')).toMatch(
+      /^# yaml-language-server: \$schema=\.\.\/schema\/sweep-spec\.schema\.json/,
+    );
   });
 });

@@ -11,7 +11,11 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 function peakRss(spec: string, out: string): number {
   // One worker: the fewer threads, the less the figure depends on how busy the machine is.
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'test/fixtures/measure-rss.ts', spec, '--out', out, '--quiet', '--workers', '1'], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', 'test/fixtures/measure-rss.ts', spec, '--out', out, '--quiet', '--workers', '1'],
+    { encoding: 'utf8' },
+  );
   expect(r.status, r.stderr).toBe(0);
   return JSON.parse(r.stdout.trim().split('\n').pop()!).maxRssBytes;
 }
@@ -36,15 +40,26 @@ describe('progress', () => {
   const run = async (isTTY: boolean, ...flags: string[]) => {
     let stdout = '';
     let stderr = '';
-    const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY, cwd: process.cwd(), env: {} };
-    const code = await main(['test/fixtures/specs/scale-small.yaml', '--out', join(tmp, `p-${isTTY}-${flags.join('')}`), ...flags], io);
+    const io: Io = {
+      stdout: (t) => void (stdout += t),
+      stderr: (t) => void (stderr += t),
+      isTTY,
+      cwd: process.cwd(),
+      env: {},
+    };
+    const code = await main(
+      ['test/fixtures/specs/scale-small.yaml', '--out', join(tmp, `p-${isTTY}-${flags.join('')}`), ...flags],
+      io,
+    );
     return { code, stdout, stderr };
   };
 
   it('a terminal gets a progress line on stderr; stdout is the same as without one', async () => {
     const tty = await run(true);
     const pipe = await run(false);
-    expect(tty.stderr).toMatch(/\r\x1b\[2Kevaluating [█░]+ \d+% · [\d.]+[KM]?\/[\d.]+M points · [\d.]+[KM]?\/s · ETA [\d.]+s · [\d,]+ feasible/);
+    expect(tty.stderr).toMatch(
+      /\r\x1b\[2Kevaluating [█░]+ \d+% · [\d.]+[KM]?\/[\d.]+M points · [\d.]+[KM]?\/s · ETA [\d.]+s · [\d,]+ feasible/,
+    );
     expect(tty.stderr.endsWith('\r\x1b[2K')).toBe(true);
     expect(pipe.stderr).toBe('');
     expect(tty.stdout.replace(/p-true/g, 'p-false')).toBe(pipe.stdout);

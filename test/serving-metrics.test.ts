@@ -14,7 +14,13 @@ import {
   type ServingFacts,
   type ServingPlan,
 } from '../src/metrics/serving.js';
-import { expectedDropShare, gpusNeeded, loadImbalanceLowerBound, perGpuMemory, saturationBatch } from '../src/serving/index.js';
+import {
+  expectedDropShare,
+  gpusNeeded,
+  loadImbalanceLowerBound,
+  perGpuMemory,
+  saturationBatch,
+} from '../src/serving/index.js';
 import { allToAllBytesPerToken } from '../src/serving/routing.js';
 
 const GB = 1e9;
@@ -71,7 +77,21 @@ describe('ServingEvaluator.gpusNeeded', () => {
         fc.double({ min: 0, max: 5, noNaN: true }),
         fc.constantFrom(1, 2, 8, 32),
         (E, expertGB, restGB, batch, kvGB, heads) => {
-          const plan: ServingPlan = { context: 1, batch, overhead: 0.1, ...BF16, hardware: { gpu: 'x', count: 8, tp: null, memory_bytes: 80 * GB, bandwidth_bytes_per_s: 1, flops_per_s: 1, activation_bytes: 2 } };
+          const plan: ServingPlan = {
+            context: 1,
+            batch,
+            overhead: 0.1,
+            ...BF16,
+            hardware: {
+              gpu: 'x',
+              count: 8,
+              tp: null,
+              memory_bytes: 80 * GB,
+              bandwidth_bytes_per_s: 1,
+              flops_per_s: 1,
+              activation_bytes: 2,
+            },
+          };
           const ref = gpusNeeded(
             { num_experts: E, expert_bytes: expertGB * GB, rest_bytes: restGB * GB },
             { batch, kv_bytes_per_sequence: kvGB * GB, kv_heads: heads },
@@ -88,7 +108,12 @@ describe('ServingEvaluator.gpusNeeded', () => {
 
 describe('capacityFactor', () => {
   it('is the smallest capacity whose exact expected drop share is at most 1%, over the mean load', () => {
-    for (const [E, k, B] of [[8, 2, 16], [64, 8, 64], [256, 8, 16], [16, 1, 1000]] as const) {
+    for (const [E, k, B] of [
+      [8, 2, 16],
+      [64, 8, 64],
+      [256, 8, 16],
+      [16, 1, 1000],
+    ] as const) {
       let C = 0;
       while (expectedDropShare(E, k, B, C) > 0.01) C++;
       expect(capacityFactor(E, k, B)).toBeCloseTo((C * E) / (B * k), 12);
@@ -102,10 +127,31 @@ describe('capacityFactor', () => {
 
 describe('ServingEvaluator.into', () => {
   // A toy on 2 GPUs of 100 GB, 1 TB/s and 100 TFLOP/s: 8 experts of 1B parameters, 2B shared, top-2, batch 4.
-  const plan: ServingPlan = { context: 1000, batch: 4, overhead: 0, ...BF16, hardware: { gpu: 'toy', count: 2, tp: null, memory_bytes: 100 * GB, bandwidth_bytes_per_s: 1e12, flops_per_s: 100e12, activation_bytes: 2 } };
+  const plan: ServingPlan = {
+    context: 1000,
+    batch: 4,
+    overhead: 0,
+    ...BF16,
+    hardware: {
+      gpu: 'toy',
+      count: 2,
+      tp: null,
+      memory_bytes: 100 * GB,
+      bandwidth_bytes_per_s: 1e12,
+      flops_per_s: 100e12,
+      activation_bytes: 2,
+    },
+  };
   const m = new Float64Array(FULL_METRIC_COUNT);
   m[1] = 2e9 + 2 * 1e9; // active
-  new ServingEvaluator(plan).into(m, 8, 2, 1e9, 2e9, facts({ kvBytesPerSequence: 0.5 * GB, kvHeads: 8, inputEmbedding: 0.5e9 }));
+  new ServingEvaluator(plan).into(
+    m,
+    8,
+    2,
+    1e9,
+    2e9,
+    facts({ kvBytesPerSequence: 0.5 * GB, kvHeads: 8, inputEmbedding: 0.5e9 }),
+  );
 
   it('KV cache: batch × per-sequence bytes = 4 × 0.5 GB = 2 GB', () => {
     expect(m[SV.kv_cache_bytes]).toBe(2 * GB);
@@ -134,12 +180,28 @@ describe('ServingEvaluator.into', () => {
   });
 
   it('all-to-all under EP 8 matches allToAllBytesPerToken: 2 × 8 × 7168 × 2 × 7/8 = 200,704 bytes (DeepSeek-V3 width, top-8, bf16)', () => {
-    const p: ServingPlan = { context: 1, batch: 1, overhead: 0, ...BF16, hardware: { gpu: 'x', count: 8, tp: 1, memory_bytes: 1e15, bandwidth_bytes_per_s: 1, flops_per_s: 1, activation_bytes: 2 } };
+    const p: ServingPlan = {
+      context: 1,
+      batch: 1,
+      overhead: 0,
+      ...BF16,
+      hardware: {
+        gpu: 'x',
+        count: 8,
+        tp: 1,
+        memory_bytes: 1e15,
+        bandwidth_bytes_per_s: 1,
+        flops_per_s: 1,
+        activation_bytes: 2,
+      },
+    };
     const v = new Float64Array(FULL_METRIC_COUNT);
     v[1] = 1;
     new ServingEvaluator(p).into(v, 256, 8, 1, 1, facts({ hiddenSize: 7168 }));
     expect(v[SV.all_to_all_bytes_per_token_layer]).toBe(200_704);
-    expect(v[SV.all_to_all_bytes_per_token_layer]).toBe(allToAllBytesPerToken({ top_k: 8, hidden_size: 7168, ep: 8, dispatch_bytes: 2 }));
+    expect(v[SV.all_to_all_bytes_per_token_layer]).toBe(
+      allToAllBytesPerToken({ top_k: 8, hidden_size: 7168, ep: 8, dispatch_bytes: 2 }),
+    );
   });
 
   it('decode bytes never count a negative rest: shared parameters below the embedding read nothing but experts and KV', () => {

@@ -50,13 +50,20 @@ describe('parallel evaluation', () => {
     expect(data.length).toBe(result.designs.length + result.counts.evaluated);
     // The named design's formula-like name is escaped for spreadsheets.
     expect(data[0]![0]).toBe(`'=HYPERLINK("x")`);
-    expect(data.filter((r) => r[13] === 'true').length).toBe(result.counts.feasible + result.designs.filter((d) => d.feasible).length);
+    expect(data.filter((r) => r[13] === 'true').length).toBe(
+      result.counts.feasible + result.designs.filter((d) => d.feasible).length,
+    );
     expect(data.filter((r) => r[14] === 'true').length).toBe(result.front.length);
     // Grid rows come in grid order: row i (after named designs and skipped points) decodes to index i.
     const gridRows = data.slice(result.designs.length);
     for (const i of [0, 1, 777, 12_345, gridRows.length - 1]) {
       const r = gridRows[i]!;
-      const design = { experts: Number(r[1]), top_k: Number(r[2]), expert_params: Number(r[3]), shared_params: Number(r[4]) };
+      const design = {
+        experts: Number(r[1]),
+        top_k: Number(r[2]),
+        expert_params: Number(r[3]),
+        shared_params: Number(r[4]),
+      };
       const e = evaluateDesign(spec, design);
       expect(r.slice(5, 13).map(Number)).toEqual(Object.values(e.metrics));
       expect(r[13]).toBe(String(e.feasible));
@@ -83,7 +90,10 @@ describe('CSV modes', () => {
       const all = await read('all', true);
       const col = (line: string, i: number) => line.split(',').at(i - 16)!; // from the end: design names may hold commas
       for (const withPool of [true, false]) {
-        expect(await read('feasible', withPool)).toEqual([all[0], ...all.slice(1).filter((l) => col(l, 13) === 'true')]);
+        expect(await read('feasible', withPool)).toEqual([
+          all[0],
+          ...all.slice(1).filter((l) => col(l, 13) === 'true'),
+        ]);
         expect(await read('pareto', withPool)).toEqual([all[0], ...all.slice(1).filter((l) => col(l, 14) === 'true')]);
       }
     } finally {
@@ -102,7 +112,17 @@ describe('CSV rows', () => {
     rows.forEach((row, i) => {
       const d = designAt(spec.grid!, i);
       const e = evaluateDesign(spec, d);
-      const cells = ['', d.experts, d.top_k, d.expert_params, d.shared_params, ...Object.values(e.metrics), e.feasible, i === 1 || i === 5, e.violations.join(';')];
+      const cells = [
+        '',
+        d.experts,
+        d.top_k,
+        d.expert_params,
+        d.shared_params,
+        ...Object.values(e.metrics),
+        e.feasible,
+        i === 1 || i === 5,
+        e.violations.join(';'),
+      ];
       expect(row).toBe(stringifyRow(cells));
     });
   });
@@ -140,10 +160,15 @@ describe('exit status and front', () => {
       const e = evaluateDesign(spec, d);
       if (e.feasible) all.push({ total: e.metrics.total_params, active: e.metrics.active_params });
     }
-    for (const d of r.designs) if (d.feasible) all.push({ total: d.metrics.total_params, active: d.metrics.active_params });
-    const front = all.filter((p) => !all.some((q) => q.active <= p.active && q.total >= p.total && (q.active < p.active || q.total > p.total)));
+    for (const d of r.designs)
+      if (d.feasible) all.push({ total: d.metrics.total_params, active: d.metrics.active_params });
+    const front = all.filter(
+      (p) => !all.some((q) => q.active <= p.active && q.total >= p.total && (q.active < p.active || q.total > p.total)),
+    );
     const key = (p: { total: number; active: number }) => `${p.total}/${p.active}`;
-    expect(r.front.map((f) => key({ total: f.metrics.total_params, active: f.metrics.active_params })).sort()).toEqual(front.map(key).sort());
+    expect(r.front.map((f) => key({ total: f.metrics.total_params, active: f.metrics.active_params })).sort()).toEqual(
+      front.map(key).sort(),
+    );
     expect(r.front.length).toBeGreaterThan(1);
   });
 });

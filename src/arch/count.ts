@@ -243,7 +243,16 @@ function mixer(arch: Architecture, kinds: LayerAttentionKind[], i: number): Mixe
 }
 
 export function ffnMatrices(d: number, width: number, gated: boolean): Matrix[] {
-  return gated ? [[width, d], [width, d], [d, width]] : [[width, d], [d, width]];
+  return gated
+    ? [
+        [width, d],
+        [width, d],
+        [d, width],
+      ]
+    : [
+        [width, d],
+        [d, width],
+      ];
 }
 
 /** One routed expert. */
@@ -349,9 +358,7 @@ function validate(arch: Architecture): void {
   assertCount('moe_layer_period', arch.moe_layer_period, 1);
   assertCount('moe_layer_offset', arch.moe_layer_offset, 0);
   if (arch.num_experts_per_tok > arch.num_experts) {
-    throw new RangeError(
-      `num_experts_per_tok (${arch.num_experts_per_tok}) exceeds num_experts (${arch.num_experts})`,
-    );
+    throw new RangeError(`num_experts_per_tok (${arch.num_experts_per_tok}) exceeds num_experts (${arch.num_experts})`);
   }
   assertCount('num_attention_heads', arch.num_attention_heads, 1);
   if (arch.attention_type === 'gqa') {
@@ -368,7 +375,15 @@ function validate(arch: Architecture): void {
       assertCount('dsa_indexer.head_dim', arch.dsa_indexer.head_dim, 1);
     }
   } else {
-    for (const k of ['head_dim', 'q_lora_rank', 'o_groups', 'o_lora_rank', 'csa_compress_ratio', 'index_n_heads', 'index_head_dim'] as const) {
+    for (const k of [
+      'head_dim',
+      'q_lora_rank',
+      'o_groups',
+      'o_lora_rank',
+      'csa_compress_ratio',
+      'index_n_heads',
+      'index_head_dim',
+    ] as const) {
       assertCount(k, arch[k], 1);
     }
     if ((arch.num_attention_heads * arch.head_dim) % arch.o_groups !== 0) {
@@ -387,7 +402,8 @@ function validate(arch: Architecture): void {
   }
   if (arch.hyper_connections) assertCount('hyper_connections.mult', arch.hyper_connections.mult, 1);
   if (arch.num_hash_layers != null) assertCount('num_hash_layers', arch.num_hash_layers, 0);
-  if (arch.checkpoint_expert_quant) assertCount('checkpoint_expert_quant.group_size', arch.checkpoint_expert_quant.group_size, 1);
+  if (arch.checkpoint_expert_quant)
+    assertCount('checkpoint_expert_quant.group_size', arch.checkpoint_expert_quant.group_size, 1);
 }
 
 /** Storage of the checkpoint besides logical parameters, accumulated layer by layer. */
@@ -552,7 +568,14 @@ export function countParameters(arch: Architecture): Breakdown {
     for (let m = 0; m < nMtp; m++) {
       // enorm + hnorm + input projection (2d -> d, or e_proj + h_proj) + final norm (+ head hyper-connection)
       total += 2 * norm(arch, d) + 2 * d * d + norm(arch, d) + hcHeadParams(arch);
-      if (b != null && mtp.fp8_proj) tally.fp8 += scaleCount([[d, d], [d, d]], b);
+      if (b != null && mtp.fp8_proj)
+        tally.fp8 += scaleCount(
+          [
+            [d, d],
+            [d, d],
+          ],
+          b,
+        );
       for (let j = 0; j < perModuleLayers; j++, idx++) {
         const p = layer(idx, mtp.layer_kind === 'moe');
         total += Object.values(p).reduce((a, x) => a + x, 0);

@@ -247,7 +247,10 @@ function qwenMoeLayers(f: Fields, numLayers: number) {
 }
 
 /** `layer_types` of full and sliding attention (gpt-oss), when the config lists them. */
-function slidingLayers(f: Fields, L: number): { layer_attention?: LayerAttentionKind[]; sliding_window?: number | null } {
+function slidingLayers(
+  f: Fields,
+  L: number,
+): { layer_attention?: LayerAttentionKind[]; sliding_window?: number | null } {
   const types = f.strList('layer_types');
   if (types === undefined) return {};
   if (types.length !== L) f.invalid('layer_types', `a list of ${L} layer types`);
@@ -424,7 +427,9 @@ function deepseekModuleNames(prefix: string, qLora: boolean, L: number, firstK: 
   while (firstDense < L && isMoe(firstDense)) firstDense++;
   if (firstDense >= L) firstDense = null;
   const ffn = ['gate_proj', 'up_proj', 'down_proj'];
-  const attn = qLora ? ['q_a_proj', 'q_b_proj', 'kv_a_proj_with_mqa', 'kv_b_proj', 'o_proj'] : ['q_proj', 'kv_a_proj_with_mqa', 'kv_b_proj', 'o_proj'];
+  const attn = qLora
+    ? ['q_a_proj', 'q_b_proj', 'kv_a_proj_with_mqa', 'kv_b_proj', 'o_proj']
+    : ['q_proj', 'kv_a_proj_with_mqa', 'kv_b_proj', 'o_proj'];
   return {
     attention: attn.map((n) => `${prefix}model.layers.0.self_attn.${n}`),
     routed_experts: ffn.map((n) => `${prefix}model.layers.${firstMoe}.mlp.experts.0.${n}`),
@@ -560,7 +565,10 @@ function deepseekV4(f: Fields): Architecture {
   const nMtp = f.intOr('num_nextn_predict_layers', 0, 0);
   const ratios = f.intList('compress_ratios') ?? f.missing('compress_ratios');
   if (ratios.length < L + nMtp) {
-    f.invalid('compress_ratios', `a list of at least num_hidden_layers + num_nextn_predict_layers = ${L + nMtp} ratios`);
+    f.invalid(
+      'compress_ratios',
+      `a list of at least num_hidden_layers + num_nextn_predict_layers = ${L + nMtp} ratios`,
+    );
   }
   // Attention.wkv = Linear(dim, head_dim): one K=V head whatever the config says elsewhere.
   const K = f.intOr('num_key_value_heads', 1, 1);
@@ -568,7 +576,8 @@ function deepseekV4(f: Fields): Architecture {
   const H = f.int('num_attention_heads');
   const headDim = f.int('head_dim');
   const oGroups = f.int('o_groups');
-  if ((H * headDim) % oGroups !== 0) f.invalid('o_groups', `a divisor of num_attention_heads × head_dim (${H * headDim})`);
+  if ((H * headDim) % oGroups !== 0)
+    f.invalid('o_groups', `a divisor of num_attention_heads × head_dim (${H * headDim})`);
   const nShared = f.intOr('n_shared_experts', 1, 0);
   const moeI = f.int('moe_intermediate_size');
   const E = f.int('n_routed_experts');
@@ -768,7 +777,9 @@ function qwen35Moe(top: Fields): Architecture {
   if (mlpOnly.length > 0) f.invalid('mlp_only_layers', 'empty (every Qwen3.5-MoE decoder layer is sparse)');
   const sharedI = f.intOr('shared_expert_intermediate_size', 0, 0);
   const nMtp = f.intOr('mtp_num_hidden_layers', 0, 0);
-  const tie = f.has('tie_word_embeddings') ? f.bool('tie_word_embeddings', false) : top.bool('tie_word_embeddings', false);
+  const tie = f.has('tie_word_embeddings')
+    ? f.bool('tie_word_embeddings', false)
+    : top.bool('tie_word_embeddings', false);
   return {
     model_type: 'qwen3_5_moe',
     hidden_size: hidden,
@@ -818,7 +829,9 @@ function qwen35Moe(top: Fields): Architecture {
     vision: top.has('vision_config') ? qwen35Vision(top.sub('vision_config'), hidden) : null,
     layer_attention: kinds,
     gated_deltanet: gdn,
-    linear_attention_state: gdn ? { ...gatedDeltaNetState(gdn), recurrent_dtype: f.str('mamba_ssm_dtype') ?? null } : null,
+    linear_attention_state: gdn
+      ? { ...gatedDeltaNetState(gdn), recurrent_dtype: f.str('mamba_ssm_dtype') ?? null }
+      : null,
   };
 }
 
@@ -911,7 +924,9 @@ function llama4(top: Fields, modelType: string): Architecture {
   const explicit = f.intList('moe_layers');
   const moeLayers = explicit ?? null;
   const moeCount = explicit ? explicit.filter((i) => i < L).length : Math.ceil((L - (step - 1)) / step);
-  const tie = f.has('tie_word_embeddings') ? f.bool('tie_word_embeddings', false) : top.bool('tie_word_embeddings', false);
+  const tie = f.has('tie_word_embeddings')
+    ? f.bool('tie_word_embeddings', false)
+    : top.bool('tie_word_embeddings', false);
   const vision =
     modelType === 'llama4' && top.has('vision_config') ? llama4Vision(top.sub('vision_config'), hidden) : null;
   return {
@@ -1301,7 +1316,9 @@ export function checkpointNotes(config: unknown, arch: Architecture): string[] {
       );
     } else if (method === 'fp8') {
       const tile = Array.isArray(bs) ? bs.join('x') : `${arch.checkpoint_fp8_block}x${arch.checkpoint_fp8_block}`;
-      notes.push(`checkpoint is block-FP8 (${tile}); total_checkpoint adds its weight_scale_inv tensors, one scale per tile`);
+      notes.push(
+        `checkpoint is block-FP8 (${tile}); total_checkpoint adds its weight_scale_inv tensors, one scale per tile`,
+      );
     } else {
       // modelled compressed-tensors: INT4 pack-quantized experts, so checkpoint_expert_quant is set
       notes.push(
@@ -1316,7 +1333,7 @@ export function checkpointNotes(config: unknown, arch: Architecture): string[] {
   if (eq?.format === 'fp4_e2m1_x2') {
     notes.push(
       `routed experts are FP4 (E2M1), two per stored int8 element, with one UE8M0 scale per ${eq.group_size} weights: ` +
-        'total_checkpoint and stored_elements count stored elements (the Hub\'s figure), not parameters; ' +
+        "total_checkpoint and stored_elements count stored elements (the Hub's figure), not parameters; " +
         'total_logical is the parameter count',
     );
   }
@@ -1328,7 +1345,9 @@ export function checkpointNotes(config: unknown, arch: Architecture): string[] {
   }
   if (arch.model_type === 'minimax_m2' && config['use_mtp'] === true) {
     const n = typeof config['num_mtp_modules'] === 'number' ? `${config['num_mtp_modules']} ` : '';
-    notes.push(`the config declares ${n}MTP modules (use_mtp) that the released checkpoint does not contain; not counted`);
+    notes.push(
+      `the config declares ${n}MTP modules (use_mtp) that the released checkpoint does not contain; not counted`,
+    );
   }
   return notes;
 }

@@ -76,7 +76,9 @@ export function inspectConfig(config: unknown, file?: string, kv: KvOptions = {}
 /** 1234567 -> "1,234,567" (locale-independent). */
 export function withThousands(n: number): string {
   const neg = n < 0;
-  const s = Math.abs(Math.trunc(n)).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const s = Math.abs(Math.trunc(n))
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   return neg ? `-${s}` : s;
 }
 
@@ -103,10 +105,12 @@ export function formatInspect(r: InspectResult): string {
   const k = r.experts.num_experts_per_tok;
   let attn: string;
   if (a.attention_type === 'mla') {
-    attn = `MLA attention (${a.num_attention_heads} heads${a.q_lora_rank == null ? ', full-rank q' : ''}` +
+    attn =
+      `MLA attention (${a.num_attention_heads} heads${a.q_lora_rank == null ? ', full-rank q' : ''}` +
       `${a.dsa_indexer ? `, DSA indexer ${a.dsa_indexer.n_heads} x ${a.dsa_indexer.head_dim}` : ''})`;
   } else if (a.attention_type === 'csa_hca') {
-    attn = `compressed attention (${a.num_attention_heads} heads x ${a.head_dim}, one shared K=V head, ` +
+    attn =
+      `compressed attention (${a.num_attention_heads} heads x ${a.head_dim}, one shared K=V head, ` +
       `CSA indexer ${a.index_n_heads} x ${a.index_head_dim})`;
   } else {
     attn = `${a.attention_output_gate ? 'gated ' : ''}GQA attention (${a.num_attention_heads} q / ${a.num_key_value_heads} kv heads x ${a.head_dim})`;
@@ -118,9 +122,11 @@ export function formatInspect(r: InspectResult): string {
   const kinds = Object.entries(r.attention_layers);
   const mixers =
     kinds.length > 1 || (kinds.length === 1 && kinds[0]?.[0] !== 'full')
-      ? [`token mixers: ${kinds.map(([kind, n]) => `${n} ${kind}`).join(', ')}` +
-          `${a.sliding_window ? ` (window ${a.sliding_window})` : ''}` +
-          `${a.hyper_connections ? `; hyper-connections x${a.hyper_connections.mult}` : ''}`]
+      ? [
+          `token mixers: ${kinds.map(([kind, n]) => `${n} ${kind}`).join(', ')}` +
+            `${a.sliding_window ? ` (window ${a.sliding_window})` : ''}` +
+            `${a.hyper_connections ? `; hyper-connections x${a.hyper_connections.mult}` : ''}`,
+        ]
       : [];
   const header = [
     `model_type: ${r.model_type}`,
@@ -167,9 +173,21 @@ export function formatInspect(r: InspectResult): string {
     null,
     { label: 'Stored besides the parameters' },
     { label: '  FP8 scale tensors', value: bd.fp8_scales, note: 'one scale per FP8 block, stored elements' },
-    ...ifAny({ label: '  hash-routing tables', value: bd.routing_tables, note: 'token -> expert ids; integers, not parameters' }),
-    ...ifAny({ label: '  FP4/INT4 group scales', value: bd.quant_scales, note: 'one scale per group of routed-expert weights' }),
-    ...ifAny({ label: '  INT4 shape tensors', value: bd.quant_shape_elements, note: 'int32 weight_shape, 2 per linear' }),
+    ...ifAny({
+      label: '  hash-routing tables',
+      value: bd.routing_tables,
+      note: 'token -> expert ids; integers, not parameters',
+    }),
+    ...ifAny({
+      label: '  FP4/INT4 group scales',
+      value: bd.quant_scales,
+      note: 'one scale per group of routed-expert weights',
+    }),
+    ...ifAny({
+      label: '  INT4 shape tensors',
+      value: bd.quant_shape_elements,
+      note: 'int32 weight_shape, 2 per linear',
+    }),
     ...ifAny({
       label: '  storage adjustment',
       value: bd.storage_adjustment,
@@ -188,7 +206,13 @@ export function formatInspect(r: InspectResult): string {
           : 'what the checkpoint stores, as the Hub counts it: total_logical + the rows above',
     },
     ...(r.stored_elements !== null && r.stored_elements !== r.total_checkpoint
-      ? [{ label: 'stored_elements', value: r.stored_elements, note: 'tensor elements in the files, each packed element once' }]
+      ? [
+          {
+            label: 'stored_elements',
+            value: r.stored_elements,
+            note: 'tensor elements in the files, each packed element once',
+          },
+        ]
       : []),
     null,
     { label: 'Active per token' },
@@ -244,7 +268,7 @@ export function formatInspect(r: InspectResult): string {
     lines.push(line.trimEnd());
   }
   lines.push('', ...formatMemory(r.memory));
-  return lines.join('\n').replace(/\n{3,}/g, '\n\n') + '\n';
+  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n')}\n`;
 }
 
 /** 864704792696 -> "864.70 GB" (decimal units). */
@@ -297,7 +321,11 @@ export function formatMemory(m: MemoryReport): string[] {
   rows.push({ label: `Weights as the checkpoint stores them (bytes; 1 GB = 10^9 bytes)` });
   for (const p of w.parts) {
     const shares = p.formats.filter((s) => s.bytes > 0).sort((a, b) => b.bytes - a.bytes);
-    rows.push({ label: `  ${PART_LABELS[p.part]}`, value: p.bytes, note: shares.map((s) => shareText(s, shares.length === 1)).join(' + ') });
+    rows.push({
+      label: `  ${PART_LABELS[p.part]}`,
+      value: p.bytes,
+      note: shares.map((s) => shareText(s, shares.length === 1)).join(' + '),
+    });
   }
   rows.push(null);
   rows.push({
@@ -305,14 +333,19 @@ export function formatMemory(m: MemoryReport): string[] {
     value: w.total_bytes,
     note: w.by_format.map((f) => `${f.format} ${bytesUnit(f.bytes)}`).join(', '),
   });
-  rows.push({ label: 'bf16-equivalent', value: w.bf16_equivalent_bytes, note: 'every parameter (total_logical) at 2 bytes, no scales' });
+  rows.push({
+    label: 'bf16-equivalent',
+    value: w.bf16_equivalent_bytes,
+    note: 'every parameter (total_logical) at 2 bytes, no scales',
+  });
   rows.push(null);
   const kinds = Object.entries(kv.layers)
     .filter(([k, n]) => n > 0 && k !== 'dsa_indexer')
     .map(([k, n]) => `${n} ${k}`)
     .join(', ');
   rows.push({
-    label: `KV cache (${kv.kv_dtype} values; main-model layers: ${kinds}${kv.sliding_window ? `, window ${kv.sliding_window}` : ''}` +
+    label:
+      `KV cache (${kv.kv_dtype} values; main-model layers: ${kinds}${kv.sliding_window ? `, window ${kv.sliding_window}` : ''}` +
       `${kv.layers.dsa_indexer ? `, ${kv.layers.dsa_indexer} with DSA indexer keys` : ''})`,
   });
   const windows = kv.sliding_window != null;
@@ -332,7 +365,8 @@ export function formatMemory(m: MemoryReport): string[] {
     rows.push({
       label: '  fixed per sequence',
       value: kv.fixed_bytes_per_sequence,
-      note: `${fixedParts.map(([k, v]) => (fixedParts.length > 1 ? `${k} ${bytesUnit(v)}` : k)).join(' + ')}: ` +
+      note:
+        `${fixedParts.map(([k, v]) => (fixedParts.length > 1 ? `${k} ${bytesUnit(v)}` : k)).join(' + ')}: ` +
         `does not grow with context${windows ? ' (windows once full)' : ''}`,
     });
   }
@@ -367,8 +401,10 @@ export function formatMemory(m: MemoryReport): string[] {
     else if (row.value === undefined) out.push(row.label);
     else {
       out.push(
-        (`${row.label.padEnd(labelW)}  ${exactBytes(row.value).padStart(numW)}  ${bytesUnit(row.value).padStart(unitW)}` +
-          (row.note ? `  ${row.note}` : '')).trimEnd(),
+        (
+          `${row.label.padEnd(labelW)}  ${exactBytes(row.value).padStart(numW)}  ${bytesUnit(row.value).padStart(unitW)}` +
+          (row.note ? `  ${row.note}` : '')
+        ).trimEnd(),
       );
     }
   }

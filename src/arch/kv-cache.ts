@@ -315,7 +315,8 @@ function patternOf(arch: Architecture): AttentionPattern | undefined {
   return {
     layer_types: types,
     sliding_window: arch.sliding_window ?? null,
-    linear_state_bytes: types.includes('linear') && arch.linear_attention_state ? linearStateBytes(arch.linear_attention_state) : null,
+    linear_state_bytes:
+      types.includes('linear') && arch.linear_attention_state ? linearStateBytes(arch.linear_attention_state) : null,
   };
 }
 
@@ -329,7 +330,8 @@ function patternOf(arch: Architecture): AttentionPattern | undefined {
 export function kvLayoutFromArchitecture(arch: Architecture, pattern?: AttentionPattern): KvLayout {
   if (arch.attention_type === 'csa_hca') {
     const kinds = layerAttentionKinds(arch);
-    if (arch.sliding_window == null) throw new RangeError('DeepSeek-V4 attention needs sliding_window (the uncompressed window)');
+    if (arch.sliding_window == null)
+      throw new RangeError('DeepSeek-V4 attention needs sliding_window (the uncompressed window)');
     if (pattern) throw new RangeError('an attention pattern cannot override DeepSeek-V4 compress ratios');
     return compressedKvLayout({
       ratios: arch.compress_ratios.slice(0, kinds.length),
@@ -344,7 +346,8 @@ export function kvLayoutFromArchitecture(arch: Architecture, pattern?: Attention
     const dsa = arch.dsa_indexer;
     let indexer: { layers: number; head_dim: number } | null = null;
     if (dsa) {
-      const own = dsa.layers == null ? arch.num_layers : new Set(dsa.layers.filter((i) => i >= 0 && i < arch.num_layers)).size;
+      const own =
+        dsa.layers == null ? arch.num_layers : new Set(dsa.layers.filter((i) => i >= 0 && i < arch.num_layers)).size;
       indexer = { layers: own, head_dim: dsa.head_dim };
     }
     return mlaKvLayout({
@@ -390,7 +393,9 @@ export function attentionPatternFromHfConfig(config: unknown, linearStateBytes?:
     if (hasChunked) {
       if (chunk == null) throw new RangeError('layer_types has chunked_attention but attention_chunk_size is missing');
       if (hasSliding && slidingWindow !== chunk) {
-        throw new RangeError(`sliding_window ${slidingWindow} and attention_chunk_size ${chunk} differ; one window per model is supported`);
+        throw new RangeError(
+          `sliding_window ${slidingWindow} and attention_chunk_size ${chunk} differ; one window per model is supported`,
+        );
       }
       window = chunk;
     }
@@ -480,7 +485,8 @@ export function kvCacheBytes(layout: KvLayout, q: KvQuery): KvCacheSize {
   }
   // linear layers: one fixed state per layer per sequence, whatever the context
   const linear_bytes = batch * layout.linear_layers * layout.linear_state_bytes;
-  const total_bytes = full_bytes + sliding_bytes + compressed_bytes + indexer_bytes + linear_bytes + compressor_state_bytes;
+  const total_bytes =
+    full_bytes + sliding_bytes + compressed_bytes + indexer_bytes + linear_bytes + compressor_state_bytes;
   return {
     full_bytes,
     sliding_bytes,

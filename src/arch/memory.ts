@@ -85,7 +85,10 @@ export interface CheckpointStorage {
   /** format of the FP8 block scales */
   fp8_scale: 'f32' | 'ue8m0';
   /** routed experts in a sub-byte format (null: as the other linears) */
-  experts: { format: 'fp4_e2m1'; group_size: number; scale: 'ue8m0' } | { format: 'int4'; group_size: number; scale: 'bf16' } | null;
+  experts:
+    | { format: 'fp4_e2m1'; group_size: number; scale: 'ue8m0' }
+    | { format: 'int4'; group_size: number; scale: 'bf16' }
+    | null;
   /** false when the config declares a quantisation this module does not model (weights then in `base`) */
   modelled: boolean;
   /** how the formats were read, for people */
@@ -169,7 +172,9 @@ export function storageFromArchitecture(arch: Architecture): CheckpointStorage {
     notes.push(`routed experts FP4 (E2M1, two per byte) with a UE8M0 scale per ${q.group_size}`);
   } else if (q?.format === 'int4_pack_quantized') {
     experts = { format: 'int4', group_size: q.group_size, scale: 'bf16' };
-    notes.push(`routed experts INT4 (eight per int32) with a BF16 scale per ${q.group_size} and an int32 shape per linear`);
+    notes.push(
+      `routed experts INT4 (eight per int32) with a BF16 scale per ${q.group_size} and an int32 shape per linear`,
+    );
   }
   return { base: 'bf16', fp8_block: block, fp8_scale, experts, modelled: true, notes };
 }
@@ -303,7 +308,13 @@ function mixer(
     const convDim = 2 * g.num_key_heads * g.key_head_dim + value;
     const Vh = g.num_value_heads;
     // in_proj_qkv, in_proj_z, in_proj_b, in_proj_a, out_proj
-    l.linears(parts.lin, [[convDim, d], [value, d], [Vh, d], [Vh, d], [d, value]]);
+    l.linears(parts.lin, [
+      [convDim, d],
+      [value, d],
+      [Vh, d],
+      [Vh, d],
+      [d, value],
+    ]);
     l.base(parts.lin, convDim * g.conv_kernel + Vh); // conv1d, dt_bias
     l.f32(parts.lin, Vh + g.value_head_dim); // A_log, gated norm
     return;
@@ -314,7 +325,12 @@ function mixer(
     const q = H * hd;
     const qOut = arch.attention_output_gate ? 2 * q : q;
     const kv = arch.num_key_value_heads * hd;
-    l.linears(parts.attn, [[qOut, d], [kv, d], [kv, d], [d, q]]);
+    l.linears(parts.attn, [
+      [qOut, d],
+      [kv, d],
+      [kv, d],
+      [d, q],
+    ]);
     let extra = 0;
     if (arch.attention_qkv_bias) extra += qOut + 2 * kv;
     if (arch.attention_out_bias) extra += d;
@@ -333,16 +349,26 @@ function mixer(
       l.linears(parts.attn, [[H * qk, d]]);
     } else {
       const rq = arch.q_lora_rank;
-      l.linears(parts.attn, [[rq, d], [H * qk, rq]]);
+      l.linears(parts.attn, [
+        [rq, d],
+        [H * qk, rq],
+      ]);
       l.base(parts.attn, rq + (arch.attention_qkv_bias ? rq : 0)); // q_a_layernorm (+ q_a_proj bias)
     }
-    l.linears(parts.attn, [[rkv + rope, d], [H * (arch.qk_nope_head_dim + arch.v_head_dim), rkv], [d, H * arch.v_head_dim]]);
+    l.linears(parts.attn, [
+      [rkv + rope, d],
+      [H * (arch.qk_nope_head_dim + arch.v_head_dim), rkv],
+      [d, H * arch.v_head_dim],
+    ]);
     l.base(parts.attn, rkv + (arch.attention_qkv_bias ? rkv + rope : 0) + (arch.attention_out_bias ? d : 0));
     if (hasOwnDsaIndexer(arch, i)) {
       const dsa = arch.dsa_indexer;
       const rq = arch.q_lora_rank;
       if (rq == null) throw new RangeError('a DSA indexer needs q_lora_rank (its queries come from the q latent)');
-      l.linears(parts.idx, [[dsa.n_heads * dsa.head_dim, rq], [dsa.head_dim, d]]); // wq_b, wk
+      l.linears(parts.idx, [
+        [dsa.n_heads * dsa.head_dim, rq],
+        [dsa.head_dim, d],
+      ]); // wq_b, wk
       l.base(parts.idx, 2 * dsa.head_dim + d * dsa.n_heads); // k_norm (LayerNorm with bias), weights_proj
     }
     return;
@@ -354,7 +380,13 @@ function mixer(
   const G = arch.o_groups;
   const ro = arch.o_lora_rank;
   if (arch.attention_sinks) l.f32(parts.attn, H); // attn_sink float32
-  l.linears(parts.attn, [[rq, d], [H * c, rq], [c, d], [G * ro, (H * c) / G], [d, G * ro]]); // wq_a, wq_b, wkv, wo_a, wo_b
+  l.linears(parts.attn, [
+    [rq, d],
+    [H * c, rq],
+    [c, d],
+    [G * ro, (H * c) / G],
+    [d, G * ro],
+  ]); // wq_a, wq_b, wkv, wo_a, wo_b
   l.base(parts.attn, rq + c); // q_norm, kv_norm
   const ratio = arch.compress_ratios[i] ?? 0;
   if (ratio > 0) {
@@ -381,7 +413,10 @@ function mixer(
  * `checkpoint_expert_quant`, bf16 elsewhere; use `checkpointStorageFromHfConfig` for the
  * config's dtype, mxfp4 and what is not modelled). Pure; integers.
  */
-export function checkpointWeightBytes(arch: Architecture, storage: CheckpointStorage = storageFromArchitecture(arch)): CheckpointWeightBytes {
+export function checkpointWeightBytes(
+  arch: Architecture,
+  storage: CheckpointStorage = storageFromArchitecture(arch),
+): CheckpointWeightBytes {
   const counts = countParameters(arch); // validates arch
   const l = new Ledger(storage);
   const d = arch.hidden_size;
@@ -399,7 +434,12 @@ export function checkpointWeightBytes(arch: Architecture, storage: CheckpointSto
 
   const layer = (i: number, isMoe: boolean, inMtp: boolean) => {
     const p = (main: WeightPart): WeightPart => (inMtp ? 'mtp' : main);
-    mixer(l, arch, kinds, i, { attn: p('attention'), lin: p('linear_attention'), comp: p('compressors'), idx: p('indexers') });
+    mixer(l, arch, kinds, i, {
+      attn: p('attention'),
+      lin: p('linear_attention'),
+      comp: p('compressors'),
+      idx: p('indexers'),
+    });
     l.base(p('norms'), layerNorm);
     l.f32(p('hyper_connections'), hcBlock); // hc_{attn,ffn}_{fn,base,scale} float32
     if (isMoe) {
@@ -410,7 +450,11 @@ export function checkpointWeightBytes(arch: Architecture, storage: CheckpointSto
       l.experts(p('routed_experts'), expertMats, E);
       l.base(p('routed_experts'), expertBias, E);
       if (arch.num_shared_experts > 0 && arch.shared_expert_intermediate_size) {
-        l.linears(p('shared_experts'), ffnMatrices(d, arch.shared_expert_intermediate_size, arch.expert_gated), arch.num_shared_experts);
+        l.linears(
+          p('shared_experts'),
+          ffnMatrices(d, arch.shared_expert_intermediate_size, arch.expert_gated),
+          arch.num_shared_experts,
+        );
         if (arch.shared_expert_gate) l.base(p('shared_experts'), d);
       }
     } else if (arch.dense_intermediate_size != null) {
@@ -429,7 +473,11 @@ export function checkpointWeightBytes(arch: Architecture, storage: CheckpointSto
     let idx = L;
     for (let k = 0; k < mtp.num_modules; k++) {
       l.base('mtp', 3 * norm(arch, d)); // enorm, hnorm, final norm
-      if (mtp.fp8_proj && storage.fp8_block != null) l.linears('mtp', [[d, d], [d, d]]); // e_proj, h_proj
+      if (mtp.fp8_proj && storage.fp8_block != null)
+        l.linears('mtp', [
+          [d, d],
+          [d, d],
+        ]); // e_proj, h_proj
       else l.base('mtp', 2 * d * d); // eh_proj / fc
       l.f32('mtp', hcHead);
       for (let j = 0; j < (mtp.layers_per_module ?? 1); j++, idx++) layer(idx, mtp.layer_kind === 'moe', true);
@@ -454,7 +502,13 @@ export function checkpointWeightBytes(arch: Architecture, storage: CheckpointSto
       bytes: safe(`${name} ${s.format} bytes`, s.bytes),
     }));
     const bytes = formats.reduce((a, s) => a + s.bytes, 0);
-    parts.push({ part: name, params: safe(name, e.params), bytes: safe(name, bytes), bf16_bytes: safe(name, 2 * e.params), formats });
+    parts.push({
+      part: name,
+      params: safe(name, e.params),
+      bytes: safe(name, bytes),
+      bf16_bytes: safe(name, 2 * e.params),
+      formats,
+    });
     for (const s of formats) {
       const f = byFormat.get(s.format) ?? { format: s.format, elements: 0, bytes: 0 };
       f.elements += s.elements;
@@ -545,7 +599,7 @@ function kvNotes(arch: Architecture, layout: KvLayout, kvDtype: KvDtype): string
   if (layout.indexer_layers > 0) {
     notes.push(
       `${layout.indexer_layers} layers cache a DSA indexer key per token: ${layout.indexer_key_bytes_per_token} bytes ` +
-        '(FP8 with an F32 scale per 128 values, as DeepSeek-V3.2\'s reference code keeps them, whatever the KV dtype)',
+        "(FP8 with an F32 scale per 128 values, as DeepSeek-V3.2's reference code keeps them, whatever the KV dtype)",
     );
   }
   if (layout.linear_layers > 0) {
@@ -553,10 +607,13 @@ function kvNotes(arch: Architecture, layout: KvLayout, kvDtype: KvDtype): string
     notes.push(
       `${layout.linear_layers} linear-attention layers hold a fixed state per sequence that does not grow with context: ` +
         `${thousands(layout.linear_state_bytes)} bytes each` +
-        (st ? ` (recurrent ${thousands(st.recurrent_elements)} values in ${st.recurrent_dtype ?? 'bfloat16'} + conv ${thousands(st.conv_elements)} in bfloat16)` : ''),
+        (st
+          ? ` (recurrent ${thousands(st.recurrent_elements)} values in ${st.recurrent_dtype ?? 'bfloat16'} + conv ${thousands(st.conv_elements)} in bfloat16)`
+          : ''),
     );
   }
-  if (layout.sliding_layers > 0) notes.push(`${layout.sliding_layers} sliding-window layers keep the last ${layout.sliding_window} tokens`);
+  if (layout.sliding_layers > 0)
+    notes.push(`${layout.sliding_layers} sliding-window layers keep the last ${layout.sliding_window} tokens`);
   if ((arch.mtp?.num_modules ?? 0) > 0) notes.push('MTP layers are not counted (they cache only when drafting tokens)');
   if (layout.compressed.length > 0 && kvDtype !== 'bf16') {
     notes.push(`the reference code caches compressed entries and windows in bf16; ${kvDtype} is applied to them here`);
@@ -571,7 +628,8 @@ function kvNotes(arch: Architecture, layout: KvLayout, kvDtype: KvDtype): string
 export function kvReport(arch: Architecture, opts: KvOptions = {}): KvReport {
   const kvDtype = opts.kv_dtype ?? 'bf16';
   const b = KV_DTYPES[kvDtype];
-  if (b === undefined) throw new RangeError(`unknown KV dtype "${String(kvDtype)}"; expected ${Object.keys(KV_DTYPES).join(', ')}`);
+  if (b === undefined)
+    throw new RangeError(`unknown KV dtype "${String(kvDtype)}"; expected ${Object.keys(KV_DTYPES).join(', ')}`);
   const batch = opts.batch ?? 1;
   const context = opts.context ?? null;
   const layout = kvLayoutFromArchitecture(arch);
@@ -604,6 +662,8 @@ export function kvReport(arch: Architecture, opts: KvOptions = {}): KvReport {
 
 /** Weights as stored (formats from the config) and the KV cache of an inspected config. */
 export function memoryReport(config: unknown, arch: Architecture, opts: KvOptions = {}): MemoryReport {
-  return { weights: checkpointWeightBytes(arch, checkpointStorageFromHfConfig(config, arch)), kv: kvReport(arch, opts) };
+  return {
+    weights: checkpointWeightBytes(arch, checkpointStorageFromHfConfig(config, arch)),
+    kv: kvReport(arch, opts),
+  };
 }
-

@@ -30,7 +30,8 @@ export interface Gpu {
   note?: string;
 }
 
-const positive = (what: string) => z.number({ error: `${what} must be a number` }).positive({ error: `${what} must be > 0` });
+const positive = (what: string) =>
+  z.number({ error: `${what} must be a number` }).positive({ error: `${what} must be > 0` });
 
 const gpuShape = {
   id: z.string().min(1),

@@ -231,7 +231,8 @@ export function loadPresets(dir: string = presetsDir()): Preset[] {
   const seen = new Map<string, string>();
   for (const p of presets) {
     const other = seen.get(p.id);
-    if (other !== undefined) throw new Error(`Invalid preset file ${p.file}:\n  id: "${p.id}" is also used by ${other}`);
+    if (other !== undefined)
+      throw new Error(`Invalid preset file ${p.file}:\n  id: "${p.id}" is also used by ${other}`);
     seen.set(p.id, p.file);
   }
   presets.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -281,7 +282,11 @@ export function presetQuantity(p: Preset, convention: PresetQuantityName): numbe
 
 /** "; did you mean "a" or "b"?" for an unknown preset id, or '' when no id is close. */
 export function presetSuggestion(id: string): string {
-  const guesses = nearest(id, loadPresets().map((p) => p.id), 2);
+  const guesses = nearest(
+    id,
+    loadPresets().map((p) => p.id),
+    2,
+  );
   return guesses.length ? `; did you mean ${guesses.map((g) => `"${g}"`).join(' or ')}?` : '';
 }
 

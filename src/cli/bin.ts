@@ -5,7 +5,10 @@ import { main } from './program.js';
 
 const controller = new AbortController();
 let signalExit = 0;
-for (const [name, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+for (const [name, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
   process.once(name, () => {
     signalExit = code;
     controller.abort();

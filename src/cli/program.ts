@@ -17,7 +17,8 @@ import { TOOL_VERSION } from '../catalog/version.js';
 function positiveInt(flag: string) {
   return (value: string) => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1 for ${flag}`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new InvalidArgumentError(`expected a whole number of at least 1 for ${flag}`);
     return n;
   };
 }
@@ -39,7 +40,9 @@ constraint or no grid design is feasible; 2 bad input or usage; 3 internal error
 
 export function buildProgram(io: Io, setExit: (code: number) => void, signal?: AbortSignal): Command {
   const program = new Command('moe-sweep')
-    .description('Explore Mixture-of-Experts designs: total vs active parameters, memory, KV cache, GPUs and decode bounds, constraints and Pareto fronts.')
+    .description(
+      'Explore Mixture-of-Experts designs: total vs active parameters, memory, KV cache, GPUs and decode bounds, constraints and Pareto fronts.',
+    )
     .version(TOOL_VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
@@ -65,16 +68,28 @@ Run \`moe-sweep help <command>\` for a command's options.`,
     .argument('<spec>', 'the YAML sweep spec')
     .option('-o, --out <dir>', 'output folder (default: reports/<spec name>/)')
     .option('-w, --workers <n>', 'worker threads (default: the available cores)', positiveInt('--workers'))
-    .addOption(new Option('--csv <mode>', 'rows in results.csv (default: all, or feasible past 1,048,576 rows)').choices(CSV_MODES as string[]))
+    .addOption(
+      new Option('--csv <mode>', 'rows in results.csv (default: all, or feasible past 1,048,576 rows)').choices(
+        CSV_MODES as string[],
+      ),
+    )
     .option('--json', 'print summary.json to stdout instead of the summary')
     .option('-q, --quiet', 'print nothing but errors')
     .option('--shard <i/n>', 'evaluate only shard I of N (0-based) and write a shard result for `moe-sweep merge`')
-    .addOption(new Option('--reporter <name>', 'also write junit.xml into the output folder, for CI test views').choices(['junit']))
-    .option('--max-points <n>', `refuse grids with more points (default ${DEFAULT_MAX_POINTS.toExponential(0)})`, (v) => {
-      const n = Number(v);
-      if (!Number.isFinite(n) || n < 1) throw new InvalidArgumentError('expected a number of at least 1');
-      return n;
-    })
+    .addOption(
+      new Option('--reporter <name>', 'also write junit.xml into the output folder, for CI test views').choices([
+        'junit',
+      ]),
+    )
+    .option(
+      '--max-points <n>',
+      `refuse grids with more points (default ${DEFAULT_MAX_POINTS.toExponential(0)})`,
+      (v) => {
+        const n = Number(v);
+        if (!Number.isFinite(n) || n < 1) throw new InvalidArgumentError('expected a number of at least 1');
+        return n;
+      },
+    )
     .addHelpText('after', RUN_EXAMPLES)
     .action(async (spec: string, o: RunOptions) => {
       setExit(await runCommand(spec, { ...o, signal }, io));
@@ -90,12 +105,15 @@ Run \`moe-sweep help <command>\` for a command's options.`,
     .option('--json', 'print summary.json to stdout instead of the summary')
     .option('-q, --quiet', 'print nothing but errors')
     .addOption(new Option('--reporter <name>', 'also write junit.xml').choices(['junit']))
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ moe-sweep big.yaml --shard 0/2 --out shards/0 && moe-sweep big.yaml --shard 1/2 --out shards/1
   $ moe-sweep merge shards/0 shards/1 --out reports/big
 
-The shards must come from the same spec (checked by its SHA-256) and form a complete set.`)
+The shards must come from the same spec (checked by its SHA-256) and form a complete set.`,
+    )
     .action(async (dirs: string[], o: RunOptions) => {
       setExit(await mergeCommand(dirs, { ...o, signal }, io));
     });
@@ -111,42 +129,63 @@ The shards must come from the same spec (checked by its SHA-256) and form a comp
     .option('--overhead <fraction>', 'memory overhead on top of the weights for vram_bytes', '0')
     .option('--preset <id>', 'a published model instead of the four numbers (see `moe-sweep presets`)')
     .option('--config <path>', 'a Hugging Face config.json instead of the four numbers')
-    .addOption(new Option('--expert-dtype <dtype>', 'bytes per routed-expert weight, when they differ from --dtype (gpt-oss: mxfp4)').choices(DTYPES))
-    .option('--context <tokens>', 'serve sequences of this many tokens: 4096, 128K, 1M (K = 1,024); needs --preset or --config')
+    .addOption(
+      new Option(
+        '--expert-dtype <dtype>',
+        'bytes per routed-expert weight, when they differ from --dtype (gpt-oss: mxfp4)',
+      ).choices(DTYPES),
+    )
+    .option(
+      '--context <tokens>',
+      'serve sequences of this many tokens: 4096, 128K, 1M (K = 1,024); needs --preset or --config',
+    )
     .option('--batch <sequences>', 'concurrent sequences (default 1)')
     .addOption(new Option('--kv-dtype <dtype>', 'format of the KV cache (default bf16)').choices(DTYPES))
     .option('--gpu <id>', 'serve on this GPU (see data/gpus.yaml), e.g. H100-SXM-80GB; needs --context')
     .option('--count <n>', 'GPUs serving one replica (default 1)')
-    .option('--tp <n>', 'tensor-parallel degree inside each expert-parallel group (default: the layout whose fullest GPU needs least)')
+    .option(
+      '--tp <n>',
+      'tensor-parallel degree inside each expert-parallel group (default: the layout whose fullest GPU needs least)',
+    )
     .option('--json', 'print one JSON object keyed by the CSV metric columns')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ moe-sweep calc --experts 8 --top-k 2 --expert-params 5.6B --shared 1.6B
   $ moe-sweep calc --preset deepseek-v3 --dtype fp8 --json
   $ moe-sweep calc --preset deepseek-v3 --context 128K --batch 8 --gpu H100-SXM-80GB --count 8
   $ moe-sweep calc --preset gpt-oss-120b --expert-dtype mxfp4 --context 32K --gpu H100-SXM-80GB
-  $ moe-sweep calc --config path/to/config.json --context 8K --batch 64 --kv-dtype fp8`)
+  $ moe-sweep calc --config path/to/config.json --context 8K --batch 64 --kv-dtype fp8`,
+    )
     .action((o) => setExit(calcCommand(o, io)));
 
   program
     .command('presets')
     .description('list the published models that specs and calc can name')
     .option('--json', 'print an array of {id, name, total_params, active_params, source}')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ moe-sweep presets
-  $ moe-sweep presets --json`)
+  $ moe-sweep presets --json`,
+    )
     .action((o) => setExit(presetsCommand(o, io)));
 
   program
     .command('inspect')
-    .description('exact parameter counts of a Hugging Face config.json, module by module, under each vendor convention; then weight bytes as stored and the KV cache')
+    .description(
+      'exact parameter counts of a Hugging Face config.json, module by module, under each vendor convention; then weight bytes as stored and the KV cache',
+    )
     .argument('<config>', 'a config.json as the hub ships it')
     .option('--json', 'print one JSON object (total_main, total_checkpoint, active, …, breakdown, memory)')
     .option('--context <tokens>', 'KV cache for this many tokens per sequence: 4096, 128K, 1M (K = 1,024 tokens)')
     .option('--batch <sequences>', 'sequences for the --context KV cache (default 1)')
     .option('--kv-dtype <dtype>', 'dtype of the cached values: bf16 (default), fp16, fp8, fp32')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ moe-sweep inspect path/to/Mixtral-8x7B/config.json
   $ moe-sweep inspect config.json --json | jq .active_excl_input_embedding
@@ -157,9 +196,11 @@ After the parameter counts comes the memory: the weights by part in the formats 
 stores them (block-FP8 with its scales, FP4 or INT4 routed experts with their group scales, bf16
 elsewhere, from the config's quantization fields) beside the bf16-equivalent, and the KV cache:
 bytes per token of context, the fixed bytes per sequence (sliding windows, linear-attention
-states, compressor states) and, with --context, the cache of --batch sequences.`)
+states, compressor states) and, with --context, the cache of --batch sequences.`,
+    )
     .action((config: string, o: { json?: boolean; context?: string; batch?: string; kvDtype?: string }) =>
-      setExit(inspectCommand(config, o, io, resolve(io.cwd, config))));
+      setExit(inspectCommand(config, o, io, resolve(io.cwd, config))),
+    );
 
   return program;
 }
@@ -181,7 +222,8 @@ export async function main(argv: string[], io: Io = processIo(), signal?: AbortS
     if (signal?.aborted) return 130;
     if (err instanceof InputError) {
       io.stderr(`${err.message}\n`);
-      if (io.env?.GITHUB_ACTIONS === 'true' && err instanceof SpecError && err.line > 0) io.stdout(annotation(err.file, err.line, err.message, err.col));
+      if (io.env?.GITHUB_ACTIONS === 'true' && err instanceof SpecError && err.line > 0)
+        io.stdout(annotation(err.file, err.line, err.message, err.col));
       if (debug) io.stderr(`${err.stack}\n`);
       return 2;
     }
@@ -191,4 +233,3 @@ export async function main(argv: string[], io: Io = processIo(), signal?: AbortS
     return 3;
   }
 }
-

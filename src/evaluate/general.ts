@@ -8,9 +8,23 @@ import { violationMask } from '../metrics/constraints.js';
 import type { CsvMode } from '../output/csv/columns.js';
 import { metricsInto } from '../metrics/design.js';
 import { qualityInto } from '../metrics/quality.js';
-import { FULL_METRIC_COUNT, ServingEvaluator, servingCells, type ServingFacts, type ServingPlan } from '../metrics/serving.js';
+import {
+  FULL_METRIC_COUNT,
+  ServingEvaluator,
+  servingCells,
+  type ServingFacts,
+  type ServingPlan,
+} from '../metrics/serving.js';
 import { kvCacheBytes, kvLayoutFromArchitecture } from '../arch/kv-cache.js';
-import { Growable, binOf, localFront, qualityCells, violationCells, type ChunkSummary, type EvalPlan } from './kernel.js';
+import {
+  Growable,
+  binOf,
+  localFront,
+  qualityCells,
+  violationCells,
+  type ChunkSummary,
+  type EvalPlan,
+} from './kernel.js';
 
 export interface GeneralPlan {
   /** Grid dimensions, outermost first: the four abstract axes, or architecture fields. */
@@ -40,7 +54,9 @@ export interface PointModel {
 export function factsOf(arch: Architecture, embedding: number, serving: ServingPlan | undefined): ServingFacts {
   const layout = kvLayoutFromArchitecture(arch);
   return {
-    kvBytesPerSequence: serving ? kvCacheBytes(layout, { context: serving.context, batch: 1, kvBytes: serving.kvBytesPerValue }).total_bytes : 0,
+    kvBytesPerSequence: serving
+      ? kvCacheBytes(layout, { context: serving.context, batch: 1, kvBytes: serving.kvBytesPerValue }).total_bytes
+      : 0,
     kvHeads: layout.kv_heads,
     hiddenSize: arch.hidden_size,
     inputEmbedding: embedding,
@@ -79,7 +95,10 @@ export class PointDecoder {
       if (!isTopK) k *= gp.dims[d]!.values.length;
     }
     this.index = new Int32Array(gp.dims.length);
-    this.baseFacts = gp.base && gp.mode === 'abstract' ? factsOf(gp.base, countParameters(gp.base).modules.embedding, gp.serving) : NO_FACTS;
+    this.baseFacts =
+      gp.base && gp.mode === 'abstract'
+        ? factsOf(gp.base, countParameters(gp.base).modules.embedding, gp.serving)
+        : NO_FACTS;
   }
 
   /** Decodes `index` into `this.index` (one position per dim). */
@@ -116,7 +135,11 @@ export class PointDecoder {
       for (let d = 0; d < gp.dims.length; d++) arch[gp.dims[d]!.key] = this.value(d);
       const b = countParameters(arch);
       if (this.cache.size >= COUNT_CACHE_LIMIT) this.cache.clear();
-      counted = { expert_params: b.expert_params, shared_params: b.shared_params, facts: factsOf(arch, b.modules.embedding, gp.serving) };
+      counted = {
+        expert_params: b.expert_params,
+        shared_params: b.shared_params,
+        facts: factsOf(arch, b.modules.embedding, gp.serving),
+      };
       this.cache.set(key, counted);
     }
     return { experts, top_k: topK, ...counted };
@@ -124,7 +147,13 @@ export class PointDecoder {
 }
 
 /** The full metric vector of a point: design metrics with split formats and the KV cache, quality, serving. */
-export function pointMetricsInto(m: Float64Array, plan: Pick<EvalPlan, 'bytesPerWeight' | 'overhead' | 'quality'>, gp: GeneralPlan, serving: ServingEvaluator | undefined, p: PointModel): void {
+export function pointMetricsInto(
+  m: Float64Array,
+  plan: Pick<EvalPlan, 'bytesPerWeight' | 'overhead' | 'quality'>,
+  gp: GeneralPlan,
+  serving: ServingEvaluator | undefined,
+  p: PointModel,
+): void {
   metricsInto(m, 0, p.experts, p.top_k, p.expert_params, p.shared_params, plan.bytesPerWeight, plan.overhead);
   // experts and the rest may be stored differently (gpt-oss: mxfp4 experts, bf16 rest); the KV cache
   // sits beside the weights, and the overhead allowance covers both
@@ -166,22 +195,42 @@ export function evaluateGeneralChunk(plan: EvalPlan, start: number, end: number)
       feasible++;
       cellFeasible[cell]!++;
       candIndex.push(index);
-      for (let j = 0; j < plan.objectives.length; j++) candObj[j]!.push(plan.objectives[j]!.sign * m[plan.objectives[j]!.metric]!);
+      for (let j = 0; j < plan.objectives.length; j++)
+        candObj[j]!.push(plan.objectives[j]!.sign * m[plan.objectives[j]!.metric]!);
       if (bits) bits[(index - start) >> 3]! |= 1 << ((index - start) & 7);
     } else {
       for (let c = 0; c < plan.constraints.length; c++) if (mask & (1 << c)) violations[c]!++;
     }
     if (binCounts && bins) {
-      const b = binOf(Math.log10(m[1]!), bins.y0, bins.y1, bins.ny) * bins.nx + binOf(Math.log10(m[0]!), bins.x0, bins.x1, bins.nx);
+      const b =
+        binOf(Math.log10(m[1]!), bins.y0, bins.y1, bins.ny) * bins.nx +
+        binOf(Math.log10(m[0]!), bins.x0, bins.x1, bins.nx);
       binCounts[(mask === 0 ? bins.nx * bins.ny : 0) + b]!++;
     }
   }
   const [frontIndex, frontObjectives] = localFront(candIndex, candObj);
-  return { start, end, evaluated, feasible, cellEvaluated, cellFeasible, violations, frontIndex, frontObjectives, bins: binCounts, feasibleBits: bits };
+  return {
+    start,
+    end,
+    evaluated,
+    feasible,
+    cellEvaluated,
+    cellFeasible,
+    violations,
+    frontIndex,
+    frontObjectives,
+    bins: binCounts,
+    feasibleBits: bits,
+  };
 }
 
 /** The CSV rows of the given grid indices (ascending), or of every point of [start, end) that `mode` keeps. */
-export function formatGeneralRows(plan: EvalPlan, indices: Iterable<number>, mode: CsvMode, front: Float64Array): string {
+export function formatGeneralRows(
+  plan: EvalPlan,
+  indices: Iterable<number>,
+  mode: CsvMode,
+  front: Float64Array,
+): string {
   const gp = plan.general!;
   const decoder = new PointDecoder(gp);
   const serving = gp.serving ? new ServingEvaluator(gp.serving) : undefined;

@@ -91,7 +91,19 @@ export function evaluateChunk(plan: EvalPlan, start: number, end: number): Chunk
   }
   const violations = p.generic ? p.violations : p.violationsFromMasks();
   const [frontIndex, frontObjectives] = localFront(cand, p.candObj);
-  return { start, end, evaluated: p.evaluated, feasible: cand.length, cellEvaluated: p.cellEvaluated, cellFeasible: p.cellFeasible, violations, frontIndex, frontObjectives, bins: p.binner?.counts, feasibleBits: bits };
+  return {
+    start,
+    end,
+    evaluated: p.evaluated,
+    feasible: cand.length,
+    cellEvaluated: p.cellEvaluated,
+    cellFeasible: p.cellFeasible,
+    violations,
+    frontIndex,
+    frontObjectives,
+    bins: p.binner?.counts,
+    feasibleBits: bits,
+  };
 }
 
 // The block loop on its own, with nothing after it: code V8 optimises while inside a loop knows
@@ -115,7 +127,9 @@ function walk(p: Pass, plan: EvalPlan, start: number, end: number): void {
         const first = cand.length;
         cand.reserve(count);
         if (p.binner) p.t0 = p.binner.prepare(ie, ik, ix, is, count);
-        cand.length = p.generic ? genericBlock(p, e, k, ix, is, index, count) : fastBlock(p, e, k, ix, is, index, count);
+        cand.length = p.generic
+          ? genericBlock(p, e, k, ix, is, index, count)
+          : fastBlock(p, e, k, ix, is, index, count);
         objectivesOf(p, first, e, k, index - ix * ns - is);
         const cell = ie * nk + ik;
         p.cellEvaluated[cell]! += count;
@@ -230,9 +244,30 @@ function fastBlock(p: Pass, e: number, k: number, ix: number, is: number, index:
   // Read one by one: destructuring goes through the iterator protocol, which tripled the time V8
   // took to compile this function.
   const { lo, hi, bit } = p;
-  const lo0 = lo[0]!, lo1 = lo[1]!, lo2 = lo[2]!, lo3 = lo[3]!, lo4 = lo[4]!, lo5 = lo[5]!, lo6 = lo[6]!, lo7 = lo[7]!;
-  const hi0 = hi[0]!, hi1 = hi[1]!, hi2 = hi[2]!, hi3 = hi[3]!, hi4 = hi[4]!, hi5 = hi[5]!, hi6 = hi[6]!, hi7 = hi[7]!;
-  const bit0 = bit[0]!, bit1 = bit[1]!, bit2 = bit[2]!, bit3 = bit[3]!, bit4 = bit[4]!, bit5 = bit[5]!, bit6 = bit[6]!, bit7 = bit[7]!;
+  const lo0 = lo[0]!,
+    lo1 = lo[1]!,
+    lo2 = lo[2]!,
+    lo3 = lo[3]!,
+    lo4 = lo[4]!,
+    lo5 = lo[5]!,
+    lo6 = lo[6]!,
+    lo7 = lo[7]!;
+  const hi0 = hi[0]!,
+    hi1 = hi[1]!,
+    hi2 = hi[2]!,
+    hi3 = hi[3]!,
+    hi4 = hi[4]!,
+    hi5 = hi[5]!,
+    hi6 = hi[6]!,
+    hi7 = hi[7]!;
+  const bit0 = bit[0]!,
+    bit1 = bit[1]!,
+    bit2 = bit[2]!,
+    bit3 = bit[3]!,
+    bit4 = bit[4]!,
+    bit5 = bit[5]!,
+    bit6 = bit[6]!,
+    bit7 = bit[7]!;
   const sparsity = 1 - k / e;
   const blockMask = (sparsity < lo3 ? bit3 : 0) | (sparsity > hi3 ? bit3 : 0);
   const cand = p.cand.data;
@@ -253,13 +288,20 @@ function fastBlock(p: Pass, e: number, k: number, ix: number, is: number, index:
       const vram = Math.round(weightBytes * overhead1);
       const mask =
         blockMask |
-        (total < lo0 ? bit0 : 0) | (total > hi0 ? bit0 : 0) |
-        (active < lo1 ? bit1 : 0) | (active > hi1 ? bit1 : 0) |
-        (ratio < lo2 ? bit2 : 0) | (ratio > hi2 ? bit2 : 0) |
-        (1 - ratio < lo4 ? bit4 : 0) | (1 - ratio > hi4 ? bit4 : 0) |
-        (2 * active < lo5 ? bit5 : 0) | (2 * active > hi5 ? bit5 : 0) |
-        (weightBytes < lo6 ? bit6 : 0) | (weightBytes > hi6 ? bit6 : 0) |
-        (vram < lo7 ? bit7 : 0) | (vram > hi7 ? bit7 : 0);
+        (total < lo0 ? bit0 : 0) |
+        (total > hi0 ? bit0 : 0) |
+        (active < lo1 ? bit1 : 0) |
+        (active > hi1 ? bit1 : 0) |
+        (ratio < lo2 ? bit2 : 0) |
+        (ratio > hi2 ? bit2 : 0) |
+        (1 - ratio < lo4 ? bit4 : 0) |
+        (1 - ratio > hi4 ? bit4 : 0) |
+        (2 * active < lo5 ? bit5 : 0) |
+        (2 * active > hi5 ? bit5 : 0) |
+        (weightBytes < lo6 ? bit6 : 0) |
+        (weightBytes > hi6 ? bit6 : 0) |
+        (vram < lo7 ? bit7 : 0) |
+        (vram > hi7 ? bit7 : 0);
       masks[mask]!++;
       // Written for every point and kept only for a feasible one: no path for feasible points alone.
       cand[nc] = index++;
@@ -370,14 +412,24 @@ class BinTables {
     private readonly axes: GridAxes,
   ) {}
 
-  get(tables: Map<number, Int32Array>, multiplier: number, lo: number, hi: number, n: number, scale: number): Int32Array {
+  get(
+    tables: Map<number, Int32Array>,
+    multiplier: number,
+    lo: number,
+    hi: number,
+    n: number,
+    scale: number,
+  ): Int32Array {
     let table = tables.get(multiplier);
     if (table) return table;
     const whole = this.axes.expert_params.length * this.axes.shared_params.length;
     // A bound on memory (grids with many experts values would otherwise keep a table for each); slices
     // run in grid order, so the tables dropped are mostly ones no later slice needs.
     if ((tables.size + 1) * whole > BIN_TABLE_ENTRIES) tables.clear();
-    tables.set(multiplier, (table = fillBins(new Int32Array(whole), this.axes, multiplier, lo, hi, n, scale, 0, 0, whole)));
+    tables.set(
+      multiplier,
+      (table = fillBins(new Int32Array(whole), this.axes, multiplier, lo, hi, n, scale, 0, 0, whole)),
+    );
     return table;
   }
 }
@@ -393,7 +445,18 @@ function binTables(b: PlotBins, axes: GridAxes): BinTables {
 }
 
 /** Bin numbers (times `scale`) of log10(shared + multiplier × expert) for `count` points from (ix, is) on. */
-function fillBins(out: Int32Array, axes: GridAxes, multiplier: number, lo: number, hi: number, n: number, scale: number, ix: number, is: number, count: number): Int32Array {
+function fillBins(
+  out: Int32Array,
+  axes: GridAxes,
+  multiplier: number,
+  lo: number,
+  hi: number,
+  n: number,
+  scale: number,
+  ix: number,
+  is: number,
+  count: number,
+): Int32Array {
   const X = axes.expert_params;
   const S = axes.shared_params;
   for (let t = 0; t < count; t++) {
@@ -531,7 +594,9 @@ function indexRows(lines: Lines, plan: EvalPlan, indices: Float64Array, front: F
     }
     while (f < front.length && front[f]! < index) f++;
     const onFront = f < front.length && front[f] === index;
-    lines.add(`${eText[ie]}${kText[ik]}${xText[ix]}${sText[is]}${metricCells(m, sparsity)},${mask === 0},${onFront},${violationText(mask)}${qp ? qualityCells(m) : ''}\n`);
+    lines.add(
+      `${eText[ie]}${kText[ik]}${xText[ix]}${sText[is]}${metricCells(m, sparsity)},${mask === 0},${onFront},${violationText(mask)}${qp ? qualityCells(m) : ''}\n`,
+    );
   }
 }
 

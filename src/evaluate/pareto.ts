@@ -11,7 +11,11 @@
 export function paretoFront(cols: readonly ArrayLike<number>[], n: number): Uint32Array {
   if (n === 0) return new Uint32Array(0);
   // NaN compares false with everything, which would stall the sweeps below: rank it worst.
-  cols = cols.map((c) => (Array.prototype.some.call(c, Number.isNaN) ? Float64Array.from(c as ArrayLike<number>, (x) => (Number.isNaN(x) ? Infinity : x)) : c));
+  cols = cols.map((c) =>
+    Array.prototype.some.call(c, Number.isNaN)
+      ? Float64Array.from(c as ArrayLike<number>, (x) => (Number.isNaN(x) ? Infinity : x))
+      : c,
+  );
   if (cols.length === 1) return frontOne(cols[0]!, n);
   if (cols.length === 2) return frontTwo(cols[0]!, cols[1]!, n);
   if (cols.length === 3) return frontThree(cols[0]!, cols[1]!, cols[2]!, n);

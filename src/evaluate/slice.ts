@@ -9,7 +9,9 @@ export function evaluateSlice(plan: EvalPlan, start: number, end: number): Chunk
 }
 
 export function formatSlice(plan: EvalPlan, start: number, end: number, mode: CsvMode, front: Float64Array): string {
-  return plan.general ? formatGeneralRows(plan, indexRange(start, end), mode, front) : formatCsvChunk(plan, start, end, mode, front);
+  return plan.general
+    ? formatGeneralRows(plan, indexRange(start, end), mode, front)
+    : formatCsvChunk(plan, start, end, mode, front);
 }
 
 export function formatIndices(plan: EvalPlan, indices: Float64Array, front: Float64Array): string {

@@ -48,7 +48,12 @@ function trimmed(x: number, digits: number): string {
 /** 46702792704 → "46.7B": for people, never for the CSV. */
 export function formatCount(n: number, digits = 3): string {
   const abs = Math.abs(n);
-  for (const [suffix, power] of [['T', 12], ['B', 9], ['M', 6], ['K', 3]] as const) {
+  for (const [suffix, power] of [
+    ['T', 12],
+    ['B', 9],
+    ['M', 6],
+    ['K', 3],
+  ] as const) {
     if (abs >= 10 ** power) return `${trimmed(n / 10 ** power, digits)}${suffix}`;
   }
   return trimmed(n, digits);
@@ -57,7 +62,12 @@ export function formatCount(n: number, digits = 3): string {
 /** 736e9 → "736 GB" (decimal units, as GPU datasheets use). */
 export function formatBytes(n: number, digits = 3): string {
   const abs = Math.abs(n);
-  for (const [unit, power] of [['TB', 12], ['GB', 9], ['MB', 6], ['KB', 3]] as const) {
+  for (const [unit, power] of [
+    ['TB', 12],
+    ['GB', 9],
+    ['MB', 6],
+    ['KB', 3],
+  ] as const) {
     if (abs >= 10 ** power) return `${trimmed(n / 10 ** power, digits)} ${unit}`;
   }
   return `${trimmed(n, digits)} B`;
@@ -74,7 +84,8 @@ export function formatPercent(x: number, digits = 3): string {
 /** Context-window units: K = 1,024 and M = 1,048,576 tokens, as context lengths are quoted ("128K" = 131,072). */
 const CONTEXT_UNITS: Record<string, number> = { '': 1, k: 1024, m: 1024 * 1024 };
 export const CONTEXT_PATTERN = '^\\s*\\d+(?:\\.\\d+)?\\s*[kKmM]?\\s*$';
-export const CONTEXT_EXPECTED = 'expected a whole number of tokens of at least 1, such as 4096, 128K or 1M (K = 1,024, M = 1,048,576)';
+export const CONTEXT_EXPECTED =
+  'expected a whole number of tokens of at least 1, such as 4096, 128K or 1M (K = 1,024, M = 1,048,576)';
 
 /** Tokens of a context length (a number, or text such as "128K"); undefined unless a whole number ≥ 1. */
 export function parseContextTokens(raw: unknown): number | undefined {

@@ -3,7 +3,16 @@
 // nvfp4 one 8-bit scale per 16 (4.5 bits). src/serving/dtypes.ts holds the formats and their sources.
 import { bytesPerValue, type FormatName } from './dtypes.js';
 
-const NAMES = ['fp32', 'bf16', 'fp16', 'fp8', 'int8', 'int4', 'mxfp4', 'nvfp4'] as const satisfies readonly FormatName[];
+const NAMES = [
+  'fp32',
+  'bf16',
+  'fp16',
+  'fp8',
+  'int8',
+  'int4',
+  'mxfp4',
+  'nvfp4',
+] as const satisfies readonly FormatName[];
 
 export type Dtype = (typeof NAMES)[number];
 export const DTYPES: readonly Dtype[] = NAMES;

@@ -18,14 +18,55 @@ export interface MetricInfo {
 }
 
 export const METRICS = [
-  { id: 'total_params', kind: 'count', formula: 'shared_params + experts × expert_params', meaning: 'every weight that must be resident: sets memory, disk and download' },
-  { id: 'active_params', kind: 'count', formula: 'shared_params + top_k × expert_params', meaning: 'the weights each token uses: sets compute and per-token bandwidth' },
-  { id: 'active_ratio', kind: 'ratio', formula: 'active_params / total_params', meaning: 'the share of the model a token touches' },
-  { id: 'expert_sparsity', kind: 'ratio', formula: '1 − top_k / experts', meaning: 'the share of routed experts a token skips' },
-  { id: 'compute_saving', kind: 'ratio', formula: '1 − active_params / total_params', meaning: 'FLOPs per token saved against a dense model of the same total size' },
-  { id: 'flops_per_token', kind: 'flops', formula: '2 × active_params', meaning: 'forward-pass FLOPs per token (one multiply and one add per active weight)' },
-  { id: 'weight_bytes', kind: 'bytes', formula: 'total_params × bytes per weight of dtype (routed experts and the rest apart when dtype splits them)', meaning: 'the weights alone, in bytes' },
-  { id: 'vram_bytes', kind: 'bytes', formula: 'round((weight_bytes + kv_cache_bytes) × (1 + overhead)); no KV cache without serving:', meaning: 'weights (and the KV cache) plus the overhead allowance of the vram constraint (0 without one), whole bytes' },
+  {
+    id: 'total_params',
+    kind: 'count',
+    formula: 'shared_params + experts × expert_params',
+    meaning: 'every weight that must be resident: sets memory, disk and download',
+  },
+  {
+    id: 'active_params',
+    kind: 'count',
+    formula: 'shared_params + top_k × expert_params',
+    meaning: 'the weights each token uses: sets compute and per-token bandwidth',
+  },
+  {
+    id: 'active_ratio',
+    kind: 'ratio',
+    formula: 'active_params / total_params',
+    meaning: 'the share of the model a token touches',
+  },
+  {
+    id: 'expert_sparsity',
+    kind: 'ratio',
+    formula: '1 − top_k / experts',
+    meaning: 'the share of routed experts a token skips',
+  },
+  {
+    id: 'compute_saving',
+    kind: 'ratio',
+    formula: '1 − active_params / total_params',
+    meaning: 'FLOPs per token saved against a dense model of the same total size',
+  },
+  {
+    id: 'flops_per_token',
+    kind: 'flops',
+    formula: '2 × active_params',
+    meaning: 'forward-pass FLOPs per token (one multiply and one add per active weight)',
+  },
+  {
+    id: 'weight_bytes',
+    kind: 'bytes',
+    formula: 'total_params × bytes per weight of dtype (routed experts and the rest apart when dtype splits them)',
+    meaning: 'the weights alone, in bytes',
+  },
+  {
+    id: 'vram_bytes',
+    kind: 'bytes',
+    formula: 'round((weight_bytes + kv_cache_bytes) × (1 + overhead)); no KV cache without serving:',
+    meaning:
+      'weights (and the KV cache) plus the overhead allowance of the vram constraint (0 without one), whole bytes',
+  },
 ] as const satisfies readonly { id: string; kind: MetricKind; formula: string; meaning: string }[];
 
 export type MetricId = (typeof METRICS)[number]['id'];

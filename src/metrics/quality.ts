@@ -44,7 +44,6 @@ export interface Training {
   flops?: number;
 }
 
-
 function outside(value: number, lo: number, hi: number): number {
   return value > hi ? value / hi : value < lo ? lo / value : 1;
 }
@@ -54,7 +53,14 @@ function outside(value: number, lo: number, hi: number): number {
  * anything a dense model reaches at these tokens) and the domain factor into m[8..10].
  * E_eff = routed total / routed active = experts / top_k.
  */
-export function qualityInto(m: Float64Array, experts: number, topK: number, total: number, active: number, q: QualityPlan): void {
+export function qualityInto(
+  m: Float64Array,
+  experts: number,
+  topK: number,
+  total: number,
+  active: number,
+  q: QualityPlan,
+): void {
   const tokens = q.tokens ?? q.flops! / (6 * active);
   const eEff = experts / topK;
   const offset = 1 / (1 / q.eStart - 1 / q.eMax);
@@ -62,7 +68,10 @@ export function qualityInto(m: Float64Array, experts: number, topK: number, tota
   const eHat = 1 / (1 / (eEff - 1 + offset) + 1 / q.eMax);
   const lnE = Math.log(eHat);
   const lnD = Math.log(q.eStart);
-  const moe = q.a * eHat ** q.delta * active ** (q.alpha + q.gamma * lnE) + q.b * eHat ** q.omega * tokens ** (q.beta + q.zeta * lnE) + q.c;
+  const moe =
+    q.a * eHat ** q.delta * active ** (q.alpha + q.gamma * lnE) +
+    q.b * eHat ** q.omega * tokens ** (q.beta + q.zeta * lnE) +
+    q.c;
   const mDense = q.a * q.eStart ** q.delta;
   const muDense = q.alpha + q.gamma * lnD;
   const dataDense = q.b * q.eStart ** q.omega * tokens ** (q.beta + q.zeta * lnD);
@@ -71,7 +80,13 @@ export function qualityInto(m: Float64Array, experts: number, topK: number, tota
   // L_dense(N) = m·N^µ + data + c is strictly decreasing in N (µ < 0); invert it at the MoE's loss.
   const rest = moe - dataDense - q.c;
   m[9] = rest > 0 ? Math.round((rest / mDense) ** (1 / muDense)) : Infinity;
-  const [rActive, rTotal, rTokens, rExperts, rRatio] = q.ranges as [[number, number], [number, number], [number, number], [number, number], [number, number]];
+  const [rActive, rTotal, rTokens, rExperts, rRatio] = q.ranges as [
+    [number, number],
+    [number, number],
+    [number, number],
+    [number, number],
+    [number, number],
+  ];
   m[10] = Math.max(
     outside(active, rActive[0], rActive[1]),
     outside(total, rTotal[0], rTotal[1]),

@@ -8,14 +8,63 @@ import { saturationBatch, touchedFraction } from '../serving/throughput.js';
 import type { Gpu } from '../catalog/gpus.js';
 
 export const SERVING_METRICS = [
-  { id: 'kv_cache_bytes', kind: 'bytes', needs: 'serving', formula: 'batch × KV bytes of one sequence at `context` (kv_dtype)', meaning: 'the KV cache of the whole batch, counted in vram_bytes beside the weights' },
-  { id: 'saturation_batch', kind: 'count', needs: 'serving', formula: 'smallest B with 1 − (1 − top_k/experts)^B ≥ 0.99', meaning: 'past this batch a decode step reads ~all experts: an MoE decodes like its total size' },
-  { id: 'load_imbalance', kind: 'ratio', needs: 'serving', formula: 'E[max expert load] / mean load, batch × top_k assignments into experts (independent binomial loads)', meaning: 'how much busier the busiest expert is than the mean in one decode step (a lower bound; tight for many experts)' },
-  { id: 'capacity_factor', kind: 'ratio', needs: 'serving', formula: 'smallest C·experts/(batch·top_k) whose expected dropped share is ≤ 1%', meaning: 'expert capacity, as a multiple of the mean load, that drops under 1% of tokens' },
-  { id: 'per_gpu_bytes', kind: 'bytes', needs: 'hardware', formula: '(⌈E/EP⌉·expert bytes/TP + rest/TP + ⌈B/EP⌉·KV/seq·⌈H/TP⌉/H) × (1 + overhead), the fullest GPU', meaning: 'memory of the fullest GPU in the best EP × TP layout of `count` GPUs; must fit the GPU' },
-  { id: 'gpus_needed', kind: 'count', needs: 'hardware', formula: 'fewest GPUs of this kind (EP × TP, TP ≤ 8) whose fullest GPU fits', meaning: 'the smallest deployment of this GPU that holds the design and its KV cache' },
-  { id: 'decode_tokens_per_s', kind: 'count', needs: 'hardware', formula: 'min(count·bandwidth·B / bytes per step, count·FLOP/s / (2 × active))', meaning: 'upper bound on decode tokens/s at the batch; bytes per step = shared + touched experts + KV cache' },
-  { id: 'all_to_all_bytes_per_token_layer', kind: 'bytes', needs: 'hardware', formula: '2 × top_k × hidden × activation bytes × (EP − 1)/EP', meaning: 'dispatch + combine traffic one token causes in one MoE layer under the layout' },
+  {
+    id: 'kv_cache_bytes',
+    kind: 'bytes',
+    needs: 'serving',
+    formula: 'batch × KV bytes of one sequence at `context` (kv_dtype)',
+    meaning: 'the KV cache of the whole batch, counted in vram_bytes beside the weights',
+  },
+  {
+    id: 'saturation_batch',
+    kind: 'count',
+    needs: 'serving',
+    formula: 'smallest B with 1 − (1 − top_k/experts)^B ≥ 0.99',
+    meaning: 'past this batch a decode step reads ~all experts: an MoE decodes like its total size',
+  },
+  {
+    id: 'load_imbalance',
+    kind: 'ratio',
+    needs: 'serving',
+    formula: 'E[max expert load] / mean load, batch × top_k assignments into experts (independent binomial loads)',
+    meaning:
+      'how much busier the busiest expert is than the mean in one decode step (a lower bound; tight for many experts)',
+  },
+  {
+    id: 'capacity_factor',
+    kind: 'ratio',
+    needs: 'serving',
+    formula: 'smallest C·experts/(batch·top_k) whose expected dropped share is ≤ 1%',
+    meaning: 'expert capacity, as a multiple of the mean load, that drops under 1% of tokens',
+  },
+  {
+    id: 'per_gpu_bytes',
+    kind: 'bytes',
+    needs: 'hardware',
+    formula: '(⌈E/EP⌉·expert bytes/TP + rest/TP + ⌈B/EP⌉·KV/seq·⌈H/TP⌉/H) × (1 + overhead), the fullest GPU',
+    meaning: 'memory of the fullest GPU in the best EP × TP layout of `count` GPUs; must fit the GPU',
+  },
+  {
+    id: 'gpus_needed',
+    kind: 'count',
+    needs: 'hardware',
+    formula: 'fewest GPUs of this kind (EP × TP, TP ≤ 8) whose fullest GPU fits',
+    meaning: 'the smallest deployment of this GPU that holds the design and its KV cache',
+  },
+  {
+    id: 'decode_tokens_per_s',
+    kind: 'count',
+    needs: 'hardware',
+    formula: 'min(count·bandwidth·B / bytes per step, count·FLOP/s / (2 × active))',
+    meaning: 'upper bound on decode tokens/s at the batch; bytes per step = shared + touched experts + KV cache',
+  },
+  {
+    id: 'all_to_all_bytes_per_token_layer',
+    kind: 'bytes',
+    needs: 'hardware',
+    formula: '2 × top_k × hidden × activation bytes × (EP − 1)/EP',
+    meaning: 'dispatch + combine traffic one token causes in one MoE layer under the layout',
+  },
 ] as const;
 
 export type ServingMetricId = (typeof SERVING_METRICS)[number]['id'];
@@ -44,7 +93,14 @@ export function isServingMetric(x: string): x is ServingMetricId {
 
 /** The CSV columns `serving:` adds, then those `hardware:` adds. */
 export const SERVING_COLUMNS = ['kv_cache_bytes', 'saturation_batch', 'load_imbalance', 'capacity_factor'] as const;
-export const HARDWARE_COLUMNS = ['gpu_layout', 'per_gpu_bytes', 'gpus_needed', 'decode_tokens_per_s', 'decode_bound', 'all_to_all_bytes_per_token_layer'] as const;
+export const HARDWARE_COLUMNS = [
+  'gpu_layout',
+  'per_gpu_bytes',
+  'gpus_needed',
+  'decode_tokens_per_s',
+  'decode_bound',
+  'all_to_all_bytes_per_token_layer',
+] as const;
 
 /** TP degrees a layout may use: one NVLink / Infinity Fabric domain. */
 export const TP_OPTIONS = [1, 2, 4, 8] as const;
@@ -77,15 +133,26 @@ export function hardwarePlan(
   count: number,
   options: { tp?: number; compute?: 'bf16' | 'fp8'; activation_bytes?: number; maxBytesPerWeight: number },
 ): HardwarePlan {
-  if (!Number.isSafeInteger(count) || count < 1 || count > 65536) throw new RangeError(`count: expected a whole number of GPUs from 1 to 65,536, got ${count}`);
+  if (!Number.isSafeInteger(count) || count < 1 || count > 65536)
+    throw new RangeError(`count: expected a whole number of GPUs from 1 to 65,536, got ${count}`);
   const tp = options.tp;
-  if (tp !== undefined && (!Number.isSafeInteger(tp) || tp < 1 || count % tp !== 0)) throw new RangeError(`tp: expected a whole number that divides count (${count}), got ${tp}`);
+  if (tp !== undefined && (!Number.isSafeInteger(tp) || tp < 1 || count % tp !== 0))
+    throw new RangeError(`tp: expected a whole number that divides count (${count}), got ${tp}`);
   const compute = options.compute ?? (options.maxBytesPerWeight <= 1 && gpu.fp8_flops_per_s != null ? 'fp8' : 'bf16');
   const flops = compute === 'fp8' ? gpu.fp8_flops_per_s : gpu.bf16_flops_per_s;
   if (flops == null) throw new RangeError(`compute: expected bf16: ${gpu.id} has no FP8 tensor cores`);
   const activation = options.activation_bytes ?? 2;
-  if (!(activation > 0 && activation <= 8)) throw new RangeError(`activation_bytes: expected bytes per value from above 0 to 8, got ${activation}`);
-  return { gpu: gpu.id, count, tp: tp ?? null, memory_bytes: gpu.memory_bytes, bandwidth_bytes_per_s: gpu.bandwidth_bytes_per_s, flops_per_s: flops, activation_bytes: activation };
+  if (!(activation > 0 && activation <= 8))
+    throw new RangeError(`activation_bytes: expected bytes per value from above 0 to 8, got ${activation}`);
+  return {
+    gpu: gpu.id,
+    count,
+    tp: tp ?? null,
+    memory_bytes: gpu.memory_bytes,
+    bandwidth_bytes_per_s: gpu.bandwidth_bytes_per_s,
+    flops_per_s: flops,
+    activation_bytes: activation,
+  };
 }
 
 /** Everything the serving columns need besides the design, as plain numbers (it crosses to the workers). */
@@ -126,7 +193,10 @@ export function fullestGpuBytes(
   overhead: number,
 ): number {
   // EP group 0 holds ⌈E/EP⌉ experts and ⌈B/EP⌉ sequences, and its GPUs ⌈H/TP⌉ of the H KV heads
-  const total = (Math.ceil(experts / ep) * expertBytes) / tp + restBytes / tp + Math.ceil(batch / ep) * kvPerSequence * (Math.ceil(kvHeads / tp) / kvHeads);
+  const total =
+    (Math.ceil(experts / ep) * expertBytes) / tp +
+    restBytes / tp +
+    Math.ceil(batch / ep) * kvPerSequence * (Math.ceil(kvHeads / tp) / kvHeads);
   return total * (1 + overhead);
 }
 
@@ -174,7 +244,12 @@ export class ServingEvaluator {
     const key = `${B}:${E}:${k}`;
     let p = pairFigures.get(key);
     if (!p) {
-      p = { touched: touchedFraction(E, k, B), saturation: saturationBatch(E, k, SATURATION), imbalance: loadImbalanceLowerBound(E, k, B), capacityFactor: capacityFactor(E, k, B) };
+      p = {
+        touched: touchedFraction(E, k, B),
+        saturation: saturationBatch(E, k, SATURATION),
+        imbalance: loadImbalanceLowerBound(E, k, B),
+        capacityFactor: capacityFactor(E, k, B),
+      };
       if (pairFigures.size >= PAIR_CACHE_LIMIT) pairFigures.clear();
       pairFigures.set(key, p);
     }
@@ -184,7 +259,9 @@ export class ServingEvaluator {
   /** Fewest GPUs (EP × TP) whose fullest GPU fits; Infinity when none up to MAX_GPUS does. Same answer as gpusNeeded in src/serving/parallel.ts. */
   gpusNeeded(E: number, expertBytes: number, restBytes: number, kvPerSequence: number, kvHeads: number): number {
     const hw = this.plan.hardware!;
-    const fits = (ep: number, tp: number) => fullestGpuBytes(E, expertBytes, restBytes, this.plan.batch, kvPerSequence, kvHeads, ep, tp, this.plan.overhead) <= hw.memory_bytes;
+    const fits = (ep: number, tp: number) =>
+      fullestGpuBytes(E, expertBytes, restBytes, this.plan.batch, kvPerSequence, kvHeads, ep, tp, this.plan.overhead) <=
+      hw.memory_bytes;
     let best = Infinity;
     for (const tp of TP_OPTIONS) {
       let hi = Math.floor(MAX_GPUS / tp);
@@ -218,7 +295,17 @@ export class ServingEvaluator {
     let bestTp = 1;
     for (const tp of hw.tp === null ? TP_OPTIONS : [hw.tp]) {
       if (hw.count % tp !== 0) continue;
-      const need = fullestGpuBytes(E, expertBytes, restBytes, B, f.kvBytesPerSequence, f.kvHeads, hw.count / tp, tp, overhead);
+      const need = fullestGpuBytes(
+        E,
+        expertBytes,
+        restBytes,
+        B,
+        f.kvBytesPerSequence,
+        f.kvHeads,
+        hw.count / tp,
+        tp,
+        overhead,
+      );
       if (need < bestNeed) {
         bestNeed = need;
         bestTp = tp;
@@ -232,7 +319,8 @@ export class ServingEvaluator {
     // decode step: every weight that is not a routed expert (but the embedding, a gather of B rows),
     // the experts the batch touches, E(1 − (1 − k/E)^B) per layer in expectation, and the KV cache
     // (an abstract design can claim fewer shared parameters than the base architecture's embedding)
-    const stepBytes = Math.max(0, sharedParams - f.inputEmbedding) * this.plan.restBytesPerWeight + pair.touched * E * expertBytes + kv;
+    const stepBytes =
+      Math.max(0, sharedParams - f.inputEmbedding) * this.plan.restBytesPerWeight + pair.touched * E * expertBytes + kv;
     const bandwidthBound = (hw.count * hw.bandwidth_bytes_per_s * B) / stepBytes;
     const computeBound = (hw.count * hw.flops_per_s) / (2 * m[1]!);
     m[SV.decode_tokens_per_s] = Math.min(bandwidthBound, computeBound);

@@ -13,10 +13,15 @@ export function annotation(file: string, line: number, message: string, col?: nu
 export function failureAnnotations(result: SweepResult): string {
   let out = '';
   for (const d of result.designs) {
-    if (!d.feasible) out += annotation(result.spec.file, d.line, `moe-sweep: design ${d.name} fails ${d.violations.join(', ')}`);
+    if (!d.feasible)
+      out += annotation(result.spec.file, d.line, `moe-sweep: design ${d.name} fails ${d.violations.join(', ')}`);
   }
   if (hasGrid(result.spec) && result.counts.feasible === 0) {
-    out += annotation(result.spec.file, result.spec.gridLine ?? 1, `moe-sweep: no grid design is feasible (${result.counts.evaluated.toLocaleString('en-US')} evaluated)`);
+    out += annotation(
+      result.spec.file,
+      result.spec.gridLine ?? 1,
+      `moe-sweep: no grid design is feasible (${result.counts.evaluated.toLocaleString('en-US')} evaluated)`,
+    );
   }
   return out;
 }

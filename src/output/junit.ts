@@ -33,7 +33,9 @@ export function junitCases(result: SweepResult): Case[] {
       failure:
         c.feasible > 0
           ? undefined
-          : `none of ${c.evaluated.toLocaleString('en-US')} grid designs is feasible; failing each constraint: ${Object.entries(result.violationCounts)
+          : `none of ${c.evaluated.toLocaleString('en-US')} grid designs is feasible; failing each constraint: ${Object.entries(
+              result.violationCounts,
+            )
               .map(([k, n]) => `${k} ${n.toLocaleString('en-US')}`)
               .join(', ')}`,
     });
@@ -52,7 +54,12 @@ export function junitXml(result: SweepResult, seconds: number): string {
   ];
   for (const c of cases) {
     const open = `    <testcase classname="${xmlEscape(suite)}" name="${xmlEscape(c.name)}" file="${xmlEscape(result.spec.file)}" time="0">`;
-    if (c.failure) lines.push(open, `      <failure message="${xmlEscape(c.failure)}" type="constraint">${xmlEscape(c.failure)}</failure>`, '    </testcase>');
+    if (c.failure)
+      lines.push(
+        open,
+        `      <failure message="${xmlEscape(c.failure)}" type="constraint">${xmlEscape(c.failure)}</failure>`,
+        '    </testcase>',
+      );
     else lines.push(`${open}</testcase>`);
   }
   lines.push('  </testsuite>', '</testsuites>', '');

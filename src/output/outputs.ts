@@ -13,7 +13,6 @@ import { chooseCsvMode, writeResultsCsv } from './csv/file.js';
 import { junitXml } from './junit.js';
 import { buildSummary, exitCodeOf, type Summary } from './summary.js';
 
-
 export interface WriteOptions {
   outDir: string;
   csvMode?: CsvMode;
@@ -48,7 +47,10 @@ export function checkOutDir(outDir: string): void {
 const CONCURRENT_REPORT_ROWS = 2_000_000;
 
 function csvRows(result: SweepResult, mode: CsvMode): number {
-  return result.designs.length + (mode === 'all' ? result.counts.evaluated : mode === 'feasible' ? result.counts.feasible : result.counts.front);
+  return (
+    result.designs.length +
+    (mode === 'all' ? result.counts.evaluated : mode === 'feasible' ? result.counts.feasible : result.counts.front)
+  );
 }
 
 async function timed<T>(work: () => Promise<T>, done: (ms: number) => void): Promise<T> {
@@ -72,7 +74,11 @@ export async function writeOutputs(result: SweepResult, options: WriteOptions): 
     const t0 = performance.now();
     const beside = !options.shard && csvRows(result, mode) <= CONCURRENT_REPORT_ROWS;
     let reportMs = 0;
-    const draw = () => timed(() => renderReport({ result, exitCode, csvFile: 'results.csv', csvNote: note }), (ms) => (reportMs = ms));
+    const draw = () =>
+      timed(
+        () => renderReport({ result, exitCode, csvFile: 'results.csv', csvNote: note }),
+        (ms) => (reportMs = ms),
+      );
     const drawing = beside ? draw() : undefined;
     drawing?.catch(() => undefined); // awaited below; a CSV failure must not leave it unhandled
     const rows = await writeResultsCsv(result, join(tmp, 'results.csv'), mode, {
@@ -92,17 +98,30 @@ export async function writeOutputs(result: SweepResult, options: WriteOptions): 
     const summary = buildSummary(result, {
       csv: { file: 'results.csv', mode, rows, ...(note ? { note } : {}) },
       exit_code: exitCode,
-      timings: { ...options.timings, evaluate_ms: result.timings.evaluate_ms, csv_ms: Math.round(csvMs), report_ms: Math.round(reportMs) },
+      timings: {
+        ...options.timings,
+        evaluate_ms: result.timings.evaluate_ms,
+        csv_ms: Math.round(csvMs),
+        report_ms: Math.round(reportMs),
+      },
     });
     writeFileSync(join(tmp, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
     if (options.junit) {
-      writeFileSync(join(tmp, 'junit.xml'), junitXml(result, (performance.now() - t0 + result.timings.evaluate_ms) / 1000));
+      writeFileSync(
+        join(tmp, 'junit.xml'),
+        junitXml(result, (performance.now() - t0 + result.timings.evaluate_ms) / 1000),
+      );
       names.push('junit.xml');
     }
     swapIn(tmp, outDir, names);
     return {
       outDir,
-      files: { csv: join(outDir, 'results.csv'), summary: join(outDir, 'summary.json'), report: join(outDir, 'report.html'), ...(options.junit ? { junit: join(outDir, 'junit.xml') } : {}) },
+      files: {
+        csv: join(outDir, 'results.csv'),
+        summary: join(outDir, 'summary.json'),
+        report: join(outDir, 'report.html'),
+        ...(options.junit ? { junit: join(outDir, 'junit.xml') } : {}),
+      },
       summary,
       exitCode,
       csvNote: note,

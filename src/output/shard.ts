@@ -24,7 +24,8 @@ export function parseShard(text: string): ShardId {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
-  if (!m || count < 1 || index >= count) throw new InputError(`--shard: expected I/N with 0 ≤ I < N (such as 0/4), got "${text}"`);
+  if (!m || count < 1 || index >= count)
+    throw new InputError(`--shard: expected I/N with 0 ≤ I < N (such as 0/4), got "${text}"`);
   return { index, count };
 }
 
@@ -104,14 +105,19 @@ function loadShard(dir: string, cwd: string): LoadedShard {
   try {
     statSync(path);
   } catch {
-    throw new InputError(`${dir}: no shard.json here; expected the --out folder of a \`moe-sweep SPEC --shard I/N\` run`);
+    throw new InputError(
+      `${dir}: no shard.json here; expected the --out folder of a \`moe-sweep SPEC --shard I/N\` run`,
+    );
   }
   try {
     file = JSON.parse(readFileSync(path, 'utf8')) as ShardFile;
   } catch (err) {
     throw new InputError(`${path}: is not valid JSON (${(err as Error).message})`);
   }
-  if (file.format !== SHARD_FORMAT) throw new InputError(`${path}: expected a shard result of format ${SHARD_FORMAT}, got ${JSON.stringify(file.format)}`);
+  if (file.format !== SHARD_FORMAT)
+    throw new InputError(
+      `${path}: expected a shard result of format ${SHARD_FORMAT}, got ${JSON.stringify(file.format)}`,
+    );
   const bits = readFileSync(join(resolve(cwd, dir), 'feasible.bin'));
   return { dir, file, bits };
 }
@@ -128,18 +134,29 @@ export function mergeShards(dirs: string[], workers: number, cwd = process.cwd()
   const first = shards[0]!.file;
   for (const s of shards) {
     if (s.file.spec.sha256 !== first.spec.sha256) {
-      throw new InputError(`merge: ${s.dir} comes from a different spec (sha256 ${s.file.spec.sha256.slice(0, 12)}…) than ${shards[0]!.dir} (${first.spec.sha256.slice(0, 12)}…)`);
+      throw new InputError(
+        `merge: ${s.dir} comes from a different spec (sha256 ${s.file.spec.sha256.slice(0, 12)}…) than ${shards[0]!.dir} (${first.spec.sha256.slice(0, 12)}…)`,
+      );
     }
-    if (s.file.shard.count !== first.shard.count) throw new InputError(`merge: ${s.dir} is one of ${s.file.shard.count} shards, ${shards[0]!.dir} one of ${first.shard.count}`);
+    if (s.file.shard.count !== first.shard.count)
+      throw new InputError(
+        `merge: ${s.dir} is one of ${s.file.shard.count} shards, ${shards[0]!.dir} one of ${first.shard.count}`,
+      );
   }
   const seen = new Map<number, string>();
   for (const s of shards) {
     const other = seen.get(s.file.shard.index);
-    if (other) throw new InputError(`merge: shard ${s.file.shard.index}/${first.shard.count} is given twice (${other} and ${s.dir})`);
+    if (other)
+      throw new InputError(
+        `merge: shard ${s.file.shard.index}/${first.shard.count} is given twice (${other} and ${s.dir})`,
+      );
     seen.set(s.file.shard.index, s.dir);
   }
   const missing = Array.from({ length: first.shard.count }, (_, i) => i).filter((i) => !seen.has(i));
-  if (missing.length) throw new InputError(`merge: incomplete set: missing shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${first.shard.count}`).join(', ')}`);
+  if (missing.length)
+    throw new InputError(
+      `merge: incomplete set: missing shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${first.shard.count}`).join(', ')}`,
+    );
 
   const spec = parseSpec(first.spec.text, first.spec.file);
   const chunks: ChunkSummary[] = shards.flatMap(({ file, bits }) =>

@@ -34,15 +34,32 @@ export function buildSummary(result: SweepResult, extras: SummaryExtras) {
       objectives: spec.objectives.map((o) => `${o.sense} ${o.metric}`),
       training: spec.training ?? null,
       grid: spec.grid
-        ? Object.fromEntries(Object.entries(spec.grid).map(([k, v]) => [k, { values: v.length, min: Math.min(...v), max: Math.max(...v) }]))
+        ? Object.fromEntries(
+            Object.entries(spec.grid).map(([k, v]) => [
+              k,
+              { values: v.length, min: Math.min(...v), max: Math.max(...v) },
+            ]),
+          )
         : spec.architecture?.axes
-          ? Object.fromEntries(spec.architecture.axes.map((a) => [a.field, { values: a.values.length, min: Math.min(...a.values), max: Math.max(...a.values) }]))
+          ? Object.fromEntries(
+              spec.architecture.axes.map((a) => [
+                a.field,
+                { values: a.values.length, min: Math.min(...a.values), max: Math.max(...a.values) },
+              ]),
+            )
           : null,
       architecture: spec.architecture?.source ?? null,
-      serving: spec.serving ? { context: spec.serving.context, batch: spec.serving.batch, kv_dtype: spec.serving.kvDtype } : null,
+      serving: spec.serving
+        ? { context: spec.serving.context, batch: spec.serving.batch, kv_dtype: spec.serving.kvDtype }
+        : null,
       hardware: spec.hardware ? { gpu: spec.hardware.gpu, count: spec.hardware.count, tp: spec.hardware.tp } : null,
     },
-    constraints: spec.constraints.map((c) => ({ name: c.name, min: finite(c.min), max: finite(c.max), violated_by: result.violationCounts[c.name] ?? 0 })),
+    constraints: spec.constraints.map((c) => ({
+      name: c.name,
+      min: finite(c.min),
+      max: finite(c.max),
+      violated_by: result.violationCounts[c.name] ?? 0,
+    })),
     counts: result.counts,
     verdict: extras.exit_code === 0 ? 'pass' : 'fail',
     exit_code: extras.exit_code,
@@ -61,9 +78,31 @@ export function buildSummary(result: SweepResult, extras: SummaryExtras) {
       pareto: d.pareto,
       violations: d.violations,
     })),
-    compare: result.compare.map((p) => ({ id: p.id, name: p.name, experts: p.experts, top_k: p.top_k, expert_params: p.expert_params, shared_params: p.shared_params, ...p.metrics, ...p.quality, ...servingJson(p.serving), feasible: p.feasible, violations: p.violations })),
+    compare: result.compare.map((p) => ({
+      id: p.id,
+      name: p.name,
+      experts: p.experts,
+      top_k: p.top_k,
+      expert_params: p.expert_params,
+      shared_params: p.shared_params,
+      ...p.metrics,
+      ...p.quality,
+      ...servingJson(p.serving),
+      feasible: p.feasible,
+      violations: p.violations,
+    })),
     front_total: result.front.length,
-    front: result.front.slice(0, SUMMARY_FRONT_LIMIT).map((f) => ({ design: f.design, experts: f.experts, top_k: f.top_k, expert_params: f.expert_params, shared_params: f.shared_params, ...f.fields, ...f.metrics, ...f.quality, ...servingJson(f.serving) })),
+    front: result.front.slice(0, SUMMARY_FRONT_LIMIT).map((f) => ({
+      design: f.design,
+      experts: f.experts,
+      top_k: f.top_k,
+      expert_params: f.expert_params,
+      shared_params: f.shared_params,
+      ...f.fields,
+      ...f.metrics,
+      ...f.quality,
+      ...servingJson(f.serving),
+    })),
     csv: extras.csv,
     workers: result.workers,
     timings: extras.timings,
@@ -75,5 +114,8 @@ export type Summary = ReturnType<typeof buildSummary>;
 /** Serving values for JSON: gpus_needed is null when no deployment up to the search limit fits. */
 export function servingJson(s: ServingValues | undefined) {
   if (!s) return {};
-  return { ...s, ...(s.gpus_needed !== undefined ? { gpus_needed: Number.isFinite(s.gpus_needed) ? s.gpus_needed : null } : {}) };
+  return {
+    ...s,
+    ...(s.gpus_needed !== undefined ? { gpus_needed: Number.isFinite(s.gpus_needed) ? s.gpus_needed : null } : {}),
+  };
 }

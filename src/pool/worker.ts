@@ -20,11 +20,24 @@ structuredClone(spent, { transfer: [spent] });
 export default function run(task: WorkerTask): unknown {
   if (task.kind === 'evaluate') {
     const r = evaluateSlice(task.plan, task.start, task.end);
-    const buffers = [r.cellEvaluated, r.cellFeasible, r.violations, r.frontIndex, r.frontObjectives, ...(r.bins ? [r.bins] : []), ...(r.feasibleBits ? [r.feasibleBits] : [])].map((a) => a.buffer);
+    const buffers = [
+      r.cellEvaluated,
+      r.cellFeasible,
+      r.violations,
+      r.frontIndex,
+      r.frontObjectives,
+      ...(r.bins ? [r.bins] : []),
+      ...(r.feasibleBits ? [r.feasibleBits] : []),
+    ].map((a) => a.buffer);
     // piscina's Transferable protocol: the value, plus the buffers to move with it.
-    return Piscina.move({ [Piscina.transferableSymbol]: buffers, [Piscina.valueSymbol]: r } as unknown as Parameters<typeof Piscina.move>[0]);
+    return Piscina.move({ [Piscina.transferableSymbol]: buffers, [Piscina.valueSymbol]: r } as unknown as Parameters<
+      typeof Piscina.move
+    >[0]);
   }
-  const text = task.kind === 'csv' ? formatSlice(task.plan, task.start, task.end, task.mode, task.front) : formatIndices(task.plan, task.indices, task.front);
+  const text =
+    task.kind === 'csv'
+      ? formatSlice(task.plan, task.start, task.end, task.mode, task.front)
+      : formatIndices(task.plan, task.indices, task.front);
   const bytes = encoder.encode(text);
   return Piscina.move(bytes);
 }

@@ -45,7 +45,8 @@ export interface NormalizedDesign {
 }
 
 function positive(name: string, x: number | undefined): number {
-  if (x === undefined || !Number.isFinite(x) || x <= 0) throw new RangeError(`${name} must be a finite number > 0, got ${x}`);
+  if (x === undefined || !Number.isFinite(x) || x <= 0)
+    throw new RangeError(`${name} must be a finite number > 0, got ${x}`);
   return x;
 }
 
@@ -63,9 +64,11 @@ export function normalizeDesign(d: QualityDesign, options: QualityOptions = {}, 
   if (routedActive > routedTotal) throw new RangeError('routedActiveParams must be <= routedTotalParams');
   if (routedActive > activeParams) throw new RangeError('routedActiveParams must be <= activeParams');
   if (routedTotal > totalParams) throw new RangeError('routedTotalParams must be <= totalParams');
-  if (routedActive === 0 && routedTotal > 0) throw new RangeError('routedActiveParams is 0 but routedTotalParams is not');
+  if (routedActive === 0 && routedTotal > 0)
+    throw new RangeError('routedActiveParams is 0 but routedTotalParams is not');
   if ((d.tokens === undefined) === (d.flops === undefined)) throw new RangeError('give exactly one of tokens or flops');
-  const tokens = d.tokens !== undefined ? positive('tokens', d.tokens) : positive('flops', d.flops) / (6 * activeParams);
+  const tokens =
+    d.tokens !== undefined ? positive('tokens', d.tokens) : positive('flops', d.flops) / (6 * activeParams);
   const experts = routedActive === 0 ? 1 : routedTotal / routedActive;
 
   const caveats: string[] = [];
@@ -89,7 +92,9 @@ export function normalizeDesign(d: QualityDesign, options: QualityOptions = {}, 
           '(Krajewski et al. 2024, fitted at expansion 64 only; coefficients not verified)',
       );
     } else {
-      caveats.push(`granularity ${d.granularity} ignored: the joint law was fitted on experts the size of the dense FFN`);
+      caveats.push(
+        `granularity ${d.granularity} ignored: the joint law was fitted on experts the size of the dense FFN`,
+      );
     }
   }
   return { activeParams, totalParams, tokens, experts, nTermFactor, caveats };
@@ -130,7 +135,11 @@ const MAX_DENSE_PARAMS = 1e16;
  * The dense loss falls monotonically in N (µ < 0) towards n·D^ν + c; a target at or below
  * the dense loss at 10^16 parameters has no dense equivalent at this D.
  */
-export function denseEquivalentParams(d: QualityDesign, options: QualityOptions = {}, laws?: ScalingLaws): DenseEquivalent {
+export function denseEquivalentParams(
+  d: QualityDesign,
+  options: QualityOptions = {},
+  laws?: ScalingLaws,
+): DenseEquivalent {
   const n = normalizeDesign(d, options, laws);
   const target = jointLoss(n.activeParams, n.tokens, n.experts, laws, { nTermFactor: n.nTermFactor });
   const params = solveDenseParams(target, n.tokens, laws);
@@ -181,7 +190,9 @@ export function assessDesign(d: QualityDesign, options: QualityOptions = {}, law
   const domain = qualityDomain(point, laws);
   const caveats = [...n.caveats];
   if (domain.status === 'qualitative') {
-    caveats.push(`${domain.driver} is x${domain.roundedFactor} outside the fitted range: read the loss as a direction only`);
+    caveats.push(
+      `${domain.driver} is x${domain.roundedFactor} outside the fitted range: read the loss as a direction only`,
+    );
   }
   return {
     design: n,

@@ -43,7 +43,6 @@ export interface QualityDomain {
   factors: Record<DomainVariable, VariableFactor>;
 }
 
-
 function factorOf(value: number, range: readonly [number, number]): VariableFactor {
   const [lo, hi] = range;
   if (value > hi) return { value, range, side: 'above', factor: value / hi };

@@ -107,7 +107,8 @@ export function drawEpochParameters(
     const hit = drawCache.get(key);
     if (hit) return hit;
   }
-  if (!Number.isInteger(samples) || samples < 2) throw new RangeError(`samples must be an integer >= 2, got ${samples}`);
+  if (!Number.isInteger(samples) || samples < 2)
+    throw new RangeError(`samples must be an integer >= 2, got ${samples}`);
   const k = l.epoch_chinchilla.coefficients;
   const se = l.epoch_chinchilla.standard_errors;
   const [nLo, nHi] = l.epoch_chinchilla.fitted_ranges.params;
@@ -152,7 +153,12 @@ export function drawEpochParameters(
 }
 
 /** Sorted deviations L_epoch(θ_i) − L_epoch(θ̂) at (params, tokens). */
-export function epochDeviations(params: number, tokens: number, draws: ParameterDraws, k: ChinchillaCoefficients): Float64Array {
+export function epochDeviations(
+  params: number,
+  tokens: number,
+  draws: ParameterDraws,
+  k: ChinchillaCoefficients,
+): Float64Array {
   const lnN = Math.log(params);
   const lnD = Math.log(tokens);
   const base = k.E + k.A * Math.exp(-k.alpha * lnN) + k.B * Math.exp(-k.beta * lnD);

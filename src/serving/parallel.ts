@@ -92,7 +92,8 @@ function posInt(name: string, v: number): void {
 }
 
 function nonNeg(name: string, v: number): void {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new RangeError(`${name} must be a number >= 0, got ${v}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+    throw new RangeError(`${name} must be a number >= 0, got ${v}`);
 }
 
 /** n items dealt over `parts`: the first n mod parts get ⌈n/parts⌉, the others ⌊n/parts⌋. */
@@ -113,7 +114,8 @@ export function perGpuMemory(
   posInt('num_experts', model.num_experts);
   nonNeg('expert_bytes', model.expert_bytes);
   nonNeg('rest_bytes', model.rest_bytes);
-  if (!Number.isSafeInteger(kv.batch) || kv.batch < 0) throw new RangeError(`batch must be an integer >= 0, got ${kv.batch}`);
+  if (!Number.isSafeInteger(kv.batch) || kv.batch < 0)
+    throw new RangeError(`batch must be an integer >= 0, got ${kv.batch}`);
   nonNeg('kv_bytes_per_sequence', kv.kv_bytes_per_sequence);
   posInt('kv_heads', kv.kv_heads);
   nonNeg('memory_bytes', opts.memory_bytes);
@@ -202,10 +204,7 @@ export function servingModelFromArchitecture(
     { expert_params_total: b.expert_params, other_params: b.total_main - b.modules.routed_experts },
     formats,
   );
-  const all = weightBytes(
-    { expert_params_total: b.modules.routed_experts, other_params: 0 },
-    formats,
-  );
+  const all = weightBytes({ expert_params_total: b.modules.routed_experts, other_params: 0 }, formats);
   return {
     num_experts: arch.num_experts,
     expert_bytes: w.experts,

@@ -160,7 +160,8 @@ export function loadImbalanceLowerBound(E: number, k: number, B: number): number
 export function expectedDropShare(E: number, k: number, B: number, capacity: number): number {
   checkEk(E, k);
   checkTokens(B);
-  if (!Number.isInteger(capacity) || capacity < 0) throw new RangeError(`capacity must be an integer >= 0, got ${capacity}`);
+  if (!Number.isInteger(capacity) || capacity < 0)
+    throw new RangeError(`capacity must be an integer >= 0, got ${capacity}`);
   const pmf = binomialPmf(B, k / E);
   let over = 0;
   for (let l = capacity + 1; l <= B; l++) over += (l - capacity) * pmf[l]!;

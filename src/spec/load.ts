@@ -20,7 +20,7 @@ export interface LoadOptions {
 export const DEFAULT_MAX_POINTS = 1e9;
 
 export function readSpecText(path: string, name = path): string {
-  let stat;
+  let stat: ReturnType<typeof statSync>;
   try {
     stat = statSync(path);
   } catch {
@@ -170,7 +170,13 @@ export function parseSpec(text: string, file: string, options: LoadOptions = {})
   const collectionKey = findCollectionKey(doc.contents);
   if (collectionKey) {
     const pos = lines.linePos(collectionKey.range?.[0] ?? 0);
-    throw new SpecError(file, pos.line, pos.col, [], 'invalid key: expected a plain name, got a list or mapping used as a key');
+    throw new SpecError(
+      file,
+      pos.line,
+      pos.col,
+      [],
+      'invalid key: expected a plain name, got a list or mapping used as a key',
+    );
   }
   let data: unknown;
   try {
@@ -178,8 +184,10 @@ export function parseSpec(text: string, file: string, options: LoadOptions = {})
   } catch (err) {
     throw new SpecError(file, 1, 1, [], `invalid YAML: ${(err as Error).message}`);
   }
-  if (data === null || data === undefined) throw new SpecError(file, 0, 0, [], 'is empty, expected a sweep spec (see README, "The sweep spec")');
-  if (typeof data !== 'object' || Array.isArray(data)) throw at.expected([], 'expected a mapping of spec fields (name, grid, constraints, …)', data);
+  if (data === null || data === undefined)
+    throw new SpecError(file, 0, 0, [], 'is empty, expected a sweep spec (see README, "The sweep spec")');
+  if (typeof data !== 'object' || Array.isArray(data))
+    throw at.expected([], 'expected a mapping of spec fields (name, grid, constraints, …)', data);
 
   const parsed = SpecSchema.safeParse(data);
   if (!parsed.success) {
@@ -189,7 +197,18 @@ export function parseSpec(text: string, file: string, options: LoadOptions = {})
     throw errors[0]!;
   }
   const raw: RawSpec = parsed.data;
-  const defaultName = basename(file, extname(file)).replace(/[^A-Za-z0-9._-]/g, '_').replace(/^\.+/, '') || 'sweep';
+  const defaultName =
+    basename(file, extname(file))
+      .replace(/[^A-Za-z0-9._-]/g, '_')
+      .replace(/^\.+/, '') || 'sweep';
   const sha256 = createHash('sha256').update(text).digest('hex');
-  return normalizeSpec(raw, { file, at, defaultName, sha256, maxPoints: options.maxPoints ?? DEFAULT_MAX_POINTS, doc, lines });
+  return normalizeSpec(raw, {
+    file,
+    at,
+    defaultName,
+    sha256,
+    maxPoints: options.maxPoints ?? DEFAULT_MAX_POINTS,
+    doc,
+    lines,
+  });
 }

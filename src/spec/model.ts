@@ -28,7 +28,8 @@ type RawFormat = string | { bits: number };
 
 function formatBytes(raw: RawFormat, path: PathSegment[], ctx: Ctx): [number, string] {
   if (typeof raw === 'string') return [DTYPE_BYTES[raw as Dtype], raw];
-  if (!Number.isFinite(raw.bits) || raw.bits <= 0 || raw.bits > 64) throw ctx.at.expected([...path, 'bits'], 'expected bits per weight from above 0 to 64, such as 6', raw.bits);
+  if (!Number.isFinite(raw.bits) || raw.bits <= 0 || raw.bits > 64)
+    throw ctx.at.expected([...path, 'bits'], 'expected bits per weight from above 0 to 64, such as 6', raw.bits);
   return [raw.bits / 8, `${raw.bits} bits`];
 }
 
@@ -55,8 +56,12 @@ function fieldReason(field: ArchField, base: Architecture): string | undefined {
   if (field === 'sliding_window' && b[field] == null && !base.layer_attention?.includes('sliding')) {
     return 'sliding_window has nothing to apply to: this architecture has no sliding-window layers';
   }
-  if (b[field] === undefined) return `${field} (${ARCH_FIELDS[field]}) is not a field of this ${base.attention_type.toUpperCase()} architecture`;
-  if (b[field] === null && !['q_lora_rank', 'shared_expert_intermediate_size', 'dense_intermediate_size', 'sliding_window'].includes(field)) {
+  if (b[field] === undefined)
+    return `${field} (${ARCH_FIELDS[field]}) is not a field of this ${base.attention_type.toUpperCase()} architecture`;
+  if (
+    b[field] === null &&
+    !['q_lora_rank', 'shared_expert_intermediate_size', 'dense_intermediate_size', 'sliding_window'].includes(field)
+  ) {
     return `${field} (${ARCH_FIELDS[field]}) is not used by this architecture (its config sets none)`;
   }
   if (field === 'num_layers' && perLayerLists(base).length > 0) {
@@ -78,7 +83,10 @@ function countReason(arch: Architecture): string | undefined {
 
 function baseArchitecture(raw: RawArchitecture, at: PathSegment[], ctx: Ctx): { arch: Architecture; source: string } {
   if ((raw.from === undefined) === (raw.config === undefined)) {
-    throw ctx.at.error(at, 'expected exactly one of from: PRESET (see `moe-sweep presets`) or config: PATH/config.json to start from');
+    throw ctx.at.error(
+      at,
+      'expected exactly one of from: PRESET (see `moe-sweep presets`) or config: PATH/config.json to start from',
+    );
   }
   if (raw.from !== undefined) {
     const p = getPreset(raw.from);
@@ -100,7 +108,11 @@ function withField(arch: Architecture, field: string, value: unknown): Architect
 type RawArchitecture = NonNullable<RawSpec['architecture']>;
 
 /** An architecture written in a spec (at `at`): its starting point with the given fields changed, each checked. */
-export function resolveArchitecture(raw: RawArchitecture, at: PathSegment[], ctx: Ctx): { arch: Architecture; source: string } {
+export function resolveArchitecture(
+  raw: RawArchitecture,
+  at: PathSegment[],
+  ctx: Ctx,
+): { arch: Architecture; source: string } {
   const start = baseArchitecture(raw, at, ctx);
   let base = start.arch;
   const changed: string[] = [];
@@ -110,7 +122,8 @@ export function resolveArchitecture(raw: RawArchitecture, at: PathSegment[], ctx
     if (key === 'tie_word_embeddings' || key === 'expert_gated') {
       base = withField(base, key, value);
     } else {
-      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw ctx.at.expected(path, 'expected a whole number of 0 or more', value);
+      if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+        throw ctx.at.expected(path, 'expected a whole number of 0 or more', value);
       const next = withField(base, key, value);
       const why = fieldReason(key as ArchField, base) ?? countReason(next);
       if (why) throw ctx.at.error(path, why);
@@ -121,7 +134,11 @@ export function resolveArchitecture(raw: RawArchitecture, at: PathSegment[], ctx
   return { arch: base, source: changed.length ? `${start.source} with ${changed.join(', ')}` : start.source };
 }
 
-export function normalizeArchitecture(raw: RawSpec['architecture'], grid: RawSpec['grid'], ctx: Ctx): ArchitectureSpec | undefined {
+export function normalizeArchitecture(
+  raw: RawSpec['architecture'],
+  grid: RawSpec['grid'],
+  ctx: Ctx,
+): ArchitectureSpec | undefined {
   if (raw === undefined) return undefined;
   const { arch: base, source } = resolveArchitecture(raw, ['architecture'], ctx);
   const axes = grid ? archAxes(grid, base, ctx) : undefined;
@@ -148,19 +165,30 @@ function archAxes(grid: NonNullable<RawSpec['grid']>, base: Architecture, ctx: C
   for (const key of keys) {
     const field = ALIASES[key] ?? (key as ArchField);
     const path: PathSegment[] = ['grid', key];
-    if (seen.has(field)) throw ctx.at.error(path, `sweeps ${field} a second time (experts is num_experts, top_k is num_experts_per_tok)`, { atKey: true });
+    if (seen.has(field))
+      throw ctx.at.error(path, `sweeps ${field} a second time (experts is num_experts, top_k is num_experts_per_tok)`, {
+        atKey: true,
+      });
     seen.add(field);
     const notField = fieldReason(field, base);
     if (notField) throw ctx.at.error(path, notField, { atKey: true });
     const { values, text } = expandWhole((grid as Record<string, unknown>)[key], path, ctx);
     values.forEach((v, i) => {
       const why = countReason(withField(base, field, v));
-      if (why) throw ctx.at.error(Array.isArray((grid as Record<string, unknown>)[key]) ? [...path, i] : path, `${field} ${v}: ${why}`);
+      if (why)
+        throw ctx.at.error(
+          Array.isArray((grid as Record<string, unknown>)[key]) ? [...path, i] : path,
+          `${field} ${v}: ${why}`,
+        );
     });
     size *= values.length;
     axes.push({ field, values, text });
   }
-  if (size > ctx.maxPoints) throw ctx.at.error(['grid'], `has ${size.toLocaleString('en-US')} points, more than --max-points (${ctx.maxPoints.toLocaleString('en-US')})`);
+  if (size > ctx.maxPoints)
+    throw ctx.at.error(
+      ['grid'],
+      `has ${size.toLocaleString('en-US')} points, more than --max-points (${ctx.maxPoints.toLocaleString('en-US')})`,
+    );
   return axes;
 }
 
@@ -170,38 +198,64 @@ const MAX_ARCH_VALUES = 10_000;
 function expandWhole(raw: unknown, path: PathSegment[], ctx: Ctx): { values: number[]; text: string } {
   return expandAxis(raw, path, ctx.at, {
     value: (v, p) => {
-      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > 1e9) throw ctx.at.expected(p, 'expected a whole number from 0 to 1,000,000,000', v);
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > 1e9)
+        throw ctx.at.expected(p, 'expected a whole number from 0 to 1,000,000,000', v);
       return v;
     },
     step: (v) => (typeof v === 'number' ? v : undefined),
     countLimit: MAX_ARCH_VALUES,
-    tooMany: (n) => n <= MAX_ARCH_VALUES ? undefined : `has more than ${MAX_ARCH_VALUES.toLocaleString('en-US')} values, the most an architecture field takes (each is counted while the spec is read); use a coarser step`,
+    tooMany: (n) =>
+      n <= MAX_ARCH_VALUES
+        ? undefined
+        : `has more than ${MAX_ARCH_VALUES.toLocaleString('en-US')} values, the most an architecture field takes (each is counted while the spec is read); use a coarser step`,
   });
 }
 
 export function normalizeServing(raw: RawSpec['serving'], hasArchitecture: boolean, ctx: Ctx): ServingSpec | undefined {
   if (raw === undefined) return undefined;
   if (!hasArchitecture) {
-    throw ctx.at.error(['serving'], 'needs an architecture for the KV cache (layers, KV heads, head width): add architecture: {from: PRESET} or {config: PATH}, or give only designs that carry one', { atKey: true });
+    throw ctx.at.error(
+      ['serving'],
+      'needs an architecture for the KV cache (layers, KV heads, head width): add architecture: {from: PRESET} or {config: PATH}, or give only designs that carry one',
+      { atKey: true },
+    );
   }
   const context = parseContextTokens(raw.context);
-  if (context === undefined || context > 2 ** 32) throw ctx.at.expected(['serving', 'context'], `${CONTEXT_EXPECTED}, at most 4096M`, raw.context);
+  if (context === undefined || context > 2 ** 32)
+    throw ctx.at.expected(['serving', 'context'], `${CONTEXT_EXPECTED}, at most 4096M`, raw.context);
   const batch = raw.batch ?? 1;
   // Routing figures cost O(batch) per experts × top_k pair; no replica serves more sequences at once.
-  if (!Number.isSafeInteger(batch) || batch < 1 || batch > 65536) throw ctx.at.expected(['serving', 'batch'], 'expected a whole number of sequences from 1 to 65,536', raw.batch);
-  const [kvBytesPerValue, kvDtype] = raw.kv_dtype === undefined ? [2, 'bf16'] : formatBytes(raw.kv_dtype, ['serving', 'kv_dtype'], ctx);
+  if (!Number.isSafeInteger(batch) || batch < 1 || batch > 65536)
+    throw ctx.at.expected(['serving', 'batch'], 'expected a whole number of sequences from 1 to 65,536', raw.batch);
+  const [kvBytesPerValue, kvDtype] =
+    raw.kv_dtype === undefined ? [2, 'bf16'] : formatBytes(raw.kv_dtype, ['serving', 'kv_dtype'], ctx);
   return { context, batch, kvDtype, kvBytesPerValue };
 }
 
-export function normalizeHardware(raw: RawSpec['hardware'], serving: ServingSpec | undefined, formats: WeightFormats, ctx: Ctx): HardwarePlan | undefined {
+export function normalizeHardware(
+  raw: RawSpec['hardware'],
+  serving: ServingSpec | undefined,
+  formats: WeightFormats,
+  ctx: Ctx,
+): HardwarePlan | undefined {
   if (raw === undefined) return undefined;
-  if (!serving) throw ctx.at.error(['hardware'], 'needs serving: {context, batch}: per-GPU memory holds the KV cache and decode speed depends on the batch', { atKey: true });
+  if (!serving)
+    throw ctx.at.error(
+      ['hardware'],
+      'needs serving: {context, batch}: per-GPU memory holds the KV cache and decode speed depends on the batch',
+      { atKey: true },
+    );
   let gpu: Gpu;
   try {
     if (typeof raw.gpu === 'string') gpu = resolveGpu(raw.gpu);
     else {
       const memory = parseBytes(raw.gpu.memory_bytes);
-      if (memory === undefined || !(memory > 0)) throw ctx.at.expected(['hardware', 'gpu', 'memory_bytes'], 'expected a memory size such as 80GB', raw.gpu.memory_bytes);
+      if (memory === undefined || !(memory > 0))
+        throw ctx.at.expected(
+          ['hardware', 'gpu', 'memory_bytes'],
+          'expected a memory size such as 80GB',
+          raw.gpu.memory_bytes,
+        );
       gpu = resolveGpu({ ...raw.gpu, memory_bytes: memory });
     }
   } catch (e) {
@@ -220,4 +274,3 @@ export function normalizeHardware(raw: RawSpec['hardware'], serving: ServingSpec
     throw ctx.at.error(['hardware', field!], rest.join(': '));
   }
 }
-

@@ -9,7 +9,13 @@ import { Q, isQualityMetric, type QualityMetricId, type Training } from '../metr
 import { QUALITATIVE_FACTOR } from '../quality/domain.js';
 import { getPreset, presetArchitecture, presetSuggestion } from '../catalog/presets.js';
 import { SV, isServingMetric, SERVING_METRICS, type ServingMetricId } from '../metrics/serving.js';
-import { normalizeArchitecture, normalizeFormats, normalizeHardware, normalizeServing, resolveArchitecture } from './model.js';
+import {
+  normalizeArchitecture,
+  normalizeFormats,
+  normalizeHardware,
+  normalizeServing,
+  resolveArchitecture,
+} from './model.js';
 import { countParameters } from '../arch/count.js';
 import { ARCH_FIELD_NAMES } from './schema.js';
 import { parseBytes, parseCount } from '../formats/units.js';
@@ -40,12 +46,33 @@ const MAX_PARAMS = 1e15;
 // An axis's values are held in memory (and copied to every worker); the grid itself never is.
 const MAX_AXIS_VALUES = 10_000_000;
 
-const AXIS_RULES: Record<Kind, { min: number; max: number; what: string; parse: (v: unknown) => number | undefined }> = {
-  experts: { min: 1, max: MAX_EXPERTS, what: 'a whole number of experts from 1 to 1,000,000', parse: (v) => (typeof v === 'number' ? v : undefined) },
-  top_k: { min: 1, max: MAX_EXPERTS, what: 'a whole number of experts per token from 1 to 1,000,000', parse: (v) => (typeof v === 'number' ? v : undefined) },
-  expert_params: { min: 1, max: MAX_PARAMS, what: 'a whole number of parameters from 1 to 1000T (such as 0.5B)', parse: parseCount },
-  shared_params: { min: 0, max: MAX_PARAMS, what: 'a whole number of parameters from 0 to 1000T (such as 4B)', parse: parseCount },
-};
+const AXIS_RULES: Record<Kind, { min: number; max: number; what: string; parse: (v: unknown) => number | undefined }> =
+  {
+    experts: {
+      min: 1,
+      max: MAX_EXPERTS,
+      what: 'a whole number of experts from 1 to 1,000,000',
+      parse: (v) => (typeof v === 'number' ? v : undefined),
+    },
+    top_k: {
+      min: 1,
+      max: MAX_EXPERTS,
+      what: 'a whole number of experts per token from 1 to 1,000,000',
+      parse: (v) => (typeof v === 'number' ? v : undefined),
+    },
+    expert_params: {
+      min: 1,
+      max: MAX_PARAMS,
+      what: 'a whole number of parameters from 1 to 1000T (such as 0.5B)',
+      parse: parseCount,
+    },
+    shared_params: {
+      min: 0,
+      max: MAX_PARAMS,
+      what: 'a whole number of parameters from 0 to 1000T (such as 4B)',
+      parse: parseCount,
+    },
+  };
 
 function axisValue(kind: Kind, raw: unknown, path: PathSegment[], ctx: Context): number {
   const rule = AXIS_RULES[kind];
@@ -71,13 +98,23 @@ function axisOf(kind: Kind, raw: unknown, ctx: Context): { values: number[]; tex
 }
 
 function normalizeGrid(raw: NonNullable<RawSpec['grid']>, ctx: Context) {
-  const archKey = Object.keys(raw).find((k) => (ARCH_FIELD_NAMES as string[]).includes(k) && (raw as Record<string, unknown>)[k] !== undefined);
+  const archKey = Object.keys(raw).find(
+    (k) => (ARCH_FIELD_NAMES as string[]).includes(k) && (raw as Record<string, unknown>)[k] !== undefined,
+  );
   if (archKey) {
-    throw ctx.at.error(['grid', archKey], `is an architecture field: a grid sweeps either the four abstract numbers (experts, top_k, expert_params, shared_params) or architecture fields, which need architecture: {from: PRESET} or {config: PATH}`, { atKey: true });
+    throw ctx.at.error(
+      ['grid', archKey],
+      `is an architecture field: a grid sweeps either the four abstract numbers (experts, top_k, expert_params, shared_params) or architecture fields, which need architecture: {from: PRESET} or {config: PATH}`,
+      { atKey: true },
+    );
   }
   const missing = AXES.filter((a) => raw[a] === undefined);
   if (missing.length > 0) {
-    throw ctx.at.error(['grid'], `expected ${missing.join(', ')}: a grid of abstract designs needs experts, top_k, expert_params and shared_params (or sweep architecture fields with architecture:)`, { atKey: true });
+    throw ctx.at.error(
+      ['grid'],
+      `expected ${missing.join(', ')}: a grid of abstract designs needs experts, top_k, expert_params and shared_params (or sweep architecture fields with architecture:)`,
+      { atKey: true },
+    );
   }
   const axes = {} as GridAxes;
   const text = {} as Record<AxisName, string>;
@@ -105,12 +142,19 @@ const BYTE_METRICS = new Set<MetricId>(['weight_bytes', 'vram_bytes']);
 
 function boundValue(metric: MetricId, raw: unknown, path: PathSegment[], ctx: Context): number {
   if (RATIO_METRICS.has(metric)) {
-    if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0 || raw > 1) throw ctx.at.expected(path, 'expected a fraction from 0 to 1', raw);
+    if (typeof raw !== 'number' || !Number.isFinite(raw) || raw < 0 || raw > 1)
+      throw ctx.at.expected(path, 'expected a fraction from 0 to 1', raw);
     return raw;
   }
   const v = BYTE_METRICS.has(metric) ? parseBytes(raw) : parseCount(raw);
   if (v === undefined || !Number.isFinite(v) || v < 0) {
-    throw ctx.at.expected(path, BYTE_METRICS.has(metric) ? 'expected a memory size of 0 or more, such as 640GB' : 'expected a count of 0 or more, such as 30B', raw);
+    throw ctx.at.expected(
+      path,
+      BYTE_METRICS.has(metric)
+        ? 'expected a memory size of 0 or more, such as 640GB'
+        : 'expected a count of 0 or more, such as 30B',
+      raw,
+    );
   }
   return v;
 }
@@ -124,7 +168,12 @@ function servingNeeds(id: ServingMetricId): 'serving' | 'hardware' {
 }
 
 /** A {min, max} bound with at least one side, each side read by `value`, min not above max. */
-function bounds(b: { min?: unknown; max?: unknown }, path: PathSegment[], ctx: Context, value: (raw: unknown, path: PathSegment[]) => number): { min: number; max: number } {
+function bounds(
+  b: { min?: unknown; max?: unknown },
+  path: PathSegment[],
+  ctx: Context,
+  value: (raw: unknown, path: PathSegment[]) => number,
+): { min: number; max: number } {
   if (b.min === undefined && b.max === undefined) throw ctx.at.error(path, 'expected min, max or both');
   const min = b.min === undefined ? -Infinity : value(b.min, [...path, 'min']);
   const max = b.max === undefined ? Infinity : value(b.max, [...path, 'max']);
@@ -132,7 +181,10 @@ function bounds(b: { min?: unknown; max?: unknown }, path: PathSegment[], ctx: C
   return { min, max };
 }
 
-function normalizeConstraints(raw: RawSpec['constraints'], ctx: Context): { constraints: Constraint[]; overhead: number } {
+function normalizeConstraints(
+  raw: RawSpec['constraints'],
+  ctx: Context,
+): { constraints: Constraint[]; overhead: number } {
   const constraints: Constraint[] = [];
   let overhead = 0;
   let quality = false;
@@ -143,7 +195,8 @@ function normalizeConstraints(raw: RawSpec['constraints'], ctx: Context): { cons
     if (name === 'vram') {
       const b = bound as { budget: unknown; overhead?: unknown };
       const budget = parseBytes(b.budget);
-      if (budget === undefined || !Number.isFinite(budget) || budget <= 0) throw ctx.at.expected([...path, 'budget'], 'expected a memory size above 0, such as 640GB', b.budget);
+      if (budget === undefined || !Number.isFinite(budget) || budget <= 0)
+        throw ctx.at.expected([...path, 'budget'], 'expected a memory size above 0, such as 640GB', b.budget);
       if (b.overhead !== undefined) {
         if (typeof b.overhead !== 'number' || !Number.isFinite(b.overhead) || b.overhead < 0 || b.overhead > 100) {
           throw ctx.at.expected([...path, 'overhead'], 'expected a fraction from 0 to 100, such as 0.15', b.overhead);
@@ -155,10 +208,20 @@ function normalizeConstraints(raw: RawSpec['constraints'], ctx: Context): { cons
     }
     const b = bound as { min?: unknown; max?: unknown };
     if (isQualityMetric(name)) {
-      if (!ctx.training) throw ctx.at.error(path, 'needs training: {tokens: …} or {flops: …}: quality columns come from a scaling law of loss against tokens', { atKey: true });
+      if (!ctx.training)
+        throw ctx.at.error(
+          path,
+          'needs training: {tokens: …} or {flops: …}: quality columns come from a scaling law of loss against tokens',
+          { atKey: true },
+        );
       const { min, max } = bounds(b, path, ctx, (raw, p) => {
         const v = name === 'dense_equivalent_params' ? parseCount(raw) : typeof raw === 'number' ? raw : undefined;
-        if (v === undefined || !Number.isFinite(v)) throw ctx.at.expected(p, name === 'dense_equivalent_params' ? 'expected a count such as 30B' : 'expected a number (nats/token)', raw);
+        if (v === undefined || !Number.isFinite(v))
+          throw ctx.at.expected(
+            p,
+            name === 'dense_equivalent_params' ? 'expected a count such as 30B' : 'expected a number (nats/token)',
+            raw,
+          );
         return v;
       });
       constraints.push({ name, metric: Q[name], min, max });
@@ -168,12 +231,22 @@ function normalizeConstraints(raw: RawSpec['constraints'], ctx: Context): { cons
     if (isServingMetric(name)) {
       const needs = servingNeeds(name);
       if (!(needs === 'serving' ? ctx.hasServing : ctx.hasHardware)) {
-        throw ctx.at.error(path, needs === 'serving' ? 'needs serving: {context, batch}' : 'needs hardware: {gpu, count} (and serving:)', { atKey: true });
+        throw ctx.at.error(
+          path,
+          needs === 'serving' ? 'needs serving: {context, batch}' : 'needs hardware: {gpu, count} (and serving:)',
+          { atKey: true },
+        );
       }
       const { kind } = servingMetric(name);
       const { min, max } = bounds(b, path, ctx, (x, p) => {
-        const v = kind === 'bytes' ? parseBytes(x) : kind === 'count' ? parseCount(x) : typeof x === 'number' ? x : undefined;
-        if (v === undefined || !Number.isFinite(v) || v < 0) throw ctx.at.expected(p, kind === 'bytes' ? 'expected a memory size such as 80GB' : 'expected a number of 0 or more', x);
+        const v =
+          kind === 'bytes' ? parseBytes(x) : kind === 'count' ? parseCount(x) : typeof x === 'number' ? x : undefined;
+        if (v === undefined || !Number.isFinite(v) || v < 0)
+          throw ctx.at.expected(
+            p,
+            kind === 'bytes' ? 'expected a memory size such as 80GB' : 'expected a number of 0 or more',
+            x,
+          );
         return v;
       });
       constraints.push({ name, metric: SV[name], min, max });
@@ -185,7 +258,13 @@ function normalizeConstraints(raw: RawSpec['constraints'], ctx: Context): { cons
   }
   // A scaling law says nothing reliable far outside the range it was fitted on, so a quality bound
   // cannot pass or fail such a design on its number: it fails as quality_domain, which says why.
-  if (quality) constraints.push({ name: 'quality_domain', metric: Q.quality_domain_factor, min: -Infinity, max: QUALITATIVE_FACTOR });
+  if (quality)
+    constraints.push({
+      name: 'quality_domain',
+      metric: Q.quality_domain_factor,
+      min: -Infinity,
+      max: QUALITATIVE_FACTOR,
+    });
   return { constraints, overhead };
 }
 
@@ -206,14 +285,34 @@ function normalizeDesigns(raw: RawSpec['designs'], ctx: Context): NamedDesign[] 
       if (d.name.trim() === '') throw ctx.at.expected([...path, 'name'], 'expected a non-empty name', d.name);
       const { arch } = resolveArchitecture(d.architecture, [...path, 'architecture'], ctx);
       if (arch.num_experts_per_tok > arch.num_experts) {
-        throw ctx.at.error([...path, 'architecture'], `num_experts_per_tok (${arch.num_experts_per_tok}) exceeds num_experts (${arch.num_experts}): a token cannot use more experts than there are`);
+        throw ctx.at.error(
+          [...path, 'architecture'],
+          `num_experts_per_tok (${arch.num_experts_per_tok}) exceeds num_experts (${arch.num_experts}): a token cannot use more experts than there are`,
+        );
       }
       const b = countParameters(arch);
-      design = { name: d.name, architecture: arch, experts: arch.num_experts, top_k: arch.num_experts_per_tok, expert_params: b.expert_params, shared_params: b.shared_params, line };
+      design = {
+        name: d.name,
+        architecture: arch,
+        experts: arch.num_experts,
+        top_k: arch.num_experts_per_tok,
+        expert_params: b.expert_params,
+        shared_params: b.shared_params,
+        line,
+      };
     } else if ('preset' in d) {
       const p = presetOrError(d.preset, [...path, 'preset'], ctx);
       if (p instanceof Error) throw p;
-      design = { name: d.name ?? p.id, preset: p.id, architecture: presetArchitecture(p), experts: p.experts, top_k: p.top_k, expert_params: p.expert_params, shared_params: p.shared_params, line };
+      design = {
+        name: d.name ?? p.id,
+        preset: p.id,
+        architecture: presetArchitecture(p),
+        experts: p.experts,
+        top_k: p.top_k,
+        expert_params: p.expert_params,
+        shared_params: p.shared_params,
+        line,
+      };
     } else {
       if (d.name.trim() === '') throw ctx.at.expected([...path, 'name'], 'expected a non-empty name', d.name);
       design = {
@@ -225,10 +324,19 @@ function normalizeDesigns(raw: RawSpec['designs'], ctx: Context): NamedDesign[] 
         line,
       };
       if (design.top_k > design.experts) {
-        throw ctx.at.expected([...path, 'top_k'], `expected at most experts (${design.experts}): a token cannot use more experts than there are`, d.top_k);
+        throw ctx.at.expected(
+          [...path, 'top_k'],
+          `expected at most experts (${design.experts}): a token cannot use more experts than there are`,
+          d.top_k,
+        );
       }
     }
-    if (names.has(design.name)) throw ctx.at.expected([...path, 'preset' in d && d.name === undefined ? 'preset' : 'name'], 'expected a name no other design has', design.name);
+    if (names.has(design.name))
+      throw ctx.at.expected(
+        [...path, 'preset' in d && d.name === undefined ? 'preset' : 'name'],
+        'expected a name no other design has',
+        design.name,
+      );
     names.add(design.name);
     out.push(design);
   });
@@ -237,23 +345,47 @@ function normalizeDesigns(raw: RawSpec['designs'], ctx: Context): NamedDesign[] 
 
 function normalizeTraining(raw: RawSpec['training'], ctx: Context): Training | undefined {
   if (raw === undefined) return undefined;
-  if ((raw.tokens === undefined) === (raw.flops === undefined)) throw ctx.at.error(['training'], 'expected exactly one of tokens (such as 15T) or flops (such as 3e24)');
+  if ((raw.tokens === undefined) === (raw.flops === undefined))
+    throw ctx.at.error(['training'], 'expected exactly one of tokens (such as 15T) or flops (such as 3e24)');
   const key = raw.tokens !== undefined ? 'tokens' : 'flops';
   const v = parseCount(raw[key]);
-  if (v === undefined || !Number.isFinite(v) || v <= 0 || v > 1e40) throw ctx.at.expected(['training', key], `expected a positive count such as ${key === 'tokens' ? '15T' : '3e24'}`, raw[key]);
+  if (v === undefined || !Number.isFinite(v) || v <= 0 || v > 1e40)
+    throw ctx.at.expected(
+      ['training', key],
+      `expected a positive count such as ${key === 'tokens' ? '15T' : '3e24'}`,
+      raw[key],
+    );
   return { [key]: v };
 }
 
 function normalizeObjectives(raw: RawSpec['objectives'], ctx: Context): Objective[] {
-  if (raw === undefined) return [{ sense: 'min', metric: 'active_params' }, { sense: 'max', metric: 'total_params' }];
-  if (raw.length === 0) throw ctx.at.expected(['objectives'], 'expected at least one objective, such as [min active_params, max total_params]', raw);
+  if (raw === undefined)
+    return [
+      { sense: 'min', metric: 'active_params' },
+      { sense: 'max', metric: 'total_params' },
+    ];
+  if (raw.length === 0)
+    throw ctx.at.expected(
+      ['objectives'],
+      'expected at least one objective, such as [min active_params, max total_params]',
+      raw,
+    );
   const seen = new Set<string>();
   return raw.map((text, i) => {
     const [sense, metric] = text.split(' ') as ['min' | 'max', MetricId | QualityMetricId | ServingMetricId];
     if (seen.has(metric)) throw ctx.at.expected(['objectives', i], 'expected each metric at most once', text);
-    if (isQualityMetric(metric) && !ctx.training) throw ctx.at.expected(['objectives', i], 'expected a design metric: quality metrics need training: {tokens: …} or {flops: …}', text);
+    if (isQualityMetric(metric) && !ctx.training)
+      throw ctx.at.expected(
+        ['objectives', i],
+        'expected a design metric: quality metrics need training: {tokens: …} or {flops: …}',
+        text,
+      );
     if (isServingMetric(metric) && !(servingNeeds(metric) === 'serving' ? ctx.hasServing : ctx.hasHardware)) {
-      throw ctx.at.expected(['objectives', i], `expected a metric the spec computes: ${metric} needs ${servingNeeds(metric) === 'serving' ? 'serving:' : 'hardware: and serving:'}`, text);
+      throw ctx.at.expected(
+        ['objectives', i],
+        `expected a metric the spec computes: ${metric} needs ${servingNeeds(metric) === 'serving' ? 'serving:' : 'hardware: and serving:'}`,
+        text,
+      );
     }
     seen.add(metric);
     return { sense, metric };
@@ -270,18 +402,29 @@ export function normalizeSpec(raw: RawSpec, ctx: Context): SweepSpec {
   const grid = raw.grid && !architecture?.axes ? normalizeGrid(raw.grid, ctx) : undefined;
   const designs = normalizeDesigns(raw.designs, ctx);
   // Designs that carry an architecture (presets, architecture designs) can be served without one for the spec.
-  const servable = architecture !== undefined || (grid === undefined && designs.length > 0 && designs.every((d) => d.architecture !== undefined));
+  const servable =
+    architecture !== undefined ||
+    (grid === undefined && designs.length > 0 && designs.every((d) => d.architecture !== undefined));
   const serving = normalizeServing(raw.serving, servable, ctx);
   const hardware = normalizeHardware(raw.hardware, serving, formats, ctx);
   ctx.hasServing = serving !== undefined;
   ctx.hasHardware = hardware !== undefined;
   const { constraints, overhead } = normalizeConstraints(raw.constraints, ctx);
   // A design that does not fit every GPU cannot be served on this hardware, whatever else holds.
-  if (hardware) constraints.push({ name: 'gpu_memory', metric: SV.per_gpu_bytes, min: -Infinity, max: hardware.memory_bytes });
+  if (hardware)
+    constraints.push({ name: 'gpu_memory', metric: SV.per_gpu_bytes, min: -Infinity, max: hardware.memory_bytes });
   const compare: ComparePreset[] = (raw.compare ?? []).map((id, i) => {
     const p = presetOrError(id, ['compare', i], ctx);
     if (p instanceof Error) throw p;
-    return { id: p.id, name: p.name, architecture: presetArchitecture(p), experts: p.experts, top_k: p.top_k, expert_params: p.expert_params, shared_params: p.shared_params };
+    return {
+      id: p.id,
+      name: p.name,
+      architecture: presetArchitecture(p),
+      experts: p.experts,
+      top_k: p.top_k,
+      expert_params: p.expert_params,
+      shared_params: p.shared_params,
+    };
   });
   return {
     file: ctx.file,
@@ -305,4 +448,3 @@ export function normalizeSpec(raw: RawSpec, ctx: Context): SweepSpec {
     compare,
   };
 }
-

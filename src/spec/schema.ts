@@ -17,9 +17,7 @@ const count = z
   })
   .meta({ description: 'a parameter count: a plain number or one with a K, M, B or T suffix (x1e3..1e12)' });
 
-const whole = z
-  .number({ error: 'expected a whole number' })
-  .meta({ description: 'a whole number' });
+const whole = z.number({ error: 'expected a whole number' }).meta({ description: 'a whole number' });
 
 const bytes = z
   .union([z.number(), z.string().regex(new RegExp(BYTES_PATTERN), { error: BYTES_EXPECTED })], {
@@ -33,8 +31,13 @@ function axis<T extends z.ZodType>(value: T, what: string) {
   const range = z.strictObject({
     from: value,
     to: value,
-    step: value.optional().meta({ description: 'additive step (default 1); the range stops at the last value not above `to`' }),
-    times: z.number({ error: 'expected a number greater than 1' }).optional().meta({ description: 'geometric factor: from, from×times, … up to `to`' }),
+    step: value
+      .optional()
+      .meta({ description: 'additive step (default 1); the range stops at the last value not above `to`' }),
+    times: z
+      .number({ error: 'expected a number greater than 1' })
+      .optional()
+      .meta({ description: 'geometric factor: from, from×times, … up to `to`' }),
   });
   return z
     .union([value, z.array(value, { error: `expected a list of ${what}` }), range], {
@@ -73,35 +76,66 @@ export const ARCH_FIELDS = {
 export type ArchField = keyof typeof ARCH_FIELDS;
 export const ARCH_FIELD_NAMES = Object.keys(ARCH_FIELDS) as ArchField[];
 
-const archAxes = Object.fromEntries(ARCH_FIELD_NAMES.map((f) => [f, axis(whole, ARCH_FIELDS[f]).optional()])) as Record<ArchField, z.ZodOptional<ReturnType<typeof axis<typeof whole>>>>;
+const archAxes = Object.fromEntries(ARCH_FIELD_NAMES.map((f) => [f, axis(whole, ARCH_FIELDS[f]).optional()])) as Record<
+  ArchField,
+  z.ZodOptional<ReturnType<typeof axis<typeof whole>>>
+>;
 
 export const GridSchema = z.strictObject({
   experts: axis(whole, 'routed experts per MoE layer').optional().meta({ description: 'routed experts per MoE layer' }),
-  top_k: axis(whole, 'experts each token is routed to').optional().meta({ description: 'experts each token is routed to' }),
+  top_k: axis(whole, 'experts each token is routed to')
+    .optional()
+    .meta({ description: 'experts each token is routed to' }),
   expert_params: axis(count, 'parameters of one routed expert, summed over all MoE layers').optional(),
-  shared_params: axis(count, 'parameters every token uses: embeddings, attention, norms, routers, shared experts, dense layers').optional(),
+  shared_params: axis(
+    count,
+    'parameters every token uses: embeddings, attention, norms, routers, shared experts, dense layers',
+  ).optional(),
   ...archAxes,
 });
 
 export const FORMAT_EXPECTED = `expected a weight format: ${DTYPES.join(', ')}, or {bits: N}`;
 const format = z
-  .union([z.enum(DTYPES as [string, ...string[]]), z.strictObject({ bits: z.number({ error: 'expected bits per weight, such as 6' }) })], { error: FORMAT_EXPECTED })
-  .meta({ description: 'bf16/fp16 2 bytes, fp32 4, fp8/int8 1, int4 4.125 bits (a 16-bit scale per 128), mxfp4 4.25 bits, nvfp4 4.5 bits, or {bits: N}' });
+  .union(
+    [
+      z.enum(DTYPES as [string, ...string[]]),
+      z.strictObject({ bits: z.number({ error: 'expected bits per weight, such as 6' }) }),
+    ],
+    { error: FORMAT_EXPECTED },
+  )
+  .meta({
+    description:
+      'bf16/fp16 2 bytes, fp32 4, fp8/int8 1, int4 4.125 bits (a 16-bit scale per 128), mxfp4 4.25 bits, nvfp4 4.5 bits, or {bits: N}',
+  });
 
 export const ArchitectureSchema = z
   .strictObject({
-    from: z.string({ error: 'expected a preset id (see `moe-sweep presets`)' }).optional().meta({ description: 'a preset whose official config.json is the starting point' }),
-    config: z.string({ error: 'expected a path to a Hugging Face config.json' }).optional().meta({ description: 'a Hugging Face config.json (relative to the spec) as the starting point' }),
+    from: z
+      .string({ error: 'expected a preset id (see `moe-sweep presets`)' })
+      .optional()
+      .meta({ description: 'a preset whose official config.json is the starting point' }),
+    config: z
+      .string({ error: 'expected a path to a Hugging Face config.json' })
+      .optional()
+      .meta({ description: 'a Hugging Face config.json (relative to the spec) as the starting point' }),
     tie_word_embeddings: z.boolean({ error: 'expected true or false' }).optional(),
-    expert_gated: z.boolean({ error: 'expected true or false' }).optional().meta({ description: 'gated experts (3 matrices, SwiGLU) or plain (2)' }),
+    expert_gated: z
+      .boolean({ error: 'expected true or false' })
+      .optional()
+      .meta({ description: 'gated experts (3 matrices, SwiGLU) or plain (2)' }),
     ...Object.fromEntries(ARCH_FIELD_NAMES.map((f) => [f, whole.optional().meta({ description: ARCH_FIELDS[f] })])),
   })
-  .meta({ description: 'the architecture designs start from: a preset or a config.json, with fields changed; grid axes may then be architecture fields' });
+  .meta({
+    description:
+      'the architecture designs start from: a preset or a config.json, with fields changed; grid axes may then be architecture fields',
+  });
 
 export const ServingSchema = z
   .strictObject({
     context: z
-      .union([z.number(), z.string().regex(new RegExp(CONTEXT_PATTERN), { error: CONTEXT_EXPECTED })], { error: CONTEXT_EXPECTED })
+      .union([z.number(), z.string().regex(new RegExp(CONTEXT_PATTERN), { error: CONTEXT_EXPECTED })], {
+        error: CONTEXT_EXPECTED,
+      })
       .meta({ description: 'tokens per sequence (prompt + output): 4096, 128K (K = 1,024) or 1M (M = 1,048,576)' }),
     batch: whole.optional().meta({ description: 'concurrent sequences; default 1' }),
     kv_dtype: format.optional().meta({ description: 'format of the KV cache; default bf16' }),
@@ -121,16 +155,30 @@ const gpuObject = z
 
 export const HardwareSchema = z
   .strictObject({
-    gpu: z.union([z.string(), gpuObject], { error: 'expected a GPU id (see data/gpus.yaml), such as H100-SXM-80GB, or {memory_bytes, bandwidth_bytes_per_s, bf16_flops_per_s}' }),
+    gpu: z.union([z.string(), gpuObject], {
+      error:
+        'expected a GPU id (see data/gpus.yaml), such as H100-SXM-80GB, or {memory_bytes, bandwidth_bytes_per_s, bf16_flops_per_s}',
+    }),
     count: whole.meta({ description: 'GPUs serving one model replica' }),
-    tp: whole.optional().meta({ description: 'tensor-parallel degree inside each expert-parallel group; default: the layout whose fullest GPU needs least' }),
-    compute: z.enum(['bf16', 'fp8'], { error: 'expected bf16 or fp8' }).optional().meta({ description: 'which tensor FLOP/s bound decode; default fp8 when the weights are 8 bits or fewer and the GPU has FP8, else bf16' }),
-    activation_bytes: z.number({ error: 'expected bytes per activation value, such as 2' }).optional().meta({ description: 'bytes per value in the all-to-all; default 2 (bf16)' }),
+    tp: whole.optional().meta({
+      description:
+        'tensor-parallel degree inside each expert-parallel group; default: the layout whose fullest GPU needs least',
+    }),
+    compute: z.enum(['bf16', 'fp8'], { error: 'expected bf16 or fp8' }).optional().meta({
+      description:
+        'which tensor FLOP/s bound decode; default fp8 when the weights are 8 bits or fewer and the GPU has FP8, else bf16',
+    }),
+    activation_bytes: z
+      .number({ error: 'expected bytes per activation value, such as 2' })
+      .optional()
+      .meta({ description: 'bytes per value in the all-to-all; default 2 (bf16)' }),
   })
-  .meta({ description: 'adds per-GPU memory (a design must fit every GPU), GPUs needed, the decode tokens/s bound and all-to-all traffic; needs serving:' });
+  .meta({
+    description:
+      'adds per-GPU memory (a design must fit every GPU), GPUs needed, the decode tokens/s bound and all-to-all traffic; needs serving:',
+  });
 
-const bound = <T extends z.ZodType>(value: T) =>
-  z.strictObject({ min: value.optional(), max: value.optional() });
+const bound = <T extends z.ZodType>(value: T) => z.strictObject({ min: value.optional(), max: value.optional() });
 
 export const ConstraintsSchema = z.strictObject({
   total_params: bound(count).optional(),
@@ -143,7 +191,10 @@ export const ConstraintsSchema = z.strictObject({
   vram_bytes: bound(bytes).optional(),
   loss_delta_vs_dense: bound(z.number({ error: 'expected a loss difference in nats/token, such as -0.02' }))
     .optional()
-    .meta({ description: 'needs training:; designs outside the scaling law\'s fitted range by more than 10x fail as quality_domain instead of being judged' }),
+    .meta({
+      description:
+        "needs training:; designs outside the scaling law's fitted range by more than 10x fail as quality_domain instead of being judged",
+    }),
   dense_equivalent_params: bound(count).optional().meta({ description: 'needs training:' }),
   kv_cache_bytes: bound(bytes).optional().meta({ description: 'needs serving:' }),
   saturation_batch: bound(whole).optional().meta({ description: 'needs serving:' }),
@@ -156,7 +207,10 @@ export const ConstraintsSchema = z.strictObject({
   vram: z
     .strictObject({
       budget: bytes,
-      overhead: z.number({ error: 'expected a fraction such as 0.15' }).optional().meta({ description: 'extra memory as a fraction of the weights (activations, KV cache, buffers); default 0' }),
+      overhead: z
+        .number({ error: 'expected a fraction such as 0.15' })
+        .optional()
+        .meta({ description: 'extra memory as a fraction of the weights (activations, KV cache, buffers); default 0' }),
     })
     .optional()
     .meta({ description: 'weight_bytes × (1 + overhead) must not exceed budget' }),
@@ -180,7 +234,10 @@ export const DesignSchema = z.union(
       architecture: ArchitectureSchema,
     }),
   ],
-  { error: 'expected a design {name, experts, top_k, expert_params, shared_params}, {preset: ID} or {name, architecture: {from: PRESET, …}}' },
+  {
+    error:
+      'expected a design {name, experts, top_k, expert_params, shared_params}, {preset: ID} or {name, architecture: {from: PRESET, …}}',
+  },
 );
 
 const OBJECTIVE_METRICS = [...METRIC_IDS, ...QUALITY_METRICS, ...SERVING_METRIC_IDS];
@@ -190,21 +247,33 @@ export const SpecSchema = z.strictObject({
   version: z.literal(1, { error: 'expected 1 (the only spec version)' }).optional(),
   name: z
     .string({ error: 'expected a name' })
-    .regex(/^[A-Za-z0-9_][A-Za-z0-9._-]*$/, { error: 'expected a name of letters, digits, . _ - (it names the output folder)' })
+    .regex(/^[A-Za-z0-9_][A-Za-z0-9._-]*$/, {
+      error: 'expected a name of letters, digits, . _ - (it names the output folder)',
+    })
     .optional()
     .meta({ description: 'names the output folder reports/<name>/; default: the spec file name' }),
   description: z.string({ error: 'expected text' }).optional(),
   grid: GridSchema.optional(),
   dtype: z
-    .union([format, z.strictObject({ experts: format, rest: format })], { error: `expected a dtype: ${DTYPES.join(', ')}, {bits: N}, or {experts: …, rest: …}` })
+    .union([format, z.strictObject({ experts: format, rest: format })], {
+      error: `expected a dtype: ${DTYPES.join(', ')}, {bits: N}, or {experts: …, rest: …}`,
+    })
     .optional()
-    .meta({ description: 'bytes per weight, for all weights or {experts, rest} apart (gpt-oss: mxfp4 experts, bf16 rest); default bf16' }),
+    .meta({
+      description:
+        'bytes per weight, for all weights or {experts, rest} apart (gpt-oss: mxfp4 experts, bf16 rest); default bf16',
+    }),
   architecture: ArchitectureSchema.optional(),
   serving: ServingSchema.optional(),
   hardware: HardwareSchema.optional(),
   constraints: ConstraintsSchema.optional(),
   objectives: z
-    .array(z.string().regex(new RegExp(OBJECTIVE_PATTERN), { error: `expected "min METRIC" or "max METRIC" with METRIC one of ${OBJECTIVE_METRICS.join(', ')}` }), { error: 'expected a list such as [min active_params, max total_params]' })
+    .array(
+      z.string().regex(new RegExp(OBJECTIVE_PATTERN), {
+        error: `expected "min METRIC" or "max METRIC" with METRIC one of ${OBJECTIVE_METRICS.join(', ')}`,
+      }),
+      { error: 'expected a list such as [min active_params, max total_params]' },
+    )
     .optional()
     .meta({ description: 'the Pareto axes; default [min active_params, max total_params]' }),
   training: z
@@ -215,7 +284,10 @@ export const SpecSchema = z.strictObject({
     .optional()
     .meta({ description: 'adds predicted-quality columns from the joint MoE scaling law (Ludziejewski et al. 2025)' }),
   designs: z.array(DesignSchema, { error: 'expected a list of designs' }).optional(),
-  compare: z.array(z.string({ error: 'expected a preset id' }), { error: 'expected a list of preset ids' }).optional().meta({ description: 'presets drawn on the plots' }),
+  compare: z
+    .array(z.string({ error: 'expected a preset id' }), { error: 'expected a list of preset ids' })
+    .optional()
+    .meta({ description: 'presets drawn on the plots' }),
 });
 
 export type RawSpec = z.infer<typeof SpecSchema>;
@@ -234,7 +306,8 @@ export function keysAt(path: readonly (string | number)[]): string[] {
   if (head === 'constraints' && path.length === 1) return ConstraintsSchema.keyof().options;
   if (head === 'constraints' && path.length === 2) return second === 'vram' ? ['budget', 'overhead'] : ['min', 'max'];
   if (head === 'training' && path.length === 1) return ['tokens', 'flops'];
-  if (head === 'designs' && path.length === 2) return ['name', 'experts', 'top_k', 'expert_params', 'shared_params', 'preset', 'architecture'];
+  if (head === 'designs' && path.length === 2)
+    return ['name', 'experts', 'top_k', 'expert_params', 'shared_params', 'preset', 'architecture'];
   if (head === 'designs' && path.length === 3 && path[2] === 'architecture') return ArchitectureSchema.keyof().options;
   return [];
 }

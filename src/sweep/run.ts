@@ -8,9 +8,16 @@ import { AXES, designAt, gridSize, type GridAxes } from '../grid/axes.js';
 import { countParameters } from '../arch/count.js';
 import type { Architecture } from '../arch/types.js';
 import { NO_FACTS, PointDecoder, factsOf, pointMetricsInto, type GeneralPlan } from '../evaluate/general.js';
-import { FULL_METRIC_COUNT, SV, ServingEvaluator, isServingMetric, type ServingMetricId, type ServingPlan } from '../metrics/serving.js';
-import { M, metricsFromVector, metricsInto, type Design, type MetricId, type Metrics } from '../metrics/design.js';
-import { EXTENDED_METRIC_COUNT, Q, domainLabel, isQualityMetric, qualityInto, type QualityMetricId, type QualityPlan } from '../metrics/quality.js';
+import {
+  FULL_METRIC_COUNT,
+  SV,
+  ServingEvaluator,
+  isServingMetric,
+  type ServingMetricId,
+  type ServingPlan,
+} from '../metrics/serving.js';
+import { M, metricsFromVector, metricsInto, type Design, type Metrics } from '../metrics/design.js';
+import { Q, domainLabel, isQualityMetric, qualityInto, type QualityPlan } from '../metrics/quality.js';
 import { qualityPlan } from '../metrics/quality-plan.js';
 import { paretoFront } from '../evaluate/pareto.js';
 import type { AnyMetricId, ComparePreset, NamedDesign, SweepSpec } from '../spec/types.js';
@@ -123,7 +130,10 @@ export function isGeneral(spec: Pick<SweepSpec, 'architecture' | 'serving' | 'fo
   return spec.architecture !== undefined || spec.serving !== undefined || spec.formats.experts !== spec.formats.rest;
 }
 
-type EvalSpec = Pick<SweepSpec, 'bytesPerWeight' | 'overhead' | 'constraints' | 'training' | 'formats' | 'serving' | 'hardware' | 'architecture'>;
+type EvalSpec = Pick<
+  SweepSpec,
+  'bytesPerWeight' | 'overhead' | 'constraints' | 'training' | 'formats' | 'serving' | 'hardware' | 'architecture'
+>;
 
 /** The general-path settings of a spec, without the grid dimensions. */
 export function generalSettings(spec: EvalSpec): Omit<GeneralPlan, 'dims' | 'mode' | 'cellDims' | 'csvDims'> {
@@ -151,7 +161,11 @@ export function generalSettings(spec: EvalSpec): Omit<GeneralPlan, 'dims' | 'mod
  * Evaluates one design. A design with an architecture of its own (a preset) is served with its
  * own attention and width; others with the spec's base architecture.
  */
-export function evaluateDesign(spec: EvalSpec, d: Design & { architecture?: Architecture }, quality?: QualityPlan): Evaluated {
+export function evaluateDesign(
+  spec: EvalSpec,
+  d: Design & { architecture?: Architecture },
+  quality?: QualityPlan,
+): Evaluated {
   const v = new Float64Array(FULL_METRIC_COUNT);
   const q = quality ?? (spec.training ? qualityPlan(spec.training) : undefined);
   let servingPlan: ServingPlan | undefined;
@@ -161,7 +175,10 @@ export function evaluateDesign(spec: EvalSpec, d: Design & { architecture?: Arch
     const facts = arch ? factsOf(arch, countParameters(arch).modules.embedding, settings.serving) : NO_FACTS;
     const gp = { ...settings, dims: [], mode: 'abstract', cellDims: [-1, -1], csvDims: [] } satisfies GeneralPlan;
     const serving = gp.serving ? new ServingEvaluator(gp.serving) : undefined;
-    pointMetricsInto(v, { bytesPerWeight: spec.bytesPerWeight, overhead: spec.overhead, quality: q }, gp, serving, { ...d, facts });
+    pointMetricsInto(v, { bytesPerWeight: spec.bytesPerWeight, overhead: spec.overhead, quality: q }, gp, serving, {
+      ...d,
+      facts,
+    });
     servingPlan = gp.serving;
   } else {
     metricsInto(v, 0, d.experts, d.top_k, d.expert_params, d.shared_params, spec.bytesPerWeight, spec.overhead);
@@ -171,7 +188,14 @@ export function evaluateDesign(spec: EvalSpec, d: Design & { architecture?: Arch
 }
 
 /** A design's evaluation from its full metric vector: the metrics, the columns the spec asks for, the verdict. */
-function evaluatedFrom(v: Float64Array, d: Design, constraints: SweepSpec['constraints'], quality: boolean, serving: ServingPlan | undefined, fields?: Record<string, number>): Evaluated {
+function evaluatedFrom(
+  v: Float64Array,
+  d: Design,
+  constraints: SweepSpec['constraints'],
+  quality: boolean,
+  serving: ServingPlan | undefined,
+  fields?: Record<string, number>,
+): Evaluated {
   const mask = violationMask(constraints, v, 0);
   return {
     experts: d.experts,
@@ -234,7 +258,8 @@ export function pointEvaluator(spec: SweepSpec, plan: EvalPlan): (index: number)
     if (!p) return null;
     const v = new Float64Array(FULL_METRIC_COUNT);
     pointMetricsInto(v, plan, gp, serving, p);
-    const fields = gp.mode === 'architecture' ? Object.fromEntries(gp.dims.map((d, i) => [d.key, decoder.value(i)])) : undefined;
+    const fields =
+      gp.mode === 'architecture' ? Object.fromEntries(gp.dims.map((d, i) => [d.key, decoder.value(i)])) : undefined;
     return evaluatedFrom(v, p, spec.constraints, plan.quality !== undefined, gp.serving, fields);
   };
 }
@@ -251,7 +276,10 @@ export function hasGrid(spec: Pick<SweepSpec, 'grid' | 'architecture'>): boolean
 }
 
 /** A metric of an evaluated design by id; quality metrics need `training:` (NaN without a value). */
-export function metricValue(e: { metrics: Metrics; quality?: QualityValues; serving?: ServingValues }, id: AnyMetricId): number {
+export function metricValue(
+  e: { metrics: Metrics; quality?: QualityValues; serving?: ServingValues },
+  id: AnyMetricId,
+): number {
   if (isServingMetric(id)) return e.serving?.[id] ?? Number.NaN;
   // A design no dense model matches has an unbounded dense equivalent (null in the outputs).
   if (id === 'dense_equivalent_params') return e.quality ? (e.quality.dense_equivalent_params ?? Infinity) : Number.NaN;
@@ -285,7 +313,12 @@ export function makePlan(spec: SweepSpec): EvalPlan | undefined {
   const base = spec.architecture?.base;
   const archAxes = spec.grid ? undefined : spec.architecture!.axes!;
   const axisOf = (field: string) => archAxes!.find((a) => a.field === field)?.values;
-  const axes: GridAxes = spec.grid ?? { experts: axisOf('num_experts') ?? [base!.num_experts], top_k: axisOf('num_experts_per_tok') ?? [base!.num_experts_per_tok], expert_params: [], shared_params: [] };
+  const axes: GridAxes = spec.grid ?? {
+    experts: axisOf('num_experts') ?? [base!.num_experts],
+    top_k: axisOf('num_experts_per_tok') ?? [base!.num_experts_per_tok],
+    expert_params: [],
+    shared_params: [],
+  };
   const plan: EvalPlan = {
     axes,
     bytesPerWeight: spec.bytesPerWeight,
@@ -295,14 +328,18 @@ export function makePlan(spec: SweepSpec): EvalPlan | undefined {
     quality: spec.training ? qualityPlan(spec.training) : undefined,
   };
   if (isGeneral(spec)) {
-    const dims = spec.grid ? AXES.map((a) => ({ key: a as string, values: spec.grid![a] })) : archAxes!.map((a) => ({ key: a.field as string, values: a.values }));
+    const dims = spec.grid
+      ? AXES.map((a) => ({ key: a as string, values: spec.grid![a] }))
+      : archAxes!.map((a) => ({ key: a.field as string, values: a.values }));
     const at = (key: string) => dims.findIndex((d) => d.key === key);
     plan.general = {
       ...generalSettings(spec),
       dims,
       mode: spec.grid ? 'abstract' : 'architecture',
       cellDims: spec.grid ? [0, 1] : [at('num_experts'), at('num_experts_per_tok')],
-      csvDims: spec.grid ? [] : dims.flatMap((d, i) => (d.key === 'num_experts' || d.key === 'num_experts_per_tok' ? [] : [i])),
+      csvDims: spec.grid
+        ? []
+        : dims.flatMap((d, i) => (d.key === 'num_experts' || d.key === 'num_experts_per_tok' ? [] : [i])),
     };
   }
   if (size > PLOT_POINT_LIMIT) plan.bins = spec.grid ? plotBins(spec.grid) : cornerBins(spec, plan);
@@ -315,7 +352,7 @@ export function makePlan(spec: SweepSpec): EvalPlan | undefined {
  * grid's corners (every field at its smallest or largest value), padded by a factor of two each
  * way; points outside land in the edge bins.
  */
-function cornerBins(spec: SweepSpec, plan: EvalPlan): PlotBins {
+function cornerBins(_spec: SweepSpec, plan: EvalPlan): PlotBins {
   const dims = plan.general!.dims;
   const decoder = new PointDecoder(plan.general!);
   const strides = dims.map((_, d) => dims.slice(d + 1).reduce((n, x) => n * x.values.length, 1));
@@ -330,7 +367,10 @@ function cornerBins(spec: SweepSpec, plan: EvalPlan): PlotBins {
     totals.push(p.shared_params + p.experts * p.expert_params);
     actives.push(p.shared_params + p.top_k * p.expert_params);
   }
-  if (totals.length === 0) totals.push(1), actives.push(1);
+  if (totals.length === 0) {
+    totals.push(1);
+    actives.push(1);
+  }
   const pad = Math.log10(2);
   return {
     nx: BINS_X,
@@ -343,7 +383,13 @@ function cornerBins(spec: SweepSpec, plan: EvalPlan): PlotBins {
 }
 
 /** Slices of about equal size, a few per worker so a slow worker does not hold up the end. */
-export function chunkRanges(size: number, workers: number, maxChunk = 1 << 20, minChunk = 4096, offset = 0): [number, number][] {
+export function chunkRanges(
+  size: number,
+  workers: number,
+  maxChunk = 1 << 20,
+  minChunk = 4096,
+  offset = 0,
+): [number, number][] {
   const target = Math.min(maxChunk, Math.max(minChunk, Math.ceil(size / (workers * 8))));
   const out: [number, number][] = [];
   for (let s = 0; s < size; s += target) out.push([offset + s, offset + Math.min(size, s + target)]);
@@ -354,7 +400,12 @@ export function chunkRanges(size: number, workers: number, maxChunk = 1 << 20, m
  * Runs `task` over `items` with at most `limit` in flight, handing results to `consume` in order.
  * Items are pulled lazily, so a generator can describe more work than fits in memory at once.
  */
-export async function inOrder<T, R>(items: Iterable<T>, limit: number, task: (item: T) => Promise<R>, consume: (r: R, item: T) => void | Promise<void>): Promise<void> {
+export async function inOrder<T, R>(
+  items: Iterable<T>,
+  limit: number,
+  task: (item: T) => Promise<R>,
+  consume: (r: R, item: T) => void | Promise<void>,
+): Promise<void> {
   const source = items[Symbol.iterator]();
   const pending: { item: T; result: Promise<R> }[] = [];
   const launch = () => {
@@ -429,7 +480,12 @@ export function runSweepSync(spec: SweepSpec): SweepResult {
 }
 
 /** Re-evaluates the named designs and presets and combines per-slice summaries: what a merge of shards does. */
-export function combineChunks(spec: SweepSpec, chunks: ChunkSummary[], workers: number, evaluateMs: number): SweepResult {
+export function combineChunks(
+  spec: SweepSpec,
+  chunks: ChunkSummary[],
+  workers: number,
+  evaluateMs: number,
+): SweepResult {
   const { designs, compare } = evaluateNamed(spec);
   return assemble(spec, makePlan(spec), [0, gridPoints(spec)], chunks, designs, compare, workers, evaluateMs);
 }
@@ -451,7 +507,12 @@ function assemble(
   let heatmap: SweepResult['heatmap'];
   if (plan) {
     const cells = plan.axes.experts.length * plan.axes.top_k.length;
-    heatmap = { experts: plan.axes.experts, top_k: plan.axes.top_k, evaluated: new Array<number>(cells).fill(0), feasible: new Array<number>(cells).fill(0) };
+    heatmap = {
+      experts: plan.axes.experts,
+      top_k: plan.axes.top_k,
+      evaluated: new Array<number>(cells).fill(0),
+      feasible: new Array<number>(cells).fill(0),
+    };
   }
   // Candidates for the global front: each chunk's local front (a globally non-dominated point is
   // non-dominated in its own chunk), then the feasible named designs.
@@ -502,12 +563,31 @@ function assemble(
   const front: FrontPoint[] = [];
   for (const i of onFrontDesign) {
     const d = designResults[i]!;
-    front.push({ design: d.name, experts: d.experts, top_k: d.top_k, expert_params: d.expert_params, shared_params: d.shared_params, metrics: d.metrics, quality: d.quality, serving: d.serving });
+    front.push({
+      design: d.name,
+      experts: d.experts,
+      top_k: d.top_k,
+      expert_params: d.expert_params,
+      shared_params: d.shared_params,
+      metrics: d.metrics,
+      quality: d.quality,
+      serving: d.serving,
+    });
   }
   const pointAt = plan ? pointEvaluator(spec, plan) : undefined;
   for (const index of gridFront) {
     const e = pointAt!(index)!;
-    front.push({ design: '', experts: e.experts, top_k: e.top_k, expert_params: e.expert_params, shared_params: e.shared_params, metrics: e.metrics, quality: e.quality, serving: e.serving, fields: e.fields });
+    front.push({
+      design: '',
+      experts: e.experts,
+      top_k: e.top_k,
+      expert_params: e.expert_params,
+      shared_params: e.shared_params,
+      metrics: e.metrics,
+      quality: e.quality,
+      serving: e.serving,
+      fields: e.fields,
+    });
   }
   front.sort((a, b) => {
     for (const o of spec.objectives) {
@@ -520,12 +600,31 @@ function assemble(
 
   let plot: PlotData | undefined;
   if (plan) {
-    if (plan.bins && binInfeasible && binFeasible) plot = { mode: 'bins', bins: plan.bins, infeasible: binInfeasible, feasible: binFeasible };
+    if (plan.bins && binInfeasible && binFeasible)
+      plot = { mode: 'bins', bins: plan.bins, infeasible: binInfeasible, feasible: binFeasible };
     else if (!plan.bins) plot = { mode: 'points', points: plotPoints(pointAt!, range, new Set(gridFront)) };
   }
   const frontGridIndex = Float64Array.from(gridFront);
-  const feasibleBits = plan?.feasibleBits ? chunks.map((c) => ({ start: c.start, end: c.end, bits: c.feasibleBits! })) : undefined;
-  return { spec, plan, counts, violationCounts, designs: designResults, compare, front, frontGridIndex, feasibleBits, range, slices: chunks, heatmap, plot, workers, timings: { evaluate_ms: Math.round(evaluateMs) } };
+  const feasibleBits = plan?.feasibleBits
+    ? chunks.map((c) => ({ start: c.start, end: c.end, bits: c.feasibleBits! }))
+    : undefined;
+  return {
+    spec,
+    plan,
+    counts,
+    violationCounts,
+    designs: designResults,
+    compare,
+    front,
+    frontGridIndex,
+    feasibleBits,
+    range,
+    slices: chunks,
+    heatmap,
+    plot,
+    workers,
+    timings: { evaluate_ms: Math.round(evaluateMs) },
+  };
 }
 
 /** Positions in `designs` of the feasible ones, in order: the order their candidates were pushed. */
@@ -535,12 +634,21 @@ function designPositions(designs: readonly Evaluated[]): number[] {
   return out;
 }
 
-function plotPoints(pointAt: (index: number) => Evaluated | null, range: [number, number], front: Set<number>): PlotPoint[] {
+function plotPoints(
+  pointAt: (index: number) => Evaluated | null,
+  range: [number, number],
+  front: Set<number>,
+): PlotPoint[] {
   const out: PlotPoint[] = [];
   for (let index = range[0]; index < range[1]; index++) {
     const e = pointAt(index);
     if (!e) continue;
-    out.push({ total: e.metrics.total_params, active: e.metrics.active_params, status: front.has(index) ? 'front' : e.feasible ? 'feasible' : 'infeasible', quality: e.quality });
+    out.push({
+      total: e.metrics.total_params,
+      active: e.metrics.active_params,
+      status: front.has(index) ? 'front' : e.feasible ? 'feasible' : 'infeasible',
+      quality: e.quality,
+    });
   }
   return out;
 }

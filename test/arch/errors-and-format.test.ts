@@ -40,7 +40,9 @@ describe('errors', () => {
   it('a missing required field is named', () => {
     const { num_local_experts: _, ...cfg } = mixtral;
     expect(() => architectureFromHfConfig(cfg)).toThrow(MissingFieldError);
-    expect(() => architectureFromHfConfig(cfg, 'x.json')).toThrow(/x\.json: missing required field "num_local_experts"/);
+    expect(() => architectureFromHfConfig(cfg, 'x.json')).toThrow(
+      /x\.json: missing required field "num_local_experts"/,
+    );
   });
 
   it('a missing nested field is named with its path', () => {
@@ -53,7 +55,15 @@ describe('errors', () => {
     }
     expect(() => architectureFromHfConfig({ model_type: 'llama4' })).toThrow(/"text_config"/);
     expect(() =>
-      architectureFromHfConfig({ model_type: 'dbrx', d_model: 8, n_heads: 2, n_layers: 2, vocab_size: 16, attn_config: {}, ffn_config: {} }),
+      architectureFromHfConfig({
+        model_type: 'dbrx',
+        d_model: 8,
+        n_heads: 2,
+        n_layers: 2,
+        vocab_size: 16,
+        attn_config: {},
+        ffn_config: {},
+      }),
     ).toThrow(/"attn_config\.kv_n_heads"/);
   });
 
@@ -128,7 +138,14 @@ describe('formatting', () => {
     const r = inspectConfig(mixtral);
     const round = JSON.parse(JSON.stringify(r));
     expect(round).toEqual(r);
-    for (const v of [r.total_main, r.total_checkpoint, r.active, r.expert_params, r.shared_params, ...Object.values(r.breakdown)]) {
+    for (const v of [
+      r.total_main,
+      r.total_checkpoint,
+      r.active,
+      r.expert_params,
+      r.shared_params,
+      ...Object.values(r.breakdown),
+    ]) {
       expect(Number.isSafeInteger(v)).toBe(true);
     }
   });
@@ -136,7 +153,10 @@ describe('formatting', () => {
 
 describe('errors in the 2026 families', () => {
   const fixture = (name: string) =>
-    JSON.parse(readFileSync(new URL(`../../presets/configs/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+    JSON.parse(readFileSync(new URL(`../../presets/configs/${name}`, import.meta.url), 'utf8')) as Record<
+      string,
+      unknown
+    >;
 
   it('deepseek_v4: one compress ratio per layer and MTP layer, one K=V head, known expert dtype', () => {
     const v4 = fixture('deepseek-v4-pro.json');
@@ -150,7 +170,9 @@ describe('errors in the 2026 families', () => {
   });
 
   it('qwen3_5_moe: text_config required, layer types checked', () => {
-    expect(() => architectureFromHfConfig({ model_type: 'qwen3_5_moe' })).toThrow(/missing required field "text_config"/);
+    expect(() => architectureFromHfConfig({ model_type: 'qwen3_5_moe' })).toThrow(
+      /missing required field "text_config"/,
+    );
     const q = fixture('qwen3.5-397b-a17b.json');
     const text = q['text_config'] as Record<string, unknown>;
     const types = [...(text['layer_types'] as string[])];
@@ -167,7 +189,9 @@ describe('errors in the 2026 families', () => {
   it('kimi_k25: the vision projector kind is named when unknown', () => {
     const k = fixture('kimi-k2.6.json');
     const vision = { ...(k['vision_config'] as Record<string, unknown>), mm_projector_type: 'resampler' };
-    expect(() => architectureFromHfConfig({ ...k, vision_config: vision })).toThrow(/"vision_config\.mm_projector_type"/);
+    expect(() => architectureFromHfConfig({ ...k, vision_config: vision })).toThrow(
+      /"vision_config\.mm_projector_type"/,
+    );
   });
 
   it('minimax_m2: only full-attention layers', () => {
@@ -180,9 +204,18 @@ describe('errors in the 2026 families', () => {
 
 describe('formatting the 2026 families', () => {
   it('the DeepSeek-V4-Pro table shows the new modules and says which number is parameters and which storage', () => {
-    const cfg = JSON.parse(readFileSync(new URL('../../presets/configs/deepseek-v4-pro.json', import.meta.url), 'utf8'));
+    const cfg = JSON.parse(
+      readFileSync(new URL('../../presets/configs/deepseek-v4-pro.json', import.meta.url), 'utf8'),
+    );
     const text = formatInspect(inspectConfig(cfg));
-    for (const label of ['KV compressors', 'indexers', 'hyper-connections', 'hash-routing tables', 'FP4/INT4 group scales', 'storage adjustment']) {
+    for (const label of [
+      'KV compressors',
+      'indexers',
+      'hyper-connections',
+      'hash-routing tables',
+      'FP4/INT4 group scales',
+      'storage adjustment',
+    ]) {
       expect(text).toContain(`  ${label} `);
     }
     expect(text).toMatch(/^total_logical +1,598,837,347,742 +1\.599 T +every parameter in the checkpoint/m);

@@ -30,7 +30,10 @@ const CASES: [preset: string, fixture: string][] = [
 
 describe.each(CASES)('preset %s agrees with its config', (id, file) => {
   const p = getPreset(id);
-  const r = inspectConfig(JSON.parse(readFileSync(new URL(`../../presets/configs/${file}`, import.meta.url), 'utf8')), file);
+  const r = inspectConfig(
+    JSON.parse(readFileSync(new URL(`../../presets/configs/${file}`, import.meta.url), 'utf8')),
+    file,
+  );
 
   it('the abstract split and the embedding matrices', () => {
     expect(p).toBeDefined();
@@ -53,12 +56,20 @@ describe.each(CASES)('preset %s agrees with its config', (id, file) => {
       expect(r.breakdown[field as keyof InspectBreakdown], key).toBe(value);
     }
     const named = new Set(Object.keys(p.extra_params).map((k) => EXTRA[k]));
-    for (const field of ['mtp', 'mtp_stored_copies', 'vision', 'fp8_scales', 'routing_tables', 'quant_scales', 'quant_shape_elements'] as const) {
+    for (const field of [
+      'mtp',
+      'mtp_stored_copies',
+      'vision',
+      'fp8_scales',
+      'routing_tables',
+      'quant_scales',
+      'quant_shape_elements',
+    ] as const) {
       if (!named.has(field)) expect(r.breakdown[field], field).toBe(0);
     }
   });
 
-  it('the preset\'s logical checkpoint total + its storage adjustment = total_checkpoint = the exact public count', () => {
+  it("the preset's logical checkpoint total + its storage adjustment = total_checkpoint = the exact public count", () => {
     if (!p) return;
     const adjustment = p.exact?.storage_adjustment ?? 0;
     expect(r.breakdown.storage_adjustment).toBe(adjustment);

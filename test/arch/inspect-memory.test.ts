@@ -9,7 +9,6 @@ import { inspectConfig } from '../../src/arch/inspect.js';
 import { parseContext } from '../../src/cli/commands/inspect.js';
 import { cli } from '../cli-in-process.js';
 
-
 const cfg = (name: string) => `presets/configs/${name}`;
 
 describe('inspect: the memory section', () => {
@@ -19,34 +18,59 @@ describe('inspect: the memory section', () => {
     expect(r.code).toBe(0);
     const text = r.stdout;
     expect(text.indexOf('Weights as the checkpoint stores them')).toBeGreaterThan(text.indexOf('shared_params'));
-    expect(text).toMatch(/^ {2}routed experts +822,054,223,872 +822\.05 GB +fp4_e2m1 773\.70 GB \+ ue8m0 scales 48\.36 GB$/m);
-    expect(text).toMatch(/^weights as stored +864,704,792,696 +864\.70 GB +fp4_e2m1 786\.38 GB, ue8m0 49\.15 GB, fp8_e4m3 23\.17 GB/m);
+    expect(text).toMatch(
+      /^ {2}routed experts +822,054,223,872 +822\.05 GB +fp4_e2m1 773\.70 GB \+ ue8m0 scales 48\.36 GB$/m,
+    );
+    expect(text).toMatch(
+      /^weights as stored +864,704,792,696 +864\.70 GB +fp4_e2m1 786\.38 GB, ue8m0 49\.15 GB, fp8_e4m3 23\.17 GB/m,
+    );
     expect(text).toMatch(/^bf16-equivalent +3,197,674,695,484 +3\.198 TB/m);
     expect(text).toContain('KV cache (bf16 values; main-model layers: 30 csa, 31 hca, window 128)');
     expect(text).toMatch(/^ {2}per token +9,848 +9\.85 KB/m);
-    expect(text).toMatch(/^ {2}fixed per sequence +26,705,920 +26\.71 MB +windows 8\.00 MB \+ compressor states 18\.71 MB/m);
+    expect(text).toMatch(
+      /^ {2}fixed per sequence +26,705,920 +26\.71 MB +windows 8\.00 MB \+ compressor states 18\.71 MB/m,
+    );
     expect(text).toMatch(/^ {2}131,072 tokens x 1 sequence +1,317,502,976 +1\.32 GB/m);
-    expect(text).toContain('kv: 30 csa layers: one compressed entry of 512 values per 4 tokens plus an indexer key of 128 values');
+    expect(text).toContain(
+      'kv: 30 csa layers: one compressed entry of 512 values per 4 tokens plus an indexer key of 128 values',
+    );
   });
 
   it('Qwen3.5: the linear layers are said to hold a fixed state', async () => {
-    const r = await cli('inspect', cfg('qwen3.5-397b-a17b.json'), '--context', '128K', '--batch', '4', '--kv-dtype', 'fp8');
+    const r = await cli(
+      'inspect',
+      cfg('qwen3.5-397b-a17b.json'),
+      '--context',
+      '128K',
+      '--batch',
+      '4',
+      '--kv-dtype',
+      'fp8',
+    );
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('KV cache (fp8 values; main-model layers: 15 full, 45 linear)');
     // fp8: 15 × 2 × 2 × 256 = 15,360 per token; states are not in the KV dtype: 45 × 4,268,032
     expect(r.stdout).toMatch(/^ {2}per token +15,360 /m);
-    expect(r.stdout).toMatch(/^ {2}fixed per sequence +192,061,440 +192\.06 MB +linear-attention states: does not grow with context$/m);
+    expect(r.stdout).toMatch(
+      /^ {2}fixed per sequence +192,061,440 +192\.06 MB +linear-attention states: does not grow with context$/m,
+    );
     // 4 × (15,360 × 131,072 + 192,061,440) = 4 × 2,205,327,360
     expect(r.stdout).toMatch(/^ {2}131,072 tokens x 4 sequences +8,821,309,440 /m);
     expect(r.stdout).toMatch(/^ {2}per sequence +2,205,327,360 /m);
-    expect(r.stdout).toContain('45 linear-attention layers hold a fixed state per sequence that does not grow with context');
+    expect(r.stdout).toContain(
+      '45 linear-attention layers hold a fixed state per sequence that does not grow with context',
+    );
   });
 
   it('--json gains a memory object of integers', async () => {
     const r = await cli('inspect', cfg('glm-5.json'), '--json', '--context', '1M', '--batch', '2');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j.memory.weights).toMatchObject({ total_bytes: 1_507_728_316_928, bf16_equivalent_bytes: 1_507_728_278_016, stored_elements: 753_864_139_008 });
+    expect(j.memory.weights).toMatchObject({
+      total_bytes: 1_507_728_316_928,
+      bf16_equivalent_bytes: 1_507_728_278_016,
+      stored_elements: 753_864_139_008,
+    });
     expect(j.memory.kv).toMatchObject({
       kv_dtype: 'bf16',
       layers: { full: 78, dsa_indexer: 78, linear: 0, csa: 0, hca: 0, sliding: 0 },
@@ -67,7 +91,13 @@ describe('inspect: the memory section', () => {
   it('without --context: per token and fixed figures only; inspectConfig defaults to bf16', () => {
     const config = JSON.parse(readFileSync(cfg('kimi-k2.6.json'), 'utf8'));
     const r = inspectConfig(config);
-    expect(r.memory.kv).toMatchObject({ kv_dtype: 'bf16', context: null, batch: 1, at_context: null, bytes_per_token: 70_272 });
+    expect(r.memory.kv).toMatchObject({
+      kv_dtype: 'bf16',
+      context: null,
+      batch: 1,
+      at_context: null,
+      bytes_per_token: 70_272,
+    });
     expect(r.memory.weights.total_bytes).toBe(595_148_192_736);
     expect(JSON.parse(JSON.stringify(r.memory))).toEqual(r.memory);
   });
@@ -81,7 +111,10 @@ describe('inspect: the memory section', () => {
   });
 
   it.each([
-    [['--context', 'lots'], /^--context: expected a whole number of tokens of at least 1, such as 4096, 128K or 1M .*got "lots"$/],
+    [
+      ['--context', 'lots'],
+      /^--context: expected a whole number of tokens of at least 1, such as 4096, 128K or 1M .*got "lots"$/,
+    ],
     [['--context', '0'], /^--context: expected .*got "0"$/],
     [['--context', '1.3K'], /^--context: expected .*got "1\.3K"$/],
     [['--context', '8G'], /^--context: expected .*got "8G"$/],

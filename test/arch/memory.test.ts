@@ -20,7 +20,10 @@ import {
 } from '../../src/arch/memory.js';
 
 function fixture(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`../../presets/configs/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(new URL(`../../presets/configs/${name}`, import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >;
 }
 
 function weights(config: Record<string, unknown>): CheckpointWeightBytes {
@@ -32,7 +35,7 @@ function byFormat(w: CheckpointWeightBytes): Partial<Record<StoredFormat, { elem
   return Object.fromEntries(w.by_format.map((f) => [f.format, { elements: f.elements, bytes: f.bytes }]));
 }
 
-describe('the hubs\' byte totals', () => {
+describe("the hubs' byte totals", () => {
   it.each([
     // mistralai/Mixtral-8x7B-v0.1 model.safetensors.index.json total_size
     ['mixtral-8x7b-v0.1.json', 93_405_585_408],
@@ -66,7 +69,7 @@ describe('the hubs\' byte totals', () => {
   });
 });
 
-describe('the hubs\' per-dtype counts', () => {
+describe("the hubs' per-dtype counts", () => {
   it('DeepSeek-V3: BF16 3,918,786,560 + F8_E4M3 680,571,043,840 + F32 41,555,600 (HF safetensors parameters)', () => {
     const w = weights(fixture('deepseek-v3.json'));
     // F32 = 41,540,496 weight_scale_inv entries + 59 × 256 e_score_correction_bias
@@ -203,7 +206,11 @@ const tinyV3 = {
 
 describe('hand-worked tiny configs', () => {
   it('block-FP8 (4 × 4 tiles): FP8 linears + F32 scales, bf16 embeddings/norms/router, F32 score bias', () => {
-    const w = weights({ ...tinyV3, torch_dtype: 'bfloat16', quantization_config: { quant_method: 'fp8', weight_block_size: [4, 4] } });
+    const w = weights({
+      ...tinyV3,
+      torch_dtype: 'bfloat16',
+      quantization_config: { quant_method: 'fp8', weight_block_size: [4, 4] },
+    });
     // attention per layer, [out, in] and its tiles ⌈out/4⌉·⌈in/4⌉: q_a [4,8] 32 (2), q_b [8,4] 32 (2),
     //   kv_a [6,8] 48 (4), kv_b [8,4] 32 (2), o [8,4] 32 (2) → FP8 176, scales 12; q_a/kv_a norms 8 bf16
     // dense layer 0: 3 × [8,8] = 192 FP8, 3 × 4 scales
@@ -228,7 +235,12 @@ describe('hand-worked tiny configs', () => {
       quantization_config: {
         quant_method: 'compressed-tensors',
         format: 'pack-quantized',
-        config_groups: { group_0: { targets: ['Linear'], weights: { num_bits: 4, type: 'int', strategy: 'group', symmetric: true, group_size: 4 } } },
+        config_groups: {
+          group_0: {
+            targets: ['Linear'],
+            weights: { num_bits: 4, type: 'int', strategy: 'group', symmetric: true, group_size: 4 },
+          },
+        },
         ignore: ['lm_head', 're:.*self_attn.*', 're:.*shared_experts.*', 're:.*mlp\\.(gate|up|gate_up|down)_proj.*'],
       },
     });
@@ -257,7 +269,15 @@ describe('hand-worked tiny configs', () => {
       num_experts_per_tok: 1,
       intermediate_size: 32,
       torch_dtype: 'bfloat16',
-      quantization_config: { quant_method: 'mxfp4', modules_to_not_convert: ['model.layers.*.self_attn', 'model.layers.*.mlp.router', 'model.embed_tokens', 'lm_head'] },
+      quantization_config: {
+        quant_method: 'mxfp4',
+        modules_to_not_convert: [
+          'model.layers.*.self_attn',
+          'model.layers.*.mlp.router',
+          'model.embed_tokens',
+          'lm_head',
+        ],
+      },
     });
     // experts: 2 × 3 × 32 × 32 = 6,144 values → 3,072 bytes; scales 2 × 3 × 32 rows × 1 = 192
     // bf16: embedding 512 + head 512 + final norm 32 + attention (q 1,024 + k 512 + v 512 + o 1,024
@@ -303,16 +323,29 @@ describe('hand-worked tiny configs', () => {
       quantization_config: { quant_method: 'fp8', weight_block_size: [4, 4], scale_fmt: 'ue8m0' },
     };
     const w = weights(v4);
-    const part = (name: string) => Object.fromEntries(w.parts.find((p) => p.part === name)!.formats.map((s) => [`${s.format}/${s.role}`, s.elements]));
+    const part = (name: string) =>
+      Object.fromEntries(
+        w.parts.find((p) => p.part === name)!.formats.map((s) => [`${s.format}/${s.role}`, s.elements]),
+      );
     // attention per layer: attn_sink 2 F32; FP8 wq_a [4,8] 32 (2 tiles), wq_b [8,4] 32 (2), wkv [4,8] 32 (2),
     //   wo_a [4,4] 16 (1), wo_b [8,4] 32 (2) = 144 with 9 scales; q_norm + kv_norm 8 bf16; × 3 layers
-    expect(part('attention')).toEqual({ 'f32/weights': 6, 'fp8_e4m3/weights': 432, 'ue8m0/scales': 27, 'bf16/weights': 24 });
+    expect(part('attention')).toEqual({
+      'f32/weights': 6,
+      'fp8_e4m3/weights': 432,
+      'ue8m0/scales': 27,
+      'bf16/weights': 24,
+    });
     // compressors: CSA ape 4·2·4 = 32 F32, wkv + wgate 2·8·2·4 = 128 + norm 4 bf16; HCA ape 8·1·4 = 32,
     //   wkv + wgate 2·8·4 = 64 + norm 4
     expect(part('compressors')).toEqual({ 'f32/weights': 64, 'bf16/weights': 200 });
     // CSA indexer: wq_b [4,4] 16 FP8 (1 tile); weights_proj 16 bf16; its compressor over 2: ape 16 F32,
     //   wkv + wgate 64 + norm 2 bf16
-    expect(part('indexers')).toEqual({ 'fp8_e4m3/weights': 16, 'ue8m0/scales': 1, 'bf16/weights': 82, 'f32/weights': 16 });
+    expect(part('indexers')).toEqual({
+      'fp8_e4m3/weights': 16,
+      'ue8m0/scales': 1,
+      'bf16/weights': 82,
+      'f32/weights': 16,
+    });
     // hyper-connections (F32): per block 2 × (8·2·8 + 8 + 3) = 278 × 3 + head 2·2·8 + 2 + 1 = 35 → 869
     expect(part('hyper_connections')).toEqual({ 'f32/weights': 869 });
     // routers: 3 × 32 bf16; biases in the two non-hash layers 2 × 4 F32; the hash layer's table 16 × 2 int64
@@ -326,7 +359,13 @@ describe('hand-worked tiny configs', () => {
     // MTP: enorm/hnorm/norm 24 + attention norms 8 + layer norms 16 + router 32 = 80 bf16;
     //   FP8 e_proj + h_proj 128 + attention 144 + shared 144 = 416; UE8M0 8 + 9 + experts 80 + shared 12 = 109;
     //   F32 head hc 35 + sinks 2 + block hc 278 + bias 4 = 319; experts 288 FP4 bytes
-    expect(part('mtp')).toEqual({ 'bf16/weights': 80, 'fp8_e4m3/weights': 416, 'ue8m0/scales': 109, 'f32/weights': 319, 'fp4_e2m1/weights': 288 });
+    expect(part('mtp')).toEqual({
+      'bf16/weights': 80,
+      'fp8_e4m3/weights': 416,
+      'ue8m0/scales': 109,
+      'f32/weights': 319,
+      'fp4_e2m1/weights': 288,
+    });
     // bytes: bf16 794 × 2 = 1,588; FP8 1,296; UE8M0 413; F32 1,282 × 4 = 5,128; FP4 1,152; int64 32 × 8 = 256
     expect(w.total_bytes).toBe(1588 + 1296 + 413 + 5128 + 1152 + 256);
     expect(w.total_params).toBe(5676);
@@ -379,8 +418,12 @@ describe('storage read from the config', () => {
     expect(w.total_bytes).toBe(93_405_585_408);
   });
 
-  it('from the Architecture alone: block-FP8 scales F32, DeepSeek-V4\'s UE8M0', () => {
-    expect(storageFromArchitecture(architectureFromHfConfig(fixture('deepseek-v3.json')))).toMatchObject({ fp8_block: 128, fp8_scale: 'f32', experts: null });
+  it("from the Architecture alone: block-FP8 scales F32, DeepSeek-V4's UE8M0", () => {
+    expect(storageFromArchitecture(architectureFromHfConfig(fixture('deepseek-v3.json')))).toMatchObject({
+      fp8_block: 128,
+      fp8_scale: 'f32',
+      experts: null,
+    });
     expect(storageFromArchitecture(architectureFromHfConfig(fixture('deepseek-v4-pro.json')))).toMatchObject({
       fp8_block: 128,
       fp8_scale: 'ue8m0',

@@ -232,7 +232,7 @@ describe('DeepSeek-V4-Pro (deepseek_v4): compressed attention, hyper-connections
     expect(r.total_logical).toBe(1_598_837_347_742);
   });
 
-  it('total_checkpoint is the Hub\'s stored-element count 861,608,274,846, not a parameter count', () => {
+  it("total_checkpoint is the Hub's stored-element count 861,608,274,846, not a parameter count", () => {
     // Hub safetensors metadata of https://huggingface.co/deepseek-ai/DeepSeek-V4-Pro: 861,608,274,846
     // (64 files, 145,116 tensors). It is reached from the logical count by the storage rules:
     //   + 2,327,040 hash tables (tid2eid [129,280 × 6] in layers 0-2)
@@ -372,7 +372,12 @@ describe('GLM-5 (glm_moe_dsa): MLA + DSA lightning indexer in every layer', () =
     const cfg = JSON.parse(readFileSync(new URL('../../presets/configs/glm-5.json', import.meta.url), 'utf8'));
     const fp8 = inspectConfig({
       ...cfg,
-      quantization_config: { quant_method: 'fp8', fmt: 'e4m3', activation_scheme: 'dynamic', weight_block_size: [128, 128] },
+      quantization_config: {
+        quant_method: 'fp8',
+        fmt: 'e4m3',
+        activation_scheme: 'dynamic',
+        weight_block_size: [128, 128],
+      },
     });
     // zai-org/GLM-5-FP8 Hub total 753,910,024,032 = + 45,840,784 scales of the MLA, expert, shared and
     // dense weights (main + MTP layer; eh_proj stays BF16) + 79 × 560 of the indexer wq_b and wk.

@@ -8,7 +8,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { inspectConfig, type InspectResult } from '../../src/arch/inspect.js';
 
-type Config = Record<string, unknown> & { text_config?: Record<string, unknown>; vision_config?: Record<string, unknown> };
+type Config = Record<string, unknown> & {
+  text_config?: Record<string, unknown>;
+  vision_config?: Record<string, unknown>;
+};
 
 function load(name: string): Config {
   return JSON.parse(readFileSync(new URL(`../../presets/configs/${name}`, import.meta.url), 'utf8')) as Config;
@@ -31,7 +34,9 @@ describe('DeepSeek-V4-Pro scaled', () => {
     expect(r.breakdown.mtp).toBe(r0.breakdown.mtp);
     // Checkpoint: + FP8 scales 22,336 (HCA) + 23,104 (CSA) + FP4 scales 2 × 792,723,456
     //   − packing 2 × 12,683,575,296
-    expect(r.total_checkpoint - r0.total_checkpoint).toBe(51_513_302_252 + 45_440 + 2 * 792_723_456 - 2 * 12_683_575_296);
+    expect(r.total_checkpoint - r0.total_checkpoint).toBe(
+      51_513_302_252 + 45_440 + 2 * 792_723_456 - 2 * 12_683_575_296,
+    );
     expect(r.expert_params - r0.expert_params).toBe(2 * 66_060_288);
   });
 
@@ -128,7 +133,10 @@ describe('Qwen3.5-397B-A17B scaled', () => {
     //   in_proj_qkv 4096 × 8192 + in_proj_z 4096 × 4096 + in_proj_b, in_proj_a 2 × 4096 × 32
     //   + conv1d 8192 × 4 + dt_bias, A_log 2 × 32 + norm 128 + out_proj 4096 × 4096 = 67,403,968
     expect(r.breakdown.linear_attention).toBe(45 * 67_403_968);
-    expect(r.architecture.linear_attention_state).toMatchObject({ recurrent_elements: 32 * 128 * 128, conv_elements: 8192 * 3 });
+    expect(r.architecture.linear_attention_state).toMatchObject({
+      recurrent_elements: 32 * 128 * 128,
+      conv_elements: 8192 * 3,
+    });
   });
 });
 
@@ -162,11 +170,24 @@ describe('MiniMax-M2.5 scaled', () => {
 
 describe('names do not matter', () => {
   it('stripping architectures, auto_map and other labels leaves every count unchanged', () => {
-    for (const name of ['deepseek-v4-pro.json', 'kimi-k2.6.json', 'qwen3.5-397b-a17b.json', 'glm-5.json', 'minimax-m2.5.json']) {
+    for (const name of [
+      'deepseek-v4-pro.json',
+      'kimi-k2.6.json',
+      'qwen3.5-397b-a17b.json',
+      'glm-5.json',
+      'minimax-m2.5.json',
+    ]) {
       const cfg = load(name);
       const { architectures: _a, auto_map: _m, _name_or_path: _n, ...rest } = cfg;
-      const text = rest.text_config ? { text_config: { ...rest.text_config, architectures: ['X'], auto_map: {}, _name_or_path: 'x' } } : {};
-      const renamed = { ...rest, ...text, architectures: ['SomethingElseForCausalLM'], _name_or_path: 'someone/other-model' };
+      const text = rest.text_config
+        ? { text_config: { ...rest.text_config, architectures: ['X'], auto_map: {}, _name_or_path: 'x' } }
+        : {};
+      const renamed = {
+        ...rest,
+        ...text,
+        architectures: ['SomethingElseForCausalLM'],
+        _name_or_path: 'someone/other-model',
+      };
       const a = count(cfg);
       const b = count(renamed);
       expect(b.total_checkpoint, name).toBe(a.total_checkpoint);

@@ -134,7 +134,13 @@ describe('hand-worked tiny configs, one per family', () => {
     // norms 3·16 + 8 = 56; layer 0 dense 3·8·12 = 288
     // layers 1, 2 MoE: router 32 + e_score_correction_bias 4 = 36, experts 576, shared 144
     expect(r.layers).toEqual({ total: 3, moe: 2, dense: 1 });
-    expect(r.breakdown).toMatchObject({ norms: 56, dense_ffn: 288, router: 72, routed_experts: 1152, shared_experts: 288 });
+    expect(r.breakdown).toMatchObject({
+      norms: 56,
+      dense_ffn: 288,
+      router: 72,
+      routed_experts: 1152,
+      shared_experts: 288,
+    });
     // total_main = 128 + 128 + 552 + 56 + 288 + 72 + 1152 + 288 = 2664
     expect(r.total_main).toBe(2664);
     // MTP module: enorm 8 + hnorm 8 + eh_proj 2·8·8 = 128 + MoE layer (184 + 16 + 36 + 576 + 144 = 956)

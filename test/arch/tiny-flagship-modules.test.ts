@@ -225,7 +225,11 @@ describe('Qwen3.5 Gated DeltaNet, gated attention and vision tower, by hand', ()
     expect(r.active).toBe(1598);
     // state of the linear layer per sequence: 2 value heads × 2 × 2 = 8 recurrent values and
     // 8 conv channels × (3 − 1) = 16 conv values; it does not grow with the context
-    expect(r.architecture.linear_attention_state).toEqual({ recurrent_elements: 8, conv_elements: 16, recurrent_dtype: null });
+    expect(r.architecture.linear_attention_state).toEqual({
+      recurrent_elements: 8,
+      conv_elements: 16,
+      recurrent_dtype: null,
+    });
     expect(r.attention_layers).toEqual({ linear: 1, full: 1 });
   });
 
@@ -276,10 +280,16 @@ describe('Qwen3.5 Gated DeltaNet, gated attention and vision tower, by hand', ()
     expect(ds.breakdown.vision).toBe(704 + 440);
   });
 
-  it('gatedDeltaNetState for Qwen3.5-397B-A17B\'s sizes', () => {
+  it("gatedDeltaNetState for Qwen3.5-397B-A17B's sizes", () => {
     // 64 value heads × 128 × 128; conv channels 2·16·128 + 64·128 = 12,288 × (4 − 1)
     expect(
-      gatedDeltaNetState({ num_key_heads: 16, key_head_dim: 128, num_value_heads: 64, value_head_dim: 128, conv_kernel: 4 }),
+      gatedDeltaNetState({
+        num_key_heads: 16,
+        key_head_dim: 128,
+        num_value_heads: 64,
+        value_head_dim: 128,
+        conv_kernel: 4,
+      }),
     ).toEqual({ recurrent_elements: 1_048_576, conv_elements: 36_864 });
   });
 });
@@ -316,7 +326,7 @@ describe('Kimi K2.5/K2.6 MoonViT and INT4 experts, by hand', () => {
     expect(r.total_checkpoint).toBe(2664 + 672);
   });
 
-  it('compressed-tensors INT4 experts: group scales, shape tensors, the Hub\'s ×8 and the stored count', () => {
+  it("compressed-tensors INT4 experts: group scales, shape tensors, the Hub's ×8 and the stored count", () => {
     const quantization_config = {
       config_groups: {
         group_0: {
@@ -353,7 +363,9 @@ describe('Kimi K2.5/K2.6 MoonViT and INT4 experts, by hand', () => {
     const r = inspectConfig({
       ...kimiText,
       quantization_config: {
-        config_groups: { g: { targets: ['Linear'], weights: { num_bits: 4, type: 'int', strategy: 'group', group_size: 4 } } },
+        config_groups: {
+          g: { targets: ['Linear'], weights: { num_bits: 4, type: 'int', strategy: 'group', group_size: 4 } },
+        },
         format: 'pack-quantized',
         ignore: ['lm_head'],
         quant_method: 'compressed-tensors',
@@ -405,13 +417,22 @@ describe('MiniMax-M2, by hand', () => {
 
 describe('identities on the new families', () => {
   it('active = shared_params + k × expert_params; total_checkpoint = logical + stored extras + adjustment', () => {
-    for (const cfg of [v4, { ...v4, expert_dtype: 'fp4' }, { ...mla, model_type: 'glm_moe_dsa', index_n_heads: 2, index_head_dim: 2 }]) {
+    for (const cfg of [
+      v4,
+      { ...v4, expert_dtype: 'fp4' },
+      { ...mla, model_type: 'glm_moe_dsa', index_n_heads: 2, index_head_dim: 2 },
+    ]) {
       const arch = architectureFromHfConfig(cfg);
       const b = countParameters(arch);
       expect(b.active).toBe(b.shared_params + arch.num_experts_per_tok * b.expert_params);
       const e = b.extra;
       expect(b.total_checkpoint).toBe(
-        b.total_logical + e.fp8_scales + e.routing_tables + e.quant_scales + e.quant_shape_elements + e.storage_adjustment,
+        b.total_logical +
+          e.fp8_scales +
+          e.routing_tables +
+          e.quant_scales +
+          e.quant_shape_elements +
+          e.storage_adjustment,
       );
       expect(b.total_logical).toBe(b.total_main + e.mtp + e.mtp_stored_copies + e.vision);
     }

@@ -15,7 +15,11 @@ export async function buildReport(spec: string, chromium: string, prefix: string
   if (missing) throw new Error(`The browser test needs Chromium. ${missing}`);
   const outDir = mkdtempSync(join(tmpdir(), prefix));
   try {
-    await promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', spec, '--out', outDir, '--quiet'], { cwd: ROOT });
+    await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/bin.ts', spec, '--out', outDir, '--quiet'],
+      { cwd: ROOT },
+    );
   } catch (err) {
     const e = err as { code?: number; stderr?: string };
     throw new Error(`the CLI failed to build the report (exit ${e.code}):\n${e.stderr ?? String(err)}`);

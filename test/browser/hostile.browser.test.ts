@@ -7,7 +7,7 @@
 // network access. results.csv is parsed back: formula-like names carry a leading ' and every other
 // name round-trips unchanged.
 import { readFileSync, rmSync } from 'node:fs';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -19,7 +19,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SPEC = 'test/fixtures/specs/hostile.yaml';
 const CHROMIUM = chromiumPath();
-
 
 /** What a spreadsheet would run as a formula: the first characters csv-stringify's escape_formulas guards. */
 const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
@@ -92,16 +91,21 @@ describe('hostile names: report.html in Chromium, offline', () => {
     // No element made from the names: no images, no handler attributes, only the report's own scripts and charts.
     expect(await page.locator('img').count()).toBe(0);
     // The only event-handler attributes are the template's own (the calculator form's onsubmit).
-    const own = new Set(readFileSync(join(ROOT, 'templates/report.hbs'), 'utf8').match(/\son[a-z]+="[^"]*"/g)?.map((a) => a.trim()) ?? []);
-    const injected = await page.evaluate((allowed) =>
-      [...document.querySelectorAll('*')]
-        .filter(
-          (el) =>
-            [...el.attributes].some((a) => a.name.startsWith('on') && !allowed.includes(`${a.name}="${a.value}"`)) ||
-            el.localName === 'b' ||
-            (el.localName === 'a' && /^\s*javascript:/i.test(el.getAttribute('href') ?? '')),
-        )
-        .map((el) => el.outerHTML.slice(0, 120)),
+    const own = new Set(
+      readFileSync(join(ROOT, 'templates/report.hbs'), 'utf8')
+        .match(/\son[a-z]+="[^"]*"/g)
+        ?.map((a) => a.trim()) ?? [],
+    );
+    const injected = await page.evaluate(
+      (allowed) =>
+        [...document.querySelectorAll('*')]
+          .filter(
+            (el) =>
+              [...el.attributes].some((a) => a.name.startsWith('on') && !allowed.includes(`${a.name}="${a.value}"`)) ||
+              el.localName === 'b' ||
+              (el.localName === 'a' && /^\s*javascript:/i.test(el.getAttribute('href') ?? '')),
+          )
+          .map((el) => el.outerHTML.slice(0, 120)),
       [...own],
     );
     expect(injected).toEqual([]);
@@ -124,8 +128,8 @@ describe('hostile names: report.html in Chromium, offline', () => {
     });
     expect(csp.content, 'CSP meta tag').not.toBeNull();
     const directives = new Map(
-      csp.content!
-        .split(';')
+      csp
+        .content!.split(';')
         .map((d) => d.trim().split(/\s+/))
         .filter((d) => d[0])
         .map(([name, ...values]) => [name!.toLowerCase(), values] as const),
@@ -134,7 +138,8 @@ describe('hostile names: report.html in Chromium, offline', () => {
     // Nothing may reopen the network: no directive allows a scheme, a host or a wildcard.
     for (const [name, values] of directives) {
       for (const v of values) expect(v, `${name} ${v}`).toMatch(/^('none'|'self'|'unsafe-inline'|data:)$/);
-      if (name === 'connect-src' || name === 'img-src' || name === 'font-src' || name === 'frame-src') expect(values).not.toContain("'self'");
+      if (name === 'connect-src' || name === 'img-src' || name === 'font-src' || name === 'frame-src')
+        expect(values).not.toContain("'self'");
     }
     expect(csp.first, 'the CSP comes before any script or style').toBe(true);
     allPassed++;
@@ -149,7 +154,9 @@ describe('hostile names: report.html in Chromium, offline', () => {
       const cell = rows.nth(i).locator('td:first-child');
       expect(await cell.isVisible(), NAMES[i]).toBe(true);
       // The name is the cell's first text node, verbatim; a preset adds a "(preset)" note after it.
-      const first = await cell.evaluate((td) => td.firstChild?.nodeType === Node.TEXT_NODE ? td.firstChild.textContent : null);
+      const first = await cell.evaluate((td) =>
+        td.firstChild?.nodeType === Node.TEXT_NODE ? td.firstChild.textContent : null,
+      );
       const expected = specYaml.designs[i]!.preset ? `${NAMES[i]} ` : NAMES[i];
       expect(first, NAMES[i]).toBe(expected);
     }
@@ -168,8 +175,11 @@ describe('hostile names: report.html in Chromium, offline', () => {
     allPassed++;
   });
 
-  it('escapes formula-like names in results.csv with a leading \' and keeps every other name unchanged', () => {
-    const rows = parse(readFileSync(join(outDir, 'results.csv'), 'utf8'), { columns: true }) as Record<string, string>[];
+  it("escapes formula-like names in results.csv with a leading ' and keeps every other name unchanged", () => {
+    const rows = parse(readFileSync(join(outDir, 'results.csv'), 'utf8'), { columns: true }) as Record<
+      string,
+      string
+    >[];
     const named = rows.slice(0, NAMES.length).map((r) => r.design);
     const formulas = NAMES.filter((n) => FORMULA_START.test(n));
     expect(formulas.length).toBeGreaterThanOrEqual(6);

@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const SPEC = 'test/fixtures/specs/browser.yaml';
 const CHROMIUM = chromiumPath();
 
-
 interface Summary {
   counts: { points: number; evaluated: number; skipped: number; feasible: number; front: number };
 }
@@ -58,7 +57,10 @@ afterAll(async () => {
 describe('report.html in Chromium, offline', () => {
   it('draws the charts as visible inline SVG with marks and axis titles', async () => {
     const charts = [
-      { id: '#pareto-chart', titles: ['total parameters, billions (memory)', 'active parameters per token, billions (compute)'] },
+      {
+        id: '#pareto-chart',
+        titles: ['total parameters, billions (memory)', 'active parameters per token, billions (compute)'],
+      },
       { id: '#front-chart', titles: ['total parameters, billions', 'active parameters per token, billions'] },
       { id: '#heatmap-chart', titles: ['routed experts', 'top-k (experts per token)'] },
     ];

@@ -47,7 +47,10 @@ describe('serving views in Chromium, offline', () => {
   });
 
   it('lists every front design shown and every compared preset in the serving table', async () => {
-    const summary = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as { front_total: number; compare: unknown[] };
+    const summary = JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8')) as {
+      front_total: number;
+      compare: unknown[];
+    };
     const rows = await page.locator('#serving tbody tr').count();
     expect(rows).toBe(Math.min(summary.front_total, REPORT_FRONT_ROWS) + summary.compare.length);
     await expect(page.locator('#serving tbody tr').last().locator('td').first().textContent()).resolves.toBe('Kimi K2');

@@ -83,7 +83,8 @@ export class CliHarness {
         if (left.length) fail(`the run left files beside the --out folder: ${left.join(', ')}`);
         csv = readFileSync(join(outDir, 'results.csv'), 'utf8');
         const header = csv.split('\n')[0]!;
-        if (header !== HEADER_ROW && !header.startsWith(`${HEADER_ROW},`)) fail(`results.csv starts with ${JSON.stringify(csv.slice(0, 200))}`);
+        if (header !== HEADER_ROW && !header.startsWith(`${HEADER_ROW},`))
+          fail(`results.csv starts with ${JSON.stringify(csv.slice(0, 200))}`);
         if (/(^|,)(-?Infinity|NaN)(,|$)/m.test(csv)) fail('results.csv holds a number that is not finite');
         try {
           JSON.parse(readFileSync(join(outDir, 'summary.json'), 'utf8'));
@@ -128,7 +129,12 @@ export function hasNearOneFactor(bytes: Uint8Array): boolean {
 /** The CLI from source in a child process, killed after CHILD_TIMEOUT_MS (exit code HANG). */
 export function runCliChild(argv: string[]): CaseResult {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...argv], { cwd: process.cwd(), encoding: 'utf8', timeout: CHILD_TIMEOUT_MS, killSignal: 'SIGKILL' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...argv], {
+    cwd: process.cwd(),
+    encoding: 'utf8',
+    timeout: CHILD_TIMEOUT_MS,
+    killSignal: 'SIGKILL',
+  });
   return { code: r.status ?? HANG, stdout: r.stdout ?? '', stderr: r.stderr ?? '', ms: performance.now() - t0 };
 }
 
@@ -160,13 +166,21 @@ export class PropertyViolation extends Error {
 export async function runCli(argv: string[]): Promise<CaseResult> {
   let stdout = '';
   let stderr = '';
-  const io: Io = { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t), isTTY: false, cwd: process.cwd() };
+  const io: Io = {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    isTTY: false,
+    cwd: process.cwd(),
+  };
   const onWarning = (w: Error) => void (stderr += `(node:${process.pid}) ${w.name}: ${w.message}\n`);
   process.on('warning', onWarning);
   const t0 = performance.now();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`the CLI did not finish within ${CASE_TIMEOUT_MS / 1000} s (hang) on ${argv.join(' ')}`)), CASE_TIMEOUT_MS);
+    timer = setTimeout(
+      () => reject(new Error(`the CLI did not finish within ${CASE_TIMEOUT_MS / 1000} s (hang) on ${argv.join(' ')}`)),
+      CASE_TIMEOUT_MS,
+    );
   });
   try {
     const code = await Promise.race([main(argv, io), timeout]);

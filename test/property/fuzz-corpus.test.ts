@@ -12,13 +12,15 @@ import { CliHarness, PropertyViolation } from './cli-harness.js';
 import { KNOWN_BUGS, knownBugs } from './known-bugs.js';
 
 const CORPUS = 'test/fixtures/fuzz';
-const files = readdirSync(CORPUS).filter((f) => !f.startsWith('.')).sort();
+const files = readdirSync(CORPUS)
+  .filter((f) => !f.startsWith('.'))
+  .sort();
 const harness = new CliHarness('moe-sweep-corpus-');
 afterAll(() => harness.dispose());
 
 const replay = (file: string) => harness.check(readFileSync(join(CORPUS, file)), file);
 const replayed = new Set<string>();
-const buggy = (id: string) => {
+const _buggy = (id: string) => {
   replayed.add(id);
   return KNOWN_BUGS.find((b) => b.id === id)!.corpus;
 };
@@ -28,7 +30,7 @@ const buggy = (id: string) => {
  * returns normally, so `it.fails` fails: the bug was fixed (remove the `.fails`), or the input now
  * fails in another way (look at the logged error).
  */
-async function replayKnown(file: string, id: string): Promise<void> {
+async function _replayKnown(file: string, id: string): Promise<void> {
   try {
     await replay(file);
   } catch (err) {
@@ -36,7 +38,9 @@ async function replayKnown(file: string, id: string): Promise<void> {
     console.error(`${file} no longer shows the known bug ${id} but fails otherwise:`, err);
     return;
   }
-  console.error(`${file} no longer shows the known bug ${id}: if it is fixed, remove it from known-bugs.ts and the it.fails here`);
+  console.error(
+    `${file} no longer shows the known bug ${id}: if it is fixed, remove it from known-bugs.ts and the it.fails here`,
+  );
 }
 
 describe('fuzz corpus: known bugs (it.fails until fixed)', () => {

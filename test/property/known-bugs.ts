@@ -23,8 +23,10 @@ export interface KnownBug {
 export const KNOWN_BUGS: KnownBug[] = [];
 
 const ONE_LINE = /^[^\r\n]*$/;
-const COLLECTION_KEY_WARNING = /\n\(node:\d+\) Warning: Keys with collection values will be stringified due to JS Object restrictions: "[^\r\n]*"\. Set mapAsMap: true to use object keys\./g;
-const UNKNOWN_KEY = /^(\S+:\d+:\d+) ([\s\S]*): unknown key "([\s\S]*)": (did you mean "[^"\r\n]*"\?|expected one of: [^\r\n]*)$/;
+const COLLECTION_KEY_WARNING =
+  /\n\(node:\d+\) Warning: Keys with collection values will be stringified due to JS Object restrictions: "[^\r\n]*"\. Set mapAsMap: true to use object keys\./g;
+const UNKNOWN_KEY =
+  /^(\S+:\d+:\d+) ([\s\S]*): unknown key "([\s\S]*)": (did you mean "[^"\r\n]*"\?|expected one of: [^\r\n]*)$/;
 const YAML_ERROR = /^[^\r\n]+:\d+:\d+ invalid YAML: [^\n]*$/;
 const BOUND_ECHO = /^[^\r\n]+: expected (?:a value not below from|max not below min) \(([\s\S]*)\), got [^\r\n]*$/;
 
@@ -56,7 +58,9 @@ function explainNonFinite(v: PropertyViolation): string[] | undefined {
   const explained = rows.every((r) => {
     const bad = Object.keys(r).filter((k) => nonFinite(r[k]));
     if (bad.length === 0) return true;
-    const [experts, topK, expert, shared] = ['experts', 'top_k', 'expert_params', 'shared_params'].map((k) => Number(r[k]));
+    const [experts, topK, expert, shared] = ['experts', 'top_k', 'expert_params', 'shared_params'].map((k) =>
+      Number(r[k]),
+    );
     const total = shared! + experts! * expert!;
     const active = shared! + topK! * expert!;
     if (![total, active, 2 * active, 4 * total].every(Number.isFinite)) return true; // fp32: 4 bytes a weight
@@ -68,7 +72,12 @@ function explainNonFinite(v: PropertyViolation): string[] | undefined {
 
 /** The ids of the known bugs that explain a violation, or undefined when it is new. */
 export function knownBugs(v: PropertyViolation): string[] | undefined {
-  const ids = v.result.code === HANG ? (hasNearOneFactor(v.bytes) ? ['geometric-factor-near-one-hang'] : undefined) : (explainMultiLine(v) ?? explainNonFinite(v));
+  const ids =
+    v.result.code === HANG
+      ? hasNearOneFactor(v.bytes)
+        ? ['geometric-factor-near-one-hang']
+        : undefined
+      : (explainMultiLine(v) ?? explainNonFinite(v));
   // Only bugs still listed count as known: a fixed bug that comes back is a new failure.
   const open = ids?.filter((id) => KNOWN_BUGS.some((b) => b.id === id));
   return open && open.length > 0 ? open : undefined;

@@ -5,7 +5,21 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { Alias, isAlias, isMap, isScalar, isSeq, Pair, parseDocument, stringify, YAMLMap, YAMLSeq, type Document, type Node, type ToStringOptions } from 'yaml';
+import {
+  Alias,
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  Pair,
+  parseDocument,
+  stringify,
+  YAMLMap,
+  YAMLSeq,
+  type Document,
+  type Node,
+  type ToStringOptions,
+} from 'yaml';
 
 // ---------------------------------------------------------------------------------------------------
 // Seeds: the example sweeps and the spec fixtures, valid or not.
@@ -29,10 +43,37 @@ export function loadSeeds(root: string): Seed[] {
 // Building blocks
 
 const SPEC_KEYS = [
-  'version', 'name', 'description', 'grid', 'dtype', 'constraints', 'objectives', 'designs', 'compare',
-  'experts', 'top_k', 'expert_params', 'shared_params', 'from', 'to', 'step', 'times',
-  'total_params', 'active_params', 'active_ratio', 'expert_sparsity', 'compute_saving', 'flops_per_token',
-  'weight_bytes', 'vram_bytes', 'vram', 'budget', 'overhead', 'min', 'max', 'preset',
+  'version',
+  'name',
+  'description',
+  'grid',
+  'dtype',
+  'constraints',
+  'objectives',
+  'designs',
+  'compare',
+  'experts',
+  'top_k',
+  'expert_params',
+  'shared_params',
+  'from',
+  'to',
+  'step',
+  'times',
+  'total_params',
+  'active_params',
+  'active_ratio',
+  'expert_sparsity',
+  'compute_saving',
+  'flops_per_token',
+  'weight_bytes',
+  'vram_bytes',
+  'vram',
+  'budget',
+  'overhead',
+  'min',
+  'max',
+  'preset',
 ];
 
 /** Keys for renames and additions: real ones (in the wrong place, too), typos, and hostile strings. */
@@ -40,9 +81,45 @@ export const keyArb: fc.Arbitrary<string> = fc.oneof(
   { arbitrary: fc.constantFrom(...SPEC_KEYS), weight: 4 },
   {
     arbitrary: fc.constantFrom(
-      'constrains', 'experts_', 'topk', 'top-k', 'Top_K', 'NAME', 'grids', 'desings', 'objective', 'comparre', 'shared', 'budjet',
-      '', ' ', '__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '0', '-1', '1e3', 'null', 'true',
-      '<<', '?', '-', '#', ':', 'a: b', 'a\nb', 'a\rb', 'key\u2028sep', 'é', '\u202Ename', '😀', '\t', 'x'.repeat(300),
+      'constrains',
+      'experts_',
+      'topk',
+      'top-k',
+      'Top_K',
+      'NAME',
+      'grids',
+      'desings',
+      'objective',
+      'comparre',
+      'shared',
+      'budjet',
+      '',
+      ' ',
+      '__proto__',
+      'constructor',
+      'prototype',
+      'toString',
+      'hasOwnProperty',
+      'valueOf',
+      '0',
+      '-1',
+      '1e3',
+      'null',
+      'true',
+      '<<',
+      '?',
+      '-',
+      '#',
+      ':',
+      'a: b',
+      'a\nb',
+      'a\rb',
+      'key\u2028sep',
+      'é',
+      '\u202Ename',
+      '😀',
+      '\t',
+      'x'.repeat(300),
     ),
     weight: 3,
   },
@@ -51,29 +128,164 @@ export const keyArb: fc.Arbitrary<string> = fc.oneof(
 
 /** Numbers at and past every edge. */
 export const specialNumberArb: fc.Arbitrary<number> = fc.oneof(
-  fc.constantFrom(0, -0, -1, 1, 2, -1e9, 0.5, 1.5, 0.1, 1e-7, 5e-324, NaN, Infinity, -Infinity, 1e308, Number.MAX_VALUE,
-    2 ** 53, 2 ** 53 + 2, 2 ** 31, 2 ** 32 + 1, 1e21, 1e15, 123456789.123, 8, 64, 1e9, 4.1e9, -2.5),
+  fc.constantFrom(
+    0,
+    -0,
+    -1,
+    1,
+    2,
+    -1e9,
+    0.5,
+    1.5,
+    0.1,
+    1e-7,
+    5e-324,
+    NaN,
+    Infinity,
+    -Infinity,
+    1e308,
+    Number.MAX_VALUE,
+    2 ** 53,
+    2 ** 53 + 2,
+    2 ** 31,
+    2 ** 32 + 1,
+    1e21,
+    1e15,
+    123456789.123,
+    8,
+    64,
+    1e9,
+    4.1e9,
+    -2.5,
+  ),
   fc.integer({ min: -10, max: 1000 }),
   fc.double(),
 );
 
-const NUMBER_TEXTS = ['0', '1', '2', '8', '0.1', '1.5', '.5', '5.', '1e3', '1E-3', '1e400', '-1', '+1', '0x10', '0o7', '1_000', '1,000', '١٢', '∞', ' 2 ', '4.1', '00', '1e', 'e3', '', 'NaN', 'Infinity', '-0'];
-const SUFFIXES = ['', 'K', 'M', 'B', 'T', 'k', 'm', 'b', 't', 'KB', 'MB', 'GB', 'TB', 'KiB', 'MiB', 'GiB', 'TiB', 'kib', 'gb', 'iB', 'Q', 'X', 'BB', 'B B', ' B', '\tB', 'B\n', 'µ', '％', 'ｂ', 'e9', 'bytes', '%'];
+const NUMBER_TEXTS = [
+  '0',
+  '1',
+  '2',
+  '8',
+  '0.1',
+  '1.5',
+  '.5',
+  '5.',
+  '1e3',
+  '1E-3',
+  '1e400',
+  '-1',
+  '+1',
+  '0x10',
+  '0o7',
+  '1_000',
+  '1,000',
+  '١٢',
+  '∞',
+  ' 2 ',
+  '4.1',
+  '00',
+  '1e',
+  'e3',
+  '',
+  'NaN',
+  'Infinity',
+  '-0',
+];
+const SUFFIXES = [
+  '',
+  'K',
+  'M',
+  'B',
+  'T',
+  'k',
+  'm',
+  'b',
+  't',
+  'KB',
+  'MB',
+  'GB',
+  'TB',
+  'KiB',
+  'MiB',
+  'GiB',
+  'TiB',
+  'kib',
+  'gb',
+  'iB',
+  'Q',
+  'X',
+  'BB',
+  'B B',
+  ' B',
+  '\tB',
+  'B\n',
+  'µ',
+  '％',
+  'ｂ',
+  'e9',
+  'bytes',
+  '%',
+];
 
 /** A number written with a random unit suffix, valid or not. */
 export const unitStringArb: fc.Arbitrary<string> = fc
-  .tuple(fc.oneof(fc.constantFrom(...NUMBER_TEXTS), fc.double({ noNaN: true }).map(String)), fc.constantFrom(...SUFFIXES))
+  .tuple(
+    fc.oneof(fc.constantFrom(...NUMBER_TEXTS), fc.double({ noNaN: true }).map(String)),
+    fc.constantFrom(...SUFFIXES),
+  )
   .map(([n, s]) => `${n}${s}`);
 
-const PRESET_IDS = ['mixtral-8x7b', 'mixtral-8x22b', 'deepseek-v3', 'deepseek-v4-pro', 'qwen3-235b-a22b', 'qwen3-30b-a3b', 'grok-1', 'kimi-k2', 'gpt-oss-120b', 'glm-5', 'minimax-m2.5'];
-const METRICS = ['total_params', 'active_params', 'active_ratio', 'expert_sparsity', 'compute_saving', 'flops_per_token', 'weight_bytes', 'vram_bytes'];
+const PRESET_IDS = [
+  'mixtral-8x7b',
+  'mixtral-8x22b',
+  'deepseek-v3',
+  'deepseek-v4-pro',
+  'qwen3-235b-a22b',
+  'qwen3-30b-a3b',
+  'grok-1',
+  'kimi-k2',
+  'gpt-oss-120b',
+  'glm-5',
+  'minimax-m2.5',
+];
+const METRICS = [
+  'total_params',
+  'active_params',
+  'active_ratio',
+  'expert_sparsity',
+  'compute_saving',
+  'flops_per_token',
+  'weight_bytes',
+  'vram_bytes',
+];
 
 /** Strings that mean something somewhere in a spec, plus hostile ones. */
 export const meaningfulStringArb: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(...PRESET_IDS, 'mixtral', 'Mixtral-8x7B', 'nope', ''),
   fc.constantFrom('bf16', 'fp8', 'int4', 'fp32', 'fp16', 'int8', 'BF16', 'fp4', 'float'),
-  fc.tuple(fc.constantFrom('min', 'max', 'minimize', 'MIN', ''), fc.constantFrom(...METRICS, 'vram', 'params', '')).map(([s, m]) => `${s} ${m}`),
-  fc.constantFrom('=1+1', '@SUM(1)', '+cmd', '-2+3', '</script><script>x</script>', '"quoted"', "it's", 'a,b', 'line\nbreak', '\u200F', '\u0000', '\uFFFE', 'ok-name', '..', '../x', '.hidden', 'a/b'),
+  fc
+    .tuple(fc.constantFrom('min', 'max', 'minimize', 'MIN', ''), fc.constantFrom(...METRICS, 'vram', 'params', ''))
+    .map(([s, m]) => `${s} ${m}`),
+  fc.constantFrom(
+    '=1+1',
+    '@SUM(1)',
+    '+cmd',
+    '-2+3',
+    '</script><script>x</script>',
+    '"quoted"',
+    "it's",
+    'a,b',
+    'line\nbreak',
+    '\u200F',
+    '\u0000',
+    '\uFFFE',
+    'ok-name',
+    '..',
+    '../x',
+    '.hidden',
+    'a/b',
+  ),
   fc.string({ unit: 'binary', maxLength: 20 }),
 );
 
@@ -82,8 +294,19 @@ const smallAxisArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.integer({ min: -2, max: 64 }),
   fc.array(fc.integer({ min: 0, max: 64 }), { maxLength: 5 }),
   fc.array(unitStringArb, { maxLength: 4 }),
-  fc.record({ from: fc.integer({ min: -2, max: 16 }), to: fc.integer({ min: -2, max: 64 }), step: fc.integer({ min: -1, max: 8 }) }, { requiredKeys: ['from', 'to'] }),
-  fc.record({ from: fc.integer({ min: 0, max: 16 }), to: fc.integer({ min: 0, max: 256 }), times: fc.oneof(fc.constantFrom(0, 1, 1.0000001, 1.5, 2, 3, -2, NaN, Infinity), fc.double()) }),
+  fc.record(
+    {
+      from: fc.integer({ min: -2, max: 16 }),
+      to: fc.integer({ min: -2, max: 64 }),
+      step: fc.integer({ min: -1, max: 8 }),
+    },
+    { requiredKeys: ['from', 'to'] },
+  ),
+  fc.record({
+    from: fc.integer({ min: 0, max: 16 }),
+    to: fc.integer({ min: 0, max: 256 }),
+    times: fc.oneof(fc.constantFrom(0, 1, 1.0000001, 1.5, 2, 3, -2, NaN, Infinity), fc.double()),
+  }),
   fc.record({ from: unitStringArb, to: unitStringArb, step: unitStringArb }, { requiredKeys: ['from', 'to'] }),
 );
 
@@ -93,7 +316,23 @@ export const valueArb: fc.Arbitrary<unknown> = fc.oneof(
   { arbitrary: unitStringArb, weight: 4 },
   { arbitrary: meaningfulStringArb, weight: 3 },
   { arbitrary: smallAxisArb, weight: 3 },
-  { arbitrary: fc.constantFrom<unknown>(null, true, false, [], {}, '', '2024-01-01', '~', 'yes', '.inf', '.nan', new Date(0)), weight: 2 },
+  {
+    arbitrary: fc.constantFrom<unknown>(
+      null,
+      true,
+      false,
+      [],
+      {},
+      '',
+      '2024-01-01',
+      '~',
+      'yes',
+      '.inf',
+      '.nan',
+      new Date(0),
+    ),
+    weight: 2,
+  },
   { arbitrary: fc.jsonValue({ maxDepth: 2 }), weight: 1 },
 );
 
@@ -119,13 +358,37 @@ export const docOpArb: fc.Arbitrary<DocOp> = fc.oneof(
   { arbitrary: fc.record({ op: fc.constant('delete' as const), at }), weight: 3 },
   { arbitrary: fc.record({ op: fc.constant('duplicate' as const), at }), weight: 2 },
   { arbitrary: fc.record({ op: fc.constant('rename' as const), at, key: keyArb }), weight: 3 },
-  { arbitrary: fc.record({ op: fc.constant('rekeyNonString' as const), at, key: fc.constantFrom<unknown>(1, 0, true, null, 1.5, [1], { a: 1 }) }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      op: fc.constant('rekeyNonString' as const),
+      at,
+      key: fc.constantFrom<unknown>(1, 0, true, null, 1.5, [1], { a: 1 }),
+    }),
+    weight: 1,
+  },
   { arbitrary: fc.record({ op: fc.constant('set' as const), at, value: valueArb }), weight: 8 },
   { arbitrary: fc.record({ op: fc.constant('add' as const), at, key: keyArb, value: valueArb }), weight: 3 },
-  { arbitrary: fc.record({ op: fc.constant('listToRange' as const), at, kind: fc.constantFrom('step' as const, 'times' as const, 'none' as const), factor: fc.oneof(specialNumberArb, unitStringArb) }), weight: 3 },
+  {
+    arbitrary: fc.record({
+      op: fc.constant('listToRange' as const),
+      at,
+      kind: fc.constantFrom('step' as const, 'times' as const, 'none' as const),
+      factor: fc.oneof(specialNumberArb, unitStringArb),
+    }),
+    weight: 3,
+  },
   { arbitrary: fc.record({ op: fc.constant('swapFromTo' as const), at }), weight: 2 },
   { arbitrary: fc.record({ op: fc.constant('alias' as const), from: at, to: at }), weight: 2 },
-  { arbitrary: fc.record({ op: fc.constant('bomb' as const), at, key: fc.constantFrom('description', 'name', 'x', 'grid', 'designs'), depth: fc.integer({ min: 1, max: 9 }), width: fc.integer({ min: 1, max: 9 }) }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      op: fc.constant('bomb' as const),
+      at,
+      key: fc.constantFrom('description', 'name', 'x', 'grid', 'designs'),
+      depth: fc.integer({ min: 1, max: 9 }),
+      width: fc.integer({ min: 1, max: 9 }),
+    }),
+    weight: 1,
+  },
   { arbitrary: fc.record({ op: fc.constant('style' as const), at, flow: fc.boolean() }), weight: 1 },
 );
 
@@ -178,7 +441,7 @@ export function applyDocOp(doc: Document, op: DocOp): void {
       if (p) p.map.items.splice(p.index, 1);
       else {
         const s = pick(inv.seqs, op.at);
-        if (s && s.items.length) s.items.splice(op.at % s.items.length, 1);
+        if (s?.items.length) s.items.splice(op.at % s.items.length, 1);
       }
       return;
     }
@@ -186,7 +449,10 @@ export function applyDocOp(doc: Document, op: DocOp): void {
       const p = pick(inv.pairs, op.at);
       if (!p) return;
       const pair = p.map.items[p.index]!;
-      const clone = new Pair(isScalar(pair.key) ? pair.key.clone() : pair.key, pair.value && typeof (pair.value as Node).clone === 'function' ? (pair.value as Node).clone() : pair.value);
+      const clone = new Pair(
+        isScalar(pair.key) ? pair.key.clone() : pair.key,
+        pair.value && typeof (pair.value as Node).clone === 'function' ? (pair.value as Node).clone() : pair.value,
+      );
       p.map.items.splice(p.index + 1, 0, clone);
       return;
     }
@@ -285,7 +551,13 @@ export const renderOptionsArb: fc.Arbitrary<RenderOptions> = fc.record({
   indent: fc.integer({ min: 1, max: 8 }),
   indentSeq: fc.boolean(),
   lineWidth: fc.constantFrom(0, 20, 80),
-  defaultStringType: fc.constantFrom('PLAIN' as const, 'QUOTE_DOUBLE' as const, 'QUOTE_SINGLE' as const, 'BLOCK_LITERAL' as const, 'BLOCK_FOLDED' as const),
+  defaultStringType: fc.constantFrom(
+    'PLAIN' as const,
+    'QUOTE_DOUBLE' as const,
+    'QUOTE_SINGLE' as const,
+    'BLOCK_LITERAL' as const,
+    'BLOCK_FOLDED' as const,
+  ),
   collectionStyle: fc.constantFrom('any' as const, 'block' as const, 'flow' as const),
   flowCollectionPadding: fc.boolean(),
   doubleQuotedAsJSON: fc.boolean(),
@@ -308,21 +580,112 @@ export type TextOp =
   | { op: 'bom' };
 
 const YAML_TOKENS = [
-  ':', ': ', '- ', '-', '{', '}', '[', ']', ',', '&a ', '*a', '*', '&', '!!binary ', '!!str ', '!!int ', '!!float ', '!!map ', '!!python/object:os.system ', '!tag ',
-  '%YAML 1.1\n', '%TAG ! tag:x,2000:\n', '---\n', '...\n', '\n---\n', '? ', '|', '|-\n', '>', '#', '"', "'", '\\', '\t', '\r\n', '\r', '\n', '\0', '\uFEFF',
-  '\u202E', '\u200F', '\u2028', '😀', 'é', '<<: ', '<<: *a\n', '.inf', '.nan', '~', 'null', 'yes', '0x1F', '1e400', '\u0085', '\uD800', '%', '@', '`',
+  ':',
+  ': ',
+  '- ',
+  '-',
+  '{',
+  '}',
+  '[',
+  ']',
+  ',',
+  '&a ',
+  '*a',
+  '*',
+  '&',
+  '!!binary ',
+  '!!str ',
+  '!!int ',
+  '!!float ',
+  '!!map ',
+  '!!python/object:os.system ',
+  '!tag ',
+  '%YAML 1.1\n',
+  '%TAG ! tag:x,2000:\n',
+  '---\n',
+  '...\n',
+  '\n---\n',
+  '? ',
+  '|',
+  '|-\n',
+  '>',
+  '#',
+  '"',
+  "'",
+  '\\',
+  '\t',
+  '\r\n',
+  '\r',
+  '\n',
+  '\0',
+  '\uFEFF',
+  '\u202E',
+  '\u200F',
+  '\u2028',
+  '😀',
+  'é',
+  '<<: ',
+  '<<: *a\n',
+  '.inf',
+  '.nan',
+  '~',
+  'null',
+  'yes',
+  '0x1F',
+  '1e400',
+  '\u0085',
+  '\uD800',
+  '%',
+  '@',
+  '`',
 ];
 
 export const textOpArb: fc.Arbitrary<TextOp> = fc.oneof(
   { arbitrary: fc.record({ op: fc.constant('truncate' as const), at }), weight: 3 },
-  { arbitrary: fc.record({ op: fc.constant('insert' as const), at, text: fc.oneof(fc.constantFrom(...YAML_TOKENS), fc.string({ unit: 'binary', maxLength: 8 }), fc.string({ unit: 'grapheme', maxLength: 8 })) }), weight: 4 },
-  { arbitrary: fc.record({ op: fc.constant('insertBytes' as const), at, bytes: fc.array(fc.nat({ max: 255 }), { minLength: 1, maxLength: 4 }) }), weight: 1 },
-  { arbitrary: fc.record({ op: fc.constant('reindent' as const), line: at, delta: fc.integer({ min: -4, max: 4 }), tab: fc.boolean() }), weight: 3 },
-  { arbitrary: fc.record({ op: fc.constant('reindentAll' as const), factor: fc.integer({ min: 0, max: 4 }) }), weight: 1 },
+  {
+    arbitrary: fc.record({
+      op: fc.constant('insert' as const),
+      at,
+      text: fc.oneof(
+        fc.constantFrom(...YAML_TOKENS),
+        fc.string({ unit: 'binary', maxLength: 8 }),
+        fc.string({ unit: 'grapheme', maxLength: 8 }),
+      ),
+    }),
+    weight: 4,
+  },
+  {
+    arbitrary: fc.record({
+      op: fc.constant('insertBytes' as const),
+      at,
+      bytes: fc.array(fc.nat({ max: 255 }), { minLength: 1, maxLength: 4 }),
+    }),
+    weight: 1,
+  },
+  {
+    arbitrary: fc.record({
+      op: fc.constant('reindent' as const),
+      line: at,
+      delta: fc.integer({ min: -4, max: 4 }),
+      tab: fc.boolean(),
+    }),
+    weight: 3,
+  },
+  {
+    arbitrary: fc.record({ op: fc.constant('reindentAll' as const), factor: fc.integer({ min: 0, max: 4 }) }),
+    weight: 1,
+  },
   { arbitrary: fc.record({ op: fc.constant('deleteLine' as const), line: at }), weight: 2 },
   { arbitrary: fc.record({ op: fc.constant('duplicateLine' as const), line: at }), weight: 2 },
   { arbitrary: fc.record({ op: fc.constant('swapLines' as const), a: at, b: at }), weight: 1 },
-  { arbitrary: fc.record({ op: fc.constant('replaceChar' as const), at, text: fc.constantFrom(...YAML_TOKENS, '0', '9', 'B', 'x', ' ') }), weight: 2 },
+  {
+    arbitrary: fc.record({
+      op: fc.constant('replaceChar' as const),
+      at,
+      text: fc.constantFrom(...YAML_TOKENS, '0', '9', 'B', 'x', ' '),
+    }),
+    weight: 2,
+  },
   { arbitrary: fc.constant({ op: 'crlf' as const }), weight: 1 },
   { arbitrary: fc.constant({ op: 'bom' as const }), weight: 1 },
 );
@@ -350,11 +713,15 @@ function applyTextOpRaw(bytes: Buffer, op: TextOp): Uint8Array {
     case 'reindent': {
       const i = line(op.line);
       const l = lines[i] ?? '';
-      lines[i] = op.delta >= 0 ? (op.tab ? '\t' : ' ').repeat(op.delta) + l : l.replace(new RegExp(`^ {0,${-op.delta}}`), '');
+      lines[i] =
+        op.delta >= 0 ? (op.tab ? '\t' : ' ').repeat(op.delta) + l : l.replace(new RegExp(`^ {0,${-op.delta}}`), '');
       return Buffer.from(lines.join('\n'), 'utf8');
     }
     case 'reindentAll':
-      return Buffer.from(lines.map((l) => l.replace(/^ +/, (s) => ' '.repeat(s.length * op.factor))).join('\n'), 'utf8');
+      return Buffer.from(
+        lines.map((l) => l.replace(/^ +/, (s) => ' '.repeat(s.length * op.factor))).join('\n'),
+        'utf8',
+      );
     case 'deleteLine':
       lines.splice(line(op.line), 1);
       return Buffer.from(lines.join('\n'), 'utf8');
@@ -426,7 +793,11 @@ export const arbitraryYamlArb: fc.Arbitrary<Buffer> = fc.oneof(
       fc.oneof(
         fc.jsonValue({ maxDepth: 4 }),
         fc.dictionary(keyArb, valueArb, { maxKeys: 6 }),
-        fc.dictionary(fc.constantFrom(...SPEC_KEYS), fc.oneof(valueArb, fc.dictionary(keyArb, valueArb, { maxKeys: 4 })), { maxKeys: 8 }),
+        fc.dictionary(
+          fc.constantFrom(...SPEC_KEYS),
+          fc.oneof(valueArb, fc.dictionary(keyArb, valueArb, { maxKeys: 4 })),
+          { maxKeys: 8 },
+        ),
       ),
       renderOptionsArb,
     )
@@ -437,23 +808,59 @@ export const arbitraryYamlArb: fc.Arbitrary<Buffer> = fc.oneof(
         return Buffer.from(JSON.stringify(v) ?? '', 'utf8');
       }
     }),
-  fc.array(fc.oneof(fc.constantFrom(...YAML_TOKENS, ...SPEC_KEYS, ' ', '  ', '\n', '\n  ', '8', '2B', 'bf16'), fc.string({ maxLength: 4 })), { maxLength: 40 }).map((t) => Buffer.from(t.join(''), 'utf8')),
+  fc
+    .array(
+      fc.oneof(
+        fc.constantFrom(...YAML_TOKENS, ...SPEC_KEYS, ' ', '  ', '\n', '\n  ', '8', '2B', 'bf16'),
+        fc.string({ maxLength: 4 }),
+      ),
+      { maxLength: 40 },
+    )
+    .map((t) => Buffer.from(t.join(''), 'utf8')),
   fc.string({ unit: 'binary', maxLength: 200 }).map((s) => Buffer.from(s, 'utf8')),
   fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b)),
 );
 
 /** Mostly `good`, sometimes anything from `bad`. */
 const mostly = <T, U>(good: fc.Arbitrary<T>, bad: fc.Arbitrary<U>): fc.Arbitrary<T | U> =>
-  fc.oneof({ arbitrary: good as fc.Arbitrary<T | U>, weight: 12 }, { arbitrary: bad as fc.Arbitrary<T | U>, weight: 1 });
+  fc.oneof(
+    { arbitrary: good as fc.Arbitrary<T | U>, weight: 12 },
+    { arbitrary: bad as fc.Arbitrary<T | U>, weight: 1 },
+  );
 
 const goodAxis = (values: unknown[]): fc.Arbitrary<unknown> => fc.constantFrom(...values);
 
 /** Names a design may have: any non-empty string, hostile ones most of all. */
 export const designNameArb: fc.Arbitrary<string> = fc.oneof(
   fc.constantFrom(
-    '</script><script>window.__pwned=1</script>', '<img src=x onerror="window.__pwned=1">', '"><svg onload=window.__pwned=1>',
-    '=HYPERLINK("http://evil.example","x")', "+cmd|' /C calc'!A0", '-2+3', '@SUM(1)', '=1+1', '\t=1', ' =1', 'a,b', 'say "hi"', "it's",
-    'two\nlines', 'cr\rlf', '\u200Fright-to-left', '😀 emoji', '{{name}}', '{{{x}}}', '${x}', '%s%n', '\\', '&amp;', 'x'.repeat(200), ' ', '.', '\u0000nul',
+    '</script><script>window.__pwned=1</script>',
+    '<img src=x onerror="window.__pwned=1">',
+    '"><svg onload=window.__pwned=1>',
+    '=HYPERLINK("http://evil.example","x")',
+    "+cmd|' /C calc'!A0",
+    '-2+3',
+    '@SUM(1)',
+    '=1+1',
+    '\t=1',
+    ' =1',
+    'a,b',
+    'say "hi"',
+    "it's",
+    'two\nlines',
+    'cr\rlf',
+    '\u200Fright-to-left',
+    '😀 emoji',
+    '{{name}}',
+    '{{{x}}}',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a hostile name, not a template
+    '${x}',
+    '%s%n',
+    '\\',
+    '&amp;',
+    'x'.repeat(200),
+    ' ',
+    '.',
+    '\u0000nul',
   ),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 16 }),
   fc.string({ unit: 'binary', minLength: 1, maxLength: 16 }),
@@ -461,9 +868,15 @@ export const designNameArb: fc.Arbitrary<string> = fc.oneof(
 
 const bound = (min: fc.Arbitrary<unknown>, max: fc.Arbitrary<unknown>) =>
   fc.record({ min, max }, { requiredKeys: [] }).filter((b) => Object.keys(b).length > 0);
-const countBoundArb = bound(fc.constantFrom<unknown>(0, 1, '1B', '10B'), fc.constantFrom<unknown>('100B', '1T', 1e30, 1e300, '1e300'));
+const countBoundArb = bound(
+  fc.constantFrom<unknown>(0, 1, '1B', '10B'),
+  fc.constantFrom<unknown>('100B', '1T', 1e30, 1e300, '1e300'),
+);
 const ratioBoundArb = bound(fc.constantFrom<unknown>(0, 0.01, 0.5), fc.constantFrom<unknown>(1, 0.9, 0.5));
-const bytesBoundArb = bound(fc.constantFrom<unknown>(0, '1GB', '1KiB'), fc.constantFrom<unknown>('1TB', '80GiB', 1e300, '1e30TiB'));
+const bytesBoundArb = bound(
+  fc.constantFrom<unknown>(0, '1GB', '1KiB'),
+  fc.constantFrom<unknown>('1TB', '80GiB', 1e300, '1e30TiB'),
+);
 
 /** Documents assembled from spec fields, mostly valid, with hostile names and edge values. */
 export const specShapedArb: fc.Arbitrary<Buffer> = fc
@@ -471,18 +884,30 @@ export const specShapedArb: fc.Arbitrary<Buffer> = fc
     fc.record(
       {
         version: mostly(fc.constant(1), fc.constantFrom<unknown>(2, '1', 0)),
-        name: mostly(fc.constantFrom('fuzz', 'a.b-c_d', '_x', 'X1'), fc.oneof(fc.constantFrom('.hidden', '-x', 'a b', '', '../up', 'a/b'), meaningfulStringArb)),
+        name: mostly(
+          fc.constantFrom('fuzz', 'a.b-c_d', '_x', 'X1'),
+          fc.oneof(fc.constantFrom('.hidden', '-x', 'a b', '', '../up', 'a/b'), meaningfulStringArb),
+        ),
         description: fc.oneof(designNameArb, meaningfulStringArb),
         grid: mostly(
           fc.record({
             experts: mostly(goodAxis([[4, 8], { from: 2, to: 16, times: 2 }, 8, { from: 1, to: 4 }]), smallAxisArb),
             top_k: mostly(goodAxis([[1, 2], { from: 1, to: 4 }, 2, 1]), smallAxisArb),
-            expert_params: mostly(goodAxis([['1B', '2B'], { from: '0.5B', to: '2B', step: '0.5B' }, '1B', 1, 1e15, '1T', '0.1K']), smallAxisArb),
+            expert_params: mostly(
+              goodAxis([['1B', '2B'], { from: '0.5B', to: '2B', step: '0.5B' }, '1B', 1, 1e15, '1T', '0.1K']),
+              smallAxisArb,
+            ),
             shared_params: mostly(goodAxis([['1B', '2B'], '0', 0, '4B', 1e15, { from: 0, to: 3 }]), smallAxisArb),
           }),
-          fc.record({ experts: smallAxisArb, top_k: smallAxisArb, expert_params: smallAxisArb, shared_params: smallAxisArb }, { requiredKeys: [] }),
+          fc.record(
+            { experts: smallAxisArb, top_k: smallAxisArb, expert_params: smallAxisArb, shared_params: smallAxisArb },
+            { requiredKeys: [] },
+          ),
         ),
-        dtype: mostly(fc.constantFrom<unknown>('bf16', 'fp8', 'int4', 'fp32', 'fp16', 'int8'), fc.constantFrom<unknown>('fp4', 8, null, 'BF16')),
+        dtype: mostly(
+          fc.constantFrom<unknown>('bf16', 'fp8', 'int4', 'fp32', 'fp16', 'int8'),
+          fc.constantFrom<unknown>('fp4', 8, null, 'BF16'),
+        ),
         constraints: mostly(
           fc.record(
             {
@@ -494,32 +919,73 @@ export const specShapedArb: fc.Arbitrary<Buffer> = fc
               compute_saving: ratioBoundArb,
               weight_bytes: bytesBoundArb,
               vram_bytes: bytesBoundArb,
-              vram: fc.record({ budget: fc.constantFrom<unknown>('80GB', '640GB', '1TiB', '1e30', 1, 1e300), overhead: fc.constantFrom<unknown>(0, 0.15, 1, 100, 1e300) }, { requiredKeys: ['budget'] }),
+              vram: fc.record(
+                {
+                  budget: fc.constantFrom<unknown>('80GB', '640GB', '1TiB', '1e30', 1, 1e300),
+                  overhead: fc.constantFrom<unknown>(0, 0.15, 1, 100, 1e300),
+                },
+                { requiredKeys: ['budget'] },
+              ),
             },
             { requiredKeys: [] },
           ),
           fc.dictionary(
             fc.constantFrom(...METRICS, 'vram', 'typo', 'vram_budget'),
             fc.oneof(
-              fc.record({ min: fc.oneof(specialNumberArb, unitStringArb), max: fc.oneof(specialNumberArb, unitStringArb) }, { requiredKeys: [] }),
-              fc.record({ budget: fc.oneof(unitStringArb, specialNumberArb), overhead: specialNumberArb }, { requiredKeys: [] }),
+              fc.record(
+                { min: fc.oneof(specialNumberArb, unitStringArb), max: fc.oneof(specialNumberArb, unitStringArb) },
+                { requiredKeys: [] },
+              ),
+              fc.record(
+                { budget: fc.oneof(unitStringArb, specialNumberArb), overhead: specialNumberArb },
+                { requiredKeys: [] },
+              ),
             ),
             { maxKeys: 3 },
           ),
         ),
         objectives: mostly(
-          fc.uniqueArray(fc.constantFrom(...METRICS), { minLength: 1, maxLength: 4 }).chain((ms) => fc.tuple(...ms.map((m) => fc.constantFrom(`min ${m}`, `max ${m}`)))),
-          fc.array(fc.oneof(fc.constantFrom(...METRICS).map((m) => `min ${m}`), meaningfulStringArb), { maxLength: 3 }),
+          fc
+            .uniqueArray(fc.constantFrom(...METRICS), { minLength: 1, maxLength: 4 })
+            .chain((ms) => fc.tuple(...ms.map((m) => fc.constantFrom(`min ${m}`, `max ${m}`)))),
+          fc.array(
+            fc.oneof(
+              fc.constantFrom(...METRICS).map((m) => `min ${m}`),
+              meaningfulStringArb,
+            ),
+            { maxLength: 3 },
+          ),
         ),
         designs: fc.uniqueArray(
           fc.oneof(
             mostly(
-              fc.record({ name: designNameArb, experts: fc.integer({ min: 2, max: 64 }), top_k: fc.integer({ min: 1, max: 2 }), expert_params: fc.constantFrom<unknown>('1B', '0.5B', 3e9, 1, 1e300), shared_params: fc.constantFrom<unknown>('1B', 0, '2B', 1e300) }),
-              fc.record({ name: designNameArb, experts: specialNumberArb, top_k: specialNumberArb, expert_params: unitStringArb, shared_params: unitStringArb }, { requiredKeys: [] }),
+              fc.record({
+                name: designNameArb,
+                experts: fc.integer({ min: 2, max: 64 }),
+                top_k: fc.integer({ min: 1, max: 2 }),
+                expert_params: fc.constantFrom<unknown>('1B', '0.5B', 3e9, 1, 1e300),
+                shared_params: fc.constantFrom<unknown>('1B', 0, '2B', 1e300),
+              }),
+              fc.record(
+                {
+                  name: designNameArb,
+                  experts: specialNumberArb,
+                  top_k: specialNumberArb,
+                  expert_params: unitStringArb,
+                  shared_params: unitStringArb,
+                },
+                { requiredKeys: [] },
+              ),
             ),
-            fc.record({ preset: mostly(fc.constantFrom(...PRESET_IDS), meaningfulStringArb), name: designNameArb }, { requiredKeys: ['preset'] }),
+            fc.record(
+              { preset: mostly(fc.constantFrom(...PRESET_IDS), meaningfulStringArb), name: designNameArb },
+              { requiredKeys: ['preset'] },
+            ),
           ),
-          { maxLength: 4, selector: (d) => (d as { name?: unknown; preset?: unknown }).name ?? (d as { preset?: unknown }).preset },
+          {
+            maxLength: 4,
+            selector: (d) => (d as { name?: unknown; preset?: unknown }).name ?? (d as { preset?: unknown }).preset,
+          },
         ),
         compare: fc.uniqueArray(mostly(fc.constantFrom(...PRESET_IDS), meaningfulStringArb), { maxLength: 3 }),
       },

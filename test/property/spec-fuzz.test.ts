@@ -39,7 +39,12 @@ const harness = new CliHarness('moe-sweep-fuzz-');
 const seeds = loadSeeds(process.cwd());
 afterAll(() => harness.dispose());
 
-async function property<T>(label: string, arb: fc.Arbitrary<T>, toBytes: (value: T) => Buffer, runs: number): Promise<void> {
+async function property<T>(
+  label: string,
+  arb: fc.Arbitrary<T>,
+  toBytes: (value: T) => Buffer,
+  runs: number,
+): Promise<void> {
   let lastFailing: Buffer | undefined;
   const known = new Map<string, number>();
   const before = new Map(harness.stats);
@@ -75,20 +80,33 @@ async function property<T>(label: string, arb: fc.Arbitrary<T>, toBytes: (value:
   } finally {
     const counts = [...harness.stats].map(([k, n]) => `${k}: ${n - (before.get(k) ?? 0)}`).join(', ');
     const bugs = [...known].map(([id, n]) => `${id} ×${n}`).join(', ');
-    console.log(`${label}: ${runs} cases (seed ${SEED}) in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${counts}${bugs ? `; known bugs seen: ${bugs}` : ''}`);
+    console.log(
+      `${label}: ${runs} cases (seed ${SEED}) in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${counts}${bugs ? `; known bugs seen: ${bugs}` : ''}`,
+    );
   }
 }
 
 describe('the CLI on fuzzed specs exits 0, 1 or 2, with one-line errors and all-or-nothing outputs', () => {
-  it(`mutated example and fixture specs (${runsOf(SHARES.mutations)} cases)`, { timeout: timeoutFor(runsOf(SHARES.mutations)) }, async () => {
-    await property('mutations', mutationCaseArb(seeds.length), (c) => buildMutation(seeds, c), runsOf(SHARES.mutations));
+  it(`mutated example and fixture specs (${runsOf(SHARES.mutations)} cases)`, {
+    timeout: timeoutFor(runsOf(SHARES.mutations)),
+  }, async () => {
+    await property(
+      'mutations',
+      mutationCaseArb(seeds.length),
+      (c) => buildMutation(seeds, c),
+      runsOf(SHARES.mutations),
+    );
   });
 
-  it(`arbitrary YAML documents and bytes (${runsOf(SHARES.arbitrary)} cases)`, { timeout: timeoutFor(runsOf(SHARES.arbitrary)) }, async () => {
+  it(`arbitrary YAML documents and bytes (${runsOf(SHARES.arbitrary)} cases)`, {
+    timeout: timeoutFor(runsOf(SHARES.arbitrary)),
+  }, async () => {
     await property('arbitrary', arbitraryYamlArb, (b) => b, runsOf(SHARES.arbitrary));
   });
 
-  it(`spec-shaped documents (${runsOf(SHARES.specShaped)} cases)`, { timeout: timeoutFor(runsOf(SHARES.specShaped)) }, async () => {
+  it(`spec-shaped documents (${runsOf(SHARES.specShaped)} cases)`, {
+    timeout: timeoutFor(runsOf(SHARES.specShaped)),
+  }, async () => {
     await property('spec-shaped', specShapedArb, (b) => b, runsOf(SHARES.specShaped));
   });
 });

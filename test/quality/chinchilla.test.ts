@@ -48,7 +48,7 @@ describe("Epoch's refit, by hand", () => {
   });
 });
 
-describe('compute-optimal N for Epoch\'s refit', () => {
+describe("compute-optimal N for Epoch's refit", () => {
   // Minimising E + A·N^−α + B·(F/6N)^−β: αA·N^−α = βB·(F/6)^−β·N^β
   //   → N_opt = G·(F/6)^(β/(α+β)), G = (αA/(βB))^(1/(α+β)).
   // αA = 0.34781·482.00572 = 167.6464; βB = 0.36585·2085.4342 = 762.9561

@@ -15,16 +15,35 @@ import {
   type QualityDesign,
 } from '../../src/quality/index.js';
 
-const dense: QualityDesign = { activeParams: 1e9, totalParams: 1e9, routedTotalParams: 0, routedActiveParams: 0, tokens: 2e10 };
+const dense: QualityDesign = {
+  activeParams: 1e9,
+  totalParams: 1e9,
+  routedTotalParams: 0,
+  routedActiveParams: 0,
+  tokens: 2e10,
+};
 // 8 equal experts of 0.4B routed params each, top-1: E_eff = 3.2B/0.4B = 8.
-const moe8: QualityDesign = { activeParams: 1e9, totalParams: 3.8e9, routedTotalParams: 3.2e9, routedActiveParams: 0.4e9, tokens: 2e10 };
+const moe8: QualityDesign = {
+  activeParams: 1e9,
+  totalParams: 3.8e9,
+  routedTotalParams: 3.2e9,
+  routedActiveParams: 0.4e9,
+  tokens: 2e10,
+};
 
 describe('normalizeDesign', () => {
   it('E_eff is routed total / routed active, 1 for dense', () => {
     expect(normalizeDesign(dense).experts).toBe(1);
     expect(normalizeDesign(moe8).experts).toBe(8);
     // top-2 of 64 equal experts: 64/2 = 32
-    const top2 = normalizeDesign({ ...moe8, routedTotalParams: 64 * 0.05e9, routedActiveParams: 2 * 0.05e9, totalParams: 3.9e9, experts: 64, topK: 2 });
+    const top2 = normalizeDesign({
+      ...moe8,
+      routedTotalParams: 64 * 0.05e9,
+      routedActiveParams: 2 * 0.05e9,
+      totalParams: 3.9e9,
+      experts: 64,
+      topK: 2,
+    });
     expect(top2.experts).toBeCloseTo(32, 12);
     expect(top2.caveats.join(' ')).toMatch(/top-2 routing mapped to E_eff/);
   });
@@ -59,7 +78,9 @@ describe('lossDeltaVsDense', () => {
   });
 
   it('grows in magnitude with E at fixed N_act and D', () => {
-    const d = [2, 4, 8, 16, 32].map((e) => lossDeltaVsDense({ ...moe8, routedTotalParams: e * 0.4e9, totalParams: 0.6e9 + e * 0.4e9 }));
+    const d = [2, 4, 8, 16, 32].map((e) =>
+      lossDeltaVsDense({ ...moe8, routedTotalParams: e * 0.4e9, totalParams: 0.6e9 + e * 0.4e9 }),
+    );
     for (let i = 1; i < d.length; i++) expect(d[i]).toBeLessThan(d[i - 1] as number);
   });
 });
@@ -71,7 +92,7 @@ describe('denseEquivalentParams', () => {
     expect(eq.ratioToActive).toBeCloseTo(1, 9);
   });
 
-  it('round-trips: the dense model it returns has the design\'s loss', () => {
+  it("round-trips: the dense model it returns has the design's loss", () => {
     const eq = denseEquivalentParams(moe8);
     expect(eq.params).not.toBeNull();
     expect(jointLoss(eq.params!, 2e10, 1)).toBeCloseTo(designLoss(moe8), 10);
@@ -82,7 +103,13 @@ describe('denseEquivalentParams', () => {
   it('is null when no dense model at that D reaches the loss', () => {
     // At D = 1e12 the dense loss never falls below n(1)·D^ν(1) + c ≈ 0.2368 + c, while an
     // E = 32 model with N_act = 1e16 reaches ≈ 0.0534 + 0.1537 + c = 0.207 + c.
-    const huge: QualityDesign = { activeParams: 1e16, totalParams: 1e17, routedTotalParams: 3.2e16, routedActiveParams: 1e15, tokens: 1e12 };
+    const huge: QualityDesign = {
+      activeParams: 1e16,
+      totalParams: 1e17,
+      routedTotalParams: 3.2e16,
+      routedActiveParams: 1e15,
+      tokens: 1e12,
+    };
     expect(denseEquivalentParams(huge)).toEqual({ params: null, ratioToActive: null });
   });
 
@@ -126,7 +153,13 @@ describe('assessDesign', () => {
   });
 
   it('adds a caveat when the design is beyond 10x of the fitted box', () => {
-    const a = assessDesign({ activeParams: 37e9, totalParams: 671e9, routedTotalParams: 640e9, routedActiveParams: 20e9, tokens: 14.8e12 });
+    const a = assessDesign({
+      activeParams: 37e9,
+      totalParams: 671e9,
+      routedTotalParams: 640e9,
+      routedActiveParams: 20e9,
+      tokens: 14.8e12,
+    });
     expect(a.domain.status).toBe('qualitative');
     expect(a.caveats.join(' ')).toMatch(/tokens is x190 outside the fitted range/);
   });

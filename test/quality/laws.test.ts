@@ -42,7 +42,11 @@ describe('data/scaling-laws.yaml', () => {
   it.each([
     ['a missing coefficient', (d: any) => delete d.joint_moe.coefficients.c, 'joint_moe.coefficients.c'],
     ['a bad arXiv id', (d: any) => (d.joint_moe.arxiv = 'soon'), 'joint_moe.arxiv'],
-    ['an inverted range', (d: any) => (d.joint_moe.fitted_ranges.tokens = [80e9, 0.5e9]), 'joint_moe.fitted_ranges.tokens'],
+    [
+      'an inverted range',
+      (d: any) => (d.joint_moe.fitted_ranges.tokens = [80e9, 0.5e9]),
+      'joint_moe.fitted_ranges.tokens',
+    ],
     ['an unknown correlation mode', (d: any) => (d.uncertainty.correlation = 'full'), 'uncertainty.correlation'],
     ['an unknown key', (d: any) => (d.joint_moe.extra = 1), 'joint_moe'],
     ['E_max below E_start', (d: any) => (d.joint_moe.coefficients.e_max = 2), 'joint_moe.coefficients'],

@@ -4,7 +4,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  assessDesign,
   drawEpochParameters,
   indistinguishable,
   jointLoss,
@@ -20,7 +19,10 @@ import {
 function withErrors(se: Partial<ScalingLaws['epoch_chinchilla']['standard_errors']>): ScalingLaws {
   const doc = structuredClone(loadScalingLaws()) as ScalingLaws;
   const zero = { E: 0, A: 0, B: 0, alpha: 0, beta: 0 };
-  return parseScalingLaws({ ...doc, epoch_chinchilla: { ...doc.epoch_chinchilla, standard_errors: { ...zero, ...se } } });
+  return parseScalingLaws({
+    ...doc,
+    epoch_chinchilla: { ...doc.epoch_chinchilla, standard_errors: { ...zero, ...se } },
+  });
 }
 
 describe('quantile (type 7)', () => {
@@ -78,7 +80,7 @@ describe('lossInterval', () => {
     expect(Math.abs(i.hi - (point + 0.18249))).toBeLessThan(0.012);
   });
 
-  it('pivot mode at the centre of Epoch\'s box leaves only the spread of E', () => {
+  it("pivot mode at the centre of Epoch's box leaves only the spread of E", () => {
     // There A_i/N0^α_i = A/N0^α and B_i/D0^β_i = B/D0^β, so each deviation is E_i − E.
     const laws = loadScalingLaws();
     const [nLo, nHi] = laws.epoch_chinchilla.fitted_ranges.params;
@@ -126,7 +128,6 @@ describe('lossInterval', () => {
   it('rejects a bad level', () => {
     expect(() => lossInterval(point, N, D, { level: 1 })).toThrow(RangeError);
   });
-
 });
 
 describe('indistinguishable', () => {

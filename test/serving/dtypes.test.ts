@@ -103,7 +103,10 @@ describe('weightBytes', () => {
     const gib = w.total / 2 ** 30;
     expect(Math.abs(gib / 60.8 - 1)).toBeLessThan(0.005);
     // the same model all in bf16 would not fit one 80 GB GPU: (114.7 + 2.1)B × 2 = 233.7 GB
-    const bf16 = weightBytes({ expert_params_total: r.breakdown.routed_experts, other_params: other }, { experts: 'bf16', rest: 'bf16' });
+    const bf16 = weightBytes(
+      { expert_params_total: r.breakdown.routed_experts, other_params: other },
+      { experts: 'bf16', rest: 'bf16' },
+    );
     expect(bf16.total).toBe(2 * r.total_main);
   });
 

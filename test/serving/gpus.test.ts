@@ -3,7 +3,14 @@
  * "with sparsity" figure halved) as cited in data/gpus.yaml; the test pins the file to them.
  */
 import { describe, expect, it } from 'vitest';
-import { GpuError, loadGpuCatalogue, nearestGpuId, parseGpuCatalogue, resolveGpu, editDistance } from '../../src/serving/index.js';
+import {
+  GpuError,
+  loadGpuCatalogue,
+  nearestGpuId,
+  parseGpuCatalogue,
+  resolveGpu,
+  editDistance,
+} from '../../src/serving/index.js';
 
 const T = 1e12;
 
@@ -89,12 +96,23 @@ describe('resolveGpu', () => {
       bf16_flops_per_s: 500e12,
       fp8_flops_per_s: null,
     });
-    expect(resolveGpu({ id: 'X', name: 'Mine', memory_bytes: 1, bandwidth_bytes_per_s: 1, bf16_flops_per_s: 1, fp8_flops_per_s: 2 }).name).toBe('Mine');
-    expect(() => resolveGpu({ memory_bytes: -1, bandwidth_bytes_per_s: 1, bf16_flops_per_s: 1 })).toThrow(/memory_bytes must be > 0/);
-    expect(() => resolveGpu({ memory_bytes: 1, bf16_flops_per_s: 1 })).toThrow(/bandwidth_bytes_per_s/);
-    expect(() => resolveGpu({ memory_bytes: 1, bandwidth_bytes_per_s: 1, bf16_flops_per_s: 1, vram: 3 } as never)).toThrow(
-      /invalid custom GPU/,
+    expect(
+      resolveGpu({
+        id: 'X',
+        name: 'Mine',
+        memory_bytes: 1,
+        bandwidth_bytes_per_s: 1,
+        bf16_flops_per_s: 1,
+        fp8_flops_per_s: 2,
+      }).name,
+    ).toBe('Mine');
+    expect(() => resolveGpu({ memory_bytes: -1, bandwidth_bytes_per_s: 1, bf16_flops_per_s: 1 })).toThrow(
+      /memory_bytes must be > 0/,
     );
+    expect(() => resolveGpu({ memory_bytes: 1, bf16_flops_per_s: 1 })).toThrow(/bandwidth_bytes_per_s/);
+    expect(() =>
+      resolveGpu({ memory_bytes: 1, bandwidth_bytes_per_s: 1, bf16_flops_per_s: 1, vram: 3 } as never),
+    ).toThrow(/invalid custom GPU/);
   });
 });
 
@@ -134,7 +152,10 @@ describe('nearest id', () => {
     const cat = parseGpuCatalogue(
       'gpus:\n' +
         ['H100-SXM-80GB', 'H200', 'B200']
-          .map((id) => `  - {id: ${id}, name: n, memory_bytes: 1, bandwidth_bytes_per_s: 1, bf16_flops_per_s: 1, fp8_flops_per_s: null, source: "https://example.com"}`)
+          .map(
+            (id) =>
+              `  - {id: ${id}, name: n, memory_bytes: 1, bandwidth_bytes_per_s: 1, bf16_flops_per_s: 1, fp8_flops_per_s: null, source: "https://example.com"}`,
+          )
           .join('\n'),
     );
     // "h100" is contained in "h100sxm80gb" although "h200" is closer by edit distance (1 vs 7)

@@ -35,12 +35,21 @@ import {
 } from '../../src/arch/kv-cache.js';
 
 function config(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`../../presets/configs/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(new URL(`../../presets/configs/${name}`, import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >;
 }
 
 describe('DeepSeek-V4 compressed attention, by hand', () => {
   // 3 layers with ratios 0 (window only), 4 (CSA) and 8 (HCA); head_dim 4, window 4, index_head_dim 2
-  const layout = compressedKvLayout({ ratios: [0, 4, 8], head_dim: 4, sliding_window: 4, csa_ratio: 4, index_head_dim: 2 });
+  const layout = compressedKvLayout({
+    ratios: [0, 4, 8],
+    head_dim: 4,
+    sliding_window: 4,
+    csa_ratio: 4,
+    index_head_dim: 2,
+  });
 
   it('compressor state: 2 tensors × (coff·m) × (coff·w) × 4 bytes', () => {
     // CSA main compressor: coff 2, m 4, w 4: 2 × 8 × 8 × 4 = 512; its indexer's: w 2: 2 × 8 × 4 × 4 = 256
@@ -49,10 +58,34 @@ describe('DeepSeek-V4 compressed attention, by hand', () => {
     // HCA: coff 1, m 8, w 4: 2 × 8 × 4 × 4 = 256
     expect(compressorStateBytes(8, 4, false)).toBe(256);
     expect(layout.compressed).toEqual([
-      { kind: 'csa', ratio: 4, layers: 1, window: 4, window_values_per_token: 4, entry_values: 4, indexer_entry_values: 2, state_bytes: 768 },
-      { kind: 'hca', ratio: 8, layers: 1, window: 4, window_values_per_token: 4, entry_values: 4, indexer_entry_values: 0, state_bytes: 256 },
+      {
+        kind: 'csa',
+        ratio: 4,
+        layers: 1,
+        window: 4,
+        window_values_per_token: 4,
+        entry_values: 4,
+        indexer_entry_values: 2,
+        state_bytes: 768,
+      },
+      {
+        kind: 'hca',
+        ratio: 8,
+        layers: 1,
+        window: 4,
+        window_values_per_token: 4,
+        entry_values: 4,
+        indexer_entry_values: 0,
+        state_bytes: 256,
+      },
     ]);
-    expect(layout).toMatchObject({ sliding_layers: 1, sliding_window: 4, full_layers: 0, kv_heads: 1, values_per_token_per_layer: 4 });
+    expect(layout).toMatchObject({
+      sliding_layers: 1,
+      sliding_window: 4,
+      full_layers: 0,
+      kv_heads: 1,
+      values_per_token_per_layer: 4,
+    });
   });
 
   it('10 tokens in bf16: windows, ⌊10/m⌋ entries, indexer keys and states', () => {
@@ -83,9 +116,15 @@ describe('DeepSeek-V4 compressed attention, by hand', () => {
   });
 
   it('errors', () => {
-    expect(() => compressedKvLayout({ ratios: [], head_dim: 4, sliding_window: 4, csa_ratio: 4, index_head_dim: 2 })).toThrow(/at least one/);
-    expect(() => compressedKvLayout({ ratios: [4], head_dim: 4, sliding_window: 0, csa_ratio: 4, index_head_dim: 2 })).toThrow(/sliding_window/);
-    expect(() => compressedKvLayout({ ratios: [-1], head_dim: 4, sliding_window: 4, csa_ratio: 4, index_head_dim: 2 })).toThrow(/ratios\[0\]/);
+    expect(() =>
+      compressedKvLayout({ ratios: [], head_dim: 4, sliding_window: 4, csa_ratio: 4, index_head_dim: 2 }),
+    ).toThrow(/at least one/);
+    expect(() =>
+      compressedKvLayout({ ratios: [4], head_dim: 4, sliding_window: 0, csa_ratio: 4, index_head_dim: 2 }),
+    ).toThrow(/sliding_window/);
+    expect(() =>
+      compressedKvLayout({ ratios: [-1], head_dim: 4, sliding_window: 4, csa_ratio: 4, index_head_dim: 2 }),
+    ).toThrow(/ratios\[0\]/);
   });
 });
 
@@ -97,13 +136,25 @@ describe('MLA with DSA indexer keys, by hand', () => {
   });
 
   it('3 layers, 2 with their own indexer: latents follow the KV dtype, keys do not', () => {
-    const layout = mlaKvLayout({ layers: 3, kv_lora_rank: 4, qk_rope_head_dim: 2, indexer: { layers: 2, head_dim: 128 } });
+    const layout = mlaKvLayout({
+      layers: 3,
+      kv_lora_rank: 4,
+      qk_rope_head_dim: 2,
+      indexer: { layers: 2, head_dim: 128 },
+    });
     // bf16: 3 × (4 + 2) × 2 = 36, + 2 × 132 = 264 → 300; fp8: 18 + 264 = 282
     expect(kvBytesPerToken(layout, 'bf16')).toBe(300);
     expect(kvBytesPerTokenLongContext(layout, 'fp8')).toBe(282);
     const s = kvCacheBytes(layout, { context: 1000, batch: 2, kvBytes: 'bf16' });
-    expect(s).toMatchObject({ full_bytes: 72_000, indexer_bytes: 528_000, total_bytes: 600_000, per_sequence_bytes: 300_000 });
-    expect(() => mlaKvLayout({ layers: 1, kv_lora_rank: 4, qk_rope_head_dim: 2, indexer: { layers: 2, head_dim: 8 } })).toThrow(/indexer layers/);
+    expect(s).toMatchObject({
+      full_bytes: 72_000,
+      indexer_bytes: 528_000,
+      total_bytes: 600_000,
+      per_sequence_bytes: 300_000,
+    });
+    expect(() =>
+      mlaKvLayout({ layers: 1, kv_lora_rank: 4, qk_rope_head_dim: 2, indexer: { layers: 2, head_dim: 8 } }),
+    ).toThrow(/indexer layers/);
   });
 
   it('a tiny glm_moe_dsa config: only layers with their own indexer cache keys', () => {
@@ -141,7 +192,9 @@ describe('Gated DeltaNet: a fixed state per sequence, by hand', () => {
     expect(linearStateBytes({ recurrent_elements: 8, conv_elements: 24, recurrent_dtype: 'float32' })).toBe(80);
     // without a dtype the recurrent state is bf16: 16 + 48
     expect(linearStateBytes({ recurrent_elements: 8, conv_elements: 24 })).toBe(64);
-    expect(() => linearStateBytes({ recurrent_elements: 8, conv_elements: 24, recurrent_dtype: 'int3' })).toThrow(/unknown state dtype/);
+    expect(() => linearStateBytes({ recurrent_elements: 8, conv_elements: 24, recurrent_dtype: 'int3' })).toThrow(
+      /unknown state dtype/,
+    );
   });
 
   it('a tiny qwen3_5_moe config: linear layers from layer_types, state from the config', () => {
@@ -180,7 +233,12 @@ describe('Gated DeltaNet: a fixed state per sequence, by hand', () => {
   });
 
   it('a pattern still overrides what the Architecture says (GQA)', () => {
-    const l = gqaKvLayout({ layers: 2, num_key_value_heads: 1, head_dim: 4, pattern: { layer_types: ['linear', 'full'], linear_state_bytes: 100 } });
+    const l = gqaKvLayout({
+      layers: 2,
+      num_key_value_heads: 1,
+      head_dim: 4,
+      pattern: { layer_types: ['linear', 'full'], linear_state_bytes: 100 },
+    });
     expect(kvFixedBytesPerSequence(l, 'bf16')).toBe(100);
   });
 });

@@ -16,7 +16,10 @@ import {
 } from '../../src/serving/index.js';
 
 function config(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`../../presets/configs/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(new URL(`../../presets/configs/${name}`, import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >;
 }
 
 describe('GQA: Mixtral 8x7B', () => {
@@ -49,7 +52,9 @@ describe('GQA: Mixtral 8x7B', () => {
     const size = kvCacheFromArchitecture(arch, { context: 32_768, batch: 1, kvBytes: 'bf16' }, pattern);
     expect(size).toMatchObject({ full_bytes: 0, sliding_bytes: 536_870_912, total_bytes: 536_870_912 });
     // below the window nothing is capped: 131,072 × 1,000
-    expect(kvCacheFromArchitecture(arch, { context: 1000, batch: 1, kvBytes: 2 }, pattern).total_bytes).toBe(131_072_000);
+    expect(kvCacheFromArchitecture(arch, { context: 1000, batch: 1, kvBytes: 2 }, pattern).total_bytes).toBe(
+      131_072_000,
+    );
   });
 });
 
@@ -100,11 +105,15 @@ describe('sliding and full layers: gpt-oss-120b', () => {
     expect(kvCacheFromArchitecture(arch, { context: 8192, batch: 1, kvBytes: 'bf16' }).total_bytes).toBe(306_708_480);
     // ignoring the windows would overstate it: 73,728 × 8,192 = 603,979,776
     const allFull = { layer_types: null, sliding_window: null };
-    expect(kvCacheFromArchitecture(arch, { context: 8192, batch: 1, kvBytes: 'bf16' }, allFull).total_bytes).toBe(603_979_776);
+    expect(kvCacheFromArchitecture(arch, { context: 8192, batch: 1, kvBytes: 'bf16' }, allFull).total_bytes).toBe(
+      603_979_776,
+    );
   });
 
   it('within the window every layer still grows: 100 tokens × 73,728 = 7,372,800', () => {
-    expect(kvCacheFromArchitecture(arch, { context: 100, batch: 1, kvBytes: 'bf16' }, pattern).total_bytes).toBe(7_372_800);
+    expect(kvCacheFromArchitecture(arch, { context: 100, batch: 1, kvBytes: 'bf16' }, pattern).total_bytes).toBe(
+      7_372_800,
+    );
   });
 });
 
@@ -169,17 +178,17 @@ describe('linear-attention layers hold a fixed state', () => {
       4096,
     );
     expect(p).toEqual({ layer_types: ['linear', 'full'], sliding_window: null, linear_state_bytes: 4096 });
-    expect(() => gqaKvLayout({ layers: 2, num_key_value_heads: 1, head_dim: 8, pattern: { layer_types: ['linear', 'full'] } })).toThrow(
-      /linear_state_bytes/,
-    );
+    expect(() =>
+      gqaKvLayout({ layers: 2, num_key_value_heads: 1, head_dim: 8, pattern: { layer_types: ['linear', 'full'] } }),
+    ).toThrow(/linear_state_bytes/);
   });
 });
 
 describe('errors', () => {
   it('rejects inconsistent patterns and bad queries', () => {
-    expect(() => gqaKvLayout({ layers: 3, num_key_value_heads: 1, head_dim: 8, pattern: { layer_types: ['full'] } })).toThrow(
-      /layer_types has 1 entries but the model has 3 layers/,
-    );
+    expect(() =>
+      gqaKvLayout({ layers: 3, num_key_value_heads: 1, head_dim: 8, pattern: { layer_types: ['full'] } }),
+    ).toThrow(/layer_types has 1 entries but the model has 3 layers/);
     expect(() =>
       gqaKvLayout({ layers: 1, num_key_value_heads: 1, head_dim: 8, pattern: { layer_types: ['sliding'] } }),
     ).toThrow(/sliding_window/);
@@ -187,6 +196,8 @@ describe('errors', () => {
     expect(() => kvCacheBytes(l, { context: -1, batch: 1, kvBytes: 2 })).toThrow(/context/);
     expect(() => kvCacheBytes(l, { context: 1, batch: 1, kvBytes: 0 })).toThrow(/kvBytes/);
     expect(() => kvCacheBytes(l, { context: 1, batch: 1, kvBytes: 'fp4' })).toThrow(/unknown format/);
-    expect(() => attentionPatternFromHfConfig({ layer_types: ['global_attention'] })).toThrow(/layer_types\[0\] is "global_attention"/);
+    expect(() => attentionPatternFromHfConfig({ layer_types: ['global_attention'] })).toThrow(
+      /layer_types\[0\] is "global_attention"/,
+    );
   });
 });

@@ -101,14 +101,23 @@ describe('perGpuMemory', () => {
     expect(m.max_needed_bytes).toBeCloseTo(110_008_339_302.4, 0);
     expect(m.fits).toBe(true);
     // on 80 GB H100s the same layout does not fit
-    expect(perGpuMemory(model, { batch: 64, kv_bytes_per_sequence: perSeq, kv_heads: 1 }, { ep: 8, tp: 1 }, { memory_bytes: 80e9 }).fits).toBe(false);
+    expect(
+      perGpuMemory(
+        model,
+        { batch: 64, kv_bytes_per_sequence: perSeq, kv_heads: 1 },
+        { ep: 8, tp: 1 },
+        { memory_bytes: 80e9 },
+      ).fits,
+    ).toBe(false);
   });
 
   it('rejects bad layouts', () => {
     const toy: ServingModel = { num_experts: 8, expert_bytes: 1, rest_bytes: 1 };
     expect(() => perGpuMemory(toy, noKv, { ep: 0, tp: 1 }, { memory_bytes: 1 })).toThrow(/ep must be an integer >= 1/);
     expect(() => perGpuMemory(toy, noKv, { ep: 1, tp: 1.5 }, { memory_bytes: 1 })).toThrow(/tp/);
-    expect(() => perGpuMemory(toy, { ...noKv, kv_heads: 0 }, { ep: 1, tp: 1 }, { memory_bytes: 1 })).toThrow(/kv_heads/);
+    expect(() => perGpuMemory(toy, { ...noKv, kv_heads: 0 }, { ep: 1, tp: 1 }, { memory_bytes: 1 })).toThrow(
+      /kv_heads/,
+    );
     expect(() => perGpuMemory(toy, noKv, { ep: 1, tp: 1 }, { memory_bytes: 1, overhead: -0.1 })).toThrow(/overhead/);
   });
 });

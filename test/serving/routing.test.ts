@@ -25,7 +25,9 @@ describe('all-to-all bytes', () => {
 
   it('fp8 dispatch + bf16 combine (as DeepSeek-V3 does): 8 × 7168 × 3 × 63/64 = 169,344', () => {
     // 8 × 7,168 = 57,344; × (1 + 2) = 172,032; / 64 = 2,688; × 63 = 169,344
-    expect(allToAllBytesPerToken({ top_k: 8, hidden_size: 7168, ep: 64, dispatch_bytes: 1, combine_bytes: 2 })).toBe(169_344);
+    expect(allToAllBytesPerToken({ top_k: 8, hidden_size: 7168, ep: 64, dispatch_bytes: 1, combine_bytes: 2 })).toBe(
+      169_344,
+    );
   });
 
   it('EP 1 sends nothing; EP 2 sends half the copies', () => {
@@ -44,9 +46,9 @@ describe('all-to-all bytes', () => {
 
   it('per step: × tokens × MoE layers', () => {
     // 225,792 × 4 tokens × 58 MoE layers = 225,792 × 232 = 52,383,744
-    expect(allToAllBytesPerStep({ top_k: 8, hidden_size: 7168, ep: 64, dispatch_bytes: 2, tokens: 4, moe_layers: 58 })).toBe(
-      52_383_744,
-    );
+    expect(
+      allToAllBytesPerStep({ top_k: 8, hidden_size: 7168, ep: 64, dispatch_bytes: 2, tokens: 4, moe_layers: 58 }),
+    ).toBe(52_383_744);
   });
 });
 
@@ -115,11 +117,15 @@ describe('dropping and capacity', () => {
 
   it('capacity factor by hand: E = 2, k = 1, B = 2 (mean load 1)', () => {
     // a drop rate of 1% needs capacity 2 (factor 2); 30% tolerates capacity 1 (share ¼, factor 1)
-    expect(capacityFactorForDropRate(2, 1, 2, 0.01, 1, 2000)).toMatchObject({ capacity: 2, capacity_factor: 2, drop_share: 0 });
+    expect(capacityFactorForDropRate(2, 1, 2, 0.01, 1, 2000)).toMatchObject({
+      capacity: 2,
+      capacity_factor: 2,
+      drop_share: 0,
+    });
     const loose = capacityFactorForDropRate(2, 1, 2, 0.3, 1, 2000);
     expect(loose).toMatchObject({ capacity: 1, capacity_factor: 1 });
     // simulated share per trial is ½ or 0 with probability ½ each: SE = ¼/√2000 = 0.0056
-    expect(Math.abs(loose.drop_share - 0.25)).toBeLessThanOrEqual(4 * 0.25 / Math.sqrt(2000));
+    expect(Math.abs(loose.drop_share - 0.25)).toBeLessThanOrEqual((4 * 0.25) / Math.sqrt(2000));
   });
 
   it('E = 64, k = 8, B = 256: simulated shares agree with the exact binomial ones; 1% needs factor 1.21875', () => {

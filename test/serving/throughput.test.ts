@@ -69,7 +69,11 @@ describe('saturationBatch', () => {
   });
 
   it('is the smallest such batch', () => {
-    for (const [E, k, f] of [[256, 8, 0.99], [160, 6, 0.9], [384, 8, 0.999]] as const) {
+    for (const [E, k, f] of [
+      [256, 8, 0.99],
+      [160, 6, 0.9],
+      [384, 8, 0.999],
+    ] as const) {
       const b = saturationBatch(E, k, f);
       expect(expectedDistinctExperts(E, k, b) / E).toBeGreaterThanOrEqual(f);
       expect(expectedDistinctExperts(E, k, b - 1) / E).toBeLessThan(f);

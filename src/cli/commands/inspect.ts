@@ -1,7 +1,13 @@
 // `moe-sweep inspect CONFIG.json`: exact parameter counts of a Hugging Face config, module by module,
 // then its memory: weights as the checkpoint stores them and the KV cache.
 import { CONTEXT_EXPECTED, parseContextTokens } from '../../formats/units.js';
-import { InvalidFieldError, MissingFieldError, UnsupportedModelError, formatInspect, inspectConfig } from '../../arch/index.js';
+import {
+  InvalidFieldError,
+  MissingFieldError,
+  UnsupportedModelError,
+  formatInspect,
+  inspectConfig,
+} from '../../arch/index.js';
 import { KV_DTYPES, type KvDtype, type KvOptions } from '../../arch/memory.js';
 import { InputError } from '../../findings/errors.js';
 import { readSpecText } from '../../spec/load.js';
@@ -25,7 +31,10 @@ const MAX_BATCH = 2 ** 20;
 export function parseContext(text: string): number {
   const n = parseContextTokens(text);
   if (n === undefined) throw new InputError(`--context: ${CONTEXT_EXPECTED}, got ${JSON.stringify(text)}`);
-  if (n > MAX_CONTEXT) throw new InputError(`--context: at most ${MAX_CONTEXT.toLocaleString('en-US')} tokens (4096M), got ${JSON.stringify(text)}`);
+  if (n > MAX_CONTEXT)
+    throw new InputError(
+      `--context: at most ${MAX_CONTEXT.toLocaleString('en-US')} tokens (4096M), got ${JSON.stringify(text)}`,
+    );
   return n;
 }
 
@@ -34,7 +43,10 @@ export function parseBatch(text: string): number {
   if (!Number.isSafeInteger(n) || n < 1) {
     throw new InputError(`--batch: expected a whole number of sequences of at least 1, got ${JSON.stringify(text)}`);
   }
-  if (n > MAX_BATCH) throw new InputError(`--batch: at most ${MAX_BATCH.toLocaleString('en-US')} sequences, got ${JSON.stringify(text)}`);
+  if (n > MAX_BATCH)
+    throw new InputError(
+      `--batch: at most ${MAX_BATCH.toLocaleString('en-US')} sequences, got ${JSON.stringify(text)}`,
+    );
   return n;
 }
 
@@ -51,7 +63,9 @@ export function kvOptions(o: InspectOptions): KvOptions {
   if (o.batch !== undefined) {
     kv.batch = parseBatch(o.batch);
     if (kv.context === undefined) {
-      throw new InputError('--batch needs --context: the KV cache of a batch is given for a context length (e.g. --context 128K --batch 8)');
+      throw new InputError(
+        '--batch needs --context: the KV cache of a batch is given for a context length (e.g. --context 128K --batch 8)',
+      );
     }
   }
   if (o.kvDtype !== undefined) kv.kv_dtype = parseKvDtype(o.kvDtype);
@@ -67,11 +81,12 @@ export function inspectCommand(file: string, o: InspectOptions, io: Io, path = f
   } catch (err) {
     throw new InputError(`${file}: is not valid JSON (${(err as Error).message})`);
   }
-  let result;
+  let result: ReturnType<typeof inspectConfig>;
   try {
     result = inspectConfig(config, file, kv);
   } catch (err) {
-    if (err instanceof UnsupportedModelError || err instanceof MissingFieldError || err instanceof InvalidFieldError) throw new InputError(err.message);
+    if (err instanceof UnsupportedModelError || err instanceof MissingFieldError || err instanceof InvalidFieldError)
+      throw new InputError(err.message);
     // an architecture the counter or the KV model cannot size (inconsistent fields)
     if (err instanceof RangeError) throw new InputError(`${file}: ${err.message}`);
     throw err;

@@ -25,7 +25,8 @@ export function presetsCommand(o: { json?: boolean }, io: Io): number {
   const rows = presets.map((p) => {
     const convention = p.published.active_convention ?? 'active';
     const vendorActive = presetQuantity(p, convention);
-    const published = p.published.active === undefined || p.published.active === null ? '–' : formatCount(p.published.active);
+    const published =
+      p.published.active === undefined || p.published.active === null ? '–' : formatCount(p.published.active);
     return [
       p.id,
       p.name,

@@ -40,7 +40,9 @@ function reasonText(result: SweepResult, d: DesignResult): string {
       }
       if (name === 'loss_delta_vs_dense' && d.quality) {
         const v = d.quality.loss_delta_vs_dense;
-        return v < c.min ? `loss_delta_vs_dense ${v.toFixed(4)} < min ${c.min}` : `loss_delta_vs_dense ${v.toFixed(4)} > max ${c.max}`;
+        return v < c.min
+          ? `loss_delta_vs_dense ${v.toFixed(4)} < min ${c.min}`
+          : `loss_delta_vs_dense ${v.toFixed(4)} > max ${c.max}`;
       }
       if (name === 'gpu_memory' && d.serving) {
         return `fullest GPU ${formatBytes(d.serving.per_gpu_bytes!)} > ${formatBytes(c.max)} on ${result.spec.hardware!.count} × ${result.spec.hardware!.gpu} (${d.serving.gpu_layout})`;
@@ -48,13 +50,27 @@ function reasonText(result: SweepResult, d: DesignResult): string {
       const metric = (name === 'vram' ? 'vram_bytes' : name) as AnyMetricId;
       const value = metricValue(d, metric);
       const ratioLike = ['ratio', 'sparsity', 'saving', 'imbalance', 'factor'].some((w) => metric.includes(w));
-      const fmt = (x: number) => (metric.endsWith('_bytes') || metric.includes('_bytes_') ? formatBytes(x) : ratioLike ? formatRatio(x) : formatCount(x));
-      return value < c.min ? `${name} ${fmt(value)} < min ${fmt(c.min)}` : `${name} ${fmt(value)} > ${name === 'vram' ? 'budget' : 'max'} ${fmt(c.max)}`;
+      const fmt = (x: number) =>
+        metric.endsWith('_bytes') || metric.includes('_bytes_')
+          ? formatBytes(x)
+          : ratioLike
+            ? formatRatio(x)
+            : formatCount(x);
+      return value < c.min
+        ? `${name} ${fmt(value)} < min ${fmt(c.min)}`
+        : `${name} ${fmt(value)} > ${name === 'vram' ? 'budget' : 'max'} ${fmt(c.max)}`;
     })
     .join('; ');
 }
 
-function terminalSummary(result: SweepResult, outDir: string, io: Io, rows: number, exitCode: number, note?: string): string {
+function terminalSummary(
+  result: SweepResult,
+  outDir: string,
+  io: Io,
+  rows: number,
+  exitCode: number,
+  note?: string,
+): string {
   const { spec, counts } = result;
   const lines: string[] = [];
   const n = (x: number) => x.toLocaleString('en-US');
@@ -68,7 +84,15 @@ function terminalSummary(result: SweepResult, outDir: string, io: Io, rows: numb
     lines.push(
       table(
         ['design', 'verdict', 'total', 'active', 'ratio', 'vram', 'fails'],
-        result.designs.map((d) => [oneLine(d.name), d.feasible ? 'pass' : 'FAIL', formatCount(d.metrics.total_params), formatCount(d.metrics.active_params), formatPercent(d.metrics.active_ratio), formatBytes(d.metrics.vram_bytes), reasonText(result, d)]),
+        result.designs.map((d) => [
+          oneLine(d.name),
+          d.feasible ? 'pass' : 'FAIL',
+          formatCount(d.metrics.total_params),
+          formatCount(d.metrics.active_params),
+          formatPercent(d.metrics.active_ratio),
+          formatBytes(d.metrics.vram_bytes),
+          reasonText(result, d),
+        ]),
         2,
       ),
     );
@@ -76,13 +100,29 @@ function terminalSummary(result: SweepResult, outDir: string, io: Io, rows: numb
   if (result.front.length > 0) {
     const objectives = spec.objectives.map((o) => `${o.sense} ${o.metric}`).join(', ');
     const shown = result.front.slice(0, TERMINAL_FRONT_ROWS);
-    lines.push('', `Pareto front (${objectives})${result.front.length > shown.length ? `, first ${shown.length} of ${n(result.front.length)}` : ''}`);
+    lines.push(
+      '',
+      `Pareto front (${objectives})${result.front.length > shown.length ? `, first ${shown.length} of ${n(result.front.length)}` : ''}`,
+    );
     const quality = spec.training !== undefined;
     const fields = archColumns(spec);
     const hardware = spec.hardware !== undefined;
     lines.push(
       table(
-        ['design', 'experts', 'top_k', ...fields, 'expert', 'shared', 'total', 'active', 'ratio', 'vram', ...(quality ? ['Δloss vs dense', 'dense equiv.', 'domain'] : []), ...(hardware ? ['fullest GPU', 'tokens/s ≤'] : [])],
+        [
+          'design',
+          'experts',
+          'top_k',
+          ...fields,
+          'expert',
+          'shared',
+          'total',
+          'active',
+          'ratio',
+          'vram',
+          ...(quality ? ['Δloss vs dense', 'dense equiv.', 'domain'] : []),
+          ...(hardware ? ['fullest GPU', 'tokens/s ≤'] : []),
+        ],
         shown.map((f) => [
           f.design ? oneLine(f.design) : '(grid)',
           String(f.experts),
@@ -94,8 +134,16 @@ function terminalSummary(result: SweepResult, outDir: string, io: Io, rows: numb
           formatCount(f.metrics.active_params),
           formatPercent(f.metrics.active_ratio),
           formatBytes(f.metrics.vram_bytes),
-          ...(f.quality ? [f.quality.loss_delta_vs_dense.toFixed(4), f.quality.dense_equivalent_params === null ? '–' : formatCount(f.quality.dense_equivalent_params), f.quality.quality_domain] : []),
-          ...(hardware && f.serving ? [formatBytes(f.serving.per_gpu_bytes!), formatCount(f.serving.decode_tokens_per_s!)] : []),
+          ...(f.quality
+            ? [
+                f.quality.loss_delta_vs_dense.toFixed(4),
+                f.quality.dense_equivalent_params === null ? '–' : formatCount(f.quality.dense_equivalent_params),
+                f.quality.quality_domain,
+              ]
+            : []),
+          ...(hardware && f.serving
+            ? [formatBytes(f.serving.per_gpu_bytes!), formatCount(f.serving.decode_tokens_per_s!)]
+            : []),
         ]),
       ),
     );
@@ -105,9 +153,16 @@ function terminalSummary(result: SweepResult, outDir: string, io: Io, rows: numb
   if (note) lines.push(`note: ${note}`);
   const failed = result.designs.filter((d) => !d.feasible).map((d) => d.name);
   const why: string[] = [];
-  if (failed.length) why.push(`named design${failed.length > 1 ? 's' : ''} ${failed.join(', ')} fail${failed.length > 1 ? '' : 's'} a constraint`);
+  if (failed.length)
+    why.push(
+      `named design${failed.length > 1 ? 's' : ''} ${failed.join(', ')} fail${failed.length > 1 ? '' : 's'} a constraint`,
+    );
   if (hasGrid(spec) && counts.feasible === 0) why.push('no grid design is feasible');
-  lines.push(exitCode === 0 ? 'exit 0: every named design passes and the grid has feasible designs' : `exit 1: ${why.join('; ')}`);
+  lines.push(
+    exitCode === 0
+      ? 'exit 0: every named design passes and the grid has feasible designs'
+      : `exit 1: ${why.join('; ')}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -122,7 +177,11 @@ export async function runCommand(specFile: string, options: RunOptions, io: Io):
   const spec = parseSpec(specText, specFile, { maxPoints: options.maxPoints });
   const shard = options.shard ? parseShard(options.shard) : undefined;
   if (shard && !hasGrid(spec)) throw new InputError(`${specFile}: --shard splits the grid, and this spec has none`);
-  const outDir = options.out ? resolve(io.cwd, options.out) : shard ? resolve(io.cwd, 'reports', `${spec.name}.shard-${shard.index}-of-${shard.count}`) : defaultOutDir(spec, io.cwd);
+  const outDir = options.out
+    ? resolve(io.cwd, options.out)
+    : shard
+      ? resolve(io.cwd, 'reports', `${spec.name}.shard-${shard.index}-of-${shard.count}`)
+      : defaultOutDir(spec, io.cwd);
   checkOutDir(outDir);
   const parseMs = performance.now() - t0;
   const workers = options.workers ?? defaultWorkers();
@@ -131,9 +190,23 @@ export async function runCommand(specFile: string, options: RunOptions, io: Io):
   try {
     const evalProgress = new Progress(io, 'evaluating', io.isTTY && !options.quiet && !options.json);
     const range = shard ? shardRange(gridPoints(spec), shard) : undefined;
-    const result = await runSweep(spec, { workers, pool, range, signal: options.signal, onProgress: (d, t, f) => evalProgress.update(d, t, f) });
+    const result = await runSweep(spec, {
+      workers,
+      pool,
+      range,
+      signal: options.signal,
+      onProgress: (d, t, f) => evalProgress.update(d, t, f),
+    });
     evalProgress.done();
-    return await finish(result, { ...options, shardWrite: shard ? { id: shard, specText } : undefined }, outDir, pool, workers, io, parseMs);
+    return await finish(
+      result,
+      { ...options, shardWrite: shard ? { id: shard, specText } : undefined },
+      outDir,
+      pool,
+      workers,
+      io,
+      parseMs,
+    );
   } finally {
     await pool?.close();
   }
@@ -190,7 +263,10 @@ async function finish(
   }
   if (options.json) io.stdout(`${JSON.stringify(written.summary, null, 2)}\n`);
   else {
-    if (!options.quiet) io.stdout(terminalSummary(result, written.outDir, io, written.summary.csv.rows, written.exitCode, written.csvNote));
+    if (!options.quiet)
+      io.stdout(
+        terminalSummary(result, written.outDir, io, written.summary.csv.rows, written.exitCode, written.csvNote),
+      );
     if (io.env?.GITHUB_ACTIONS === 'true') io.stdout(failureAnnotations(result));
   }
   return written.exitCode;

@@ -29,23 +29,56 @@ export function chooseCsvMode(result: SweepResult, requested?: CsvMode): CsvChoi
 
 /** A named design's row. It is not a grid point, so the swept architecture fields' cells are empty. */
 export function designRow(d: DesignResult, spec: SweepResult['spec']): string {
-  const quality = d.quality ? [d.quality.loss_delta_vs_dense, d.quality.dense_equivalent_params ?? '', d.quality.quality_domain] : [];
+  const quality = d.quality
+    ? [d.quality.loss_delta_vs_dense, d.quality.dense_equivalent_params ?? '', d.quality.quality_domain]
+    : [];
   const fields = archColumns(spec).map(() => '');
   const s = d.serving;
   const serving = s ? SERVING_COLUMNS.map((c) => s[c]!) : [];
-  const hardware = s && spec.hardware ? [s.gpu_layout!, s.per_gpu_bytes!, Number.isFinite(s.gpus_needed) ? s.gpus_needed! : '', s.decode_tokens_per_s!, s.decode_bound!, s.all_to_all_bytes_per_token_layer!] : [];
-  return stringifyRow([d.name, d.experts, d.top_k, d.expert_params, d.shared_params, ...METRIC_IDS.map((m) => d.metrics[m]), d.feasible, d.pareto, d.violations.join(';'), ...quality, ...fields, ...serving, ...hardware]);
+  const hardware =
+    s && spec.hardware
+      ? [
+          s.gpu_layout!,
+          s.per_gpu_bytes!,
+          Number.isFinite(s.gpus_needed) ? s.gpus_needed! : '',
+          s.decode_tokens_per_s!,
+          s.decode_bound!,
+          s.all_to_all_bytes_per_token_layer!,
+        ]
+      : [];
+  return stringifyRow([
+    d.name,
+    d.experts,
+    d.top_k,
+    d.expert_params,
+    d.shared_params,
+    ...METRIC_IDS.map((m) => d.metrics[m]),
+    d.feasible,
+    d.pareto,
+    d.violations.join(';'),
+    ...quality,
+    ...fields,
+    ...serving,
+    ...hardware,
+  ]);
 }
 
 /** The architecture fields an architecture grid sweeps, beside experts and top_k (which have their own columns). */
 export function archColumns(spec: SweepResult['spec']): string[] {
-  return (spec.architecture?.axes ?? []).map((a) => a.field).filter((f) => f !== 'num_experts' && f !== 'num_experts_per_tok');
+  return (spec.architecture?.axes ?? [])
+    .map((a) => a.field)
+    .filter((f) => f !== 'num_experts' && f !== 'num_experts_per_tok');
 }
 
 /** The header: the design columns, then those of training:, the swept architecture fields, serving: and hardware:. */
 export function csvHeader(result: SweepResult): string {
   const spec = result.spec;
-  const extra = [...(spec.training ? QUALITY_COLUMNS : []), ...archColumns(spec), ...(spec.serving ? SERVING_COLUMNS : []), ...(spec.hardware ? HARDWARE_COLUMNS : [])];
+  const extra = [
+    ...(spec.training ? QUALITY_COLUMNS : []),
+    ...archColumns(spec),
+    ...(spec.serving ? SERVING_COLUMNS : []),
+    ...(spec.hardware ? HARDWARE_COLUMNS : []),
+  ];
   return extra.length ? `${[...CSV_COLUMNS, ...extra].join(',')}\n` : CSV_HEADER;
 }
 
@@ -65,7 +98,11 @@ function lowerBound(a: Float64Array, x: number): number {
 }
 
 /** Grid indices in [start, end) whose feasibility bit is set, ascending. */
-export function feasibleIndices(bitmaps: NonNullable<SweepResult['feasibleBits']>, start: number, end: number): Float64Array {
+export function feasibleIndices(
+  bitmaps: NonNullable<SweepResult['feasibleBits']>,
+  start: number,
+  end: number,
+): Float64Array {
   const out: number[] = [];
   for (const { start: s, end: e, bits } of bitmaps) {
     if (e <= start || s >= end) continue;
@@ -95,7 +132,12 @@ export interface CsvWriteOptions {
 }
 
 /** Writes the CSV and returns how many data rows it holds. */
-export async function writeResultsCsv(result: SweepResult, file: string, mode: CsvMode, options: CsvWriteOptions): Promise<number> {
+export async function writeResultsCsv(
+  result: SweepResult,
+  file: string,
+  mode: CsvMode,
+  options: CsvWriteOptions,
+): Promise<number> {
   const stream = createWriteStream(file);
   let rows = 0;
   try {
@@ -116,8 +158,12 @@ export async function writeResultsCsv(result: SweepResult, file: string, mode: C
       if (mode === 'all' || (mode === 'feasible' && !bitmaps)) {
         // Every point of each slice is visited: slices of 16K points.
         const format = ([start, end]: [number, number]) => {
-          if (!options.pool) return Promise.resolve(new TextEncoder().encode(formatSlice(plan, start, end, mode, frontIn(start, end))));
-          return options.pool.formatCsv({ kind: 'csv', plan, start, end, mode, front: frontIn(start, end) }, options.signal);
+          if (!options.pool)
+            return Promise.resolve(new TextEncoder().encode(formatSlice(plan, start, end, mode, frontIn(start, end))));
+          return options.pool.formatCsv(
+            { kind: 'csv', plan, start, end, mode, front: frontIn(start, end) },
+            options.signal,
+          );
         };
         await inOrder(slices, Math.max(2, options.workers * 2), format, async (bytes, [, end]) => {
           if (bytes.length > 0) await write(stream, bytes);

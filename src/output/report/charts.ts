@@ -57,12 +57,29 @@ interface Labelled {
 
 function labelled(result: SweepResult): Labelled[] {
   return [
-    ...result.designs.map((d) => ({ total: d.metrics.total_params / B, active: d.metrics.active_params / B, status: 'named design', label: d.name, shape: 'diamond' })),
-    ...result.compare.map((p) => ({ total: p.metrics.total_params / B, active: p.metrics.active_params / B, status: 'preset', label: p.name, shape: 'triangle-up' })),
+    ...result.designs.map((d) => ({
+      total: d.metrics.total_params / B,
+      active: d.metrics.active_params / B,
+      status: 'named design',
+      label: d.name,
+      shape: 'diamond',
+    })),
+    ...result.compare.map((p) => ({
+      total: p.metrics.total_params / B,
+      active: p.metrics.active_params / B,
+      status: 'preset',
+      label: p.name,
+      shape: 'triangle-up',
+    })),
   ];
 }
 
-const color = { field: 'status', type: 'nominal' as const, scale: { domain: STATUS_DOMAIN, range: STATUS_RANGE }, legend: { title: null, orient: 'bottom' as const, symbolOpacity: 1 } };
+const color = {
+  field: 'status',
+  type: 'nominal' as const,
+  scale: { domain: STATUS_DOMAIN, range: STATUS_RANGE },
+  legend: { title: null, orient: 'bottom' as const, symbolOpacity: 1 },
+};
 
 function labelLayers(values: Labelled[], x: object, y: object) {
   if (values.length === 0) return [];
@@ -70,8 +87,14 @@ function labelLayers(values: Labelled[], x: object, y: object) {
     {
       data: { values },
       layer: [
-        { mark: { type: 'point', filled: true, size: 90, stroke: 'white', strokeWidth: 0.8, opacity: 1 }, encoding: { x, y, color, shape: { field: 'shape', type: 'nominal', scale: null, legend: null } } },
-        { mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: 11 }, encoding: { x, y, text: { field: 'label' }, color } },
+        {
+          mark: { type: 'point', filled: true, size: 90, stroke: 'white', strokeWidth: 0.8, opacity: 1 },
+          encoding: { x, y, color, shape: { field: 'shape', type: 'nominal', scale: null, legend: null } },
+        },
+        {
+          mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: 11 },
+          encoding: { x, y, text: { field: 'label' }, color },
+        },
       ],
     },
   ];
@@ -87,7 +110,11 @@ function frontLayers(result: SweepResult, x: object, y: object) {
   const values = frontValues(result);
   if (values.length === 0) return [];
   return [
-    { data: { values }, mark: { type: 'line', strokeWidth: 1.5 }, encoding: { x, y, color, order: { field: 'total', type: 'quantitative' } } },
+    {
+      data: { values },
+      mark: { type: 'line', strokeWidth: 1.5 },
+      encoding: { x, y, color, order: { field: 'total', type: 'quantitative' } },
+    },
     { data: { values }, mark: { type: 'circle', size: 42, opacity: 1 }, encoding: { x, y, color } },
   ];
 }
@@ -111,12 +138,18 @@ export function overviewSpec(result: SweepResult): TopLevelSpec {
     extentY.push(v.active);
   }
   if (plot?.mode === 'points') {
-    const values = plot.points.filter((p) => p.status !== 'front').map((p) => ({ total: p.total / B, active: p.active / B, status: p.status }));
+    const values = plot.points
+      .filter((p) => p.status !== 'front')
+      .map((p) => ({ total: p.total / B, active: p.active / B, status: p.status }));
     for (const v of values) {
       extentX.push(v.total);
       extentY.push(v.active);
     }
-    layers.push({ data: { values }, mark: { type: 'circle', size: 14, opacity: 0.7 }, encoding: { x: 'X', y: 'Y', color } });
+    layers.push({
+      data: { values },
+      mark: { type: 'circle', size: 14, opacity: 0.7 },
+      encoding: { x: 'X', y: 'Y', color },
+    });
   } else if (plot?.mode === 'bins') {
     const { bins } = plot;
     const values: object[] = [];
@@ -124,7 +157,10 @@ export function overviewSpec(result: SweepResult): TopLevelSpec {
     const dy = (bins.y1 - bins.y0) / bins.ny;
     extentX.push(10 ** bins.x0 / B, 10 ** bins.x1 / B);
     extentY.push(10 ** bins.y0 / B, 10 ** bins.y1 / B);
-    for (const [status, counts] of [['infeasible', plot.infeasible], ['feasible', plot.feasible]] as const) {
+    for (const [status, counts] of [
+      ['infeasible', plot.infeasible],
+      ['feasible', plot.feasible],
+    ] as const) {
       for (let by = 0; by < bins.ny; by++) {
         for (let bx = 0; bx < bins.nx; bx++) {
           const n = counts[by * bins.nx + bx]!;
@@ -153,8 +189,18 @@ export function overviewSpec(result: SweepResult): TopLevelSpec {
       },
     });
   }
-  const x = { field: 'total', type: 'quantitative' as const, title: 'total parameters, billions (memory)', scale: { type: 'log' as const, domain: logDomain(extentX), nice: false } };
-  const y = { field: 'active', type: 'quantitative' as const, title: 'active parameters per token, billions (compute)', scale: { type: 'log' as const, domain: logDomain(extentY), nice: false } };
+  const x = {
+    field: 'total',
+    type: 'quantitative' as const,
+    title: 'total parameters, billions (memory)',
+    scale: { type: 'log' as const, domain: logDomain(extentX), nice: false },
+  };
+  const y = {
+    field: 'active',
+    type: 'quantitative' as const,
+    title: 'active parameters per token, billions (compute)',
+    scale: { type: 'log' as const, domain: logDomain(extentY), nice: false },
+  };
   for (const l of layers as { encoding: Record<string, unknown> }[]) {
     l.encoding.x = x;
     l.encoding.y = y;
@@ -163,9 +209,17 @@ export function overviewSpec(result: SweepResult): TopLevelSpec {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: WIDTH,
     height: 440,
-    title: { text: 'The design space: total vs active parameters', subtitle: 'log scales; the front holds the feasible designs that no other design beats on every objective', anchor: 'start' },
+    title: {
+      text: 'The design space: total vs active parameters',
+      subtitle: 'log scales; the front holds the feasible designs that no other design beats on every objective',
+      anchor: 'start',
+    },
     layer: [...layers, ...frontLayers(result, x, y), ...labelLayers(marks, x, y)],
-    config: { aria: (result.plot?.mode === 'points' ? result.plot.points.length : 0) < 2000, font: 'sans-serif', view: { stroke: '#ddd' } },
+    config: {
+      aria: (result.plot?.mode === 'points' ? result.plot.points.length : 0) < 2000,
+      font: 'sans-serif',
+      view: { stroke: '#ddd' },
+    },
   } as TopLevelSpec;
 }
 
@@ -174,7 +228,12 @@ export function frontSpec(result: SweepResult): TopLevelSpec | undefined {
   const front = frontValues(result);
   if (front.length === 0) return undefined;
   const named = labelled(result).filter((l) => l.status === 'named design');
-  const feasiblePoints = result.plot?.mode === 'points' ? result.plot.points.filter((p) => p.status === 'feasible').map((p) => ({ total: p.total / B, active: p.active / B, status: 'feasible' })) : [];
+  const feasiblePoints =
+    result.plot?.mode === 'points'
+      ? result.plot.points
+          .filter((p) => p.status === 'feasible')
+          .map((p) => ({ total: p.total / B, active: p.active / B, status: 'feasible' }))
+      : [];
   const core = [...front, ...named, ...feasiblePoints];
   const pad = (lo: number, hi: number): [number, number] => {
     const span = hi - lo || Math.abs(hi) * 0.1 || 1;
@@ -182,16 +241,37 @@ export function frontSpec(result: SweepResult): TopLevelSpec | undefined {
   };
   const xd = pad(Math.min(...core.map((v) => v.total)), Math.max(...core.map((v) => v.total)));
   const yd = pad(Math.min(...core.map((v) => v.active)), Math.max(...core.map((v) => v.active)));
-  const nearby = labelled(result).filter((l) => l.status === 'preset' && l.total >= xd[0] && l.total <= xd[1] && l.active >= yd[0] && l.active <= yd[1]);
-  const x = { field: 'total', type: 'quantitative' as const, title: 'total parameters, billions', scale: { domain: xd, nice: false, zero: false } };
-  const y = { field: 'active', type: 'quantitative' as const, title: 'active parameters per token, billions', scale: { domain: yd, nice: false, zero: false } };
+  const nearby = labelled(result).filter(
+    (l) => l.status === 'preset' && l.total >= xd[0] && l.total <= xd[1] && l.active >= yd[0] && l.active <= yd[1],
+  );
+  const x = {
+    field: 'total',
+    type: 'quantitative' as const,
+    title: 'total parameters, billions',
+    scale: { domain: xd, nice: false, zero: false },
+  };
+  const y = {
+    field: 'active',
+    type: 'quantitative' as const,
+    title: 'active parameters per token, billions',
+    scale: { domain: yd, nice: false, zero: false },
+  };
   const layers: object[] = [];
-  if (feasiblePoints.length) layers.push({ data: { values: feasiblePoints }, mark: { type: 'circle', size: 18, opacity: 0.6 }, encoding: { x, y, color } });
+  if (feasiblePoints.length)
+    layers.push({
+      data: { values: feasiblePoints },
+      mark: { type: 'circle', size: 18, opacity: 0.6 },
+      encoding: { x, y, color },
+    });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: WIDTH,
     height: 340,
-    title: { text: 'The Pareto front up close', subtitle: `linear scales${feasiblePoints.length ? '; every feasible design is drawn' : '; the feasible cloud is in the overview'}`, anchor: 'start' },
+    title: {
+      text: 'The Pareto front up close',
+      subtitle: `linear scales${feasiblePoints.length ? '; every feasible design is drawn' : '; the feasible cloud is in the overview'}`,
+      anchor: 'start',
+    },
     layer: [...layers, ...frontLayers(result, x, y), ...labelLayers([...named, ...nearby], x, y)],
     config: { font: 'sans-serif', view: { stroke: '#ddd' } },
   } as TopLevelSpec;
@@ -209,19 +289,40 @@ export function heatmapSpec(result: SweepResult): TopLevelSpec | undefined {
       if (evaluated === 0) return;
       const share = h.feasible[i]! / evaluated;
       maxShare = Math.max(maxShare, share);
-      values.push({ experts: e, top_k: k, share, label: share === 0 ? '' : share < 0.001 ? '<.1%' : `${Number((share * 100).toPrecision(2))}%` });
+      values.push({
+        experts: e,
+        top_k: k,
+        share,
+        label: share === 0 ? '' : share < 0.001 ? '<.1%' : `${Number((share * 100).toPrecision(2))}%`,
+      });
     }),
   );
   const cellWidth = Math.max(12, Math.min(64, Math.floor(WIDTH / h.experts.length)));
   const cellHeight = Math.max(12, Math.min(30, Math.floor(420 / h.top_k.length)));
   // Labels only where a cell is wide enough to hold "12%" at 9–10 px; otherwise colour alone.
   const showLabels = cellWidth >= 30 && cellHeight >= 14;
-  const x = { field: 'experts', type: 'ordinal' as const, title: 'routed experts', sort: h.experts, axis: { labelAngle: 0, labelOverlap: 'parity' } };
-  const y = { field: 'top_k', type: 'ordinal' as const, title: 'top-k (experts per token)', sort: [...h.top_k].reverse() };
+  const x = {
+    field: 'experts',
+    type: 'ordinal' as const,
+    title: 'routed experts',
+    sort: h.experts,
+    axis: { labelAngle: 0, labelOverlap: 'parity' },
+  };
+  const y = {
+    field: 'top_k',
+    type: 'ordinal' as const,
+    title: 'top-k (experts per token)',
+    sort: [...h.top_k].reverse(),
+  };
   const top = maxShare > 0 ? maxShare : 1;
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Feasible share of each experts × top-k cell', subtitle: 'over the expert and shared sizes swept; white cells have no feasible design; blank cells have top-k > experts (skipped)', anchor: 'start' },
+    title: {
+      text: 'Feasible share of each experts × top-k cell',
+      subtitle:
+        'over the expert and shared sizes swept; white cells have no feasible design; blank cells have top-k > experts (skipped)',
+      anchor: 'start',
+    },
     width: cellWidth * h.experts.length,
     height: cellHeight * h.top_k.length,
     data: { values },
@@ -241,7 +342,15 @@ export function heatmapSpec(result: SweepResult): TopLevelSpec | undefined {
         },
       },
       ...(showLabels
-        ? [{ mark: { type: 'text', fontSize: 9.5 }, encoding: { text: { field: 'label' }, color: { condition: { test: `datum.share > ${top * 0.55}`, value: 'white' }, value: '#333' } } }]
+        ? [
+            {
+              mark: { type: 'text', fontSize: 9.5 },
+              encoding: {
+                text: { field: 'label' },
+                color: { condition: { test: `datum.share > ${top * 0.55}`, value: 'white' }, value: '#333' },
+              },
+            },
+          ]
         : []),
     ],
     config: { font: 'sans-serif', view: { stroke: null } },

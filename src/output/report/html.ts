@@ -53,7 +53,13 @@ function servingRow(name: string, d: { serving?: ServingValues; metrics: SweepRe
   };
 }
 
-function row(d: { experts: number; top_k: number; expert_params: number; shared_params: number; metrics: SweepResult['front'][number]['metrics'] }) {
+function row(d: {
+  experts: number;
+  top_k: number;
+  expert_params: number;
+  shared_params: number;
+  metrics: SweepResult['front'][number]['metrics'];
+}) {
   return {
     experts: d.experts,
     top_k: d.top_k,
@@ -94,8 +100,18 @@ export async function renderReport({ result, exitCode, csvFile, csvNote }: Repor
     topk ? renderSvg(topk, 'topk') : '',
   ]);
   // gpu_memory bounds per_gpu_bytes by the GPU's memory
-  const metricKind: Record<string, string> = { ...Object.fromEntries([...METRICS, ...SERVING_METRICS].map((m) => [m.id, m.kind])), gpu_memory: 'bytes' };
-  const presets = loadPresets().map((p) => ({ id: p.id, name: p.name, experts: p.experts, top_k: p.top_k, expert_params: p.expert_params, shared_params: p.shared_params }));
+  const metricKind: Record<string, string> = {
+    ...Object.fromEntries([...METRICS, ...SERVING_METRICS].map((m) => [m.id, m.kind])),
+    gpu_memory: 'bytes',
+  };
+  const presets = loadPresets().map((p) => ({
+    id: p.id,
+    name: p.name,
+    experts: p.experts,
+    top_k: p.top_k,
+    expert_params: p.expert_params,
+    shared_params: p.shared_params,
+  }));
   const sweptFields = archColumns(spec);
   const template = Handlebars.compile(readFileSync(templateFile(), 'utf8'), { strict: false });
   return template({
@@ -116,7 +132,11 @@ export async function renderReport({ result, exitCode, csvFile, csvNote }: Repor
     },
     hasGrid: hasGrid(spec),
     axes: spec.grid
-      ? (['experts', 'top_k', 'expert_params', 'shared_params'] as const).map((a) => ({ name: a, text: spec.gridText?.[a] ?? '', values: spec.grid![a].length }))
+      ? (['experts', 'top_k', 'expert_params', 'shared_params'] as const).map((a) => ({
+          name: a,
+          text: spec.gridText?.[a] ?? '',
+          values: spec.grid![a].length,
+        }))
       : (spec.architecture?.axes ?? []).map((a) => ({ name: a.field, text: a.text, values: a.values.length })),
     architecture: spec.architecture?.source,
     dtype: spec.dtype,
@@ -125,18 +145,46 @@ export async function renderReport({ result, exitCode, csvFile, csvNote }: Repor
     objectives: spec.objectives.map((o) => `${o.sense} ${o.metric}`).join(', '),
     constraints: spec.constraints.map((c) => ({
       name: c.name,
-      bound: c.name === 'vram' ? `${spec.serving ? '(weights + KV cache)' : 'weights'} × ${formatRatio(1 + spec.overhead)} ≤ ${formatBytes(c.max)}` : `${boundText(metricKind[c.name] ?? 'count', c.min, c.max)}`,
+      bound:
+        c.name === 'vram'
+          ? `${spec.serving ? '(weights + KV cache)' : 'weights'} × ${formatRatio(1 + spec.overhead)} ≤ ${formatBytes(c.max)}`
+          : `${boundText(metricKind[c.name] ?? 'count', c.min, c.max)}`,
       violated: (result.violationCounts[c.name] ?? 0).toLocaleString('en-US'),
     })),
-    designs: result.designs.map((d) => ({ name: d.name, preset: d.preset, ...row(d), feasible: d.feasible, pareto: d.pareto, reasons: d.violations.join(', ') })),
-    compare: result.compare.map((p) => ({ name: p.name, id: p.id, ...row(p), feasible: p.feasible, reasons: p.violations.join(', ') })),
-    front: result.front.slice(0, REPORT_FRONT_ROWS).map((f) => ({ design: f.design, fields: sweptFields.map((c) => `${c} ${f.fields?.[c] ?? ''}`).join(', '), ...row(f) })),
+    designs: result.designs.map((d) => ({
+      name: d.name,
+      preset: d.preset,
+      ...row(d),
+      feasible: d.feasible,
+      pareto: d.pareto,
+      reasons: d.violations.join(', '),
+    })),
+    compare: result.compare.map((p) => ({
+      name: p.name,
+      id: p.id,
+      ...row(p),
+      feasible: p.feasible,
+      reasons: p.violations.join(', '),
+    })),
+    front: result.front.slice(0, REPORT_FRONT_ROWS).map((f) => ({
+      design: f.design,
+      fields: sweptFields.map((c) => `${c} ${f.fields?.[c] ?? ''}`).join(', '),
+      ...row(f),
+    })),
     frontTruncated: result.front.length > REPORT_FRONT_ROWS ? result.front.length.toLocaleString('en-US') : '',
     frontShown: REPORT_FRONT_ROWS,
     paretoSvg,
     frontSvg,
     qualitySvg,
-    quality: quality.length ? { rows: qualityTable(quality), ...qualityNotes(), training: spec.training?.tokens ? `${formatCount(spec.training.tokens)} tokens` : `${formatCount(spec.training?.flops ?? 0)} FLOPs (tokens = FLOPs / (6 × active))` } : undefined,
+    quality: quality.length
+      ? {
+          rows: qualityTable(quality),
+          ...qualityNotes(),
+          training: spec.training?.tokens
+            ? `${formatCount(spec.training.tokens)} tokens`
+            : `${formatCount(spec.training?.flops ?? 0)} FLOPs (tokens = FLOPs / (6 × active))`,
+        }
+      : undefined,
     heatmapSvg,
     serving: spec.serving
       ? {
@@ -144,15 +192,27 @@ export async function renderReport({ result, exitCode, csvFile, csvNote }: Repor
           throughputSvg,
           topkSvg,
           workload: `${spec.serving.batch} × ${spec.serving.context.toLocaleString('en-US')} tokens, KV cache in ${spec.serving.kvDtype}`,
-          hardware: spec.hardware ? `${spec.hardware.count} × ${spec.hardware.gpu} (${formatBytes(spec.hardware.memory_bytes)} each)` : '',
-          rows: [...result.front.slice(0, REPORT_FRONT_ROWS).map((f, i) => servingRow(f.design || `front #${i + 1}`, f)), ...result.compare.map((p) => servingRow(p.name, p))],
+          hardware: spec.hardware
+            ? `${spec.hardware.count} × ${spec.hardware.gpu} (${formatBytes(spec.hardware.memory_bytes)} each)`
+            : '',
+          rows: [
+            ...result.front.slice(0, REPORT_FRONT_ROWS).map((f, i) => servingRow(f.design || `front #${i + 1}`, f)),
+            ...result.compare.map((p) => servingRow(p.name, p)),
+          ],
         }
       : undefined,
     binned: result.plot?.mode === 'bins',
     csvFile,
     csvNote,
-    metrics: [...METRICS, ...(spec.serving ? SERVING_METRICS.filter((m) => m.needs === 'serving' || spec.hardware) : [])],
-    calculatorData: scriptJson({ presets, dtypes: DTYPE_BYTES, defaultDtype: Object.hasOwn(DTYPE_BYTES, spec.dtype) ? spec.dtype : 'bf16' }),
+    metrics: [
+      ...METRICS,
+      ...(spec.serving ? SERVING_METRICS.filter((m) => m.needs === 'serving' || spec.hardware) : []),
+    ],
+    calculatorData: scriptJson({
+      presets,
+      dtypes: DTYPE_BYTES,
+      defaultDtype: Object.hasOwn(DTYPE_BYTES, spec.dtype) ? spec.dtype : 'bf16',
+    }),
     // The calculator runs the library's own metric function, so the page and the CSV cannot disagree.
     metricsSource: metricsInto.toString().replace(/<\//g, '<\\/'),
   });

@@ -2,7 +2,15 @@
 // front, the named designs and the compared presets, with intervals and domain badges.
 import type { TopLevelSpec } from 'vega-lite';
 import { QUALITATIVE_FACTOR } from '../../quality/domain.js';
-import { epochLoss, hoffmannLoss, indistinguishable, jointLoss, lossInterval, WHAT_LOSS_IS_NOT, loadScalingLaws } from '../../quality/index.js';
+import {
+  epochLoss,
+  hoffmannLoss,
+  indistinguishable,
+  jointLoss,
+  lossInterval,
+  WHAT_LOSS_IS_NOT,
+  loadScalingLaws,
+} from '../../quality/index.js';
 import type { QualityValues, SweepResult } from '../../sweep/run.js';
 import { formatCount } from '../../formats/units.js';
 
@@ -28,21 +36,48 @@ export interface QualityRow {
 }
 
 function status(q: QualityValues): QualityRow['status'] {
-  return q.quality_domain_factor <= 1 ? 'in range' : q.quality_domain_factor <= QUALITATIVE_FACTOR ? 'extrapolated' : 'qualitative';
+  return q.quality_domain_factor <= 1
+    ? 'in range'
+    : q.quality_domain_factor <= QUALITATIVE_FACTOR
+      ? 'extrapolated'
+      : 'qualitative';
 }
 
 export function qualityRows(result: SweepResult): QualityRow[] {
   const training = result.spec.training;
   if (!training) return [];
   const rows: QualityRow[] = [];
-  const add = (label: string, kind: QualityRow['kind'], d: { experts: number; top_k: number; metrics: { active_params: number; total_params: number }; quality?: QualityValues }) => {
+  const add = (
+    label: string,
+    kind: QualityRow['kind'],
+    d: {
+      experts: number;
+      top_k: number;
+      metrics: { active_params: number; total_params: number };
+      quality?: QualityValues;
+    },
+  ) => {
     const q = d.quality!;
     const active = d.metrics.active_params;
     const tokens = training.tokens ?? training.flops! / (6 * active);
     const experts = d.experts / d.top_k;
     const loss = jointLoss(active, tokens, experts);
     const i = lossInterval(loss, active, tokens, { seed: 1 });
-    rows.push({ label, kind, active, total: d.metrics.total_params, delta: q.loss_delta_vs_dense, loss, lo: i.lo, hi: i.hi, dense: q.dense_equivalent_params, epoch: epochLoss(active, tokens), hoffmann: hoffmannLoss(active, tokens), domain: q.quality_domain, status: status(q) });
+    rows.push({
+      label,
+      kind,
+      active,
+      total: d.metrics.total_params,
+      delta: q.loss_delta_vs_dense,
+      loss,
+      lo: i.lo,
+      hi: i.hi,
+      dense: q.dense_equivalent_params,
+      epoch: epochLoss(active, tokens),
+      hoffmann: hoffmannLoss(active, tokens),
+      domain: q.quality_domain,
+      status: status(q),
+    });
   };
   result.front.slice(0, INTERVAL_ROWS).forEach((f, n) => add(f.design || `front #${n + 1}`, 'front', f));
   for (const d of result.designs) if (!d.pareto) add(d.name, 'named design', d);
@@ -53,20 +88,53 @@ export function qualityRows(result: SweepResult): QualityRow[] {
 export function qualitySpec(rows: QualityRow[]): TopLevelSpec | undefined {
   if (rows.length === 0) return undefined;
   const values = rows.map((r) => ({ ...r, active: r.active / 1e9 }));
-  const x = { field: 'active', type: 'quantitative' as const, title: 'active parameters per token, billions (cost)', scale: { type: 'log' as const, nice: false } };
-  const y = { field: 'loss', type: 'quantitative' as const, title: 'predicted training loss, nats/token (FineWeb-Edu, GPT-2 tokenizer)', scale: { zero: false } };
-  const color = { field: 'kind', type: 'nominal' as const, scale: { domain: ['front', 'named design', 'preset'], range: ['#f58518', '#111111', '#8e44ad'] }, legend: { title: null, orient: 'bottom' as const } };
-  const opacity = { field: 'status', type: 'ordinal' as const, sort: ['in range', 'extrapolated', 'qualitative'], scale: { domain: ['in range', 'extrapolated', 'qualitative'], range: [1, 0.7, 0.25] }, legend: { title: 'scaling-law domain', orient: 'bottom' as const } };
+  const x = {
+    field: 'active',
+    type: 'quantitative' as const,
+    title: 'active parameters per token, billions (cost)',
+    scale: { type: 'log' as const, nice: false },
+  };
+  const y = {
+    field: 'loss',
+    type: 'quantitative' as const,
+    title: 'predicted training loss, nats/token (FineWeb-Edu, GPT-2 tokenizer)',
+    scale: { zero: false },
+  };
+  const color = {
+    field: 'kind',
+    type: 'nominal' as const,
+    scale: { domain: ['front', 'named design', 'preset'], range: ['#f58518', '#111111', '#8e44ad'] },
+    legend: { title: null, orient: 'bottom' as const },
+  };
+  const opacity = {
+    field: 'status',
+    type: 'ordinal' as const,
+    sort: ['in range', 'extrapolated', 'qualitative'],
+    scale: { domain: ['in range', 'extrapolated', 'qualitative'], range: [1, 0.7, 0.25] },
+    legend: { title: 'scaling-law domain', orient: 'bottom' as const },
+  };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: 860,
     height: 340,
-    title: { text: 'Predicted quality vs cost', subtitle: 'joint MoE scaling law; bars: interval of the predicted loss; faded marks lie outside the law\u2019s fitted range (qualitative past 10x)', anchor: 'start' },
+    title: {
+      text: 'Predicted quality vs cost',
+      subtitle:
+        'joint MoE scaling law; bars: interval of the predicted loss; faded marks lie outside the law\u2019s fitted range (qualitative past 10x)',
+      anchor: 'start',
+    },
     data: { values },
     layer: [
-      { mark: { type: 'rule', strokeWidth: 1.2 }, encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color, opacity } },
+      {
+        mark: { type: 'rule', strokeWidth: 1.2 },
+        encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color, opacity },
+      },
       { mark: { type: 'point', filled: true, size: 60 }, encoding: { x, y, color, opacity } },
-      { transform: [{ filter: "datum.kind !== 'front'" }], mark: { type: 'text', align: 'left', dx: 6, dy: -6, fontSize: 10 }, encoding: { x, y, text: { field: 'label' }, color, opacity } },
+      {
+        transform: [{ filter: "datum.kind !== 'front'" }],
+        mark: { type: 'text', align: 'left', dx: 6, dy: -6, fontSize: 10 },
+        encoding: { x, y, text: { field: 'label' }, color, opacity },
+      },
     ],
     config: { font: 'sans-serif', view: { stroke: '#ddd' } },
   } as TopLevelSpec;

@@ -33,7 +33,9 @@ function served(result: SweepResult): { front: Served[]; presets: Served[] } {
     shared_params: f.shared_params,
     weight_bytes: f.metrics.weight_bytes,
     kv_cache_bytes: f.serving!.kv_cache_bytes!,
-    ...(base ? { architecture: { ...base, num_experts: f.experts, num_experts_per_tok: f.top_k, ...f.fields } as Architecture } : {}),
+    ...(base
+      ? { architecture: { ...base, num_experts: f.experts, num_experts_per_tok: f.top_k, ...f.fields } as Architecture }
+      : {}),
   }));
   const presets = result.compare.map((p) => ({
     label: p.name,
@@ -66,10 +68,21 @@ export function memorySpec(result: SweepResult): TopLevelSpec | undefined {
       ['everything else', d.weight_bytes - expertsBytes],
       ['KV cache', d.kv_cache_bytes],
     ] as const;
-    return parts.map(([part, bytes], order) => ({ design: d.label, part, order, gb: bytes / GB, text: formatBytes(bytes) }));
+    return parts.map(([part, bytes], order) => ({
+      design: d.label,
+      part,
+      order,
+      gb: bytes / GB,
+      text: formatBytes(bytes),
+    }));
   });
   const budget = spec.hardware ? (spec.hardware.count * spec.hardware.memory_bytes) / GB : undefined;
-  const x = { field: 'gb', type: 'quantitative' as const, title: 'GB (weights in the spec dtype, KV cache at the spec context and batch)', stack: 'zero' };
+  const x = {
+    field: 'gb',
+    type: 'quantitative' as const,
+    title: 'GB (weights in the spec dtype, KV cache at the spec context and batch)',
+    stack: 'zero',
+  };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: WIDTH - 180,
@@ -83,14 +96,37 @@ export function memorySpec(result: SweepResult): TopLevelSpec | undefined {
         data: { values },
         mark: { type: 'bar', height: { band: 0.7 } },
         encoding: {
-          y: { field: 'design', type: 'nominal', title: null, sort: rows.map((r) => r.label), axis: { labelLimit: 250 } },
+          y: {
+            field: 'design',
+            type: 'nominal',
+            title: null,
+            sort: rows.map((r) => r.label),
+            axis: { labelLimit: 250 },
+          },
           x,
-          color: { field: 'part', type: 'nominal', title: null, scale: { domain: ['routed experts', 'everything else', 'KV cache'], range: ['#4c78a8', '#9ecae9', '#f58518'] }, legend: { orient: 'bottom' } },
+          color: {
+            field: 'part',
+            type: 'nominal',
+            title: null,
+            scale: {
+              domain: ['routed experts', 'everything else', 'KV cache'],
+              range: ['#4c78a8', '#9ecae9', '#f58518'],
+            },
+            legend: { orient: 'bottom' },
+          },
           order: { field: 'order' },
           tooltip: [{ field: 'design' }, { field: 'part' }, { field: 'text', title: 'bytes' }],
         },
       },
-      ...(budget ? [{ data: { values: [{ gb: budget }] }, mark: { type: 'rule', color: '#c0392b', strokeDash: [4, 3], strokeWidth: 1.5 }, encoding: { x: { field: 'gb', type: 'quantitative' } } }] : []),
+      ...(budget
+        ? [
+            {
+              data: { values: [{ gb: budget }] },
+              mark: { type: 'rule', color: '#c0392b', strokeDash: [4, 3], strokeWidth: 1.5 },
+              encoding: { x: { field: 'gb', type: 'quantitative' } },
+            },
+          ]
+        : []),
     ],
     config: { font: 'sans-serif', view: { stroke: '#ddd' } },
   } as TopLevelSpec;
@@ -108,29 +144,70 @@ export function throughputSpec(result: SweepResult): TopLevelSpec | undefined {
   const values = lines.flatMap((d) =>
     BATCHES.flatMap((batch) => {
       const s = evaluateDesign(withBatch(result, batch), d).serving!;
-      return s.per_gpu_bytes! > memory ? [] : [{ design: d.label, batch, tokens: s.decode_tokens_per_s!, bound: s.decode_bound!, saturated: batch >= s.saturation_batch! }];
+      return s.per_gpu_bytes! > memory
+        ? []
+        : [
+            {
+              design: d.label,
+              batch,
+              tokens: s.decode_tokens_per_s!,
+              bound: s.decode_bound!,
+              saturated: batch >= s.saturation_batch!,
+            },
+          ];
     }),
   );
   if (values.length === 0) return undefined;
-  const x = { field: 'batch', type: 'quantitative' as const, title: 'batch (concurrent sequences)', scale: { type: 'log', base: 2 }, axis: { values: BATCHES, format: 'd' } };
-  const y = { field: 'tokens', type: 'quantitative' as const, title: 'decode tokens/s, upper bound', scale: { type: 'log' }, axis: { format: '~s' } };
+  const x = {
+    field: 'batch',
+    type: 'quantitative' as const,
+    title: 'batch (concurrent sequences)',
+    scale: { type: 'log', base: 2 },
+    axis: { values: BATCHES, format: 'd' },
+  };
+  const y = {
+    field: 'tokens',
+    type: 'quantitative' as const,
+    title: 'decode tokens/s, upper bound',
+    scale: { type: 'log' },
+    axis: { format: '~s' },
+  };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: WIDTH - 180,
     height: 320,
     title: {
       text: `Decode throughput bound on ${spec.hardware.count} × ${spec.hardware.gpu}`,
-      subtitle: [`at ${spec.serving.context.toLocaleString('en-US')} tokens of context; a line stops where its weights and KV cache no longer fit every GPU`, 'hollow points: past the saturation batch every step reads ~all experts, so decode costs like the total size'],
+      subtitle: [
+        `at ${spec.serving.context.toLocaleString('en-US')} tokens of context; a line stops where its weights and KV cache no longer fit every GPU`,
+        'hollow points: past the saturation batch every step reads ~all experts, so decode costs like the total size',
+      ],
       anchor: 'start',
     },
     data: { values },
-    encoding: { x, y, color: { field: 'design', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2, labelLimit: 400 } } },
+    encoding: {
+      x,
+      y,
+      color: {
+        field: 'design',
+        type: 'nominal',
+        title: null,
+        legend: { orient: 'bottom', columns: 2, labelLimit: 400 },
+      },
+    },
     layer: [
       { mark: { type: 'line', strokeWidth: 1.5 } },
       ...[false, true].map((saturated) => ({
         transform: [{ filter: `${saturated ? '' : '!'}datum.saturated` }],
         mark: { type: 'point', size: 36, filled: !saturated, opacity: 1 },
-        encoding: { tooltip: [{ field: 'design' }, { field: 'batch' }, { field: 'tokens', format: ',.0f' }, { field: 'bound', title: 'binds' }] },
+        encoding: {
+          tooltip: [
+            { field: 'design' },
+            { field: 'batch' },
+            { field: 'tokens', format: ',.0f' },
+            { field: 'bound', title: 'binds' },
+          ],
+        },
       })),
     ],
     config: { font: 'sans-serif', view: { stroke: '#ddd' } },
@@ -148,25 +225,50 @@ export function topKSpec(result: SweepResult): TopLevelSpec | undefined {
   const values = ks.map((k) => {
     // top-k changes no parameter count and nothing the architecture tells the serving columns
     const e = evaluateDesign(spec, { ...d, top_k: k });
-    return { top_k: k, active: e.metrics.active_params / GB, tokens: e.serving?.decode_tokens_per_s, chosen: k === d.top_k };
+    return {
+      top_k: k,
+      active: e.metrics.active_params / GB,
+      tokens: e.serving?.decode_tokens_per_s,
+      chosen: k === d.top_k,
+    };
   });
-  const x = { field: 'top_k', type: 'quantitative' as const, title: 'top-k (experts per token)', axis: { tickMinStep: 1, format: 'd' } };
+  const x = {
+    field: 'top_k',
+    type: 'quantitative' as const,
+    title: 'top-k (experts per token)',
+    axis: { tickMinStep: 1, format: 'd' },
+  };
   const panel = (field: string, title: string, format: string) => ({
     width: spec.hardware ? 420 : WIDTH - 180,
     height: 220,
     layer: [
-      { mark: { type: 'line', color: '#4c78a8' }, encoding: { x, y: { field, type: 'quantitative', title, axis: { format } } } },
+      {
+        mark: { type: 'line', color: '#4c78a8' },
+        encoding: { x, y: { field, type: 'quantitative', title, axis: { format } } },
+      },
       {
         mark: { type: 'point', filled: true, size: 50 },
-        encoding: { x, y: { field, type: 'quantitative' }, color: { condition: { test: 'datum.chosen', value: '#f58518' }, value: '#4c78a8' }, tooltip: [{ field: 'top_k' }, { field, format: ',.3~f' }] },
+        encoding: {
+          x,
+          y: { field, type: 'quantitative' },
+          color: { condition: { test: 'datum.chosen', value: '#f58518' }, value: '#4c78a8' },
+          tooltip: [{ field: 'top_k' }, { field, format: ',.3~f' }],
+        },
       },
     ],
   });
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: `Top-k sensitivity of ${d.label}`, subtitle: `${d.experts} experts, every other size fixed; orange: the design's own top-k (${d.top_k})`, anchor: 'start' },
+    title: {
+      text: `Top-k sensitivity of ${d.label}`,
+      subtitle: `${d.experts} experts, every other size fixed; orange: the design's own top-k (${d.top_k})`,
+      anchor: 'start',
+    },
     data: { values },
-    hconcat: [panel('active', 'active parameters, billions', '~s'), ...(spec.hardware ? [panel('tokens', 'decode tokens/s, upper bound', '~s')] : [])],
+    hconcat: [
+      panel('active', 'active parameters, billions', '~s'),
+      ...(spec.hardware ? [panel('tokens', 'decode tokens/s, upper bound', '~s')] : []),
+    ],
     config: { font: 'sans-serif', view: { stroke: '#ddd' } },
   } as TopLevelSpec;
 }
