@@ -16,14 +16,9 @@ export {
 } from './metrics/design.js';
 export { expandRange, gridSize, skippedCount, designAt, AXES, type GridAxes } from './grid/axes.js';
 export { paretoFront } from './evaluate/pareto.js';
-export {
-  runSweep,
-  runSweepSync,
-  evaluateDesign,
-  type SweepResult,
-  type SweepOptions,
-  type DesignResult,
-} from './sweep/run.js';
+export { runSweep, runSweepSync } from './sweep/run.js';
+export { evaluateDesign } from './sweep/design.js';
+export type { SweepResult, SweepOptions, DesignResult } from './sweep/types.js';
 export { writeOutputs, type WriteOptions, type WrittenOutputs } from './output/outputs.js';
 export { buildSummary, exitCodeOf } from './output/summary.js';
 export { renderReport } from './output/report/html.js';

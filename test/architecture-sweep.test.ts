@@ -13,7 +13,8 @@ import { writeResultsCsv } from '../src/output/csv/file.js';
 import { getPreset, presetArchitecture } from '../src/catalog/presets.js';
 import { parseSpec } from '../src/spec/load.js';
 import { renderReport } from '../src/output/report/html.js';
-import { gridPoints, runSweep, runSweepSync } from '../src/sweep/run.js';
+import { gridPoints } from '../src/sweep/plan.js';
+import { runSweep, runSweepSync } from '../src/sweep/run.js';
 import { cli } from './cli-in-process.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'moe-sweep-arch-'));

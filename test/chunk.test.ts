@@ -6,7 +6,7 @@ import { M, metricsInto } from '../src/metrics/design.js';
 import { EXTENDED_METRIC_COUNT, qualityInto } from '../src/metrics/quality.js';
 import { paretoFront } from '../src/evaluate/pareto.js';
 import { parseSpec } from '../src/spec/load.js';
-import { makePlan } from '../src/sweep/run.js';
+import { makePlan } from '../src/sweep/plan.js';
 
 /** The slow, obvious evaluation the fast kernel must agree with. */
 function reference(plan: NonNullable<ReturnType<typeof makePlan>>, start: number, end: number) {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { chooseCsvMode } from '../src/output/csv/file.js';
 import { parseSpec } from '../src/spec/load.js';
-import { evaluateDesign, runSweepSync, type SweepResult } from '../src/sweep/run.js';
+import { evaluateDesign } from '../src/sweep/design.js';
+import { runSweepSync } from '../src/sweep/run.js';
+import type { SweepResult } from '../src/sweep/types.js';
 
 // One design, worked by hand: 16 experts of 2B, top-2, 4B shared, bf16.
 //   total 36B, active 8B, active_ratio 0.2222…, sparsity 0.875, saving 0.7777…, FLOPs 16B,

@@ -8,7 +8,9 @@ import { formatCsvChunk } from '../src/evaluate/kernel.js';
 import { designAt, gridSize } from '../src/grid/axes.js';
 import { writeResultsCsv } from '../src/output/csv/file.js';
 import { loadSpec } from '../src/spec/load.js';
-import { makePlan, runSweep, runSweepSync, evaluateDesign } from '../src/sweep/run.js';
+import { makePlan } from '../src/sweep/plan.js';
+import { runSweep, runSweepSync } from '../src/sweep/run.js';
+import { evaluateDesign } from '../src/sweep/design.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'moe-sweep-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));

@@ -1,6 +1,7 @@
 // GitHub Actions workflow commands: `::error file=…,line=…::message` puts a failure on the spec's line
 // in the pull request. Used when GITHUB_ACTIONS=true.
-import { hasGrid, type SweepResult } from '../sweep/run.js';
+import { hasGrid } from '../sweep/plan.js';
+import type { SweepResult } from '../sweep/types.js';
 
 const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');

@@ -1,6 +1,7 @@
 // junit.xml for CI systems that display test results natively: one test case per named design and one
 // for "the grid has a feasible design", failures naming the violated constraints.
-import { hasGrid, type SweepResult } from '../sweep/run.js';
+import { hasGrid } from '../sweep/plan.js';
+import type { SweepResult } from '../sweep/types.js';
 import { formatBytes, formatCount } from '../formats/units.js';
 
 /** Escapes text for XML content and attributes, dropping characters XML 1.0 cannot hold. */

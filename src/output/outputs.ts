@@ -8,7 +8,7 @@ import type { EvaluatorPool } from '../pool/pool.js';
 import { renderReport } from './report/html.js';
 import { writeShardFiles, type ShardId } from './shard.js';
 import { InputError } from '../findings/errors.js';
-import type { SweepResult } from '../sweep/run.js';
+import type { SweepResult } from '../sweep/types.js';
 import { chooseCsvMode, writeResultsCsv } from './csv/file.js';
 import { junitXml } from './junit.js';
 import { buildSummary, exitCodeOf, type Summary } from './summary.js';

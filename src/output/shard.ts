@@ -9,7 +9,9 @@ import type { ChunkSummary } from '../evaluate/kernel.js';
 import { InputError } from '../findings/errors.js';
 import { parseSpec } from '../spec/load.js';
 import type { SweepSpec } from '../spec/types.js';
-import { combineChunks, gridPoints, type SweepResult } from '../sweep/run.js';
+import { combineChunks } from '../sweep/assemble.js';
+import { gridPoints } from '../sweep/plan.js';
+import type { SweepResult } from '../sweep/types.js';
 import { TOOL_VERSION } from '../catalog/version.js';
 
 export const SHARD_FORMAT = 'moe-sweep-shard/1';

@@ -1,6 +1,7 @@
 // summary.json: what a CI job or a script reads back. Infinite bounds are left out (JSON has no ∞).
 import type { CsvMode } from './csv/columns.js';
-import { hasGrid, type ServingValues, type SweepResult } from '../sweep/run.js';
+import { hasGrid } from '../sweep/plan.js';
+import type { ServingValues, SweepResult } from '../sweep/types.js';
 import { TOOL_NAME, TOOL_VERSION } from '../catalog/version.js';
 
 export interface SummaryExtras {

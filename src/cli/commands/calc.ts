@@ -10,7 +10,7 @@ import { getPreset, presetArchitecture, presetSuggestion } from '../../catalog/p
 import { MAX_GPUS, SV, hardwarePlan, type HardwarePlan } from '../../metrics/serving.js';
 import { GpuError, resolveGpu } from '../../catalog/gpus.js';
 import type { ServingSpec } from '../../spec/types.js';
-import { evaluateDesign } from '../../sweep/run.js';
+import { evaluateDesign } from '../../sweep/design.js';
 import { servingJson } from '../../output/summary.js';
 import { parseBatch, parseContext } from './inspect.js';
 import { InputError } from '../../findings/errors.js';

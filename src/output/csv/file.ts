@@ -8,7 +8,8 @@ import { HARDWARE_COLUMNS, SERVING_COLUMNS } from '../../metrics/serving.js';
 import { formatIndices, formatSlice } from '../../evaluate/slice.js';
 import type { EvaluatorPool } from '../../pool/pool.js';
 import { METRIC_IDS } from '../../metrics/design.js';
-import { chunkRanges, inOrder, type DesignResult, type SweepResult } from '../../sweep/run.js';
+import { chunkRanges, inOrder } from '../../pool/scheduler.js';
+import type { DesignResult, SweepResult } from '../../sweep/types.js';
 
 export interface CsvChoice {
   mode: CsvMode;

@@ -2,7 +2,7 @@
 // and no network to show them. vega and vega-lite are imported lazily: only commands that draw pay
 // for loading them.
 import type { TopLevelSpec } from 'vega-lite';
-import type { SweepResult } from '../../sweep/run.js';
+import type { SweepResult } from '../../sweep/types.js';
 
 const B = 1e9;
 const COLORS = {

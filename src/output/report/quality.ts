@@ -11,7 +11,7 @@ import {
   WHAT_LOSS_IS_NOT,
   loadScalingLaws,
 } from '../../quality/index.js';
-import type { QualityValues, SweepResult } from '../../sweep/run.js';
+import type { QualityValues, SweepResult } from '../../sweep/types.js';
 import { formatCount } from '../../formats/units.js';
 
 /** Intervals cost a Monte Carlo each (a few ms): the front's first rows, named designs and presets. */

@@ -5,7 +5,8 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Architecture } from '../../arch/types.js';
 import type { Design } from '../../metrics/design.js';
-import { evaluateDesign, type SweepResult } from '../../sweep/run.js';
+import { evaluateDesign } from '../../sweep/design.js';
+import type { SweepResult } from '../../sweep/types.js';
 import { formatBytes, formatCount } from '../../formats/units.js';
 
 const GB = 1e9;

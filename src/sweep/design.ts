@@ -1,0 +1,178 @@
+// One design evaluated under a spec (named designs, compared presets, any grid point by index),
+import type { QualityValues, ServingValues, Evaluated, PresetResult } from './types.js';
+// by the same metric functions the kernels use.
+import { violationMask, violationNames } from '../metrics/constraints.js';
+import type { EvalPlan } from '../evaluate/kernel.js';
+import { designAt } from '../grid/axes.js';
+import { countParameters } from '../arch/count.js';
+import type { Architecture } from '../arch/types.js';
+import { NO_FACTS, PointDecoder, factsOf, pointMetricsInto, type GeneralPlan } from '../evaluate/general.js';
+import { FULL_METRIC_COUNT, SV, ServingEvaluator, isServingMetric, type ServingPlan } from '../metrics/serving.js';
+import { M, metricsFromVector, metricsInto, type Design, type Metrics } from '../metrics/design.js';
+import { Q, domainLabel, isQualityMetric, qualityInto, type QualityPlan } from '../metrics/quality.js';
+import { qualityPlan } from '../metrics/quality-plan.js';
+import type { AnyMetricId, NamedDesign, SweepSpec } from '../spec/types.js';
+
+/** Whether the spec needs the general evaluation path (architecture axes, serving columns, split formats). */
+export function isGeneral(spec: Pick<SweepSpec, 'architecture' | 'serving' | 'formats'>): boolean {
+  return spec.architecture !== undefined || spec.serving !== undefined || spec.formats.experts !== spec.formats.rest;
+}
+
+type EvalSpec = Pick<
+  SweepSpec,
+  'bytesPerWeight' | 'overhead' | 'constraints' | 'training' | 'formats' | 'serving' | 'hardware' | 'architecture'
+>;
+
+/** The general-path settings of a spec, without the grid dimensions. */
+export function generalSettings(spec: EvalSpec): Omit<GeneralPlan, 'dims' | 'mode' | 'cellDims' | 'csvDims'> {
+  return {
+    ...(spec.architecture ? { base: spec.architecture.base } : {}),
+    expertBytesPerWeight: spec.formats.experts,
+    restBytesPerWeight: spec.formats.rest,
+    ...(spec.serving
+      ? {
+          serving: {
+            context: spec.serving.context,
+            batch: spec.serving.batch,
+            overhead: spec.overhead,
+            expertBytesPerWeight: spec.formats.experts,
+            restBytesPerWeight: spec.formats.rest,
+            kvBytesPerValue: spec.serving.kvBytesPerValue,
+            ...(spec.hardware ? { hardware: spec.hardware } : {}),
+          },
+        }
+      : {}),
+  };
+}
+
+/**
+ * Evaluates one design. A design with an architecture of its own (a preset) is served with its
+ * own attention and width; others with the spec's base architecture.
+ */
+export function evaluateDesign(
+  spec: EvalSpec,
+  d: Design & { architecture?: Architecture },
+  quality?: QualityPlan,
+): Evaluated {
+  const v = new Float64Array(FULL_METRIC_COUNT);
+  const q = quality ?? (spec.training ? qualityPlan(spec.training) : undefined);
+  let servingPlan: ServingPlan | undefined;
+  if (isGeneral(spec)) {
+    const settings = generalSettings(spec);
+    const arch = d.architecture ?? spec.architecture?.base;
+    const facts = arch ? factsOf(arch, countParameters(arch).modules.embedding, settings.serving) : NO_FACTS;
+    const gp = { ...settings, dims: [], mode: 'abstract', cellDims: [-1, -1], csvDims: [] } satisfies GeneralPlan;
+    const serving = gp.serving ? new ServingEvaluator(gp.serving) : undefined;
+    pointMetricsInto(v, { bytesPerWeight: spec.bytesPerWeight, overhead: spec.overhead, quality: q }, gp, serving, {
+      ...d,
+      facts,
+    });
+    servingPlan = gp.serving;
+  } else {
+    metricsInto(v, 0, d.experts, d.top_k, d.expert_params, d.shared_params, spec.bytesPerWeight, spec.overhead);
+    if (q) qualityInto(v, d.experts, d.top_k, v[M.total_params]!, v[M.active_params]!, q);
+  }
+  return evaluatedFrom(v, d, spec.constraints, q !== undefined, servingPlan);
+}
+
+/** A design's evaluation from its full metric vector: the metrics, the columns the spec asks for, the verdict. */
+function evaluatedFrom(
+  v: Float64Array,
+  d: Design,
+  constraints: SweepSpec['constraints'],
+  quality: boolean,
+  serving: ServingPlan | undefined,
+  fields?: Record<string, number>,
+): Evaluated {
+  const mask = violationMask(constraints, v, 0);
+  return {
+    experts: d.experts,
+    top_k: d.top_k,
+    expert_params: d.expert_params,
+    shared_params: d.shared_params,
+    metrics: metricsFromVector(v),
+    ...(quality ? { quality: qualityValuesOf(v) } : {}),
+    ...(serving ? { serving: servingValuesOf(v, serving.hardware !== undefined) } : {}),
+    ...(fields ? { fields } : {}),
+    feasible: mask === 0,
+    violations: violationNames(constraints, mask),
+  };
+}
+
+function qualityValuesOf(v: Float64Array): QualityValues {
+  return {
+    loss_delta_vs_dense: v[Q.loss_delta_vs_dense]!,
+    dense_equivalent_params: Number.isFinite(v[Q.dense_equivalent_params]) ? v[Q.dense_equivalent_params]! : null,
+    quality_domain: domainLabel(v[Q.quality_domain_factor]!),
+    quality_domain_factor: v[Q.quality_domain_factor]!,
+  };
+}
+
+function servingValuesOf(v: Float64Array, hardware: boolean): ServingValues {
+  const out: ServingValues = {
+    kv_cache_bytes: v[SV.kv_cache_bytes]!,
+    saturation_batch: v[SV.saturation_batch]!,
+    load_imbalance: v[SV.load_imbalance]!,
+    capacity_factor: v[SV.capacity_factor]!,
+  };
+  if (hardware) {
+    out.gpu_layout = `EP${v[SV.layout_ep]}xTP${v[SV.layout_tp]}`;
+    out.per_gpu_bytes = v[SV.per_gpu_bytes]!;
+    out.gpus_needed = v[SV.gpus_needed]!;
+    out.decode_tokens_per_s = v[SV.decode_tokens_per_s]!;
+    out.decode_bound = v[SV.decode_binding] === 0 ? 'bandwidth' : 'compute';
+    out.all_to_all_bytes_per_token_layer = v[SV.all_to_all_bytes_per_token_layer]!;
+  }
+  return out;
+}
+
+/**
+ * Evaluates grid points of a plan by index (null when top_k exceeds experts). The decoder and its
+ * count cache are built once and serve every point asked for.
+ */
+export function pointEvaluator(spec: SweepSpec, plan: EvalPlan): (index: number) => Evaluated | null {
+  const gp = plan.general;
+  if (!gp) {
+    return (index) => {
+      const d = designAt(plan.axes, index);
+      return d.top_k > d.experts ? null : evaluateDesign(spec, d, plan.quality);
+    };
+  }
+  const decoder = new PointDecoder(gp);
+  const serving = gp.serving ? new ServingEvaluator(gp.serving) : undefined;
+  return (index) => {
+    decoder.decode(index);
+    const p = decoder.model();
+    if (!p) return null;
+    const v = new Float64Array(FULL_METRIC_COUNT);
+    pointMetricsInto(v, plan, gp, serving, p);
+    const fields =
+      gp.mode === 'architecture' ? Object.fromEntries(gp.dims.map((d, i) => [d.key, decoder.value(i)])) : undefined;
+    return evaluatedFrom(v, p, spec.constraints, plan.quality !== undefined, gp.serving, fields);
+  };
+}
+
+/** A metric of an evaluated design by id; quality metrics need `training:` (NaN without a value). */
+export function metricValue(
+  e: { metrics: Metrics; quality?: QualityValues; serving?: ServingValues },
+  id: AnyMetricId,
+): number {
+  if (isServingMetric(id)) return e.serving?.[id] ?? Number.NaN;
+  // A design no dense model matches has an unbounded dense equivalent (null in the outputs).
+  if (id === 'dense_equivalent_params') return e.quality ? (e.quality.dense_equivalent_params ?? Infinity) : Number.NaN;
+  if (isQualityMetric(id)) return e.quality?.[id] ?? Number.NaN;
+  return e.metrics[id];
+}
+
+/** Position of a metric in the (extended) metric vector. */
+export function metricIndex(id: AnyMetricId): number {
+  if (isServingMetric(id)) return SV[id];
+  return isQualityMetric(id) ? Q[id] : M[id];
+}
+/** The named designs and the compared presets, evaluated under the spec. */
+export function evaluateNamed(spec: SweepSpec): { designs: (NamedDesign & Evaluated)[]; compare: PresetResult[] } {
+  return {
+    designs: spec.designs.map((d) => ({ ...d, ...evaluateDesign(spec, d) })),
+    compare: spec.compare.map((p) => ({ ...p, ...evaluateDesign(spec, p) })),
+  };
+}
