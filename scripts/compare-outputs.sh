@@ -4,7 +4,7 @@
 # CLI, and compares what they wrote byte for byte (summary.json with its timings removed).
 #
 # The commands: every example sweep (sweeps/*.yaml) and bench spec (bench/*.yaml) as a full run
-# with 2 workers, every shipped config through `inspect` (text and --json, with a KV context),
+# with 2 workers (outputs and the terminal summary), every shipped config through `inspect` (text and --json, with a KV context),
 # `presets` and a set of `calc` questions.
 #
 # Usage: bash scripts/compare-outputs.sh [BASE] [--skip-m100]
@@ -66,8 +66,11 @@ run_side() {
   for spec in "${specs[@]}"; do
     local name
     name="$(basename "$spec" .yaml)"
-    node "$cli" "$spec" --out "$out/$name" --workers 2 --quiet >"$out/$name.stdout" 2>"$out/$name.stderr" \
+    # both sides write to the same folder, so the terminal summary (which names it) can be compared
+    rm -rf "$WORK/run"
+    node "$cli" "$spec" --out "$WORK/run/$name" --workers 2 >"$out/$name.stdout" 2>"$out/$name.stderr" \
       && echo 0 >"$out/$name.rc" || echo $? >"$out/$name.rc"
+    [[ -d "$WORK/run/$name" ]] && mv "$WORK/run/$name" "$out/$name"
     if [[ -f "$out/$name/summary.json" ]]; then
       node -e '
         const fs = require("node:fs");

@@ -37,7 +37,7 @@ describe('--reporter junit', () => {
     expect(xml.match(/<testcase /g)).toHaveLength(3);
     expect(xml).toContain('name="design too-big meets the constraints"');
     expect(xml).toMatch(
-      /<failure message="fails vram \(total 129B, active 5B, vram 310 GB\) at test\/fixtures\/specs\/fail-design.yaml:12"/,
+      /<failure message="fails vram 310 GB &gt; budget 80 GB \(total 129B, active 5B, vram 310 GB\) at test\/fixtures\/specs\/fail-design.yaml:12"/,
     );
     expect(xml).toContain(
       'name="grid has a feasible design" file="test/fixtures/specs/fail-design.yaml" time="0"></testcase>',
@@ -67,7 +67,7 @@ describe('GitHub Actions annotations', () => {
       '--quiet',
     );
     expect(r.stdout).toBe(
-      '::error file=test/fixtures/specs/fail-design.yaml,line=12::moe-sweep: design too-big fails vram\n',
+      '::error file=test/fixtures/specs/fail-design.yaml,line=12::moe-sweep: design too-big fails vram 310 GB > budget 80 GB\n',
     );
   });
 

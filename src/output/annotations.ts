@@ -2,6 +2,8 @@
 // in the pull request. Used when GITHUB_ACTIONS=true.
 import { hasGrid } from '../sweep/plan.js';
 import type { SweepResult } from '../sweep/types.js';
+import { formatFindings } from '../findings/finding.js';
+import { designFindings } from '../sweep/findings.js';
 
 const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
@@ -13,10 +15,11 @@ export function annotation(file: string, line: number, message: string, col?: nu
 
 export function failureAnnotations(result: SweepResult): string {
   let out = '';
-  for (const d of result.designs) {
-    if (!d.feasible)
-      out += annotation(result.spec.file, d.line, `moe-sweep: design ${d.name} fails ${d.violations.join(', ')}`);
-  }
+  result.designs.forEach((d, i) => {
+    if (d.feasible) return;
+    const reasons = formatFindings(designFindings(result.spec, d, ['designs', i]), 'text', '; ');
+    out += annotation(result.spec.file, d.line, `moe-sweep: design ${d.name} fails ${reasons}`);
+  });
   if (hasGrid(result.spec) && result.counts.feasible === 0) {
     out += annotation(
       result.spec.file,

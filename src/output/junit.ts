@@ -1,8 +1,10 @@
 // junit.xml for CI systems that display test results natively: one test case per named design and one
-// for "the grid has a feasible design", failures naming the violated constraints.
+// for "the grid has a feasible design", failures explaining each violated constraint with its value and bound.
 import { hasGrid } from '../sweep/plan.js';
 import type { SweepResult } from '../sweep/types.js';
 import { formatBytes, formatCount } from '../formats/units.js';
+import { formatFindings } from '../findings/finding.js';
+import { designFindings } from '../sweep/findings.js';
 
 /** Escapes text for XML content and attributes, dropping characters XML 1.0 cannot hold. */
 export function xmlEscape(text: string): string {
@@ -21,11 +23,11 @@ interface Case {
 }
 
 export function junitCases(result: SweepResult): Case[] {
-  const cases: Case[] = result.designs.map((d) => ({
+  const cases: Case[] = result.designs.map((d, i) => ({
     name: `design ${d.name} meets the constraints`,
     failure: d.feasible
       ? undefined
-      : `fails ${d.violations.join(', ')} (total ${formatCount(d.metrics.total_params)}, active ${formatCount(d.metrics.active_params)}, vram ${formatBytes(d.metrics.vram_bytes)}) at ${result.spec.file}:${d.line}`,
+      : `fails ${formatFindings(designFindings(result.spec, d, ['designs', i]), 'text', '; ')} (total ${formatCount(d.metrics.total_params)}, active ${formatCount(d.metrics.active_params)}, vram ${formatBytes(d.metrics.vram_bytes)}) at ${result.spec.file}:${d.line}`,
   }));
   if (hasGrid(result.spec)) {
     const c = result.counts;

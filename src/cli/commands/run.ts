@@ -11,11 +11,11 @@ import { parseSpec, readSpecText } from '../../spec/load.js';
 import type { SweepSpec } from '../../spec/types.js';
 import { archColumns } from '../../output/csv/file.js';
 import { gridPoints, hasGrid } from '../../sweep/plan.js';
-import { metricValue } from '../../sweep/design.js';
+import { designFindings } from '../../sweep/findings.js';
+import { formatFindings } from '../../findings/finding.js';
 import { runSweep } from '../../sweep/run.js';
-import type { DesignResult, SweepResult } from '../../sweep/types.js';
-import type { AnyMetricId } from '../../spec/types.js';
-import { formatBytes, formatCount, formatPercent, formatRatio } from '../../formats/units.js';
+import type { SweepResult } from '../../sweep/types.js';
+import { formatBytes, formatCount, formatPercent } from '../../formats/units.js';
 import { table, type Io } from '../io.js';
 import { Progress } from '../progress.js';
 
@@ -33,38 +33,6 @@ export interface RunOptions {
 }
 
 const TERMINAL_FRONT_ROWS = 8;
-
-function reasonText(result: SweepResult, d: DesignResult): string {
-  return d.violations
-    .map((name) => {
-      const c = result.spec.constraints.find((k) => k.name === name)!;
-      if (name === 'quality_domain' && d.quality) {
-        return `quality_domain: x${Math.round(d.quality.quality_domain_factor)} outside the scaling law's fitted range, so a quality bound cannot judge it`;
-      }
-      if (name === 'loss_delta_vs_dense' && d.quality) {
-        const v = d.quality.loss_delta_vs_dense;
-        return v < c.min
-          ? `loss_delta_vs_dense ${v.toFixed(4)} < min ${c.min}`
-          : `loss_delta_vs_dense ${v.toFixed(4)} > max ${c.max}`;
-      }
-      if (name === 'gpu_memory' && d.serving) {
-        return `fullest GPU ${formatBytes(d.serving.per_gpu_bytes!)} > ${formatBytes(c.max)} on ${result.spec.hardware!.count} × ${result.spec.hardware!.gpu} (${d.serving.gpu_layout})`;
-      }
-      const metric = (name === 'vram' ? 'vram_bytes' : name) as AnyMetricId;
-      const value = metricValue(d, metric);
-      const ratioLike = ['ratio', 'sparsity', 'saving', 'imbalance', 'factor'].some((w) => metric.includes(w));
-      const fmt = (x: number) =>
-        metric.endsWith('_bytes') || metric.includes('_bytes_')
-          ? formatBytes(x)
-          : ratioLike
-            ? formatRatio(x)
-            : formatCount(x);
-      return value < c.min
-        ? `${name} ${fmt(value)} < min ${fmt(c.min)}`
-        : `${name} ${fmt(value)} > ${name === 'vram' ? 'budget' : 'max'} ${fmt(c.max)}`;
-    })
-    .join('; ');
-}
 
 function terminalSummary(
   result: SweepResult,
@@ -87,14 +55,14 @@ function terminalSummary(
     lines.push(
       table(
         ['design', 'verdict', 'total', 'active', 'ratio', 'vram', 'fails'],
-        result.designs.map((d) => [
+        result.designs.map((d, i) => [
           oneLine(d.name),
           d.feasible ? 'pass' : 'FAIL',
           formatCount(d.metrics.total_params),
           formatCount(d.metrics.active_params),
           formatPercent(d.metrics.active_ratio),
           formatBytes(d.metrics.vram_bytes),
-          reasonText(result, d),
+          formatFindings(designFindings(result.spec, d, ['designs', i]), 'text', '; '),
         ]),
         2,
       ),

@@ -1,0 +1,57 @@
+// The findings of an evaluated design: one per violated constraint, with the value and the bound
+// that the renderers print (src/findings/finding.ts holds the forms).
+import type { Finding, ValueStyle } from '../findings/finding.js';
+import type { PathSegment } from '../findings/errors.js';
+import type { AnyMetricId, SweepSpec } from '../spec/types.js';
+import { metricValue } from './design.js';
+import type { Evaluated } from './types.js';
+
+const RATIO_WORDS = ['ratio', 'sparsity', 'saving', 'imbalance', 'factor'];
+
+function styleOf(metric: string): ValueStyle {
+  if (metric.endsWith('_bytes') || metric.includes('_bytes_')) return 'bytes';
+  return RATIO_WORDS.some((w) => metric.includes(w)) ? 'ratio' : 'count';
+}
+
+/** `path` is where the design stands in the spec, e.g. ['designs', 2]. */
+export function designFindings(
+  spec: Pick<SweepSpec, 'constraints' | 'hardware'>,
+  d: Evaluated,
+  path: PathSegment[],
+): Finding[] {
+  return d.violations.map((name): Finding => {
+    const c = spec.constraints.find((k) => k.name === name)!;
+    if (name === 'quality_domain' && d.quality) {
+      return {
+        code: 'outside_fitted_range',
+        path,
+        args: { constraint: name, factor: d.quality.quality_domain_factor },
+      };
+    }
+    if (name === 'loss_delta_vs_dense' && d.quality) {
+      const value = d.quality.loss_delta_vs_dense;
+      return value < c.min
+        ? { code: 'loss_below_min', path, args: { constraint: name, value, bound: c.min } }
+        : { code: 'loss_above_max', path, args: { constraint: name, value, bound: c.max } };
+    }
+    if (name === 'gpu_memory' && d.serving) {
+      const hw = spec.hardware!;
+      const layout = d.serving.gpu_layout!;
+      const args = {
+        constraint: name,
+        perGpuBytes: d.serving.per_gpu_bytes!,
+        gpuBytes: c.max,
+        count: hw.count,
+        gpu: hw.gpu,
+        layout,
+      };
+      return { code: 'gpu_memory', path, args };
+    }
+    const metric = (name === 'vram' ? 'vram_bytes' : name) as AnyMetricId;
+    const value = metricValue(d, metric);
+    const style = styleOf(metric);
+    if (value < c.min) return { code: 'below_min', path, args: { constraint: name, value, bound: c.min, style } };
+    if (name === 'vram') return { code: 'over_budget', path, args: { constraint: name, value, bound: c.max } };
+    return { code: 'above_max', path, args: { constraint: name, value, bound: c.max, style } };
+  });
+}
