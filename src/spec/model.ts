@@ -10,7 +10,8 @@ import { DTYPE_BYTES, type Dtype } from '../formats/weight-dtypes.js';
 import { expandAxis } from './axis.js';
 import { getPreset, presetArchitecture } from '../catalog/presets.js';
 import { hardwarePlan, type HardwarePlan } from '../metrics/serving.js';
-import { GpuError, resolveGpu, type Gpu } from '../catalog/gpus.js';
+import { loadGpuCatalogue } from '../catalog/gpus.js';
+import { GpuError, resolveGpu, type Gpu } from '../serving/gpu.js';
 import { kvLayoutFromArchitecture } from '../arch/kv-cache.js';
 import { CONTEXT_EXPECTED, parseBytes, parseContextTokens } from '../formats/units.js';
 import type { PathSegment } from '../findings/errors.js';
@@ -247,7 +248,7 @@ export function normalizeHardware(
     );
   let gpu: Gpu;
   try {
-    if (typeof raw.gpu === 'string') gpu = resolveGpu(raw.gpu);
+    if (typeof raw.gpu === 'string') gpu = resolveGpu(raw.gpu, loadGpuCatalogue());
     else {
       const memory = parseBytes(raw.gpu.memory_bytes);
       if (memory === undefined || !(memory > 0))
@@ -256,7 +257,7 @@ export function normalizeHardware(
           'expected a memory size such as 80GB',
           raw.gpu.memory_bytes,
         );
-      gpu = resolveGpu({ ...raw.gpu, memory_bytes: memory });
+      gpu = resolveGpu({ ...raw.gpu, memory_bytes: memory }, loadGpuCatalogue());
     }
   } catch (e) {
     if (e instanceof GpuError) throw ctx.at.error(['hardware', 'gpu'], e.message);

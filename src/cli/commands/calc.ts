@@ -8,7 +8,8 @@ import { DTYPE_BYTES, DTYPES, isDtype } from '../../formats/weight-dtypes.js';
 import type { Design } from '../../metrics/design.js';
 import { getPreset, presetArchitecture, presetSuggestion } from '../../catalog/presets.js';
 import { MAX_GPUS, SV, hardwarePlan, type HardwarePlan } from '../../metrics/serving.js';
-import { GpuError, resolveGpu } from '../../catalog/gpus.js';
+import { loadGpuCatalogue } from '../../catalog/gpus.js';
+import { GpuError, resolveGpu } from '../../serving/gpu.js';
 import type { ServingSpec } from '../../spec/types.js';
 import { evaluateDesign } from '../../sweep/design.js';
 import { servingJson } from '../../output/summary.js';
@@ -241,7 +242,7 @@ function calcHardware(o: CalcOptions, hasServing: boolean, maxBytesPerWeight: nu
     return n;
   };
   try {
-    const gpu = resolveGpu(o.gpu);
+    const gpu = resolveGpu(o.gpu, loadGpuCatalogue());
     return hardwarePlan(gpu, o.count === undefined ? 1 : whole('--count', o.count), {
       ...(o.tp !== undefined ? { tp: whole('--tp', o.tp) } : {}),
       maxBytesPerWeight,
