@@ -9,12 +9,15 @@ import { SpecSchema, keysAt, type RawSpec } from './schema.js';
 import { InputError, SpecError, describeValue, nearest, oneLine, type PathSegment } from '../findings/errors.js';
 import { normalizeSpec } from './normalize.js';
 import type { SweepSpec } from './types.js';
+import { loadCatalog, type Catalog } from '../catalog/index.js';
 
 export interface LoadOptions {
   /** Refuse grids with more points than this before any work (default 1e9). */
   maxPoints?: number;
   /** The name errors and reports use for the file (default: the path as given). */
   displayName?: string;
+  /** Presets, GPUs and scaling laws the spec may name (default: the package's own, read on first use). */
+  catalog?: Catalog;
 }
 
 export const DEFAULT_MAX_POINTS = 1e9;
@@ -204,6 +207,7 @@ export function parseSpec(text: string, file: string, options: LoadOptions = {})
   const sha256 = createHash('sha256').update(text).digest('hex');
   return normalizeSpec(raw, {
     file,
+    catalog: options.catalog ?? loadCatalog(),
     at,
     defaultName,
     sha256,

@@ -7,7 +7,8 @@ import { expandAxis } from './axis.js';
 import { M, isMetricId, type MetricId } from '../metrics/design.js';
 import { Q, isQualityMetric, type QualityMetricId, type Training } from '../metrics/quality.js';
 import { QUALITATIVE_FACTOR } from '../quality/domain.js';
-import { getPreset, presetArchitecture, presetSuggestion } from '../catalog/presets.js';
+import type { Catalog } from '../catalog/index.js';
+import { findPreset, presetSuggestion } from '../catalog/presets.js';
 import { SV, isServingMetric, SERVING_METRICS, type ServingMetricId } from '../metrics/serving.js';
 import {
   normalizeArchitecture,
@@ -26,6 +27,7 @@ import type { ComparePreset, NamedDesign, Objective, SweepSpec } from './types.j
 
 interface Context {
   file: string;
+  catalog: Catalog;
   training?: Training;
   hasServing?: boolean;
   hasHardware?: boolean;
@@ -269,9 +271,13 @@ function normalizeConstraints(
 }
 
 function presetOrError(id: string, path: PathSegment[], ctx: Context) {
-  const p = getPreset(id);
+  const p = findPreset(ctx.catalog.presets, id);
   if (p) return p;
-  return ctx.at.expected(path, `expected a preset id (see \`moe-sweep presets\`)${presetSuggestion(id)}`, id);
+  return ctx.at.expected(
+    path,
+    `expected a preset id (see \`moe-sweep presets\`)${presetSuggestion(id, ctx.catalog.presets)}`,
+    id,
+  );
 }
 
 function normalizeDesigns(raw: RawSpec['designs'], ctx: Context): NamedDesign[] {
@@ -306,7 +312,7 @@ function normalizeDesigns(raw: RawSpec['designs'], ctx: Context): NamedDesign[] 
       design = {
         name: d.name ?? p.id,
         preset: p.id,
-        architecture: presetArchitecture(p),
+        architecture: ctx.catalog.presetArchitecture(p),
         experts: p.experts,
         top_k: p.top_k,
         expert_params: p.expert_params,
@@ -419,7 +425,7 @@ export function normalizeSpec(raw: RawSpec, ctx: Context): SweepSpec {
     return {
       id: p.id,
       name: p.name,
-      architecture: presetArchitecture(p),
+      architecture: ctx.catalog.presetArchitecture(p),
       experts: p.experts,
       top_k: p.top_k,
       expert_params: p.expert_params,

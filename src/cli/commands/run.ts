@@ -9,6 +9,7 @@ import { mergeShards, parseShard, shardRange, type ShardId } from '../../output/
 import { InputError, oneLine } from '../../findings/errors.js';
 import { parseSpec, readSpecText } from '../../spec/load.js';
 import type { SweepSpec } from '../../spec/types.js';
+import type { Catalog } from '../../catalog/index.js';
 import { archColumns } from '../../output/csv/file.js';
 import { gridPoints, hasGrid } from '../../sweep/plan.js';
 import { metricValue } from '../../sweep/design.js';
@@ -173,11 +174,11 @@ export function defaultOutDir(spec: SweepSpec, cwd: string): string {
   return resolve(cwd, 'reports', spec.name);
 }
 
-export async function runCommand(specFile: string, options: RunOptions, io: Io): Promise<number> {
+export async function runCommand(specFile: string, options: RunOptions, io: Io, catalog: Catalog): Promise<number> {
   const t0 = performance.now();
   const path = resolve(io.cwd, specFile);
   const specText = readSpecText(path, specFile);
-  const spec = parseSpec(specText, specFile, { maxPoints: options.maxPoints });
+  const spec = parseSpec(specText, specFile, { maxPoints: options.maxPoints, catalog });
   const shard = options.shard ? parseShard(options.shard) : undefined;
   if (shard && !hasGrid(spec)) throw new InputError(`${specFile}: --shard splits the grid, and this spec has none`);
   const outDir = options.out
@@ -216,9 +217,9 @@ export async function runCommand(specFile: string, options: RunOptions, io: Io):
 }
 
 /** `moe-sweep merge SHARD_DIR…`: what a single run of the spec would have written. */
-export async function mergeCommand(dirs: string[], options: RunOptions, io: Io): Promise<number> {
+export async function mergeCommand(dirs: string[], options: RunOptions, io: Io, catalog: Catalog): Promise<number> {
   const workers = options.workers ?? defaultWorkers();
-  const { spec, result } = mergeShards(dirs, workers, io.cwd);
+  const { spec, result } = mergeShards(dirs, workers, io.cwd, catalog);
   const outDir = options.out ? resolve(io.cwd, options.out) : defaultOutDir(spec, io.cwd);
   checkOutDir(outDir);
   const pool = new EvaluatorPool(workers);
