@@ -8,7 +8,7 @@ import type { ScalingLaws } from '../quality/laws.js';
 import type { Gpu } from '../serving/gpu.js';
 import { loadGpuCatalogue } from './gpus.js';
 import { loadPresets, presetArchitecture, type Preset } from './presets.js';
-import { loadScalingLaws } from '../quality/laws.js';
+import { loadScalingLaws } from './scaling-laws.js';
 
 export interface Catalog {
   /** Sorted by id. */

@@ -9,6 +9,7 @@ import { Q, isQualityMetric, type QualityMetricId, type Training } from '../metr
 import { QUALITATIVE_FACTOR } from '../quality/domain.js';
 import type { Catalog } from '../catalog/index.js';
 import { findPreset, presetSuggestion } from '../catalog/presets.js';
+import { qualityPlan } from '../metrics/quality-plan.js';
 import { SV, isServingMetric, SERVING_METRICS, type ServingMetricId } from '../metrics/serving.js';
 import {
   normalizeArchitecture,
@@ -450,6 +451,7 @@ export function normalizeSpec(raw: RawSpec, ctx: Context): SweepSpec {
     constraints,
     objectives: normalizeObjectives(raw.objectives, ctx),
     training: ctx.training,
+    ...(ctx.training ? { qualityPlan: qualityPlan(ctx.training, ctx.catalog.laws) } : {}),
     designs,
     compare,
   };

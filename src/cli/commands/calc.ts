@@ -124,7 +124,7 @@ export function calcCommand(o: CalcOptions, io: Io, catalog: Catalog): number {
       constraints: hardware
         ? [{ name: 'gpu_memory', metric: SV.per_gpu_bytes, min: -Infinity, max: hardware.memory_bytes }]
         : [],
-      training: undefined,
+      qualityPlan: undefined,
       formats,
       serving,
       hardware,

@@ -9,8 +9,8 @@ import {
   jointLoss,
   lossInterval,
   WHAT_LOSS_IS_NOT,
-  loadScalingLaws,
 } from '../../quality/index.js';
+import { loadScalingLaws } from '../../catalog/scaling-laws.js';
 import type { QualityValues, SweepResult } from '../../sweep/types.js';
 import { formatCount } from '../../formats/units.js';
 
@@ -46,6 +46,7 @@ function status(q: QualityValues): QualityRow['status'] {
 export function qualityRows(result: SweepResult): QualityRow[] {
   const training = result.spec.training;
   if (!training) return [];
+  const laws = loadScalingLaws();
   const rows: QualityRow[] = [];
   const add = (
     label: string,
@@ -61,8 +62,8 @@ export function qualityRows(result: SweepResult): QualityRow[] {
     const active = d.metrics.active_params;
     const tokens = training.tokens ?? training.flops! / (6 * active);
     const experts = d.experts / d.top_k;
-    const loss = jointLoss(active, tokens, experts);
-    const i = lossInterval(loss, active, tokens, { seed: 1 });
+    const loss = jointLoss(active, tokens, experts, laws);
+    const i = lossInterval(loss, active, tokens, laws, { seed: 1 });
     rows.push({
       label,
       kind,
@@ -73,8 +74,8 @@ export function qualityRows(result: SweepResult): QualityRow[] {
       lo: i.lo,
       hi: i.hi,
       dense: q.dense_equivalent_params,
-      epoch: epochLoss(active, tokens),
-      hoffmann: hoffmannLoss(active, tokens),
+      epoch: epochLoss(active, tokens, laws),
+      hoffmann: hoffmannLoss(active, tokens, laws),
       domain: q.quality_domain,
       status: status(q),
     });
