@@ -210,6 +210,7 @@ export async function runCommand(specFile: string, options: RunOptions, io: Io, 
       workers,
       io,
       parseMs,
+      catalog,
     );
   } finally {
     await pool?.close();
@@ -224,7 +225,7 @@ export async function mergeCommand(dirs: string[], options: RunOptions, io: Io, 
   checkOutDir(outDir);
   const pool = new EvaluatorPool(workers);
   try {
-    return await finish(result, options, outDir, pool, workers, io, 0);
+    return await finish(result, options, outDir, pool, workers, io, 0, catalog);
   } finally {
     await pool.close();
   }
@@ -238,6 +239,7 @@ async function finish(
   workers: number,
   io: Io,
   parseMs: number,
+  catalog: Catalog,
 ): Promise<number> {
   const csvProgress = new Progress(io, 'writing CSV', io.isTTY && !options.quiet && !options.json);
   const written = await writeOutputs(result, {
@@ -250,6 +252,7 @@ async function finish(
     timings: { parse_ms: Math.round(parseMs) },
     junit: options.reporter === 'junit',
     shard: options.shardWrite,
+    catalog,
   });
   csvProgress.done();
   if (options.shardWrite) {
