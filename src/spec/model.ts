@@ -15,7 +15,7 @@ import { GpuError, resolveGpu, type Gpu } from '../serving/gpu.js';
 import { kvLayoutFromArchitecture } from '../arch/kv-cache.js';
 import { CONTEXT_EXPECTED, parseBytes, parseContextTokens } from '../formats/units.js';
 import type { PathSegment } from '../findings/errors.js';
-import type { Locator } from './load.js';
+import type { Locator } from './locator.js';
 import { ARCH_FIELDS, ARCH_FIELD_NAMES, type ArchField, type RawSpec } from './schema.js';
 import type { ArchitectureSpec, ServingSpec, WeightFormats } from './types.js';
 

@@ -22,7 +22,7 @@ import { countParameters } from '../arch/count.js';
 import { ARCH_FIELD_NAMES } from './schema.js';
 import { parseBytes, parseCount } from '../formats/units.js';
 import { describeValue, type PathSegment } from '../findings/errors.js';
-import type { Locator } from './load.js';
+import type { Locator } from './locator.js';
 import type { RawSpec } from './schema.js';
 import type { ComparePreset, NamedDesign, Objective, SweepSpec } from './types.js';
 
