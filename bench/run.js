@@ -10,6 +10,8 @@ import { loadSpec, runSweep } from '../dist/index.js';
 import { EvaluatorPool } from '../dist/pool/pool.js';
 import { writeResultsCsv } from '../dist/output/csv/file.js';
 import { renderReport } from '../dist/output/report/html.js';
+import { reportData } from '../dist/output/report/data.js';
+import { loadCatalog } from '../dist/catalog/index.js';
 
 const here = (f) => fileURLToPath(new URL(f, import.meta.url));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -105,7 +107,7 @@ function cli(args) {
     csvRows = await writeResultsCsv(result, join(tmp, 'm1.csv'), 'all', { pool, workers: N });
     csvTimes.push(performance.now() - t);
     t = performance.now();
-    html = await renderReport({ result, exitCode: 0, csvFile: 'results.csv' });
+    html = await renderReport({ result, data: reportData(result, loadCatalog()), exitCode: 0, csvFile: 'results.csv' });
     reportTimes.push(performance.now() - t);
   }
   await pool.close();

@@ -13,6 +13,8 @@ import { writeResultsCsv } from '../src/output/csv/file.js';
 import { getPreset, presetArchitecture } from '../src/catalog/presets.js';
 import { parseSpec } from '../src/spec/load.js';
 import { renderReport } from '../src/output/report/html.js';
+import { reportData } from '../src/output/report/data.js';
+import { loadCatalog } from '../src/catalog/index.js';
 import { gridPoints } from '../src/sweep/plan.js';
 import { runSweep, runSweepSync } from '../src/sweep/run.js';
 import { cli } from './cli-in-process.js';
@@ -128,7 +130,13 @@ describe('architecture grids', () => {
   });
 
   it('the report adds the memory, throughput-vs-batch and top-k views and the serving table', async () => {
-    const html = await renderReport({ result: runSweepSync(spec), exitCode: 0, csvFile: 'results.csv' });
+    const result = runSweepSync(spec);
+    const html = await renderReport({
+      result,
+      data: reportData(result, loadCatalog()),
+      exitCode: 0,
+      csvFile: 'results.csv',
+    });
     for (const id of ['memory-chart', 'throughput-chart', 'topk-chart', 'serving'])
       expect(html).toContain(`id="${id}"`);
     expect(html).toContain('Serving: 16 × 32,768 tokens, KV cache in fp8 on 2 × H100-SXM-80GB');

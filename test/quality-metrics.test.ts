@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { denseEquivalentParams, lossDeltaVsDense, qualityDomain } from '../src/quality/index.js';
 import { EXTENDED_METRIC_COUNT, domainLabel, qualityInto } from '../src/metrics/quality.js';
 import { qualityPlan } from '../src/metrics/quality-plan.js';
+import { loadScalingLaws } from '../src/catalog/scaling-laws.js';
+
+const laws = loadScalingLaws();
 
 // The sweep's fast per-design quality columns must agree with src/quality's reference functions
 // (which reproduce the paper's Table 1 and Table 4; see test/quality/).
@@ -19,7 +22,7 @@ describe('quality columns', () => {
         const total = d.shared + d.experts * d.expert;
         const active = d.shared + d.topK * d.expert;
         const m = new Float64Array(EXTENDED_METRIC_COUNT);
-        qualityInto(m, d.experts, d.topK, total, active, qualityPlan(training));
+        qualityInto(m, d.experts, d.topK, total, active, qualityPlan(training, laws));
         const q = {
           activeParams: active,
           totalParams: total,
@@ -27,12 +30,15 @@ describe('quality columns', () => {
           routedActiveParams: d.topK * d.expert,
           ...training,
         };
-        expect(m[8]).toBeCloseTo(lossDeltaVsDense(q), 12);
-        const dense = denseEquivalentParams(q).params;
+        expect(m[8]).toBeCloseTo(lossDeltaVsDense(q, laws), 12);
+        const dense = denseEquivalentParams(q, laws).params;
         if (dense === null) expect(m[9]).toBe(Infinity);
         else expect(m[9]! / dense).toBeCloseTo(1, 8); // closed form vs bisection (to 1e-13 in ln N), rounded to whole parameters
         const tokens = 'tokens' in training ? training.tokens! : training.flops! / (6 * active);
-        const domain = qualityDomain({ activeParams: active, totalParams: total, tokens, experts: d.experts / d.topK });
+        const domain = qualityDomain(
+          { activeParams: active, totalParams: total, tokens, experts: d.experts / d.topK },
+          laws,
+        );
         expect(m[10]).toBeCloseTo(domain.factor, 12);
         expect(domainLabel(m[10]!)).toBe(domain.label);
       });
@@ -41,7 +47,7 @@ describe('quality columns', () => {
 
   it('a dense design has no advantage over dense, and is its own dense equivalent', () => {
     const m = new Float64Array(EXTENDED_METRIC_COUNT);
-    qualityInto(m, 1, 1, 1e9, 1e9, qualityPlan({ tokens: 20e9 }));
+    qualityInto(m, 1, 1, 1e9, 1e9, qualityPlan({ tokens: 20e9 }, laws));
     expect(m[8]).toBeCloseTo(0, 12);
     expect(m[9]! / 1e9).toBeCloseTo(1, 9);
   });

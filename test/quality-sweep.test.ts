@@ -6,6 +6,8 @@ import { parse } from 'csv-parse/sync';
 import { afterAll } from 'vitest';
 import { writeResultsCsv } from '../src/output/csv/file.js';
 import { renderReport } from '../src/output/report/html.js';
+import { reportData } from '../src/output/report/data.js';
+import { loadCatalog } from '../src/catalog/index.js';
 import { loadSpec, parseSpec } from '../src/spec/load.js';
 import { runSweepSync } from '../src/sweep/run.js';
 
@@ -53,7 +55,12 @@ describe('a sweep with training:', () => {
   });
 
   it('the report shows the quality-vs-cost view with domain badges and what loss is not', async () => {
-    const html = await renderReport({ result, exitCode: 0, csvFile: 'results.csv' });
+    const html = await renderReport({
+      result,
+      data: reportData(result, loadCatalog()),
+      exitCode: 0,
+      csvFile: 'results.csv',
+    });
     expect(html).toContain('id="quality-chart"');
     expect(html).toMatch(/<div class="panel chart" id="quality-chart"><svg/);
     expect(html).toContain('<span class="badge ok">in range</span>');

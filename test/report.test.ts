@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderReport, scriptJson } from '../src/output/report/html.js';
+import { reportData } from '../src/output/report/data.js';
+import { loadCatalog } from '../src/catalog/index.js';
 import { loadSpec, parseSpec } from '../src/spec/load.js';
 import { jsonSchema } from '../src/spec/schema.js';
 import { runSweepSync } from '../src/sweep/run.js';
@@ -8,7 +10,12 @@ import { runSweepSync } from '../src/sweep/run.js';
 describe('report.html', () => {
   it('holds the charts as inline SVG, the front table, the counts and the calculator, and loads nothing', async () => {
     const result = runSweepSync(loadSpec('test/fixtures/specs/pass.yaml'));
-    const html = await renderReport({ result, exitCode: 0, csvFile: 'results.csv' });
+    const html = await renderReport({
+      result,
+      data: reportData(result, loadCatalog()),
+      exitCode: 0,
+      csvFile: 'results.csv',
+    });
     const charts = html.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
     expect(charts.length).toBe(3);
     expect(charts[0]).toContain('total parameters, billions (memory)');
@@ -29,7 +36,12 @@ describe('report.html', () => {
     );
     const result = runSweepSync(spec);
     expect(result.plot?.mode).toBe('bins');
-    const html = await renderReport({ result, exitCode: 0, csvFile: 'results.csv' });
+    const html = await renderReport({
+      result,
+      data: reportData(result, loadCatalog()),
+      exitCode: 0,
+      csvFile: 'results.csv',
+    });
     expect(html).toContain('the cloud is binned');
     expect(html.length).toBeLessThan(2_000_000);
   });
@@ -41,7 +53,12 @@ describe('report.html', () => {
         'x.yaml',
       ),
     );
-    const html = await renderReport({ result, exitCode: 0, csvFile: 'results.csv' });
+    const html = await renderReport({
+      result,
+      data: reportData(result, loadCatalog()),
+      exitCode: 0,
+      csvFile: 'results.csv',
+    });
     expect(html).not.toContain('<script>alert(1)</script>');
     expect(html).not.toContain('<img src=x');
     expect(html).toContain('&lt;img src&#x3D;x onerror&#x3D;alert(1)&gt;');

@@ -1,70 +1,16 @@
 /**
- * GPU catalogue (data/gpus.yaml) and custom GPUs given inline.
- *
- * Figures are per GPU in bytes, bytes/s and FLOP/s (dense tensor-core peaks); see the header of
- * data/gpus.yaml for the conventions and each entry's `source` and `note`. Loading the catalogue
- * is the only I/O in src/serving.
+ * Reads the GPU catalogue, data/gpus.yaml. What a GPU is and how one is looked up by id live in
+ * src/serving/gpu.ts; this file only turns the YAML into validated entries.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { editDistance } from '../findings/errors.js';
-
-export interface Gpu {
-  id: string;
-  name: string;
-  vendor?: string;
-  /** device memory, bytes */
-  memory_bytes: number;
-  /** peak device-memory bandwidth, bytes/s */
-  bandwidth_bytes_per_s: number;
-  /** dense BF16 tensor FLOP/s */
-  bf16_flops_per_s: number;
-  /** dense FP8 tensor FLOP/s; null when the GPU has none */
-  fp8_flops_per_s: number | null;
-  interconnect?: string;
-  /** vendor datasheet or product page */
-  source?: string;
-  /** how the figures were checked, caveats */
-  note?: string;
-}
-
-const positive = (what: string) =>
-  z.number({ error: `${what} must be a number` }).positive({ error: `${what} must be > 0` });
-
-const gpuShape = {
-  id: z.string().min(1),
-  name: z.string().min(1),
-  vendor: z.string().optional(),
-  memory_bytes: positive('memory_bytes'),
-  bandwidth_bytes_per_s: positive('bandwidth_bytes_per_s'),
-  bf16_flops_per_s: positive('bf16_flops_per_s'),
-  fp8_flops_per_s: positive('fp8_flops_per_s').nullable(),
-  interconnect: z.string().optional(),
-  source: z.string().optional(),
-  note: z.string().optional(),
-};
+import { GpuError, gpuIdKey, gpuIssues, gpuShape, stripUndefined, type Gpu } from '../serving/gpu.js';
 
 /** A catalogue entry must cite its source. */
 const catalogueGpu = z.strictObject({ ...gpuShape, source: z.url({ error: 'source must be a URL' }) });
 const catalogueFile = z.strictObject({ gpus: z.array(catalogueGpu).min(1) });
-
-/** A custom GPU: id and name default to "custom"; fp8 defaults to null. */
-const customGpu = z.strictObject({
-  ...gpuShape,
-  id: z.string().min(1).default('custom'),
-  name: z.string().min(1).optional(),
-  fp8_flops_per_s: positive('fp8_flops_per_s').nullable().default(null),
-});
-
-export class GpuError extends Error {
-  override readonly name = 'GpuError';
-}
-
-function issues(err: z.ZodError): string {
-  return err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-}
 
 /** Where the bundled catalogue lives (works from src/catalog and dist/catalog alike). */
 export function defaultCataloguePath(): string {
@@ -80,20 +26,16 @@ export function parseGpuCatalogue(text: string, file = 'gpus.yaml'): Gpu[] {
     throw new GpuError(`${file}: invalid YAML: ${(e as Error).message}`);
   }
   const r = catalogueFile.safeParse(raw);
-  if (!r.success) throw new GpuError(`${file}: ${issues(r.error)}`);
+  if (!r.success) throw new GpuError(`${file}: ${gpuIssues(r.error)}`);
   const seen = new Set<string>();
   const out: Gpu[] = [];
   for (const g of r.data.gpus) {
-    const key = normalise(g.id); // ids are looked up normalised, so they must differ normalised
+    const key = gpuIdKey(g.id); // ids are looked up normalised, so they must differ normalised
     if (seen.has(key)) throw new GpuError(`${file}: duplicate GPU id "${g.id}"`);
     seen.add(key);
     out.push(stripUndefined(g));
   }
   return out;
-}
-
-function stripUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
 let cached: { path: string; gpus: Gpu[] } | undefined;
@@ -104,52 +46,4 @@ export function loadGpuCatalogue(path = defaultCataloguePath()): Gpu[] {
   const gpus = parseGpuCatalogue(readFileSync(path, 'utf8'), path);
   cached = { path, gpus };
   return gpus;
-}
-
-export { editDistance };
-
-/** Lower case, letters and digits only: "H100 sxm" and "h100-SXM" compare equal. */
-function normalise(id: string): string {
-  return id.toLowerCase().replace(/[^a-z0-9]/g, '');
-}
-
-/**
- * The catalogue id closest to `id`: ids containing the query (or contained in it) first, then
- * the smallest edit distance between the normalised forms; ties → catalogue order.
- */
-export function nearestGpuId(id: string, catalogue: readonly Gpu[]): string | undefined {
-  let best: string | undefined;
-  let bestScore: [number, number] = [Infinity, Infinity];
-  const q = normalise(id);
-  for (const g of catalogue) {
-    const c = normalise(g.id);
-    const contains = q.length > 0 && (c.includes(q) || q.includes(c)) ? 0 : 1;
-    const d = editDistance(q, c);
-    if (contains < bestScore[0] || (contains === bestScore[0] && d < bestScore[1])) {
-      bestScore = [contains, d];
-      best = g.id;
-    }
-  }
-  return best;
-}
-
-/**
- * A GPU by catalogue id (ignoring case, spaces and punctuation: "h100 sxm 80gb") or a custom
- * GPU object (id defaults to "custom", name to the id, fp8_flops_per_s to null).
- * @throws GpuError for an unknown id (listing the ids and the nearest) or an invalid object
- */
-export function resolveGpu(idOrObject: string | Partial<Gpu>, catalogue: readonly Gpu[] = loadGpuCatalogue()): Gpu {
-  if (typeof idOrObject === 'string') {
-    const q = normalise(idOrObject);
-    const hit = catalogue.find((g) => normalise(g.id) === q);
-    if (hit) return hit;
-    const near = nearestGpuId(idOrObject.trim(), catalogue);
-    throw new GpuError(
-      `unknown GPU "${idOrObject}"${near ? `; did you mean "${near}"?` : ''} ` +
-        `Known GPUs: ${catalogue.map((g) => g.id).join(', ')}`,
-    );
-  }
-  const r = customGpu.safeParse(idOrObject);
-  if (!r.success) throw new GpuError(`invalid custom GPU: ${issues(r.error)}`);
-  return stripUndefined({ ...r.data, name: r.data.name ?? r.data.id });
 }

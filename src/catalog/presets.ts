@@ -242,7 +242,12 @@ export function loadPresets(dir: string = presetsDir()): Preset[] {
 
 /** The preset with this id from the package's presets folder, if any. */
 export function getPreset(id: string): Preset | undefined {
-  return loadPresets().find((p) => p.id === id);
+  return findPreset(loadPresets(), id);
+}
+
+/** The preset with this id among `presets`, if any. */
+export function findPreset(presets: readonly Preset[], id: string): Preset | undefined {
+  return presets.find((p) => p.id === id);
 }
 
 /** total_main: the language model, shared_params + experts × expert_params. */
@@ -281,10 +286,10 @@ export function presetQuantity(p: Preset, convention: PresetQuantityName): numbe
 }
 
 /** "; did you mean "a" or "b"?" for an unknown preset id, or '' when no id is close. */
-export function presetSuggestion(id: string): string {
+export function presetSuggestion(id: string, presets: readonly Preset[]): string {
   const guesses = nearest(
     id,
-    loadPresets().map((p) => p.id),
+    presets.map((p) => p.id),
     2,
   );
   return guesses.length ? `; did you mean ${guesses.map((g) => `"${g}"`).join(' or ')}?` : '';
@@ -295,11 +300,11 @@ export function presetSuggestion(id: string): string {
  * An id that starts with something close to the query (e.g. "llama4" for "llama-4-maverick") also
  * counts as close: its score is the distance to its prefix of the query's length, plus one half.
  */
-export function nearestPresetIds(id: string, n = 3): string[] {
+export function nearestPresetIds(id: string, presets: readonly Preset[], n = 3): string[] {
   const query = id.trim().toLowerCase();
   const score = (candidate: string) =>
     Math.min(editDistance(query, candidate), editDistance(query, candidate.slice(0, query.length)) + 0.5);
-  return loadPresets()
+  return presets
     .map((p) => ({ id: p.id, d: score(p.id) }))
     .sort((a, b) => a.d - b.d || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .slice(0, Math.max(0, n))

@@ -13,6 +13,7 @@ import { inspectCommand } from './commands/inspect.js';
 import { presetsCommand } from './commands/presets.js';
 import { mergeCommand, runCommand, type RunOptions } from './commands/run.js';
 import { TOOL_VERSION } from '../catalog/version.js';
+import { loadCatalog } from '../catalog/index.js';
 
 function positiveInt(flag: string) {
   return (value: string) => {
@@ -39,6 +40,8 @@ Exit codes: 0 every named design passes and the grid has a feasible design; 1 a 
 constraint or no grid design is feasible; 2 bad input or usage; 3 internal error.`;
 
 export function buildProgram(io: Io, setExit: (code: number) => void, signal?: AbortSignal): Command {
+  // Nothing is read here: each part of the catalogue is read when a command first uses it.
+  const catalog = loadCatalog();
   const program = new Command('moe-sweep')
     .description(
       'Explore Mixture-of-Experts designs: total vs active parameters, memory, KV cache, GPUs and decode bounds, constraints and Pareto fronts.',
@@ -92,7 +95,7 @@ Run \`moe-sweep help <command>\` for a command's options.`,
     )
     .addHelpText('after', RUN_EXAMPLES)
     .action(async (spec: string, o: RunOptions) => {
-      setExit(await runCommand(spec, { ...o, signal }, io));
+      setExit(await runCommand(spec, { ...o, signal }, io, catalog));
     });
 
   program
@@ -115,7 +118,7 @@ Examples:
 The shards must come from the same spec (checked by its SHA-256) and form a complete set.`,
     )
     .action(async (dirs: string[], o: RunOptions) => {
-      setExit(await mergeCommand(dirs, { ...o, signal }, io));
+      setExit(await mergeCommand(dirs, { ...o, signal }, io, catalog));
     });
 
   program
@@ -158,7 +161,7 @@ Examples:
   $ moe-sweep calc --preset gpt-oss-120b --expert-dtype mxfp4 --context 32K --gpu H100-SXM-80GB
   $ moe-sweep calc --config path/to/config.json --context 8K --batch 64 --kv-dtype fp8`,
     )
-    .action((o) => setExit(calcCommand(o, io)));
+    .action((o) => setExit(calcCommand(o, io, catalog)));
 
   program
     .command('presets')
@@ -171,7 +174,7 @@ Examples:
   $ moe-sweep presets
   $ moe-sweep presets --json`,
     )
-    .action((o) => setExit(presetsCommand(o, io)));
+    .action((o) => setExit(presetsCommand(o, io, catalog)));
 
   program
     .command('inspect')

@@ -1,11 +1,11 @@
-// The constants the quality columns need, read from data/scaling-laws.yaml on the main thread and
+// The constants the quality columns need, taken from the scaling laws on the main thread and
 // handed to the workers as plain numbers (quality-metrics.ts computes with them).
 import { DOMAIN_VARIABLES } from '../quality/fitted-range.js';
-import { loadScalingLaws } from '../quality/laws.js';
+import type { ScalingLaws } from '../quality/laws.js';
 import type { QualityPlan, Training } from './quality.js';
 
-export function qualityPlan(training: Training): QualityPlan {
-  const law = loadScalingLaws().joint_moe;
+export function qualityPlan(training: Training, laws: ScalingLaws): QualityPlan {
+  const law = laws.joint_moe;
   const k = law.coefficients;
   const r = law.fitted_ranges;
   return {

@@ -5,7 +5,7 @@
 // value here against those reference functions.
 import { loadImbalanceLowerBound, binomialPmf } from '../serving/routing.js';
 import { saturationBatch, touchedFraction } from '../serving/throughput.js';
-import type { Gpu } from '../catalog/gpus.js';
+import type { Gpu } from '../serving/gpu.js';
 
 export const SERVING_METRICS = [
   {

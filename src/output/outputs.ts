@@ -6,6 +6,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { CsvMode } from './csv/columns.js';
 import type { EvaluatorPool } from '../pool/pool.js';
 import { renderReport } from './report/html.js';
+import { reportData } from './report/data.js';
+import { loadCatalog, type Catalog } from '../catalog/index.js';
 import { writeShardFiles, type ShardId } from './shard.js';
 import { InputError } from '../findings/errors.js';
 import type { SweepResult } from '../sweep/types.js';
@@ -26,6 +28,8 @@ export interface WriteOptions {
   junit?: boolean;
   /** A shard run: write shard.json and feasible.bin for `merge`, and no report. */
   shard?: { id: ShardId; specText: string };
+  /** Presets and scaling laws the report shows (default: the package's own). */
+  catalog?: Catalog;
 }
 
 export interface WrittenOutputs {
@@ -76,7 +80,10 @@ export async function writeOutputs(result: SweepResult, options: WriteOptions): 
     let reportMs = 0;
     const draw = () =>
       timed(
-        () => renderReport({ result, exitCode, csvFile: 'results.csv', csvNote: note }),
+        async () => {
+          const data = reportData(result, options.catalog ?? loadCatalog());
+          return renderReport({ result, data, exitCode, csvFile: 'results.csv', csvNote: note });
+        },
         (ms) => (reportMs = ms),
       );
     const drawing = beside ? draw() : undefined;

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { ChunkSummary } from '../evaluate/kernel.js';
 import { InputError } from '../findings/errors.js';
 import { parseSpec } from '../spec/load.js';
+import type { Catalog } from '../catalog/index.js';
 import type { SweepSpec } from '../spec/types.js';
 import { combineChunks } from '../sweep/assemble.js';
 import { gridPoints } from '../sweep/plan.js';
@@ -130,7 +131,7 @@ export interface MergedShards {
 }
 
 /** Checks that the shards are one complete set from one spec, then combines them. */
-export function mergeShards(dirs: string[], workers: number, cwd = process.cwd()): MergedShards {
+export function mergeShards(dirs: string[], workers: number, cwd: string, catalog: Catalog): MergedShards {
   if (dirs.length === 0) throw new InputError('merge: expected one or more shard folders');
   const shards = dirs.map((d) => loadShard(d, cwd));
   const first = shards[0]!.file;
@@ -160,7 +161,7 @@ export function mergeShards(dirs: string[], workers: number, cwd = process.cwd()
       `merge: incomplete set: missing shard${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${first.shard.count}`).join(', ')}`,
     );
 
-  const spec = parseSpec(first.spec.text, first.spec.file);
+  const spec = parseSpec(first.spec.text, first.spec.file, { catalog });
   const chunks: ChunkSummary[] = shards.flatMap(({ file, bits }) =>
     file.chunks.map((c) => ({
       start: c.start,

@@ -3,15 +3,14 @@
  * arXiv:2404.10102), the dense reference and the source of the uncertainty stand-in, and
  * Hoffmann et al.'s (2022) original estimates, shown beside it.
  */
-import { loadScalingLaws, type ChinchillaCoefficients, type ScalingLaws } from './laws.js';
+import type { ChinchillaCoefficients, ScalingLaws } from './laws.js';
 
 export type ChinchillaFit = 'epoch' | 'hoffmann' | 'hoffmann_unrounded';
 
-export function chinchillaCoefficients(fit: ChinchillaFit = 'epoch', laws?: ScalingLaws): ChinchillaCoefficients {
-  const l = laws ?? loadScalingLaws();
-  if (fit === 'epoch') return l.epoch_chinchilla.coefficients;
-  if (fit === 'hoffmann') return l.hoffmann_chinchilla.coefficients;
-  return l.hoffmann_chinchilla.coefficients_unrounded;
+export function chinchillaCoefficients(laws: ScalingLaws, fit: ChinchillaFit = 'epoch'): ChinchillaCoefficients {
+  if (fit === 'epoch') return laws.epoch_chinchilla.coefficients;
+  if (fit === 'hoffmann') return laws.hoffmann_chinchilla.coefficients;
+  return laws.hoffmann_chinchilla.coefficients_unrounded;
 }
 
 /** L = E + A/N^α + B/D^β in nats/token, on the data the fit was made on. */
@@ -22,13 +21,13 @@ export function chinchillaLoss(params: number, tokens: number, k: ChinchillaCoef
 }
 
 /** Epoch's refit at (N, D). */
-export function epochLoss(params: number, tokens: number, laws?: ScalingLaws): number {
-  return chinchillaLoss(params, tokens, chinchillaCoefficients('epoch', laws));
+export function epochLoss(params: number, tokens: number, laws: ScalingLaws): number {
+  return chinchillaLoss(params, tokens, chinchillaCoefficients(laws, 'epoch'));
 }
 
 /** Hoffmann et al.'s rounded estimates at (N, D), for comparison. */
-export function hoffmannLoss(params: number, tokens: number, laws?: ScalingLaws): number {
-  return chinchillaLoss(params, tokens, chinchillaCoefficients('hoffmann', laws));
+export function hoffmannLoss(params: number, tokens: number, laws: ScalingLaws): number {
+  return chinchillaLoss(params, tokens, chinchillaCoefficients(laws, 'hoffmann'));
 }
 
 export interface DenseOptimum {

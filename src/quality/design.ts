@@ -5,7 +5,7 @@
 import { type DomainPoint, type QualityDomain, qualityDomain } from './domain.js';
 import { granularityFactor } from './granularity.js';
 import { jointLoss } from './joint.js';
-import { loadScalingLaws, type ScalingLaws } from './laws.js';
+import type { ScalingLaws } from './laws.js';
 import { type LossInterval, type UncertaintyOptions, lossInterval } from './uncertainty.js';
 
 export interface QualityDesign {
@@ -55,7 +55,7 @@ function nonNegative(name: string, x: number): number {
   return x;
 }
 
-export function normalizeDesign(d: QualityDesign, options: QualityOptions = {}, laws?: ScalingLaws): NormalizedDesign {
+export function normalizeDesign(d: QualityDesign, laws: ScalingLaws, options: QualityOptions = {}): NormalizedDesign {
   const activeParams = positive('activeParams', d.activeParams);
   const totalParams = positive('totalParams', d.totalParams);
   const routedTotal = nonNegative('routedTotalParams', d.routedTotalParams);
@@ -105,8 +105,8 @@ function round3(x: number): number {
 }
 
 /** Joint-law loss of the design. */
-export function designLoss(d: QualityDesign, options: QualityOptions = {}, laws?: ScalingLaws): number {
-  const n = normalizeDesign(d, options, laws);
+export function designLoss(d: QualityDesign, laws: ScalingLaws, options: QualityOptions = {}): number {
+  const n = normalizeDesign(d, laws, options);
   return jointLoss(n.activeParams, n.tokens, n.experts, laws, { nTermFactor: n.nTermFactor });
 }
 
@@ -114,8 +114,8 @@ export function designLoss(d: QualityDesign, options: QualityOptions = {}, laws?
  * loss_delta_vs_dense: the design's joint-law loss minus that of a dense model (E = 1) with the
  * same N_act and D. Negative means the MoE is predicted to be better.
  */
-export function lossDeltaVsDense(d: QualityDesign, options: QualityOptions = {}, laws?: ScalingLaws): number {
-  const n = normalizeDesign(d, options, laws);
+export function lossDeltaVsDense(d: QualityDesign, laws: ScalingLaws, options: QualityOptions = {}): number {
+  const n = normalizeDesign(d, laws, options);
   const moe = jointLoss(n.activeParams, n.tokens, n.experts, laws, { nTermFactor: n.nTermFactor });
   return moe - jointLoss(n.activeParams, n.tokens, 1, laws);
 }
@@ -137,17 +137,17 @@ const MAX_DENSE_PARAMS = 1e16;
  */
 export function denseEquivalentParams(
   d: QualityDesign,
+  laws: ScalingLaws,
   options: QualityOptions = {},
-  laws?: ScalingLaws,
 ): DenseEquivalent {
-  const n = normalizeDesign(d, options, laws);
+  const n = normalizeDesign(d, laws, options);
   const target = jointLoss(n.activeParams, n.tokens, n.experts, laws, { nTermFactor: n.nTermFactor });
   const params = solveDenseParams(target, n.tokens, laws);
   return { params, ratioToActive: params === null ? null : params / n.activeParams };
 }
 
 /** The dense N (E = 1) whose joint-law loss at `tokens` is `target`; null if none ≤ 10^16. */
-export function solveDenseParams(target: number, tokens: number, laws?: ScalingLaws): number | null {
+export function solveDenseParams(target: number, tokens: number, laws: ScalingLaws): number | null {
   const dense = (lnN: number): number => jointLoss(Math.exp(lnN), tokens, 1, laws);
   let lo = 0; // N = 1
   let hi = Math.log(MAX_DENSE_PARAMS);
@@ -175,9 +175,8 @@ export interface QualityAssessment {
 }
 
 /** Everything at once, sharing one normalisation. */
-export function assessDesign(d: QualityDesign, options: QualityOptions = {}, laws?: ScalingLaws): QualityAssessment {
-  const l = laws ?? loadScalingLaws();
-  const n = normalizeDesign(d, options, laws);
+export function assessDesign(d: QualityDesign, laws: ScalingLaws, options: QualityOptions = {}): QualityAssessment {
+  const n = normalizeDesign(d, laws, options);
   const loss = jointLoss(n.activeParams, n.tokens, n.experts, laws, { nTermFactor: n.nTermFactor });
   const denseLoss = jointLoss(n.activeParams, n.tokens, 1, laws);
   const params = solveDenseParams(loss, n.tokens, laws);
@@ -201,8 +200,8 @@ export function assessDesign(d: QualityDesign, options: QualityOptions = {}, law
     lossDeltaVsDense: loss - denseLoss,
     denseEquivalent: { params, ratioToActive: params === null ? null : params / n.activeParams },
     domain,
-    interval: lossInterval(loss, n.activeParams, n.tokens, options, laws),
-    units: `${l.joint_moe.loss.units} (${l.joint_moe.loss.quantity}, ${l.joint_moe.loss.dataset}, ${l.joint_moe.loss.tokenizer} tokenizer)`,
+    interval: lossInterval(loss, n.activeParams, n.tokens, laws, options),
+    units: `${laws.joint_moe.loss.units} (${laws.joint_moe.loss.quantity}, ${laws.joint_moe.loss.dataset}, ${laws.joint_moe.loss.tokenizer} tokenizer)`,
     caveats,
   };
 }

@@ -9,7 +9,7 @@
  *   factor > 10         → "qualitative": the number is a direction, not a prediction
  */
 import { DOMAIN_VARIABLES, QUALITATIVE_FACTOR, ceilSignificant, type DomainVariable } from './fitted-range.js';
-import { loadScalingLaws, type ScalingLaws } from './laws.js';
+import type { ScalingLaws } from './laws.js';
 
 export { DOMAIN_VARIABLES, QUALITATIVE_FACTOR, ceilSignificant, type DomainVariable };
 
@@ -50,8 +50,8 @@ function factorOf(value: number, range: readonly [number, number]): VariableFact
   return { value, range, side: 'inside', factor: 1 };
 }
 
-export function qualityDomain(point: DomainPoint, laws?: ScalingLaws): QualityDomain {
-  const r = (laws ?? loadScalingLaws()).joint_moe.fitted_ranges;
+export function qualityDomain(point: DomainPoint, laws: ScalingLaws): QualityDomain {
+  const r = laws.joint_moe.fitted_ranges;
   for (const [name, v] of Object.entries(point)) {
     if (!Number.isFinite(v) || v <= 0) throw new RangeError(`${name} must be a finite number > 0, got ${v}`);
   }

@@ -9,12 +9,12 @@
  * only, and its coefficients were not verified against the paper (see the data file); the joint
  * law itself was fitted on G = 1 (experts the size of the dense feed-forward layer).
  */
-import { loadScalingLaws, type ScalingLaws } from './laws.js';
+import type { ScalingLaws } from './laws.js';
 
-export function granularityFactor(granularity: number, laws?: ScalingLaws): number {
+export function granularityFactor(granularity: number, laws: ScalingLaws): number {
   if (!Number.isFinite(granularity) || granularity < 1) {
     throw new RangeError(`granularity must be >= 1, got ${granularity}`);
   }
-  const { g, gamma, a } = (laws ?? loadScalingLaws()).krajewski_granularity.coefficients;
+  const { g, gamma, a } = laws.krajewski_granularity.coefficients;
   return (g * granularity ** -gamma + a) / (g + a);
 }

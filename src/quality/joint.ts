@@ -8,7 +8,7 @@
  * FineWeb-Edu with the GPT-2 tokenizer. Dense is E = 1, which Eq. 4 maps to Ê = E_start
  * (not Ê = 1): 1/Ê = (1/E_start − 1/E_max) + 1/E_max = 1/E_start.
  */
-import { loadScalingLaws, type JointCoefficients, type ScalingLaws } from './laws.js';
+import type { JointCoefficients, ScalingLaws } from './laws.js';
 
 /** For a fixed E the law is Chinchilla-shaped: L = m·N^µ + n·D^ν + c (Appendix B, Table 4). */
 export interface FixedExpertCoefficients {
@@ -26,8 +26,8 @@ export interface JointOptions {
   nTermFactor?: number;
 }
 
-function coefficients(laws?: ScalingLaws): JointCoefficients {
-  return (laws ?? loadScalingLaws()).joint_moe.coefficients;
+function coefficients(laws: ScalingLaws): JointCoefficients {
+  return laws.joint_moe.coefficients;
 }
 
 function assertPositive(name: string, x: number): void {
@@ -35,7 +35,7 @@ function assertPositive(name: string, x: number): void {
 }
 
 /** Eq. 4: the transformed expert count Ê for E ≥ 1 experts (real-valued E is allowed). */
-export function eHat(experts: number, laws?: ScalingLaws): number {
+export function eHat(experts: number, laws: ScalingLaws): number {
   if (!Number.isFinite(experts) || experts < 1) throw new RangeError(`experts must be >= 1, got ${experts}`);
   const { e_start, e_max } = coefficients(laws);
   const offset = 1 / (1 / e_start - 1 / e_max);
@@ -43,7 +43,7 @@ export function eHat(experts: number, laws?: ScalingLaws): number {
 }
 
 /** The law reduced to fixed E (the paper's Table 4 for E = 1, 2, 4, …, 32). */
-export function fixedExpertCoefficients(experts: number, laws?: ScalingLaws): FixedExpertCoefficients {
+export function fixedExpertCoefficients(experts: number, laws: ScalingLaws): FixedExpertCoefficients {
   const k = coefficients(laws);
   const e = eHat(experts, laws);
   const ln = Math.log(e);
@@ -62,7 +62,7 @@ export function jointLoss(
   activeParams: number,
   tokens: number,
   experts: number,
-  laws?: ScalingLaws,
+  laws: ScalingLaws,
   options: JointOptions = {},
 ): number {
   assertPositive('activeParams', activeParams);
@@ -117,7 +117,7 @@ export function goldenSectionMin(fn: (x: number) => number, lo: number, hi: numb
  * Compute-optimal allocation for a training budget of `flops` (F = 6·N_act·D) at E experts:
  * minimises the joint law over N_act with D = F/(6·N_act), numerically (golden section on ln N).
  */
-export function computeOptimal(flops: number, experts: number, laws?: ScalingLaws): ComputeOptimum {
+export function computeOptimal(flops: number, experts: number, laws: ScalingLaws): ComputeOptimum {
   assertPositive('flops', flops);
   const budget = flops / 6;
   const f = fixedExpertCoefficients(experts, laws);
@@ -134,7 +134,7 @@ export function computeOptimal(flops: number, experts: number, laws?: ScalingLaw
  * N_opt = G·(F/6)^(β/(α+β)), G = (αA/(βB))^(1/(α+β)). The paper's Eq. 7 is this formula written
  * for positive exponents; with Table 4's negative µ, ν, the exponent of G must be negated.
  */
-export function computeOptimalClosedForm(flops: number, experts: number, laws?: ScalingLaws): ComputeOptimum {
+export function computeOptimalClosedForm(flops: number, experts: number, laws: ScalingLaws): ComputeOptimum {
   assertPositive('flops', flops);
   const f = fixedExpertCoefficients(experts, laws);
   const alpha = -f.mu;

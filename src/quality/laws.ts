@@ -1,11 +1,8 @@
 /**
- * Loads and validates `data/scaling-laws.yaml`: the one place where the published scaling-law
- * constants (and where each comes from) live. Nothing in src/quality/ hard-codes a coefficient.
+ * The shape of `data/scaling-laws.yaml`: the one place where the published scaling-law constants
+ * (and where each comes from) live. Nothing in src/quality/ hard-codes a coefficient; the file is
+ * read by src/catalog/scaling-laws.ts and the validated document is passed to every function here.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -132,11 +129,6 @@ export type JointCoefficients = JointLaw['coefficients'];
 export type ChinchillaCoefficients = z.infer<typeof chinchillaCoefficients>;
 export type UncertaintyConfig = ScalingLaws['uncertainty'];
 
-/** Absolute path of the package's `data/scaling-laws.yaml`. */
-export function scalingLawsPath(): string {
-  return resolve(fileURLToPath(new URL('../../data/scaling-laws.yaml', import.meta.url)));
-}
-
 /** Validates an already-parsed document; throws an Error naming every bad field. */
 export function parseScalingLaws(raw: unknown, source = 'scaling laws'): ScalingLaws {
   const parsed = scalingLawsSchema.safeParse(raw);
@@ -148,27 +140,6 @@ export function parseScalingLaws(raw: unknown, source = 'scaling laws'): Scaling
     throw new Error(`Invalid ${source}:\n${lines.join('\n')}`);
   }
   return deepFreeze(parsed.data);
-}
-
-let cache: ScalingLaws | undefined;
-
-/**
- * Reads and validates a scaling-laws YAML file. The package's own file (the default) is read
- * once and cached; the result is deeply frozen.
- */
-export function loadScalingLaws(file?: string): ScalingLaws {
-  const path = file === undefined ? scalingLawsPath() : resolve(file);
-  const isDefault = path === scalingLawsPath();
-  if (isDefault && cache) return cache;
-  let raw: unknown;
-  try {
-    raw = parseYaml(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new Error(`Invalid scaling laws file ${path}: ${(err as Error).message}`, { cause: err });
-  }
-  const laws = parseScalingLaws(raw, `scaling laws file ${path}`);
-  if (isDefault) cache = laws;
-  return laws;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -13,7 +13,6 @@
  * fitted data: the intervals are conservative. Results are deterministic for a given seed.
  */
 import type { CorrelationMode, ChinchillaCoefficients, ScalingLaws } from './laws.js';
-import { loadScalingLaws } from './laws.js';
 import { mulberry32 } from '../math/random.js';
 
 export interface UncertaintyOptions {
@@ -85,7 +84,8 @@ export interface ParameterDraws {
   beta: Float64Array;
 }
 
-const drawCache = new Map<string, ParameterDraws>();
+// Keyed by the laws document first: the catalogue's is one frozen object shared by every caller.
+const drawCache = new WeakMap<ScalingLaws, Map<string, ParameterDraws>>();
 const MAX_CACHED = 16;
 
 /**
@@ -98,21 +98,18 @@ export function drawEpochParameters(
   seed: number,
   samples: number,
   correlation: CorrelationMode,
-  laws?: ScalingLaws,
+  laws: ScalingLaws,
 ): ParameterDraws {
-  const l = laws ?? loadScalingLaws();
-  const isDefault = laws === undefined || laws === loadScalingLaws();
   const key = `${seed}:${samples}:${correlation}`;
-  if (isDefault) {
-    const hit = drawCache.get(key);
-    if (hit) return hit;
-  }
+  let cache = drawCache.get(laws);
+  const hit = cache?.get(key);
+  if (hit) return hit;
   if (!Number.isInteger(samples) || samples < 2)
     throw new RangeError(`samples must be an integer >= 2, got ${samples}`);
-  const k = l.epoch_chinchilla.coefficients;
-  const se = l.epoch_chinchilla.standard_errors;
-  const [nLo, nHi] = l.epoch_chinchilla.fitted_ranges.params;
-  const [dLo, dHi] = l.epoch_chinchilla.fitted_ranges.tokens;
+  const k = laws.epoch_chinchilla.coefficients;
+  const se = laws.epoch_chinchilla.standard_errors;
+  const [nLo, nHi] = laws.epoch_chinchilla.fitted_ranges.params;
+  const [dLo, dHi] = laws.epoch_chinchilla.fitted_ranges.tokens;
   const lnN0 = (Math.log(nLo) + Math.log(nHi)) / 2;
   const lnD0 = (Math.log(dLo) + Math.log(dHi)) / 2;
   const gauss = normalSource(mulberry32(seed));
@@ -145,10 +142,12 @@ export function drawEpochParameters(
       out.B[i] = Math.exp(b.mu + b.sigma * zB);
     }
   }
-  if (isDefault) {
-    if (drawCache.size >= MAX_CACHED) drawCache.clear();
-    drawCache.set(key, out);
+  if (!cache) {
+    cache = new Map();
+    drawCache.set(laws, cache);
   }
+  if (cache.size >= MAX_CACHED) cache.clear();
+  cache.set(key, out);
   return out;
 }
 
@@ -175,8 +174,8 @@ export function epochDeviations(
 }
 
 /** Resolved options: explicit ones over the data file's defaults. */
-export function resolveUncertainty(options: UncertaintyOptions = {}, laws?: ScalingLaws): Required<UncertaintyOptions> {
-  const u = (laws ?? loadScalingLaws()).uncertainty;
+export function resolveUncertainty(laws: ScalingLaws, options: UncertaintyOptions = {}): Required<UncertaintyOptions> {
+  const u = laws.uncertainty;
   const level = options.level ?? u.level;
   if (!(level > 0 && level < 1)) throw new RangeError(`level must be in (0, 1), got ${level}`);
   return {
@@ -194,14 +193,13 @@ export function lossInterval(
   point: number,
   activeParams: number,
   tokens: number,
+  laws: ScalingLaws,
   options: UncertaintyOptions = {},
-  laws?: ScalingLaws,
 ): LossInterval {
-  const l = laws ?? loadScalingLaws();
-  const o = resolveUncertainty(options, l);
+  const o = resolveUncertainty(laws, options);
   const draws = drawEpochParameters(o.seed, o.samples, o.correlation, laws);
-  const dev = epochDeviations(activeParams, tokens, draws, l.epoch_chinchilla.coefficients);
-  const widenedBy = l.joint_moe.held_out_error.max_abs;
+  const dev = epochDeviations(activeParams, tokens, draws, laws.epoch_chinchilla.coefficients);
+  const widenedBy = laws.joint_moe.held_out_error.max_abs;
   const tail = (1 - o.level) / 2;
   return {
     point,

@@ -23,16 +23,8 @@ export {
 } from '../arch/kv-cache.js';
 export type { KvLayout, KvQuery, KvCacheSize, AttentionPattern } from '../arch/kv-cache.js';
 
-export {
-  GpuError,
-  defaultCataloguePath,
-  parseGpuCatalogue,
-  loadGpuCatalogue,
-  resolveGpu,
-  nearestGpuId,
-  editDistance,
-} from '../catalog/gpus.js';
-export type { Gpu } from '../catalog/gpus.js';
+export { GpuError, resolveGpu, nearestGpuId, editDistance } from './gpu.js';
+export type { Gpu } from './gpu.js';
 
 export { perGpuMemory, gpusNeeded, servingModelFromArchitecture } from './parallel.js';
 export type {

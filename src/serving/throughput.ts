@@ -13,7 +13,7 @@
  * (almost) every expert, and an MoE's decode costs like its total parameters, not its active ones.
  */
 import { UniformRouter, checkTrials, estimate, mulberry32, type Estimate } from './random.js';
-import type { Gpu } from '../catalog/gpus.js';
+import type { Gpu } from './gpu.js';
 
 function checkEk(E: number, k: number): void {
   if (!Number.isInteger(E) || E < 1) throw new RangeError(`experts must be an integer >= 1, got ${E}`);

@@ -2,7 +2,7 @@
 // or {from, to, times}, expanded to its values with every part checked where it was written.
 import { expandRange, rangeLength, type RangeSpec } from '../grid/axes.js';
 import { describeValue, type PathSegment } from '../findings/errors.js';
-import type { Locator } from './load.js';
+import type { Locator } from './locator.js';
 
 export interface AxisRule {
   /** One value, checked (throws a located error). */

@@ -3,18 +3,22 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { z } from 'zod';
 import { SpecSchema, keysAt, type RawSpec } from './schema.js';
-import { InputError, SpecError, describeValue, nearest, oneLine, type PathSegment } from '../findings/errors.js';
+import { InputError, SpecError, nearest, oneLine, type PathSegment } from '../findings/errors.js';
+import { Locator } from './locator.js';
 import { normalizeSpec } from './normalize.js';
 import type { SweepSpec } from './types.js';
+import { loadCatalog, type Catalog } from '../catalog/index.js';
 
 export interface LoadOptions {
   /** Refuse grids with more points than this before any work (default 1e9). */
   maxPoints?: number;
   /** The name errors and reports use for the file (default: the path as given). */
   displayName?: string;
+  /** Presets, GPUs and scaling laws the spec may name (default: the package's own, read on first use). */
+  catalog?: Catalog;
 }
 
 export const DEFAULT_MAX_POINTS = 1e9;
@@ -43,49 +47,6 @@ export function readSpecText(path: string, name = path): string {
 export function loadSpec(path: string, options: LoadOptions = {}): SweepSpec {
   const name = options.displayName ?? path;
   return parseSpec(readSpecText(path, name), name, options);
-}
-
-/** Finds the line and column of a path in the YAML document, falling back to the nearest ancestor. */
-export class Locator {
-  constructor(
-    readonly file: string,
-    private readonly doc: Document,
-    private readonly lines: LineCounter,
-  ) {}
-
-  position(path: readonly PathSegment[], preferKey: boolean): { line: number; col: number } {
-    let node: unknown = this.doc.contents;
-    let offset = (node as Node | null)?.range?.[0] ?? 0;
-    for (let i = 0; i < path.length; i++) {
-      const seg = path[i]!;
-      if (isMap(node)) {
-        const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === seg);
-        if (!pair) break;
-        const last = i === path.length - 1;
-        const keyRange = (pair.key as Node | null)?.range;
-        const valueRange = (pair.value as Node | null)?.range;
-        offset = (last && preferKey ? keyRange?.[0] : (valueRange?.[0] ?? keyRange?.[0])) ?? offset;
-        node = pair.value;
-      } else if (isSeq(node) && typeof seg === 'number') {
-        const item = node.items[seg] as Node | undefined;
-        if (!item) break;
-        offset = item.range?.[0] ?? offset;
-        node = item;
-      } else break;
-    }
-    const { line, col } = this.lines.linePos(offset);
-    return { line, col };
-  }
-
-  error(path: readonly PathSegment[], detail: string, opts: { atKey?: boolean } = {}): SpecError {
-    const { line, col } = this.position(path, opts.atKey ?? false);
-    return new SpecError(this.file, line, col, path, detail);
-  }
-
-  /** "expected …, got …" with the value found in the data at that path. */
-  expected(path: readonly PathSegment[], expected: string, value: unknown): SpecError {
-    return this.error(path, `${expected}, got ${describeValue(value)}`);
-  }
 }
 
 function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
@@ -204,6 +165,7 @@ export function parseSpec(text: string, file: string, options: LoadOptions = {})
   const sha256 = createHash('sha256').update(text).digest('hex');
   return normalizeSpec(raw, {
     file,
+    catalog: options.catalog ?? loadCatalog(),
     at,
     defaultName,
     sha256,

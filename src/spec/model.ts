@@ -8,13 +8,14 @@ import { ConfigFileError, readArchitecture } from '../catalog/config-file.js';
 import type { Architecture } from '../arch/types.js';
 import { DTYPE_BYTES, type Dtype } from '../formats/weight-dtypes.js';
 import { expandAxis } from './axis.js';
-import { getPreset, presetArchitecture } from '../catalog/presets.js';
+import type { Catalog } from '../catalog/index.js';
+import { findPreset } from '../catalog/presets.js';
 import { hardwarePlan, type HardwarePlan } from '../metrics/serving.js';
-import { GpuError, resolveGpu, type Gpu } from '../catalog/gpus.js';
+import { GpuError, resolveGpu, type Gpu } from '../serving/gpu.js';
 import { kvLayoutFromArchitecture } from '../arch/kv-cache.js';
 import { CONTEXT_EXPECTED, parseBytes, parseContextTokens } from '../formats/units.js';
 import type { PathSegment } from '../findings/errors.js';
-import type { Locator } from './load.js';
+import type { Locator } from './locator.js';
 import { ARCH_FIELDS, ARCH_FIELD_NAMES, type ArchField, type RawSpec } from './schema.js';
 import type { ArchitectureSpec, ServingSpec, WeightFormats } from './types.js';
 
@@ -22,6 +23,7 @@ interface Ctx {
   file: string;
   at: Locator;
   maxPoints: number;
+  catalog: Catalog;
 }
 
 type RawFormat = string | { bits: number };
@@ -89,9 +91,9 @@ function baseArchitecture(raw: RawArchitecture, at: PathSegment[], ctx: Ctx): { 
     );
   }
   if (raw.from !== undefined) {
-    const p = getPreset(raw.from);
+    const p = findPreset(ctx.catalog.presets, raw.from);
     if (!p) throw ctx.at.expected([...at, 'from'], 'expected a preset id (see `moe-sweep presets`)', raw.from);
-    return { arch: presetArchitecture(p), source: `preset ${p.id}` };
+    return { arch: ctx.catalog.presetArchitecture(p), source: `preset ${p.id}` };
   }
   try {
     return { arch: readArchitecture(resolve(dirname(ctx.file), raw.config!), raw.config), source: raw.config! };
@@ -247,7 +249,7 @@ export function normalizeHardware(
     );
   let gpu: Gpu;
   try {
-    if (typeof raw.gpu === 'string') gpu = resolveGpu(raw.gpu);
+    if (typeof raw.gpu === 'string') gpu = resolveGpu(raw.gpu, ctx.catalog.gpus);
     else {
       const memory = parseBytes(raw.gpu.memory_bytes);
       if (memory === undefined || !(memory > 0))
@@ -256,7 +258,7 @@ export function normalizeHardware(
           'expected a memory size such as 80GB',
           raw.gpu.memory_bytes,
         );
-      gpu = resolveGpu({ ...raw.gpu, memory_bytes: memory });
+      gpu = resolveGpu({ ...raw.gpu, memory_bytes: memory }, ctx.catalog.gpus);
     }
   } catch (e) {
     if (e instanceof GpuError) throw ctx.at.error(['hardware', 'gpu'], e.message);

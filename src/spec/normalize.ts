@@ -7,7 +7,9 @@ import { expandAxis } from './axis.js';
 import { M, isMetricId, type MetricId } from '../metrics/design.js';
 import { Q, isQualityMetric, type QualityMetricId, type Training } from '../metrics/quality.js';
 import { QUALITATIVE_FACTOR } from '../quality/domain.js';
-import { getPreset, presetArchitecture, presetSuggestion } from '../catalog/presets.js';
+import type { Catalog } from '../catalog/index.js';
+import { findPreset, presetSuggestion } from '../catalog/presets.js';
+import { qualityPlan } from '../metrics/quality-plan.js';
 import { SV, isServingMetric, SERVING_METRICS, type ServingMetricId } from '../metrics/serving.js';
 import {
   normalizeArchitecture,
@@ -20,12 +22,13 @@ import { countParameters } from '../arch/count.js';
 import { ARCH_FIELD_NAMES } from './schema.js';
 import { parseBytes, parseCount } from '../formats/units.js';
 import { describeValue, type PathSegment } from '../findings/errors.js';
-import type { Locator } from './load.js';
+import type { Locator } from './locator.js';
 import type { RawSpec } from './schema.js';
 import type { ComparePreset, NamedDesign, Objective, SweepSpec } from './types.js';
 
 interface Context {
   file: string;
+  catalog: Catalog;
   training?: Training;
   hasServing?: boolean;
   hasHardware?: boolean;
@@ -269,9 +272,13 @@ function normalizeConstraints(
 }
 
 function presetOrError(id: string, path: PathSegment[], ctx: Context) {
-  const p = getPreset(id);
+  const p = findPreset(ctx.catalog.presets, id);
   if (p) return p;
-  return ctx.at.expected(path, `expected a preset id (see \`moe-sweep presets\`)${presetSuggestion(id)}`, id);
+  return ctx.at.expected(
+    path,
+    `expected a preset id (see \`moe-sweep presets\`)${presetSuggestion(id, ctx.catalog.presets)}`,
+    id,
+  );
 }
 
 function normalizeDesigns(raw: RawSpec['designs'], ctx: Context): NamedDesign[] {
@@ -306,7 +313,7 @@ function normalizeDesigns(raw: RawSpec['designs'], ctx: Context): NamedDesign[] 
       design = {
         name: d.name ?? p.id,
         preset: p.id,
-        architecture: presetArchitecture(p),
+        architecture: ctx.catalog.presetArchitecture(p),
         experts: p.experts,
         top_k: p.top_k,
         expert_params: p.expert_params,
@@ -419,7 +426,7 @@ export function normalizeSpec(raw: RawSpec, ctx: Context): SweepSpec {
     return {
       id: p.id,
       name: p.name,
-      architecture: presetArchitecture(p),
+      architecture: ctx.catalog.presetArchitecture(p),
       experts: p.experts,
       top_k: p.top_k,
       expert_params: p.expert_params,
@@ -444,6 +451,7 @@ export function normalizeSpec(raw: RawSpec, ctx: Context): SweepSpec {
     constraints,
     objectives: normalizeObjectives(raw.objectives, ctx),
     training: ctx.training,
+    ...(ctx.training ? { qualityPlan: qualityPlan(ctx.training, ctx.catalog.laws) } : {}),
     designs,
     compare,
   };

@@ -4,7 +4,7 @@ import type { HardwarePlan, ServingMetricId } from '../metrics/serving.js';
 import type { ArchField } from './schema.js';
 import type { GridAxes } from '../grid/axes.js';
 import type { Design, MetricId } from '../metrics/design.js';
-import type { QualityMetricId, Training } from '../metrics/quality.js';
+import type { QualityMetricId, QualityPlan, Training } from '../metrics/quality.js';
 
 /** Any metric a spec can bound or optimise. */
 export type AnyMetricId = MetricId | QualityMetricId | ServingMetricId;
@@ -78,6 +78,8 @@ export interface SweepSpec {
   objectives: Objective[];
   /** Training budget: with it every design gets predicted-quality columns. */
   training?: Training;
+  /** With `training`: the budget and the joint law's constants, taken from the catalogue's scaling laws. */
+  qualityPlan?: QualityPlan;
   designs: NamedDesign[];
   compare: ComparePreset[];
 }

@@ -10,7 +10,6 @@ import { NO_FACTS, PointDecoder, factsOf, pointMetricsInto, type GeneralPlan } f
 import { FULL_METRIC_COUNT, SV, ServingEvaluator, isServingMetric, type ServingPlan } from '../metrics/serving.js';
 import { M, metricsFromVector, metricsInto, type Design, type Metrics } from '../metrics/design.js';
 import { Q, domainLabel, isQualityMetric, qualityInto, type QualityPlan } from '../metrics/quality.js';
-import { qualityPlan } from '../metrics/quality-plan.js';
 import type { AnyMetricId, NamedDesign, SweepSpec } from '../spec/types.js';
 
 /** Whether the spec needs the general evaluation path (architecture axes, serving columns, split formats). */
@@ -20,7 +19,7 @@ export function isGeneral(spec: Pick<SweepSpec, 'architecture' | 'serving' | 'fo
 
 type EvalSpec = Pick<
   SweepSpec,
-  'bytesPerWeight' | 'overhead' | 'constraints' | 'training' | 'formats' | 'serving' | 'hardware' | 'architecture'
+  'bytesPerWeight' | 'overhead' | 'constraints' | 'qualityPlan' | 'formats' | 'serving' | 'hardware' | 'architecture'
 >;
 
 /** The general-path settings of a spec, without the grid dimensions. */
@@ -55,7 +54,7 @@ export function evaluateDesign(
   quality?: QualityPlan,
 ): Evaluated {
   const v = new Float64Array(FULL_METRIC_COUNT);
-  const q = quality ?? (spec.training ? qualityPlan(spec.training) : undefined);
+  const q = quality ?? spec.qualityPlan;
   let servingPlan: ServingPlan | undefined;
   if (isGeneral(spec)) {
     const settings = generalSettings(spec);

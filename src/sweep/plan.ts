@@ -4,7 +4,6 @@ import { isGeneral, generalSettings, metricIndex } from './design.js';
 import type { PlotBins, EvalPlan } from '../evaluate/kernel.js';
 import { AXES, gridSize, type GridAxes } from '../grid/axes.js';
 import { PointDecoder } from '../evaluate/general.js';
-import { qualityPlan } from '../metrics/quality-plan.js';
 import type { SweepSpec } from '../spec/types.js';
 
 const BINS_X = 64;
@@ -53,7 +52,7 @@ export function makePlan(spec: SweepSpec): EvalPlan | undefined {
     overhead: spec.overhead,
     constraints: spec.constraints,
     objectives: spec.objectives.map((o) => ({ metric: metricIndex(o.metric), sign: o.sense === 'min' ? 1 : -1 })),
-    quality: spec.training ? qualityPlan(spec.training) : undefined,
+    quality: spec.qualityPlan,
   };
   if (isGeneral(spec)) {
     const dims = spec.grid

@@ -11,16 +11,18 @@ import {
   fixedExpertCoefficients,
   goldenSectionMin,
   jointLoss,
-  loadScalingLaws,
 } from '../../src/quality/index.js';
+import { loadScalingLaws } from '../../src/catalog/scaling-laws.js';
+
+const laws = loadScalingLaws();
 
 const k = loadScalingLaws().joint_moe.coefficients;
 
 describe('Ê (Eq. 4)', () => {
   it('maps dense, E = 1, to Ê = E_start, not to 1', () => {
     // 1/Ê = 1/(0 + (1/E_start − 1/E_max)^−1) + 1/E_max = (1/E_start − 1/E_max) + 1/E_max = 1/E_start
-    expect(eHat(1)).toBeCloseTo(2.0732, 12);
-    expect(eHat(1)).toBeCloseTo(k.e_start, 12);
+    expect(eHat(1, laws)).toBeCloseTo(2.0732, 12);
+    expect(eHat(1, laws)).toBeCloseTo(k.e_start, 12);
   });
 
   it('E = 2 and E = 8 by hand', () => {
@@ -28,15 +30,15 @@ describe('Ê (Eq. 4)', () => {
     // K = (0.4823461 − 0.0034429)^−1 = 1/0.4789032 = 2.0881045
     // E = 2: 1/Ê = 1/(1 + 2.0881045) + 0.0034429 = 0.3238233 + 0.0034429 = 0.3272662 → Ê = 3.05563
     // E = 8: 1/Ê = 1/(7 + 2.0881045) + 0.0034429 = 0.1100340 + 0.0034429 = 0.1134769 → Ê = 8.81236
-    expect(eHat(2)).toBeCloseTo(3.05563, 4);
-    expect(eHat(8)).toBeCloseTo(8.8124, 3);
+    expect(eHat(2, laws)).toBeCloseTo(3.05563, 4);
+    expect(eHat(8, laws)).toBeCloseTo(8.8124, 3);
   });
 
   it('is increasing and saturates at E_max', () => {
-    const es = [1, 1.5, 2, 4, 8, 16, 32, 64, 1e3, 1e6].map((e) => eHat(e));
+    const es = [1, 1.5, 2, 4, 8, 16, 32, 64, 1e3, 1e6].map((e) => eHat(e, laws));
     for (let i = 1; i < es.length; i++) expect(es[i]).toBeGreaterThan(es[i - 1] as number);
-    expect(eHat(1e12)).toBeCloseTo(k.e_max, 6);
-    expect(() => eHat(0.5)).toThrow(RangeError);
+    expect(eHat(1e12, laws)).toBeCloseTo(k.e_max, 6);
+    expect(() => eHat(0.5, laws)).toThrow(RangeError);
   });
 });
 
@@ -53,7 +55,7 @@ describe('the law reduced to fixed E reproduces Appendix B, Table 4', () => {
   // Tolerances: Table 3 prints coefficients to 4 decimals, so exponents can only be matched to
   // ~1e-4 and prefactors to a few tenths of a percent (the E = 1 row is the worst, 0.26 % on n).
   it.each(table4)('E = %d', (e, m, mu, n, nu) => {
-    const f = fixedExpertCoefficients(e);
+    const f = fixedExpertCoefficients(e, laws);
     expect(Math.abs(f.m / m - 1)).toBeLessThan(0.005);
     expect(Math.abs(f.n / n - 1)).toBeLessThan(0.005);
     expect(Math.abs(f.mu - mu)).toBeLessThan(2e-4);
@@ -63,12 +65,12 @@ describe('the law reduced to fixed E reproduces Appendix B, Table 4', () => {
 
   it('the dense case is the E = 1 row, which a naive Ê = 1 would miss', () => {
     // With Ê = 1 (ln Ê = 0) the law would give m = a = 35.91 and µ = α = −0.1889 — not Table 4.
-    const f = fixedExpertCoefficients(1);
+    const f = fixedExpertCoefficients(1, laws);
     expect(Math.abs(f.m - k.a)).toBeGreaterThan(5);
     expect(Math.abs(f.mu - k.alpha)).toBeGreaterThan(0.007);
     // At N = 1e9, D = 2e10 the naive version is off by ~0.037 nats, twice the law's max held-out error.
     const naive = k.a * 1e9 ** k.alpha + k.b * 2e10 ** k.beta + k.c;
-    expect(Math.abs(jointLoss(1e9, 2e10, 1) - naive)).toBeGreaterThan(0.03);
+    expect(Math.abs(jointLoss(1e9, 2e10, 1, laws) - naive)).toBeGreaterThan(0.03);
   });
 });
 
@@ -77,18 +79,18 @@ describe('jointLoss', () => {
     // m·N^µ = 30.3993·e^(−0.18175·20.72327) = 30.3993·e^(−3.76645) = 30.3993·0.023131 = 0.70317
     // n·D^ν = 53.8434·e^(−0.19638·23.71900) = 53.8434·e^(−4.65791) = 53.8434·0.009484 = 0.51069
     // L = 0.70317 + 0.51069 + 1.3637 = 2.5776
-    expect(jointLoss(1e9, 2e10, 1)).toBeCloseTo(2.5776, 3);
+    expect(jointLoss(1e9, 2e10, 1, laws)).toBeCloseTo(2.5776, 3);
   });
 
   it('falls with N, D and (at these sizes) E', () => {
-    expect(jointLoss(2e9, 2e10, 1)).toBeLessThan(jointLoss(1e9, 2e10, 1));
-    expect(jointLoss(1e9, 4e10, 1)).toBeLessThan(jointLoss(1e9, 2e10, 1));
-    expect(jointLoss(1e9, 2e10, 8)).toBeLessThan(jointLoss(1e9, 2e10, 1));
+    expect(jointLoss(2e9, 2e10, 1, laws)).toBeLessThan(jointLoss(1e9, 2e10, 1, laws));
+    expect(jointLoss(1e9, 4e10, 1, laws)).toBeLessThan(jointLoss(1e9, 2e10, 1, laws));
+    expect(jointLoss(1e9, 2e10, 8, laws)).toBeLessThan(jointLoss(1e9, 2e10, 1, laws));
   });
 
   it('rejects non-positive sizes', () => {
-    expect(() => jointLoss(0, 1e9, 1)).toThrow(RangeError);
-    expect(() => jointLoss(1e9, Number.NaN, 1)).toThrow(RangeError);
+    expect(() => jointLoss(0, 1e9, 1, laws)).toThrow(RangeError);
+    expect(() => jointLoss(1e9, Number.NaN, 1, laws)).toThrow(RangeError);
   });
 });
 
@@ -131,7 +133,7 @@ describe('computeOptimal reproduces Table 1 (compute-optimal N_act, D)', () => {
 
   it.each(table1)('F = %s, E = %d → N_act %s, D %s', (budget, e, nPrinted, dPrinted) => {
     const flops = Number(budget);
-    const opt = computeOptimal(flops, e);
+    const opt = computeOptimal(flops, e, laws);
     const n = parsePrinted(nPrinted);
     const d = parsePrinted(dPrinted);
     expect(Math.abs(opt.activeParams / n.value - 1)).toBeLessThan(n.tolerance);
@@ -146,7 +148,7 @@ describe('computeOptimal reproduces Table 1 (compute-optimal N_act, D)', () => {
       [32, 669e6, 24.9e9],
     ];
     for (const [e, n, d] of cases) {
-      const opt = computeOptimal(1e20, e);
+      const opt = computeOptimal(1e20, e, laws);
       expect(Math.abs(opt.activeParams / n - 1)).toBeLessThan(0.02);
       expect(Math.abs(opt.tokens / d - 1)).toBeLessThan(0.02);
     }
@@ -155,8 +157,8 @@ describe('computeOptimal reproduces Table 1 (compute-optimal N_act, D)', () => {
   it('agrees with the closed form (Hoffmann Eq. 4 with α = −µ, β = −ν)', () => {
     for (const f of [1e18, 1e20, 1e22, 1e24]) {
       for (const e of [1, 3, 8, 32]) {
-        const a = computeOptimal(f, e);
-        const b = computeOptimalClosedForm(f, e);
+        const a = computeOptimal(f, e, laws);
+        const b = computeOptimalClosedForm(f, e, laws);
         expect(a.activeParams / b.activeParams).toBeCloseTo(1, 6);
         expect(a.loss).toBeCloseTo(b.loss, 10);
       }
@@ -164,7 +166,7 @@ describe('computeOptimal reproduces Table 1 (compute-optimal N_act, D)', () => {
   });
 
   it('more experts → fewer active parameters, more tokens, lower loss (Findings 1 and 2)', () => {
-    const opts = [1, 2, 4, 8, 16, 32].map((e) => computeOptimal(1e21, e));
+    const opts = [1, 2, 4, 8, 16, 32].map((e) => computeOptimal(1e21, e, laws));
     for (let i = 1; i < opts.length; i++) {
       const [prev, cur] = [opts[i - 1]!, opts[i]!];
       expect(cur.activeParams).toBeLessThan(prev.activeParams);

@@ -1,6 +1,7 @@
 /** The data file loads, validates, is frozen, and bad documents are rejected by field. */
 import { describe, expect, it } from 'vitest';
-import { loadScalingLaws, parseScalingLaws, scalingLawsPath } from '../../src/quality/index.js';
+import { parseScalingLaws } from '../../src/quality/index.js';
+import { loadScalingLaws, scalingLawsPath } from '../../src/catalog/scaling-laws.js';
 
 describe('data/scaling-laws.yaml', () => {
   it('loads with the joint law of Table 3', () => {

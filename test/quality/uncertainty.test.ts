@@ -7,7 +7,6 @@ import {
   drawEpochParameters,
   indistinguishable,
   jointLoss,
-  loadScalingLaws,
   lossInterval,
   mulberry32,
   normalSource,
@@ -15,6 +14,9 @@ import {
   quantile,
   type ScalingLaws,
 } from '../../src/quality/index.js';
+import { loadScalingLaws } from '../../src/catalog/scaling-laws.js';
+
+const laws = loadScalingLaws();
 
 function withErrors(se: Partial<ScalingLaws['epoch_chinchilla']['standard_errors']>): ScalingLaws {
   const doc = structuredClone(loadScalingLaws()) as ScalingLaws;
@@ -61,11 +63,11 @@ describe('random numbers', () => {
 describe('lossInterval', () => {
   const N = 1e9;
   const D = 2e10;
-  const point = jointLoss(N, D, 8);
+  const point = jointLoss(N, D, 8, laws);
 
   it('with zero standard errors it is the point ± the held-out max error 0.018', () => {
     const laws = withErrors({});
-    const i = lossInterval(point, N, D, {}, laws);
+    const i = lossInterval(point, N, D, laws, {});
     expect(i.widenedBy).toBe(0.018);
     expect(i.lo).toBeCloseTo(point - 0.018, 12);
     expect(i.hi).toBeCloseTo(point + 0.018, 12);
@@ -75,7 +77,7 @@ describe('lossInterval', () => {
     // The 5 % and 95 % normal quantiles are ∓1.6449; with 4000 draws the sample quantile has a
     // standard error of √(0.05·0.95/4000)/φ(1.645) ≈ 0.033 in z, i.e. 0.0033 nats here.
     const laws = withErrors({ E: 0.1 });
-    const i = lossInterval(point, N, D, { level: 0.9 }, laws);
+    const i = lossInterval(point, N, D, laws, { level: 0.9 });
     expect(Math.abs(i.lo - (point - 0.18249))).toBeLessThan(0.012);
     expect(Math.abs(i.hi - (point + 0.18249))).toBeLessThan(0.012);
   });
@@ -87,15 +89,15 @@ describe('lossInterval', () => {
     const [dLo, dHi] = laws.epoch_chinchilla.fitted_ranges.tokens;
     const n0 = Math.sqrt(nLo * nHi);
     const d0 = Math.sqrt(dLo * dHi);
-    const pivot = lossInterval(2.5, n0, d0, { correlation: 'pivot', seed: 5 });
-    const onlyE = lossInterval(2.5, n0, d0, { correlation: 'independent', seed: 5 }, withErrors({ E: 0.02566 }));
+    const pivot = lossInterval(2.5, n0, d0, laws, { correlation: 'pivot', seed: 5 });
+    const onlyE = lossInterval(2.5, n0, d0, withErrors({ E: 0.02566 }), { correlation: 'independent', seed: 5 });
     expect(pivot.lo).toBeCloseTo(onlyE.lo, 9);
     expect(pivot.hi).toBeCloseTo(onlyE.hi, 9);
   });
 
   it('independent draws are wider than pivot draws (the conservative default)', () => {
-    const ind = lossInterval(point, N, D);
-    const piv = lossInterval(point, N, D, { correlation: 'pivot' });
+    const ind = lossInterval(point, N, D, laws);
+    const piv = lossInterval(point, N, D, laws, { correlation: 'pivot' });
     expect(ind.correlation).toBe('independent');
     expect(ind.hi - ind.lo).toBeGreaterThan(piv.hi - piv.lo);
     for (const i of [ind, piv]) {
@@ -105,28 +107,28 @@ describe('lossInterval', () => {
   });
 
   it('is deterministic for a seed and changes with it', () => {
-    const a = lossInterval(point, N, D, { seed: 11 });
-    const b = lossInterval(point, N, D, { seed: 11 });
-    const c = lossInterval(point, N, D, { seed: 12 });
+    const a = lossInterval(point, N, D, laws, { seed: 11 });
+    const b = lossInterval(point, N, D, laws, { seed: 11 });
+    const c = lossInterval(point, N, D, laws, { seed: 12 });
     expect(b).toEqual(a);
     expect(c.lo).not.toBe(a.lo);
   });
 
   it('draws keep A and B positive', () => {
-    const d = drawEpochParameters(99, 4000, 'independent');
+    const d = drawEpochParameters(99, 4000, 'independent', laws);
     expect(Math.min(...d.A)).toBeGreaterThan(0);
     expect(Math.min(...d.B)).toBeGreaterThan(0);
   });
 
   it('uses the data file defaults: 4000 samples, level 0.9', () => {
-    const i = lossInterval(point, N, D);
+    const i = lossInterval(point, N, D, laws);
     expect(i.samples).toBe(4000);
     expect(i.level).toBe(0.9);
     expect(i.seed).toBe(loadScalingLaws().uncertainty.seed);
   });
 
   it('rejects a bad level', () => {
-    expect(() => lossInterval(point, N, D, { level: 1 })).toThrow(RangeError);
+    expect(() => lossInterval(point, N, D, laws, { level: 1 })).toThrow(RangeError);
   });
 });
 
@@ -146,8 +148,8 @@ describe('indistinguishable', () => {
     // Each interval is point ± 0.018: [p − 0.018, p + 0.018] and [p + 0.022, p + 0.058] are disjoint;
     // 0.03 apart they overlap.
     const laws = withErrors({});
-    const a = lossInterval(2.5, 1e9, 2e10, {}, laws);
-    expect(indistinguishable(a, lossInterval(2.54, 1e9, 2e10, {}, laws))).toBe(false);
-    expect(indistinguishable(a, lossInterval(2.53, 1e9, 2e10, {}, laws))).toBe(true);
+    const a = lossInterval(2.5, 1e9, 2e10, laws, {});
+    expect(indistinguishable(a, lossInterval(2.54, 1e9, 2e10, laws, {}))).toBe(false);
+    expect(indistinguishable(a, lossInterval(2.53, 1e9, 2e10, laws, {}))).toBe(true);
   });
 });

@@ -3,14 +3,10 @@
  * "with sparsity" figure halved) as cited in data/gpus.yaml; the test pins the file to them.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  GpuError,
-  loadGpuCatalogue,
-  nearestGpuId,
-  parseGpuCatalogue,
-  resolveGpu,
-  editDistance,
-} from '../../src/serving/index.js';
+import { GpuError, nearestGpuId, resolveGpu, editDistance } from '../../src/serving/index.js';
+import { loadGpuCatalogue, parseGpuCatalogue } from '../../src/catalog/gpus.js';
+
+const catalogue = loadGpuCatalogue();
 
 const T = 1e12;
 
@@ -49,7 +45,7 @@ describe('catalogue', () => {
     ['MI300X', 192, 5.3, 1307.4, 2614.9], // AMD lists dense figures
     ['MI325X', 256, 6.0, 1307.4, 2614.9],
   ] as const)('%s: %s GB, %s TB/s, dense BF16 %s / FP8 %s TFLOPS', (id, gb, tbs, bf16, fp8) => {
-    const g = resolveGpu(id);
+    const g = resolveGpu(id, catalogue);
     expect(g.memory_bytes).toBeCloseTo(gb * 1e9, -3);
     expect(g.bandwidth_bytes_per_s).toBeCloseTo(tbs * T, -3);
     expect(g.bf16_flops_per_s).toBeCloseTo(bf16 * T, -3);
@@ -58,22 +54,22 @@ describe('catalogue', () => {
   });
 
   it('dense figures are not the sparsity figures (Hopper FP8 dense = 1,979 TFLOPS, not 3,958)', () => {
-    expect(resolveGpu('H100-SXM-80GB').fp8_flops_per_s).toBeLessThan(2000 * T);
-    expect(resolveGpu('H200').bf16_flops_per_s).toBeLessThan(1000 * T);
+    expect(resolveGpu('H100-SXM-80GB', catalogue).fp8_flops_per_s).toBeLessThan(2000 * T);
+    expect(resolveGpu('H200', catalogue).bf16_flops_per_s).toBeLessThan(1000 * T);
   });
 });
 
 describe('resolveGpu', () => {
   it('finds ids ignoring case, spaces and punctuation', () => {
-    expect(resolveGpu('h100 sxm 80gb').id).toBe('H100-SXM-80GB');
-    expect(resolveGpu('mi300x').id).toBe('MI300X');
-    expect(resolveGpu('RTX4090').id).toBe('RTX-4090');
+    expect(resolveGpu('h100 sxm 80gb', catalogue).id).toBe('H100-SXM-80GB');
+    expect(resolveGpu('mi300x', catalogue).id).toBe('MI300X');
+    expect(resolveGpu('RTX4090', catalogue).id).toBe('RTX-4090');
   });
 
   it('unknown id: lists every id and suggests the nearest', () => {
     const err = (() => {
       try {
-        resolveGpu('H100 SXM');
+        resolveGpu('H100 SXM', catalogue);
       } catch (e) {
         return e as Error;
       }
@@ -82,12 +78,12 @@ describe('resolveGpu', () => {
     expect(err).toBeInstanceOf(GpuError);
     expect(err.message).toContain('unknown GPU "H100 SXM"; did you mean "H100-SXM-80GB"?');
     for (const g of loadGpuCatalogue()) expect(err.message).toContain(g.id);
-    expect(() => resolveGpu('MI300')).toThrow('did you mean "MI300X"?');
-    expect(() => resolveGpu('A10')).toThrow(/did you mean "A100-40GB"\?/); // contained in both A100s: first wins
+    expect(() => resolveGpu('MI300', catalogue)).toThrow('did you mean "MI300X"?');
+    expect(() => resolveGpu('A10', catalogue)).toThrow(/did you mean "A100-40GB"\?/); // contained in both A100s: first wins
   });
 
   it('custom GPUs inline', () => {
-    const g = resolveGpu({ memory_bytes: 96e9, bandwidth_bytes_per_s: 4e12, bf16_flops_per_s: 500e12 });
+    const g = resolveGpu({ memory_bytes: 96e9, bandwidth_bytes_per_s: 4e12, bf16_flops_per_s: 500e12 }, catalogue);
     expect(g).toEqual({
       id: 'custom',
       name: 'custom',
@@ -97,21 +93,24 @@ describe('resolveGpu', () => {
       fp8_flops_per_s: null,
     });
     expect(
-      resolveGpu({
-        id: 'X',
-        name: 'Mine',
-        memory_bytes: 1,
-        bandwidth_bytes_per_s: 1,
-        bf16_flops_per_s: 1,
-        fp8_flops_per_s: 2,
-      }).name,
+      resolveGpu(
+        {
+          id: 'X',
+          name: 'Mine',
+          memory_bytes: 1,
+          bandwidth_bytes_per_s: 1,
+          bf16_flops_per_s: 1,
+          fp8_flops_per_s: 2,
+        },
+        catalogue,
+      ).name,
     ).toBe('Mine');
-    expect(() => resolveGpu({ memory_bytes: -1, bandwidth_bytes_per_s: 1, bf16_flops_per_s: 1 })).toThrow(
+    expect(() => resolveGpu({ memory_bytes: -1, bandwidth_bytes_per_s: 1, bf16_flops_per_s: 1 }, catalogue)).toThrow(
       /memory_bytes must be > 0/,
     );
-    expect(() => resolveGpu({ memory_bytes: 1, bf16_flops_per_s: 1 })).toThrow(/bandwidth_bytes_per_s/);
+    expect(() => resolveGpu({ memory_bytes: 1, bf16_flops_per_s: 1 }, catalogue)).toThrow(/bandwidth_bytes_per_s/);
     expect(() =>
-      resolveGpu({ memory_bytes: 1, bandwidth_bytes_per_s: 1, bf16_flops_per_s: 1, vram: 3 } as never),
+      resolveGpu({ memory_bytes: 1, bandwidth_bytes_per_s: 1, bf16_flops_per_s: 1, vram: 3 } as never, catalogue),
     ).toThrow(/invalid custom GPU/);
   });
 });

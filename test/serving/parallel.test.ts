@@ -14,6 +14,7 @@ import {
   type KvWorkload,
   type ServingModel,
 } from '../../src/serving/index.js';
+import { loadGpuCatalogue } from '../../src/catalog/gpus.js';
 
 const GB = 1e9;
 const noKv: KvWorkload = { batch: 0, kv_bytes_per_sequence: 0, kv_heads: 1 };
@@ -87,7 +88,7 @@ describe('perGpuMemory', () => {
     // KV: 35,136 bytes/token × 4,096 = 143,917,056 bytes per sequence (MLA: one "head")
     const perSeq = kvCacheBytes(model.kv_layout, { context: 4096, batch: 1, kvBytes: 'fp8' }).total_bytes;
     expect(perSeq).toBe(143_917_056);
-    const h200 = resolveGpu('H200');
+    const h200 = resolveGpu('H200', loadGpuCatalogue());
     const m = perGpuMemory(
       model,
       { batch: 64, kv_bytes_per_sequence: perSeq, kv_heads: model.kv_layout.kv_heads },

@@ -13,6 +13,7 @@ import {
   simulateDistinctExperts,
   type DecodeModel,
 } from '../../src/serving/index.js';
+import { loadGpuCatalogue } from '../../src/catalog/gpus.js';
 
 describe('expectedDistinctExperts', () => {
   it('by hand', () => {
@@ -140,11 +141,13 @@ describe('decode bounds', () => {
 
   it('aggregate hardware from the catalogue', () => {
     // 8 × H200: 8 × 4.8 TB/s = 38.4 TB/s; 8 × 989.5 TFLOPS = 7,916 TFLOPS dense BF16
-    const hw = aggregateHardware(resolveGpu('H200'), 8);
+    const hw = aggregateHardware(resolveGpu('H200', loadGpuCatalogue()), 8);
     expect(hw.bandwidth_bytes_per_s).toBeCloseTo(38.4e12, -3);
     expect(hw.flops_per_s).toBeCloseTo(7916e12, -3);
-    expect(aggregateHardware(resolveGpu('H200'), 8, 'fp8').flops_per_s).toBeCloseTo(15_832e12, -3); // 8 × 1,979
-    expect(() => aggregateHardware(resolveGpu('A100-80GB'), 1, 'fp8')).toThrow(/A100-80GB has no fp8/);
+    expect(aggregateHardware(resolveGpu('H200', loadGpuCatalogue()), 8, 'fp8').flops_per_s).toBeCloseTo(15_832e12, -3); // 8 × 1,979
+    expect(() => aggregateHardware(resolveGpu('A100-80GB', loadGpuCatalogue()), 1, 'fp8')).toThrow(
+      /A100-80GB has no fp8/,
+    );
     expect(() => decodeBounds(toy, 0, 0, hw)).toThrow(/batch/);
   });
 });

@@ -6,9 +6,10 @@ import { ConfigFileError, readArchitecture } from '../../catalog/config-file.js'
 import type { Architecture } from '../../arch/types.js';
 import { DTYPE_BYTES, DTYPES, isDtype } from '../../formats/weight-dtypes.js';
 import type { Design } from '../../metrics/design.js';
-import { getPreset, presetArchitecture, presetSuggestion } from '../../catalog/presets.js';
+import type { Catalog } from '../../catalog/index.js';
+import { findPreset, presetSuggestion } from '../../catalog/presets.js';
 import { MAX_GPUS, SV, hardwarePlan, type HardwarePlan } from '../../metrics/serving.js';
-import { GpuError, resolveGpu } from '../../catalog/gpus.js';
+import { GpuError, resolveGpu } from '../../serving/gpu.js';
 import type { ServingSpec } from '../../spec/types.js';
 import { evaluateDesign } from '../../sweep/design.js';
 import { servingJson } from '../../output/summary.js';
@@ -45,7 +46,7 @@ function wholeOption(flag: string, value: string | undefined, min: number, what:
 }
 
 /** The design calc evaluates: the four numbers, a preset, or a config.json, with the architecture it is served by. */
-function calcDesign(o: CalcOptions, io: Io): { design: Design; label: string; arch?: Architecture } {
+function calcDesign(o: CalcOptions, io: Io, catalog: Catalog): { design: Design; label: string; arch?: Architecture } {
   if (o.preset !== undefined && o.config !== undefined)
     throw new InputError('calc: give --preset or --config, not both');
   if (o.preset !== undefined || o.config !== undefined) {
@@ -81,13 +82,13 @@ function calcDesign(o: CalcOptions, io: Io): { design: Design; label: string; ar
     };
   }
   if (o.preset !== undefined) {
-    const p = getPreset(o.preset);
+    const p = findPreset(catalog.presets, o.preset);
     if (!p) {
       throw new InputError(
-        `calc: --preset: unknown preset "${o.preset}"${presetSuggestion(o.preset)} (see \`moe-sweep presets\`)`,
+        `calc: --preset: unknown preset "${o.preset}"${presetSuggestion(o.preset, catalog.presets)} (see \`moe-sweep presets\`)`,
       );
     }
-    return { design: p, label: `${p.name} (${p.id})`, arch: presetArchitecture(p) };
+    return { design: p, label: `${p.name} (${p.id})`, arch: catalog.presetArchitecture(p) };
   }
   const design = {
     experts: wholeOption('--experts', o.experts, 1, 'a whole number of routed experts, at least 1'),
@@ -105,16 +106,16 @@ function formatOption(flag: string, value: string): number {
   return DTYPE_BYTES[value];
 }
 
-export function calcCommand(o: CalcOptions, io: Io): number {
+export function calcCommand(o: CalcOptions, io: Io, catalog: Catalog): number {
   const dtype = o.dtype ?? 'bf16';
   const rest = formatOption('--dtype', dtype);
   const experts = o.expertDtype === undefined ? rest : formatOption('--expert-dtype', o.expertDtype);
-  const { design, label, arch } = calcDesign(o, io);
+  const { design, label, arch } = calcDesign(o, io, catalog);
   const overhead = o.overhead === undefined ? 0 : Number(o.overhead);
   if (!Number.isFinite(overhead) || overhead < 0)
     throw new InputError(`calc: --overhead: expected a fraction of 0 or more such as 0.15, got "${o.overhead}"`);
   const serving = calcServing(o, arch !== undefined);
-  const hardware = calcHardware(o, serving !== undefined, Math.max(experts, rest));
+  const hardware = calcHardware(o, serving !== undefined, Math.max(experts, rest), catalog);
   const formats = { experts, rest, text: o.expertDtype ? `experts ${o.expertDtype}, rest ${dtype}` : dtype };
   const e = evaluateDesign(
     {
@@ -123,7 +124,7 @@ export function calcCommand(o: CalcOptions, io: Io): number {
       constraints: hardware
         ? [{ name: 'gpu_memory', metric: SV.per_gpu_bytes, min: -Infinity, max: hardware.memory_bytes }]
         : [],
-      training: undefined,
+      qualityPlan: undefined,
       formats,
       serving,
       hardware,
@@ -227,7 +228,12 @@ function calcServing(o: CalcOptions, hasArchitecture: boolean): ServingSpec | un
   };
 }
 
-function calcHardware(o: CalcOptions, hasServing: boolean, maxBytesPerWeight: number): HardwarePlan | undefined {
+function calcHardware(
+  o: CalcOptions,
+  hasServing: boolean,
+  maxBytesPerWeight: number,
+  catalog: Catalog,
+): HardwarePlan | undefined {
   if (o.gpu === undefined) {
     if (o.count !== undefined || o.tp !== undefined)
       throw new InputError('calc: --count and --tp need --gpu (e.g. --gpu H100-SXM-80GB --count 8)');
@@ -241,7 +247,7 @@ function calcHardware(o: CalcOptions, hasServing: boolean, maxBytesPerWeight: nu
     return n;
   };
   try {
-    const gpu = resolveGpu(o.gpu);
+    const gpu = resolveGpu(o.gpu, catalog.gpus);
     return hardwarePlan(gpu, o.count === undefined ? 1 : whole('--count', o.count), {
       ...(o.tp !== undefined ? { tp: whole('--tp', o.tp) } : {}),
       maxBytesPerWeight,

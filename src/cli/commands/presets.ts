@@ -1,5 +1,6 @@
 // `moe-sweep presets`: the published models the tool knows, with their sources.
-import { loadPresets, presetActive, presetQuantity, presetTotalMain } from '../../catalog/presets.js';
+import type { Catalog } from '../../catalog/index.js';
+import { presetActive, presetQuantity, presetTotalMain } from '../../catalog/presets.js';
 import { formatCount } from '../../formats/units.js';
 import { table, type Io } from '../io.js';
 
@@ -9,8 +10,8 @@ const SHORT: Record<string, string> = {
   active_non_embedding: 'no embeddings',
 };
 
-export function presetsCommand(o: { json?: boolean }, io: Io): number {
-  const presets = loadPresets();
+export function presetsCommand(o: { json?: boolean }, io: Io, catalog: Catalog): number {
+  const presets = catalog.presets;
   if (o.json) {
     const list = presets.map((p) => ({
       id: p.id,

@@ -9,6 +9,7 @@ import { mergeShards, parseShard, shardRange, type ShardId } from '../../output/
 import { InputError, oneLine } from '../../findings/errors.js';
 import { parseSpec, readSpecText } from '../../spec/load.js';
 import type { SweepSpec } from '../../spec/types.js';
+import type { Catalog } from '../../catalog/index.js';
 import { archColumns } from '../../output/csv/file.js';
 import { gridPoints, hasGrid } from '../../sweep/plan.js';
 import { designFindings } from '../../sweep/findings.js';
@@ -141,11 +142,11 @@ export function defaultOutDir(spec: SweepSpec, cwd: string): string {
   return resolve(cwd, 'reports', spec.name);
 }
 
-export async function runCommand(specFile: string, options: RunOptions, io: Io): Promise<number> {
+export async function runCommand(specFile: string, options: RunOptions, io: Io, catalog: Catalog): Promise<number> {
   const t0 = performance.now();
   const path = resolve(io.cwd, specFile);
   const specText = readSpecText(path, specFile);
-  const spec = parseSpec(specText, specFile, { maxPoints: options.maxPoints });
+  const spec = parseSpec(specText, specFile, { maxPoints: options.maxPoints, catalog });
   const shard = options.shard ? parseShard(options.shard) : undefined;
   if (shard && !hasGrid(spec)) throw new InputError(`${specFile}: --shard splits the grid, and this spec has none`);
   const outDir = options.out
@@ -177,6 +178,7 @@ export async function runCommand(specFile: string, options: RunOptions, io: Io):
       workers,
       io,
       parseMs,
+      catalog,
     );
   } finally {
     await pool?.close();
@@ -184,14 +186,14 @@ export async function runCommand(specFile: string, options: RunOptions, io: Io):
 }
 
 /** `moe-sweep merge SHARD_DIR…`: what a single run of the spec would have written. */
-export async function mergeCommand(dirs: string[], options: RunOptions, io: Io): Promise<number> {
+export async function mergeCommand(dirs: string[], options: RunOptions, io: Io, catalog: Catalog): Promise<number> {
   const workers = options.workers ?? defaultWorkers();
-  const { spec, result } = mergeShards(dirs, workers, io.cwd);
+  const { spec, result } = mergeShards(dirs, workers, io.cwd, catalog);
   const outDir = options.out ? resolve(io.cwd, options.out) : defaultOutDir(spec, io.cwd);
   checkOutDir(outDir);
   const pool = new EvaluatorPool(workers);
   try {
-    return await finish(result, options, outDir, pool, workers, io, 0);
+    return await finish(result, options, outDir, pool, workers, io, 0, catalog);
   } finally {
     await pool.close();
   }
@@ -205,6 +207,7 @@ async function finish(
   workers: number,
   io: Io,
   parseMs: number,
+  catalog: Catalog,
 ): Promise<number> {
   const csvProgress = new Progress(io, 'writing CSV', io.isTTY && !options.quiet && !options.json);
   const written = await writeOutputs(result, {
@@ -217,6 +220,7 @@ async function finish(
     timings: { parse_ms: Math.round(parseMs) },
     junit: options.reporter === 'junit',
     shard: options.shardWrite,
+    catalog,
   });
   csvProgress.done();
   if (options.shardWrite) {

@@ -1,10 +1,10 @@
 // report.html: one self-contained file (inline SVG charts, inline CSS and script, no network),
-// rendered from templates/report.hbs.
+// rendered from templates/report.hbs. It renders the sweep's result and the ReportData computed
+// for it beforehand (report/data.ts): nothing here evaluates a design or reads the catalogue.
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { DTYPE_BYTES } from '../../formats/weight-dtypes.js';
 import { METRICS, metricsInto } from '../../metrics/design.js';
-import { loadPresets } from '../../catalog/presets.js';
 import { hasGrid } from '../../sweep/plan.js';
 import type { ServingValues, SweepResult } from '../../sweep/types.js';
 import { memorySpec, throughputSpec, topKSpec } from './serving.js';
@@ -13,7 +13,8 @@ import { archColumns } from '../csv/file.js';
 import { formatBytes, formatCount, formatPercent, formatRatio } from '../../formats/units.js';
 import { TOOL_VERSION } from '../../catalog/version.js';
 import { frontSpec, heatmapSpec, overviewSpec, renderSvg } from './charts.js';
-import { qualityNotes, qualityRows, qualitySpec, qualityTable } from './quality.js';
+import { qualityNotes, qualitySpec, qualityTable } from './quality.js';
+import type { ReportData } from './data.js';
 
 /** The front table in the report stops here; results.csv (--csv pareto) has every row. */
 export const REPORT_FRONT_ROWS = 500;
@@ -78,19 +79,25 @@ function row(d: {
 
 export interface ReportInput {
   result: SweepResult;
+  /** From reportData(result, catalog). */
+  data: ReportData;
   exitCode: number;
   csvFile: string;
   csvNote?: string;
   generated?: string;
 }
 
-export async function renderReport({ result, exitCode, csvFile, csvNote }: ReportInput): Promise<string> {
+export async function renderReport({ result, data, exitCode, csvFile, csvNote }: ReportInput): Promise<string> {
   const { spec, counts } = result;
   const heat = heatmapSpec(result);
   const zoom = frontSpec(result);
-  const quality = qualityRows(result);
+  const quality = data.quality;
   const qSpec = qualitySpec(quality);
-  const [mem, tput, topk] = [memorySpec(result), throughputSpec(result), topKSpec(result)];
+  const [mem, tput, topk] = [
+    memorySpec(result, data.serving),
+    throughputSpec(result, data.serving),
+    topKSpec(result, data.serving),
+  ];
   const [paretoSvg, frontSvg, heatmapSvg, qualitySvg, memorySvg, throughputSvg, topkSvg] = await Promise.all([
     renderSvg(overviewSpec(result), 'overview'),
     zoom ? renderSvg(zoom, 'front') : '',
@@ -105,14 +112,6 @@ export async function renderReport({ result, exitCode, csvFile, csvNote }: Repor
     ...Object.fromEntries([...METRICS, ...SERVING_METRICS].map((m) => [m.id, m.kind])),
     gpu_memory: 'bytes',
   };
-  const presets = loadPresets().map((p) => ({
-    id: p.id,
-    name: p.name,
-    experts: p.experts,
-    top_k: p.top_k,
-    expert_params: p.expert_params,
-    shared_params: p.shared_params,
-  }));
   const sweptFields = archColumns(spec);
   const template = Handlebars.compile(readFileSync(templateFile(), 'utf8'), { strict: false });
   return template({
@@ -180,7 +179,7 @@ export async function renderReport({ result, exitCode, csvFile, csvNote }: Repor
     quality: quality.length
       ? {
           rows: qualityTable(quality),
-          ...qualityNotes(),
+          ...qualityNotes(data.qualityLaw),
           training: spec.training?.tokens
             ? `${formatCount(spec.training.tokens)} tokens`
             : `${formatCount(spec.training?.flops ?? 0)} FLOPs (tokens = FLOPs / (6 × active))`,
@@ -210,7 +209,7 @@ export async function renderReport({ result, exitCode, csvFile, csvNote }: Repor
       ...(spec.serving ? SERVING_METRICS.filter((m) => m.needs === 'serving' || spec.hardware) : []),
     ],
     calculatorData: scriptJson({
-      presets,
+      presets: data.presets,
       dtypes: DTYPE_BYTES,
       defaultDtype: Object.hasOwn(DTYPE_BYTES, spec.dtype) ? spec.dtype : 'bf16',
     }),

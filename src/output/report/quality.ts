@@ -1,21 +1,13 @@
 // The report's predicted-quality section (specs with `training:`): a quality-vs-cost view of the
-// front, the named designs and the compared presets, with intervals and domain badges.
+// front, the named designs and the compared presets, with intervals and domain badges. The rows
+// (with their intervals) are computed beforehand, in report/data.ts.
 import type { TopLevelSpec } from 'vega-lite';
-import { QUALITATIVE_FACTOR } from '../../quality/domain.js';
-import {
-  epochLoss,
-  hoffmannLoss,
-  indistinguishable,
-  jointLoss,
-  lossInterval,
-  WHAT_LOSS_IS_NOT,
-  loadScalingLaws,
-} from '../../quality/index.js';
-import type { QualityValues, SweepResult } from '../../sweep/types.js';
+import { QUALITATIVE_FACTOR } from '../../quality/fitted-range.js';
+import { indistinguishable } from '../../quality/uncertainty.js';
+import { WHAT_LOSS_IS_NOT } from '../../quality/notes.js';
+import type { JointLaw } from '../../quality/laws.js';
+import type { QualityValues } from '../../sweep/types.js';
 import { formatCount } from '../../formats/units.js';
-
-/** Intervals cost a Monte Carlo each (a few ms): the front's first rows, named designs and presets. */
-const INTERVAL_ROWS = 200;
 
 export interface QualityRow {
   label: string;
@@ -35,54 +27,12 @@ export interface QualityRow {
   status: 'in range' | 'extrapolated' | 'qualitative';
 }
 
-function status(q: QualityValues): QualityRow['status'] {
+export function qualityStatus(q: QualityValues): QualityRow['status'] {
   return q.quality_domain_factor <= 1
     ? 'in range'
     : q.quality_domain_factor <= QUALITATIVE_FACTOR
       ? 'extrapolated'
       : 'qualitative';
-}
-
-export function qualityRows(result: SweepResult): QualityRow[] {
-  const training = result.spec.training;
-  if (!training) return [];
-  const rows: QualityRow[] = [];
-  const add = (
-    label: string,
-    kind: QualityRow['kind'],
-    d: {
-      experts: number;
-      top_k: number;
-      metrics: { active_params: number; total_params: number };
-      quality?: QualityValues;
-    },
-  ) => {
-    const q = d.quality!;
-    const active = d.metrics.active_params;
-    const tokens = training.tokens ?? training.flops! / (6 * active);
-    const experts = d.experts / d.top_k;
-    const loss = jointLoss(active, tokens, experts);
-    const i = lossInterval(loss, active, tokens, { seed: 1 });
-    rows.push({
-      label,
-      kind,
-      active,
-      total: d.metrics.total_params,
-      delta: q.loss_delta_vs_dense,
-      loss,
-      lo: i.lo,
-      hi: i.hi,
-      dense: q.dense_equivalent_params,
-      epoch: epochLoss(active, tokens),
-      hoffmann: hoffmannLoss(active, tokens),
-      domain: q.quality_domain,
-      status: status(q),
-    });
-  };
-  result.front.slice(0, INTERVAL_ROWS).forEach((f, n) => add(f.design || `front #${n + 1}`, 'front', f));
-  for (const d of result.designs) if (!d.pareto) add(d.name, 'named design', d);
-  for (const p of result.compare) add(p.name, 'preset', p);
-  return rows;
 }
 
 export function qualitySpec(rows: QualityRow[]): TopLevelSpec | undefined {
@@ -159,8 +109,7 @@ export function qualityTable(rows: QualityRow[]) {
   }));
 }
 
-export function qualityNotes() {
-  const law = loadScalingLaws().joint_moe;
+export function qualityNotes(law: Pick<JointLaw, 'arxiv' | 'loss'>) {
   return {
     what: WHAT_LOSS_IS_NOT,
     law: `the joint MoE scaling law of Ludziejewski et al. 2025 (arXiv:${law.arxiv}); loss in ${law.loss.units} on ${law.loss.dataset}, ${law.loss.tokenizer} tokenizer`,

@@ -1,66 +1,56 @@
 // The report's serving views, for specs with `serving:` (and `hardware:`): memory (weights and KV
 // cache) of the front and the compared presets, the decode tokens/s bound against batch, and how
-// active parameters and that bound move with top-k for one design. Every number comes from
-// evaluateDesign, the function behind the CSV's serving columns.
+// active parameters and that bound move with top-k for one design. The numbers are computed
+// beforehand (report/data.ts, by evaluateDesign, the function behind the CSV's serving columns);
+// these functions only lay them out as charts.
 import type { TopLevelSpec } from 'vega-lite';
-import type { Architecture } from '../../arch/types.js';
 import type { Design } from '../../metrics/design.js';
-import { evaluateDesign } from '../../sweep/design.js';
 import type { SweepResult } from '../../sweep/types.js';
-import { formatBytes, formatCount } from '../../formats/units.js';
+import { formatBytes } from '../../formats/units.js';
 
 const GB = 1e9;
 const WIDTH = 860;
-/** Rows of the memory chart: the first front designs, then every compared preset. */
-const FRONT_BARS = 8;
-const BATCHES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048];
 
-interface Served extends Design {
+/** A design of the memory chart, with its evaluation under the spec. */
+export interface ServedBar extends Design {
   label: string;
-  architecture?: Architecture;
-  /** Its evaluation under the spec (from the sweep's result, not evaluated again). */
   weight_bytes: number;
   kv_cache_bytes: number;
 }
 
-/** The front designs and compared presets with the architecture each is served with. */
-function served(result: SweepResult): { front: Served[]; presets: Served[] } {
-  const base = result.spec.architecture?.base;
-  const front = result.front.slice(0, FRONT_BARS).map((f, i) => ({
-    label: f.design || `front #${i + 1}: ${f.experts}×${f.top_k}, ${formatCount(f.metrics.active_params)} active`,
-    experts: f.experts,
-    top_k: f.top_k,
-    expert_params: f.expert_params,
-    shared_params: f.shared_params,
-    weight_bytes: f.metrics.weight_bytes,
-    kv_cache_bytes: f.serving!.kv_cache_bytes!,
-    ...(base
-      ? { architecture: { ...base, num_experts: f.experts, num_experts_per_tok: f.top_k, ...f.fields } as Architecture }
-      : {}),
-  }));
-  const presets = result.compare.map((p) => ({
-    label: p.name,
-    experts: p.experts,
-    top_k: p.top_k,
-    expert_params: p.expert_params,
-    shared_params: p.shared_params,
-    architecture: p.architecture,
-    weight_bytes: p.metrics.weight_bytes,
-    kv_cache_bytes: p.serving!.kv_cache_bytes!,
-  }));
-  return { front, presets };
+/** One point of the decode-throughput chart. */
+export interface ThroughputPoint {
+  design: string;
+  batch: number;
+  tokens: number;
+  bound: string;
+  saturated: boolean;
 }
 
-function withBatch(result: SweepResult, batch: number) {
-  const spec = result.spec;
-  return { ...spec, serving: { ...spec.serving!, batch } };
+/** One point of the top-k chart. */
+export interface TopKPoint {
+  top_k: number;
+  active: number;
+  tokens: number | undefined;
+  chosen: boolean;
 }
 
-export function memorySpec(result: SweepResult): TopLevelSpec | undefined {
+/** What the serving views draw, computed before rendering. */
+export interface ServingViews {
+  /** The first front designs, then every compared preset. */
+  bars: ServedBar[];
+  /** Decode tokens/s bound per batch (with hardware); empty when no line has a point. */
+  throughput: ThroughputPoint[];
+  /** The design the top-k chart varies, and its points. */
+  topK?: { label: string; experts: number; top_k: number; values: TopKPoint[] };
+}
+
+export const BATCHES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048];
+
+export function memorySpec(result: SweepResult, views: ServingViews | undefined): TopLevelSpec | undefined {
   const spec = result.spec;
-  if (!spec.serving) return undefined;
-  const { front, presets } = served(result);
-  const rows = [...front, ...presets];
+  if (!spec.serving || !views) return undefined;
+  const rows = views.bars;
   if (rows.length === 0) return undefined;
   const values = rows.flatMap((d) => {
     const expertsBytes = d.experts * d.expert_params * spec.formats.experts;
@@ -134,30 +124,10 @@ export function memorySpec(result: SweepResult): TopLevelSpec | undefined {
 }
 
 /** Decode tokens/s bound at batch 1 … 2048 for the compared presets and the first front design. */
-export function throughputSpec(result: SweepResult): TopLevelSpec | undefined {
+export function throughputSpec(result: SweepResult, views: ServingViews | undefined): TopLevelSpec | undefined {
   const spec = result.spec;
-  if (!spec.serving || !spec.hardware) return undefined;
-  const { front, presets } = served(result);
-  const lines = [...presets, ...front.slice(0, 1)];
-  if (lines.length === 0) return undefined;
-  // A batch whose KV cache no longer fits the GPUs is not a serving point: the lines stop there.
-  const memory = spec.hardware.memory_bytes;
-  const values = lines.flatMap((d) =>
-    BATCHES.flatMap((batch) => {
-      const s = evaluateDesign(withBatch(result, batch), d).serving!;
-      return s.per_gpu_bytes! > memory
-        ? []
-        : [
-            {
-              design: d.label,
-              batch,
-              tokens: s.decode_tokens_per_s!,
-              bound: s.decode_bound!,
-              saturated: batch >= s.saturation_batch!,
-            },
-          ];
-    }),
-  );
+  if (!spec.serving || !spec.hardware || !views) return undefined;
+  const values = views.throughput;
   if (values.length === 0) return undefined;
   const x = {
     field: 'batch',
@@ -216,23 +186,10 @@ export function throughputSpec(result: SweepResult): TopLevelSpec | undefined {
 }
 
 /** Active parameters and the decode bound against top-k, everything else of one design fixed. */
-export function topKSpec(result: SweepResult): TopLevelSpec | undefined {
+export function topKSpec(result: SweepResult, views: ServingViews | undefined): TopLevelSpec | undefined {
   const spec = result.spec;
-  if (!spec.serving) return undefined;
-  const { front, presets } = served(result);
-  const d = front[0] ?? presets[0];
-  if (!d) return undefined;
-  const ks = Array.from({ length: Math.min(d.experts, Math.max(16, 2 * d.top_k)) }, (_, i) => i + 1);
-  const values = ks.map((k) => {
-    // top-k changes no parameter count and nothing the architecture tells the serving columns
-    const e = evaluateDesign(spec, { ...d, top_k: k });
-    return {
-      top_k: k,
-      active: e.metrics.active_params / GB,
-      tokens: e.serving?.decode_tokens_per_s,
-      chosen: k === d.top_k,
-    };
-  });
+  if (!spec.serving || !views?.topK) return undefined;
+  const { values, ...d } = views.topK;
   const x = {
     field: 'top_k',
     type: 'quantitative' as const,

@@ -1,0 +1,51 @@
+/**
+ * The package's own data, in one object that is passed down to whatever needs it: presets (and
+ * their config.json files), the GPU catalogue and the scaling laws. Nothing outside src/catalog/
+ * reads these files; functions elsewhere take a Catalog (or the part they use) as an argument.
+ */
+import type { Architecture } from '../arch/types.js';
+import type { ScalingLaws } from '../quality/laws.js';
+import type { Gpu } from '../serving/gpu.js';
+import { loadGpuCatalogue } from './gpus.js';
+import { loadPresets, presetArchitecture, type Preset } from './presets.js';
+import { loadScalingLaws } from './scaling-laws.js';
+
+export interface Catalog {
+  /** Sorted by id. */
+  readonly presets: readonly Preset[];
+  readonly gpus: readonly Gpu[];
+  readonly laws: ScalingLaws;
+  /** The preset's architecture, from its official config.json. */
+  presetArchitecture(preset: Preset): Architecture;
+}
+
+let bundled: Catalog | undefined;
+
+/**
+ * The package's catalogue. Each part is read the first time it is used, and once: `presets` must
+ * not pay for parsing the scaling laws, nor `calc` for the presets it does not name.
+ */
+export function loadCatalog(): Catalog {
+  if (bundled) return bundled;
+  let presets: readonly Preset[] | undefined;
+  let gpus: readonly Gpu[] | undefined;
+  let laws: ScalingLaws | undefined;
+  bundled = {
+    get presets() {
+      presets ??= loadPresets();
+      return presets;
+    },
+    get gpus() {
+      gpus ??= loadGpuCatalogue();
+      return gpus;
+    },
+    get laws() {
+      laws ??= loadScalingLaws();
+      return laws;
+    },
+    presetArchitecture,
+  };
+  return bundled;
+}
+
+export type { Preset };
