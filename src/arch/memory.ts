@@ -46,7 +46,8 @@ import {
   visionParams,
   type Matrix,
 } from './count.js';
-import { isObj, quantizationConfigs } from './hf-config.js';
+import { isObj } from './hf-config/fields.js';
+import { quantizationConfigs } from './hf-config/quantization.js';
 import type { Architecture, LayerAttentionKind } from './types.js';
 import {
   kvBytesPerTokenLongContext,

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { countParameters } from '../../src/arch/count.js';
-import { architectureFromHfConfig } from '../../src/arch/hf-config.js';
+import { architectureFromHfConfig } from '../../src/arch/hf-config/index.js';
 import {
   checkpointStorageFromHfConfig,
   checkpointWeightBytes,
