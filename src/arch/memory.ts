@@ -61,6 +61,7 @@ import {
   type StoredRole,
   storageFromArchitecture,
 } from './storage.js';
+import { KV_DTYPE_BYTES, KV_DTYPES, type KvDtype } from '../formats/dtypes.js';
 import type { Architecture, LayerAttentionKind } from './types.js';
 import {
   kvBytesPerTokenLongContext,
@@ -455,10 +456,6 @@ export function checkpointWeightBytes(
 // KV cache of an inspected config
 // ---------------------------------------------------------------------------------------
 
-/** KV dtypes `inspect` accepts, with bytes per value. */
-export const KV_DTYPES = { bf16: 2, fp16: 2, fp8: 1, fp32: 4 } as const;
-export type KvDtype = keyof typeof KV_DTYPES;
-
 export interface KvOptions {
   /** tokens per sequence; null/absent: per-token and fixed figures only */
   context?: number | null;
@@ -545,9 +542,8 @@ function kvNotes(arch: Architecture, layout: KvLayout, kvDtype: KvDtype): string
  */
 export function kvReport(arch: Architecture, opts: KvOptions = {}): KvReport {
   const kvDtype = opts.kv_dtype ?? 'bf16';
-  const b = KV_DTYPES[kvDtype];
-  if (b === undefined)
-    throw new RangeError(`unknown KV dtype "${String(kvDtype)}"; expected ${Object.keys(KV_DTYPES).join(', ')}`);
+  const b = KV_DTYPE_BYTES[kvDtype];
+  if (b === undefined) throw new RangeError(`unknown KV dtype "${String(kvDtype)}"; expected ${KV_DTYPES.join(', ')}`);
   const batch = opts.batch ?? 1;
   const context = opts.context ?? null;
   const layout = kvLayoutFromArchitecture(arch);

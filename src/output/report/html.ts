@@ -2,7 +2,7 @@
 // rendered from templates/report.hbs.
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
-import { DTYPE_BYTES } from '../../formats/weight-dtypes.js';
+import { DTYPE_BYTES } from '../../formats/dtypes.js';
 import { METRICS, metricsInto } from '../../metrics/design.js';
 import { loadPresets } from '../../catalog/presets.js';
 import { hasGrid, type ServingValues, type SweepResult } from '../../sweep/run.js';
