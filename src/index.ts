@@ -4,7 +4,7 @@ export type { SweepSpec, NamedDesign, Objective, ComparePreset } from './spec/ty
 export { InputError, SpecError } from './findings/errors.js';
 export { jsonSchema } from './spec/schema.js';
 export { parseCount, parseBytes, formatCount, formatBytes } from './formats/units.js';
-export { DTYPE_BYTES, DTYPES, type Dtype } from './formats/weight-dtypes.js';
+export { DTYPE_BYTES, DTYPES, type Dtype } from './formats/dtypes.js';
 export {
   METRICS,
   METRIC_IDS,

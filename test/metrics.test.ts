@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DTYPE_BYTES } from '../src/formats/weight-dtypes.js';
+import { DTYPE_BYTES } from '../src/formats/dtypes.js';
 import { computeMetrics, METRIC_IDS } from '../src/metrics/design.js';
 
 describe('metrics of a design', () => {

@@ -26,10 +26,9 @@
  * - MTP module: 2 norms + input projection 2d·d + its decoder layer(s) + a final norm (+ a head
  *   hyper-connection); embedding and head copies only where the checkpoint stores them.
  *
- * Storage (what the checkpoint holds besides parameters, where the Architecture says how):
- * block-FP8 scales ceil(out/b)·ceil(in/b) per FP8 weight; sub-byte routed experts with one scale
- * per group and their packing (FP4 two per int8 element; INT4 eight per int32 element plus a
- * 2-element shape tensor per linear); hash-routing tables vocab × top-k per hash layer.
+ * Storage (what the checkpoint holds besides parameters: block-FP8 scales, packed sub-byte
+ * experts with their group scales and shape tensors, hash-routing tables) is tallied by
+ * `StorageTally` in storage.ts as the layers are walked.
  */
 import type {
   Architecture,
@@ -42,9 +41,7 @@ import type {
   ModuleCounts,
   VisionSpec,
 } from './types.js';
-
-/** A weight matrix [out, in] (used for scale and packing counts). */
-export type Matrix = [out: number, inn: number];
+import { type Matrix, StorageTally, mtpStoredCopies } from './storage.js';
 
 function assertCount(name: string, value: unknown, min = 0): asserts value is number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
@@ -242,19 +239,6 @@ function mixer(arch: Architecture, kinds: LayerAttentionKind[], i: number): Mixe
   return out;
 }
 
-export function ffnMatrices(d: number, width: number, gated: boolean): Matrix[] {
-  return gated
-    ? [
-        [width, d],
-        [width, d],
-        [d, width],
-      ]
-    : [
-        [width, d],
-        [d, width],
-      ];
-}
-
 /** One routed expert. */
 function expertParams(arch: Architecture): number {
   const d = arch.hidden_size;
@@ -308,13 +292,6 @@ export function hcBlockParams(arch: Architecture): number {
 export function hcHeadParams(arch: Architecture): number {
   const m = arch.hyper_connections?.mult ?? 0;
   return m > 0 ? m * m * arch.hidden_size + m + 1 : 0;
-}
-
-/** FP8 scale entries of one set of weight matrices at block size b. */
-function scaleCount(matrices: Matrix[], b: number): number {
-  let s = 0;
-  for (const [out, inn] of matrices) s += Math.ceil(out / b) * Math.ceil(inn / b);
-  return s;
 }
 
 /** Parameters of a vision tower (see VisionSpec). */
@@ -406,18 +383,6 @@ function validate(arch: Architecture): void {
     assertCount('checkpoint_expert_quant.group_size', arch.checkpoint_expert_quant.group_size, 1);
 }
 
-/** Storage of the checkpoint besides logical parameters, accumulated layer by layer. */
-interface StorageTally {
-  fp8: number;
-  tables: number;
-  qscales: number;
-  qshape: number;
-  /** stored elements − logical count of the packed weights */
-  storedDelta: number;
-  /** the Hub's count − logical count of the packed weights and their shape tensors */
-  hubDelta: number;
-}
-
 /**
  * Count the parameters of `arch`, module by module, with the derived totals and
  * active-parameter conventions. Pure; throws RangeError on an inconsistent architecture.
@@ -442,42 +407,7 @@ export function countParameters(arch: Architecture): Breakdown {
   const layerNorms = arch.norms_per_layer * norm(arch, d);
   const perHc = hcBlockParams(arch);
 
-  // --- storage rules ---------------------------------------------------------------------
-  const b = arch.checkpoint_fp8_block != null && arch.checkpoint_fp8_block > 0 ? arch.checkpoint_fp8_block : null;
-  const q = arch.checkpoint_expert_quant ?? null;
-  const expertMats = ffnMatrices(d, arch.moe_intermediate_size, arch.expert_gated);
-  const sharedMats: Matrix[] =
-    arch.num_shared_experts > 0 && arch.shared_expert_intermediate_size
-      ? Array.from({ length: arch.num_shared_experts }, () =>
-          ffnMatrices(d, arch.shared_expert_intermediate_size as number, arch.expert_gated),
-        ).flat()
-      : [];
-  const denseMats = arch.dense_intermediate_size != null ? ffnMatrices(d, arch.dense_intermediate_size, true) : [];
-  // one routed expert's storage besides its logical weights
-  const perExpertStore = { fp8: 0, qscales: 0, qshape: 0, storedDelta: 0, hubDelta: 0 };
-  if (q) {
-    for (const [out, inn] of expertMats) {
-      perExpertStore.qscales += out * Math.ceil(inn / q.group_size);
-      if (q.format === 'fp4_e2m1_x2') {
-        // [out, in/2] int8 elements, each two FP4 weights; the Hub counts the int8 elements
-        const stored = out * Math.ceil(inn / 2);
-        perExpertStore.storedDelta += stored - out * inn;
-        perExpertStore.hubDelta += stored - out * inn;
-      } else {
-        // weight_packed [out, in/8] int32 (eight INT4 each) + weight_shape [2] int32; the Hub
-        // counts every int32 element as 32/4 = 8 parameters, the shape tensor's too
-        const packed = out * Math.ceil(inn / 8);
-        perExpertStore.qshape += 2;
-        perExpertStore.storedDelta += packed - out * inn;
-        perExpertStore.hubDelta += 8 * packed - out * inn + 7 * 2;
-      }
-    }
-  } else if (b != null) {
-    perExpertStore.fp8 = scaleCount(expertMats, b);
-  }
-  const sharedScales = b != null ? scaleCount(sharedMats, b) : 0;
-  const denseScales = b != null ? scaleCount(denseMats, b) : 0;
-  const tally: StorageTally = { fp8: 0, tables: 0, qscales: 0, qshape: 0, storedDelta: 0, hubDelta: 0 };
+  const tally = new StorageTally(arch);
 
   /** One decoder layer (main index i < L, MTP layers after), its storage added to `tally`. */
   const layer = (i: number, isMoe: boolean) => {
@@ -495,15 +425,7 @@ export function countParameters(arch: Architecture): Breakdown {
       shared: isMoe ? perShared : 0,
       dense: isMoe ? 0 : perDense,
     };
-    if (hash) tally.tables += V * arch.num_experts_per_tok; // tid2eid [vocab, top-k]
-    if (b != null) tally.fp8 += scaleCount(mx.fp8, b) + (isMoe ? sharedScales : denseScales);
-    if (isMoe) {
-      tally.fp8 += E * perExpertStore.fp8;
-      tally.qscales += E * perExpertStore.qscales;
-      tally.qshape += E * perExpertStore.qshape;
-      tally.storedDelta += E * perExpertStore.storedDelta;
-      tally.hubDelta += E * perExpertStore.hubDelta;
-    }
+    tally.layer(mx.fp8, isMoe, hash);
     return part;
   };
 
@@ -568,24 +490,14 @@ export function countParameters(arch: Architecture): Breakdown {
     for (let m = 0; m < nMtp; m++) {
       // enorm + hnorm + input projection (2d -> d, or e_proj + h_proj) + final norm (+ head hyper-connection)
       total += 2 * norm(arch, d) + 2 * d * d + norm(arch, d) + hcHeadParams(arch);
-      if (b != null && mtp.fp8_proj)
-        tally.fp8 += scaleCount(
-          [
-            [d, d],
-            [d, d],
-          ],
-          b,
-        );
+      tally.mtpProjections();
       for (let j = 0; j < perModuleLayers; j++, idx++) {
         const p = layer(idx, mtp.layer_kind === 'moe');
         total += Object.values(p).reduce((a, x) => a + x, 0);
       }
     }
     extra.mtp = safe('mtp', total);
-    extra.mtp_stored_copies = safe(
-      'mtp_stored_copies',
-      nMtp * ((mtp.stores_embedding ? V * d : 0) + (mtp.stores_head ? V * d : 0)),
-    );
+    extra.mtp_stored_copies = safe('mtp_stored_copies', V * d * mtpStoredCopies(arch));
   }
   if (arch.vision) extra.vision = safe('vision', visionParams(arch.vision));
   extra.fp8_scales = safe('fp8_scales', tally.fp8);

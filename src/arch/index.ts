@@ -8,9 +8,8 @@ export {
   InvalidFieldError,
   architectureFromHfConfig,
   detectModelType,
-  checkpointNotes,
-  storageUnmodelled,
-} from './hf-config.js';
-export type { SupportedModelType } from './hf-config.js';
+} from './hf-config/index.js';
+export { checkpointNotes, storageUnmodelled } from './storage.js';
+export type { SupportedModelType } from './hf-config/index.js';
 export { inspectConfig, formatInspect, withThousands, withUnit } from './inspect.js';
 export type { InspectResult, InspectBreakdown } from './inspect.js';

@@ -3,7 +3,8 @@
  * shown side by side, as a JSON-ready object and as a readable text table.
  */
 import { countParameters, layerAttentionKinds } from './count.js';
-import { architectureFromHfConfig, checkpointNotes, storageUnmodelled } from './hf-config.js';
+import { architectureFromHfConfig } from './hf-config/index.js';
+import { checkpointNotes, storageUnmodelled } from './storage.js';
 import { memoryReport, type FormatShare, type KvOptions, type MemoryReport, type WeightPart } from './memory.js';
 import type { Architecture, ExtraCounts, LayerAttentionKind, ModuleCounts } from './types.js';
 

@@ -30,12 +30,14 @@
  * Quantisation methods not listed here are not modelled: the weights are then given in the base
  * dtype and `modelled` is false.
  *
- * KV cache: `kvLayoutFromArchitecture` (src/serving/kv-cache.ts) per main-model layer kind.
+ * The element counts of scales and packed weights come from storage.ts, the rules
+ * `countParameters` tallies with, so bytes and counts cannot drift apart.
+ *
+ * KV cache: `kvLayoutFromArchitecture` (kv-cache.ts) per main-model layer kind.
  */
 import {
   countParameters,
   expertBiasParams,
-  ffnMatrices,
   hasOwnDsaIndexer,
   hcBlockParams,
   hcHeadParams,
@@ -44,9 +46,22 @@ import {
   layerAttentionKinds,
   norm,
   visionParams,
-  type Matrix,
 } from './count.js';
-import { isObj, quantizationConfigs } from './hf-config.js';
+import {
+  type CheckpointStorage,
+  checkpointStorageFromHfConfig,
+  fp8ScaleTiles,
+  ffnMatrices,
+  hashTableElements,
+  type Matrix,
+  mtpStoredCopies,
+  packedExpertLinear,
+  STORED_ELEMENT_BYTES,
+  type StoredFormat,
+  type StoredRole,
+  storageFromArchitecture,
+} from './storage.js';
+import { KV_DTYPE_BYTES, KV_DTYPES, type KvDtype } from '../formats/dtypes.js';
 import type { Architecture, LayerAttentionKind } from './types.js';
 import {
   kvBytesPerTokenLongContext,
@@ -56,44 +71,6 @@ import {
   type KvCacheSize,
   type KvLayout,
 } from './kv-cache.js';
-
-/** How a tensor is stored. `fp4_e2m1` packs two values per stored byte, `int4` eight per stored int32. */
-export type StoredFormat = 'bf16' | 'f16' | 'f32' | 'fp8_e4m3' | 'fp4_e2m1' | 'int4' | 'ue8m0' | 'i32' | 'i64';
-
-/** Bytes of one stored element of each format. */
-export const STORED_ELEMENT_BYTES: Readonly<Record<StoredFormat, number>> = {
-  bf16: 2,
-  f16: 2,
-  f32: 4,
-  fp8_e4m3: 1,
-  fp4_e2m1: 1, // one byte holds two E2M1 values
-  int4: 4, // one int32 holds eight INT4 values
-  ue8m0: 1,
-  i32: 4,
-  i64: 8,
-};
-
-/** What a share of a part's bytes is: weights, block/group scales, int32 shape tensors, routing tables. */
-export type StoredRole = 'weights' | 'scales' | 'shapes' | 'tables';
-
-/** The storage formats of a checkpoint, as its config says. */
-export interface CheckpointStorage {
-  /** unquantised tensors */
-  base: 'bf16' | 'f16' | 'f32';
-  /** block size of block-FP8 linears (null: none) */
-  fp8_block: number | null;
-  /** format of the FP8 block scales */
-  fp8_scale: 'f32' | 'ue8m0';
-  /** routed experts in a sub-byte format (null: as the other linears) */
-  experts:
-    | { format: 'fp4_e2m1'; group_size: number; scale: 'ue8m0' }
-    | { format: 'int4'; group_size: number; scale: 'bf16' }
-    | null;
-  /** false when the config declares a quantisation this module does not model (weights then in `base`) */
-  modelled: boolean;
-  /** how the formats were read, for people */
-  notes: string[];
-}
 
 export interface FormatShare {
   format: StoredFormat;
@@ -158,65 +135,6 @@ function safe(name: string, n: number): number {
   return n;
 }
 
-/** The storage an `Architecture` says itself (block-FP8 and sub-byte experts), the rest in bf16. */
-export function storageFromArchitecture(arch: Architecture): CheckpointStorage {
-  const q = arch.checkpoint_expert_quant ?? null;
-  const notes: string[] = [];
-  const block = arch.checkpoint_fp8_block != null && arch.checkpoint_fp8_block > 0 ? arch.checkpoint_fp8_block : null;
-  // DeepSeek-V4 inference/model.py: Linear stores every scale as float8_e8m0fnu
-  const fp8_scale = arch.model_type === 'deepseek_v4' ? 'ue8m0' : 'f32';
-  if (block != null) notes.push(`block-FP8 linears (${block}x${block} tiles, ${fp8_scale} scales)`);
-  let experts: CheckpointStorage['experts'] = null;
-  if (q?.format === 'fp4_e2m1_x2') {
-    experts = { format: 'fp4_e2m1', group_size: q.group_size, scale: 'ue8m0' };
-    notes.push(`routed experts FP4 (E2M1, two per byte) with a UE8M0 scale per ${q.group_size}`);
-  } else if (q?.format === 'int4_pack_quantized') {
-    experts = { format: 'int4', group_size: q.group_size, scale: 'bf16' };
-    notes.push(
-      `routed experts INT4 (eight per int32) with a BF16 scale per ${q.group_size} and an int32 shape per linear`,
-    );
-  }
-  return { base: 'bf16', fp8_block: block, fp8_scale, experts, modelled: true, notes };
-}
-
-/**
- * The storage formats of a checkpoint from its config.json (already parsed) and the
- * `Architecture` read from it: the base dtype, block-FP8, FP4 or INT4 routed experts.
- */
-export function checkpointStorageFromHfConfig(config: unknown, arch: Architecture): CheckpointStorage {
-  const s = storageFromArchitecture(arch);
-  if (!isObj(config)) return s;
-  const levels = [config, config['text_config']].filter(isObj);
-  let dtype: string | undefined;
-  for (const c of levels) {
-    for (const key of ['torch_dtype', 'dtype']) {
-      if (dtype === undefined && typeof c[key] === 'string') dtype = c[key] as string;
-    }
-  }
-  if (dtype === 'float16') s.base = 'f16';
-  else if (dtype === 'float32') s.base = 'f32';
-  else if (dtype !== undefined && dtype !== 'bfloat16') {
-    s.notes.push(`the config's dtype "${dtype}" is not bfloat16, float16 or float32: bf16 assumed`);
-  } else if (dtype === undefined) s.notes.push('the config names no dtype: bf16 assumed for unquantised tensors');
-  for (const q of quantizationConfigs(config)) {
-    const method = q['quant_method'];
-    if (method === 'fp8' && s.fp8_block != null) continue;
-    if (method === 'compressed-tensors' && s.experts?.format === 'int4') continue;
-    if (method === 'mxfp4' && arch.num_experts > 0 && s.experts == null) {
-      // gpt-oss: the HF Mxfp4 integration quantises the routed experts' gate_up_proj and down_proj
-      s.experts = { format: 'fp4_e2m1', group_size: 32, scale: 'ue8m0' };
-      s.notes.push('quant_method mxfp4: routed experts FP4 (E2M1, two per byte) with a UE8M0 scale per 32');
-      continue;
-    }
-    s.modelled = false;
-    s.notes.push(
-      `the checkpoint is quantised (${typeof method === 'string' ? method : 'unknown method'}) in a way not modelled here: ` +
-        `weights shown in ${s.base}`,
-    );
-  }
-  return s;
-}
-
 /** Bytes and elements by part and format, accumulated tensor group by tensor group. */
 class Ledger {
   readonly parts = new Map<WeightPart, { params: number; shares: Map<string, FormatShare> }>();
@@ -265,7 +183,7 @@ class Ledger {
         this.base(p, out * inn, count);
       } else {
         this.add(p, 'fp8_e4m3', 'weights', out * inn, count);
-        this.add(p, this.storage.fp8_scale, 'scales', Math.ceil(out / b) * Math.ceil(inn / b), count);
+        this.add(p, this.storage.fp8_scale, 'scales', fp8ScaleTiles([out, inn], b), count);
       }
     }
   }
@@ -277,15 +195,16 @@ class Ledger {
       this.linears(p, mats, count);
       return;
     }
-    for (const [out, inn] of mats) {
-      const groups = out * Math.ceil(inn / q.group_size);
+    for (const m of mats) {
+      const packed = packedExpertLinear(q.format, q.group_size, m);
+      const logical = m[0] * m[1];
       if (q.format === 'fp4_e2m1') {
-        this.add(p, 'fp4_e2m1', 'weights', out * inn, count, out * Math.ceil(inn / 2));
-        this.add(p, 'ue8m0', 'scales', groups, count);
+        this.add(p, 'fp4_e2m1', 'weights', logical, count, packed.stored);
+        this.add(p, 'ue8m0', 'scales', packed.scales, count);
       } else {
-        this.add(p, 'int4', 'weights', out * inn, count, out * Math.ceil(inn / 8));
-        this.add(p, 'bf16', 'scales', groups, count);
-        this.add(p, 'i32', 'shapes', 2, count);
+        this.add(p, 'int4', 'weights', logical, count, packed.stored);
+        this.add(p, 'bf16', 'scales', packed.scales, count);
+        this.add(p, 'i32', 'shapes', packed.shapes, count);
       }
     }
   }
@@ -446,7 +365,7 @@ export function checkpointWeightBytes(
       const hash = i < nHash;
       l.base(p('router'), d * E + (arch.router_bias ? E : 0));
       if (arch.router_score_correction_bias && !hash) l.f32(p('router'), E);
-      if (hash) l.add('routing_tables', 'i64', 'tables', V * arch.num_experts_per_tok); // tid2eid [vocab, top-k]
+      if (hash) l.add('routing_tables', 'i64', 'tables', hashTableElements(arch));
       l.experts(p('routed_experts'), expertMats, E);
       l.base(p('routed_experts'), expertBias, E);
       if (arch.num_shared_experts > 0 && arch.shared_expert_intermediate_size) {
@@ -482,7 +401,7 @@ export function checkpointWeightBytes(
       l.f32('mtp', hcHead);
       for (let j = 0; j < (mtp.layers_per_module ?? 1); j++, idx++) layer(idx, mtp.layer_kind === 'moe', true);
     }
-    l.base('mtp_stored_copies', V * d, mtp.num_modules * ((mtp.stores_embedding ? 1 : 0) + (mtp.stores_head ? 1 : 0)));
+    l.base('mtp_stored_copies', V * d, mtpStoredCopies(arch));
   }
   if (arch.vision) l.base('vision', visionParams(arch.vision));
 
@@ -536,10 +455,6 @@ export function checkpointWeightBytes(
 // ---------------------------------------------------------------------------------------
 // KV cache of an inspected config
 // ---------------------------------------------------------------------------------------
-
-/** KV dtypes `inspect` accepts, with bytes per value. */
-export const KV_DTYPES = { bf16: 2, fp16: 2, fp8: 1, fp32: 4 } as const;
-export type KvDtype = keyof typeof KV_DTYPES;
 
 export interface KvOptions {
   /** tokens per sequence; null/absent: per-token and fixed figures only */
@@ -627,9 +542,8 @@ function kvNotes(arch: Architecture, layout: KvLayout, kvDtype: KvDtype): string
  */
 export function kvReport(arch: Architecture, opts: KvOptions = {}): KvReport {
   const kvDtype = opts.kv_dtype ?? 'bf16';
-  const b = KV_DTYPES[kvDtype];
-  if (b === undefined)
-    throw new RangeError(`unknown KV dtype "${String(kvDtype)}"; expected ${Object.keys(KV_DTYPES).join(', ')}`);
+  const b = KV_DTYPE_BYTES[kvDtype];
+  if (b === undefined) throw new RangeError(`unknown KV dtype "${String(kvDtype)}"; expected ${KV_DTYPES.join(', ')}`);
   const batch = opts.batch ?? 1;
   const context = opts.context ?? null;
   const layout = kvLayoutFromArchitecture(arch);

@@ -1,7 +1,7 @@
 // An architecture read from a Hugging Face config.json on disk: the one piece of I/O around the pure
 // reader in src/arch, shared by presets, specs (`architecture: {config: …}`) and `calc --config`.
 import { readFileSync } from 'node:fs';
-import { architectureFromHfConfig } from '../arch/hf-config.js';
+import { architectureFromHfConfig } from '../arch/hf-config/index.js';
 import type { Architecture } from '../arch/types.js';
 
 /** Why a config.json could not be read, in one line that names the file as `shown`. */

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CSV_MODES } from '../output/csv/columns.js';
-import { DTYPES } from '../formats/weight-dtypes.js';
+import { DTYPES, KV_DTYPES } from '../formats/dtypes.js';
 import { InputError, SpecError } from '../findings/errors.js';
 import { annotation } from '../output/annotations.js';
 import { DEFAULT_MAX_POINTS } from '../spec/load.js';
@@ -143,7 +143,7 @@ The shards must come from the same spec (checked by its SHA-256) and form a comp
       'serve sequences of this many tokens: 4096, 128K, 1M (K = 1,024); needs --preset or --config',
     )
     .option('--batch <sequences>', 'concurrent sequences (default 1)')
-    .addOption(new Option('--kv-dtype <dtype>', 'format of the KV cache (default bf16)').choices(DTYPES))
+    .addOption(new Option('--kv-dtype <dtype>', 'format of the KV cache (default bf16)').choices(KV_DTYPES))
     .option('--gpu <id>', 'serve on this GPU (see data/gpus.yaml), e.g. H100-SXM-80GB; needs --context')
     .option('--count <n>', 'GPUs serving one replica (default 1)')
     .option(
@@ -185,7 +185,7 @@ Examples:
     .option('--json', 'print one JSON object (total_main, total_checkpoint, active, …, breakdown, memory)')
     .option('--context <tokens>', 'KV cache for this many tokens per sequence: 4096, 128K, 1M (K = 1,024 tokens)')
     .option('--batch <sequences>', 'sequences for the --context KV cache (default 1)')
-    .option('--kv-dtype <dtype>', 'dtype of the cached values: bf16 (default), fp16, fp8, fp32')
+    .option('--kv-dtype <dtype>', `dtype of the cached values: ${KV_DTYPES.join(', ')} (default bf16)`)
     .addHelpText(
       'after',
       `

@@ -13,15 +13,65 @@
  *   for millions of weights and is not counted).
  *   https://developer.nvidia.com/blog/introducing-nvfp4-for-efficient-and-accurate-low-precision-inference/
  *
- * `src/dtypes.ts` (the sweep's named formats) takes its bytes per weight from here.
+ * This is the one table of named formats: the sweep's `dtype`, `calc --dtype/--expert-dtype`
+ * and the `--kv-dtype` of `calc` and `inspect` all take their names and bytes from it.
  */
-
-/** Formats known by name. */
-export const FORMAT_NAMES = ['fp32', 'bf16', 'fp16', 'fp8', 'int8', 'int4', 'mxfp4', 'nvfp4'] as const;
-export type FormatName = (typeof FORMAT_NAMES)[number];
 
 /** The default group size of int4 (one 16-bit scale per 128 weights). */
 export const INT4_DEFAULT_GROUP = 128;
+
+/** A format known by name: bits per stored value, scales included, and where it may be used. */
+interface NamedFormat {
+  bits: number;
+  /** a weight format (sweep `dtype`, `calc --dtype`, `--expert-dtype`) */
+  weights: boolean;
+  /** a KV-cache format (`--kv-dtype` of `calc` and `inspect`) */
+  kv: boolean;
+}
+
+/** The named formats, in the order help and error messages list them. */
+const NAMED = {
+  fp32: { bits: 32, weights: true, kv: true }, // IEEE 754 binary32
+  bf16: { bits: 16, weights: true, kv: true }, // bfloat16
+  fp16: { bits: 16, weights: true, kv: true }, // IEEE binary16
+  fp8: { bits: 8, weights: true, kv: true }, // E4M3/E5M2; per-tensor/per-channel scales are negligible
+  int8: { bits: 8, weights: true, kv: true },
+  int4: { bits: 4 + 16 / INT4_DEFAULT_GROUP, weights: true, kv: true }, // one 16-bit scale per group
+  mxfp4: { bits: 4 + 8 / 32, weights: true, kv: true }, // OCP MX v1.0: E2M1, one E8M0 scale per 32
+  nvfp4: { bits: 4 + 8 / 16, weights: true, kv: true }, // NVIDIA NVFP4: E2M1, one E4M3 scale per 16
+} as const satisfies Record<string, NamedFormat>;
+
+/** Formats known by name. */
+export type FormatName = keyof typeof NAMED;
+export const FORMAT_NAMES = Object.keys(NAMED) as readonly FormatName[];
+
+/**
+ * The names whose row allows `Use`, as a type, so that a format allowed for one use only cannot
+ * be passed where it is not allowed.
+ */
+type Allowed<Use extends 'weights' | 'kv'> = {
+  [K in FormatName]: (typeof NAMED)[K][Use] extends true ? K : never;
+}[FormatName];
+
+/** A weight format's name. */
+export type Dtype = Allowed<'weights'>;
+export const DTYPES = FORMAT_NAMES.filter((n) => NAMED[n].weights) as readonly Dtype[];
+/** Bytes per weight of each weight format (block scales included). */
+export const DTYPE_BYTES = Object.fromEntries(DTYPES.map((n) => [n, NAMED[n].bits / 8])) as Readonly<
+  Record<Dtype, number>
+>;
+
+export function isDtype(x: unknown): x is Dtype {
+  return typeof x === 'string' && Object.hasOwn(DTYPE_BYTES, x);
+}
+
+/** A KV-cache format's name. */
+export type KvDtype = Allowed<'kv'>;
+export const KV_DTYPES = FORMAT_NAMES.filter((n) => NAMED[n].kv) as readonly KvDtype[];
+/** Bytes per cached value of each KV format (block scales included). */
+export const KV_DTYPE_BYTES = Object.fromEntries(KV_DTYPES.map((n) => [n, NAMED[n].bits / 8])) as Readonly<
+  Record<KvDtype, number>
+>;
 
 /** A storage format in canonical form. */
 export type Format =
@@ -103,24 +153,9 @@ export function parseFormat(input: unknown): Format {
 /** Bits of storage per value, scales included (see the module comment for each format). */
 export function bitsPerWeight(format: FormatInput): number {
   const f = parseFormat(format);
-  switch (f.kind) {
-    case 'fp32':
-      return 32; // IEEE 754 binary32
-    case 'bf16':
-    case 'fp16':
-      return 16; // bfloat16 / IEEE binary16
-    case 'fp8':
-    case 'int8':
-      return 8; // FP8 E4M3/E5M2 or int8; per-tensor/per-channel scales are negligible
-    case 'int4':
-      return 4 + 16 / f.group_size; // 4-bit values + one 16-bit scale per group
-    case 'mxfp4':
-      return 4 + 8 / 32; // OCP MX v1.0: E2M1 elements, one E8M0 scale per 32
-    case 'nvfp4':
-      return 4 + 8 / 16; // NVIDIA NVFP4: E2M1 elements, one E4M3 scale per 16
-    case 'bits':
-      return f.bits;
-  }
+  if (f.kind === 'int4') return 4 + 16 / f.group_size; // 4-bit values + one 16-bit scale per group
+  if (f.kind === 'bits') return f.bits;
+  return NAMED[f.kind].bits;
 }
 
 /** Bytes of storage per value (bitsPerWeight / 8). */

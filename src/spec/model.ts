@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import { countParameters } from '../arch/count.js';
 import { ConfigFileError, readArchitecture } from '../catalog/config-file.js';
 import type { Architecture } from '../arch/types.js';
-import { DTYPE_BYTES, type Dtype } from '../formats/weight-dtypes.js';
+import { DTYPE_BYTES, type Dtype } from '../formats/dtypes.js';
 import { expandAxis } from './axis.js';
 import type { Catalog } from '../catalog/index.js';
 import { findPreset } from '../catalog/presets.js';

@@ -3,7 +3,7 @@
 // It checks shape only; units are turned into numbers and ranges checked in normalize.ts.
 import { z } from 'zod';
 import { BYTES_PATTERN, CONTEXT_EXPECTED, CONTEXT_PATTERN, COUNT_PATTERN } from '../formats/units.js';
-import { DTYPES } from '../formats/weight-dtypes.js';
+import { DTYPES } from '../formats/dtypes.js';
 import { METRIC_IDS } from '../metrics/design.js';
 import { QUALITY_METRICS } from '../metrics/quality.js';
 import { SERVING_METRIC_IDS } from '../metrics/serving.js';

@@ -6,7 +6,7 @@ import {
   SUPPORTED_MODEL_TYPES,
   UnsupportedModelError,
   architectureFromHfConfig,
-} from '../../src/arch/hf-config.js';
+} from '../../src/arch/hf-config/index.js';
 import { formatInspect, inspectConfig, withThousands, withUnit } from '../../src/arch/inspect.js';
 
 const mixtral = {

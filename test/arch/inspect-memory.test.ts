@@ -122,7 +122,10 @@ describe('inspect: the memory section', () => {
     [['--context', '4K', '--batch', '0'], /^--batch: expected a whole number of sequences of at least 1, got "0"$/],
     [['--context', '4K', '--batch', '2.5'], /^--batch: expected .*got "2\.5"$/],
     [['--batch', '8'], /^--batch needs --context/],
-    [['--kv-dtype', 'int4'], /^--kv-dtype: expected one of bf16, fp16, fp8, fp32, got "int4"$/],
+    [
+      ['--kv-dtype', 'int3'],
+      /^--kv-dtype: expected one of fp32, bf16, fp16, fp8, int8, int4, mxfp4, nvfp4, got "int3"$/,
+    ],
   ])('exit 2 for %j, one line on stderr', async (args, message) => {
     const r = await cli('inspect', cfg('mixtral-8x7b-v0.1.json'), ...args);
     expect(r.code).toBe(2);

@@ -10,14 +10,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { countParameters } from '../../src/arch/count.js';
-import { architectureFromHfConfig } from '../../src/arch/hf-config.js';
-import {
-  checkpointStorageFromHfConfig,
-  checkpointWeightBytes,
-  storageFromArchitecture,
-  type CheckpointWeightBytes,
-  type StoredFormat,
-} from '../../src/arch/memory.js';
+import { architectureFromHfConfig } from '../../src/arch/hf-config/index.js';
+import { checkpointWeightBytes, type CheckpointWeightBytes } from '../../src/arch/memory.js';
+import { checkpointStorageFromHfConfig, storageFromArchitecture, type StoredFormat } from '../../src/arch/storage.js';
 
 function fixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(`../../presets/configs/${name}`, import.meta.url), 'utf8')) as Record<

@@ -12,7 +12,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { countParameters } from '../../src/arch/count.js';
-import { architectureFromHfConfig } from '../../src/arch/hf-config.js';
+import { architectureFromHfConfig } from '../../src/arch/hf-config/index.js';
 import { inspectConfig } from '../../src/arch/inspect.js';
 
 const base = {

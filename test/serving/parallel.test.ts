@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { architectureFromHfConfig } from '../../src/arch/hf-config.js';
+import { architectureFromHfConfig } from '../../src/arch/hf-config/index.js';
 import {
   gpusNeeded,
   kvCacheBytes,

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { countParameters } from '../../arch/count.js';
 import { ConfigFileError, readArchitecture } from '../../catalog/config-file.js';
 import type { Architecture } from '../../arch/types.js';
-import { DTYPE_BYTES, DTYPES, isDtype } from '../../formats/weight-dtypes.js';
+import { DTYPE_BYTES, DTYPES, isDtype } from '../../formats/dtypes.js';
 import type { Design } from '../../metrics/design.js';
 import type { Catalog } from '../../catalog/index.js';
 import { findPreset, presetSuggestion } from '../../catalog/presets.js';

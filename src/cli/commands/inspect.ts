@@ -8,7 +8,8 @@ import {
   formatInspect,
   inspectConfig,
 } from '../../arch/index.js';
-import { KV_DTYPES, type KvDtype, type KvOptions } from '../../arch/memory.js';
+import type { KvOptions } from '../../arch/memory.js';
+import { KV_DTYPE_BYTES as KV_DTYPES, type KvDtype } from '../../formats/dtypes.js';
 import { InputError } from '../../findings/errors.js';
 import { readSpecText } from '../../spec/load.js';
 import type { Io } from '../io.js';

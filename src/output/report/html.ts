@@ -3,7 +3,7 @@
 // for it beforehand (report/data.ts): nothing here evaluates a design or reads the catalogue.
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
-import { DTYPE_BYTES } from '../../formats/weight-dtypes.js';
+import { DTYPE_BYTES } from '../../formats/dtypes.js';
 import { METRICS, metricsInto } from '../../metrics/design.js';
 import { hasGrid } from '../../sweep/plan.js';
 import type { ServingValues, SweepResult } from '../../sweep/types.js';

@@ -1,0 +1,48 @@
+/**
+ * The registry of supported model_type values. A family reads a config (through `Fields`) into an
+ * `Architecture`; adding one is a new file in this folder and one line here. The order of the
+ * keys is the order the unsupported-model error lists them in.
+ */
+import type { Architecture } from '../../types.js';
+import type { Fields } from '../fields.js';
+import { dbrx } from './dbrx.js';
+import { deepseek } from './deepseek.js';
+import { deepseekV4 } from './deepseek-v4.js';
+import { glm4Moe } from './glm4-moe.js';
+import { glmMoeDsa } from './glm-moe-dsa.js';
+import { gptOss } from './gpt-oss.js';
+import { grok1 } from './grok-1.js';
+import { kimiK25 } from './kimi-k25.js';
+import { llama4 } from './llama4.js';
+import { minimaxM2 } from './minimax-m2.js';
+import { mixtral } from './mixtral.js';
+import { olmoe } from './olmoe.js';
+import { phimoe } from './phimoe.js';
+import { qwen2Moe } from './qwen2-moe.js';
+import { qwen3Moe } from './qwen3-moe.js';
+import { qwen35Moe } from './qwen3-5-moe.js';
+
+/** Reads one family's config; `modelType` is the config's own, for families that serve several. */
+export type Family = (f: Fields, modelType: string) => Architecture;
+
+export const FAMILIES = {
+  mixtral,
+  qwen2_moe: qwen2Moe,
+  qwen3_moe: qwen3Moe,
+  deepseek_v2: deepseek,
+  deepseek_v3: deepseek,
+  kimi_k2: deepseek, // Kimi K2 ships DeepseekV3ForCausalLM with its own model_type
+  llama4,
+  llama4_text: llama4,
+  gpt_oss: gptOss,
+  olmoe,
+  dbrx,
+  phimoe,
+  glm4_moe: glm4Moe,
+  'grok-1': grok1,
+  deepseek_v4: deepseekV4,
+  kimi_k25: kimiK25,
+  qwen3_5_moe: qwen35Moe,
+  glm_moe_dsa: glmMoeDsa,
+  minimax_m2: minimaxM2,
+} as const satisfies Record<string, Family>;

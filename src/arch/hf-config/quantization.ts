@@ -1,0 +1,82 @@
+/**
+ * The `quantization_config` of a config.json, read into the storage facts an `Architecture`
+ * carries (block-FP8 tiles, INT4 routed experts). What the checkpoint then stores is decided in
+ * ../storage.ts.
+ */
+import type { ExpertQuantSpec } from '../types.js';
+import { type Fields, isObj, type Obj } from './fields.js';
+
+/** Block-FP8 checkpoints (quant_method "fp8" with weight_block_size) store F32 scale tensors. */
+export function fp8Block(f: Fields): number | null {
+  const q = f.raw('quantization_config');
+  if (!isObj(q) || q['quant_method'] !== 'fp8') return null;
+  const bs = q['weight_block_size'];
+  if (Array.isArray(bs) && bs.length === 2 && bs[0] === bs[1] && typeof bs[0] === 'number' && bs[0] > 0) {
+    return bs[0];
+  }
+  return null;
+}
+
+/** Module groups whose storage a quantisation config may decide. */
+export type QuantGroup = 'attention' | 'routed_experts' | 'shared_experts' | 'dense_ffn' | 'lm_head';
+
+/** Python `re.match` semantics (anchored at the start) for a compressed-tensors "re:" entry. */
+export function ignoreMatches(entry: string, name: string): boolean {
+  if (entry.startsWith('re:')) return new RegExp(`^(?:${entry.slice(3)})`).test(name);
+  return name === entry || name.endsWith(`.${entry}`);
+}
+
+/**
+ * compressed-tensors "pack-quantized" INT4 with group scales (Kimi K2 Thinking, K2.5, K2.6):
+ * understood when one config group quantises every `Linear` to symmetric INT4 by groups and the
+ * ignore list leaves exactly the routed experts quantised, tested on the module names of the
+ * DeepSeek-V3 modeling code (`names`). Anything else returns null: the storage is then not
+ * modelled and the notes say so.
+ */
+export function compressedTensorsInt4(f: Fields, names: Record<QuantGroup, string[]>): ExpertQuantSpec | null {
+  const q = f.raw('quantization_config');
+  if (!isObj(q) || q['quant_method'] !== 'compressed-tensors' || q['format'] !== 'pack-quantized') return null;
+  const groups = q['config_groups'];
+  if (!isObj(groups) || Object.keys(groups).length !== 1) return null;
+  const g = Object.values(groups)[0];
+  if (!isObj(g)) return null;
+  const w = g['weights'];
+  const targets = g['targets'];
+  if (!isObj(w) || !Array.isArray(targets) || !targets.includes('Linear')) return null;
+  const size = w['group_size'];
+  if (
+    w['num_bits'] !== 4 ||
+    w['type'] !== 'int' ||
+    w['strategy'] !== 'group' ||
+    w['symmetric'] === false ||
+    typeof size !== 'number' ||
+    !Number.isSafeInteger(size) ||
+    size < 1
+  ) {
+    return null;
+  }
+  const ignore = Array.isArray(q['ignore']) ? q['ignore'].filter((x): x is string => typeof x === 'string') : [];
+  const quantised = (n: string) => !ignore.some((e) => ignoreMatches(e, n));
+  for (const [group, list] of Object.entries(names) as [QuantGroup, string[]][]) {
+    let hits: boolean[];
+    try {
+      hits = list.map(quantised);
+    } catch {
+      return null; // a pattern JavaScript cannot read
+    }
+    const want = group === 'routed_experts';
+    if (hits.some((h) => h !== want)) return null;
+  }
+  return { format: 'int4_pack_quantized', group_size: size };
+}
+
+/** The config's quantization_config objects, top level then text_config, each once. */
+export function quantizationConfigs(config: Obj): Obj[] {
+  const out: Obj[] = [];
+  for (const c of [config, config['text_config']]) {
+    if (!isObj(c)) continue;
+    const q = c['quantization_config'];
+    if (isObj(q) && !out.includes(q)) out.push(q);
+  }
+  return out;
+}
