@@ -1,29 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { Io } from '../src/cli/io.js';
-import { main } from '../src/cli/program.js';
+import { describe, expect, it } from 'vitest';
 import { annotation } from '../src/output/annotations.js';
 import { junitXml, xmlEscape } from '../src/output/junit.js';
 import { parseSpec } from '../src/spec/load.js';
 import { runSweepSync } from '../src/sweep/run.js';
+import { cliWith, useTempDir } from './helpers.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'moe-sweep-ci-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function cli(env: Record<string, string>, ...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    isTTY: false,
-    cwd: process.cwd(),
-    env,
-  };
-  return { code: await main(argv, io), stdout, stderr };
-}
+const tmp = useTempDir('moe-sweep-ci-');
+const cli = (env: Record<string, string>, ...argv: string[]) => cliWith({ env }, ...argv);
 
 describe('--reporter junit', () => {
   it('one test case per named design and one for the grid; failures name the constraints', async () => {

@@ -1,25 +1,9 @@
-import { spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli/program.js';
-import type { Io } from '../src/cli/io.js';
-import { cli } from './cli-in-process.js';
+import { describe, expect, it } from 'vitest';
+import { cli, cliWith, spawnBin, specFixture as spec, useTempDir } from './helpers.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'moe-sweep-cli-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-const spec = (name: string) => `test/fixtures/specs/${name}.yaml`;
+const tmp = useTempDir('moe-sweep-cli-');
 
 describe('moe-sweep SPEC', () => {
   it('exit 0: writes results.csv, summary.json and report.html and prints a summary', async () => {
@@ -225,11 +209,7 @@ describe('moe-sweep inspect', () => {
 });
 
 describe('the executable', () => {
-  const bin = (args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...args], {
-      encoding: 'utf8',
-      env: { ...process.env, NO_COLOR: '1' },
-    });
+  const bin = (args: string[]) => spawnBin(args, { env: { ...process.env, NO_COLOR: '1' } });
 
   it('exit 2 with one stderr line and no stack trace', () => {
     const r = bin([spec('bad-unit'), '--out', join(tmp, 'spawned')]);
@@ -243,20 +223,13 @@ describe('the executable', () => {
     // not have installed its handlers yet when a signal arrives on a busy machine.
     const out = join(tmp, 'interrupted');
     const controller = new AbortController();
-    let stderr = '';
-    const io: Io = {
-      stdout: () => undefined,
-      stderr: (t) => void (stderr += t),
-      isTTY: false,
-      cwd: process.cwd(),
-      env: {},
-    };
-    const running = main(['bench/m100.yaml', '--out', out, '--quiet'], io, controller.signal);
+    const running = cliWith({ signal: controller.signal }, 'bench/m100.yaml', '--out', out, '--quiet');
     // Interrupt once the workers are busy: a 10^8-point sweep takes far longer than this wait.
     await new Promise((r) => setTimeout(r, 1500));
     controller.abort();
-    expect(await running).toBe(130);
-    expect(stderr).toBe('');
+    const r = await running;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toBe('');
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(tmp).filter((f) => f.startsWith('.interrupted'))).toEqual([]);
   });
