@@ -5,11 +5,28 @@ import { defineConfig } from 'vitest/config';
 // `npm run test:browser`.
 export const SLOW = ['test/property/**/*.test.ts', 'test/slow/**/*.test.ts'];
 
+// Files that replace modules with vi.mock need a module cache of their own; every other file shares
+// its worker's cache (isolate: false), which saves importing src/ again for each of forty files.
+const MOCKING = ['test/internal-error.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    exclude: ['test/browser/**', ...SLOW],
+    // Two files at a time even on two cores: most of an integration test is spent waiting for the
+    // CLI's worker threads.
+    maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'shared',
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/browser/**', ...SLOW, ...MOCKING],
+          isolate: false,
+        },
+      },
+      { extends: true, test: { name: 'isolated', include: MOCKING } },
+    ],
   },
 });
