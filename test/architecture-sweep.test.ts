@@ -2,11 +2,9 @@
  * Sweeps over architecture fields with serving and hardware columns, end to end: spec errors,
  * point counts against countParameters, CSV parsed back, 1 vs 2 workers, shards, and `calc`.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from 'csv-parse/sync';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { countParameters } from '../src/arch/count.js';
 import { EvaluatorPool } from '../src/pool/pool.js';
 import { writeResultsCsv } from '../src/output/csv/file.js';
@@ -14,10 +12,9 @@ import { getPreset, presetArchitecture } from '../src/catalog/presets.js';
 import { parseSpec } from '../src/spec/load.js';
 import { renderReport } from '../src/output/report/html.js';
 import { gridPoints, runSweep, runSweepSync } from '../src/sweep/run.js';
-import { cli } from './cli-in-process.js';
+import { cli, parseCsvRecords, useTempDir } from './helpers.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'moe-sweep-arch-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = useTempDir('moe-sweep-arch-');
 
 const SPEC = `name: arch
 architecture:
@@ -85,7 +82,7 @@ describe('architecture grids', () => {
       files.push(readFileSync(file));
     }
     expect(files[0]!.equals(files[1]!)).toBe(true);
-    const rows = parse(files[0]!, { columns: true }) as Record<string, string>[];
+    const rows = parseCsvRecords(files[0]!);
     expect(Object.keys(rows[0]!).slice(16)).toEqual([
       'num_layers',
       'moe_intermediate_size',

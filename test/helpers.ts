@@ -7,7 +7,6 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll } from 'vitest';
 import type { Io } from '../src/cli/io.js';
-import { main } from '../src/cli/program.js';
 
 /** A fresh folder in the OS temp folder, removed after the test file (or describe block) that made it. */
 export function useTempDir(prefix: string): string {
@@ -47,8 +46,12 @@ export interface CliResult {
   stderr: string;
 }
 
-/** The CLI run in this process with captured output. */
+/**
+ * The CLI run in this process with captured output. (The CLI is imported on the first call, so the unit
+ * tests that use only the other helpers do not load it.)
+ */
 export async function cliWith(options: IoOptions & { signal?: AbortSignal }, ...argv: string[]): Promise<CliResult> {
+  const { main } = await import('../src/cli/program.js');
   const c = captureIo(options);
   const code = await main(argv, c.io, options.signal);
   return { code, stdout: c.stdout, stderr: c.stderr };
@@ -79,5 +82,8 @@ export const parseCsvRecords = (csv: string | Buffer): Record<string, string>[] 
 
 /** presets/configs/NAME (a Hugging Face config.json), parsed. */
 export function presetConfig(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(join(process.cwd(), 'presets/configs', name), 'utf8')) as Record<string, unknown>;
+  return JSON.parse(readFileSync(new URL(`../presets/configs/${name}`, import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >;
 }

@@ -4,10 +4,11 @@ import { renderReport, scriptJson } from '../src/output/report/html.js';
 import { loadSpec, parseSpec } from '../src/spec/load.js';
 import { jsonSchema } from '../src/spec/schema.js';
 import { runSweepSync } from '../src/sweep/run.js';
+import { specFixture } from './helpers.js';
 
 describe('report.html', () => {
   it('holds the charts as inline SVG, the front table, the counts and the calculator, and loads nothing', async () => {
-    const result = runSweepSync(loadSpec('test/fixtures/specs/pass.yaml'));
+    const result = runSweepSync(loadSpec(specFixture('pass')));
     const html = await renderReport({ result, exitCode: 0, csvFile: 'results.csv' });
     const charts = html.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
     expect(charts.length).toBe(3);

@@ -2,8 +2,8 @@
  * Per-GPU memory under EP × TP, hand-worked on toy models (whole GB to keep the arithmetic
  * visible) and on DeepSeek-V3 from its official config.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { presetConfig } from '../helpers.js';
 import { architectureFromHfConfig } from '../../src/arch/hf-config.js';
 import {
   gpusNeeded,
@@ -75,9 +75,7 @@ describe('perGpuMemory', () => {
   });
 
   it('DeepSeek-V3 in fp8 on 8 × H200 (EP 8), 64 sequences of 4K context', () => {
-    const arch = architectureFromHfConfig(
-      JSON.parse(readFileSync(new URL('../../presets/configs/deepseek-v3.json', import.meta.url), 'utf8')),
-    );
+    const arch = architectureFromHfConfig(presetConfig('deepseek-v3.json'));
     const model = servingModelFromArchitecture(arch, { experts: 'fp8', rest: 'fp8' });
     // one expert over the 58 MoE layers: 58 × 3 × 7168 × 2048 = 58 × 44,040,192 = 2,554,331,136
     expect(model.expert_bytes).toBe(2_554_331_136);
