@@ -8,7 +8,7 @@ const tmp = useTempDir('moe-sweep-cli-');
 describe('moe-sweep SPEC', () => {
   it('exit 0: writes results.csv, summary.json and report.html and prints a summary', async () => {
     const out = join(tmp, 'pass');
-    const r = await cli(spec('pass'), '--out', out, '--workers', '2');
+    const r = await cli(spec('exit0-all-pass'), '--out', out, '--workers', '2');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(readdirSync(out).sort()).toEqual(['report.html', 'results.csv', 'summary.json']);
@@ -26,26 +26,26 @@ describe('moe-sweep SPEC', () => {
   });
 
   it('exit 1 when a named design fails, naming it and the constraint', async () => {
-    const r = await cli(spec('fail-design'), '--out', join(tmp, 'fail'));
+    const r = await cli(spec('exit1-named-design-over-vram'), '--out', join(tmp, 'fail'));
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/too-big\s+FAIL.*vram 310 GB > budget 80 GB/);
     expect(r.stdout).toContain('exit 1: named design too-big fails a constraint');
   });
 
   it('exit 1 when no grid design is feasible', async () => {
-    const r = await cli(spec('no-feasible'), '--out', join(tmp, 'none'), '--quiet');
+    const r = await cli(spec('exit1-no-feasible-design'), '--out', join(tmp, 'none'), '--quiet');
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(JSON.parse(readFileSync(join(tmp, 'none', 'summary.json'), 'utf8')).counts.feasible).toBe(0);
   });
 
   it('--json prints summary.json to stdout', async () => {
-    const r = await cli(spec('pass'), '--out', join(tmp, 'json'), '--json');
+    const r = await cli(spec('exit0-all-pass'), '--out', join(tmp, 'json'), '--json');
     expect(JSON.parse(r.stdout)).toEqual(JSON.parse(readFileSync(join(tmp, 'json', 'summary.json'), 'utf8')));
   });
 
   it('--csv pareto keeps only the front', async () => {
-    const r = await cli(spec('pass'), '--out', join(tmp, 'pareto'), '--csv', 'pareto', '--json');
+    const r = await cli(spec('exit0-all-pass'), '--out', join(tmp, 'pareto'), '--csv', 'pareto', '--json');
     const summary = JSON.parse(r.stdout);
     const lines = readFileSync(join(tmp, 'pareto', 'results.csv'), 'utf8')
       .trim()
@@ -56,19 +56,19 @@ describe('moe-sweep SPEC', () => {
 
   it('exit 2 on bad input: one line naming file, line and column; nothing written', async () => {
     const out = join(tmp, 'bad');
-    const r = await cli(spec('bad-unit'), '--out', out);
+    const r = await cli(spec('exit2-bad-unit'), '--out', out);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(
-      'test/fixtures/specs/bad-unit.yaml:5:23 grid.expert_params[1]: expected a parameter count such as 30B, 0.5B, 800M or 3e10, got "2Q"\n',
+      'test/fixtures/specs/exit2-bad-unit.yaml:5:23 grid.expert_params[1]: expected a parameter count such as 30B, 0.5B, 800M or 3e10, got "2Q"\n',
     );
     expect(existsSync(out)).toBe(false);
   });
 
   it('bad input leaves an existing report untouched', async () => {
     const out = join(tmp, 'keep');
-    await cli(spec('pass'), '--out', out, '--quiet');
+    await cli(spec('exit0-all-pass'), '--out', out, '--quiet');
     const before = readdirSync(out).map((f) => [f, statSync(join(out, f)).mtimeMs, readFileSync(join(out, f), 'utf8')]);
-    const r = await cli(spec('bad-unit'), '--out', out);
+    const r = await cli(spec('exit2-bad-unit'), '--out', out);
     expect(r.code).toBe(2);
     expect(
       readdirSync(out).map((f) => [f, statSync(join(out, f)).mtimeMs, readFileSync(join(out, f), 'utf8')]),
@@ -83,16 +83,16 @@ describe('moe-sweep SPEC', () => {
     expect((await cli(latin1)).stderr).toBe(`${latin1}: is not UTF-8 text, expected a YAML spec file\n`);
     const file = join(tmp, 'a-file');
     writeFileSync(file, 'x');
-    expect(await cli(spec('pass'), '--out', file)).toMatchObject({
+    expect(await cli(spec('exit0-all-pass'), '--out', file)).toMatchObject({
       code: 2,
       stderr: `${file}: exists and is not a folder; --out must name a folder\n`,
     });
   });
 
   it('exit 2 for usage errors', async () => {
-    expect((await cli(spec('pass'), '--workers', '0')).code).toBe(2);
-    expect((await cli(spec('pass'), '--csv', 'some')).code).toBe(2);
-    expect((await cli(spec('pass'), '--frobnicate')).code).toBe(2);
+    expect((await cli(spec('exit0-all-pass'), '--workers', '0')).code).toBe(2);
+    expect((await cli(spec('exit0-all-pass'), '--csv', 'some')).code).toBe(2);
+    expect((await cli(spec('exit0-all-pass'), '--frobnicate')).code).toBe(2);
     expect((await cli()).code).toBe(2);
   });
 
@@ -100,7 +100,7 @@ describe('moe-sweep SPEC', () => {
     const out = join(tmp, 'shared-folder');
     mkdirSync(out);
     writeFileSync(join(out, 'notes.txt'), 'mine');
-    await cli(spec('pass'), '--out', out, '--quiet');
+    await cli(spec('exit0-all-pass'), '--out', out, '--quiet');
     expect(readFileSync(join(out, 'notes.txt'), 'utf8')).toBe('mine');
     expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
   });
@@ -202,9 +202,9 @@ describe('moe-sweep inspect', () => {
   });
 
   it('exit 2 for a file that is not JSON', async () => {
-    const r = await cli('inspect', spec('pass'));
+    const r = await cli('inspect', spec('exit0-all-pass'));
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^test\/fixtures\/specs\/pass\.yaml: is not valid JSON/);
+    expect(r.stderr).toMatch(/^test\/fixtures\/specs\/exit0-all-pass\.yaml: is not valid JSON/);
   });
 });
 
@@ -212,7 +212,7 @@ describe('the executable', () => {
   const bin = (args: string[]) => spawnBin(args, { env: { ...process.env, NO_COLOR: '1' } });
 
   it('exit 2 with one stderr line and no stack trace', () => {
-    const r = bin([spec('bad-unit'), '--out', join(tmp, 'spawned')]);
+    const r = bin([spec('exit2-bad-unit'), '--out', join(tmp, 'spawned')]);
     expect(r.status).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -22,10 +22,10 @@ const tmp = useTempDir('moe-sweep-internal-');
 describe('internal errors', () => {
   it('exit 3, one line naming the problem, and the report folder left as it was', async () => {
     const out = join(tmp, 'report');
-    expect((await cli(specFixture('pass'), '--out', out, '--quiet')).code).toBe(0);
+    expect((await cli(specFixture('exit0-all-pass'), '--out', out, '--quiet')).code).toBe(0);
     const before = Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]));
     crash = true;
-    const r = await cli(specFixture('fail-design'), '--out', out, '--quiet');
+    const r = await cli(specFixture('exit1-named-design-over-vram'), '--out', out, '--quiet');
     crash = false;
     expect(r.code).toBe(3);
     expect(r.stderr).toBe(
@@ -37,7 +37,7 @@ describe('internal errors', () => {
 
   it('--debug adds the stack', async () => {
     crash = true;
-    const r = await cli(specFixture('pass'), '--out', join(tmp, 'debug'), '--quiet', '--debug');
+    const r = await cli(specFixture('exit0-all-pass'), '--out', join(tmp, 'debug'), '--quiet', '--debug');
     crash = false;
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/\n\s+at /);

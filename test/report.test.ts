@@ -8,7 +8,7 @@ import { specFixture } from './helpers.js';
 
 describe('report.html', () => {
   it('holds the charts as inline SVG, the front table, the counts and the calculator, and loads nothing', async () => {
-    const result = runSweepSync(loadSpec(specFixture('pass')));
+    const result = runSweepSync(loadSpec(specFixture('exit0-all-pass')));
     const html = await renderReport({ result, exitCode: 0, csvFile: 'results.csv' });
     const charts = html.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
     expect(charts.length).toBe(3);

@@ -12,7 +12,7 @@ const fixture = (name: string) => loadSpec(specFixture(name));
 
 describe('CSV rows', () => {
   it('every grid row the workers format is byte-identical to csv-stringify on the same cells', () => {
-    const spec = fixture('fail-design');
+    const spec = fixture('exit1-named-design-over-vram');
     const plan = makePlan(spec)!;
     const front = Float64Array.from([1, 5]);
     const rows = formatCsvChunk(plan, 0, gridSize(spec.grid!), 'all', front).split(/(?<=\n)/);
@@ -43,14 +43,14 @@ describe('CSV rows', () => {
 
 describe('exit status and front', () => {
   it('a passing spec: named design feasible, grid has feasible designs', () => {
-    const r = runSweepSync(fixture('pass'));
+    const r = runSweepSync(fixture('exit0-all-pass'));
     expect(r.counts).toMatchObject({ points: 3 * 8 * 3 * 2, skipped: 24, evaluated: 120 });
     expect(r.designs[0]!.feasible).toBe(true);
     expect(r.counts.feasible).toBeGreaterThan(0);
   });
 
   it('a failing named design lists its violations', () => {
-    const r = runSweepSync(fixture('fail-design'));
+    const r = runSweepSync(fixture('exit1-named-design-over-vram'));
     const bad = r.designs.find((d) => d.name === 'too-big')!;
     // 1B + 64 × 2B = 129B params × 2 bytes × 1.2 = 309.6 GB > 80 GB
     expect(bad.metrics.vram_bytes).toBe(309.6e9);
@@ -59,7 +59,7 @@ describe('exit status and front', () => {
   });
 
   it('the front of the sweep equals the brute-force front of every feasible design', () => {
-    const spec = fixture('pass');
+    const spec = fixture('exit0-all-pass');
     const r = runSweepSync(spec);
     const all = [] as { total: number; active: number }[];
     for (let i = 0; i < r.counts.points; i++) {
