@@ -62,6 +62,7 @@ describe('architecture grids', () => {
 
   it('the KV cache of a point follows its layer count: Qwen3 GQA 4 KV heads × 128 × 2 (K, V) × 1 byte per layer per token', () => {
     const r = runSweepSync(spec);
+    expect(r.front.length).toBeGreaterThan(0);
     for (const f of r.front) {
       const layers = f.fields?.num_layers ?? 48;
       expect(f.serving?.kv_cache_bytes).toBe(16 * 32768 * layers * 4 * 128 * 2 * 1);

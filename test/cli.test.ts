@@ -50,6 +50,7 @@ describe('moe-sweep SPEC', () => {
     const lines = readFileSync(join(tmp, 'pareto', 'results.csv'), 'utf8')
       .trim()
       .split('\n');
+    expect(summary.front_total).toBeGreaterThan(1);
     expect(lines.length - 1).toBe(summary.front_total);
     expect(lines.slice(1).every((l) => l.split(',')[14] === 'true')).toBe(true);
   });

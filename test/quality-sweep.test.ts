@@ -35,6 +35,7 @@ describe('a sweep with training:', () => {
       );
     // Along the front, more active parameters buy a larger dense equivalent.
     const actives = [...new Set(result.front.map((f) => f.metrics.active_params))].sort((a, b) => a - b);
+    expect(actives.length).toBeGreaterThan(2);
     actives.slice(1).forEach((a, i) => expect(best(a)).toBeGreaterThan(best(actives[i]!)));
   });
 
