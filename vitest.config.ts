@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // `npm test`: unit and integration tests. The property, fuzz and large-grid suites (test/property/,
@@ -5,9 +8,16 @@ import { defineConfig } from 'vitest/config';
 // `npm run test:browser`.
 export const SLOW = ['test/property/**/*.test.ts', 'test/slow/**/*.test.ts'];
 
-// Files that replace modules with vi.mock need a module cache of their own; every other file shares
-// its worker's cache (isolate: false), which saves importing src/ again for each of forty files.
-const MOCKING = ['test/internal-error.test.ts'];
+// Test files share their worker's module cache (isolate: false), which saves importing src/ again for
+// each of forty files. A file that replaces modules or globals (vi.mock, vi.doMock, vi.stubGlobal,
+// vi.stubEnv) would leak into the files after it, and may find the real module already loaded, so
+// such files are found here and run with a module cache of their own.
+const ROOT = fileURLToPath(new URL('.', import.meta.url));
+const MOCKING = readdirSync(join(ROOT, 'test'), { recursive: true, encoding: 'utf8' })
+  .filter((f) => f.endsWith('.test.ts'))
+  .map((f) => `test/${f.split(sep).join('/')}`)
+  .filter((f) => /\bvi\.(mock|doMock|stubGlobal|stubEnv)\(/.test(readFileSync(join(ROOT, f), 'utf8')))
+  .sort();
 
 export default defineConfig({
   test: {
@@ -26,7 +36,9 @@ export default defineConfig({
           isolate: false,
         },
       },
-      { extends: true, test: { name: 'isolated', include: MOCKING } },
+      ...(MOCKING.length
+        ? [{ extends: true as const, test: { name: 'isolated', include: MOCKING, exclude: SLOW } }]
+        : []),
     ],
   },
 });
