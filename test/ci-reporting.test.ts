@@ -1,34 +1,27 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { Io } from '../src/cli/io.js';
-import { main } from '../src/cli/program.js';
+import { describe, expect, it } from 'vitest';
 import { annotation } from '../src/output/annotations.js';
 import { junitXml, xmlEscape } from '../src/output/junit.js';
 import { parseSpec } from '../src/spec/load.js';
 import { runSweepSync } from '../src/sweep/run.js';
+import { cliWith, useTempDir } from './helpers.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'moe-sweep-ci-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function cli(env: Record<string, string>, ...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    isTTY: false,
-    cwd: process.cwd(),
-    env,
-  };
-  return { code: await main(argv, io), stdout, stderr };
-}
+const tmp = useTempDir('moe-sweep-ci-');
+const cli = (env: Record<string, string>, ...argv: string[]) => cliWith({ env }, ...argv);
 
 describe('--reporter junit', () => {
   it('one test case per named design and one for the grid; failures name the constraints', async () => {
     const out = join(tmp, 'junit');
-    const r = await cli({}, 'test/fixtures/specs/fail-design.yaml', '--out', out, '--reporter', 'junit', '--quiet');
+    const r = await cli(
+      {},
+      'test/fixtures/specs/exit1-named-design-over-vram.yaml',
+      '--out',
+      out,
+      '--reporter',
+      'junit',
+      '--quiet',
+    );
     expect(r.code).toBe(1);
     const xml = readFileSync(join(out, 'junit.xml'), 'utf8');
     expect(xml).toMatch(
@@ -37,10 +30,10 @@ describe('--reporter junit', () => {
     expect(xml.match(/<testcase /g)).toHaveLength(3);
     expect(xml).toContain('name="design too-big meets the constraints"');
     expect(xml).toMatch(
-      /<failure message="fails vram 310 GB &gt; budget 80 GB \(total 129B, active 5B, vram 310 GB\) at test\/fixtures\/specs\/fail-design.yaml:12"/,
+      /<failure message="fails vram 310 GB &gt; budget 80 GB \(total 129B, active 5B, vram 310 GB\) at test\/fixtures\/specs\/exit1-named-design-over-vram.yaml:12"/,
     );
     expect(xml).toContain(
-      'name="grid has a feasible design" file="test/fixtures/specs/fail-design.yaml" time="0"></testcase>',
+      'name="grid has a feasible design" file="test/fixtures/specs/exit1-named-design-over-vram.yaml" time="0"></testcase>',
     );
   });
 
@@ -61,38 +54,49 @@ describe('GitHub Actions annotations', () => {
   it('put each failing design on its line of the spec', async () => {
     const r = await cli(
       { GITHUB_ACTIONS: 'true' },
-      'test/fixtures/specs/fail-design.yaml',
+      'test/fixtures/specs/exit1-named-design-over-vram.yaml',
       '--out',
       join(tmp, 'gha'),
       '--quiet',
     );
     expect(r.stdout).toBe(
-      '::error file=test/fixtures/specs/fail-design.yaml,line=12::moe-sweep: design too-big fails vram 310 GB > budget 80 GB\n',
+      '::error file=test/fixtures/specs/exit1-named-design-over-vram.yaml,line=12::moe-sweep: design too-big fails vram 310 GB > budget 80 GB\n',
     );
   });
 
   it('and a grid with no feasible design on the grid line', async () => {
     const r = await cli(
       { GITHUB_ACTIONS: 'true' },
-      'test/fixtures/specs/no-feasible.yaml',
+      'test/fixtures/specs/exit1-no-feasible-design.yaml',
       '--out',
       join(tmp, 'gha2'),
       '--quiet',
     );
     expect(r.stdout).toBe(
-      '::error file=test/fixtures/specs/no-feasible.yaml,line=3::moe-sweep: no grid design is feasible (8 evaluated)\n',
+      '::error file=test/fixtures/specs/exit1-no-feasible-design.yaml,line=3::moe-sweep: no grid design is feasible (8 evaluated)\n',
     );
   });
 
   it('bad input gets an annotation at its line and column, still one line on stderr', async () => {
-    const r = await cli({ GITHUB_ACTIONS: 'true' }, 'test/fixtures/specs/bad-unit.yaml', '--out', join(tmp, 'gha3'));
+    const r = await cli(
+      { GITHUB_ACTIONS: 'true' },
+      'test/fixtures/specs/exit2-bad-unit.yaml',
+      '--out',
+      join(tmp, 'gha3'),
+    );
     expect(r.code).toBe(2);
-    expect(r.stdout).toMatch(/^::error file=test\/fixtures\/specs\/bad-unit.yaml,line=5,col=23::/);
+    expect(r.stdout).toMatch(/^::error file=test\/fixtures\/specs\/exit2-bad-unit.yaml,line=5,col=23::/);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('nothing extra outside GitHub Actions', async () => {
-    const r = await cli({}, 'test/fixtures/specs/fail-design.yaml', '--out', join(tmp, 'plain'), '--quiet');
+    const r = await cli(
+      {},
+      'test/fixtures/specs/exit1-named-design-over-vram.yaml',
+      '--out',
+      join(tmp, 'plain'),
+      '--quiet',
+    );
     expect(r.stdout).toBe('');
   });
 

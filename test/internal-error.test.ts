@@ -1,8 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import type { Io } from '../src/cli/io.js';
+import { describe, expect, it, vi } from 'vitest';
+import { cli, specFixture, useTempDir } from './helpers.js';
 
 // A failure the user did not cause (a worker that dies, a bug) must exit 3 with one line, and leave
 // the previous report as it was.
@@ -17,31 +16,16 @@ vi.mock('../src/output/report/html.js', async (importOriginal) => {
     },
   };
 });
-const { main } = await import('../src/cli/program.js');
 
-const tmp = mkdtempSync(join(tmpdir(), 'moe-sweep-internal-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-async function cli(...argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    isTTY: false,
-    cwd: process.cwd(),
-    env: {},
-  };
-  return { code: await main(argv, io), stdout, stderr };
-}
+const tmp = useTempDir('moe-sweep-internal-');
 
 describe('internal errors', () => {
   it('exit 3, one line naming the problem, and the report folder left as it was', async () => {
     const out = join(tmp, 'report');
-    expect((await cli('test/fixtures/specs/pass.yaml', '--out', out, '--quiet')).code).toBe(0);
+    expect((await cli(specFixture('exit0-all-pass'), '--out', out, '--quiet')).code).toBe(0);
     const before = Object.fromEntries(readdirSync(out).map((f) => [f, readFileSync(join(out, f), 'utf8')]));
     crash = true;
-    const r = await cli('test/fixtures/specs/fail-design.yaml', '--out', out, '--quiet');
+    const r = await cli(specFixture('exit1-named-design-over-vram'), '--out', out, '--quiet');
     crash = false;
     expect(r.code).toBe(3);
     expect(r.stderr).toBe(
@@ -53,7 +37,7 @@ describe('internal errors', () => {
 
   it('--debug adds the stack', async () => {
     crash = true;
-    const r = await cli('test/fixtures/specs/pass.yaml', '--out', join(tmp, 'debug'), '--quiet', '--debug');
+    const r = await cli(specFixture('exit0-all-pass'), '--out', join(tmp, 'debug'), '--quiet', '--debug');
     crash = false;
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/\n\s+at /);

@@ -6,10 +6,11 @@ import { loadCatalog } from '../src/catalog/index.js';
 import { loadSpec, parseSpec } from '../src/spec/load.js';
 import { jsonSchema } from '../src/spec/schema.js';
 import { runSweepSync } from '../src/sweep/run.js';
+import { specFixture } from './helpers.js';
 
 describe('report.html', () => {
   it('holds the charts as inline SVG, the front table, the counts and the calculator, and loads nothing', async () => {
-    const result = runSweepSync(loadSpec('test/fixtures/specs/pass.yaml'));
+    const result = runSweepSync(loadSpec(specFixture('exit0-all-pass')));
     const html = await renderReport({
       result,
       data: reportData(result, loadCatalog()),

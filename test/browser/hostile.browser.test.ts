@@ -1,6 +1,6 @@
 // Hostile names in the HTML report and the CSV: a spec whose description and named designs hold
 // markup that would run script if it were not escaped, spreadsheet formulas, quotes, commas, a line
-// break and unicode (test/fixtures/specs/hostile.yaml). The CLI builds the report from source; it is
+// break and unicode (test/fixtures/specs/hostile-strings-in-names.yaml). The CLI builds the report from source; it is
 // opened from disk in Chromium with the network cut off (as in report.browser.test.ts) and checked:
 // no injected script ran, no dialog opened, nothing was requested but the report itself, the names
 // are shown as text in the designs table and as SVG labels, and a Content-Security-Policy forbids
@@ -17,7 +17,7 @@ import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SPEC = 'test/fixtures/specs/hostile.yaml';
+const SPEC = 'test/fixtures/specs/hostile-strings-in-names.yaml';
 const CHROMIUM = chromiumPath();
 
 /** What a spreadsheet would run as a formula: the first characters csv-stringify's escape_formulas guards. */

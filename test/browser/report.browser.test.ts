@@ -9,7 +9,7 @@ import { chromiumPath, openOffline } from '../../scripts/offline-chromium.js';
 import { buildReport } from './build-report.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const SPEC = 'test/fixtures/specs/browser.yaml';
+const SPEC = 'test/fixtures/specs/report-320-points-with-compare.yaml';
 const CHROMIUM = chromiumPath();
 
 interface Summary {

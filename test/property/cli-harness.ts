@@ -9,14 +9,13 @@
 // A spec with a geometric factor barely above 1 runs in a child process with a time limit instead:
 // the spec check once spun synchronously on it (fixed; the guard stays), and a synchronous loop in-process would
 // block the test runner itself, beyond the reach of any timeout.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { main } from '../../src/cli/program.js';
 import { CSV_HEADER } from '../../src/output/csv/columns.js';
-import type { Io } from '../../src/cli/io.js';
+import { captureIo, spawnBin } from '../helpers.js';
 
 /** The header row results.csv must start with (the tool's own definition of its columns; optional
  * columns, such as predicted quality when the spec asks for it, may follow). */
@@ -129,12 +128,7 @@ export function hasNearOneFactor(bytes: Uint8Array): boolean {
 /** The CLI from source in a child process, killed after CHILD_TIMEOUT_MS (exit code HANG). */
 export function runCliChild(argv: string[]): CaseResult {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...argv], {
-    cwd: process.cwd(),
-    encoding: 'utf8',
-    timeout: CHILD_TIMEOUT_MS,
-    killSignal: 'SIGKILL',
-  });
+  const r = spawnBin(argv, { timeout: CHILD_TIMEOUT_MS });
   return { code: r.status ?? HANG, stdout: r.stdout ?? '', stderr: r.stderr ?? '', ms: performance.now() - t0 };
 }
 
@@ -164,15 +158,8 @@ export class PropertyViolation extends Error {
  * emitted meanwhile are added to stderr as Node prints them, since the real CLI would show them there.
  */
 export async function runCli(argv: string[]): Promise<CaseResult> {
-  let stdout = '';
-  let stderr = '';
-  const io: Io = {
-    stdout: (t) => void (stdout += t),
-    stderr: (t) => void (stderr += t),
-    isTTY: false,
-    cwd: process.cwd(),
-  };
-  const onWarning = (w: Error) => void (stderr += `(node:${process.pid}) ${w.name}: ${w.message}\n`);
+  const out = captureIo();
+  const onWarning = (w: Error) => void (out.stderr += `(node:${process.pid}) ${w.name}: ${w.message}\n`);
   process.on('warning', onWarning);
   const t0 = performance.now();
   let timer: NodeJS.Timeout | undefined;
@@ -183,9 +170,9 @@ export async function runCli(argv: string[]): Promise<CaseResult> {
     );
   });
   try {
-    const code = await Promise.race([main(argv, io), timeout]);
+    const code = await Promise.race([main(argv, out.io), timeout]);
     await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
-    return { code, stdout, stderr, ms: performance.now() - t0 };
+    return { code, stdout: out.stdout, stderr: out.stderr, ms: performance.now() - t0 };
   } finally {
     clearTimeout(timer);
     process.off('warning', onWarning);

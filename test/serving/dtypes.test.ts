@@ -2,8 +2,8 @@
  * Storage formats. Expected bits are worked out by hand from each format's definition
  * (see src/serving/dtypes.ts for the sources).
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { presetConfig } from '../helpers.js';
 import { inspectConfig } from '../../src/arch/inspect.js';
 import {
   FormatError,
@@ -80,9 +80,7 @@ describe('weightBytes', () => {
   });
 
   it('gpt-oss-120b: mxfp4 experts + bf16 rest ≈ the published 60.8 GiB checkpoint', () => {
-    const r = inspectConfig(
-      JSON.parse(readFileSync(new URL('../../presets/configs/gpt-oss-120b.json', import.meta.url), 'utf8')),
-    );
+    const r = inspectConfig(presetConfig('gpt-oss-120b.json'));
     // one expert per layer: gate_up 2880×5760 + bias 5760, down 2880×2880 + bias 2880
     //   = 3 × 2880² + 8,640 = 24,883,200 + 8,640 = 24,891,840; × 128 experts × 36 layers
     //   = 24,891,840 × 4,608 = 114,701,598,720

@@ -17,8 +17,8 @@
  *   `mamba_ssm_dtype`: float32) and the causal conv's last kernel − 1 inputs of its
  *   2·K·dk + V·dv channels (bf16).
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { presetConfig } from '../helpers.js';
 import { architectureFromHfConfig } from '../../src/arch/hf-config/index.js';
 import {
   compressedKvLayout,
@@ -34,12 +34,7 @@ import {
   mlaKvLayout,
 } from '../../src/arch/kv-cache.js';
 
-function config(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`../../presets/configs/${name}`, import.meta.url), 'utf8')) as Record<
-    string,
-    unknown
-  >;
-}
+const config = presetConfig;
 
 describe('DeepSeek-V4 compressed attention, by hand', () => {
   // 3 layers with ratios 0 (window only), 4 (CSA) and 8 (HCA); head_dim 4, window 4, index_head_dim 2

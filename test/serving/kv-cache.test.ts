@@ -2,8 +2,8 @@
  * KV cache sizes, hand-worked from the official config.json fixtures (origins in
  * presets/configs/SOURCES.md) and toy layouts.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { presetConfig } from '../helpers.js';
 import { architectureFromHfConfig } from '../../src/arch/hf-config/index.js';
 import {
   attentionPatternFromHfConfig,
@@ -15,12 +15,7 @@ import {
   mlaKvLayout,
 } from '../../src/serving/index.js';
 
-function config(name: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`../../presets/configs/${name}`, import.meta.url), 'utf8')) as Record<
-    string,
-    unknown
-  >;
-}
+const config = presetConfig;
 
 describe('GQA: Mixtral 8x7B', () => {
   const cfg = config('mixtral-8x7b-v0.1.json');

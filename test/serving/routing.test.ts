@@ -2,8 +2,8 @@
  * Routing costs: all-to-all bytes (hand-worked), load imbalance and capacity (seeded
  * simulation checked against hand-worked exact cases and the exact binomial drop share).
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { presetConfig } from '../helpers.js';
 import { architectureFromHfConfig } from '../../src/arch/hf-config/index.js';
 import {
   allToAllBytesPerStep,
@@ -38,9 +38,7 @@ describe('all-to-all bytes', () => {
   });
 
   it('DeepSeek-V3 has 58 MoE layers (61 − 3 dense)', () => {
-    const arch = architectureFromHfConfig(
-      JSON.parse(readFileSync(new URL('../../presets/configs/deepseek-v3.json', import.meta.url), 'utf8')),
-    );
+    const arch = architectureFromHfConfig(presetConfig('deepseek-v3.json'));
     expect(moeLayerCount(arch)).toBe(58);
   });
 

@@ -1,13 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { Io } from '../src/cli/io.js';
-import { main } from '../src/cli/program.js';
+import { describe, expect, it } from 'vitest';
+import { cliWith, specFixture, useTempDir } from '../helpers.js';
 
-const tmp = mkdtempSync(join(tmpdir(), 'moe-sweep-scale-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+const tmp = useTempDir('moe-sweep-scale-');
 
 function peakRss(spec: string, out: string): number {
   // One worker: the fewer threads, the less the figure depends on how busy the machine is.
@@ -23,8 +20,8 @@ function peakRss(spec: string, out: string): number {
 describe('memory stays bounded as the grid grows', () => {
   it('40x more points costs far less memory than holding per-point state would', () => {
     // Same axes but expert_params: 250 values (1.6M points) vs 10,000 values (64M points).
-    const small = peakRss('test/fixtures/specs/scale-small.yaml', join(tmp, 'small'));
-    const large = peakRss('test/fixtures/specs/scale-large.yaml', join(tmp, 'large'));
+    const small = peakRss(specFixture('scale-small'), join(tmp, 'small'));
+    const large = peakRss(specFixture('scale-large'), join(tmp, 'large'));
     const summary = JSON.parse(readFileSync(join(tmp, 'large', 'summary.json'), 'utf8'));
     expect(summary.counts.points).toBe(64_000_000);
     // Holding even one 8-byte number per point would add 500 MB on the large grid; what the run keeps
@@ -37,22 +34,8 @@ describe('memory stays bounded as the grid grows', () => {
 });
 
 describe('progress', () => {
-  const run = async (isTTY: boolean, ...flags: string[]) => {
-    let stdout = '';
-    let stderr = '';
-    const io: Io = {
-      stdout: (t) => void (stdout += t),
-      stderr: (t) => void (stderr += t),
-      isTTY,
-      cwd: process.cwd(),
-      env: {},
-    };
-    const code = await main(
-      ['test/fixtures/specs/scale-small.yaml', '--out', join(tmp, `p-${isTTY}-${flags.join('')}`), ...flags],
-      io,
-    );
-    return { code, stdout, stderr };
-  };
+  const run = (isTTY: boolean, ...flags: string[]) =>
+    cliWith({ isTTY }, specFixture('scale-small'), '--out', join(tmp, `p-${isTTY}-${flags.join('')}`), ...flags);
 
   it('a terminal gets a progress line on stderr; stdout is the same as without one', async () => {
     const tty = await run(true);

@@ -1,0 +1,89 @@
+// Builders shared by the tests: temporary folders, fixture paths, the CLI run in-process with captured
+// output or spawned from source, CSV parsing and the preset configs.
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { afterAll } from 'vitest';
+import type { Io } from '../src/cli/io.js';
+
+/** A fresh folder in the OS temp folder, removed after the test file (or describe block) that made it. */
+export function useTempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** The path, relative to the repository, of test/fixtures/specs/NAME.yaml. */
+export const specFixture = (name: string) => `test/fixtures/specs/${name}.yaml`;
+
+export interface IoOptions {
+  /** Default false: no progress bar. */
+  isTTY?: boolean;
+  /** Default the process's working directory. */
+  cwd?: string;
+  /** Default none, so the runner's own GITHUB_ACTIONS does not leak into the output. */
+  env?: Record<string, string | undefined>;
+}
+
+/** An Io whose stdout and stderr collect into the returned object's strings. */
+export function captureIo(options: IoOptions = {}): { io: Io; stdout: string; stderr: string } {
+  const captured = { stdout: '', stderr: '' } as { io: Io; stdout: string; stderr: string };
+  captured.io = {
+    stdout: (t) => void (captured.stdout += t),
+    stderr: (t) => void (captured.stderr += t),
+    isTTY: options.isTTY ?? false,
+    cwd: options.cwd ?? process.cwd(),
+    env: options.env ?? {},
+  };
+  return captured;
+}
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The CLI run in this process with captured output. (The CLI is imported on the first call, so the unit
+ * tests that use only the other helpers do not load it.)
+ */
+export async function cliWith(options: IoOptions & { signal?: AbortSignal }, ...argv: string[]): Promise<CliResult> {
+  const { main } = await import('../src/cli/program.js');
+  const c = captureIo(options);
+  const code = await main(argv, c.io, options.signal);
+  return { code, stdout: c.stdout, stderr: c.stderr };
+}
+
+/** The CLI run in this process with captured output, no terminal and no environment. */
+export const cli = (...argv: string[]): Promise<CliResult> => cliWith({}, ...argv);
+
+/** The executable from source (src/cli/bin.ts under tsx) in a child process. */
+export function spawnBin(
+  argv: string[],
+  options: { env?: NodeJS.ProcessEnv; timeout?: number } = {},
+): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', ...argv], {
+    cwd: process.cwd(),
+    encoding: 'utf8',
+    env: options.env ?? process.env,
+    ...(options.timeout === undefined ? {} : { timeout: options.timeout, killSignal: 'SIGKILL' as const }),
+  });
+}
+
+/** CSV text (or bytes) as rows of cells, the header row first. */
+export const parseCsv = (csv: string | Buffer): string[][] => parse(csv) as string[][];
+
+/** CSV text (or bytes) as one record per data row, keyed by the header row. */
+export const parseCsvRecords = (csv: string | Buffer): Record<string, string>[] =>
+  parse(csv, { columns: true }) as Record<string, string>[];
+
+/** presets/configs/NAME (a Hugging Face config.json), parsed. */
+export function presetConfig(name: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(`../presets/configs/${name}`, import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+}
