@@ -8,13 +8,8 @@ import { violationMask } from '../metrics/constraints.js';
 import type { CsvMode } from '../output/csv/columns.js';
 import { metricsInto } from '../metrics/design.js';
 import { qualityInto } from '../metrics/quality.js';
-import {
-  FULL_METRIC_COUNT,
-  ServingEvaluator,
-  servingCells,
-  type ServingFacts,
-  type ServingPlan,
-} from '../metrics/serving.js';
+import { SLOT, SLOT_COUNT } from '../metrics/registry.js';
+import { ServingEvaluator, servingCells, type ServingFacts, type ServingPlan } from '../metrics/serving.js';
 import { kvCacheBytes, kvLayoutFromArchitecture } from '../arch/kv-cache.js';
 import {
   Growable,
@@ -25,6 +20,16 @@ import {
   type ChunkSummary,
   type EvalPlan,
 } from './kernel.js';
+
+// Module-level constants, which V8 folds into the code that reads them.
+const TOTAL = SLOT.total_params;
+const ACTIVE = SLOT.active_params;
+const RATIO = SLOT.active_ratio;
+const SPARSITY = SLOT.expert_sparsity;
+const SAVING = SLOT.compute_saving;
+const FLOPS = SLOT.flops_per_token;
+const WEIGHT_BYTES = SLOT.weight_bytes;
+const VRAM = SLOT.vram_bytes;
 
 export interface GeneralPlan {
   /** Grid dimensions, outermost first: the four abstract axes, or architecture fields. */
@@ -159,9 +164,9 @@ export function pointMetricsInto(
   // sits beside the weights, and the overhead allowance covers both
   const weightBytes = p.experts * p.expert_params * gp.expertBytesPerWeight + p.shared_params * gp.restBytesPerWeight;
   const kv = gp.serving ? gp.serving.batch * p.facts.kvBytesPerSequence : 0;
-  m[6] = weightBytes;
-  m[7] = Math.round((weightBytes + kv) * (1 + plan.overhead));
-  if (plan.quality) qualityInto(m, p.experts, p.top_k, m[0]!, m[1]!, plan.quality);
+  m[WEIGHT_BYTES] = weightBytes;
+  m[VRAM] = Math.round((weightBytes + kv) * (1 + plan.overhead));
+  if (plan.quality) qualityInto(m, p.experts, p.top_k, m[TOTAL]!, m[ACTIVE]!, plan.quality);
   serving?.into(m, p.experts, p.top_k, p.expert_params, p.shared_params, p.facts);
 }
 
@@ -178,7 +183,7 @@ export function evaluateGeneralChunk(plan: EvalPlan, start: number, end: number)
   const bins = plan.bins;
   const binCounts = bins ? new Float64Array(2 * bins.nx * bins.ny) : undefined;
   const bits = plan.feasibleBits ? new Uint8Array(Math.ceil((end - start) / 8)) : undefined;
-  const m = new Float64Array(FULL_METRIC_COUNT);
+  const m = new Float64Array(SLOT_COUNT);
   const [eDim, kDim] = gp.cellDims;
   let evaluated = 0;
   let feasible = 0;
@@ -203,8 +208,8 @@ export function evaluateGeneralChunk(plan: EvalPlan, start: number, end: number)
     }
     if (binCounts && bins) {
       const b =
-        binOf(Math.log10(m[1]!), bins.y0, bins.y1, bins.ny) * bins.nx +
-        binOf(Math.log10(m[0]!), bins.x0, bins.x1, bins.nx);
+        binOf(Math.log10(m[ACTIVE]!), bins.y0, bins.y1, bins.ny) * bins.nx +
+        binOf(Math.log10(m[TOTAL]!), bins.x0, bins.x1, bins.nx);
       binCounts[(mask === 0 ? bins.nx * bins.ny : 0) + b]!++;
     }
   }
@@ -234,7 +239,7 @@ export function formatGeneralRows(
   const gp = plan.general!;
   const decoder = new PointDecoder(gp);
   const serving = gp.serving ? new ServingEvaluator(gp.serving) : undefined;
-  const m = new Float64Array(FULL_METRIC_COUNT);
+  const m = new Float64Array(SLOT_COUNT);
   const violationText = violationCells(plan.constraints);
   const parts: string[] = [];
   let f = 0;
@@ -248,7 +253,7 @@ export function formatGeneralRows(
     while (f < front.length && front[f]! < index) f++;
     const onFront = f < front.length && front[f] === index;
     if (mode === 'pareto' && !onFront) continue;
-    let row = `,${p.experts},${p.top_k},${p.expert_params},${p.shared_params},${m[0]},${m[1]},${m[2]},${m[3]},${m[4]},${m[5]},${m[6]},${m[7]},${mask === 0},${onFront},${violationText(mask)}`;
+    let row = `,${p.experts},${p.top_k},${p.expert_params},${p.shared_params},${m[TOTAL]},${m[ACTIVE]},${m[RATIO]},${m[SPARSITY]},${m[SAVING]},${m[FLOPS]},${m[WEIGHT_BYTES]},${m[VRAM]},${mask === 0},${onFront},${violationText(mask)}`;
     if (plan.quality) row += qualityCells(m);
     for (const d of gp.csvDims) row += `,${decoder.value(d)}`;
     if (gp.serving) row += servingCells(m, gp.serving.hardware !== undefined);

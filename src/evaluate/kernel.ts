@@ -5,8 +5,27 @@ import type { CsvMode } from '../output/csv/columns.js';
 import { decodeIndex, type GridAxes } from '../grid/axes.js';
 import { METRIC_COUNT, metricsInto } from '../metrics/design.js';
 import { EXTENDED_METRIC_COUNT, domainLabel, qualityInto, type QualityPlan } from '../metrics/quality.js';
+import { SLOT } from '../metrics/registry.js';
 import { paretoFront } from './pareto.js';
 import type { GeneralPlan } from './general.js';
+
+// Module-level constants, which V8 folds into the code that reads them.
+const TOTAL = SLOT.total_params;
+const ACTIVE = SLOT.active_params;
+const RATIO = SLOT.active_ratio;
+const SPARSITY = SLOT.expert_sparsity;
+const SAVING = SLOT.compute_saving;
+const FLOPS = SLOT.flops_per_token;
+const WEIGHT_BYTES = SLOT.weight_bytes;
+const VRAM = SLOT.vram_bytes;
+const LOSS_DELTA = SLOT.loss_delta_vs_dense;
+const DENSE_EQUIVALENT = SLOT.dense_equivalent_params;
+const DOMAIN_FACTOR = SLOT.quality_domain_factor;
+/**
+ * The metrics fastBlock computes and bounds, each written out in its loop. A constraint on any other
+ * metric (a quality metric, or a design metric added after these) sends the pass to genericBlock.
+ */
+const FAST_SLOTS: readonly number[] = [TOTAL, ACTIVE, RATIO, SPARSITY, SAVING, FLOPS, WEIGHT_BYTES, VRAM];
 
 export interface PlotBins {
   /** Bins over log10(total_params) × log10(active_params). */
@@ -28,7 +47,7 @@ export interface EvalPlan {
   bins?: PlotBins;
   /** Return a bitmap of the feasible points, so the CSV pass can skip straight to them. */
   feasibleBits?: boolean;
-  /** With `training:`: the scaling-law columns (metric vector positions 8–10). */
+  /** With `training:`: the scaling-law columns (the training slots of the metric vector). */
   quality?: QualityPlan;
   /** Architecture axes or serving columns: evaluated by general.ts instead of this kernel. */
   general?: GeneralPlan;
@@ -149,7 +168,7 @@ function objectivesOf(p: Pass, first: number, e: number, k: number, blockStart: 
     const offset = cand.data[c]! - blockStart;
     const jx = Math.floor(offset / ns);
     metricsInto(m, 0, e, k, p.X[jx]!, p.S[offset - jx * ns]!, p.bytesPerWeight, p.overhead);
-    if (quality && p.objectivesNeedQuality) qualityInto(m, e, k, m[0]!, m[1]!, quality);
+    if (quality && p.objectivesNeedQuality) qualityInto(m, e, k, m[TOTAL]!, m[ACTIVE]!, quality);
     for (let o = 0; o < objectives.length; o++) candObj[o]!.push(objectives[o]!.sign * m[objectives[o]!.metric]!);
   }
 }
@@ -175,8 +194,8 @@ class Pass {
   readonly lo = new Float64Array(METRIC_COUNT).fill(-Infinity);
   readonly hi = new Float64Array(METRIC_COUNT).fill(Infinity);
   readonly bit = new Int32Array(METRIC_COUNT);
-  /** For fastBlock: how many points have each violation mask (at most eight constraints there). */
-  readonly masks = new Float64Array(1 << METRIC_COUNT);
+  /** For fastBlock: how many points have each violation mask (at most one constraint per FAST_SLOTS there). */
+  readonly masks = new Float64Array(1 << FAST_SLOTS.length);
   /** For genericBlock: how many points fail each constraint. */
   readonly violations: Float64Array;
   readonly m = new Float64Array(EXTENDED_METRIC_COUNT);
@@ -205,7 +224,7 @@ class Pass {
     this.violations = new Float64Array(plan.constraints.length);
     let generic = false;
     plan.constraints.forEach((c, i) => {
-      if (c.metric >= METRIC_COUNT || this.bit[c.metric] !== 0) generic = true;
+      if (!FAST_SLOTS.includes(c.metric) || this.bit[c.metric] !== 0) generic = true;
       else {
         this.lo[c.metric] = c.min;
         this.hi[c.metric] = c.max;
@@ -226,7 +245,7 @@ class Pass {
 }
 
 /**
- * The hot loop, for constraints that each bound a different one of the eight metrics: metricsInto's
+ * The hot loop, for constraints that each bound a different one of FAST_SLOTS: metricsInto's
  * formulas written out, one comparison pair per metric. Returns p.cand's new length. Nothing happens
  * after the loop and both comparisons of a pair always run, so no operation is left that V8 has not
  * seen by the time it optimises the loop (it would deoptimise there).
@@ -244,32 +263,32 @@ function fastBlock(p: Pass, e: number, k: number, ix: number, is: number, index:
   // Read one by one: destructuring goes through the iterator protocol, which tripled the time V8
   // took to compile this function.
   const { lo, hi, bit } = p;
-  const lo0 = lo[0]!,
-    lo1 = lo[1]!,
-    lo2 = lo[2]!,
-    lo3 = lo[3]!,
-    lo4 = lo[4]!,
-    lo5 = lo[5]!,
-    lo6 = lo[6]!,
-    lo7 = lo[7]!;
-  const hi0 = hi[0]!,
-    hi1 = hi[1]!,
-    hi2 = hi[2]!,
-    hi3 = hi[3]!,
-    hi4 = hi[4]!,
-    hi5 = hi[5]!,
-    hi6 = hi[6]!,
-    hi7 = hi[7]!;
-  const bit0 = bit[0]!,
-    bit1 = bit[1]!,
-    bit2 = bit[2]!,
-    bit3 = bit[3]!,
-    bit4 = bit[4]!,
-    bit5 = bit[5]!,
-    bit6 = bit[6]!,
-    bit7 = bit[7]!;
+  const loTotal = lo[TOTAL]!,
+    loActive = lo[ACTIVE]!,
+    loRatio = lo[RATIO]!,
+    loSparsity = lo[SPARSITY]!,
+    loSaving = lo[SAVING]!,
+    loFlops = lo[FLOPS]!,
+    loWeight = lo[WEIGHT_BYTES]!,
+    loVram = lo[VRAM]!;
+  const hiTotal = hi[TOTAL]!,
+    hiActive = hi[ACTIVE]!,
+    hiRatio = hi[RATIO]!,
+    hiSparsity = hi[SPARSITY]!,
+    hiSaving = hi[SAVING]!,
+    hiFlops = hi[FLOPS]!,
+    hiWeight = hi[WEIGHT_BYTES]!,
+    hiVram = hi[VRAM]!;
+  const bitTotal = bit[TOTAL]!,
+    bitActive = bit[ACTIVE]!,
+    bitRatio = bit[RATIO]!,
+    bitSparsity = bit[SPARSITY]!,
+    bitSaving = bit[SAVING]!,
+    bitFlops = bit[FLOPS]!,
+    bitWeight = bit[WEIGHT_BYTES]!,
+    bitVram = bit[VRAM]!;
   const sparsity = 1 - k / e;
-  const blockMask = (sparsity < lo3 ? bit3 : 0) | (sparsity > hi3 ? bit3 : 0);
+  const blockMask = (sparsity < loSparsity ? bitSparsity : 0) | (sparsity > hiSparsity ? bitSparsity : 0);
   const cand = p.cand.data;
   let nc = p.cand.length;
   let t = p.t0;
@@ -288,20 +307,20 @@ function fastBlock(p: Pass, e: number, k: number, ix: number, is: number, index:
       const vram = Math.round(weightBytes * overhead1);
       const mask =
         blockMask |
-        (total < lo0 ? bit0 : 0) |
-        (total > hi0 ? bit0 : 0) |
-        (active < lo1 ? bit1 : 0) |
-        (active > hi1 ? bit1 : 0) |
-        (ratio < lo2 ? bit2 : 0) |
-        (ratio > hi2 ? bit2 : 0) |
-        (1 - ratio < lo4 ? bit4 : 0) |
-        (1 - ratio > hi4 ? bit4 : 0) |
-        (2 * active < lo5 ? bit5 : 0) |
-        (2 * active > hi5 ? bit5 : 0) |
-        (weightBytes < lo6 ? bit6 : 0) |
-        (weightBytes > hi6 ? bit6 : 0) |
-        (vram < lo7 ? bit7 : 0) |
-        (vram > hi7 ? bit7 : 0);
+        (total < loTotal ? bitTotal : 0) |
+        (total > hiTotal ? bitTotal : 0) |
+        (active < loActive ? bitActive : 0) |
+        (active > hiActive ? bitActive : 0) |
+        (ratio < loRatio ? bitRatio : 0) |
+        (ratio > hiRatio ? bitRatio : 0) |
+        (1 - ratio < loSaving ? bitSaving : 0) |
+        (1 - ratio > hiSaving ? bitSaving : 0) |
+        (2 * active < loFlops ? bitFlops : 0) |
+        (2 * active > hiFlops ? bitFlops : 0) |
+        (weightBytes < loWeight ? bitWeight : 0) |
+        (weightBytes > hiWeight ? bitWeight : 0) |
+        (vram < loVram ? bitVram : 0) |
+        (vram > hiVram ? bitVram : 0);
       masks[mask]!++;
       // Written for every point and kept only for a feasible one: no path for feasible points alone.
       cand[nc] = index++;
@@ -331,7 +350,7 @@ function genericBlock(p: Pass, e: number, k: number, ix: number, is: number, ind
     left -= stop - is;
     for (let j = is; j < stop; j++, t++) {
       metricsInto(m, 0, e, k, x, S[j]!, p.bytesPerWeight, p.overhead);
-      if (quality) qualityInto(m, e, k, m[0]!, m[1]!, quality);
+      if (quality) qualityInto(m, e, k, m[TOTAL]!, m[ACTIVE]!, quality);
       const mask = violationMask(constraints, m, 0);
       for (let c = 0; c < nC; c++) violations[c]! += (mask >> c) & 1;
       cand[nc] = index++;
@@ -531,9 +550,9 @@ export function formatCsvChunk(plan: EvalPlan, start: number, end: number, mode:
         const n = Math.min(ns - is, end - index);
         for (let j = 0; j < n; j++, index++) {
           metricsInto(m, 0, e, k, x, S[is + j]!, bytesPerWeight, overhead);
-          if (qp) qualityInto(m, e, k, m[0]!, m[1]!, qp);
+          if (qp) qualityInto(m, e, k, m[TOTAL]!, m[ACTIVE]!, qp);
           const mask = violationMask(constraints, m, 0);
-          sparsity ||= `${m[3]}`;
+          sparsity ||= `${m[SPARSITY]}`;
           if (mode === 'feasible' && mask !== 0) continue;
           while (f < front.length && front[f]! < index) f++;
           const onFront = f < front.length && front[f] === index;
@@ -586,11 +605,11 @@ function indexRows(lines: Lines, plan: EvalPlan, indices: Float64Array, front: F
     const ie = Math.floor(q2 / nk);
     const ik = q2 - ie * nk;
     metricsInto(m, 0, E[ie]!, K[ik]!, X[ix]!, S[is]!, plan.bytesPerWeight, plan.overhead);
-    if (qp) qualityInto(m, E[ie]!, K[ik]!, m[0]!, m[1]!, qp);
+    if (qp) qualityInto(m, E[ie]!, K[ik]!, m[TOTAL]!, m[ACTIVE]!, qp);
     const mask = violationMask(plan.constraints, m, 0);
     if (q2 !== sparsityBlock) {
       sparsityBlock = q2;
-      sparsity = `${m[3]}`;
+      sparsity = `${m[SPARSITY]}`;
     }
     while (f < front.length && front[f]! < index) f++;
     const onFront = f < front.length && front[f] === index;
@@ -605,7 +624,7 @@ function indexRows(lines: Lines, plan: EvalPlan, indices: Float64Array, front: F
  * the same for a whole experts × top_k block, comes in as text.
  */
 function metricCells(m: Float64Array, sparsity: string): string {
-  return `,${numberText(m[0]!)},${numberText(m[1]!)},${numberText(m[2]!)},${sparsity},${numberText(m[4]!)},${numberText(m[5]!)},${numberText(m[6]!)},${numberText(m[7]!)}`;
+  return `,${numberText(m[TOTAL]!)},${numberText(m[ACTIVE]!)},${numberText(m[RATIO]!)},${sparsity},${numberText(m[SAVING]!)},${numberText(m[FLOPS]!)},${numberText(m[WEIGHT_BYTES]!)},${numberText(m[VRAM]!)}`;
 }
 
 /**
@@ -647,6 +666,6 @@ class Lines {
 
 /** The quality cells of a grid row: loss delta, dense equivalent (empty when none), domain label. */
 export function qualityCells(m: Float64Array): string {
-  const dense = m[9]!;
-  return `,${m[8]},${Number.isFinite(dense) ? dense : ''},${domainLabel(m[10]!)}`;
+  const dense = m[DENSE_EQUIVALENT]!;
+  return `,${m[LOSS_DELTA]},${Number.isFinite(dense) ? dense : ''},${domainLabel(m[DOMAIN_FACTOR]!)}`;
 }

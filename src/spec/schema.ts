@@ -4,9 +4,7 @@
 import { z } from 'zod';
 import { BYTES_PATTERN, CONTEXT_EXPECTED, CONTEXT_PATTERN, COUNT_PATTERN } from '../formats/units.js';
 import { DTYPES } from '../formats/weight-dtypes.js';
-import { METRIC_IDS } from '../metrics/design.js';
-import { QUALITY_METRICS } from '../metrics/quality.js';
-import { SERVING_METRIC_IDS } from '../metrics/serving.js';
+import { CONSTRAINABLE_IDS } from '../metrics/registry.js';
 
 export const COUNT_EXPECTED = 'expected a parameter count such as 30B, 0.5B, 800M or 3e10';
 export const BYTES_EXPECTED = 'expected a memory size such as 640GB, 80GiB or 8e10';
@@ -240,7 +238,7 @@ export const DesignSchema = z.union(
   },
 );
 
-const OBJECTIVE_METRICS = [...METRIC_IDS, ...QUALITY_METRICS, ...SERVING_METRIC_IDS];
+const OBJECTIVE_METRICS = CONSTRAINABLE_IDS;
 export const OBJECTIVE_PATTERN = `^(min|max) (${OBJECTIVE_METRICS.join('|')})$`;
 
 export const SpecSchema = z.strictObject({

@@ -11,6 +11,7 @@ import { FULL_METRIC_COUNT, SV, ServingEvaluator, isServingMetric, type ServingP
 import { M, metricsFromVector, metricsInto, type Design, type Metrics } from '../metrics/design.js';
 import { Q, domainLabel, isQualityMetric, qualityInto, type QualityPlan } from '../metrics/quality.js';
 import { qualityPlan } from '../metrics/quality-plan.js';
+import { SLOT } from '../metrics/registry.js';
 import type { AnyMetricId, NamedDesign, SweepSpec } from '../spec/types.js';
 
 /** Whether the spec needs the general evaluation path (architecture axes, serving columns, split formats). */
@@ -164,11 +165,11 @@ export function metricValue(
   return e.metrics[id];
 }
 
-/** Position of a metric in the (extended) metric vector. */
+/** Position of a metric in the metric vector. */
 export function metricIndex(id: AnyMetricId): number {
-  if (isServingMetric(id)) return SV[id];
-  return isQualityMetric(id) ? Q[id] : M[id];
+  return SLOT[id];
 }
+
 /** The named designs and the compared presets, evaluated under the spec. */
 export function evaluateNamed(spec: SweepSpec): { designs: (NamedDesign & Evaluated)[]; compare: PresetResult[] } {
   return {
