@@ -1,25 +1,21 @@
 // The evaluation path for grids over architecture fields, and for any sweep with serving columns.
-// Slower per point than the abstract kernel in chunk.ts (it counts parameters module by module and
+// Slower per point than the abstract kernel in kernel.ts (it counts parameters module by module and
 // sizes the KV cache per point) but produces the same kind of slice summary and CSV text, so the
 // pool, the merge of fronts, shards and the report need not know which path ran.
 import { countParameters } from '../arch/count.js';
+import { kvCacheBytes, kvLayoutFromArchitecture } from '../arch/kv-cache.js';
 import type { Architecture } from '../arch/types.js';
 import { violationMask } from '../metrics/constraints.js';
-import type { CsvMode } from '../output/csv/columns.js';
 import { metricsInto } from '../metrics/design.js';
 import { qualityInto } from '../metrics/quality.js';
 import { SLOT, SLOT_COUNT } from '../metrics/registry.js';
 import { ServingEvaluator, servingCells, type ServingFacts, type ServingPlan } from '../metrics/serving.js';
-import { kvCacheBytes, kvLayoutFromArchitecture } from '../arch/kv-cache.js';
-import {
-  Growable,
-  binOf,
-  localFront,
-  qualityCells,
-  violationCells,
-  type ChunkSummary,
-  type EvalPlan,
-} from './kernel.js';
+import type { CsvMode } from '../output/csv/columns.js';
+import { binOf } from './binner.js';
+import { Growable } from './growable.js';
+import { qualityCells, violationCells } from './kernel.js';
+import { localFront } from './pareto.js';
+import type { ChunkSummary, EvalPlan, GeneralPlan } from './plan.js';
 
 // Module-level constants, which V8 folds into the code that reads them.
 const TOTAL = SLOT.total_params;
@@ -30,21 +26,6 @@ const SAVING = SLOT.compute_saving;
 const FLOPS = SLOT.flops_per_token;
 const WEIGHT_BYTES = SLOT.weight_bytes;
 const VRAM = SLOT.vram_bytes;
-
-export interface GeneralPlan {
-  /** Grid dimensions, outermost first: the four abstract axes, or architecture fields. */
-  dims: { key: string; values: number[] }[];
-  mode: 'abstract' | 'architecture';
-  /** The architecture every point starts from (architecture mode; abstract mode with serving). */
-  base?: Architecture;
-  expertBytesPerWeight: number;
-  restBytesPerWeight: number;
-  serving?: ServingPlan;
-  /** Positions in `dims` of the experts and top_k axes, for the heatmap; -1 when the axis is fixed. */
-  cellDims: [number, number];
-  /** Architecture dims written as extra CSV columns (all but num_experts and num_experts_per_tok). */
-  csvDims: number[];
-}
 
 /** A point: its abstract design and what serving needs to know of it. */
 export interface PointModel {

@@ -2,12 +2,18 @@
 // results are typed arrays so they can be transferred, not copied, back to the main thread.
 import { violationMask, violationNames, type Constraint } from '../metrics/constraints.js';
 import type { CsvMode } from '../output/csv/columns.js';
-import { decodeIndex, type GridAxes } from '../grid/axes.js';
+import { decodeIndex } from '../grid/axes.js';
 import { METRIC_COUNT, metricsInto } from '../metrics/design.js';
 import { EXTENDED_METRIC_COUNT, domainLabel, qualityInto, type QualityPlan } from '../metrics/quality.js';
 import { SLOT } from '../metrics/registry.js';
-import { paretoFront } from './pareto.js';
-import type { GeneralPlan } from './general.js';
+import { Binner, NO_TABLE } from './binner.js';
+import { Growable } from './growable.js';
+import { localFront } from './pareto.js';
+import type { ChunkSummary, EvalPlan } from './plan.js';
+
+// For the modules that still import the plan types from here (sweep/types.ts, sweep/run.ts,
+// pool/pool.ts, output/shard.ts): plan.ts is their home.
+export type { ChunkSummary, EvalPlan, PlotBins } from './plan.js';
 
 // Module-level constants, which V8 folds into the code that reads them.
 const TOTAL = SLOT.total_params;
@@ -26,67 +32,6 @@ const DOMAIN_FACTOR = SLOT.quality_domain_factor;
  * metric (a quality metric, or a design metric added after these) sends the pass to genericBlock.
  */
 const FAST_SLOTS: readonly number[] = [TOTAL, ACTIVE, RATIO, SPARSITY, SAVING, FLOPS, WEIGHT_BYTES, VRAM];
-
-export interface PlotBins {
-  /** Bins over log10(total_params) × log10(active_params). */
-  nx: number;
-  ny: number;
-  x0: number;
-  x1: number;
-  y0: number;
-  y1: number;
-}
-
-export interface EvalPlan {
-  axes: GridAxes;
-  bytesPerWeight: number;
-  overhead: number;
-  constraints: Constraint[];
-  /** Metric positions to minimise; `sign` -1 turns a maximisation into a minimisation. */
-  objectives: { metric: number; sign: 1 | -1 }[];
-  bins?: PlotBins;
-  /** Return a bitmap of the feasible points, so the CSV pass can skip straight to them. */
-  feasibleBits?: boolean;
-  /** With `training:`: the scaling-law columns (the training slots of the metric vector). */
-  quality?: QualityPlan;
-  /** Architecture axes or serving columns: evaluated by general.ts instead of this kernel. */
-  general?: GeneralPlan;
-}
-
-export interface ChunkSummary {
-  start: number;
-  end: number;
-  evaluated: number;
-  feasible: number;
-  /** Per experts × top_k cell (experts-major): evaluated and feasible counts, for the heatmap. */
-  cellEvaluated: Float64Array;
-  cellFeasible: Float64Array;
-  /** How many evaluated points fail each constraint. */
-  violations: Float64Array;
-  /** The chunk's own Pareto front: grid indices and their (signed) objective values, row-major. */
-  frontIndex: Float64Array;
-  frontObjectives: Float64Array;
-  /** [infeasible bins…, feasible bins…] when the plan asks for bins. */
-  bins?: Float64Array;
-  /** Bit i is set when point start + i is feasible (when the plan asks for it). */
-  feasibleBits?: Uint8Array;
-}
-
-export class Growable {
-  data = new Float64Array(1024);
-  length = 0;
-  push(x: number): void {
-    this.reserve(1);
-    this.data[this.length++] = x;
-  }
-  /** Room for n more, so a loop can write at `length` unchecked. */
-  reserve(n: number): void {
-    if (this.length + n <= this.data.length) return;
-    const next = new Float64Array(Math.max(this.length + n, this.data.length * 2));
-    next.set(this.data.subarray(0, this.length));
-    this.data = next;
-  }
-}
 
 /**
  * Walks the slice block by block (one block per experts × top_k pair, skipped whole when top_k >
@@ -173,7 +118,6 @@ function objectivesOf(p: Pass, first: number, e: number, k: number, blockStart: 
   }
 }
 
-const NO_TABLE = new Int32Array(0);
 const NO_COUNTS = new Float64Array(0);
 
 /** What the per-point loops read and write: one class, so they only ever see one shape. */
@@ -359,139 +303,6 @@ function genericBlock(p: Pass, e: number, k: number, ix: number, is: number, ind
     }
   }
   return nc;
-}
-
-/** The Pareto front of a slice's feasible candidates: their grid indices and (signed) objective values, row-major. */
-export function localFront(candIndex: Growable, candObj: Growable[]): [Float64Array, Float64Array] {
-  const nObj = candObj.length;
-  const cols = candObj.map((g) => g.data);
-  const front = paretoFront(cols, candIndex.length);
-  const frontIndex = new Float64Array(front.length);
-  const frontObjectives = new Float64Array(front.length * nObj);
-  for (let i = 0; i < front.length; i++) {
-    const p = front[i]!;
-    frontIndex[i] = candIndex.data[p]!;
-    for (let j = 0; j < nObj; j++) frontObjectives[i * nObj + j] = cols[j]![p]!;
-  }
-  return [frontIndex, frontObjectives];
-}
-
-/**
- * 2-D histogram over log10(total) × log10(active). Two log10 per point would cost more than the rest
- * of the evaluation, so bin numbers are tabulated: the total's bin depends on (experts, expert, shared)
- * only, the active's on (top_k, expert, shared) only, and each table is reused across the other axis
- * and across slices. Whole tables are built only when the slice is big enough to pay for them;
- * otherwise a block gets entries for its own points. The active table holds its bin times nx, so a
- * point's bin is a sum.
- */
-class Binner {
-  readonly counts: Float64Array;
-  readonly half: number;
-  total: Int32Array = NO_TABLE;
-  active: Int32Array = NO_TABLE;
-  private readonly tables: BinTables | undefined;
-
-  constructor(
-    private readonly b: PlotBins,
-    private readonly axes: GridAxes,
-    sliceLength: number,
-  ) {
-    this.half = b.nx * b.ny;
-    this.counts = new Float64Array(2 * this.half);
-    if (axes.expert_params.length * axes.shared_params.length * 4 <= sliceLength) this.tables = binTables(b, axes);
-  }
-
-  /** Readies `total` and `active` for a block's `count` points from (ix, is) on; returns the first one's position in them. */
-  prepare(ie: number, ik: number, ix: number, is: number, count: number): number {
-    const { b, axes, tables } = this;
-    const e = axes.experts[ie]!;
-    const k = axes.top_k[ik]!;
-    if (tables) {
-      this.total = tables.get(tables.total, e, b.x0, b.x1, b.nx, 1);
-      this.active = tables.get(tables.active, k, b.y0, b.y1, b.ny, b.nx);
-      return ix * axes.shared_params.length + is;
-    }
-    if (this.total.length < count) {
-      this.total = new Int32Array(count);
-      this.active = new Int32Array(count);
-    }
-    fillBins(this.total, axes, e, b.x0, b.x1, b.nx, 1, ix, is, count);
-    fillBins(this.active, axes, k, b.y0, b.y1, b.ny, b.nx, ix, is, count);
-    return 0;
-  }
-}
-
-/** Whole bin tables of one plan, by experts (total) and top_k (active) value, kept from slice to slice. */
-class BinTables {
-  readonly total = new Map<number, Int32Array>();
-  readonly active = new Map<number, Int32Array>();
-
-  constructor(
-    readonly key: string,
-    private readonly axes: GridAxes,
-  ) {}
-
-  get(
-    tables: Map<number, Int32Array>,
-    multiplier: number,
-    lo: number,
-    hi: number,
-    n: number,
-    scale: number,
-  ): Int32Array {
-    let table = tables.get(multiplier);
-    if (table) return table;
-    const whole = this.axes.expert_params.length * this.axes.shared_params.length;
-    // A bound on memory (grids with many experts values would otherwise keep a table for each); slices
-    // run in grid order, so the tables dropped are mostly ones no later slice needs.
-    if ((tables.size + 1) * whole > BIN_TABLE_ENTRIES) tables.clear();
-    tables.set(
-      multiplier,
-      (table = fillBins(new Int32Array(whole), this.axes, multiplier, lo, hi, n, scale, 0, 0, whole)),
-    );
-    return table;
-  }
-}
-
-/** Per kind of table; 8 MB each. */
-const BIN_TABLE_ENTRIES = 1 << 21;
-let lastBinTables: BinTables | undefined;
-
-function binTables(b: PlotBins, axes: GridAxes): BinTables {
-  const key = `${b.nx} ${b.ny} ${b.x0} ${b.x1} ${b.y0} ${b.y1}|${axes.expert_params.join()}|${axes.shared_params.join()}`;
-  if (lastBinTables?.key !== key) lastBinTables = new BinTables(key, axes);
-  return lastBinTables;
-}
-
-/** Bin numbers (times `scale`) of log10(shared + multiplier × expert) for `count` points from (ix, is) on. */
-function fillBins(
-  out: Int32Array,
-  axes: GridAxes,
-  multiplier: number,
-  lo: number,
-  hi: number,
-  n: number,
-  scale: number,
-  ix: number,
-  is: number,
-  count: number,
-): Int32Array {
-  const X = axes.expert_params;
-  const S = axes.shared_params;
-  for (let t = 0; t < count; t++) {
-    out[t] = binOf(Math.log10(S[is]! + multiplier * X[ix]!), lo, hi, n) * scale;
-    if (++is === S.length) {
-      is = 0;
-      ix++;
-    }
-  }
-  return out;
-}
-
-export function binOf(v: number, lo: number, hi: number, n: number): number {
-  if (hi <= lo) return 0;
-  const b = Math.floor(((v - lo) / (hi - lo)) * n);
-  return b < 0 ? 0 : b >= n ? n - 1 : b;
 }
 
 /**

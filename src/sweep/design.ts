@@ -2,11 +2,11 @@
 import type { QualityValues, ServingValues, Evaluated, PresetResult } from './types.js';
 // by the same metric functions the kernels use.
 import { violationMask, violationNames } from '../metrics/constraints.js';
-import type { EvalPlan } from '../evaluate/kernel.js';
+import type { EvalPlan, GeneralPlan } from '../evaluate/plan.js';
 import { designAt } from '../grid/axes.js';
 import { countParameters } from '../arch/count.js';
 import type { Architecture } from '../arch/types.js';
-import { NO_FACTS, PointDecoder, factsOf, pointMetricsInto, type GeneralPlan } from '../evaluate/general.js';
+import { NO_FACTS, PointDecoder, factsOf, pointMetricsInto } from '../evaluate/general.js';
 import { FULL_METRIC_COUNT, SV, ServingEvaluator, isServingMetric, type ServingPlan } from '../metrics/serving.js';
 import { M, metricsFromVector, metricsInto, type Design, type Metrics } from '../metrics/design.js';
 import { Q, domainLabel, isQualityMetric, qualityInto, type QualityPlan } from '../metrics/quality.js';
