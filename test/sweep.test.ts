@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CSV_COLUMNS, stringifyRow } from '../src/output/csv/columns.js';
-import { formatCsvChunk } from '../src/evaluate/kernel.js';
+import { formatCsvChunk } from '../src/output/csv/rows.js';
 import { designAt, gridSize } from '../src/grid/axes.js';
 import { writeResultsCsv } from '../src/output/csv/file.js';
 import { loadSpec } from '../src/spec/load.js';

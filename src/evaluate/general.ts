@@ -1,6 +1,6 @@
 // The evaluation path for grids over architecture fields, and for any sweep with serving columns.
 // Slower per point than the abstract kernel in kernel.ts (it counts parameters module by module and
-// sizes the KV cache per point) but produces the same kind of slice summary and CSV text, so the
+// sizes the KV cache per point) but produces the same kind of slice summary (and output/csv/rows.ts the same CSV text), so the
 // pool, the merge of fronts, shards and the report need not know which path ran.
 import { countParameters } from '../arch/count.js';
 import { kvCacheBytes, kvLayoutFromArchitecture } from '../arch/kv-cache.js';
@@ -9,21 +9,15 @@ import { violationMask } from '../metrics/constraints.js';
 import { metricsInto } from '../metrics/design.js';
 import { qualityInto } from '../metrics/quality.js';
 import { SLOT, SLOT_COUNT } from '../metrics/registry.js';
-import { ServingEvaluator, servingCells, type ServingFacts, type ServingPlan } from '../metrics/serving.js';
-import type { CsvMode } from '../output/csv/columns.js';
+import { ServingEvaluator, type ServingFacts, type ServingPlan } from '../metrics/serving.js';
 import { binOf } from './binner.js';
 import { Growable } from './growable.js';
-import { qualityCells, violationCells } from './kernel.js';
 import { localFront } from './pareto.js';
 import type { ChunkSummary, EvalPlan, GeneralPlan } from './plan.js';
 
 // Module-level constants, which V8 folds into the code that reads them.
 const TOTAL = SLOT.total_params;
 const ACTIVE = SLOT.active_params;
-const RATIO = SLOT.active_ratio;
-const SPARSITY = SLOT.expert_sparsity;
-const SAVING = SLOT.compute_saving;
-const FLOPS = SLOT.flops_per_token;
 const WEIGHT_BYTES = SLOT.weight_bytes;
 const VRAM = SLOT.vram_bytes;
 
@@ -208,41 +202,4 @@ export function evaluateGeneralChunk(plan: EvalPlan, start: number, end: number)
     bins: binCounts,
     feasibleBits: bits,
   };
-}
-
-/** The CSV rows of the given grid indices (ascending), or of every point of [start, end) that `mode` keeps. */
-export function formatGeneralRows(
-  plan: EvalPlan,
-  indices: Iterable<number>,
-  mode: CsvMode,
-  front: Float64Array,
-): string {
-  const gp = plan.general!;
-  const decoder = new PointDecoder(gp);
-  const serving = gp.serving ? new ServingEvaluator(gp.serving) : undefined;
-  const m = new Float64Array(SLOT_COUNT);
-  const violationText = violationCells(plan.constraints);
-  const parts: string[] = [];
-  let f = 0;
-  for (const index of indices) {
-    decoder.decode(index);
-    const p = decoder.model();
-    if (!p) continue;
-    pointMetricsInto(m, plan, gp, serving, p);
-    const mask = violationMask(plan.constraints, m, 0);
-    if (mode === 'feasible' && mask !== 0) continue;
-    while (f < front.length && front[f]! < index) f++;
-    const onFront = f < front.length && front[f] === index;
-    if (mode === 'pareto' && !onFront) continue;
-    let row = `,${p.experts},${p.top_k},${p.expert_params},${p.shared_params},${m[TOTAL]},${m[ACTIVE]},${m[RATIO]},${m[SPARSITY]},${m[SAVING]},${m[FLOPS]},${m[WEIGHT_BYTES]},${m[VRAM]},${mask === 0},${onFront},${violationText(mask)}`;
-    if (plan.quality) row += qualityCells(m);
-    for (const d of gp.csvDims) row += `,${decoder.value(d)}`;
-    if (gp.serving) row += servingCells(m, gp.serving.hardware !== undefined);
-    parts.push(`${row}\n`);
-  }
-  return parts.join('');
-}
-
-export function* indexRange(start: number, end: number): Generator<number> {
-  for (let i = start; i < end; i++) yield i;
 }

@@ -1,10 +1,9 @@
 // Evaluating a slice [start, end) of the grid: the work a pool worker does. Pure and allocation-light;
 // results are typed arrays so they can be transferred, not copied, back to the main thread.
-import { violationMask, violationNames, type Constraint } from '../metrics/constraints.js';
-import type { CsvMode } from '../output/csv/columns.js';
+import { violationMask, type Constraint } from '../metrics/constraints.js';
 import { decodeIndex } from '../grid/axes.js';
 import { METRIC_COUNT, metricsInto } from '../metrics/design.js';
-import { EXTENDED_METRIC_COUNT, domainLabel, qualityInto, type QualityPlan } from '../metrics/quality.js';
+import { EXTENDED_METRIC_COUNT, qualityInto, type QualityPlan } from '../metrics/quality.js';
 import { SLOT } from '../metrics/registry.js';
 import { Binner, NO_TABLE } from './binner.js';
 import { Growable } from './growable.js';
@@ -24,9 +23,6 @@ const SAVING = SLOT.compute_saving;
 const FLOPS = SLOT.flops_per_token;
 const WEIGHT_BYTES = SLOT.weight_bytes;
 const VRAM = SLOT.vram_bytes;
-const LOSS_DELTA = SLOT.loss_delta_vs_dense;
-const DENSE_EQUIVALENT = SLOT.dense_equivalent_params;
-const DOMAIN_FACTOR = SLOT.quality_domain_factor;
 /**
  * The metrics fastBlock computes and bounds, each written out in its loop. A constraint on any other
  * metric (a quality metric, or a design metric added after these) sends the pass to genericBlock.
@@ -303,180 +299,4 @@ function genericBlock(p: Pass, e: number, k: number, ix: number, is: number, ind
     }
   }
   return nc;
-}
-
-/**
- * The CSV text of the rows of [start, end) that `mode` keeps. `front` holds the grid indices on the
- * global Pareto front that fall in this slice, ascending. Walks the slice block by block like the
- * kernel; metrics come from metricsInto (the single source of the formulas) and the axis values'
- * text is built once per slice, since number-to-text is most of the cost of a row.
- */
-/** The violations cell of a mask (names joined by ';'), built once per distinct mask. */
-export function violationCells(constraints: readonly Constraint[]): (mask: number) => string {
-  const names = new Map<number, string>();
-  return (mask) => {
-    let t = names.get(mask);
-    if (t === undefined) names.set(mask, (t = violationNames(constraints, mask).join(';')));
-    return t;
-  };
-}
-
-/** Each axis value as the text of its cell, comma first: built once per slice. */
-function cellTexts(axis: number[]): string[] {
-  return axis.map((v) => `,${v}`);
-}
-
-export function formatCsvChunk(plan: EvalPlan, start: number, end: number, mode: CsvMode, front: Float64Array): string {
-  const violationText = violationCells(plan.constraints);
-  const { experts: E, top_k: K, expert_params: X, shared_params: S } = plan.axes;
-  const eText = cellTexts(E);
-  const kText = cellTexts(K);
-  const xText = cellTexts(X);
-  const sText = cellTexts(S);
-  const ne = E.length;
-  const nk = K.length;
-  const nx = X.length;
-  const ns = S.length;
-  const m = new Float64Array(EXTENDED_METRIC_COUNT);
-  const qp = plan.quality;
-  const { bytesPerWeight, overhead, constraints } = plan;
-  const lines = new Lines();
-  let f = 0;
-  let { experts: ie, top_k: ik, expert_params: ix, shared_params: is } = decodeIndex(plan.axes, start);
-  let index = start;
-  for (; ie < ne && index < end; ie++, ik = 0) {
-    const e = E[ie]!;
-    for (; ik < nk && index < end; ik++, ix = 0) {
-      const k = K[ik]!;
-      if (k > e) {
-        index += (nx - ix) * ns - is;
-        is = 0;
-        continue;
-      }
-      const ek = `${eText[ie]}${kText[ik]}`;
-      let sparsity = '';
-      for (; ix < nx && index < end; ix++, is = 0) {
-        const x = X[ix]!;
-        const ekx = `${ek}${xText[ix]}`;
-        const n = Math.min(ns - is, end - index);
-        for (let j = 0; j < n; j++, index++) {
-          metricsInto(m, 0, e, k, x, S[is + j]!, bytesPerWeight, overhead);
-          if (qp) qualityInto(m, e, k, m[TOTAL]!, m[ACTIVE]!, qp);
-          const mask = violationMask(constraints, m, 0);
-          sparsity ||= `${m[SPARSITY]}`;
-          if (mode === 'feasible' && mask !== 0) continue;
-          while (f < front.length && front[f]! < index) f++;
-          const onFront = f < front.length && front[f] === index;
-          if (mode === 'pareto' && !onFront) continue;
-          lines.add(
-            `${ekx}${sText[is + j]}${metricCells(m, sparsity)},${mask === 0},${onFront},${violationText(mask)}${qp ? qualityCells(m) : ''}\n`,
-          );
-        }
-        is += n;
-      }
-    }
-  }
-  return lines.text();
-}
-
-/**
- * The CSV rows of the given grid indices (ascending), for the `feasible` and `pareto` modes: the
- * evaluation pass already knows which points those are, so there is no need to walk the whole slice.
- */
-export function formatCsvIndices(plan: EvalPlan, indices: Float64Array, front: Float64Array): string {
-  const lines = new Lines();
-  indexRows(lines, plan, indices, front);
-  return lines.text();
-}
-
-// The loop on its own, with nothing after it: code V8 optimises while inside a loop knows nothing of
-// what follows the loop and is thrown away on the way out otherwise.
-function indexRows(lines: Lines, plan: EvalPlan, indices: Float64Array, front: Float64Array): void {
-  const { experts: E, top_k: K, expert_params: X, shared_params: S } = plan.axes;
-  const ns = S.length;
-  const nx = X.length;
-  const nk = K.length;
-  const eText = cellTexts(E);
-  const kText = cellTexts(K);
-  const xText = cellTexts(X);
-  const sText = cellTexts(S);
-  const m = new Float64Array(EXTENDED_METRIC_COUNT);
-  const qp = plan.quality;
-  const violationText = violationCells(plan.constraints);
-  let f = 0;
-  let sparsityBlock = -1;
-  let sparsity = '';
-  for (let i = 0; i < indices.length; i++) {
-    const index = indices[i]!;
-    // Division and subtraction, not %: the remainder of doubles is a slow library call.
-    const q1 = Math.floor(index / ns);
-    const is = index - q1 * ns;
-    const q2 = Math.floor(q1 / nx);
-    const ix = q1 - q2 * nx;
-    const ie = Math.floor(q2 / nk);
-    const ik = q2 - ie * nk;
-    metricsInto(m, 0, E[ie]!, K[ik]!, X[ix]!, S[is]!, plan.bytesPerWeight, plan.overhead);
-    if (qp) qualityInto(m, E[ie]!, K[ik]!, m[TOTAL]!, m[ACTIVE]!, qp);
-    const mask = violationMask(plan.constraints, m, 0);
-    if (q2 !== sparsityBlock) {
-      sparsityBlock = q2;
-      sparsity = `${m[SPARSITY]}`;
-    }
-    while (f < front.length && front[f]! < index) f++;
-    const onFront = f < front.length && front[f] === index;
-    lines.add(
-      `${eText[ie]}${kText[ik]}${xText[ix]}${sText[is]}${metricCells(m, sparsity)},${mask === 0},${onFront},${violationText(mask)}${qp ? qualityCells(m) : ''}\n`,
-    );
-  }
-}
-
-/**
- * The eight metric cells of a row. Number-to-text is most of the cost of a row, so the sparsity,
- * the same for a whole experts × top_k block, comes in as text.
- */
-function metricCells(m: Float64Array, sparsity: string): string {
-  return `,${numberText(m[TOTAL]!)},${numberText(m[ACTIVE]!)},${numberText(m[RATIO]!)},${sparsity},${numberText(m[SAVING]!)},${numberText(m[FLOPS]!)},${numberText(m[WEIGHT_BYTES]!)},${numberText(m[VRAM]!)}`;
-}
-
-/**
- * `${v}`, faster for the whole numbers most metric cells hold. Finding the shortest digits of a
- * double is slow; below 2^53 a whole number's shortest digits are its exact digits, and two small
- * integers convert quickly.
- */
-function numberText(v: number): string {
-  if (!(v >= 1e8 && v <= Number.MAX_SAFE_INTEGER && v === Math.floor(v))) return `${v}`;
-  let hi = Math.floor(v / 1e8);
-  let lo = v - hi * 1e8;
-  // The division can round up to the next integer when lo is close to 1e8.
-  if (lo < 0) {
-    hi--;
-    lo += 1e8;
-  }
-  return `${hi}${`${1e8 + lo}`.slice(1)}`;
-}
-
-/**
- * CSV rows, joined a few hundred at a time. A row is a tree of concatenated strings; keeping tens of
- * thousands of them alive until a single join at the end made garbage collection most of the cost.
- */
-class Lines {
-  private readonly rows: string[] = [];
-  private readonly runs: string[] = [];
-
-  add(row: string): void {
-    if (this.rows.push(row) < 256) return;
-    this.runs.push(this.rows.join(''));
-    this.rows.length = 0;
-  }
-
-  text(): string {
-    this.runs.push(this.rows.join(''));
-    return this.runs.join('');
-  }
-}
-
-/** The quality cells of a grid row: loss delta, dense equivalent (empty when none), domain label. */
-export function qualityCells(m: Float64Array): string {
-  const dense = m[DENSE_EQUIVALENT]!;
-  return `,${m[LOSS_DELTA]},${Number.isFinite(dense) ? dense : ''},${domainLabel(m[DOMAIN_FACTOR]!)}`;
 }

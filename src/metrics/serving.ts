@@ -1,6 +1,6 @@
 // Serving columns for sweeps with `serving:` (context, batch, KV dtype) and `hardware:` (GPU, count):
 // KV cache, per-GPU memory under expert parallelism, GPUs needed, the decode throughput bound,
-// routing costs. Written for the evaluation loop like quality-metrics.ts: plain numbers in, numbers
+// routing costs. Written for the evaluation loop like quality.ts: plain numbers in, numbers
 // out. The formulas are those of src/serving/ (each documented and tested there); tests check every
 // value here against those reference functions.
 import { loadImbalanceLowerBound, binomialPmf } from '../serving/routing.js';
@@ -273,14 +273,4 @@ export class ServingEvaluator {
     m[DECODE_BINDING] = bandwidthBound <= computeBound ? 0 : 1;
     m[ALL_TO_ALL] = 2 * k * f.hiddenSize * hw.activation_bytes * ((ep - 1) / ep);
   }
-}
-
-/** The serving cells of a CSV row, in SERVING_COLUMNS then HARDWARE_COLUMNS order. */
-export function servingCells(m: Float64Array, hardware: boolean): string {
-  let s = `,${m[KV_CACHE]},${m[SATURATION_BATCH]},${m[LOAD_IMBALANCE]},${m[CAPACITY_FACTOR]}`;
-  if (hardware) {
-    const needed = m[GPUS_NEEDED]!;
-    s += `,EP${m[LAYOUT_EP]}xTP${m[LAYOUT_TP]},${m[PER_GPU]},${Number.isFinite(needed) ? needed : ''},${m[DECODE]},${m[DECODE_BINDING] === 0 ? 'bandwidth' : 'compute'},${m[ALL_TO_ALL]}`;
-  }
-  return s;
 }

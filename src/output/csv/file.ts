@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { CSV_COLUMNS, CSV_HEADER, SPREADSHEET_ROW_LIMIT, stringifyRow, type CsvMode } from './columns.js';
 import { DESIGN_COLUMNS, HARDWARE_COLUMNS, QUALITY_COLUMNS, SERVING_COLUMNS } from '../../metrics/registry.js';
 import type { EvaluatorPool } from '../../pool/pool.js';
-import { formatIndices, formatSlice } from '../../evaluate/slice.js';
+import { formatIndices, formatSlice } from './rows.js';
 import { chunkRanges, inOrder } from '../../pool/scheduler.js';
 import type { DesignResult, SweepResult } from '../../sweep/types.js';
 
