@@ -174,6 +174,7 @@ describe('the metric registry', () => {
   it("is the spec's list of metric names for constraints and objectives", () => {
     const constrainable = REGISTRY.filter((m) => !('internal' in m)).map((m) => m.id);
     expect(CONSTRAINABLE_IDS).toEqual(constrainable);
+    for (const m of REGISTRY) expect('bound' in m, m.id).toBe(!('internal' in m));
     expect(ConstraintsSchema.keyof().options.filter((k) => k !== 'vram')).toEqual([...CONSTRAINABLE_IDS]);
     expect(OBJECTIVE_PATTERN).toBe(`^(min|max) (${CONSTRAINABLE_IDS.join('|')})$`);
     for (const id of CONSTRAINABLE_IDS) expect(metricIndex(id)).toBe(SLOT[id]);

@@ -28,7 +28,7 @@ export interface EvalPlan {
   feasibleBits?: boolean;
   /** With `training:`: the scaling-law columns (the training slots of the metric vector). */
   quality?: QualityPlan;
-  /** Architecture axes or serving columns: evaluated by general.ts instead of this kernel. */
+  /** Architecture axes or serving columns: evaluated by general.ts instead of kernel.ts. */
   general?: GeneralPlan;
 }
 

@@ -8,6 +8,8 @@
 export type MetricKind = 'count' | 'ratio' | 'flops' | 'bytes';
 /** What a spec must have for the metric to be computed. */
 export type MetricNeeds = 'design' | 'training' | 'serving' | 'hardware';
+/** How a spec writes a bound on the metric under constraints: (src/spec/schema.ts has each's syntax). */
+export type MetricBound = 'count' | 'whole' | 'ratio' | 'bytes' | 'loss';
 
 /** A CSV column and how its cell prints. */
 export interface CsvColumn {
@@ -23,6 +25,8 @@ export interface MetricEntry {
   meaning: string;
   /** The CSV columns printed from this slot (none: another metric's column shows it). */
   csv: readonly CsvColumn[];
+  /** How a spec writes a bound on it; absent on internal slots. */
+  bound?: MetricBound;
   /** Set on a slot a spec may not name in constraints and objectives: what the slot is for. */
   internal?: string;
 }
@@ -35,6 +39,7 @@ export const REGISTRY = [
     id: 'total_params',
     kind: 'count',
     needs: 'design',
+    bound: 'count',
     formula: 'shared_params + experts × expert_params',
     meaning: 'every weight that must be resident: sets memory, disk and download',
     csv: own('total_params'),
@@ -43,6 +48,7 @@ export const REGISTRY = [
     id: 'active_params',
     kind: 'count',
     needs: 'design',
+    bound: 'count',
     formula: 'shared_params + top_k × expert_params',
     meaning: 'the weights each token uses: sets compute and per-token bandwidth',
     csv: own('active_params'),
@@ -51,6 +57,7 @@ export const REGISTRY = [
     id: 'active_ratio',
     kind: 'ratio',
     needs: 'design',
+    bound: 'ratio',
     formula: 'active_params / total_params',
     meaning: 'the share of the model a token touches',
     csv: own('active_ratio'),
@@ -59,6 +66,7 @@ export const REGISTRY = [
     id: 'expert_sparsity',
     kind: 'ratio',
     needs: 'design',
+    bound: 'ratio',
     formula: '1 − top_k / experts',
     meaning: 'the share of routed experts a token skips',
     csv: own('expert_sparsity'),
@@ -67,6 +75,7 @@ export const REGISTRY = [
     id: 'compute_saving',
     kind: 'ratio',
     needs: 'design',
+    bound: 'ratio',
     formula: '1 − active_params / total_params',
     meaning: 'FLOPs per token saved against a dense model of the same total size',
     csv: own('compute_saving'),
@@ -75,6 +84,7 @@ export const REGISTRY = [
     id: 'flops_per_token',
     kind: 'flops',
     needs: 'design',
+    bound: 'count',
     formula: '2 × active_params',
     meaning: 'forward-pass FLOPs per token (one multiply and one add per active weight)',
     csv: own('flops_per_token'),
@@ -83,6 +93,7 @@ export const REGISTRY = [
     id: 'weight_bytes',
     kind: 'bytes',
     needs: 'design',
+    bound: 'bytes',
     formula: 'total_params × bytes per weight of dtype (routed experts and the rest apart when dtype splits them)',
     meaning: 'the weights alone, in bytes',
     csv: own('weight_bytes'),
@@ -91,6 +102,7 @@ export const REGISTRY = [
     id: 'vram_bytes',
     kind: 'bytes',
     needs: 'design',
+    bound: 'bytes',
     formula: 'round((weight_bytes + kv_cache_bytes) × (1 + overhead)); no KV cache without serving:',
     meaning:
       'weights (and the KV cache) plus the overhead allowance of the vram constraint (0 without one), whole bytes',
@@ -100,6 +112,7 @@ export const REGISTRY = [
     id: 'loss_delta_vs_dense',
     kind: 'ratio',
     needs: 'training',
+    bound: 'loss',
     formula: 'L_MoE(active, E_eff, D) − L_dense(active, D), joint MoE scaling law (Ludziejewski et al. 2025)',
     meaning:
       'predicted loss of the design minus that of a dense model with the same active parameters and tokens (nats/token; negative: the MoE is predicted better)',
@@ -109,6 +122,7 @@ export const REGISTRY = [
     id: 'dense_equivalent_params',
     kind: 'count',
     needs: 'training',
+    bound: 'count',
     formula: 'the N with L_dense(N, D) = L_MoE(active, E_eff, D), rounded; Infinity when no N reaches it',
     meaning: 'the dense size the law says reaches the same loss at the same tokens',
     csv: own('dense_equivalent_params', 'the number; empty when no dense size reaches the loss (Infinity)'),
@@ -127,6 +141,7 @@ export const REGISTRY = [
     id: 'kv_cache_bytes',
     kind: 'bytes',
     needs: 'serving',
+    bound: 'bytes',
     formula: 'batch × KV bytes of one sequence at `context` (kv_dtype)',
     meaning: 'the KV cache of the whole batch, counted in vram_bytes beside the weights',
     csv: own('kv_cache_bytes'),
@@ -135,6 +150,7 @@ export const REGISTRY = [
     id: 'saturation_batch',
     kind: 'count',
     needs: 'serving',
+    bound: 'whole',
     formula: 'smallest B with 1 − (1 − top_k/experts)^B ≥ 0.99',
     meaning: 'past this batch a decode step reads ~all experts: an MoE decodes like its total size',
     csv: own('saturation_batch'),
@@ -143,6 +159,7 @@ export const REGISTRY = [
     id: 'load_imbalance',
     kind: 'ratio',
     needs: 'serving',
+    bound: 'ratio',
     formula: 'E[max expert load] / mean load, batch × top_k assignments into experts (independent binomial loads)',
     meaning:
       'how much busier the busiest expert is than the mean in one decode step (a lower bound; tight for many experts)',
@@ -152,6 +169,7 @@ export const REGISTRY = [
     id: 'capacity_factor',
     kind: 'ratio',
     needs: 'serving',
+    bound: 'ratio',
     formula: 'smallest C·experts/(batch·top_k) whose expected dropped share is ≤ 1%',
     meaning: 'expert capacity, as a multiple of the mean load, that drops under 1% of tokens',
     csv: own('capacity_factor'),
@@ -160,6 +178,7 @@ export const REGISTRY = [
     id: 'per_gpu_bytes',
     kind: 'bytes',
     needs: 'hardware',
+    bound: 'bytes',
     formula: '(⌈E/EP⌉·expert bytes/TP + rest/TP + ⌈B/EP⌉·KV/seq·⌈H/TP⌉/H) × (1 + overhead), the fullest GPU',
     meaning: 'memory of the fullest GPU in the best EP × TP layout of `count` GPUs; must fit the GPU',
     // the layout first: it says which GPUs per_gpu_bytes is of
@@ -172,6 +191,7 @@ export const REGISTRY = [
     id: 'gpus_needed',
     kind: 'count',
     needs: 'hardware',
+    bound: 'whole',
     formula: 'fewest GPUs of this kind (EP × TP, TP ≤ 8) whose fullest GPU fits',
     meaning: 'the smallest deployment of this GPU that holds the design and its KV cache',
     csv: own('gpus_needed', 'the number; empty when no deployment up to MAX_GPUS fits (Infinity)'),
@@ -180,6 +200,7 @@ export const REGISTRY = [
     id: 'decode_tokens_per_s',
     kind: 'count',
     needs: 'hardware',
+    bound: 'ratio',
     formula: 'min(count·bandwidth·B / bytes per step, count·FLOP/s / (2 × active))',
     meaning: 'upper bound on decode tokens/s at the batch; bytes per step = shared + touched experts + KV cache',
     csv: [
@@ -191,6 +212,7 @@ export const REGISTRY = [
     id: 'all_to_all_bytes_per_token_layer',
     kind: 'bytes',
     needs: 'hardware',
+    bound: 'bytes',
     formula: '2 × top_k × hidden × activation bytes × (EP − 1)/EP',
     meaning: 'dispatch + combine traffic one token causes in one MoE layer under the layout',
     csv: own('all_to_all_bytes_per_token_layer'),
@@ -234,6 +256,7 @@ export type MetricId = Extract<Public, { needs: 'design' }>['id'];
 export type QualityMetricId = Extract<Public, { needs: 'training' }>['id'];
 export type ServingMetricId = Extract<Public, { needs: 'serving' | 'hardware' }>['id'];
 export type AnyMetricId = Public['id'];
+export type PublicMetric = Public;
 
 type ColumnOf<E> = E extends { csv: readonly { name: infer N }[] } ? N : never;
 export type QualityColumn = ColumnOf<Extract<Entry, { needs: 'training' }>>;
@@ -254,7 +277,7 @@ function group<N extends MetricNeeds>(needs: N): Extract<Entry, { needs: N }>[] 
   return REGISTRY.filter((m): m is Extract<Entry, { needs: N }> => m.needs === needs);
 }
 
-/** Slots [0, count) of each group and those before it: the design metrics, then with training:. */
+/** The design metrics fill slots [0, DESIGN_SLOT_COUNT), those of training: the rest up to TRAINING_SLOT_END. */
 export const DESIGN_SLOT_COUNT = group('design').length;
 export const TRAINING_SLOT_END = DESIGN_SLOT_COUNT + group('training').length;
 
@@ -285,8 +308,4 @@ const NEEDS = new Map<string, MetricNeeds>(PUBLIC_METRICS.map((m) => [m.id, m.ne
 /** What a spec needs for a metric it names; undefined when the name is no metric a spec may name. */
 export function metricNeeds(id: string): MetricNeeds | undefined {
   return NEEDS.get(id);
-}
-
-export function isAnyMetricId(x: string): x is AnyMetricId {
-  return NEEDS.has(x);
 }

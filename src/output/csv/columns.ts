@@ -1,7 +1,7 @@
 // results.csv. Named designs carry user-written names, so their rows go through csv-stringify
 // (quoting, formula escaping). Grid rows hold only numbers, booleans and constraint names, which never
-// need quoting; the workers join them directly (formatCsvChunk in rows.ts) because that is several times faster,
-// and a test checks that every such row is byte-identical to csv-stringify's.
+// need quoting; the workers join them directly (rows.ts) because that is several times faster, and a
+// test checks that every such row is byte-identical to csv-stringify's.
 import { stringify } from 'csv-stringify/sync';
 import { DESIGN_COLUMNS } from '../../metrics/registry.js';
 
