@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { violationMask } from '../src/metrics/constraints.js';
-import { binOf, evaluateChunk } from '../src/evaluate/kernel.js';
+import { binOf } from '../src/evaluate/binner.js';
+import { evaluateChunk } from '../src/evaluate/kernel.js';
 import { decodeIndex, designAt, gridSize } from '../src/grid/axes.js';
 import { M, metricsInto } from '../src/metrics/design.js';
 import { EXTENDED_METRIC_COUNT, qualityInto } from '../src/metrics/quality.js';

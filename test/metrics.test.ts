@@ -1,6 +1,28 @@
 import { describe, expect, it } from 'vitest';
 import { DTYPE_BYTES } from '../src/formats/dtypes.js';
-import { computeMetrics, METRIC_IDS } from '../src/metrics/design.js';
+import {
+  computeMetrics,
+  isMetricId,
+  M,
+  METRIC_COUNT,
+  METRIC_IDS,
+  type MetricId,
+  metricsInto,
+} from '../src/metrics/design.js';
+import { EXTENDED_METRIC_COUNT, isQualityMetric, Q, QUALITY_METRICS } from '../src/metrics/quality.js';
+import {
+  CONSTRAINABLE_IDS,
+  HARDWARE_COLUMNS,
+  QUALITY_COLUMNS,
+  REGISTRY,
+  SERVING_COLUMNS,
+  SLOT,
+  SLOT_COUNT,
+} from '../src/metrics/registry.js';
+import { FULL_METRIC_COUNT, isServingMetric, SERVING_METRICS, SV } from '../src/metrics/serving.js';
+import { CSV_COLUMNS } from '../src/output/csv/columns.js';
+import { ConstraintsSchema, OBJECTIVE_PATTERN } from '../src/spec/schema.js';
+import { metricIndex } from '../src/sweep/design.js';
 
 describe('metrics of a design', () => {
   // Hand-worked: 8 experts of 5.6B, top-2, 1.6B shared (a Mixtral-8x7B-like split), bf16.
@@ -75,5 +97,86 @@ describe('metrics of a design', () => {
       'weight_bytes',
       'vram_bytes',
     ]);
+  });
+});
+
+describe('the metric registry', () => {
+  it('numbers the slots 0..n-1 in its own order, each id once', () => {
+    expect(REGISTRY.map((m) => SLOT[m.id])).toEqual(REGISTRY.map((_, i) => i));
+    expect(new Set(REGISTRY.map((m) => m.id)).size).toBe(REGISTRY.length);
+    expect(Object.keys(SLOT)).toHaveLength(SLOT_COUNT);
+    expect(FULL_METRIC_COUNT).toBe(REGISTRY.length);
+  });
+
+  it('groups the slots design, training, serving, hardware, as the kernels size their vectors', () => {
+    const order = ['design', 'training', 'serving', 'hardware'];
+    const ranks = REGISTRY.map((m) => order.indexOf(m.needs));
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    expect(METRIC_COUNT).toBe(REGISTRY.filter((m) => m.needs === 'design').length);
+    expect(EXTENDED_METRIC_COUNT).toBe(METRIC_COUNT + REGISTRY.filter((m) => m.needs === 'training').length);
+  });
+
+  it('is where M, Q and SV and the id checks come from', () => {
+    for (const [id, slot] of [...Object.entries(M), ...Object.entries(Q), ...Object.entries(SV)])
+      expect(SLOT[id as keyof typeof SLOT]).toBe(slot);
+    expect(Object.keys(M)).toEqual(expect.arrayContaining([...METRIC_IDS]));
+    expect(METRIC_IDS.every(isMetricId) && QUALITY_METRICS.every(isQualityMetric)).toBe(true);
+    expect(SERVING_METRICS.every((m) => isServingMetric(m.id))).toBe(true);
+    for (const m of REGISTRY) {
+      const checks = [isMetricId(m.id), isQualityMetric(m.id), isServingMetric(m.id)].filter(Boolean);
+      expect(checks.length, m.id).toBe('internal' in m ? 0 : 1);
+    }
+  });
+
+  it('gives every metric column of the CSV', () => {
+    const columns = (needs: string) =>
+      REGISTRY.filter((m) => m.needs === needs).flatMap((m) => m.csv.map((c) => c.name));
+    const fixed = ['design', 'experts', 'top_k', 'expert_params', 'shared_params', 'feasible', 'pareto', 'violations'];
+    expect(CSV_COLUMNS.filter((c) => !fixed.includes(c))).toEqual(columns('design'));
+    expect(QUALITY_COLUMNS).toEqual(columns('training'));
+    expect(SERVING_COLUMNS).toEqual(columns('serving'));
+    expect(HARDWARE_COLUMNS).toEqual(columns('hardware'));
+    // pinned, so a change to the registry that moves a column shows up here as well as in the outputs
+    expect(QUALITY_COLUMNS).toEqual(['loss_delta_vs_dense', 'dense_equivalent_params', 'quality_domain']);
+    expect(HARDWARE_COLUMNS).toEqual([
+      'gpu_layout',
+      'per_gpu_bytes',
+      'gpus_needed',
+      'decode_tokens_per_s',
+      'decode_bound',
+      'all_to_all_bytes_per_token_layer',
+    ]);
+  });
+
+  it('is where metricsInto writes each design metric, from a source text that stands alone', () => {
+    const [e, k, x, sh, bpw, overhead] = [64, 6, 3e8, 2.5e9, 0.5, 0.2];
+    const total = sh + e * x;
+    const active = sh + k * x;
+    const expected: Record<MetricId, number> = {
+      total_params: total,
+      active_params: active,
+      active_ratio: active / total,
+      expert_sparsity: 1 - k / e,
+      compute_saving: 1 - active / total,
+      flops_per_token: 2 * active,
+      weight_bytes: total * bpw,
+      vram_bytes: Math.round(total * bpw * (1 + overhead)),
+    };
+    // the report's calculator runs metricsInto's source text on its own, with nothing in scope
+    const standalone = new Function(`return ${metricsInto.toString()}`)() as typeof metricsInto;
+    for (const f of [metricsInto, standalone]) {
+      const v = new Float64Array(METRIC_COUNT + 2).fill(Number.NaN);
+      f(v, 1, e, k, x, sh, bpw, overhead);
+      for (const id of METRIC_IDS) expect(v[1 + SLOT[id]], id).toBe(expected[id]);
+    }
+  });
+
+  it("is the spec's list of metric names for constraints and objectives", () => {
+    const constrainable = REGISTRY.filter((m) => !('internal' in m)).map((m) => m.id);
+    expect(CONSTRAINABLE_IDS).toEqual(constrainable);
+    for (const m of REGISTRY) expect('bound' in m, m.id).toBe(!('internal' in m));
+    expect(ConstraintsSchema.keyof().options.filter((k) => k !== 'vram')).toEqual([...CONSTRAINABLE_IDS]);
+    expect(OBJECTIVE_PATTERN).toBe(`^(min|max) (${CONSTRAINABLE_IDS.join('|')})$`);
+    for (const id of CONSTRAINABLE_IDS) expect(metricIndex(id)).toBe(SLOT[id]);
   });
 });

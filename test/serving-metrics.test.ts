@@ -10,10 +10,10 @@ import {
   ServingEvaluator,
   capacityFactor,
   fullestGpuBytes,
-  servingCells,
   type ServingFacts,
   type ServingPlan,
 } from '../src/metrics/serving.js';
+import { servingCells } from '../src/output/csv/rows.js';
 import {
   expectedDropShare,
   gpusNeeded,

@@ -2,7 +2,7 @@
 // workers is in test/slow/sweep-determinism.test.ts.
 import { describe, expect, it } from 'vitest';
 import { stringifyRow } from '../src/output/csv/columns.js';
-import { formatCsvChunk } from '../src/evaluate/kernel.js';
+import { formatCsvChunk } from '../src/output/csv/rows.js';
 import { designAt, gridSize } from '../src/grid/axes.js';
 import { loadSpec } from '../src/spec/load.js';
 import { makePlan } from '../src/sweep/plan.js';

@@ -1,45 +1,25 @@
 // The evaluation path for grids over architecture fields, and for any sweep with serving columns.
-// Slower per point than the abstract kernel in chunk.ts (it counts parameters module by module and
-// sizes the KV cache per point) but produces the same kind of slice summary and CSV text, so the
+// Slower per point than the abstract kernel in kernel.ts (it counts parameters module by module and
+// sizes the KV cache per point) but produces the same kind of slice summary (and output/csv/rows.ts the same CSV text), so the
 // pool, the merge of fronts, shards and the report need not know which path ran.
 import { countParameters } from '../arch/count.js';
+import { kvCacheBytes, kvLayoutFromArchitecture } from '../arch/kv-cache.js';
 import type { Architecture } from '../arch/types.js';
 import { violationMask } from '../metrics/constraints.js';
-import type { CsvMode } from '../output/csv/columns.js';
 import { metricsInto } from '../metrics/design.js';
 import { qualityInto } from '../metrics/quality.js';
-import {
-  FULL_METRIC_COUNT,
-  ServingEvaluator,
-  servingCells,
-  type ServingFacts,
-  type ServingPlan,
-} from '../metrics/serving.js';
-import { kvCacheBytes, kvLayoutFromArchitecture } from '../arch/kv-cache.js';
-import {
-  Growable,
-  binOf,
-  localFront,
-  qualityCells,
-  violationCells,
-  type ChunkSummary,
-  type EvalPlan,
-} from './kernel.js';
+import { SLOT, SLOT_COUNT } from '../metrics/registry.js';
+import { ServingEvaluator, type ServingFacts, type ServingPlan } from '../metrics/serving.js';
+import { binOf } from './binner.js';
+import { Growable } from './growable.js';
+import { localFront } from './pareto.js';
+import type { ChunkSummary, EvalPlan, GeneralPlan } from './plan.js';
 
-export interface GeneralPlan {
-  /** Grid dimensions, outermost first: the four abstract axes, or architecture fields. */
-  dims: { key: string; values: number[] }[];
-  mode: 'abstract' | 'architecture';
-  /** The architecture every point starts from (architecture mode; abstract mode with serving). */
-  base?: Architecture;
-  expertBytesPerWeight: number;
-  restBytesPerWeight: number;
-  serving?: ServingPlan;
-  /** Positions in `dims` of the experts and top_k axes, for the heatmap; -1 when the axis is fixed. */
-  cellDims: [number, number];
-  /** Architecture dims written as extra CSV columns (all but num_experts and num_experts_per_tok). */
-  csvDims: number[];
-}
+// Module-level constants, which V8 folds into the code that reads them.
+const TOTAL = SLOT.total_params;
+const ACTIVE = SLOT.active_params;
+const WEIGHT_BYTES = SLOT.weight_bytes;
+const VRAM = SLOT.vram_bytes;
 
 /** A point: its abstract design and what serving needs to know of it. */
 export interface PointModel {
@@ -159,9 +139,9 @@ export function pointMetricsInto(
   // sits beside the weights, and the overhead allowance covers both
   const weightBytes = p.experts * p.expert_params * gp.expertBytesPerWeight + p.shared_params * gp.restBytesPerWeight;
   const kv = gp.serving ? gp.serving.batch * p.facts.kvBytesPerSequence : 0;
-  m[6] = weightBytes;
-  m[7] = Math.round((weightBytes + kv) * (1 + plan.overhead));
-  if (plan.quality) qualityInto(m, p.experts, p.top_k, m[0]!, m[1]!, plan.quality);
+  m[WEIGHT_BYTES] = weightBytes;
+  m[VRAM] = Math.round((weightBytes + kv) * (1 + plan.overhead));
+  if (plan.quality) qualityInto(m, p.experts, p.top_k, m[TOTAL]!, m[ACTIVE]!, plan.quality);
   serving?.into(m, p.experts, p.top_k, p.expert_params, p.shared_params, p.facts);
 }
 
@@ -178,7 +158,7 @@ export function evaluateGeneralChunk(plan: EvalPlan, start: number, end: number)
   const bins = plan.bins;
   const binCounts = bins ? new Float64Array(2 * bins.nx * bins.ny) : undefined;
   const bits = plan.feasibleBits ? new Uint8Array(Math.ceil((end - start) / 8)) : undefined;
-  const m = new Float64Array(FULL_METRIC_COUNT);
+  const m = new Float64Array(SLOT_COUNT);
   const [eDim, kDim] = gp.cellDims;
   let evaluated = 0;
   let feasible = 0;
@@ -203,8 +183,8 @@ export function evaluateGeneralChunk(plan: EvalPlan, start: number, end: number)
     }
     if (binCounts && bins) {
       const b =
-        binOf(Math.log10(m[1]!), bins.y0, bins.y1, bins.ny) * bins.nx +
-        binOf(Math.log10(m[0]!), bins.x0, bins.x1, bins.nx);
+        binOf(Math.log10(m[ACTIVE]!), bins.y0, bins.y1, bins.ny) * bins.nx +
+        binOf(Math.log10(m[TOTAL]!), bins.x0, bins.x1, bins.nx);
       binCounts[(mask === 0 ? bins.nx * bins.ny : 0) + b]!++;
     }
   }
@@ -222,41 +202,4 @@ export function evaluateGeneralChunk(plan: EvalPlan, start: number, end: number)
     bins: binCounts,
     feasibleBits: bits,
   };
-}
-
-/** The CSV rows of the given grid indices (ascending), or of every point of [start, end) that `mode` keeps. */
-export function formatGeneralRows(
-  plan: EvalPlan,
-  indices: Iterable<number>,
-  mode: CsvMode,
-  front: Float64Array,
-): string {
-  const gp = plan.general!;
-  const decoder = new PointDecoder(gp);
-  const serving = gp.serving ? new ServingEvaluator(gp.serving) : undefined;
-  const m = new Float64Array(FULL_METRIC_COUNT);
-  const violationText = violationCells(plan.constraints);
-  const parts: string[] = [];
-  let f = 0;
-  for (const index of indices) {
-    decoder.decode(index);
-    const p = decoder.model();
-    if (!p) continue;
-    pointMetricsInto(m, plan, gp, serving, p);
-    const mask = violationMask(plan.constraints, m, 0);
-    if (mode === 'feasible' && mask !== 0) continue;
-    while (f < front.length && front[f]! < index) f++;
-    const onFront = f < front.length && front[f] === index;
-    if (mode === 'pareto' && !onFront) continue;
-    let row = `,${p.experts},${p.top_k},${p.expert_params},${p.shared_params},${m[0]},${m[1]},${m[2]},${m[3]},${m[4]},${m[5]},${m[6]},${m[7]},${mask === 0},${onFront},${violationText(mask)}`;
-    if (plan.quality) row += qualityCells(m);
-    for (const d of gp.csvDims) row += `,${decoder.value(d)}`;
-    if (gp.serving) row += servingCells(m, gp.serving.hardware !== undefined);
-    parts.push(`${row}\n`);
-  }
-  return parts.join('');
-}
-
-export function* indexRange(start: number, end: number): Generator<number> {
-  for (let i = start; i < end; i++) yield i;
 }

@@ -1,73 +1,33 @@
 // Evaluating a slice [start, end) of the grid: the work a pool worker does. Pure and allocation-light;
 // results are typed arrays so they can be transferred, not copied, back to the main thread.
-import { violationMask, violationNames, type Constraint } from '../metrics/constraints.js';
-import type { CsvMode } from '../output/csv/columns.js';
-import { decodeIndex, type GridAxes } from '../grid/axes.js';
+import { violationMask, type Constraint } from '../metrics/constraints.js';
+import { decodeIndex } from '../grid/axes.js';
 import { METRIC_COUNT, metricsInto } from '../metrics/design.js';
-import { EXTENDED_METRIC_COUNT, domainLabel, qualityInto, type QualityPlan } from '../metrics/quality.js';
-import { paretoFront } from './pareto.js';
-import type { GeneralPlan } from './general.js';
+import { EXTENDED_METRIC_COUNT, qualityInto, type QualityPlan } from '../metrics/quality.js';
+import { SLOT } from '../metrics/registry.js';
+import { Binner, NO_TABLE } from './binner.js';
+import { Growable } from './growable.js';
+import { localFront } from './pareto.js';
+import type { ChunkSummary, EvalPlan } from './plan.js';
 
-export interface PlotBins {
-  /** Bins over log10(total_params) × log10(active_params). */
-  nx: number;
-  ny: number;
-  x0: number;
-  x1: number;
-  y0: number;
-  y1: number;
-}
+// For the modules that still import the plan types from here (sweep/types.ts, sweep/run.ts,
+// pool/pool.ts, output/shard.ts): plan.ts is their home.
+export type { ChunkSummary, EvalPlan, PlotBins } from './plan.js';
 
-export interface EvalPlan {
-  axes: GridAxes;
-  bytesPerWeight: number;
-  overhead: number;
-  constraints: Constraint[];
-  /** Metric positions to minimise; `sign` -1 turns a maximisation into a minimisation. */
-  objectives: { metric: number; sign: 1 | -1 }[];
-  bins?: PlotBins;
-  /** Return a bitmap of the feasible points, so the CSV pass can skip straight to them. */
-  feasibleBits?: boolean;
-  /** With `training:`: the scaling-law columns (metric vector positions 8–10). */
-  quality?: QualityPlan;
-  /** Architecture axes or serving columns: evaluated by general.ts instead of this kernel. */
-  general?: GeneralPlan;
-}
-
-export interface ChunkSummary {
-  start: number;
-  end: number;
-  evaluated: number;
-  feasible: number;
-  /** Per experts × top_k cell (experts-major): evaluated and feasible counts, for the heatmap. */
-  cellEvaluated: Float64Array;
-  cellFeasible: Float64Array;
-  /** How many evaluated points fail each constraint. */
-  violations: Float64Array;
-  /** The chunk's own Pareto front: grid indices and their (signed) objective values, row-major. */
-  frontIndex: Float64Array;
-  frontObjectives: Float64Array;
-  /** [infeasible bins…, feasible bins…] when the plan asks for bins. */
-  bins?: Float64Array;
-  /** Bit i is set when point start + i is feasible (when the plan asks for it). */
-  feasibleBits?: Uint8Array;
-}
-
-export class Growable {
-  data = new Float64Array(1024);
-  length = 0;
-  push(x: number): void {
-    this.reserve(1);
-    this.data[this.length++] = x;
-  }
-  /** Room for n more, so a loop can write at `length` unchecked. */
-  reserve(n: number): void {
-    if (this.length + n <= this.data.length) return;
-    const next = new Float64Array(Math.max(this.length + n, this.data.length * 2));
-    next.set(this.data.subarray(0, this.length));
-    this.data = next;
-  }
-}
+// Module-level constants, which V8 folds into the code that reads them.
+const TOTAL = SLOT.total_params;
+const ACTIVE = SLOT.active_params;
+const RATIO = SLOT.active_ratio;
+const SPARSITY = SLOT.expert_sparsity;
+const SAVING = SLOT.compute_saving;
+const FLOPS = SLOT.flops_per_token;
+const WEIGHT_BYTES = SLOT.weight_bytes;
+const VRAM = SLOT.vram_bytes;
+/**
+ * The metrics fastBlock computes and bounds, each written out in its loop. A constraint on any other
+ * metric (a quality metric, or a design metric added after these) sends the pass to genericBlock.
+ */
+const FAST_SLOTS: readonly number[] = [TOTAL, ACTIVE, RATIO, SPARSITY, SAVING, FLOPS, WEIGHT_BYTES, VRAM];
 
 /**
  * Walks the slice block by block (one block per experts × top_k pair, skipped whole when top_k >
@@ -149,12 +109,11 @@ function objectivesOf(p: Pass, first: number, e: number, k: number, blockStart: 
     const offset = cand.data[c]! - blockStart;
     const jx = Math.floor(offset / ns);
     metricsInto(m, 0, e, k, p.X[jx]!, p.S[offset - jx * ns]!, p.bytesPerWeight, p.overhead);
-    if (quality && p.objectivesNeedQuality) qualityInto(m, e, k, m[0]!, m[1]!, quality);
+    if (quality && p.objectivesNeedQuality) qualityInto(m, e, k, m[TOTAL]!, m[ACTIVE]!, quality);
     for (let o = 0; o < objectives.length; o++) candObj[o]!.push(objectives[o]!.sign * m[objectives[o]!.metric]!);
   }
 }
 
-const NO_TABLE = new Int32Array(0);
 const NO_COUNTS = new Float64Array(0);
 
 /** What the per-point loops read and write: one class, so they only ever see one shape. */
@@ -175,8 +134,8 @@ class Pass {
   readonly lo = new Float64Array(METRIC_COUNT).fill(-Infinity);
   readonly hi = new Float64Array(METRIC_COUNT).fill(Infinity);
   readonly bit = new Int32Array(METRIC_COUNT);
-  /** For fastBlock: how many points have each violation mask (at most eight constraints there). */
-  readonly masks = new Float64Array(1 << METRIC_COUNT);
+  /** For fastBlock: how many points have each violation mask (at most one constraint per FAST_SLOTS there). */
+  readonly masks = new Float64Array(1 << FAST_SLOTS.length);
   /** For genericBlock: how many points fail each constraint. */
   readonly violations: Float64Array;
   readonly m = new Float64Array(EXTENDED_METRIC_COUNT);
@@ -205,7 +164,7 @@ class Pass {
     this.violations = new Float64Array(plan.constraints.length);
     let generic = false;
     plan.constraints.forEach((c, i) => {
-      if (c.metric >= METRIC_COUNT || this.bit[c.metric] !== 0) generic = true;
+      if (!FAST_SLOTS.includes(c.metric) || this.bit[c.metric] !== 0) generic = true;
       else {
         this.lo[c.metric] = c.min;
         this.hi[c.metric] = c.max;
@@ -226,7 +185,7 @@ class Pass {
 }
 
 /**
- * The hot loop, for constraints that each bound a different one of the eight metrics: metricsInto's
+ * The hot loop, for constraints that each bound a different one of FAST_SLOTS: metricsInto's
  * formulas written out, one comparison pair per metric. Returns p.cand's new length. Nothing happens
  * after the loop and both comparisons of a pair always run, so no operation is left that V8 has not
  * seen by the time it optimises the loop (it would deoptimise there).
@@ -244,32 +203,32 @@ function fastBlock(p: Pass, e: number, k: number, ix: number, is: number, index:
   // Read one by one: destructuring goes through the iterator protocol, which tripled the time V8
   // took to compile this function.
   const { lo, hi, bit } = p;
-  const lo0 = lo[0]!,
-    lo1 = lo[1]!,
-    lo2 = lo[2]!,
-    lo3 = lo[3]!,
-    lo4 = lo[4]!,
-    lo5 = lo[5]!,
-    lo6 = lo[6]!,
-    lo7 = lo[7]!;
-  const hi0 = hi[0]!,
-    hi1 = hi[1]!,
-    hi2 = hi[2]!,
-    hi3 = hi[3]!,
-    hi4 = hi[4]!,
-    hi5 = hi[5]!,
-    hi6 = hi[6]!,
-    hi7 = hi[7]!;
-  const bit0 = bit[0]!,
-    bit1 = bit[1]!,
-    bit2 = bit[2]!,
-    bit3 = bit[3]!,
-    bit4 = bit[4]!,
-    bit5 = bit[5]!,
-    bit6 = bit[6]!,
-    bit7 = bit[7]!;
+  const loTotal = lo[TOTAL]!,
+    loActive = lo[ACTIVE]!,
+    loRatio = lo[RATIO]!,
+    loSparsity = lo[SPARSITY]!,
+    loSaving = lo[SAVING]!,
+    loFlops = lo[FLOPS]!,
+    loWeight = lo[WEIGHT_BYTES]!,
+    loVram = lo[VRAM]!;
+  const hiTotal = hi[TOTAL]!,
+    hiActive = hi[ACTIVE]!,
+    hiRatio = hi[RATIO]!,
+    hiSparsity = hi[SPARSITY]!,
+    hiSaving = hi[SAVING]!,
+    hiFlops = hi[FLOPS]!,
+    hiWeight = hi[WEIGHT_BYTES]!,
+    hiVram = hi[VRAM]!;
+  const bitTotal = bit[TOTAL]!,
+    bitActive = bit[ACTIVE]!,
+    bitRatio = bit[RATIO]!,
+    bitSparsity = bit[SPARSITY]!,
+    bitSaving = bit[SAVING]!,
+    bitFlops = bit[FLOPS]!,
+    bitWeight = bit[WEIGHT_BYTES]!,
+    bitVram = bit[VRAM]!;
   const sparsity = 1 - k / e;
-  const blockMask = (sparsity < lo3 ? bit3 : 0) | (sparsity > hi3 ? bit3 : 0);
+  const blockMask = (sparsity < loSparsity ? bitSparsity : 0) | (sparsity > hiSparsity ? bitSparsity : 0);
   const cand = p.cand.data;
   let nc = p.cand.length;
   let t = p.t0;
@@ -288,20 +247,20 @@ function fastBlock(p: Pass, e: number, k: number, ix: number, is: number, index:
       const vram = Math.round(weightBytes * overhead1);
       const mask =
         blockMask |
-        (total < lo0 ? bit0 : 0) |
-        (total > hi0 ? bit0 : 0) |
-        (active < lo1 ? bit1 : 0) |
-        (active > hi1 ? bit1 : 0) |
-        (ratio < lo2 ? bit2 : 0) |
-        (ratio > hi2 ? bit2 : 0) |
-        (1 - ratio < lo4 ? bit4 : 0) |
-        (1 - ratio > hi4 ? bit4 : 0) |
-        (2 * active < lo5 ? bit5 : 0) |
-        (2 * active > hi5 ? bit5 : 0) |
-        (weightBytes < lo6 ? bit6 : 0) |
-        (weightBytes > hi6 ? bit6 : 0) |
-        (vram < lo7 ? bit7 : 0) |
-        (vram > hi7 ? bit7 : 0);
+        (total < loTotal ? bitTotal : 0) |
+        (total > hiTotal ? bitTotal : 0) |
+        (active < loActive ? bitActive : 0) |
+        (active > hiActive ? bitActive : 0) |
+        (ratio < loRatio ? bitRatio : 0) |
+        (ratio > hiRatio ? bitRatio : 0) |
+        (1 - ratio < loSaving ? bitSaving : 0) |
+        (1 - ratio > hiSaving ? bitSaving : 0) |
+        (2 * active < loFlops ? bitFlops : 0) |
+        (2 * active > hiFlops ? bitFlops : 0) |
+        (weightBytes < loWeight ? bitWeight : 0) |
+        (weightBytes > hiWeight ? bitWeight : 0) |
+        (vram < loVram ? bitVram : 0) |
+        (vram > hiVram ? bitVram : 0);
       masks[mask]!++;
       // Written for every point and kept only for a feasible one: no path for feasible points alone.
       cand[nc] = index++;
@@ -331,7 +290,7 @@ function genericBlock(p: Pass, e: number, k: number, ix: number, is: number, ind
     left -= stop - is;
     for (let j = is; j < stop; j++, t++) {
       metricsInto(m, 0, e, k, x, S[j]!, p.bytesPerWeight, p.overhead);
-      if (quality) qualityInto(m, e, k, m[0]!, m[1]!, quality);
+      if (quality) qualityInto(m, e, k, m[TOTAL]!, m[ACTIVE]!, quality);
       const mask = violationMask(constraints, m, 0);
       for (let c = 0; c < nC; c++) violations[c]! += (mask >> c) & 1;
       cand[nc] = index++;
@@ -340,313 +299,4 @@ function genericBlock(p: Pass, e: number, k: number, ix: number, is: number, ind
     }
   }
   return nc;
-}
-
-/** The Pareto front of a slice's feasible candidates: their grid indices and (signed) objective values, row-major. */
-export function localFront(candIndex: Growable, candObj: Growable[]): [Float64Array, Float64Array] {
-  const nObj = candObj.length;
-  const cols = candObj.map((g) => g.data);
-  const front = paretoFront(cols, candIndex.length);
-  const frontIndex = new Float64Array(front.length);
-  const frontObjectives = new Float64Array(front.length * nObj);
-  for (let i = 0; i < front.length; i++) {
-    const p = front[i]!;
-    frontIndex[i] = candIndex.data[p]!;
-    for (let j = 0; j < nObj; j++) frontObjectives[i * nObj + j] = cols[j]![p]!;
-  }
-  return [frontIndex, frontObjectives];
-}
-
-/**
- * 2-D histogram over log10(total) × log10(active). Two log10 per point would cost more than the rest
- * of the evaluation, so bin numbers are tabulated: the total's bin depends on (experts, expert, shared)
- * only, the active's on (top_k, expert, shared) only, and each table is reused across the other axis
- * and across slices. Whole tables are built only when the slice is big enough to pay for them;
- * otherwise a block gets entries for its own points. The active table holds its bin times nx, so a
- * point's bin is a sum.
- */
-class Binner {
-  readonly counts: Float64Array;
-  readonly half: number;
-  total: Int32Array = NO_TABLE;
-  active: Int32Array = NO_TABLE;
-  private readonly tables: BinTables | undefined;
-
-  constructor(
-    private readonly b: PlotBins,
-    private readonly axes: GridAxes,
-    sliceLength: number,
-  ) {
-    this.half = b.nx * b.ny;
-    this.counts = new Float64Array(2 * this.half);
-    if (axes.expert_params.length * axes.shared_params.length * 4 <= sliceLength) this.tables = binTables(b, axes);
-  }
-
-  /** Readies `total` and `active` for a block's `count` points from (ix, is) on; returns the first one's position in them. */
-  prepare(ie: number, ik: number, ix: number, is: number, count: number): number {
-    const { b, axes, tables } = this;
-    const e = axes.experts[ie]!;
-    const k = axes.top_k[ik]!;
-    if (tables) {
-      this.total = tables.get(tables.total, e, b.x0, b.x1, b.nx, 1);
-      this.active = tables.get(tables.active, k, b.y0, b.y1, b.ny, b.nx);
-      return ix * axes.shared_params.length + is;
-    }
-    if (this.total.length < count) {
-      this.total = new Int32Array(count);
-      this.active = new Int32Array(count);
-    }
-    fillBins(this.total, axes, e, b.x0, b.x1, b.nx, 1, ix, is, count);
-    fillBins(this.active, axes, k, b.y0, b.y1, b.ny, b.nx, ix, is, count);
-    return 0;
-  }
-}
-
-/** Whole bin tables of one plan, by experts (total) and top_k (active) value, kept from slice to slice. */
-class BinTables {
-  readonly total = new Map<number, Int32Array>();
-  readonly active = new Map<number, Int32Array>();
-
-  constructor(
-    readonly key: string,
-    private readonly axes: GridAxes,
-  ) {}
-
-  get(
-    tables: Map<number, Int32Array>,
-    multiplier: number,
-    lo: number,
-    hi: number,
-    n: number,
-    scale: number,
-  ): Int32Array {
-    let table = tables.get(multiplier);
-    if (table) return table;
-    const whole = this.axes.expert_params.length * this.axes.shared_params.length;
-    // A bound on memory (grids with many experts values would otherwise keep a table for each); slices
-    // run in grid order, so the tables dropped are mostly ones no later slice needs.
-    if ((tables.size + 1) * whole > BIN_TABLE_ENTRIES) tables.clear();
-    tables.set(
-      multiplier,
-      (table = fillBins(new Int32Array(whole), this.axes, multiplier, lo, hi, n, scale, 0, 0, whole)),
-    );
-    return table;
-  }
-}
-
-/** Per kind of table; 8 MB each. */
-const BIN_TABLE_ENTRIES = 1 << 21;
-let lastBinTables: BinTables | undefined;
-
-function binTables(b: PlotBins, axes: GridAxes): BinTables {
-  const key = `${b.nx} ${b.ny} ${b.x0} ${b.x1} ${b.y0} ${b.y1}|${axes.expert_params.join()}|${axes.shared_params.join()}`;
-  if (lastBinTables?.key !== key) lastBinTables = new BinTables(key, axes);
-  return lastBinTables;
-}
-
-/** Bin numbers (times `scale`) of log10(shared + multiplier × expert) for `count` points from (ix, is) on. */
-function fillBins(
-  out: Int32Array,
-  axes: GridAxes,
-  multiplier: number,
-  lo: number,
-  hi: number,
-  n: number,
-  scale: number,
-  ix: number,
-  is: number,
-  count: number,
-): Int32Array {
-  const X = axes.expert_params;
-  const S = axes.shared_params;
-  for (let t = 0; t < count; t++) {
-    out[t] = binOf(Math.log10(S[is]! + multiplier * X[ix]!), lo, hi, n) * scale;
-    if (++is === S.length) {
-      is = 0;
-      ix++;
-    }
-  }
-  return out;
-}
-
-export function binOf(v: number, lo: number, hi: number, n: number): number {
-  if (hi <= lo) return 0;
-  const b = Math.floor(((v - lo) / (hi - lo)) * n);
-  return b < 0 ? 0 : b >= n ? n - 1 : b;
-}
-
-/**
- * The CSV text of the rows of [start, end) that `mode` keeps. `front` holds the grid indices on the
- * global Pareto front that fall in this slice, ascending. Walks the slice block by block like the
- * kernel; metrics come from metricsInto (the single source of the formulas) and the axis values'
- * text is built once per slice, since number-to-text is most of the cost of a row.
- */
-/** The violations cell of a mask (names joined by ';'), built once per distinct mask. */
-export function violationCells(constraints: readonly Constraint[]): (mask: number) => string {
-  const names = new Map<number, string>();
-  return (mask) => {
-    let t = names.get(mask);
-    if (t === undefined) names.set(mask, (t = violationNames(constraints, mask).join(';')));
-    return t;
-  };
-}
-
-/** Each axis value as the text of its cell, comma first: built once per slice. */
-function cellTexts(axis: number[]): string[] {
-  return axis.map((v) => `,${v}`);
-}
-
-export function formatCsvChunk(plan: EvalPlan, start: number, end: number, mode: CsvMode, front: Float64Array): string {
-  const violationText = violationCells(plan.constraints);
-  const { experts: E, top_k: K, expert_params: X, shared_params: S } = plan.axes;
-  const eText = cellTexts(E);
-  const kText = cellTexts(K);
-  const xText = cellTexts(X);
-  const sText = cellTexts(S);
-  const ne = E.length;
-  const nk = K.length;
-  const nx = X.length;
-  const ns = S.length;
-  const m = new Float64Array(EXTENDED_METRIC_COUNT);
-  const qp = plan.quality;
-  const { bytesPerWeight, overhead, constraints } = plan;
-  const lines = new Lines();
-  let f = 0;
-  let { experts: ie, top_k: ik, expert_params: ix, shared_params: is } = decodeIndex(plan.axes, start);
-  let index = start;
-  for (; ie < ne && index < end; ie++, ik = 0) {
-    const e = E[ie]!;
-    for (; ik < nk && index < end; ik++, ix = 0) {
-      const k = K[ik]!;
-      if (k > e) {
-        index += (nx - ix) * ns - is;
-        is = 0;
-        continue;
-      }
-      const ek = `${eText[ie]}${kText[ik]}`;
-      let sparsity = '';
-      for (; ix < nx && index < end; ix++, is = 0) {
-        const x = X[ix]!;
-        const ekx = `${ek}${xText[ix]}`;
-        const n = Math.min(ns - is, end - index);
-        for (let j = 0; j < n; j++, index++) {
-          metricsInto(m, 0, e, k, x, S[is + j]!, bytesPerWeight, overhead);
-          if (qp) qualityInto(m, e, k, m[0]!, m[1]!, qp);
-          const mask = violationMask(constraints, m, 0);
-          sparsity ||= `${m[3]}`;
-          if (mode === 'feasible' && mask !== 0) continue;
-          while (f < front.length && front[f]! < index) f++;
-          const onFront = f < front.length && front[f] === index;
-          if (mode === 'pareto' && !onFront) continue;
-          lines.add(
-            `${ekx}${sText[is + j]}${metricCells(m, sparsity)},${mask === 0},${onFront},${violationText(mask)}${qp ? qualityCells(m) : ''}\n`,
-          );
-        }
-        is += n;
-      }
-    }
-  }
-  return lines.text();
-}
-
-/**
- * The CSV rows of the given grid indices (ascending), for the `feasible` and `pareto` modes: the
- * evaluation pass already knows which points those are, so there is no need to walk the whole slice.
- */
-export function formatCsvIndices(plan: EvalPlan, indices: Float64Array, front: Float64Array): string {
-  const lines = new Lines();
-  indexRows(lines, plan, indices, front);
-  return lines.text();
-}
-
-// The loop on its own, with nothing after it: code V8 optimises while inside a loop knows nothing of
-// what follows the loop and is thrown away on the way out otherwise.
-function indexRows(lines: Lines, plan: EvalPlan, indices: Float64Array, front: Float64Array): void {
-  const { experts: E, top_k: K, expert_params: X, shared_params: S } = plan.axes;
-  const ns = S.length;
-  const nx = X.length;
-  const nk = K.length;
-  const eText = cellTexts(E);
-  const kText = cellTexts(K);
-  const xText = cellTexts(X);
-  const sText = cellTexts(S);
-  const m = new Float64Array(EXTENDED_METRIC_COUNT);
-  const qp = plan.quality;
-  const violationText = violationCells(plan.constraints);
-  let f = 0;
-  let sparsityBlock = -1;
-  let sparsity = '';
-  for (let i = 0; i < indices.length; i++) {
-    const index = indices[i]!;
-    // Division and subtraction, not %: the remainder of doubles is a slow library call.
-    const q1 = Math.floor(index / ns);
-    const is = index - q1 * ns;
-    const q2 = Math.floor(q1 / nx);
-    const ix = q1 - q2 * nx;
-    const ie = Math.floor(q2 / nk);
-    const ik = q2 - ie * nk;
-    metricsInto(m, 0, E[ie]!, K[ik]!, X[ix]!, S[is]!, plan.bytesPerWeight, plan.overhead);
-    if (qp) qualityInto(m, E[ie]!, K[ik]!, m[0]!, m[1]!, qp);
-    const mask = violationMask(plan.constraints, m, 0);
-    if (q2 !== sparsityBlock) {
-      sparsityBlock = q2;
-      sparsity = `${m[3]}`;
-    }
-    while (f < front.length && front[f]! < index) f++;
-    const onFront = f < front.length && front[f] === index;
-    lines.add(
-      `${eText[ie]}${kText[ik]}${xText[ix]}${sText[is]}${metricCells(m, sparsity)},${mask === 0},${onFront},${violationText(mask)}${qp ? qualityCells(m) : ''}\n`,
-    );
-  }
-}
-
-/**
- * The eight metric cells of a row. Number-to-text is most of the cost of a row, so the sparsity,
- * the same for a whole experts × top_k block, comes in as text.
- */
-function metricCells(m: Float64Array, sparsity: string): string {
-  return `,${numberText(m[0]!)},${numberText(m[1]!)},${numberText(m[2]!)},${sparsity},${numberText(m[4]!)},${numberText(m[5]!)},${numberText(m[6]!)},${numberText(m[7]!)}`;
-}
-
-/**
- * `${v}`, faster for the whole numbers most metric cells hold. Finding the shortest digits of a
- * double is slow; below 2^53 a whole number's shortest digits are its exact digits, and two small
- * integers convert quickly.
- */
-function numberText(v: number): string {
-  if (!(v >= 1e8 && v <= Number.MAX_SAFE_INTEGER && v === Math.floor(v))) return `${v}`;
-  let hi = Math.floor(v / 1e8);
-  let lo = v - hi * 1e8;
-  // The division can round up to the next integer when lo is close to 1e8.
-  if (lo < 0) {
-    hi--;
-    lo += 1e8;
-  }
-  return `${hi}${`${1e8 + lo}`.slice(1)}`;
-}
-
-/**
- * CSV rows, joined a few hundred at a time. A row is a tree of concatenated strings; keeping tens of
- * thousands of them alive until a single join at the end made garbage collection most of the cost.
- */
-class Lines {
-  private readonly rows: string[] = [];
-  private readonly runs: string[] = [];
-
-  add(row: string): void {
-    if (this.rows.push(row) < 256) return;
-    this.runs.push(this.rows.join(''));
-    this.rows.length = 0;
-  }
-
-  text(): string {
-    this.runs.push(this.rows.join(''));
-    return this.runs.join('');
-  }
-}
-
-/** The quality cells of a grid row: loss delta, dense equivalent (empty when none), domain label. */
-export function qualityCells(m: Float64Array): string {
-  const dense = m[9]!;
-  return `,${m[8]},${Number.isFinite(dense) ? dense : ''},${domainLabel(m[10]!)}`;
 }

@@ -1,6 +1,7 @@
 // Pareto fronts over objectives that are all to be minimised (callers negate "max" objectives).
 // A point is on the front when no other point is at least as good in every objective and strictly
 // better in one; exact duplicates of a front point are all on the front.
+import type { Growable } from './growable.js';
 
 /**
  * Positions (ascending) of the non-dominated points. `cols[j][i]` is objective j of point i.
@@ -123,4 +124,19 @@ function frontMany(cols: readonly ArrayLike<number>[], n: number): Uint32Array {
     if (!front.some((q) => dominates(cols, q, p))) front.push(p);
   }
   return Uint32Array.from(front).sort();
+}
+
+/** The Pareto front of a slice's feasible candidates: their grid indices and (signed) objective values, row-major. */
+export function localFront(candIndex: Growable, candObj: Growable[]): [Float64Array, Float64Array] {
+  const nObj = candObj.length;
+  const cols = candObj.map((g) => g.data);
+  const front = paretoFront(cols, candIndex.length);
+  const frontIndex = new Float64Array(front.length);
+  const frontObjectives = new Float64Array(front.length * nObj);
+  for (let i = 0; i < front.length; i++) {
+    const p = front[i]!;
+    frontIndex[i] = candIndex.data[p]!;
+    for (let j = 0; j < nObj; j++) frontObjectives[i * nObj + j] = cols[j]![p]!;
+  }
+  return [frontIndex, frontObjectives];
 }

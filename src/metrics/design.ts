@@ -1,5 +1,6 @@
 // The metrics of one design. One function computes them for the grid's hot loop, for named designs
 // and for `calc`, so the CSV, the report and the calculator can never disagree.
+import { DESIGN_METRICS, DESIGN_SLOT_COUNT, SLOT, metricNeeds, type MetricId, type MetricKind } from './registry.js';
 
 export interface Design {
   experts: number;
@@ -8,7 +9,7 @@ export interface Design {
   shared_params: number;
 }
 
-export type MetricKind = 'count' | 'ratio' | 'flops' | 'bytes';
+export type { MetricId, MetricKind } from './registry.js';
 
 export interface MetricInfo {
   id: MetricId;
@@ -17,81 +18,25 @@ export interface MetricInfo {
   meaning: string;
 }
 
-export const METRICS = [
-  {
-    id: 'total_params',
-    kind: 'count',
-    formula: 'shared_params + experts × expert_params',
-    meaning: 'every weight that must be resident: sets memory, disk and download',
-  },
-  {
-    id: 'active_params',
-    kind: 'count',
-    formula: 'shared_params + top_k × expert_params',
-    meaning: 'the weights each token uses: sets compute and per-token bandwidth',
-  },
-  {
-    id: 'active_ratio',
-    kind: 'ratio',
-    formula: 'active_params / total_params',
-    meaning: 'the share of the model a token touches',
-  },
-  {
-    id: 'expert_sparsity',
-    kind: 'ratio',
-    formula: '1 − top_k / experts',
-    meaning: 'the share of routed experts a token skips',
-  },
-  {
-    id: 'compute_saving',
-    kind: 'ratio',
-    formula: '1 − active_params / total_params',
-    meaning: 'FLOPs per token saved against a dense model of the same total size',
-  },
-  {
-    id: 'flops_per_token',
-    kind: 'flops',
-    formula: '2 × active_params',
-    meaning: 'forward-pass FLOPs per token (one multiply and one add per active weight)',
-  },
-  {
-    id: 'weight_bytes',
-    kind: 'bytes',
-    formula: 'total_params × bytes per weight of dtype (routed experts and the rest apart when dtype splits them)',
-    meaning: 'the weights alone, in bytes',
-  },
-  {
-    id: 'vram_bytes',
-    kind: 'bytes',
-    formula: 'round((weight_bytes + kv_cache_bytes) × (1 + overhead)); no KV cache without serving:',
-    meaning:
-      'weights (and the KV cache) plus the overhead allowance of the vram constraint (0 without one), whole bytes',
-  },
-] as const satisfies readonly { id: string; kind: MetricKind; formula: string; meaning: string }[];
-
-export type MetricId = (typeof METRICS)[number]['id'];
+/** The design metrics: the first slots of every metric vector, and the metric columns of every CSV row. */
+export const METRICS = DESIGN_METRICS;
 export const METRIC_IDS: readonly MetricId[] = METRICS.map((m) => m.id);
-export const METRIC_COUNT = METRICS.length;
+export const METRIC_COUNT = DESIGN_SLOT_COUNT;
 
-/** Positions in a metric vector; the order of METRICS and of the CSV columns. */
-export const M = {
-  total_params: 0,
-  active_params: 1,
-  active_ratio: 2,
-  expert_sparsity: 3,
-  compute_saving: 4,
-  flops_per_token: 5,
-  weight_bytes: 6,
-  vram_bytes: 7,
-} as const satisfies Record<MetricId, number>;
+/** Positions of the design metrics in a metric vector. */
+export const M: { readonly [K in MetricId]: number } = SLOT;
 
 export function isMetricId(x: string): x is MetricId {
-  return Object.hasOwn(M, x);
+  return metricNeeds(x) === 'design';
 }
 
 /**
  * Writes the metric vector of one design into `out` at `offset`. Kept free of allocation so the grid
  * loop can call it hundreds of millions of times.
+ *
+ * The one place slots are written as numbers: the report runs this function's source text in the
+ * browser (its calculator), so the body may name nothing from outside it. The positions are the
+ * design metrics' SLOT numbers, in registry order; a test holds them to the registry.
  */
 export function metricsInto(
   out: Float64Array,

@@ -4,20 +4,25 @@
 // data in, numbers out, no allocation, and the dense equivalent solved in closed form rather than by
 // bisection. A test checks every value against src/quality's reference functions.
 import { QUALITATIVE_FACTOR, ceilSignificant } from '../quality/fitted-range.js';
+import { QUALITY_METRIC_IDS, SLOT, TRAINING_SLOT_END, metricNeeds, type QualityMetricId } from './registry.js';
 
-export const QUALITY_METRICS = ['loss_delta_vs_dense', 'dense_equivalent_params'] as const;
-export type QualityMetricId = (typeof QUALITY_METRICS)[number];
+export type { QualityMetricId } from './registry.js';
+export { QUALITY_COLUMNS } from './registry.js';
+export const QUALITY_METRICS = QUALITY_METRIC_IDS;
 
-/** Positions after the eight design metrics in an extended metric vector. */
-export const Q = { loss_delta_vs_dense: 8, dense_equivalent_params: 9, quality_domain_factor: 10 } as const;
-export const EXTENDED_METRIC_COUNT = 11;
-
-/** The CSV columns a sweep with `training:` adds after `violations`. */
-export const QUALITY_COLUMNS = ['loss_delta_vs_dense', 'dense_equivalent_params', 'quality_domain'] as const;
+/** Positions of the quality metrics (after the design metrics) in an extended metric vector. */
+export const Q: { readonly [K in QualityMetricId | 'quality_domain_factor']: number } = SLOT;
+/** The length of a metric vector with the design and quality metrics. */
+export const EXTENDED_METRIC_COUNT = TRAINING_SLOT_END;
 
 export function isQualityMetric(x: string): x is QualityMetricId {
-  return (QUALITY_METRICS as readonly string[]).includes(x);
+  return metricNeeds(x) === 'training';
 }
+
+// Module-level constants, which V8 folds into the code that reads them.
+const LOSS_DELTA = SLOT.loss_delta_vs_dense;
+const DENSE_EQUIVALENT = SLOT.dense_equivalent_params;
+const DOMAIN_FACTOR = SLOT.quality_domain_factor;
 
 /** Everything the per-design computation needs, as plain numbers (it crosses to the workers). */
 export interface QualityPlan {
@@ -50,7 +55,7 @@ function outside(value: number, lo: number, hi: number): number {
 
 /**
  * Writes loss_delta_vs_dense, dense_equivalent_params (Infinity when the design's loss is below
- * anything a dense model reaches at these tokens) and the domain factor into m[8..10].
+ * anything a dense model reaches at these tokens) and the domain factor into their slots of m.
  * E_eff = routed total / routed active = experts / top_k.
  */
 export function qualityInto(
@@ -76,10 +81,10 @@ export function qualityInto(
   const muDense = q.alpha + q.gamma * lnD;
   const dataDense = q.b * q.eStart ** q.omega * tokens ** (q.beta + q.zeta * lnD);
   const dense = mDense * active ** muDense + dataDense + q.c;
-  m[8] = moe - dense;
+  m[LOSS_DELTA] = moe - dense;
   // L_dense(N) = m·N^µ + data + c is strictly decreasing in N (µ < 0); invert it at the MoE's loss.
   const rest = moe - dataDense - q.c;
-  m[9] = rest > 0 ? Math.round((rest / mDense) ** (1 / muDense)) : Infinity;
+  m[DENSE_EQUIVALENT] = rest > 0 ? Math.round((rest / mDense) ** (1 / muDense)) : Infinity;
   const [rActive, rTotal, rTokens, rExperts, rRatio] = q.ranges as [
     [number, number],
     [number, number],
@@ -87,7 +92,7 @@ export function qualityInto(
     [number, number],
     [number, number],
   ];
-  m[10] = Math.max(
+  m[DOMAIN_FACTOR] = Math.max(
     outside(active, rActive[0], rActive[1]),
     outside(total, rTotal[0], rTotal[1]),
     outside(tokens, rTokens[0], rTokens[1]),

@@ -1,106 +1,42 @@
 // Serving columns for sweeps with `serving:` (context, batch, KV dtype) and `hardware:` (GPU, count):
 // KV cache, per-GPU memory under expert parallelism, GPUs needed, the decode throughput bound,
-// routing costs. Written for the evaluation loop like quality-metrics.ts: plain numbers in, numbers
+// routing costs. Written for the evaluation loop like quality.ts: plain numbers in, numbers
 // out. The formulas are those of src/serving/ (each documented and tested there); tests check every
 // value here against those reference functions.
 import { loadImbalanceLowerBound, binomialPmf } from '../serving/routing.js';
 import { saturationBatch, touchedFraction } from '../serving/throughput.js';
-import type { Gpu } from '../serving/gpu.js';
+import { SERVING_METRICS, SLOT, SLOT_COUNT, metricNeeds, type ServingMetricId } from './registry.js';
 
-export const SERVING_METRICS = [
-  {
-    id: 'kv_cache_bytes',
-    kind: 'bytes',
-    needs: 'serving',
-    formula: 'batch × KV bytes of one sequence at `context` (kv_dtype)',
-    meaning: 'the KV cache of the whole batch, counted in vram_bytes beside the weights',
-  },
-  {
-    id: 'saturation_batch',
-    kind: 'count',
-    needs: 'serving',
-    formula: 'smallest B with 1 − (1 − top_k/experts)^B ≥ 0.99',
-    meaning: 'past this batch a decode step reads ~all experts: an MoE decodes like its total size',
-  },
-  {
-    id: 'load_imbalance',
-    kind: 'ratio',
-    needs: 'serving',
-    formula: 'E[max expert load] / mean load, batch × top_k assignments into experts (independent binomial loads)',
-    meaning:
-      'how much busier the busiest expert is than the mean in one decode step (a lower bound; tight for many experts)',
-  },
-  {
-    id: 'capacity_factor',
-    kind: 'ratio',
-    needs: 'serving',
-    formula: 'smallest C·experts/(batch·top_k) whose expected dropped share is ≤ 1%',
-    meaning: 'expert capacity, as a multiple of the mean load, that drops under 1% of tokens',
-  },
-  {
-    id: 'per_gpu_bytes',
-    kind: 'bytes',
-    needs: 'hardware',
-    formula: '(⌈E/EP⌉·expert bytes/TP + rest/TP + ⌈B/EP⌉·KV/seq·⌈H/TP⌉/H) × (1 + overhead), the fullest GPU',
-    meaning: 'memory of the fullest GPU in the best EP × TP layout of `count` GPUs; must fit the GPU',
-  },
-  {
-    id: 'gpus_needed',
-    kind: 'count',
-    needs: 'hardware',
-    formula: 'fewest GPUs of this kind (EP × TP, TP ≤ 8) whose fullest GPU fits',
-    meaning: 'the smallest deployment of this GPU that holds the design and its KV cache',
-  },
-  {
-    id: 'decode_tokens_per_s',
-    kind: 'count',
-    needs: 'hardware',
-    formula: 'min(count·bandwidth·B / bytes per step, count·FLOP/s / (2 × active))',
-    meaning: 'upper bound on decode tokens/s at the batch; bytes per step = shared + touched experts + KV cache',
-  },
-  {
-    id: 'all_to_all_bytes_per_token_layer',
-    kind: 'bytes',
-    needs: 'hardware',
-    formula: '2 × top_k × hidden × activation bytes × (EP − 1)/EP',
-    meaning: 'dispatch + combine traffic one token causes in one MoE layer under the layout',
-  },
-] as const;
-
-export type ServingMetricId = (typeof SERVING_METRICS)[number]['id'];
+export type { ServingMetricId } from './registry.js';
+export { SERVING_METRICS, SERVING_COLUMNS, HARDWARE_COLUMNS } from './registry.js';
 export const SERVING_METRIC_IDS: readonly ServingMetricId[] = SERVING_METRICS.map((m) => m.id);
 
-/** Positions after the quality columns (8–10) in a full metric vector, and three slots the text columns are made from. */
-export const SV = {
-  kv_cache_bytes: 11,
-  saturation_batch: 12,
-  load_imbalance: 13,
-  capacity_factor: 14,
-  per_gpu_bytes: 15,
-  gpus_needed: 16,
-  decode_tokens_per_s: 17,
-  all_to_all_bytes_per_token_layer: 18,
-  layout_ep: 19,
-  layout_tp: 20,
-  /** 0 when bandwidth binds the decode bound, 1 when compute does */
-  decode_binding: 21,
-} as const satisfies Record<ServingMetricId | 'layout_ep' | 'layout_tp' | 'decode_binding', number>;
-export const FULL_METRIC_COUNT = 22;
+/**
+ * Positions of the serving metrics in a full metric vector, and of three internal slots the text
+ * columns are made from (decode_binding: 0 when bandwidth binds the decode bound, 1 when compute does).
+ */
+export const SV: { readonly [K in ServingMetricId | 'layout_ep' | 'layout_tp' | 'decode_binding']: number } = SLOT;
+/** The length of a metric vector with every metric. */
+export const FULL_METRIC_COUNT = SLOT_COUNT;
 
 export function isServingMetric(x: string): x is ServingMetricId {
-  return (SERVING_METRIC_IDS as readonly string[]).includes(x);
+  const needs = metricNeeds(x);
+  return needs === 'serving' || needs === 'hardware';
 }
 
-/** The CSV columns `serving:` adds, then those `hardware:` adds. */
-export const SERVING_COLUMNS = ['kv_cache_bytes', 'saturation_batch', 'load_imbalance', 'capacity_factor'] as const;
-export const HARDWARE_COLUMNS = [
-  'gpu_layout',
-  'per_gpu_bytes',
-  'gpus_needed',
-  'decode_tokens_per_s',
-  'decode_bound',
-  'all_to_all_bytes_per_token_layer',
-] as const;
+// Module-level constants, which V8 folds into the code that reads them.
+const ACTIVE = SLOT.active_params;
+const KV_CACHE = SLOT.kv_cache_bytes;
+const SATURATION_BATCH = SLOT.saturation_batch;
+const LOAD_IMBALANCE = SLOT.load_imbalance;
+const CAPACITY_FACTOR = SLOT.capacity_factor;
+const PER_GPU = SLOT.per_gpu_bytes;
+const GPUS_NEEDED = SLOT.gpus_needed;
+const DECODE = SLOT.decode_tokens_per_s;
+const ALL_TO_ALL = SLOT.all_to_all_bytes_per_token_layer;
+const LAYOUT_EP = SLOT.layout_ep;
+const LAYOUT_TP = SLOT.layout_tp;
+const DECODE_BINDING = SLOT.decode_binding;
 
 /** TP degrees a layout may use: one NVLink / Infinity Fabric domain. */
 export const TP_OPTIONS = [1, 2, 4, 8] as const;
@@ -110,6 +46,16 @@ export const MAX_GPUS = 4096;
 export const DROP_RATE = 0.01;
 /** The share of experts a batch must touch for decode to count as reading them all. */
 export const SATURATION = 0.99;
+
+/** What the serving columns read of a GPU (the catalogue's entries have these fields). */
+export interface GpuSpec {
+  id: string;
+  memory_bytes: number;
+  bandwidth_bytes_per_s: number;
+  bf16_flops_per_s: number;
+  /** null when the GPU has no FP8 tensor cores */
+  fp8_flops_per_s: number | null;
+}
 
 export interface HardwarePlan {
   gpu: string;
@@ -129,7 +75,7 @@ export interface HardwarePlan {
  * @throws RangeError naming the field at fault (the caller adds where it came from)
  */
 export function hardwarePlan(
-  gpu: Gpu,
+  gpu: GpuSpec,
   count: number,
   options: { tp?: number; compute?: 'bf16' | 'fp8'; activation_bytes?: number; maxBytesPerWeight: number },
 ): HardwarePlan {
@@ -278,15 +224,15 @@ export class ServingEvaluator {
     return best;
   }
 
-  /** Writes positions 11–21 of a full metric vector; m[1] must hold active_params. */
+  /** Writes the serving slots of a full metric vector; active_params must be in its slot already. */
   into(m: Float64Array, E: number, k: number, expertParams: number, sharedParams: number, f: ServingFacts): void {
     const { batch: B, overhead } = this.plan;
     const pair = this.pair(E, k);
     const kv = B * f.kvBytesPerSequence;
-    m[SV.kv_cache_bytes] = kv;
-    m[SV.saturation_batch] = pair.saturation;
-    m[SV.load_imbalance] = pair.imbalance;
-    m[SV.capacity_factor] = pair.capacityFactor;
+    m[KV_CACHE] = kv;
+    m[SATURATION_BATCH] = pair.saturation;
+    m[LOAD_IMBALANCE] = pair.imbalance;
+    m[CAPACITY_FACTOR] = pair.capacityFactor;
     const hw = this.plan.hardware;
     if (!hw) return;
     const expertBytes = expertParams * this.plan.expertBytesPerWeight;
@@ -312,29 +258,19 @@ export class ServingEvaluator {
       }
     }
     const ep = hw.count / bestTp;
-    m[SV.per_gpu_bytes] = bestNeed;
-    m[SV.layout_ep] = ep;
-    m[SV.layout_tp] = bestTp;
-    m[SV.gpus_needed] = this.gpusNeeded(E, expertBytes, restBytes, f.kvBytesPerSequence, f.kvHeads);
+    m[PER_GPU] = bestNeed;
+    m[LAYOUT_EP] = ep;
+    m[LAYOUT_TP] = bestTp;
+    m[GPUS_NEEDED] = this.gpusNeeded(E, expertBytes, restBytes, f.kvBytesPerSequence, f.kvHeads);
     // decode step: every weight that is not a routed expert (but the embedding, a gather of B rows),
     // the experts the batch touches, E(1 − (1 − k/E)^B) per layer in expectation, and the KV cache
     // (an abstract design can claim fewer shared parameters than the base architecture's embedding)
     const stepBytes =
       Math.max(0, sharedParams - f.inputEmbedding) * this.plan.restBytesPerWeight + pair.touched * E * expertBytes + kv;
     const bandwidthBound = (hw.count * hw.bandwidth_bytes_per_s * B) / stepBytes;
-    const computeBound = (hw.count * hw.flops_per_s) / (2 * m[1]!);
-    m[SV.decode_tokens_per_s] = Math.min(bandwidthBound, computeBound);
-    m[SV.decode_binding] = bandwidthBound <= computeBound ? 0 : 1;
-    m[SV.all_to_all_bytes_per_token_layer] = 2 * k * f.hiddenSize * hw.activation_bytes * ((ep - 1) / ep);
+    const computeBound = (hw.count * hw.flops_per_s) / (2 * m[ACTIVE]!);
+    m[DECODE] = Math.min(bandwidthBound, computeBound);
+    m[DECODE_BINDING] = bandwidthBound <= computeBound ? 0 : 1;
+    m[ALL_TO_ALL] = 2 * k * f.hiddenSize * hw.activation_bytes * ((ep - 1) / ep);
   }
-}
-
-/** The serving cells of a CSV row, in SERVING_COLUMNS then HARDWARE_COLUMNS order. */
-export function servingCells(m: Float64Array, hardware: boolean): string {
-  let s = `,${m[SV.kv_cache_bytes]},${m[SV.saturation_batch]},${m[SV.load_imbalance]},${m[SV.capacity_factor]}`;
-  if (hardware) {
-    const needed = m[SV.gpus_needed]!;
-    s += `,EP${m[SV.layout_ep]}xTP${m[SV.layout_tp]},${m[SV.per_gpu_bytes]},${Number.isFinite(needed) ? needed : ''},${m[SV.decode_tokens_per_s]},${m[SV.decode_binding] === 0 ? 'bandwidth' : 'compute'},${m[SV.all_to_all_bytes_per_token_layer]}`;
-  }
-  return s;
 }

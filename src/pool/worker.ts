@@ -1,8 +1,9 @@
 // The piscina worker: evaluates or formats one slice of the grid. Typed arrays are moved, not copied.
 import { Piscina } from 'piscina';
-import type { EvalPlan } from '../evaluate/kernel.js';
-import { evaluateSlice, formatIndices, formatSlice } from '../evaluate/slice.js';
+import type { EvalPlan } from '../evaluate/plan.js';
+import { evaluateSlice } from '../evaluate/slice.js';
 import type { CsvMode } from '../output/csv/columns.js';
+import { formatIndices, formatSlice } from '../output/csv/rows.js';
 
 export type WorkerTask =
   | { kind: 'evaluate'; plan: EvalPlan; start: number; end: number }

@@ -4,9 +4,13 @@
 import { z } from 'zod';
 import { BYTES_PATTERN, CONTEXT_EXPECTED, CONTEXT_PATTERN, COUNT_PATTERN } from '../formats/units.js';
 import { DTYPES } from '../formats/dtypes.js';
-import { METRIC_IDS } from '../metrics/design.js';
-import { QUALITY_METRICS } from '../metrics/quality.js';
-import { SERVING_METRIC_IDS } from '../metrics/serving.js';
+import {
+  CONSTRAINABLE_IDS,
+  PUBLIC_METRICS,
+  type AnyMetricId,
+  type MetricBound,
+  type PublicMetric,
+} from '../metrics/registry.js';
 
 export const COUNT_EXPECTED = 'expected a parameter count such as 30B, 0.5B, 800M or 3e10';
 export const BYTES_EXPECTED = 'expected a memory size such as 640GB, 80GiB or 8e10';
@@ -180,30 +184,32 @@ export const HardwareSchema = z
 
 const bound = <T extends z.ZodType>(value: T) => z.strictObject({ min: value.optional(), max: value.optional() });
 
+/** The syntax of each kind of bound a metric takes (its registry entry says which). */
+const boundValues = {
+  count,
+  whole,
+  ratio,
+  bytes,
+  loss: z.number({ error: 'expected a loss difference in nats/token, such as -0.02' }),
+} satisfies Record<MetricBound, z.ZodType>;
+
+/** What the spec's documentation says of a bound beyond what the metric needs. */
+const BOUND_NOTES: Partial<Record<AnyMetricId, string>> = {
+  loss_delta_vs_dense:
+    "needs training:; designs outside the scaling law's fitted range by more than 10x fail as quality_domain instead of being judged",
+};
+
+function metricBound(m: PublicMetric) {
+  const b = bound(boundValues[m.bound]).optional();
+  const note = BOUND_NOTES[m.id] ?? (m.needs === 'design' ? undefined : `needs ${m.needs}:`);
+  return note === undefined ? b : b.meta({ description: note });
+}
+
 export const ConstraintsSchema = z.strictObject({
-  total_params: bound(count).optional(),
-  active_params: bound(count).optional(),
-  active_ratio: bound(ratio).optional(),
-  expert_sparsity: bound(ratio).optional(),
-  compute_saving: bound(ratio).optional(),
-  flops_per_token: bound(count).optional(),
-  weight_bytes: bound(bytes).optional(),
-  vram_bytes: bound(bytes).optional(),
-  loss_delta_vs_dense: bound(z.number({ error: 'expected a loss difference in nats/token, such as -0.02' }))
-    .optional()
-    .meta({
-      description:
-        "needs training:; designs outside the scaling law's fitted range by more than 10x fail as quality_domain instead of being judged",
-    }),
-  dense_equivalent_params: bound(count).optional().meta({ description: 'needs training:' }),
-  kv_cache_bytes: bound(bytes).optional().meta({ description: 'needs serving:' }),
-  saturation_batch: bound(whole).optional().meta({ description: 'needs serving:' }),
-  load_imbalance: bound(ratio).optional().meta({ description: 'needs serving:' }),
-  capacity_factor: bound(ratio).optional().meta({ description: 'needs serving:' }),
-  per_gpu_bytes: bound(bytes).optional().meta({ description: 'needs hardware:' }),
-  gpus_needed: bound(whole).optional().meta({ description: 'needs hardware:' }),
-  decode_tokens_per_s: bound(ratio).optional().meta({ description: 'needs hardware:' }),
-  all_to_all_bytes_per_token_layer: bound(bytes).optional().meta({ description: 'needs hardware:' }),
+  ...(Object.fromEntries(PUBLIC_METRICS.map((m) => [m.id, metricBound(m)])) as Record<
+    AnyMetricId,
+    ReturnType<typeof metricBound>
+  >),
   vram: z
     .strictObject({
       budget: bytes,
@@ -240,7 +246,7 @@ export const DesignSchema = z.union(
   },
 );
 
-const OBJECTIVE_METRICS = [...METRIC_IDS, ...QUALITY_METRICS, ...SERVING_METRIC_IDS];
+const OBJECTIVE_METRICS = CONSTRAINABLE_IDS;
 export const OBJECTIVE_PATTERN = `^(min|max) (${OBJECTIVE_METRICS.join('|')})$`;
 
 export const SpecSchema = z.strictObject({

@@ -11,7 +11,7 @@ import type {
 } from './types.js';
 import { pointEvaluator, metricValue, evaluateNamed } from './design.js';
 import { gridPoints, makePlan } from './plan.js';
-import type { ChunkSummary, EvalPlan } from '../evaluate/kernel.js';
+import type { ChunkSummary, EvalPlan } from '../evaluate/plan.js';
 import { paretoFront } from '../evaluate/pareto.js';
 import type { NamedDesign, SweepSpec } from '../spec/types.js';
 

@@ -2,14 +2,15 @@
 import type { QualityValues, ServingValues, Evaluated, PresetResult } from './types.js';
 // by the same metric functions the kernels use.
 import { violationMask, violationNames } from '../metrics/constraints.js';
-import type { EvalPlan } from '../evaluate/kernel.js';
+import type { EvalPlan, GeneralPlan } from '../evaluate/plan.js';
 import { designAt } from '../grid/axes.js';
 import { countParameters } from '../arch/count.js';
 import type { Architecture } from '../arch/types.js';
-import { NO_FACTS, PointDecoder, factsOf, pointMetricsInto, type GeneralPlan } from '../evaluate/general.js';
+import { NO_FACTS, PointDecoder, factsOf, pointMetricsInto } from '../evaluate/general.js';
 import { FULL_METRIC_COUNT, SV, ServingEvaluator, isServingMetric, type ServingPlan } from '../metrics/serving.js';
 import { M, metricsFromVector, metricsInto, type Design, type Metrics } from '../metrics/design.js';
 import { Q, domainLabel, isQualityMetric, qualityInto, type QualityPlan } from '../metrics/quality.js';
+import { SLOT } from '../metrics/registry.js';
 import type { AnyMetricId, NamedDesign, SweepSpec } from '../spec/types.js';
 
 /** Whether the spec needs the general evaluation path (architecture axes, serving columns, split formats). */
@@ -163,11 +164,11 @@ export function metricValue(
   return e.metrics[id];
 }
 
-/** Position of a metric in the (extended) metric vector. */
+/** Position of a metric in the metric vector. */
 export function metricIndex(id: AnyMetricId): number {
-  if (isServingMetric(id)) return SV[id];
-  return isQualityMetric(id) ? Q[id] : M[id];
+  return SLOT[id];
 }
+
 /** The named designs and the compared presets, evaluated under the spec. */
 export function evaluateNamed(spec: SweepSpec): { designs: (NamedDesign & Evaluated)[]; compare: PresetResult[] } {
   return {

@@ -1,7 +1,7 @@
 // The evaluation plan of a spec: what the workers need to evaluate any slice of the grid.
 import { FEASIBLE_BITS_LIMIT, PLOT_POINT_LIMIT } from './types.js';
 import { isGeneral, generalSettings, metricIndex } from './design.js';
-import type { PlotBins, EvalPlan } from '../evaluate/kernel.js';
+import type { PlotBins, EvalPlan } from '../evaluate/plan.js';
 import { AXES, gridSize, type GridAxes } from '../grid/axes.js';
 import { PointDecoder } from '../evaluate/general.js';
 import type { SweepSpec } from '../spec/types.js';

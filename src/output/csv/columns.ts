@@ -1,9 +1,9 @@
 // results.csv. Named designs carry user-written names, so their rows go through csv-stringify
 // (quoting, formula escaping). Grid rows hold only numbers, booleans and constraint names, which never
-// need quoting; the workers join them directly (formatCsvChunk) because that is several times faster,
-// and a test checks that every such row is byte-identical to csv-stringify's.
+// need quoting; the workers join them directly (rows.ts) because that is several times faster, and a
+// test checks that every such row is byte-identical to csv-stringify's.
 import { stringify } from 'csv-stringify/sync';
-import { METRIC_IDS } from '../../metrics/design.js';
+import { DESIGN_COLUMNS } from '../../metrics/registry.js';
 
 export const CSV_COLUMNS = [
   'design',
@@ -11,7 +11,7 @@ export const CSV_COLUMNS = [
   'top_k',
   'expert_params',
   'shared_params',
-  ...METRIC_IDS,
+  ...DESIGN_COLUMNS,
   'feasible',
   'pareto',
   'violations',

@@ -3,11 +3,9 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { CSV_COLUMNS, CSV_HEADER, SPREADSHEET_ROW_LIMIT, stringifyRow, type CsvMode } from './columns.js';
-import { QUALITY_COLUMNS } from '../../metrics/quality.js';
-import { HARDWARE_COLUMNS, SERVING_COLUMNS } from '../../metrics/serving.js';
-import { formatIndices, formatSlice } from '../../evaluate/slice.js';
+import { DESIGN_COLUMNS, HARDWARE_COLUMNS, QUALITY_COLUMNS, SERVING_COLUMNS } from '../../metrics/registry.js';
 import type { EvaluatorPool } from '../../pool/pool.js';
-import { METRIC_IDS } from '../../metrics/design.js';
+import { formatIndices, formatSlice } from './rows.js';
 import { chunkRanges, inOrder } from '../../pool/scheduler.js';
 import type { DesignResult, SweepResult } from '../../sweep/types.js';
 
@@ -53,7 +51,7 @@ export function designRow(d: DesignResult, spec: SweepResult['spec']): string {
     d.top_k,
     d.expert_params,
     d.shared_params,
-    ...METRIC_IDS.map((m) => d.metrics[m]),
+    ...DESIGN_COLUMNS.map((m) => d.metrics[m]),
     d.feasible,
     d.pareto,
     d.violations.join(';'),

@@ -1,0 +1,271 @@
+// The grid rows of results.csv, made in the workers, whichever path evaluates the plan (the abstract
+// kernel or the general one). Rows are joined by hand rather than through csv-stringify because that
+// is several times faster (columns.ts says why it is safe); the metrics are recomputed by the same
+// functions the evaluation uses, so a row cannot disagree with the summary. Nothing here touches
+// files or threads, so it runs the same in a worker and on the main thread.
+import { decodeIndex } from '../../grid/axes.js';
+import { violationMask, violationNames, type Constraint } from '../../metrics/constraints.js';
+import { metricsInto } from '../../metrics/design.js';
+import { domainLabel, qualityInto } from '../../metrics/quality.js';
+import { SLOT, SLOT_COUNT, TRAINING_SLOT_END } from '../../metrics/registry.js';
+import { ServingEvaluator } from '../../metrics/serving.js';
+import { PointDecoder, pointMetricsInto } from '../../evaluate/general.js';
+import type { EvalPlan } from '../../evaluate/plan.js';
+import type { CsvMode } from './columns.js';
+
+// Module-level constants, which V8 folds into the code that reads them.
+const TOTAL = SLOT.total_params;
+const ACTIVE = SLOT.active_params;
+const RATIO = SLOT.active_ratio;
+const SPARSITY = SLOT.expert_sparsity;
+const SAVING = SLOT.compute_saving;
+const FLOPS = SLOT.flops_per_token;
+const WEIGHT_BYTES = SLOT.weight_bytes;
+const VRAM = SLOT.vram_bytes;
+const LOSS_DELTA = SLOT.loss_delta_vs_dense;
+const DENSE_EQUIVALENT = SLOT.dense_equivalent_params;
+const DOMAIN_FACTOR = SLOT.quality_domain_factor;
+const KV_CACHE = SLOT.kv_cache_bytes;
+const SATURATION_BATCH = SLOT.saturation_batch;
+const LOAD_IMBALANCE = SLOT.load_imbalance;
+const CAPACITY_FACTOR = SLOT.capacity_factor;
+const PER_GPU = SLOT.per_gpu_bytes;
+const GPUS_NEEDED = SLOT.gpus_needed;
+const DECODE = SLOT.decode_tokens_per_s;
+const ALL_TO_ALL = SLOT.all_to_all_bytes_per_token_layer;
+const LAYOUT_EP = SLOT.layout_ep;
+const LAYOUT_TP = SLOT.layout_tp;
+const DECODE_BINDING = SLOT.decode_binding;
+
+export function formatSlice(plan: EvalPlan, start: number, end: number, mode: CsvMode, front: Float64Array): string {
+  return plan.general
+    ? formatGeneralRows(plan, indexRange(start, end), mode, front)
+    : formatCsvChunk(plan, start, end, mode, front);
+}
+
+export function formatIndices(plan: EvalPlan, indices: Float64Array, front: Float64Array): string {
+  return plan.general ? formatGeneralRows(plan, indices, 'all', front) : formatCsvIndices(plan, indices, front);
+}
+
+/** The violations cell of a mask (names joined by ';'), built once per distinct mask. */
+export function violationCells(constraints: readonly Constraint[]): (mask: number) => string {
+  const names = new Map<number, string>();
+  return (mask) => {
+    let t = names.get(mask);
+    if (t === undefined) names.set(mask, (t = violationNames(constraints, mask).join(';')));
+    return t;
+  };
+}
+
+/** Each axis value as the text of its cell, comma first: built once per slice. */
+function cellTexts(axis: number[]): string[] {
+  return axis.map((v) => `,${v}`);
+}
+
+/**
+ * The CSV text of the rows of [start, end) that `mode` keeps. `front` holds the grid indices on the
+ * global Pareto front that fall in this slice, ascending. Walks the slice block by block like the
+ * kernel; metrics come from metricsInto (the single source of the formulas) and the axis values'
+ * text is built once per slice, since number-to-text is most of the cost of a row.
+ */
+export function formatCsvChunk(plan: EvalPlan, start: number, end: number, mode: CsvMode, front: Float64Array): string {
+  const violationText = violationCells(plan.constraints);
+  const { experts: E, top_k: K, expert_params: X, shared_params: S } = plan.axes;
+  const eText = cellTexts(E);
+  const kText = cellTexts(K);
+  const xText = cellTexts(X);
+  const sText = cellTexts(S);
+  const ne = E.length;
+  const nk = K.length;
+  const nx = X.length;
+  const ns = S.length;
+  const m = new Float64Array(TRAINING_SLOT_END);
+  const qp = plan.quality;
+  const { bytesPerWeight, overhead, constraints } = plan;
+  const lines = new Lines();
+  let f = 0;
+  let { experts: ie, top_k: ik, expert_params: ix, shared_params: is } = decodeIndex(plan.axes, start);
+  let index = start;
+  for (; ie < ne && index < end; ie++, ik = 0) {
+    const e = E[ie]!;
+    for (; ik < nk && index < end; ik++, ix = 0) {
+      const k = K[ik]!;
+      if (k > e) {
+        index += (nx - ix) * ns - is;
+        is = 0;
+        continue;
+      }
+      const ek = `${eText[ie]}${kText[ik]}`;
+      let sparsity = '';
+      for (; ix < nx && index < end; ix++, is = 0) {
+        const x = X[ix]!;
+        const ekx = `${ek}${xText[ix]}`;
+        const n = Math.min(ns - is, end - index);
+        for (let j = 0; j < n; j++, index++) {
+          metricsInto(m, 0, e, k, x, S[is + j]!, bytesPerWeight, overhead);
+          if (qp) qualityInto(m, e, k, m[TOTAL]!, m[ACTIVE]!, qp);
+          const mask = violationMask(constraints, m, 0);
+          sparsity ||= `${m[SPARSITY]}`;
+          if (mode === 'feasible' && mask !== 0) continue;
+          while (f < front.length && front[f]! < index) f++;
+          const onFront = f < front.length && front[f] === index;
+          if (mode === 'pareto' && !onFront) continue;
+          lines.add(
+            `${ekx}${sText[is + j]}${metricCells(m, sparsity)},${mask === 0},${onFront},${violationText(mask)}${qp ? qualityCells(m) : ''}\n`,
+          );
+        }
+        is += n;
+      }
+    }
+  }
+  return lines.text();
+}
+
+/**
+ * The CSV rows of the given grid indices (ascending), for the `feasible` and `pareto` modes: the
+ * evaluation pass already knows which points those are, so there is no need to walk the whole slice.
+ */
+export function formatCsvIndices(plan: EvalPlan, indices: Float64Array, front: Float64Array): string {
+  const lines = new Lines();
+  indexRows(lines, plan, indices, front);
+  return lines.text();
+}
+
+// The loop on its own, with nothing after it: code V8 optimises while inside a loop knows nothing of
+// what follows the loop and is thrown away on the way out otherwise.
+function indexRows(lines: Lines, plan: EvalPlan, indices: Float64Array, front: Float64Array): void {
+  const { experts: E, top_k: K, expert_params: X, shared_params: S } = plan.axes;
+  const ns = S.length;
+  const nx = X.length;
+  const nk = K.length;
+  const eText = cellTexts(E);
+  const kText = cellTexts(K);
+  const xText = cellTexts(X);
+  const sText = cellTexts(S);
+  const m = new Float64Array(TRAINING_SLOT_END);
+  const qp = plan.quality;
+  const violationText = violationCells(plan.constraints);
+  let f = 0;
+  let sparsityBlock = -1;
+  let sparsity = '';
+  for (let i = 0; i < indices.length; i++) {
+    const index = indices[i]!;
+    // Division and subtraction, not %: the remainder of doubles is a slow library call.
+    const q1 = Math.floor(index / ns);
+    const is = index - q1 * ns;
+    const q2 = Math.floor(q1 / nx);
+    const ix = q1 - q2 * nx;
+    const ie = Math.floor(q2 / nk);
+    const ik = q2 - ie * nk;
+    metricsInto(m, 0, E[ie]!, K[ik]!, X[ix]!, S[is]!, plan.bytesPerWeight, plan.overhead);
+    if (qp) qualityInto(m, E[ie]!, K[ik]!, m[TOTAL]!, m[ACTIVE]!, qp);
+    const mask = violationMask(plan.constraints, m, 0);
+    if (q2 !== sparsityBlock) {
+      sparsityBlock = q2;
+      sparsity = `${m[SPARSITY]}`;
+    }
+    while (f < front.length && front[f]! < index) f++;
+    const onFront = f < front.length && front[f] === index;
+    lines.add(
+      `${eText[ie]}${kText[ik]}${xText[ix]}${sText[is]}${metricCells(m, sparsity)},${mask === 0},${onFront},${violationText(mask)}${qp ? qualityCells(m) : ''}\n`,
+    );
+  }
+}
+
+/**
+ * The eight metric cells of a row. Number-to-text is most of the cost of a row, so the sparsity,
+ * the same for a whole experts × top_k block, comes in as text.
+ */
+function metricCells(m: Float64Array, sparsity: string): string {
+  return `,${numberText(m[TOTAL]!)},${numberText(m[ACTIVE]!)},${numberText(m[RATIO]!)},${sparsity},${numberText(m[SAVING]!)},${numberText(m[FLOPS]!)},${numberText(m[WEIGHT_BYTES]!)},${numberText(m[VRAM]!)}`;
+}
+
+/**
+ * `${v}`, faster for the whole numbers most metric cells hold. Finding the shortest digits of a
+ * double is slow; below 2^53 a whole number's shortest digits are its exact digits, and two small
+ * integers convert quickly.
+ */
+export function numberText(v: number): string {
+  if (!(v >= 1e8 && v <= Number.MAX_SAFE_INTEGER && v === Math.floor(v))) return `${v}`;
+  let hi = Math.floor(v / 1e8);
+  let lo = v - hi * 1e8;
+  // The division can round up to the next integer when lo is close to 1e8.
+  if (lo < 0) {
+    hi--;
+    lo += 1e8;
+  }
+  return `${hi}${`${1e8 + lo}`.slice(1)}`;
+}
+
+/**
+ * CSV rows, joined a few hundred at a time. A row is a tree of concatenated strings; keeping tens of
+ * thousands of them alive until a single join at the end made garbage collection most of the cost.
+ */
+export class Lines {
+  private readonly rows: string[] = [];
+  private readonly runs: string[] = [];
+
+  add(row: string): void {
+    if (this.rows.push(row) < 256) return;
+    this.runs.push(this.rows.join(''));
+    this.rows.length = 0;
+  }
+
+  text(): string {
+    this.runs.push(this.rows.join(''));
+    return this.runs.join('');
+  }
+}
+
+/** The quality cells of a grid row: loss delta, dense equivalent (empty when none), domain label. */
+export function qualityCells(m: Float64Array): string {
+  const dense = m[DENSE_EQUIVALENT]!;
+  return `,${m[LOSS_DELTA]},${Number.isFinite(dense) ? dense : ''},${domainLabel(m[DOMAIN_FACTOR]!)}`;
+}
+
+/** The CSV rows of the given grid indices (ascending), or of every point of [start, end) that `mode` keeps. */
+export function formatGeneralRows(
+  plan: EvalPlan,
+  indices: Iterable<number>,
+  mode: CsvMode,
+  front: Float64Array,
+): string {
+  const gp = plan.general!;
+  const decoder = new PointDecoder(gp);
+  const serving = gp.serving ? new ServingEvaluator(gp.serving) : undefined;
+  const m = new Float64Array(SLOT_COUNT);
+  const violationText = violationCells(plan.constraints);
+  const parts: string[] = [];
+  let f = 0;
+  for (const index of indices) {
+    decoder.decode(index);
+    const p = decoder.model();
+    if (!p) continue;
+    pointMetricsInto(m, plan, gp, serving, p);
+    const mask = violationMask(plan.constraints, m, 0);
+    if (mode === 'feasible' && mask !== 0) continue;
+    while (f < front.length && front[f]! < index) f++;
+    const onFront = f < front.length && front[f] === index;
+    if (mode === 'pareto' && !onFront) continue;
+    let row = `,${p.experts},${p.top_k},${p.expert_params},${p.shared_params},${m[TOTAL]},${m[ACTIVE]},${m[RATIO]},${m[SPARSITY]},${m[SAVING]},${m[FLOPS]},${m[WEIGHT_BYTES]},${m[VRAM]},${mask === 0},${onFront},${violationText(mask)}`;
+    if (plan.quality) row += qualityCells(m);
+    for (const d of gp.csvDims) row += `,${decoder.value(d)}`;
+    if (gp.serving) row += servingCells(m, gp.serving.hardware !== undefined);
+    parts.push(`${row}\n`);
+  }
+  return parts.join('');
+}
+
+export function* indexRange(start: number, end: number): Generator<number> {
+  for (let i = start; i < end; i++) yield i;
+}
+
+/** The serving cells of a CSV row, in SERVING_COLUMNS then HARDWARE_COLUMNS order. */
+export function servingCells(m: Float64Array, hardware: boolean): string {
+  let s = `,${m[KV_CACHE]},${m[SATURATION_BATCH]},${m[LOAD_IMBALANCE]},${m[CAPACITY_FACTOR]}`;
+  if (hardware) {
+    const needed = m[GPUS_NEEDED]!;
+    s += `,EP${m[LAYOUT_EP]}xTP${m[LAYOUT_TP]},${m[PER_GPU]},${Number.isFinite(needed) ? needed : ''},${m[DECODE]},${m[DECODE_BINDING] === 0 ? 'bandwidth' : 'compute'},${m[ALL_TO_ALL]}`;
+  }
+  return s;
+}
