@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSpec, runSweep } from '../dist/index.js';
 import { EvaluatorPool } from '../dist/pool/pool.js';
-import { writeResultsCsv } from '../dist/output/csv/file.js';
+import { writeResultsCsv } from '../dist/output/csv-file.js';
 import { renderReport } from '../dist/output/report/html.js';
 import { reportData } from '../dist/output/report/data.js';
 import { loadCatalog } from '../dist/catalog/index.js';

@@ -25,4 +25,4 @@ export { renderReport, type ReportInput } from './output/report/html.js';
 export { reportData, type ReportData } from './output/report/data.js';
 export { loadCatalog, type Catalog } from './catalog/index.js';
 export { loadPresets, getPreset, type Preset } from './catalog/presets.js';
-export { CSV_COLUMNS, CSV_HEADER } from './output/csv/columns.js';
+export { CSV_COLUMNS, CSV_HEADER } from './csv/columns.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { countParameters } from '../src/arch/count.js';
 import { EvaluatorPool } from '../src/pool/pool.js';
-import { writeResultsCsv } from '../src/output/csv/file.js';
+import { writeResultsCsv } from '../src/output/csv-file.js';
 import { getPreset, presetArchitecture } from '../src/catalog/presets.js';
 import { parseSpec } from '../src/spec/load.js';
 import { renderReport } from '../src/output/report/html.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseCsvMode } from '../src/output/csv/file.js';
+import { chooseCsvMode } from '../src/output/csv-file.js';
 import { parseSpec } from '../src/spec/load.js';
 import { evaluateDesign } from '../src/sweep/design.js';
 import { runSweepSync } from '../src/sweep/run.js';

@@ -20,7 +20,7 @@ import {
   SLOT_COUNT,
 } from '../src/metrics/registry.js';
 import { FULL_METRIC_COUNT, isServingMetric, SERVING_METRICS, SV } from '../src/metrics/serving.js';
-import { CSV_COLUMNS } from '../src/output/csv/columns.js';
+import { CSV_COLUMNS } from '../src/csv/columns.js';
 import { ConstraintsSchema, OBJECTIVE_PATTERN } from '../src/spec/schema.js';
 import { metricIndex } from '../src/sweep/design.js';
 

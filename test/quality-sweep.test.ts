@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeResultsCsv } from '../src/output/csv/file.js';
+import { writeResultsCsv } from '../src/output/csv-file.js';
 import { renderReport } from '../src/output/report/html.js';
 import { reportData } from '../src/output/report/data.js';
 import { loadCatalog } from '../src/catalog/index.js';

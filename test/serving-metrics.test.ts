@@ -13,7 +13,7 @@ import {
   type ServingFacts,
   type ServingPlan,
 } from '../src/metrics/serving.js';
-import { servingCells } from '../src/output/csv/rows.js';
+import { servingCells } from '../src/csv/rows.js';
 import {
   expectedDropShare,
   gpusNeeded,

@@ -1,8 +1,8 @@
 // CSV rows, exit status and the front on small fixtures; the same on a 300,000-point grid with 1 and 2
 // workers is in test/slow/sweep-determinism.test.ts.
 import { describe, expect, it } from 'vitest';
-import { stringifyRow } from '../src/output/csv/columns.js';
-import { formatCsvChunk } from '../src/output/csv/rows.js';
+import { stringifyRow } from '../src/csv/columns.js';
+import { formatCsvChunk } from '../src/csv/rows.js';
 import { designAt, gridSize } from '../src/grid/axes.js';
 import { loadSpec } from '../src/spec/load.js';
 import { makePlan } from '../src/sweep/plan.js';

@@ -12,7 +12,6 @@ import type { ChunkSummary, EvalPlan } from './plan.js';
 
 // For the modules that still import the plan types from here (sweep/types.ts, sweep/run.ts,
 // pool/pool.ts, output/shard.ts): plan.ts is their home.
-export type { ChunkSummary, EvalPlan, PlotBins } from './plan.js';
 
 // Module-level constants, which V8 folds into the code that reads them.
 const TOTAL = SLOT.total_params;

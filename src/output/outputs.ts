@@ -3,7 +3,7 @@
 // report as it was, never a half-written one.
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { CsvMode } from './csv/columns.js';
+import type { CsvMode } from '../csv/columns.js';
 import type { EvaluatorPool } from '../pool/pool.js';
 import { renderReport } from './report/html.js';
 import { reportData } from './report/data.js';
@@ -11,7 +11,7 @@ import { loadCatalog, type Catalog } from '../catalog/index.js';
 import { writeShardFiles, type ShardId } from './shard.js';
 import { InputError } from '../findings/errors.js';
 import type { SweepResult } from '../sweep/types.js';
-import { chooseCsvMode, writeResultsCsv } from './csv/file.js';
+import { chooseCsvMode, writeResultsCsv } from './csv-file.js';
 import { junitXml } from './junit.js';
 import { buildSummary, exitCodeOf, type Summary } from './summary.js';
 

@@ -5,7 +5,7 @@
 // are regenerated from the spec and the global front by the same code, so the CSV is byte-identical.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ChunkSummary } from '../evaluate/kernel.js';
+import type { ChunkSummary } from '../evaluate/plan.js';
 import { InputError } from '../findings/errors.js';
 import { parseSpec } from '../spec/load.js';
 import type { Catalog } from '../catalog/index.js';

@@ -1,5 +1,5 @@
 // summary.json: what a CI job or a script reads back. Infinite bounds are left out (JSON has no ∞).
-import type { CsvMode } from './csv/columns.js';
+import type { CsvMode } from '../csv/columns.js';
 import { hasGrid } from '../sweep/plan.js';
 import type { ServingValues, SweepResult } from '../sweep/types.js';
 import { TOOL_NAME, TOOL_VERSION } from '../catalog/version.js';

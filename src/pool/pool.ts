@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
-import type { ChunkSummary } from '../evaluate/kernel.js';
+import type { ChunkSummary } from '../evaluate/plan.js';
 import type { WorkerTask } from './worker.js';
 
 function workerSpec(): { filename: string; execArgv?: string[] } {

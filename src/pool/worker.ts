@@ -2,8 +2,8 @@
 import { Piscina } from 'piscina';
 import type { EvalPlan } from '../evaluate/plan.js';
 import { evaluateSlice } from '../evaluate/slice.js';
-import type { CsvMode } from '../output/csv/columns.js';
-import { formatIndices, formatSlice } from '../output/csv/rows.js';
+import type { CsvMode } from '../csv/columns.js';
+import { formatIndices, formatSlice } from '../csv/rows.js';
 
 export type WorkerTask =
   | { kind: 'evaluate'; plan: EvalPlan; start: number; end: number }

@@ -4,7 +4,7 @@ import { evaluateNamed } from './design.js';
 import { gridPoints, makePlan } from './plan.js';
 import { assemble } from './assemble.js';
 import { chunkRanges, inOrder } from '../pool/scheduler.js';
-import type { ChunkSummary } from '../evaluate/kernel.js';
+import type { ChunkSummary } from '../evaluate/plan.js';
 import { evaluateSlice } from '../evaluate/slice.js';
 import { EvaluatorPool, defaultWorkers } from '../pool/pool.js';
 import type { SweepSpec } from '../spec/types.js';

@@ -1,4 +1,4 @@
-import type { PlotBins, ChunkSummary, EvalPlan } from '../evaluate/kernel.js';
+import type { PlotBins, ChunkSummary, EvalPlan } from '../evaluate/plan.js';
 import type { EvaluatorPool } from '../pool/pool.js';
 import type { ServingMetricId } from '../metrics/serving.js';
 import type { Design, Metrics } from '../metrics/design.js';

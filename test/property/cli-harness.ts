@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { main } from '../../src/cli/program.js';
-import { CSV_HEADER } from '../../src/output/csv/columns.js';
+import { CSV_HEADER } from '../../src/csv/columns.js';
 import { captureIo, spawnBin } from '../helpers.js';
 
 /** The header row results.csv must start with (the tool's own definition of its columns; optional

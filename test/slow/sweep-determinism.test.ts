@@ -4,9 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CSV_COLUMNS } from '../../src/output/csv/columns.js';
+import { CSV_COLUMNS } from '../../src/csv/columns.js';
 import { designAt } from '../../src/grid/axes.js';
-import { writeResultsCsv } from '../../src/output/csv/file.js';
+import { writeResultsCsv } from '../../src/output/csv-file.js';
 import { loadSpec } from '../../src/spec/load.js';
 import { runSweep, runSweepSync } from '../../src/sweep/run.js';
 import { evaluateDesign } from '../../src/sweep/design.js';

@@ -1,6 +1,6 @@
 // `moe-sweep SPEC`: load, evaluate, write the outputs, print a summary, return the exit code.
 import { relative, resolve } from 'node:path';
-import type { CsvMode } from '../../output/csv/columns.js';
+import type { CsvMode } from '../../csv/columns.js';
 import { EvaluatorPool, defaultWorkers } from '../../pool/pool.js';
 import { failureAnnotations } from '../../output/annotations.js';
 import { preloadCharts } from '../../output/report/charts.js';
@@ -10,7 +10,7 @@ import { InputError, oneLine } from '../../findings/errors.js';
 import { parseSpec, readSpecText } from '../../spec/load.js';
 import type { SweepSpec } from '../../spec/types.js';
 import type { Catalog } from '../../catalog/index.js';
-import { archColumns } from '../../output/csv/file.js';
+import { archColumns } from '../../output/csv-file.js';
 import { gridPoints, hasGrid } from '../../sweep/plan.js';
 import { designFindings } from '../../sweep/findings.js';
 import { formatFindings } from '../../findings/finding.js';

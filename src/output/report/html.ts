@@ -9,7 +9,7 @@ import { hasGrid } from '../../sweep/plan.js';
 import type { ServingValues, SweepResult } from '../../sweep/types.js';
 import { memorySpec, throughputSpec, topKSpec } from './serving.js';
 import { MAX_GPUS, SERVING_METRICS } from '../../metrics/serving.js';
-import { archColumns } from '../csv/file.js';
+import { archColumns } from '../csv-file.js';
 import { formatBytes, formatCount, formatPercent, formatRatio } from '../../formats/units.js';
 import { TOOL_VERSION } from '../../catalog/version.js';
 import { frontSpec, heatmapSpec, overviewSpec, renderSvg } from './charts.js';

@@ -3,7 +3,7 @@
 // need quoting; the workers join them directly (rows.ts) because that is several times faster, and a
 // test checks that every such row is byte-identical to csv-stringify's.
 import { stringify } from 'csv-stringify/sync';
-import { DESIGN_COLUMNS } from '../../metrics/registry.js';
+import { DESIGN_COLUMNS } from '../metrics/registry.js';
 
 export const CSV_COLUMNS = [
   'design',

@@ -2,12 +2,12 @@
 // in slices and written in order with backpressure, so memory does not grow with the grid.
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { CSV_COLUMNS, CSV_HEADER, SPREADSHEET_ROW_LIMIT, stringifyRow, type CsvMode } from './columns.js';
-import { DESIGN_COLUMNS, HARDWARE_COLUMNS, QUALITY_COLUMNS, SERVING_COLUMNS } from '../../metrics/registry.js';
-import type { EvaluatorPool } from '../../pool/pool.js';
-import { formatIndices, formatSlice } from './rows.js';
-import { chunkRanges, inOrder } from '../../pool/scheduler.js';
-import type { DesignResult, SweepResult } from '../../sweep/types.js';
+import { CSV_COLUMNS, CSV_HEADER, SPREADSHEET_ROW_LIMIT, stringifyRow, type CsvMode } from '../csv/columns.js';
+import { DESIGN_COLUMNS, HARDWARE_COLUMNS, QUALITY_COLUMNS, SERVING_COLUMNS } from '../metrics/registry.js';
+import type { EvaluatorPool } from '../pool/pool.js';
+import { formatIndices, formatSlice } from '../csv/rows.js';
+import { chunkRanges, inOrder } from '../pool/scheduler.js';
+import type { DesignResult, SweepResult } from '../sweep/types.js';
 
 export interface CsvChoice {
   mode: CsvMode;

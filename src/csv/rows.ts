@@ -3,14 +3,14 @@
 // is several times faster (columns.ts says why it is safe); the metrics are recomputed by the same
 // functions the evaluation uses, so a row cannot disagree with the summary. Nothing here touches
 // files or threads, so it runs the same in a worker and on the main thread.
-import { decodeIndex } from '../../grid/axes.js';
-import { violationMask, violationNames, type Constraint } from '../../metrics/constraints.js';
-import { metricsInto } from '../../metrics/design.js';
-import { domainLabel, qualityInto } from '../../metrics/quality.js';
-import { SLOT, SLOT_COUNT, TRAINING_SLOT_END } from '../../metrics/registry.js';
-import { ServingEvaluator } from '../../metrics/serving.js';
-import { PointDecoder, pointMetricsInto } from '../../evaluate/general.js';
-import type { EvalPlan } from '../../evaluate/plan.js';
+import { decodeIndex } from '../grid/axes.js';
+import { violationMask, violationNames, type Constraint } from '../metrics/constraints.js';
+import { metricsInto } from '../metrics/design.js';
+import { domainLabel, qualityInto } from '../metrics/quality.js';
+import { SLOT, SLOT_COUNT, TRAINING_SLOT_END } from '../metrics/registry.js';
+import { ServingEvaluator } from '../metrics/serving.js';
+import { PointDecoder, pointMetricsInto } from '../evaluate/general.js';
+import type { EvalPlan } from '../evaluate/plan.js';
 import type { CsvMode } from './columns.js';
 
 // Module-level constants, which V8 folds into the code that reads them.
