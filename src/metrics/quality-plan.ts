@@ -1,5 +1,5 @@
 // The constants the quality columns need, taken from the scaling laws on the main thread and
-// handed to the workers as plain numbers (quality-metrics.ts computes with them).
+// handed to the workers as plain numbers (quality.ts computes with them).
 import { DOMAIN_VARIABLES } from '../quality/fitted-range.js';
 import type { ScalingLaws } from '../quality/laws.js';
 import type { QualityPlan, Training } from './quality.js';

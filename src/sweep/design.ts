@@ -1,6 +1,6 @@
 // One design evaluated under a spec (named designs, compared presets, any grid point by index),
-import type { QualityValues, ServingValues, Evaluated, PresetResult } from './types.js';
 // by the same metric functions the kernels use.
+import type { QualityValues, ServingValues, Evaluated, PresetResult } from './types.js';
 import { violationMask, violationNames } from '../metrics/constraints.js';
 import type { EvalPlan, GeneralPlan } from '../evaluate/plan.js';
 import { designAt } from '../grid/axes.js';

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { countParameters } from '../../arch/count.js';
 import { ConfigFileError, readArchitecture } from '../../catalog/config-file.js';
 import type { Architecture } from '../../arch/types.js';
-import { DTYPE_BYTES, DTYPES, isDtype } from '../../formats/dtypes.js';
+import { DTYPE_BYTES, DTYPES, isDtype, KV_DTYPE_BYTES, type KvDtype } from '../../formats/dtypes.js';
 import type { Design } from '../../metrics/design.js';
 import type { Catalog } from '../../catalog/index.js';
 import { findPreset, presetSuggestion } from '../../catalog/presets.js';
@@ -99,6 +99,14 @@ function calcDesign(o: CalcOptions, io: Io, catalog: Catalog): { design: Design;
   if (design.top_k > design.experts)
     throw new InputError(`calc: --top-k: expected at most --experts (${design.experts}), got ${design.top_k}`);
   return { design, label: 'design' };
+}
+
+// The KV formats are a table of their own (formats/dtypes.ts); today it names the same formats as
+// the weights, and --kv-dtype must follow that table if they ever part.
+function kvFormatOption(value: string): number {
+  if (!Object.hasOwn(KV_DTYPE_BYTES, value))
+    throw new InputError(`calc: --kv-dtype: expected one of ${Object.keys(KV_DTYPE_BYTES).join(', ')}, got "${value}"`);
+  return KV_DTYPE_BYTES[value as KvDtype];
 }
 
 function formatOption(flag: string, value: string): number {
@@ -224,7 +232,7 @@ function calcServing(o: CalcOptions, hasArchitecture: boolean): ServingSpec | un
     context: parseContext(o.context),
     batch: o.batch === undefined ? 1 : parseBatch(o.batch),
     kvDtype,
-    kvBytesPerValue: formatOption('--kv-dtype', kvDtype),
+    kvBytesPerValue: kvFormatOption(kvDtype),
   };
 }
 

@@ -9,7 +9,7 @@ import {
   inspectConfig,
 } from '../../arch/index.js';
 import type { KvOptions } from '../../arch/memory.js';
-import { KV_DTYPE_BYTES as KV_DTYPES, type KvDtype } from '../../formats/dtypes.js';
+import { KV_DTYPE_BYTES, type KvDtype } from '../../formats/dtypes.js';
 import { InputError } from '../../findings/errors.js';
 import { readSpecText } from '../../spec/load.js';
 import type { Io } from '../io.js';
@@ -53,8 +53,10 @@ export function parseBatch(text: string): number {
 
 export function parseKvDtype(text: string): KvDtype {
   const t = text.trim().toLowerCase();
-  if (Object.hasOwn(KV_DTYPES, t)) return t as KvDtype;
-  throw new InputError(`--kv-dtype: expected one of ${Object.keys(KV_DTYPES).join(', ')}, got ${JSON.stringify(text)}`);
+  if (Object.hasOwn(KV_DTYPE_BYTES, t)) return t as KvDtype;
+  throw new InputError(
+    `--kv-dtype: expected one of ${Object.keys(KV_DTYPE_BYTES).join(', ')}, got ${JSON.stringify(text)}`,
+  );
 }
 
 /** The KV options of the command line, checked before the config is read. */
