@@ -250,7 +250,8 @@ describe('abstract grids with serving', () => {
     const [f] = runSweepSync(spec).front;
     // 128 × 0.9B × 4.25 / 8 + 2B × 2 bytes
     expect(f?.metrics.weight_bytes).toBeCloseTo(128 * 0.9e9 * 0.53125 + 2e9 * 2, 0);
-    // gpt-oss: 36 layers alternating sliding (window 128) and full, 8 KV heads × 64 × 2 × 2 bytes = 2,048 B per layer per token
+    // gpt-oss: 36 layers alternating sliding (window 128) and full, 8 KV heads × 64 × 2 × 2 bytes = 2,048 B per layer
+    // per token
     expect(f?.serving?.kv_cache_bytes).toBe(18 * 8192 * 2048 + 18 * 128 * 2048);
   });
 });

@@ -19,7 +19,9 @@ export interface InspectResult {
   total_logical: number;
   /** the checkpoint's count as the Hub reports it (stored extras included, packed formats as the Hub counts them) */
   total_checkpoint: number;
-  /** tensor elements the checkpoint stores, packed elements once; null where the config's quantisation is not modelled */
+  /**
+   * tensor elements the checkpoint stores, packed elements once; null where the config's quantisation is not modelled
+   */
   stored_elements: number | null;
   active: number;
   active_excl_input_embedding: number;
@@ -41,7 +43,7 @@ export interface InspectResult {
 /**
  * Read a parsed config.json and count it. `file` only labels error messages; `kv` sets the
  * context, batch and KV dtype of the memory section (default: no context, batch 1, bf16).
- * @throws UnsupportedModelError, MissingFieldError, InvalidFieldError (see hf-config.ts);
+ * @throws UnsupportedModelError, MissingFieldError, InvalidFieldError (see hf-config/);
  *   RangeError for an architecture the counter or the KV model cannot size
  */
 export function inspectConfig(config: unknown, file?: string, kv: KvOptions = {}): InspectResult {

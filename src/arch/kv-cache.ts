@@ -55,7 +55,10 @@ export interface CompressedKvGroup {
 }
 
 export interface KvLayout {
-  /** values cached per token per full or sliding layer (2·K·head_dim for GQA; r_kv + d_rope for MLA; head_dim for DeepSeek-V4) */
+  /**
+   * values cached per token per full or sliding layer (2·K·head_dim for GQA; r_kv + d_rope for MLA; head_dim for
+   * DeepSeek-V4)
+   */
   values_per_token_per_layer: number;
   /**
    * heads the cache can be split over by tensor parallelism: num_key_value_heads for GQA;

@@ -3,7 +3,7 @@
  *
  * Every field is a fact about tensor shapes: `countParameters` (count.ts) turns an
  * `Architecture` into exact parameter counts, and `architectureFromHfConfig`
- * (hf-config.ts) builds one from a Hugging Face `config.json`.
+ * (hf-config/) builds one from a Hugging Face `config.json`.
  *
  * Field names follow the schema used for the preset reference data (`hidden_size`,
  * `attention_type`, `norms_per_layer`, ...), so a preset's `arch` record is an
@@ -281,7 +281,10 @@ export interface ArchitectureBase {
   linear_attention_state?: LinearAttentionState | null;
   /** hyper-connections in every block and at the head (DeepSeek-V4) */
   hyper_connections?: HyperConnectionsSpec | null;
-  /** layers with index < num_hash_layers route by a token-to-expert table (vocab × top-k) instead of the learned scores; no score-correction bias there */
+  /**
+   * layers with index < num_hash_layers route by a token-to-expert table (vocab × top-k) instead of the learned scores;
+   * no score-correction bias there
+   */
   num_hash_layers?: number;
 }
 
@@ -346,7 +349,10 @@ export interface Breakdown {
 
   /** the language model: embeddings + layers + final norm + head; no MTP, no vision */
   total_main: number;
-  /** every parameter the checkpoint holds, at its logical count: main + MTP + stored copies + vision; no scales, tables or packing */
+  /**
+   * every parameter the checkpoint holds, at its logical count: main + MTP + stored copies + vision; no scales, tables
+   * or packing
+   */
   total_logical: number;
   /**
    * the checkpoint's count as the Hub reports it from the safetensors metadata: total_logical +
@@ -354,9 +360,14 @@ export interface Breakdown {
    * (FP4 experts counted two per stored element; INT4 experts counted per weight)
    */
   total_checkpoint: number;
-  /** tensor elements actually stored, every packed element counted once (differs from total_checkpoint only for INT4 packed in int32) */
+  /**
+   * tensor elements actually stored, every packed element counted once (differs from total_checkpoint only for INT4
+   * packed in int32)
+   */
   stored_elements: number;
-  /** canonical: embedding + head + final norm + all attention/norms/routers + top-k routed + all shared + dense layers */
+  /**
+   * canonical: embedding + head + final norm + all attention/norms/routers + top-k routed + all shared + dense layers
+   */
   active: number;
   /** active − input embedding (gpt-oss, DeepSeek, Kimi) */
   active_excl_input_embedding: number;

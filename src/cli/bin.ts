@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The executable: wires signals to an AbortController and the process to the CLI in ./commands/program.
+// The executable: wires signals to an AbortController and the process to the CLI in ./program.ts.
 import { processIo } from './io.js';
 import { main } from './program.js';
 

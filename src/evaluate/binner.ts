@@ -30,7 +30,10 @@ export class Binner {
     if (axes.expert_params.length * axes.shared_params.length * 4 <= sliceLength) this.tables = binTables(b, axes);
   }
 
-  /** Readies `total` and `active` for a block's `count` points from (ix, is) on; returns the first one's position in them. */
+  /**
+   * Readies `total` and `active` for a block's `count` points from (ix, is) on; returns the first one's position in
+   * them.
+   */
   prepare(ie: number, ik: number, ix: number, is: number, count: number): number {
     const { b, axes, tables } = this;
     const e = axes.experts[ie]!;

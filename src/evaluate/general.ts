@@ -1,7 +1,7 @@
 // The evaluation path for grids over architecture fields, and for any sweep with serving columns.
 // Slower per point than the abstract kernel in kernel.ts (it counts parameters module by module and
-// sizes the KV cache per point) but produces the same kind of slice summary (and output/csv/rows.ts the same CSV text), so the
-// pool, the merge of fronts, shards and the report need not know which path ran.
+// sizes the KV cache per point) but produces the same kind of slice summary (and csv/rows.ts the same
+// CSV text), so the pool, the merge of fronts, shards and the report need not know which path ran.
 import { countParameters } from '../arch/count.js';
 import { kvCacheBytes, kvLayoutFromArchitecture } from '../arch/kv-cache.js';
 import type { Architecture } from '../arch/types.js';

@@ -202,7 +202,10 @@ export class ServingEvaluator {
     return p;
   }
 
-  /** Fewest GPUs (EP × TP) whose fullest GPU fits; Infinity when none up to MAX_GPUS does. Same answer as gpusNeeded in src/serving/parallel.ts. */
+  /**
+   * Fewest GPUs (EP × TP) whose fullest GPU fits; Infinity when none up to MAX_GPUS does. Same answer as gpusNeeded in
+   * src/serving/parallel.ts.
+   */
   gpusNeeded(E: number, expertBytes: number, restBytes: number, kvPerSequence: number, kvHeads: number): number {
     const hw = this.plan.hardware!;
     const fits = (ep: number, tp: number) =>

@@ -72,7 +72,10 @@ export interface SweepSpec {
   architecture?: ArchitectureSpec;
   serving?: ServingSpec;
   hardware?: HardwarePlan;
-  /** The vram constraint's overhead, 0 without one: vram_bytes = round((weight_bytes + kv_cache_bytes) × (1 + overhead)). */
+  /**
+   * The vram constraint's overhead, 0 without one: vram_bytes = round((weight_bytes + kv_cache_bytes) × (1 +
+   * overhead)).
+   */
   overhead: number;
   constraints: Constraint[];
   objectives: Objective[];

@@ -179,7 +179,10 @@ describe('consistency with countParameters', () => {
   });
 });
 
-/** Shared tiny DeepSeek-V3: d 8, 2 layers (0 dense, 1 MoE), V 16, H 2, r_q 4, r_kv 4, nope = rope = v = 2, 4 experts of 4, 1 shared, dense 8. */
+/**
+ * Shared tiny DeepSeek-V3: d 8, 2 layers (0 dense, 1 MoE), V 16, H 2, r_q 4, r_kv 4, nope = rope = v = 2, 4 experts of
+ * 4, 1 shared, dense 8.
+ */
 const tinyV3 = {
   model_type: 'deepseek_v3',
   hidden_size: 8,

@@ -1,6 +1,6 @@
 /**
  * Storage formats. Expected bits are worked out by hand from each format's definition
- * (see src/serving/dtypes.ts for the sources).
+ * (see src/formats/dtypes.ts for the sources).
  */
 import { describe, expect, it } from 'vitest';
 import { presetConfig } from '../helpers.js';
