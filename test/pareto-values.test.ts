@@ -11,11 +11,15 @@ describe('paretoFront', () => {
 
   it('one objective: every point at the minimum', () => {
     expect(front([[3, 1, 2, 1]])).toEqual([1, 3]);
+    // the minimum first and a larger value last
+    expect(front([[1, 3, 2]])).toEqual([0]);
   });
 
   it('only looks at the first n points', () => {
     // point 2 (value 0) is beyond n = 2
     expect(front([[3, 1, 0]], 2)).toEqual([1]);
+    // point 2 ties the minimum of the first two but is beyond n
+    expect(front([[3, 1, 1]], 2)).toEqual([1]);
   });
 
   it('two objectives', () => {
