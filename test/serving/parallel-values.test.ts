@@ -113,6 +113,12 @@ describe('gpusNeeded', () => {
     expect([t!.gpus, t!.ep, t!.tp]).toEqual([4, 1, 4]);
   });
 
+  it('sorts the TP degrees: at equal GPU counts the smaller TP wins whatever the order given', () => {
+    // 4 GPUs: EP4 TP1 needs 2 + 2 = 4 GB and fits 4 GB GPUs, as does EP2 TP2 (2 + 1 = 3 GB): TP1 is tried first
+    const m = gpusNeeded(model, kv, { memory_bytes: 4e9, tp_options: [2, 1] });
+    expect([m!.gpus, m!.ep, m!.tp]).toEqual([4, 4, 1]);
+  });
+
   it('passes experts_split_by_tp on', () => {
     // TP 2, whole experts: 2 GPUs 8 + 1 = 9; 4 GPUs 4 + 1 = 5; 6 GPUs (EP3) 3 + 1 = 4 fits
     const m = gpusNeeded(model, kv, { memory_bytes: 4e9, tp_options: [2], experts_split_by_tp: false });

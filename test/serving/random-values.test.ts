@@ -26,7 +26,7 @@ describe('UniformRouter', () => {
 
   it('rejects E and k out of range', () => {
     const rand = () => 0;
-    expect(() => new UniformRouter(0, 1, rand)).toThrow(RangeError);
+    expect(() => new UniformRouter(0, 1, rand)).toThrow('experts must be an integer >= 1, got 0');
     expect(() => new UniformRouter(2.5, 1, rand)).toThrow(RangeError);
     expect(() => new UniformRouter(4, 0, rand)).toThrow(RangeError);
     expect(() => new UniformRouter(4, 5, rand)).toThrow(/1\.\.4/);

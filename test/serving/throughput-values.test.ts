@@ -39,7 +39,7 @@ describe('distinct experts touched by a batch', () => {
     expect(() => expectedDistinctExperts(8, 1.5, 1)).toThrow(RangeError);
     expect(() => expectedDistinctExperts(8, 8, 1)).not.toThrow();
     expect(() => expectedDistinctExperts(1, 1, 1)).not.toThrow();
-    expect(() => expectedDistinctExperts(8, 2, -1)).toThrow(RangeError);
+    expect(() => expectedDistinctExperts(8, 2, -1)).toThrow('batch must be an integer >= 0, got -1');
     expect(() => expectedDistinctExperts(8, 2, 1.5)).toThrow(RangeError);
   });
 });
@@ -62,6 +62,13 @@ describe('saturationBatch', () => {
   it('DeepSeek-V3 (256 routed experts, top-8) at 99%: ln 0.01 / ln(31/32) = 145.05, so 146', () => {
     // DeepSeek-V3 technical report (arXiv 2412.19437): 256 routed experts, 8 activated per token
     expect(saturationBatch(256, 8)).toBe(146);
+  });
+
+  it('E = 2, k = 1 at exactly 50%: one token touches half the experts, so 1', () => {
+    // 1 − (1 − 1/2)^1 = 0.5 ≥ 0.5 (−expm1(log1p(−0.5)) is exactly 0.5 in binary)
+    expect(saturationBatch(2, 1, 0.5)).toBe(1);
+    // 75%: 1 − 0.5^2 = 0.75 at B = 2
+    expect(saturationBatch(2, 1, 0.75)).toBe(2);
   });
 
   it('k = E saturates at one token', () => {
@@ -127,7 +134,7 @@ describe('aggregateHardware', () => {
   });
 
   it('rejects a GPU count below 1 or fractional, and a dtype the GPU has no figure for', () => {
-    expect(() => aggregateHardware(h100, 0)).toThrow(RangeError);
+    expect(() => aggregateHardware(h100, 0)).toThrow('GPU count must be an integer >= 1, got 0');
     expect(() => aggregateHardware(h100, 1.5)).toThrow(RangeError);
     expect(() => aggregateHardware({ ...h100, fp8_flops_per_s: null }, 1, 'fp8')).toThrow(/no fp8/);
     expect(aggregateHardware({ ...h100, fp8_flops_per_s: null }, 1, 'bf16').flops_per_s).toBe(989.5e12);
