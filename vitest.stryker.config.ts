@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { SLOW } from './vitest.config.js';
 
 // The unit suite Stryker runs for every mutant (stryker.config.mjs). It leaves out the tests that
 // spawn the CLI or a worker pool, and the property and scale tests: they exercise the core only
@@ -9,9 +10,10 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: [
       'test/browser/**',
-      'test/property/**',
-      'test/scale.test.ts',
+      ...SLOW,
+      'test/architecture.test.ts',
       'test/cli.test.ts',
+      'test/cli-executable.test.ts',
       'test/ci-reporting.test.ts',
       'test/sweep.test.ts',
       'test/quality-sweep.test.ts',

@@ -1,7 +1,7 @@
 // Decode-step bytes and throughput bounds on hand-worked examples (arithmetic in the comments) and
 // on published model and GPU figures.
 import { describe, expect, it } from 'vitest';
-import type { Gpu } from '../../src/catalog/gpus.js';
+import type { Gpu } from '../../src/serving/gpu.js';
 import {
   aggregateHardware,
   decodeBounds,
