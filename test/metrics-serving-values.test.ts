@@ -22,7 +22,7 @@ import { expectedDropShare, gpusNeeded, loadImbalanceLowerBound, saturationBatch
 
 const GB = 1e9;
 
-// data/gpus.yaml, from the vendor datasheets: H100 SXM 80 GB, 3.35 TB/s, 989.5 TFLOP/s BF16 and
+// data/gpus.yaml (NVIDIA's datasheet figures, sources cited there): H100 SXM 80 GB, 3.35 TB/s, 989.5 TFLOP/s BF16 and
 // 1,979 TFLOP/s FP8 dense; A100 80 GB SXM, 2.039 TB/s, 312 TFLOP/s BF16, no FP8 tensor cores.
 const H100: GpuSpec = {
   id: 'H100-SXM-80GB',
