@@ -10,7 +10,9 @@
  *   total_main = 128 + 128 + 2·192 + (2·16 + 8) + 2·32 + 2·576 = 1,896.
  */
 import { describe, expect, it } from 'vitest';
-import { countParameters, moeLayerIndices, norm } from '../../src/arch/count.js';
+import { countParameters, kindOf, layerAttentionKinds, moeLayerIndices, norm } from '../../src/arch/count.js';
+import { architectureFromHfConfig } from '../../src/arch/hf-config/index.js';
+import { presetConfig } from '../helpers.js';
 import type { Architecture } from '../../src/arch/types.js';
 
 const base: Architecture = {
@@ -272,5 +274,44 @@ describe('MTP modules', () => {
     expect(b.modules.attention).toBe(192);
     // the MTP layer (index 2) is a GQA layer: 968 as above
     expect(b.extra.mtp).toBe(968);
+  });
+});
+
+describe('DeepSeek-V4 layer kinds and checks (deepseek-v4-pro.json)', () => {
+  const v4 = architectureFromHfConfig(presetConfig('deepseek-v4-pro.json'));
+  if (v4.attention_type !== 'csa_hca') throw new Error('expected DeepSeek-V4 attention');
+  // compress_ratios: 128, 128, then 4 and 128 alternating for the 61 main layers, then 0 for the MTP layer
+
+  it('layer kinds follow the compress ratios: 128 → hca, 4 (the CSA ratio) → csa, main layers only', () => {
+    const kinds = layerAttentionKinds(v4);
+    expect(kinds.length).toBe(61);
+    expect(kinds.slice(0, 4)).toEqual(['hca', 'hca', 'csa', 'hca']);
+    expect(kinds.filter((k) => k === 'csa').length).toBe(30);
+    // the MTP layer (index 61) has ratio 0: the window alone
+    expect(kindOf(v4, kinds, 2)).toBe('csa');
+    expect(kindOf(v4, kinds, 61)).toBe('sliding');
+    // past the listed ratios a layer is read as ratio 0
+    expect(kindOf(v4, kinds, 99)).toBe('sliding');
+  });
+
+  it('o_groups must divide H·head_dim; every layer, MTP included, needs a ratio >= 0', () => {
+    // 128 × 512 = 65,536 is not a multiple of 3
+    expect(() => countParameters({ ...v4, o_groups: 3 })).toThrow(
+      'o_groups (3) must divide num_attention_heads × head_dim',
+    );
+    expect(() => countParameters({ ...v4, compress_ratios: v4.compress_ratios.slice(0, 61) })).toThrow(
+      'compress_ratios has 61 entries; 61 layers + 1 MTP layers need one each',
+    );
+    // 2 MTP modules of 2 layers each need 61 + 4 = 65
+    const mtp2 = { ...v4, mtp: { ...(v4.mtp as NonNullable<typeof v4.mtp>), num_modules: 2, layers_per_module: 2 } };
+    expect(() => countParameters(mtp2)).toThrow(
+      'compress_ratios has 62 entries; 61 layers + 4 MTP layers need one each',
+    );
+    // without MTP, 61 are enough
+    expect(countParameters({ ...v4, mtp: null, compress_ratios: v4.compress_ratios.slice(0, 61) }).extra.mtp).toBe(0);
+    const bad = [...v4.compress_ratios];
+    bad[3] = -4;
+    expect(() => countParameters({ ...v4, compress_ratios: bad })).toThrow('field compress_ratios[3] must');
+    expect(() => countParameters({ ...v4, o_lora_rank: 0 })).toThrow('field o_lora_rank must');
   });
 });
