@@ -165,6 +165,32 @@ describe('counts beyond 2^53 are refused, naming the module', () => {
     ['shared_experts', { num_shared_experts: 1, shared_expert_intermediate_size: 2 ** 50 }],
     // q: 8·2·2^50 per layer
     ['attention', { head_dim: 2 ** 50 }],
+    // V·d = 2^26·(2^27 − 1) = 2^53 − 2^26 is exact; the head bias adds V = 2^26: 2^53
+    ['lm_head', { vocab_size: 2 ** 26, hidden_size: 2 ** 27 - 1, lm_head_bias: true }],
+    // 2 layers × 2^52 norms × d 8
+    ['norms', { norms_per_layer: 2 ** 52 }],
+    // 2 layers × d 8 × E 2^50
+    ['router', { num_experts: 2 ** 50, moe_intermediate_size: 0 }],
+    // embedding and head 2^49·8 = 2^52 each are exact, their sum 2^53 (+ the layers) is not
+    ['total_main', { vocab_size: 2 ** 49 }],
+    // tied: main 2^52 + small; two stored copies of the embedding 2 × 2^52 = 2^53
+    [
+      'mtp_stored_copies',
+      {
+        vocab_size: 2 ** 49,
+        tie_word_embeddings: true,
+        mtp: { num_modules: 1, layer_kind: 'moe', stores_embedding: true, stores_head: true },
+      },
+    ],
+    // tied: main 2^52 + small, one copy 2^52: each exact, the logical total 2^53 + … not
+    [
+      'total_logical',
+      {
+        vocab_size: 2 ** 49,
+        tie_word_embeddings: true,
+        mtp: { num_modules: 1, layer_kind: 'moe', stores_embedding: true, stores_head: false },
+      },
+    ],
   ])('%s', (name, over) => {
     expect(() => countParameters(arch(over))).toThrow(
       `parameter count for ${name} exceeds the exactly representable range`,
@@ -258,6 +284,28 @@ describe('MTP modules', () => {
     expect(b.extra.mtp).toBe(0);
     expect(b.extra.mtp_stored_copies).toBe(0);
     expect(b.total_logical).toBe(1896);
+  });
+
+  it('block-FP8 scales of a Gated DeltaNet layer (b = 4)', () => {
+    // same linear layer as below (convDim 6, value 2, V 1): in_proj_qkv [6, 8] ⌈6/4⌉·⌈8/4⌉ = 4,
+    // in_proj_z [2, 8] 1·2 = 2, in_proj_b and in_proj_a [1, 8] 2 each, out_proj [8, 2] 2·1 = 2 → 12;
+    // the full layer: q [8, 8] 4 + k, v [4, 8] 2 each + o [8, 8] 4 = 12; experts 4 × (4 + 4 + 4) = 48 per layer
+    const gdn = { num_key_heads: 1, key_head_dim: 2, num_value_heads: 1, value_head_dim: 2, conv_kernel: 2 };
+    const b = countParameters(
+      arch({ layer_attention: ['full', 'linear'], gated_deltanet: gdn, checkpoint_fp8_block: 4 }),
+    );
+    expect(b.extra.fp8_scales).toBe(12 + 12 + 2 * 48);
+  });
+
+  it('an MTP module of 2 layers after a linear last layer: both MTP layers are full attention', () => {
+    const gdn = { num_key_heads: 1, key_head_dim: 2, num_value_heads: 1, value_head_dim: 2, conv_kernel: 2 };
+    const b = countParameters({
+      ...mtp({ layers_per_module: 2 }),
+      layer_attention: ['full', 'linear'],
+      gated_deltanet: gdn,
+    } as Architecture);
+    // 152 + 2 × 816, as for the all-full model
+    expect(b.extra.mtp).toBe(1784);
   });
 
   it('MTP layers are full attention even when the last main layer is linear', () => {
