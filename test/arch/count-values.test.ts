@@ -10,7 +10,14 @@
  *   total_main = 128 + 128 + 2·192 + (2·16 + 8) + 2·32 + 2·576 = 1,896.
  */
 import { describe, expect, it } from 'vitest';
-import { countParameters, kindOf, layerAttentionKinds, moeLayerIndices, norm } from '../../src/arch/count.js';
+import {
+  countParameters,
+  kindOf,
+  layerAttentionKinds,
+  moeLayerIndices,
+  norm,
+  visionParams,
+} from '../../src/arch/count.js';
 import { architectureFromHfConfig } from '../../src/arch/hf-config/index.js';
 import { presetConfig } from '../helpers.js';
 import type { Architecture } from '../../src/arch/types.js';
@@ -361,5 +368,38 @@ describe('DeepSeek-V4 layer kinds and checks (deepseek-v4-pro.json)', () => {
     bad[3] = -4;
     expect(() => countParameters({ ...v4, compress_ratios: bad })).toThrow('field compress_ratios[3] must');
     expect(() => countParameters({ ...v4, o_lora_rank: 0 })).toThrow('field o_lora_rank must');
+  });
+});
+
+describe('vision tower positions from the image size', () => {
+  // hidden 2, 1 block, MLP 4, 2×2 patches of 1 channel, 4×4 images, a class token, no biases or norms:
+  // patch embedding 1·1·2·2·2 = 8; class token 2; positions (⌊4/2⌋² + 1) = 5 rows × 2 = 10;
+  // block: attention 4·2·2 = 16, MLP 2·2·4 = 16, two LayerNorms 4·2 = 8 → 40; total 60
+  const v = {
+    hidden_size: 2,
+    num_layers: 1,
+    intermediate_size: 4,
+    patch_size: 2,
+    image_size: 4,
+    num_channels: 1,
+    attention_bias: false,
+    mlp_bias: false,
+    patch_bias: false,
+    class_token: true,
+    pre_norm: false,
+    post_norm: false,
+    adapter: [],
+    projector: [],
+  };
+
+  it('⌊image/patch⌋² positions, + 1 for the class token: 60', () => {
+    expect(visionParams(v)).toBe(60);
+  });
+
+  it('needs num_positions or image_size', () => {
+    const { image_size: _, ...noSize } = v;
+    expect(() => visionParams(noSize)).toThrow('vision: num_positions or image_size is required');
+    // num_positions 7 replaces the 5 derived rows: 60 + 2 × 2 = 64
+    expect(visionParams({ ...noSize, num_positions: 7 })).toBe(64);
   });
 });
