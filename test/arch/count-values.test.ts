@@ -172,6 +172,30 @@ describe('counts beyond 2^53 are refused, naming the module', () => {
     ['shared_experts', { num_shared_experts: 1, shared_expert_intermediate_size: 2 ** 50 }],
     // q: 8·2·2^50 per layer
     ['attention', { head_dim: 2 ** 50 }],
+    // hyper-connections of mult 2^17: (2 + m)·m·m·d > 2^17·2^17·2^17·8 = 2^54
+    ['hyper_connections', { hyper_connections: { mult: 2 ** 17 } }],
+    // a Gated DeltaNet with value_head_dim 2^50: in_proj_z alone is d·V·dv = 8·2^50
+    [
+      'linear_attention',
+      {
+        layer_attention: ['full', 'linear'],
+        gated_deltanet: {
+          num_key_heads: 1,
+          key_head_dim: 2,
+          num_value_heads: 1,
+          value_head_dim: 2 ** 50,
+          conv_kernel: 2,
+        },
+      },
+    ],
+    // the dense MTP layer of an all-MoE model: 3·8·2^50
+    [
+      'mtp',
+      {
+        dense_intermediate_size: 2 ** 50,
+        mtp: { num_modules: 1, layer_kind: 'dense', stores_embedding: false, stores_head: false },
+      },
+    ],
     // V·d = 2^26·(2^27 − 1) = 2^53 − 2^26 is exact; the head bias adds V = 2^26: 2^53
     ['lm_head', { vocab_size: 2 ** 26, hidden_size: 2 ** 27 - 1, lm_head_bias: true }],
     // 2 layers × 2^52 norms × d 8
@@ -347,6 +371,16 @@ describe('DeepSeek-V4 layer kinds and checks (deepseek-v4-pro.json)', () => {
     expect(kindOf(v4, kinds, 61)).toBe('sliding');
     // past the listed ratios a layer is read as ratio 0
     expect(kindOf(v4, kinds, 99)).toBe('sliding');
+  });
+
+  it('compressors and indexers beyond 2^53 are refused by name', () => {
+    const ratios = [...v4.compress_ratios];
+    ratios[0] = 2 ** 50; // an HCA layer: ape alone is 2^50·512
+    expect(() => countParameters({ ...v4, compress_ratios: ratios })).toThrow(
+      'parameter count for compressors exceeds',
+    );
+    // CSA indexers: wq_b r_q·n_I·d_I with d_I = 2^45
+    expect(() => countParameters({ ...v4, index_head_dim: 2 ** 45 })).toThrow('parameter count for indexers exceeds');
   });
 
   it('o_groups must divide H·head_dim; every layer, MTP included, needs a ratio >= 0', () => {
