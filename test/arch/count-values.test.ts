@@ -430,6 +430,12 @@ describe('vision tower positions from the image size', () => {
     expect(visionParams(v)).toBe(60);
   });
 
+  it('a tower beyond 2^53 is refused by name: 4·h² = 2^56 for h = 2^27', () => {
+    expect(() => countParameters(arch({ vision: { ...v, hidden_size: 2 ** 27 } }))).toThrow(
+      'parameter count for vision exceeds the exactly representable range',
+    );
+  });
+
   it('needs num_positions or image_size', () => {
     const { image_size: _, ...noSize } = v;
     expect(() => visionParams(noSize)).toThrow('vision: num_positions or image_size is required');
