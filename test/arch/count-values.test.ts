@@ -339,6 +339,17 @@ describe('MTP modules', () => {
     expect(b.extra.mtp).toBe(1784);
   });
 
+  it('kindOf: MTP layers (index >= L) are full; main layers as listed, full where the list stops', () => {
+    const a = arch({ layer_attention: ['full', 'linear'] });
+    const kinds = layerAttentionKinds(a);
+    expect(kinds).toEqual(['full', 'linear']);
+    expect(kindOf(a, kinds, 1)).toBe('linear');
+    expect(kindOf(a, kinds, 2)).toBe('full');
+    expect(kindOf(a, [], 0)).toBe('full');
+    // without layer_attention every main layer is full
+    expect(layerAttentionKinds(base)).toEqual(['full', 'full']);
+  });
+
   it('MTP layers are full attention even when the last main layer is linear', () => {
     // main layers: full, linear (Gated DeltaNet with K 1, dk 2, V 1, dv 2, kernel 2):
     // convDim 2·2 + 2 = 6; in_proj_qkv 8·6 = 48, z 8·2 = 16, b and a 2·8·1 = 16, conv 6·2 = 12,
@@ -381,6 +392,12 @@ describe('DeepSeek-V4 layer kinds and checks (deepseek-v4-pro.json)', () => {
     );
     // CSA indexers: wq_b r_q·n_I·d_I with d_I = 2^45
     expect(() => countParameters({ ...v4, index_head_dim: 2 ** 45 })).toThrow('parameter count for indexers exceeds');
+  });
+
+  it('the kinds come from the ratios even when the Architecture carries no layer_attention', () => {
+    const kinds = layerAttentionKinds({ ...v4, layer_attention: null });
+    expect(kinds.slice(0, 4)).toEqual(['hca', 'hca', 'csa', 'hca']);
+    expect(kinds.length).toBe(61);
   });
 
   it('o_groups must divide H·head_dim; every layer, MTP included, needs a ratio >= 0', () => {
