@@ -29,5 +29,5 @@ export default {
   // Module-level constants (the METRICS descriptions, the id tables) are "static" mutants: each needs the
   // whole suite, they took ~3/4 of the run time, and their strings are documentation, not formulas.
   ignoreStatic: true,
-  thresholds: { high: 90, low: 80, break: null },
+  thresholds: { high: 90, low: 80, break: 80 },
 };
