@@ -87,3 +87,30 @@ export function presetConfig(name: string): Record<string, unknown> {
     unknown
   >;
 }
+
+/**
+ * A tiny DeepSeek-V3-shaped MLA config whose counts can be worked by hand: d 8, 2 layers (the first
+ * dense), V 16, H 2, r_q 4, r_kv 4, nope = rope = v = 2, 4 routed experts of width 4 (top-2), 1 shared,
+ * dense width 8. `overrides` change the family, the depth or add fields (a DSA indexer, say).
+ */
+export function tinyMlaConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    model_type: 'deepseek_v3',
+    hidden_size: 8,
+    num_hidden_layers: 2,
+    vocab_size: 16,
+    num_attention_heads: 2,
+    q_lora_rank: 4,
+    kv_lora_rank: 4,
+    qk_nope_head_dim: 2,
+    qk_rope_head_dim: 2,
+    v_head_dim: 2,
+    n_routed_experts: 4,
+    num_experts_per_tok: 2,
+    moe_intermediate_size: 4,
+    n_shared_experts: 1,
+    first_k_dense_replace: 1,
+    intermediate_size: 8,
+    ...overrides,
+  };
+}

@@ -6,7 +6,7 @@
  * small enough to check (a few layers, head_dim 2–8).
  */
 import { describe, expect, it } from 'vitest';
-import { presetConfig } from '../helpers.js';
+import { presetConfig, tinyMlaConfig } from '../helpers.js';
 import { architectureFromHfConfig } from '../../src/arch/hf-config/index.js';
 import type { Architecture } from '../../src/arch/types.js';
 import {
@@ -407,26 +407,10 @@ describe('attention patterns read from a config', () => {
 });
 
 describe('layouts from an Architecture', () => {
-  const glm = architectureFromHfConfig({
-    model_type: 'glm_moe_dsa',
-    hidden_size: 8,
-    num_hidden_layers: 3,
-    vocab_size: 16,
-    num_attention_heads: 2,
-    q_lora_rank: 4,
-    kv_lora_rank: 4,
-    qk_nope_head_dim: 2,
-    qk_rope_head_dim: 2,
-    v_head_dim: 2,
-    n_routed_experts: 4,
-    num_experts_per_tok: 2,
-    moe_intermediate_size: 4,
-    n_shared_experts: 1,
-    first_k_dense_replace: 1,
-    intermediate_size: 8,
-    index_n_heads: 2,
-    index_head_dim: 64,
-  });
+  // 3 layers, the first dense; DSA indexer keys of 64 dims
+  const glm = architectureFromHfConfig(
+    tinyMlaConfig({ model_type: 'glm_moe_dsa', num_hidden_layers: 3, index_n_heads: 2, index_head_dim: 64 }),
+  );
 
   it('a DSA indexer without a layer list runs in every main layer', () => {
     expect(glm.attention_type).toBe('mla');

@@ -13,6 +13,7 @@ import { countParameters } from '../../src/arch/count.js';
 import { architectureFromHfConfig } from '../../src/arch/hf-config/index.js';
 import { checkpointWeightBytes, type CheckpointWeightBytes } from '../../src/arch/memory.js';
 import { checkpointStorageFromHfConfig, storageFromArchitecture, type StoredFormat } from '../../src/arch/storage.js';
+import { tinyMlaConfig } from '../helpers.js';
 
 function fixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(`../../presets/configs/${name}`, import.meta.url), 'utf8')) as Record<
@@ -179,28 +180,9 @@ describe('consistency with countParameters', () => {
   });
 });
 
-/**
- * Shared tiny DeepSeek-V3: d 8, 2 layers (0 dense, 1 MoE), V 16, H 2, r_q 4, r_kv 4, nope = rope = v = 2, 4 experts of
- * 4, 1 shared, dense 8.
- */
-const tinyV3 = {
-  model_type: 'deepseek_v3',
-  hidden_size: 8,
-  num_hidden_layers: 2,
-  vocab_size: 16,
-  num_attention_heads: 2,
-  q_lora_rank: 4,
-  kv_lora_rank: 4,
-  qk_nope_head_dim: 2,
-  qk_rope_head_dim: 2,
-  v_head_dim: 2,
-  n_routed_experts: 4,
-  num_experts_per_tok: 2,
-  moe_intermediate_size: 4,
-  n_shared_experts: 1,
-  first_k_dense_replace: 1,
-  intermediate_size: 8,
-};
+// Shared tiny DeepSeek-V3 (test/helpers.ts): d 8, 2 layers (0 dense, 1 MoE), V 16, H 2, r_q 4, r_kv 4,
+// nope = rope = v = 2, 4 experts of 4, 1 shared, dense 8.
+const tinyV3 = tinyMlaConfig();
 
 describe('hand-worked tiny configs', () => {
   it('block-FP8 (4 × 4 tiles): FP8 linears + F32 scales, bf16 embeddings/norms/router, F32 score bias', () => {

@@ -18,7 +18,7 @@
  *   2·K·dk + V·dv channels (bf16).
  */
 import { describe, expect, it } from 'vitest';
-import { presetConfig } from '../helpers.js';
+import { presetConfig, tinyMlaConfig } from '../helpers.js';
 import { architectureFromHfConfig } from '../../src/arch/hf-config/index.js';
 import {
   compressedKvLayout,
@@ -153,27 +153,15 @@ describe('MLA with DSA indexer keys, by hand', () => {
   });
 
   it('a tiny glm_moe_dsa config: only layers with their own indexer cache keys', () => {
-    const arch = architectureFromHfConfig({
-      model_type: 'glm_moe_dsa',
-      hidden_size: 8,
-      num_hidden_layers: 3,
-      vocab_size: 16,
-      num_attention_heads: 2,
-      q_lora_rank: 4,
-      kv_lora_rank: 4,
-      qk_nope_head_dim: 2,
-      qk_rope_head_dim: 2,
-      v_head_dim: 2,
-      n_routed_experts: 4,
-      num_experts_per_tok: 2,
-      moe_intermediate_size: 4,
-      n_shared_experts: 1,
-      first_k_dense_replace: 1,
-      intermediate_size: 8,
-      index_n_heads: 2,
-      index_head_dim: 64,
-      indexer_types: ['full', 'shared', 'full'],
-    });
+    const arch = architectureFromHfConfig(
+      tinyMlaConfig({
+        model_type: 'glm_moe_dsa',
+        num_hidden_layers: 3,
+        index_n_heads: 2,
+        index_head_dim: 64,
+        indexer_types: ['full', 'shared', 'full'],
+      }),
+    );
     const layout = kvLayoutFromArchitecture(arch);
     expect(layout).toMatchObject({ full_layers: 3, indexer_layers: 2, indexer_key_bytes_per_token: 68, kv_heads: 1 });
     // 3 × 6 × 2 + 2 × 68 = 36 + 136
