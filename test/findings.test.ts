@@ -7,14 +7,13 @@ import { runSweepSync } from '../src/sweep/run.js';
 
 describe('formatFinding', () => {
   const path = ['designs', 0];
-  it('names the constraint in the name form (CSV cells, the report) and explains it in the text form', () => {
+  it('explains a bound with the value and the bound', () => {
     const f: Finding = {
       code: 'above_max',
       path,
       args: { constraint: 'active_params', value: 33_200_000_000, bound: 32e9, style: 'count' },
     };
-    expect(formatFinding(f, 'name')).toBe('active_params');
-    expect(formatFinding(f, 'text')).toBe('active_params 33.2B > max 32B');
+    expect(formatFinding(f)).toBe('active_params 33.2B > max 32B');
   });
   it('prints each bound in its metric unit', () => {
     const below: Finding = {
@@ -22,23 +21,21 @@ describe('formatFinding', () => {
       path,
       args: { constraint: 'active_ratio', value: 0.025, bound: 0.03, style: 'ratio' },
     };
-    expect(formatFinding(below, 'text')).toBe('active_ratio 0.025 < min 0.03');
+    expect(formatFinding(below)).toBe('active_ratio 0.025 < min 0.03');
     // 64 experts × 2B + 1B = 129B parameters × 2 bytes × 1.2 overhead = 309.6 GB against 80 GB
     const budget: Finding = { code: 'over_budget', path, args: { constraint: 'vram', value: 309.6e9, bound: 80e9 } };
-    expect(formatFinding(budget, 'text')).toBe('vram 310 GB > budget 80 GB');
+    expect(formatFinding(budget)).toBe('vram 310 GB > budget 80 GB');
   });
   it('explains the quality and GPU findings', () => {
     expect(
-      formatFinding(
-        { code: 'outside_fitted_range', path, args: { constraint: 'quality_domain', factor: 12.4 } },
-        'text',
-      ),
+      formatFinding({ code: 'outside_fitted_range', path, args: { constraint: 'quality_domain', factor: 12.4 } }),
     ).toBe("quality_domain: x12 outside the scaling law's fitted range, so a quality bound cannot judge it");
     expect(
-      formatFinding(
-        { code: 'loss_above_max', path, args: { constraint: 'loss_delta_vs_dense', value: 0.012345, bound: 0 } },
-        'text',
-      ),
+      formatFinding({
+        code: 'loss_above_max',
+        path,
+        args: { constraint: 'loss_delta_vs_dense', value: 0.012345, bound: 0 },
+      }),
     ).toBe('loss_delta_vs_dense 0.0123 > max 0');
     const gpu: Finding = {
       code: 'gpu_memory',
@@ -52,18 +49,16 @@ describe('formatFinding', () => {
         layout: 'EP4xTP2',
       },
     };
-    expect(formatFinding(gpu, 'text')).toBe('fullest GPU 199 GB > 80 GB on 8 × H100-SXM-80GB (EP4xTP2)');
-    expect(formatFinding(gpu, 'name')).toBe('gpu_memory');
+    expect(formatFinding(gpu)).toBe('fullest GPU 199 GB > 80 GB on 8 × H100-SXM-80GB (EP4xTP2)');
   });
-  it('joins several findings with the separator the renderer chooses', () => {
+  it('joins several findings on one line', () => {
     const a: Finding = { code: 'over_budget', path, args: { constraint: 'vram', value: 2e12, bound: 1e12 } };
     const b: Finding = {
       code: 'above_max',
       path,
       args: { constraint: 'total_params', value: 1e12, bound: 5e11, style: 'count' },
     };
-    expect(formatFindings([a, b], 'name', ';')).toBe('vram;total_params');
-    expect(formatFindings([a, b], 'text', '; ')).toBe('vram 2 TB > budget 1 TB; total_params 1T > max 500B');
+    expect(formatFindings([a, b])).toBe('vram 2 TB > budget 1 TB; total_params 1T > max 500B');
   });
 });
 

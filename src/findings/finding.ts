@@ -1,6 +1,7 @@
-// Findings as data: what moe-sweep tells a user about a design or a grid is a code with arguments and
-// the place in the spec it concerns. Renderers (terminal, CSV, JUnit, annotations, HTML) choose a form
-// here instead of each writing its own sentence, so they cannot drift apart.
+// Findings as data: what moe-sweep tells a user about a design is a code with arguments and the place
+// in the spec it concerns. The terminal, JUnit and GitHub annotations print it through formatFinding
+// instead of each writing its own sentence, so they cannot drift apart. The CSV cell and the report
+// list the violated constraints by name (Evaluated.violations), which is what a spreadsheet filters on.
 import { formatBytes, formatCount, formatRatio } from '../formats/units.js';
 import type { PathSegment } from './errors.js';
 
@@ -39,19 +40,12 @@ export type Finding =
       args: { constraint: string; perGpuBytes: number; gpuBytes: number; count: number; gpu: string; layout: string };
     };
 
-export type FindingForm = 'name' | 'text';
-
 function styled(x: number, style: ValueStyle): string {
   return style === 'bytes' ? formatBytes(x) : style === 'ratio' ? formatRatio(x) : formatCount(x);
 }
 
-/**
- * One finding in one form: `name` is the violated constraint's name (the CSV cell and the report's
- * reasons list hold names, so a spreadsheet can filter on them); `text` explains it with the value
- * and the bound (terminal, JUnit, annotations).
- */
-export function formatFinding(f: Finding, form: FindingForm): string {
-  if (form === 'name') return f.args.constraint;
+/** One finding explained with its value and bound, e.g. `vram 310 GB > budget 80 GB`. */
+export function formatFinding(f: Finding): string {
   switch (f.code) {
     case 'below_min':
       return `${f.args.constraint} ${styled(f.args.value, f.args.style)} < min ${styled(f.args.bound, f.args.style)}`;
@@ -70,7 +64,7 @@ export function formatFinding(f: Finding, form: FindingForm): string {
   }
 }
 
-/** Several findings in one form, as one cell or line. */
-export function formatFindings(findings: readonly Finding[], form: FindingForm, separator: string): string {
-  return findings.map((f) => formatFinding(f, form)).join(separator);
+/** Several findings on one line. */
+export function formatFindings(findings: readonly Finding[]): string {
+  return findings.map(formatFinding).join('; ');
 }

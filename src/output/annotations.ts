@@ -2,8 +2,7 @@
 // in the pull request. Used when GITHUB_ACTIONS=true.
 import { hasGrid } from '../sweep/plan.js';
 import type { SweepResult } from '../sweep/types.js';
-import { formatFindings } from '../findings/finding.js';
-import { designFindings } from '../sweep/findings.js';
+import { designReasons } from '../sweep/findings.js';
 
 const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
@@ -17,7 +16,7 @@ export function failureAnnotations(result: SweepResult): string {
   let out = '';
   result.designs.forEach((d, i) => {
     if (d.feasible) return;
-    const reasons = formatFindings(designFindings(result.spec, d, ['designs', i]), 'text', '; ');
+    const reasons = designReasons(result.spec, d, i);
     out += annotation(result.spec.file, d.line, `moe-sweep: design ${d.name} fails ${reasons}`);
   });
   if (hasGrid(result.spec) && result.counts.feasible === 0) {

@@ -3,8 +3,7 @@
 import { hasGrid } from '../sweep/plan.js';
 import type { SweepResult } from '../sweep/types.js';
 import { formatBytes, formatCount } from '../formats/units.js';
-import { formatFindings } from '../findings/finding.js';
-import { designFindings } from '../sweep/findings.js';
+import { designReasons } from '../sweep/findings.js';
 
 /** Escapes text for XML content and attributes, dropping characters XML 1.0 cannot hold. */
 export function xmlEscape(text: string): string {
@@ -27,7 +26,7 @@ export function junitCases(result: SweepResult): Case[] {
     name: `design ${d.name} meets the constraints`,
     failure: d.feasible
       ? undefined
-      : `fails ${formatFindings(designFindings(result.spec, d, ['designs', i]), 'text', '; ')} (total ${formatCount(d.metrics.total_params)}, active ${formatCount(d.metrics.active_params)}, vram ${formatBytes(d.metrics.vram_bytes)}) at ${result.spec.file}:${d.line}`,
+      : `fails ${designReasons(result.spec, d, i)} (total ${formatCount(d.metrics.total_params)}, active ${formatCount(d.metrics.active_params)}, vram ${formatBytes(d.metrics.vram_bytes)}) at ${result.spec.file}:${d.line}`,
   }));
   if (hasGrid(result.spec)) {
     const c = result.counts;

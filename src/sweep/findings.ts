@@ -1,6 +1,6 @@
 // The findings of an evaluated design: one per violated constraint, with the value and the bound
 // that the renderers print (src/findings/finding.ts holds the forms).
-import type { Finding, ValueStyle } from '../findings/finding.js';
+import { type Finding, type ValueStyle, formatFindings } from '../findings/finding.js';
 import type { PathSegment } from '../findings/errors.js';
 import type { AnyMetricId, SweepSpec } from '../spec/types.js';
 import { metricValue } from './design.js';
@@ -54,4 +54,9 @@ export function designFindings(
     if (name === 'vram') return { code: 'over_budget', path, args: { constraint: name, value, bound: c.max } };
     return { code: 'above_max', path, args: { constraint: name, value, bound: c.max, style } };
   });
+}
+
+/** Why the i-th named design of the spec fails, one line: what the terminal, JUnit and annotations print. */
+export function designReasons(spec: Pick<SweepSpec, 'constraints' | 'hardware'>, d: Evaluated, i: number): string {
+  return formatFindings(designFindings(spec, d, ['designs', i]));
 }

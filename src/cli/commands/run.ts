@@ -12,8 +12,7 @@ import type { SweepSpec } from '../../spec/types.js';
 import type { Catalog } from '../../catalog/index.js';
 import { archColumns } from '../../output/csv-file.js';
 import { gridPoints, hasGrid } from '../../sweep/plan.js';
-import { designFindings } from '../../sweep/findings.js';
-import { formatFindings } from '../../findings/finding.js';
+import { designReasons } from '../../sweep/findings.js';
 import { runSweep } from '../../sweep/run.js';
 import type { SweepResult } from '../../sweep/types.js';
 import { formatBytes, formatCount, formatPercent } from '../../formats/units.js';
@@ -63,7 +62,7 @@ function terminalSummary(
           formatCount(d.metrics.active_params),
           formatPercent(d.metrics.active_ratio),
           formatBytes(d.metrics.vram_bytes),
-          formatFindings(designFindings(result.spec, d, ['designs', i]), 'text', '; '),
+          designReasons(result.spec, d, i),
         ]),
         2,
       ),
