@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { inspectConfig } from '../../src/arch/inspect.js';
 import { parseContext } from '../../src/cli/commands/inspect.js';
-import { cli } from '../cli-in-process.js';
+import { cli } from '../helpers.js';
 
 const cfg = (name: string) => `presets/configs/${name}`;
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { KV_DTYPES } from '../../src/formats/dtypes.js';
-import { cli } from '../cli-in-process.js';
+import { cli } from '../helpers.js';
 
 const MIXTRAL = 'presets/configs/mixtral-8x7b-v0.1.json';
 
