@@ -1,10 +1,11 @@
+import { SLOT, TRAINING_SLOT_END } from '../src/metrics/registry.js';
 import { describe, expect, it } from 'vitest';
 import { violationMask } from '../src/metrics/constraints.js';
 import { binOf } from '../src/evaluate/binner.js';
 import { evaluateChunk } from '../src/evaluate/kernel.js';
 import { decodeIndex, designAt, gridSize } from '../src/grid/axes.js';
-import { M, metricsInto } from '../src/metrics/design.js';
-import { EXTENDED_METRIC_COUNT, qualityInto } from '../src/metrics/quality.js';
+import { metricsInto } from '../src/metrics/design.js';
+import { qualityInto } from '../src/metrics/quality.js';
 import { paretoFront } from '../src/evaluate/pareto.js';
 import { parseSpec } from '../src/spec/load.js';
 import { makePlan } from '../src/sweep/plan.js';
@@ -23,7 +24,7 @@ function reference(plan: NonNullable<ReturnType<typeof makePlan>>, start: number
     cand: [] as number[],
     obj: plan.objectives.map(() => [] as number[]),
   };
-  const v = new Float64Array(EXTENDED_METRIC_COUNT);
+  const v = new Float64Array(TRAINING_SLOT_END);
   for (let i = start; i < end; i++) {
     const d = designAt(plan.axes, i);
     if (d.top_k > d.experts) continue;
@@ -42,8 +43,8 @@ function reference(plan: NonNullable<ReturnType<typeof makePlan>>, start: number
     } else plan.constraints.forEach((_, c) => mask & (1 << c) && out.violations[c]++);
     if (out.bins && plan.bins) {
       const b = plan.bins;
-      const bx = binOf(Math.log10(v[M.total_params]!), b.x0, b.x1, b.nx);
-      const by = binOf(Math.log10(v[M.active_params]!), b.y0, b.y1, b.ny);
+      const bx = binOf(Math.log10(v[SLOT.total_params]!), b.x0, b.x1, b.nx);
+      const by = binOf(Math.log10(v[SLOT.active_params]!), b.y0, b.y1, b.ny);
       out.bins[(mask === 0 ? b.nx * b.ny : 0) + by * b.nx + bx]++;
     }
   }

@@ -4,9 +4,10 @@
  * fitted ranges in data/scaling-laws.yaml): the domain factor below the low end of each range, at
  * both ends, and the dense equivalent where no dense model reaches the MoE's loss.
  */
+import { SLOT, TRAINING_SLOT_END } from '../src/metrics/registry.js';
 import { describe, expect, it } from 'vitest';
 import { denseEquivalentParams, qualityDomain } from '../src/quality/index.js';
-import { EXTENDED_METRIC_COUNT, Q, domainLabel, qualityInto } from '../src/metrics/quality.js';
+import { domainLabel, qualityInto } from '../src/metrics/quality.js';
 import { qualityPlan } from '../src/metrics/quality-plan.js';
 import { loadScalingLaws } from '../src/catalog/scaling-laws.js';
 
@@ -14,12 +15,12 @@ const laws = loadScalingLaws();
 
 /** qualityInto for `experts` × `expert` routed parameters (top-k) and `shared` others, on `tokens`. */
 function columns(experts: number, topK: number, expert: number, shared: number, tokens: number) {
-  const m = new Float64Array(EXTENDED_METRIC_COUNT);
+  const m = new Float64Array(TRAINING_SLOT_END);
   const total = shared + experts * expert;
   const active = shared + topK * expert;
   qualityInto(m, experts, topK, total, active, qualityPlan({ tokens }, laws));
   const reference = qualityDomain({ activeParams: active, totalParams: total, tokens, experts: experts / topK }, laws);
-  return { factor: m[Q.quality_domain_factor]!, reference: reference.factor, m };
+  return { factor: m[SLOT.quality_domain_factor]!, reference: reference.factor, m };
 }
 
 // Fitted ranges (Appendix E): active and total 79M–2.7B / 79M–5B, tokens 0.5B–80B, E_eff 1–32,
@@ -70,8 +71,8 @@ describe('dense equivalent', () => {
     const shared = 0.5e16;
     const expert = 0.5e16;
     const c = columns(256, 1, expert, shared, 1e13);
-    expect(c.m[Q.dense_equivalent_params]).toBe(Infinity);
-    expect(c.m[Q.loss_delta_vs_dense]).toBeLessThan(0);
+    expect(c.m[SLOT.dense_equivalent_params]).toBe(Infinity);
+    expect(c.m[SLOT.loss_delta_vs_dense]).toBeLessThan(0);
     const ref = denseEquivalentParams(
       {
         activeParams: shared + expert,

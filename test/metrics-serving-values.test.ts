@@ -4,11 +4,10 @@
  * limit and past MAX_GPUS, the decode bound on both sides of the bandwidth / compute tie.
  * Every `into` call is made inside its test, so the routing figures are computed (and cached) there.
  */
+import { SLOT, SLOT_COUNT } from '../src/metrics/registry.js';
 import { describe, expect, it } from 'vitest';
 import {
-  FULL_METRIC_COUNT,
   SERVING_METRIC_IDS,
-  SV,
   ServingEvaluator,
   capacityFactor,
   hardwarePlan,
@@ -17,7 +16,7 @@ import {
   type ServingFacts,
   type ServingPlan,
 } from '../src/metrics/serving.js';
-import { M } from '../src/metrics/design.js';
+
 import { expectedDropShare, gpusNeeded, loadImbalanceLowerBound, saturationBatch } from '../src/serving/index.js';
 
 const GB = 1e9;
@@ -154,8 +153,8 @@ describe('ServingEvaluator.into', () => {
   const model = { E: 8, k: 2, expert: 1e9, shared: 30e9 };
   const f = facts({ kvBytesPerSequence: 1 * GB, kvHeads: 8, inputEmbedding: 5e9 });
   const run = (hw: Partial<HardwarePlan>) => {
-    const m = new Float64Array(FULL_METRIC_COUNT);
-    m[M.active_params] = model.shared + model.k * model.expert; // 32 B
+    const m = new Float64Array(SLOT_COUNT);
+    m[SLOT.active_params] = model.shared + model.k * model.expert; // 32 B
     new ServingEvaluator(plan(3, { count: 6, memory_bytes: 40 * GB, ...hw })).into(
       m,
       model.E,
@@ -170,15 +169,15 @@ describe('ServingEvaluator.into', () => {
   it('routing figures at batch 3, top-2 of 8', () => {
     const m = run({});
     // saturation: smallest B with 1 − (3/4)^B ≥ 0.99: (3/4)^16 = 0.01002 > 0.01, (3/4)^17 = 0.00752 → 17
-    expect(m[SV.saturation_batch]).toBe(17);
-    expect(m[SV.saturation_batch]).toBe(saturationBatch(8, 2, 0.99));
+    expect(m[SLOT.saturation_batch]).toBe(17);
+    expect(m[SLOT.saturation_batch]).toBe(saturationBatch(8, 2, 0.99));
     // loads ~ Binomial(3, 1/4): P(L > 0, 1, 2) = 37/64, 10/64, 1/64; independent max over 8 experts:
     // E[max] = [1 − (27/64)^8] + [1 − (54/64)^8] + [1 − (63/64)^8] = 0.998996 + 0.743108 + 0.118365 = 1.860469
     // over the mean load 3 × 2/8 = 0.75 → 2.48063
-    expect(m[SV.load_imbalance]).toBeCloseTo(2.48063, 4);
-    expect(m[SV.load_imbalance]).toBeCloseTo(loadImbalanceLowerBound(8, 2, 3), 12);
+    expect(m[SLOT.load_imbalance]).toBeCloseTo(2.48063, 4);
+    expect(m[SLOT.load_imbalance]).toBeCloseTo(loadImbalanceLowerBound(8, 2, 3), 12);
     // drop share 8/6 × E[max(0, L − C)]: C = 2 → 8/6 × 1/64 = 2.1 % > 1 %; C = 3 drops nothing → 3 / 0.75 = 4
-    expect(m[SV.capacity_factor]).toBe(4);
+    expect(m[SLOT.capacity_factor]).toBe(4);
     expect(expectedDropShare(8, 2, 3, 2)).toBeCloseTo(8 / 6 / 64, 12);
   });
 
@@ -187,57 +186,57 @@ describe('ServingEvaluator.into', () => {
     // EP 6 × TP 1: ⌈8/6⌉ = 2 experts × 2 GB + 60 GB + ⌈3/6⌉ = 1 sequence × 1 GB = 65 GB
     // EP 3 × TP 2: ⌈8/3⌉ = 3 × 2 GB / 2 + 60 GB / 2 + ⌈3/3⌉ = 1 × 1 GB × ⌈8/2⌉/8 = 3 + 30 + 0.5 = 33.5 GB
     // (EP 1.5 × TP 4 would be 6 × 2/4 + 15 + 2 × 1 × 2/8 = 18.5 GB: not a layout of 6 GPUs)
-    expect(m[SV.per_gpu_bytes]).toBeCloseTo(33.5 * GB, 0);
-    expect([m[SV.layout_ep], m[SV.layout_tp]]).toEqual([3, 2]);
+    expect(m[SLOT.per_gpu_bytes]).toBeCloseTo(33.5 * GB, 0);
+    expect([m[SLOT.layout_ep], m[SLOT.layout_tp]]).toEqual([3, 2]);
     // KV cache: 3 sequences × 1 GB
-    expect(m[SV.kv_cache_bytes]).toBe(3 * GB);
+    expect(m[SLOT.kv_cache_bytes]).toBe(3 * GB);
     // fewest GPUs of 40 GB: 1 GPU holds 16 + 60 + 3 = 79 GB; 2 as TP 2 hold 8 + 30 + 3 × 0.5 = 39.5 GB
-    expect(m[SV.gpus_needed]).toBe(2);
+    expect(m[SLOT.gpus_needed]).toBe(2);
     // all-to-all at EP 3: 2 × top-2 × 4096 × 2 bytes × 2/3 = 21,845.33 bytes
-    expect(m[SV.all_to_all_bytes_per_token_layer]).toBeCloseTo((2 * 2 * 4096 * 2 * 2) / 3, 9);
+    expect(m[SLOT.all_to_all_bytes_per_token_layer]).toBeCloseTo((2 * 2 * 4096 * 2 * 2) / 3, 9);
   });
 
   it('a fixed TP 1 is used even when TP 2 would need less: EP 6, 65 GB', () => {
     const m = run({ tp: 1 });
-    expect(m[SV.per_gpu_bytes]).toBeCloseTo(65 * GB, 0);
-    expect([m[SV.layout_ep], m[SV.layout_tp]]).toEqual([6, 1]);
+    expect(m[SLOT.per_gpu_bytes]).toBeCloseTo(65 * GB, 0);
+    expect([m[SLOT.layout_ep], m[SLOT.layout_tp]]).toEqual([6, 1]);
     // 2 × 2 × 4096 × 2 × 5/6 = 27,306.67 bytes
-    expect(m[SV.all_to_all_bytes_per_token_layer]).toBeCloseTo((2 * 2 * 4096 * 2 * 5) / 6, 9);
+    expect(m[SLOT.all_to_all_bytes_per_token_layer]).toBeCloseTo((2 * 2 * 4096 * 2 * 5) / 6, 9);
   });
 
   it('decode, bandwidth-bound: (30 − 5) B × 2 bytes + 37/64 × 8 × 2 GB + 3 GB per step over 6 TB/s, 3 tokens', () => {
     const m = run({});
     // touched share 1 − (3/4)^3 = 37/64; experts 37/64 × 16 GB = 9.25 GB; step = 50 + 9.25 + 3 = 62.25 GB
     // bandwidth: 6 × 1e12 × 3 / 62.25e9 = 289.157 tokens/s; compute: 6 × 1e15 / (2 × 32e9) = 93,750
-    expect(m[SV.decode_tokens_per_s]).toBeCloseTo(18e12 / 62.25e9, 9);
-    expect(m[SV.decode_tokens_per_s]).toBeCloseTo(289.157, 3);
-    expect(m[SV.decode_binding]).toBe(0);
+    expect(m[SLOT.decode_tokens_per_s]).toBeCloseTo(18e12 / 62.25e9, 9);
+    expect(m[SLOT.decode_tokens_per_s]).toBeCloseTo(289.157, 3);
+    expect(m[SLOT.decode_binding]).toBe(0);
   });
 
   it('decode, compute-bound: at 1 TFLOP/s per GPU, 6 × 1e12 / (2 × 32e9) = 93.75 tokens/s', () => {
     const m = run({ flops_per_s: 1e12 });
-    expect(m[SV.decode_tokens_per_s]).toBe(93.75);
-    expect(m[SV.decode_binding]).toBe(1);
+    expect(m[SLOT.decode_tokens_per_s]).toBe(93.75);
+    expect(m[SLOT.decode_binding]).toBe(1);
   });
 
   it('a tie between the bounds counts as bandwidth-bound: 1,000 tokens/s either way', () => {
     // 1 GPU, batch 1, no expert weights, 0.5 B shared in bf16 = 1 GB read per step, no KV:
     // bandwidth 1e12 × 1 / 1e9 = 1000; compute 2e12 / (2 × 1e9 active) = 1000
-    const m = new Float64Array(FULL_METRIC_COUNT);
-    m[M.active_params] = 1e9;
+    const m = new Float64Array(SLOT_COUNT);
+    m[SLOT.active_params] = 1e9;
     new ServingEvaluator(plan(1, { flops_per_s: 2e12 })).into(m, 16, 2, 0, 0.5e9, facts({}));
-    expect(m[SV.decode_tokens_per_s]).toBe(1000);
-    expect(m[SV.decode_binding]).toBe(0);
+    expect(m[SLOT.decode_tokens_per_s]).toBe(1000);
+    expect(m[SLOT.decode_binding]).toBe(0);
   });
 
   it('a tie between layouts keeps the smaller TP: 2 experts of 10 GB on 2 GPUs, EP 2 (one each) = TP 2 (half of both)', () => {
-    const m = new Float64Array(FULL_METRIC_COUNT);
-    m[M.active_params] = 5e9;
+    const m = new Float64Array(SLOT_COUNT);
+    m[SLOT.active_params] = 5e9;
     new ServingEvaluator(plan(1, { count: 2 })).into(m, 2, 1, 5e9, 0, facts({}));
-    expect(m[SV.per_gpu_bytes]).toBe(10 * GB);
-    expect([m[SV.layout_ep], m[SV.layout_tp]]).toEqual([2, 1]);
+    expect(m[SLOT.per_gpu_bytes]).toBe(10 * GB);
+    expect([m[SLOT.layout_ep], m[SLOT.layout_tp]]).toEqual([2, 1]);
     // EP 2: 2 × top-1 × 4096 × 2 bytes × 1/2 = 8,192 bytes (EP 1 would send none)
-    expect(m[SV.all_to_all_bytes_per_token_layer]).toBe(8192);
+    expect(m[SLOT.all_to_all_bytes_per_token_layer]).toBe(8192);
   });
 });
 

@@ -1,7 +1,8 @@
 // Design metrics and constraint masks on hand-worked designs.
+import { DESIGN_SLOT_COUNT, SLOT } from '../src/metrics/registry.js';
 import { describe, expect, it } from 'vitest';
 import { assertConstraintCount, violationMask, violationNames, type Constraint } from '../src/metrics/constraints.js';
-import { METRIC_COUNT, M, computeMetrics, isMetricId, metricsFromVector } from '../src/metrics/design.js';
+import { computeMetrics, isMetricId, metricsFromVector } from '../src/metrics/design.js';
 
 describe('computeMetrics', () => {
   it('8 experts of 1 B, top-2, 2 B shared, bf16, 10% overhead', () => {
@@ -36,11 +37,11 @@ describe('computeMetrics', () => {
   });
 
   it('reads a vector at an offset in METRICS order', () => {
-    const v = new Float64Array(2 + METRIC_COUNT).map((_, i) => i);
+    const v = new Float64Array(2 + DESIGN_SLOT_COUNT).map((_, i) => i);
     const m = metricsFromVector(v, 2);
     expect(m.total_params).toBe(2);
-    expect(m.vram_bytes).toBe(2 + M.vram_bytes);
-    expect(METRIC_COUNT).toBe(8);
+    expect(m.vram_bytes).toBe(2 + SLOT.vram_bytes);
+    expect(DESIGN_SLOT_COUNT).toBe(8);
   });
 
   it('knows its metric ids', () => {
@@ -73,7 +74,7 @@ describe('constraints', () => {
   });
 
   it('allows one constraint per metric plus vram', () => {
-    // min(31, METRIC_COUNT + 1) = 9
+    // min(31, DESIGN_SLOT_COUNT + 1) = 9
     const many = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `x${i}`, metric: 0, min: 0, max: 1 }));
     expect(() => assertConstraintCount(many(9))).not.toThrow();
     expect(() => assertConstraintCount(many(10))).toThrow('too many constraints');

@@ -1,6 +1,7 @@
+import { TRAINING_SLOT_END } from '../src/metrics/registry.js';
 import { describe, expect, it } from 'vitest';
 import { denseEquivalentParams, lossDeltaVsDense, qualityDomain } from '../src/quality/index.js';
-import { EXTENDED_METRIC_COUNT, domainLabel, qualityInto } from '../src/metrics/quality.js';
+import { domainLabel, qualityInto } from '../src/metrics/quality.js';
 import { qualityPlan } from '../src/metrics/quality-plan.js';
 import { loadScalingLaws } from '../src/catalog/scaling-laws.js';
 
@@ -21,7 +22,7 @@ describe('quality columns', () => {
       it(`${JSON.stringify(d)} trained on ${JSON.stringify(training)}`, () => {
         const total = d.shared + d.experts * d.expert;
         const active = d.shared + d.topK * d.expert;
-        const m = new Float64Array(EXTENDED_METRIC_COUNT);
+        const m = new Float64Array(TRAINING_SLOT_END);
         qualityInto(m, d.experts, d.topK, total, active, qualityPlan(training, laws));
         const q = {
           activeParams: active,
@@ -46,7 +47,7 @@ describe('quality columns', () => {
   }
 
   it('a dense design has no advantage over dense, and is its own dense equivalent', () => {
-    const m = new Float64Array(EXTENDED_METRIC_COUNT);
+    const m = new Float64Array(TRAINING_SLOT_END);
     qualityInto(m, 1, 1, 1e9, 1e9, qualityPlan({ tokens: 20e9 }, laws));
     expect(m[8]).toBeCloseTo(0, 12);
     expect(m[9]! / 1e9).toBeCloseTo(1, 9);

@@ -2,11 +2,10 @@
  * The sweep's serving columns (src/serving-metrics.ts) against the reference functions of
  * src/serving/ (each tested on its own in test/serving/) and against hand-worked values.
  */
+import { SLOT, SLOT_COUNT } from '../src/metrics/registry.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  FULL_METRIC_COUNT,
-  SV,
   ServingEvaluator,
   capacityFactor,
   fullestGpuBytes,
@@ -142,7 +141,7 @@ describe('ServingEvaluator.into', () => {
       activation_bytes: 2,
     },
   };
-  const m = new Float64Array(FULL_METRIC_COUNT);
+  const m = new Float64Array(SLOT_COUNT);
   m[1] = 2e9 + 2 * 1e9; // active
   new ServingEvaluator(plan).into(
     m,
@@ -154,13 +153,13 @@ describe('ServingEvaluator.into', () => {
   );
 
   it('KV cache: batch × per-sequence bytes = 4 × 0.5 GB = 2 GB', () => {
-    expect(m[SV.kv_cache_bytes]).toBe(2 * GB);
+    expect(m[SLOT.kv_cache_bytes]).toBe(2 * GB);
   });
 
   it('layout: EP2×TP1 holds 4 experts × 2 GB + 4 GB rest + 2 seqs × 0.5 GB = 13 GB; EP1×TP2 holds 16/2 + 4/2 + 4 × 0.5 × 4/8 = 11 GB, the smaller', () => {
-    expect(m[SV.per_gpu_bytes]).toBe(11 * GB);
-    expect([m[SV.layout_ep], m[SV.layout_tp]]).toEqual([1, 2]);
-    expect(m[SV.gpus_needed]).toBe(1); // 16 + 4 + 2 = 22 GB fits one 100 GB GPU
+    expect(m[SLOT.per_gpu_bytes]).toBe(11 * GB);
+    expect([m[SLOT.layout_ep], m[SLOT.layout_tp]]).toEqual([1, 2]);
+    expect(m[SLOT.gpus_needed]).toBe(1); // 16 + 4 + 2 = 22 GB fits one 100 GB GPU
   });
 
   it('decode bound: bytes per step = rest 4 GB − embedding 1 GB + touched experts + KV, over 2 TB/s for 4 tokens', () => {
@@ -168,15 +167,15 @@ describe('ServingEvaluator.into', () => {
     const step = 3 * GB + (175 / 256) * 16 * GB + 2 * GB;
     const bandwidth = (2e12 * 4) / step; // 501.96 tokens/s
     const compute = 200e12 / (2 * 4e9); // 25,000 tokens/s
-    expect(m[SV.decode_tokens_per_s]).toBeCloseTo(Math.min(bandwidth, compute), 9);
-    expect(m[SV.decode_binding]).toBe(0);
+    expect(m[SLOT.decode_tokens_per_s]).toBeCloseTo(Math.min(bandwidth, compute), 9);
+    expect(m[SLOT.decode_binding]).toBe(0);
   });
 
   it('routing: saturation batch, load imbalance and all-to-all from src/serving', () => {
-    expect(m[SV.saturation_batch]).toBe(saturationBatch(8, 2, 0.99));
-    expect(m[SV.load_imbalance]).toBe(loadImbalanceLowerBound(8, 2, 4));
+    expect(m[SLOT.saturation_batch]).toBe(saturationBatch(8, 2, 0.99));
+    expect(m[SLOT.load_imbalance]).toBe(loadImbalanceLowerBound(8, 2, 4));
     // EP 1: every expert is local, no traffic
-    expect(m[SV.all_to_all_bytes_per_token_layer]).toBe(0);
+    expect(m[SLOT.all_to_all_bytes_per_token_layer]).toBe(0);
   });
 
   it('all-to-all under EP 8 matches allToAllBytesPerToken: 2 × 8 × 7168 × 2 × 7/8 = 200,704 bytes (DeepSeek-V3 width, top-8, bf16)', () => {
@@ -195,28 +194,28 @@ describe('ServingEvaluator.into', () => {
         activation_bytes: 2,
       },
     };
-    const v = new Float64Array(FULL_METRIC_COUNT);
+    const v = new Float64Array(SLOT_COUNT);
     v[1] = 1;
     new ServingEvaluator(p).into(v, 256, 8, 1, 1, facts({ hiddenSize: 7168 }));
-    expect(v[SV.all_to_all_bytes_per_token_layer]).toBe(200_704);
-    expect(v[SV.all_to_all_bytes_per_token_layer]).toBe(
+    expect(v[SLOT.all_to_all_bytes_per_token_layer]).toBe(200_704);
+    expect(v[SLOT.all_to_all_bytes_per_token_layer]).toBe(
       allToAllBytesPerToken({ top_k: 8, hidden_size: 7168, ep: 8, dispatch_bytes: 2 }),
     );
   });
 
   it('decode bytes never count a negative rest: shared parameters below the embedding read nothing but experts and KV', () => {
-    const v = new Float64Array(FULL_METRIC_COUNT);
+    const v = new Float64Array(SLOT_COUNT);
     v[1] = 1e9;
     new ServingEvaluator(plan).into(v, 8, 2, 1e9, 0.1e9, facts({ inputEmbedding: 0.5e9 }));
     const step = (175 / 256) * 16 * GB; // no KV (0 bytes per sequence), no rest
-    expect(v[SV.decode_tokens_per_s]).toBeCloseTo(Math.min((2e12 * 4) / step, 200e12 / 2e9), 9);
+    expect(v[SLOT.decode_tokens_per_s]).toBeCloseTo(Math.min((2e12 * 4) / step, 200e12 / 2e9), 9);
   });
 
   it('CSV cells: gpus_needed is empty when nothing up to 4096 GPUs fits', () => {
-    const v = new Float64Array(FULL_METRIC_COUNT);
-    v[SV.gpus_needed] = Infinity;
-    v[SV.layout_ep] = 4;
-    v[SV.layout_tp] = 2;
+    const v = new Float64Array(SLOT_COUNT);
+    v[SLOT.gpus_needed] = Infinity;
+    v[SLOT.layout_ep] = 4;
+    v[SLOT.layout_tp] = 2;
     expect(servingCells(v, true).split(',').slice(5, 8)).toEqual(['EP4xTP2', '0', '']);
   });
 });

@@ -2,9 +2,9 @@
 // results are typed arrays so they can be transferred, not copied, back to the main thread.
 import { violationMask, type Constraint } from '../metrics/constraints.js';
 import { decodeIndex } from '../grid/axes.js';
-import { METRIC_COUNT, metricsInto } from '../metrics/design.js';
-import { EXTENDED_METRIC_COUNT, qualityInto, type QualityPlan } from '../metrics/quality.js';
-import { SLOT } from '../metrics/registry.js';
+import { metricsInto } from '../metrics/design.js';
+import { qualityInto, type QualityPlan } from '../metrics/quality.js';
+import { DESIGN_SLOT_COUNT, SLOT, TRAINING_SLOT_END } from '../metrics/registry.js';
 import { Binner, NO_TABLE } from './binner.js';
 import { Growable } from './growable.js';
 import { localFront } from './pareto.js';
@@ -130,14 +130,14 @@ class Pass {
   /** Two constraints on one metric, or one on a quality metric: needs the full metric vector per point. */
   readonly generic: boolean;
   /** For fastBlock: each metric's bounds (±Infinity when unconstrained) and its constraint's bit (0 when none). */
-  readonly lo = new Float64Array(METRIC_COUNT).fill(-Infinity);
-  readonly hi = new Float64Array(METRIC_COUNT).fill(Infinity);
-  readonly bit = new Int32Array(METRIC_COUNT);
+  readonly lo = new Float64Array(DESIGN_SLOT_COUNT).fill(-Infinity);
+  readonly hi = new Float64Array(DESIGN_SLOT_COUNT).fill(Infinity);
+  readonly bit = new Int32Array(DESIGN_SLOT_COUNT);
   /** For fastBlock: how many points have each violation mask (at most one constraint per FAST_SLOTS there). */
   readonly masks = new Float64Array(1 << FAST_SLOTS.length);
   /** For genericBlock: how many points fail each constraint. */
   readonly violations: Float64Array;
-  readonly m = new Float64Array(EXTENDED_METRIC_COUNT);
+  readonly m = new Float64Array(TRAINING_SLOT_END);
   /** Grid indices of the feasible points, and their objectives. */
   readonly cand = new Growable();
   readonly candObj: Growable[];
@@ -159,7 +159,7 @@ class Pass {
     this.candObj = plan.objectives.map(() => new Growable());
     this.cellEvaluated = new Float64Array(plan.axes.experts.length * plan.axes.top_k.length);
     this.cellFeasible = new Float64Array(plan.axes.experts.length * plan.axes.top_k.length);
-    this.objectivesNeedQuality = plan.objectives.some((o) => o.metric >= METRIC_COUNT);
+    this.objectivesNeedQuality = plan.objectives.some((o) => o.metric >= DESIGN_SLOT_COUNT);
     this.violations = new Float64Array(plan.constraints.length);
     let generic = false;
     plan.constraints.forEach((c, i) => {

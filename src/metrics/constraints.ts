@@ -1,4 +1,4 @@
-import { METRIC_COUNT } from './design.js';
+import { DESIGN_SLOT_COUNT } from './registry.js';
 
 /** A bound on one metric. `vram` is the bound max(vram_bytes) = budget under its own name. */
 export interface Constraint {
@@ -26,5 +26,5 @@ export function violationNames(constraints: readonly Constraint[], mask: number)
 }
 
 export function assertConstraintCount(constraints: readonly Constraint[]): void {
-  if (constraints.length > Math.min(31, METRIC_COUNT + 1)) throw new Error('too many constraints');
+  if (constraints.length > Math.min(31, DESIGN_SLOT_COUNT + 1)) throw new Error('too many constraints');
 }

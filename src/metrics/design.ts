@@ -21,10 +21,6 @@ export interface MetricInfo {
 /** The design metrics: the first slots of every metric vector, and the metric columns of every CSV row. */
 export const METRICS = DESIGN_METRICS;
 export const METRIC_IDS: readonly MetricId[] = METRICS.map((m) => m.id);
-export const METRIC_COUNT = DESIGN_SLOT_COUNT;
-
-/** Positions of the design metrics in a metric vector. */
-export const M: { readonly [K in MetricId]: number } = SLOT;
 
 export function isMetricId(x: string): x is MetricId {
   return metricNeeds(x) === 'design';
@@ -65,13 +61,13 @@ export function metricsInto(
 export type Metrics = Record<MetricId, number>;
 
 export function computeMetrics(d: Design, bytesPerWeight: number, overhead = 0): Metrics {
-  const v = new Float64Array(METRIC_COUNT);
+  const v = new Float64Array(DESIGN_SLOT_COUNT);
   metricsInto(v, 0, d.experts, d.top_k, d.expert_params, d.shared_params, bytesPerWeight, overhead);
   return metricsFromVector(v);
 }
 
 export function metricsFromVector(v: Float64Array, offset = 0): Metrics {
   const out = {} as Metrics;
-  for (const id of METRIC_IDS) out[id] = v[offset + M[id]]!;
+  for (const id of METRIC_IDS) out[id] = v[offset + SLOT[id]]!;
   return out;
 }

@@ -4,16 +4,11 @@
 // data in, numbers out, no allocation, and the dense equivalent solved in closed form rather than by
 // bisection. A test checks every value against src/quality's reference functions.
 import { QUALITATIVE_FACTOR, ceilSignificant } from '../quality/fitted-range.js';
-import { QUALITY_METRIC_IDS, SLOT, TRAINING_SLOT_END, metricNeeds, type QualityMetricId } from './registry.js';
+import { QUALITY_METRIC_IDS, SLOT, metricNeeds, type QualityMetricId } from './registry.js';
 
 export type { QualityMetricId } from './registry.js';
 export { QUALITY_COLUMNS } from './registry.js';
 export const QUALITY_METRICS = QUALITY_METRIC_IDS;
-
-/** Positions of the quality metrics (after the design metrics) in an extended metric vector. */
-export const Q: { readonly [K in QualityMetricId | 'quality_domain_factor']: number } = SLOT;
-/** The length of a metric vector with the design and quality metrics. */
-export const EXTENDED_METRIC_COUNT = TRAINING_SLOT_END;
 
 export function isQualityMetric(x: string): x is QualityMetricId {
   return metricNeeds(x) === 'training';

@@ -5,19 +5,11 @@
 // value here against those reference functions.
 import { loadImbalanceLowerBound, binomialPmf } from '../serving/routing.js';
 import { saturationBatch, touchedFraction } from '../serving/throughput.js';
-import { SERVING_METRICS, SLOT, SLOT_COUNT, metricNeeds, type ServingMetricId } from './registry.js';
+import { SERVING_METRICS, SLOT, metricNeeds, type ServingMetricId } from './registry.js';
 
 export type { ServingMetricId } from './registry.js';
 export { SERVING_METRICS, SERVING_COLUMNS, HARDWARE_COLUMNS } from './registry.js';
 export const SERVING_METRIC_IDS: readonly ServingMetricId[] = SERVING_METRICS.map((m) => m.id);
-
-/**
- * Positions of the serving metrics in a full metric vector, and of three internal slots the text
- * columns are made from (decode_binding: 0 when bandwidth binds the decode bound, 1 when compute does).
- */
-export const SV: { readonly [K in ServingMetricId | 'layout_ep' | 'layout_tp' | 'decode_binding']: number } = SLOT;
-/** The length of a metric vector with every metric. */
-export const FULL_METRIC_COUNT = SLOT_COUNT;
 
 export function isServingMetric(x: string): x is ServingMetricId {
   const needs = metricNeeds(x);

@@ -1,16 +1,17 @@
 // Semantic checks and unit resolution, after the shape check: ranges that make sense, bounds with
 // min ≤ max, presets that exist, a grid that is not absurdly large.
+import { SLOT } from '../metrics/registry.js';
 import type { Document, LineCounter } from 'yaml';
 import type { Constraint } from '../metrics/constraints.js';
 import { AXES, gridSize, type AxisName, type GridAxes } from '../grid/axes.js';
 import { expandAxis } from './axis.js';
-import { M, isMetricId, type MetricId } from '../metrics/design.js';
-import { Q, isQualityMetric, type QualityMetricId, type Training } from '../metrics/quality.js';
+import { isMetricId, type MetricId } from '../metrics/design.js';
+import { isQualityMetric, type QualityMetricId, type Training } from '../metrics/quality.js';
 import { QUALITATIVE_FACTOR } from '../quality/domain.js';
 import type { Catalog } from '../catalog/index.js';
 import { findPreset, presetSuggestion } from '../catalog/presets.js';
 import { qualityPlan } from '../metrics/quality-plan.js';
-import { SV, isServingMetric, SERVING_METRICS, type ServingMetricId } from '../metrics/serving.js';
+import { isServingMetric, SERVING_METRICS, type ServingMetricId } from '../metrics/serving.js';
 import {
   normalizeArchitecture,
   normalizeFormats,
@@ -206,7 +207,7 @@ function normalizeConstraints(
         }
         overhead = b.overhead;
       }
-      constraints.push({ name: 'vram', metric: M.vram_bytes, min: -Infinity, max: budget });
+      constraints.push({ name: 'vram', metric: SLOT.vram_bytes, min: -Infinity, max: budget });
       continue;
     }
     const b = bound as { min?: unknown; max?: unknown };
@@ -227,7 +228,7 @@ function normalizeConstraints(
           );
         return v;
       });
-      constraints.push({ name, metric: Q[name], min, max });
+      constraints.push({ name, metric: SLOT[name], min, max });
       quality = true;
       continue;
     }
@@ -252,19 +253,19 @@ function normalizeConstraints(
           );
         return v;
       });
-      constraints.push({ name, metric: SV[name], min, max });
+      constraints.push({ name, metric: SLOT[name], min, max });
       continue;
     }
     if (!isMetricId(name)) continue; // the schema admits only metric names here
     const { min, max } = bounds(b, path, ctx, (x, p) => boundValue(name, x, p, ctx));
-    constraints.push({ name, metric: M[name], min, max });
+    constraints.push({ name, metric: SLOT[name], min, max });
   }
   // A scaling law says nothing reliable far outside the range it was fitted on, so a quality bound
   // cannot pass or fail such a design on its number: it fails as quality_domain, which says why.
   if (quality)
     constraints.push({
       name: 'quality_domain',
-      metric: Q.quality_domain_factor,
+      metric: SLOT.quality_domain_factor,
       min: -Infinity,
       max: QUALITATIVE_FACTOR,
     });
@@ -419,7 +420,7 @@ export function normalizeSpec(raw: RawSpec, ctx: Context): SweepSpec {
   const { constraints, overhead } = normalizeConstraints(raw.constraints, ctx);
   // A design that does not fit every GPU cannot be served on this hardware, whatever else holds.
   if (hardware)
-    constraints.push({ name: 'gpu_memory', metric: SV.per_gpu_bytes, min: -Infinity, max: hardware.memory_bytes });
+    constraints.push({ name: 'gpu_memory', metric: SLOT.per_gpu_bytes, min: -Infinity, max: hardware.memory_bytes });
   const compare: ComparePreset[] = (raw.compare ?? []).map((id, i) => {
     const p = presetOrError(id, ['compare', i], ctx);
     if (p instanceof Error) throw p;

@@ -7,10 +7,10 @@ import { designAt } from '../grid/axes.js';
 import { countParameters } from '../arch/count.js';
 import type { Architecture } from '../arch/types.js';
 import { NO_FACTS, PointDecoder, factsOf, pointMetricsInto } from '../evaluate/general.js';
-import { FULL_METRIC_COUNT, SV, ServingEvaluator, isServingMetric, type ServingPlan } from '../metrics/serving.js';
-import { M, metricsFromVector, metricsInto, type Design, type Metrics } from '../metrics/design.js';
-import { Q, domainLabel, isQualityMetric, qualityInto, type QualityPlan } from '../metrics/quality.js';
-import { SLOT } from '../metrics/registry.js';
+import { ServingEvaluator, isServingMetric, type ServingPlan } from '../metrics/serving.js';
+import { metricsFromVector, metricsInto, type Design, type Metrics } from '../metrics/design.js';
+import { domainLabel, isQualityMetric, qualityInto, type QualityPlan } from '../metrics/quality.js';
+import { SLOT, SLOT_COUNT } from '../metrics/registry.js';
 import type { AnyMetricId, NamedDesign, SweepSpec } from '../spec/types.js';
 
 /** Whether the spec needs the general evaluation path (architecture axes, serving columns, split formats). */
@@ -54,7 +54,7 @@ export function evaluateDesign(
   d: Design & { architecture?: Architecture },
   quality?: QualityPlan,
 ): Evaluated {
-  const v = new Float64Array(FULL_METRIC_COUNT);
+  const v = new Float64Array(SLOT_COUNT);
   const q = quality ?? spec.qualityPlan;
   let servingPlan: ServingPlan | undefined;
   if (isGeneral(spec)) {
@@ -70,7 +70,7 @@ export function evaluateDesign(
     servingPlan = gp.serving;
   } else {
     metricsInto(v, 0, d.experts, d.top_k, d.expert_params, d.shared_params, spec.bytesPerWeight, spec.overhead);
-    if (q) qualityInto(v, d.experts, d.top_k, v[M.total_params]!, v[M.active_params]!, q);
+    if (q) qualityInto(v, d.experts, d.top_k, v[SLOT.total_params]!, v[SLOT.active_params]!, q);
   }
   return evaluatedFrom(v, d, spec.constraints, q !== undefined, servingPlan);
 }
@@ -101,27 +101,27 @@ function evaluatedFrom(
 
 function qualityValuesOf(v: Float64Array): QualityValues {
   return {
-    loss_delta_vs_dense: v[Q.loss_delta_vs_dense]!,
-    dense_equivalent_params: Number.isFinite(v[Q.dense_equivalent_params]) ? v[Q.dense_equivalent_params]! : null,
-    quality_domain: domainLabel(v[Q.quality_domain_factor]!),
-    quality_domain_factor: v[Q.quality_domain_factor]!,
+    loss_delta_vs_dense: v[SLOT.loss_delta_vs_dense]!,
+    dense_equivalent_params: Number.isFinite(v[SLOT.dense_equivalent_params]) ? v[SLOT.dense_equivalent_params]! : null,
+    quality_domain: domainLabel(v[SLOT.quality_domain_factor]!),
+    quality_domain_factor: v[SLOT.quality_domain_factor]!,
   };
 }
 
 function servingValuesOf(v: Float64Array, hardware: boolean): ServingValues {
   const out: ServingValues = {
-    kv_cache_bytes: v[SV.kv_cache_bytes]!,
-    saturation_batch: v[SV.saturation_batch]!,
-    load_imbalance: v[SV.load_imbalance]!,
-    capacity_factor: v[SV.capacity_factor]!,
+    kv_cache_bytes: v[SLOT.kv_cache_bytes]!,
+    saturation_batch: v[SLOT.saturation_batch]!,
+    load_imbalance: v[SLOT.load_imbalance]!,
+    capacity_factor: v[SLOT.capacity_factor]!,
   };
   if (hardware) {
-    out.gpu_layout = `EP${v[SV.layout_ep]}xTP${v[SV.layout_tp]}`;
-    out.per_gpu_bytes = v[SV.per_gpu_bytes]!;
-    out.gpus_needed = v[SV.gpus_needed]!;
-    out.decode_tokens_per_s = v[SV.decode_tokens_per_s]!;
-    out.decode_bound = v[SV.decode_binding] === 0 ? 'bandwidth' : 'compute';
-    out.all_to_all_bytes_per_token_layer = v[SV.all_to_all_bytes_per_token_layer]!;
+    out.gpu_layout = `EP${v[SLOT.layout_ep]}xTP${v[SLOT.layout_tp]}`;
+    out.per_gpu_bytes = v[SLOT.per_gpu_bytes]!;
+    out.gpus_needed = v[SLOT.gpus_needed]!;
+    out.decode_tokens_per_s = v[SLOT.decode_tokens_per_s]!;
+    out.decode_bound = v[SLOT.decode_binding] === 0 ? 'bandwidth' : 'compute';
+    out.all_to_all_bytes_per_token_layer = v[SLOT.all_to_all_bytes_per_token_layer]!;
   }
   return out;
 }
@@ -144,7 +144,7 @@ export function pointEvaluator(spec: SweepSpec, plan: EvalPlan): (index: number)
     decoder.decode(index);
     const p = decoder.model();
     if (!p) return null;
-    const v = new Float64Array(FULL_METRIC_COUNT);
+    const v = new Float64Array(SLOT_COUNT);
     pointMetricsInto(v, plan, gp, serving, p);
     const fields =
       gp.mode === 'architecture' ? Object.fromEntries(gp.dims.map((d, i) => [d.key, decoder.value(i)])) : undefined;

@@ -1,5 +1,6 @@
 // `moe-sweep calc`: the metrics of one design, given by its four numbers, as a preset or as a
 // config.json; with --context (and --gpu) also its serving figures, through the sweep's own code.
+import { SLOT } from '../../metrics/registry.js';
 import { resolve } from 'node:path';
 import { countParameters } from '../../arch/count.js';
 import { ConfigFileError, readArchitecture } from '../../catalog/config-file.js';
@@ -8,7 +9,7 @@ import { DTYPE_BYTES, DTYPES, isDtype, KV_DTYPE_BYTES, type KvDtype } from '../.
 import type { Design } from '../../metrics/design.js';
 import type { Catalog } from '../../catalog/index.js';
 import { findPreset, presetSuggestion } from '../../catalog/presets.js';
-import { MAX_GPUS, SV, hardwarePlan, type HardwarePlan } from '../../metrics/serving.js';
+import { MAX_GPUS, hardwarePlan, type HardwarePlan } from '../../metrics/serving.js';
 import { GpuError, resolveGpu } from '../../serving/gpu.js';
 import type { ServingSpec } from '../../spec/types.js';
 import { evaluateDesign } from '../../sweep/design.js';
@@ -130,7 +131,7 @@ export function calcCommand(o: CalcOptions, io: Io, catalog: Catalog): number {
       bytesPerWeight: rest,
       overhead,
       constraints: hardware
-        ? [{ name: 'gpu_memory', metric: SV.per_gpu_bytes, min: -Infinity, max: hardware.memory_bytes }]
+        ? [{ name: 'gpu_memory', metric: SLOT.per_gpu_bytes, min: -Infinity, max: hardware.memory_bytes }]
         : [],
       qualityPlan: undefined,
       formats,
