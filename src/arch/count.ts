@@ -22,7 +22,10 @@
  * - MoE layer: router d·E (+E bias, +E score-correction bias except in hash-routed layers);
  *   E experts of 3·d·I (2·d·I when plain; +2·I + d biases when gated with bias); shared
  *   experts n·3·d·I_s (+d for the shared-expert gate Linear(d,1)).
- * - Dense layer FFN: gated 3·d·I.
+ * - Recurrent mixers of hybrid models (Mamba-1, Mamba-2, lightning attention, Kimi Delta
+ *   Attention, LFM2 short convolution): tensor by tensor in mixers.ts.
+ * - Dense layer FFN: gated 3·d·I (plain up/down 2·d·I with `dense_gated: false`); layers in
+ *   `no_ffn_layers` have none.
  * - MTP module: 2 norms + input projection 2d·d + its decoder layer(s) + a final norm (+ a head
  *   hyper-connection); embedding and head copies only where the checkpoint stores them.
  *
@@ -42,6 +45,7 @@ import type {
   VisionSpec,
 } from './types.js';
 import { type Matrix, StorageTally, mtpStoredCopies } from './storage.js';
+import { hybridMixer, isHybridKind, mixerParams } from './mixers.js';
 
 function assertCount(name: string, value: unknown, min = 0): asserts value is number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
@@ -109,10 +113,12 @@ export function gatedDeltaNetState(g: {
   };
 }
 
-/** The token mixer of one layer: softmax attention, linear attention, compressor, indexer. */
+/** The token mixer of one layer: softmax attention, linear attention, Mamba, short conv, compressor, indexer. */
 interface Mixer {
   attention: number;
   linear: number;
+  mamba: number;
+  shortConv: number;
   compressor: number;
   indexer: number;
   /** weight matrices a block-FP8 checkpoint stores in FP8 (compressors, weights_proj and gates stay BF16) */
@@ -144,7 +150,17 @@ export function hasOwnDsaIndexer(
 function mixer(arch: Architecture, kinds: LayerAttentionKind[], i: number): Mixer {
   const d = arch.hidden_size;
   const kind = kindOf(arch, kinds, i);
-  const out: Mixer = { attention: 0, linear: 0, compressor: 0, indexer: 0, fp8: [] };
+  const out: Mixer = { attention: 0, linear: 0, mamba: 0, shortConv: 0, compressor: 0, indexer: 0, fp8: [] };
+  if (kind === 'none') return out;
+  if (isHybridKind(kind)) {
+    const t = hybridMixer(arch, kind, i);
+    const p = mixerParams(t);
+    if (t.module === 'mamba') out.mamba = p;
+    else if (t.module === 'short_conv') out.shortConv = p;
+    else out.linear = p;
+    out.fp8.push(...t.linears);
+    return out;
+  }
 
   if (kind === 'linear') {
     const g = arch.gated_deltanet;
@@ -277,7 +293,12 @@ function sharedParams(arch: Architecture): number {
 function denseFfnParams(arch: Architecture): number {
   const I = arch.dense_intermediate_size;
   assertCount('dense_intermediate_size', I, 1);
-  return 3 * arch.hidden_size * I;
+  return (arch.dense_gated === false ? 2 : 3) * arch.hidden_size * I;
+}
+
+/** Layers with no FFN at all (within 0..L-1). */
+export function noFfnLayers(arch: Architecture): Set<number> {
+  return new Set((arch.no_ffn_layers ?? []).filter((i) => Number.isInteger(i) && i >= 0 && i < arch.num_layers));
 }
 
 /** Hyper-connection mixers of one block (attention and FFN sites): 2·((2+m)·m·m·d + (2+m)·m + 3). */
@@ -377,6 +398,9 @@ function validate(arch: Architecture): void {
   if (arch.layer_attention != null && arch.layer_attention.length !== arch.num_layers) {
     throw new RangeError(`layer_attention has ${arch.layer_attention.length} entries for ${arch.num_layers} layers`);
   }
+  const noFfn = noFfnLayers(arch);
+  const both = moeLayerIndices(arch).find((i) => noFfn.has(i));
+  if (both !== undefined) throw new RangeError(`layer ${both} is both an MoE layer and in no_ffn_layers`);
   if (arch.hyper_connections) assertCount('hyper_connections.mult', arch.hyper_connections.mult, 1);
   if (arch.num_hash_layers != null) assertCount('num_hash_layers', arch.num_hash_layers, 0);
   if (arch.checkpoint_expert_quant)
@@ -398,7 +422,8 @@ export function countParameters(arch: Architecture): Breakdown {
   const moeIdx = moeLayerIndices(arch);
   const moeSet = new Set(moeIdx);
   const nMoe = moeIdx.length;
-  const nDense = L - nMoe;
+  const noFfn = noFfnLayers(arch);
+  const nDense = L - nMoe - noFfn.size;
   const nHash = arch.num_hash_layers ?? 0;
 
   const perExpert = expertParams(arch);
@@ -413,9 +438,12 @@ export function countParameters(arch: Architecture): Breakdown {
   const layer = (i: number, isMoe: boolean) => {
     const mx = mixer(arch, kinds, i);
     const hash = isMoe && i < nHash;
+    const ffn = isMoe || !(i < L && noFfn.has(i));
     const part = {
       attention: mx.attention,
       linear: mx.linear,
+      mamba: mx.mamba,
+      shortConv: mx.shortConv,
       compressor: mx.compressor,
       indexer: mx.indexer,
       norms: layerNorms,
@@ -423,15 +451,17 @@ export function countParameters(arch: Architecture): Breakdown {
       router: isMoe ? routerParams(arch, hash) : 0,
       experts: isMoe ? E * perExpert : 0,
       shared: isMoe ? perShared : 0,
-      dense: isMoe ? 0 : perDense,
+      dense: isMoe || !ffn ? 0 : perDense,
     };
-    tally.layer(mx.fp8, isMoe, hash);
+    tally.layer(mx.fp8, isMoe, hash, ffn);
     return part;
   };
 
   const sum = {
     attention: 0,
     linear: 0,
+    mamba: 0,
+    shortConv: 0,
     compressor: 0,
     indexer: 0,
     norms: 0,
@@ -455,6 +485,8 @@ export function countParameters(arch: Architecture): Breakdown {
     lm_head: safe('lm_head', lm_head),
     attention: safe('attention', sum.attention),
     linear_attention: safe('linear_attention', sum.linear),
+    mamba: safe('mamba', sum.mamba),
+    short_conv: safe('short_conv', sum.shortConv),
     compressors: safe('compressors', sum.compressor),
     indexers: safe('indexers', sum.indexer),
     hyper_connections: safe('hyper_connections', sum.hc + hcHeadParams(arch)),
@@ -525,7 +557,7 @@ export function countParameters(arch: Architecture): Breakdown {
   return {
     modules,
     extra,
-    layers: { total: L, moe: nMoe, dense: nDense },
+    layers: { total: L, moe: nMoe, dense: nDense, ...(noFfn.size > 0 ? { without_ffn: noFfn.size } : {}) },
     total_main,
     total_logical,
     total_checkpoint,

@@ -29,7 +29,7 @@ export interface InspectResult {
   expert_params: number;
   shared_params: number;
   breakdown: InspectBreakdown;
-  layers: { total: number; moe: number; dense: number };
+  layers: { total: number; moe: number; dense: number; without_ffn?: number };
   /** main-model layers by token mixer (see LayerAttentionKind), for KV-cache sizing */
   attention_layers: Partial<Record<LayerAttentionKind, number>>;
   experts: { num_experts: number; num_experts_per_tok: number; num_shared_experts: number };
@@ -101,6 +101,15 @@ interface Row {
   note?: string;
 }
 
+/** Which mixers the linear-attention row holds. */
+function linearNote(kinds: Partial<Record<LayerAttentionKind, number>>): string {
+  const names: string[] = [];
+  if (kinds.linear) names.push('Gated DeltaNet');
+  if (kinds.lightning) names.push('lightning attention');
+  if (kinds.kda) names.push('Kimi Delta Attention');
+  return `${names.join(', ') || 'linear-attention'} layers`;
+}
+
 /** A readable text table of an InspectResult, saying what each convention includes. */
 export function formatInspect(r: InspectResult): string {
   const a = r.architecture;
@@ -133,7 +142,7 @@ export function formatInspect(r: InspectResult): string {
       : [];
   const header = [
     `model_type: ${r.model_type}`,
-    `${r.layers.total} layers (${r.layers.moe} MoE, ${r.layers.dense} dense), hidden ${a.hidden_size}, vocab ${a.vocab_size}` +
+    `${r.layers.total} layers (${r.layers.moe} MoE, ${r.layers.dense} dense${r.layers.without_ffn ? `, ${r.layers.without_ffn} without FFN` : ''}), hidden ${a.hidden_size}, vocab ${a.vocab_size}` +
       `${a.tie_word_embeddings ? ' (tied embeddings)' : ''}`,
     `${E} routed experts, top-${k}${shared}; ${attn}`,
     ...mixers,
@@ -147,7 +156,17 @@ export function formatInspect(r: InspectResult): string {
     { label: '  embedding (input)', value: bd.embedding },
     { label: '  lm_head', value: bd.lm_head, note: a.tie_word_embeddings ? 'tied to the embedding' : undefined },
     { label: '  attention', value: bd.attention },
-    ...ifAny({ label: '  linear attention', value: bd.linear_attention, note: 'Gated DeltaNet layers' }),
+    ...ifAny({ label: '  linear attention', value: bd.linear_attention, note: linearNote(r.attention_layers) }),
+    ...ifAny({
+      label: '  Mamba mixers',
+      value: bd.mamba,
+      note: `${a.mamba2 ? 'Mamba-2' : 'Mamba'} layers: in_proj, conv1d, ${a.mamba2 ? 'dt_bias, A_log, D, gated norm' : 'x_proj, dt_proj, A_log, D'}, out_proj`,
+    }),
+    ...ifAny({
+      label: '  short convolutions',
+      value: bd.short_conv,
+      note: 'gated short-conv layers: in_proj, conv, out_proj',
+    }),
     ...ifAny({ label: '  KV compressors', value: bd.compressors, note: 'CSA/HCA layers' }),
     ...ifAny({ label: '  indexers', value: bd.indexers, note: 'lightning indexers of sparse attention' }),
     ...ifAny({ label: '  hyper-connections', value: bd.hyper_connections, note: 'every block + the head; all active' }),
@@ -296,6 +315,8 @@ const PART_LABELS: Record<WeightPart, string> = {
   lm_head: 'lm_head',
   attention: 'attention',
   linear_attention: 'linear attention',
+  mamba: 'Mamba mixers',
+  short_conv: 'short convolutions',
   compressors: 'KV compressors',
   indexers: 'indexers',
   hyper_connections: 'hyper-connections',
@@ -360,7 +381,7 @@ export function formatMemory(m: MemoryReport): string[] {
   const fixedParts = (
     [
       ['windows', kv.fixed.windows],
-      ['linear-attention states', kv.fixed.linear_states],
+      [`${kv.state_kind ?? 'linear-attention'} states`, kv.fixed.linear_states],
       ['compressor states', kv.fixed.compressor_states],
     ] as const
   ).filter(([, v]) => v > 0);
@@ -381,7 +402,7 @@ export function formatMemory(m: MemoryReport): string[] {
         ['compressed entries', c.compressed_bytes],
         ['indexer keys', c.indexer_bytes],
         ['windows', c.sliding_bytes],
-        ['linear states', c.linear_bytes],
+        [kv.state_kind ? `${kv.state_kind} states` : 'linear states', c.linear_bytes],
         ['compressor states', c.compressor_state_bytes],
       ] as const
     ).filter(([, v]) => v > 0);

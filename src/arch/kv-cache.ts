@@ -30,9 +30,14 @@
  *   `Architecture.linear_attention_state`: the recurrent state in its configured dtype
  *   (Qwen3.5 `mamba_ssm_dtype`, bf16 when the config names none) and the convolution window in
  *   bf16 (the model dtype).
+ * - The other recurrent mixers of hybrid models (Mamba-1, Mamba-2, lightning attention, Kimi Delta
+ *   Attention, LFM2 short convolution) are `linear` layers here: each holds a fixed state per
+ *   sequence (conv window + SSM or linear-attention state; see mixers.ts `recurrentState`), sized
+ *   by `linear_attention_state` the same way. Layers without a token mixer (Nemotron-H's MLP and
+ *   MoE blocks) cache nothing.
  */
 import { layerAttentionKinds } from './count.js';
-import type { Architecture, LinearAttentionState } from './types.js';
+import { RECURRENT_KINDS, type Architecture, type LinearAttentionState } from './types.js';
 import { bytesPerValue, type FormatInput } from '../formats/dtypes.js';
 
 /** DeepSeek-V4 compressed-attention layers of one compress ratio. */
@@ -134,8 +139,8 @@ export function kvValueBytes(kvBytes: number | FormatInput): number {
 
 /** Optional attention-pattern facts that `Architecture` does not carry. */
 export interface AttentionPattern {
-  /** per layer: full, sliding or linear attention (length = num_layers) */
-  layer_types?: readonly ('full' | 'sliding' | 'linear')[] | null;
+  /** per layer: full, sliding or linear attention (any fixed-state mixer), or none (length = num_layers) */
+  layer_types?: readonly ('full' | 'sliding' | 'linear' | 'none')[] | null;
   /** window of the sliding layers, in tokens */
   sliding_window?: number | null;
   /** bytes of one linear-attention layer's state for one sequence */
@@ -311,8 +316,15 @@ export function linearStateBytes(state: LinearAttentionState): number {
 function patternOf(arch: Architecture): AttentionPattern | undefined {
   const kinds = arch.layer_attention;
   if (kinds == null) return undefined;
+  const recurrent = new Set(kinds.filter((k) => RECURRENT_KINDS.includes(k)));
+  if (recurrent.size > 1) {
+    throw new RangeError(
+      `layers of ${[...recurrent].join(' and ')} mixers: one recurrent state size per model is supported`,
+    );
+  }
   const types = kinds.map((k, i) => {
-    if (k === 'full' || k === 'sliding' || k === 'linear') return k;
+    if (k === 'full' || k === 'sliding' || k === 'none') return k;
+    if (RECURRENT_KINDS.includes(k)) return 'linear';
     throw new RangeError(`layer ${i} is ${k} attention, which only DeepSeek-V4 (csa_hca) layouts have`);
   });
   return {

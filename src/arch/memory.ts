@@ -44,6 +44,7 @@ import {
   kindOf,
   moeLayerIndices,
   layerAttentionKinds,
+  noFfnLayers,
   norm,
   visionParams,
 } from './count.js';
@@ -63,6 +64,7 @@ import {
 } from './storage.js';
 import { KV_DTYPE_BYTES, KV_DTYPES, type KvDtype } from '../formats/dtypes.js';
 import type { Architecture, LayerAttentionKind } from './types.js';
+import { hybridMixer, isHybridKind } from './mixers.js';
 import {
   kvBytesPerTokenLongContext,
   kvCacheBytes,
@@ -88,6 +90,8 @@ export const WEIGHT_PARTS = [
   'lm_head',
   'attention',
   'linear_attention',
+  'mamba',
+  'short_conv',
   'compressors',
   'indexers',
   'hyper_connections',
@@ -210,16 +214,25 @@ class Ledger {
   }
 }
 
-/** The token mixer of layer i, into `attn` (softmax attention), `lin`, `comp` and `idx` parts. */
+/** The token mixer of layer i, into `attn` (softmax attention), `lin`, `mamba`, `conv`, `comp` and `idx` parts. */
 function mixer(
   l: Ledger,
   arch: Architecture,
   kinds: LayerAttentionKind[],
   i: number,
-  parts: { attn: WeightPart; lin: WeightPart; comp: WeightPart; idx: WeightPart },
+  parts: { attn: WeightPart; lin: WeightPart; mamba: WeightPart; conv: WeightPart; comp: WeightPart; idx: WeightPart },
 ): void {
   const d = arch.hidden_size;
   const kind = kindOf(arch, kinds, i);
+  if (kind === 'none') return;
+  if (isHybridKind(kind)) {
+    const t = hybridMixer(arch, kind, i);
+    const part = t.module === 'mamba' ? parts.mamba : t.module === 'short_conv' ? parts.conv : parts.lin;
+    l.linears(part, t.linears);
+    l.base(part, t.base);
+    l.f32(part, t.f32);
+    return;
+  }
   if (kind === 'linear') {
     const g = arch.gated_deltanet;
     if (!g) throw new RangeError(`layer ${i} is linear attention but the architecture has no gated_deltanet`);
@@ -344,6 +357,7 @@ export function checkpointWeightBytes(
   const E = arch.num_experts;
   const kinds = layerAttentionKinds(arch);
   const moe = new Set(moeLayerIndices(arch));
+  const noFfn = noFfnLayers(arch);
   const nHash = arch.num_hash_layers ?? 0;
   const layerNorm = arch.norms_per_layer * norm(arch, d);
   const hcBlock = hcBlockParams(arch);
@@ -356,6 +370,8 @@ export function checkpointWeightBytes(
     mixer(l, arch, kinds, i, {
       attn: p('attention'),
       lin: p('linear_attention'),
+      mamba: p('mamba'),
+      conv: p('short_conv'),
       comp: p('compressors'),
       idx: p('indexers'),
     });
@@ -376,8 +392,8 @@ export function checkpointWeightBytes(
         );
         if (arch.shared_expert_gate) l.base(p('shared_experts'), d);
       }
-    } else if (arch.dense_intermediate_size != null) {
-      l.linears(p('dense_ffn'), ffnMatrices(d, arch.dense_intermediate_size, true));
+    } else if (arch.dense_intermediate_size != null && !(inMtp ? false : noFfn.has(i))) {
+      l.linears(p('dense_ffn'), ffnMatrices(d, arch.dense_intermediate_size, arch.dense_gated !== false));
     }
   };
 
@@ -467,8 +483,16 @@ export interface KvOptions {
 
 export interface KvReport {
   kv_dtype: KvDtype;
-  /** main-model layers by kind; dsa_indexer counts full layers that also cache indexer keys */
-  layers: { full: number; sliding: number; csa: number; hca: number; linear: number; dsa_indexer: number };
+  /**
+   * main-model layers by kind; dsa_indexer counts full layers that also cache indexer keys; the
+   * recurrent mixers of hybrid models (mamba, mamba2, lightning, kda, short_conv) and layers without
+   * a mixer (none) are listed only when the model has them
+   */
+  layers: { full: number; sliding: number; csa: number; hca: number; linear: number; dsa_indexer: number } & Partial<
+    Record<'mamba' | 'mamba2' | 'lightning' | 'kda' | 'short_conv' | 'none', number>
+  >;
+  /** what a fixed per-sequence state belongs to: "linear-attention" (Gated DeltaNet), "Mamba", ...; null without one */
+  state_kind?: string | null;
   /** the window of sliding layers and of compressed layers' uncompressed tail */
   sliding_window: number | null;
   /** values cached per token by a full or sliding layer */
@@ -497,6 +521,36 @@ function count(kinds: LayerAttentionKind[], k: LayerAttentionKind): number {
   return kinds.filter((x) => x === k).length;
 }
 
+const HYBRID_LAYER_KINDS = ['mamba', 'mamba2', 'lightning', 'kda', 'short_conv', 'none'] as const;
+
+/** Layers of the hybrid kinds the model has (absent kinds are left out, so other models' reports do not change). */
+function hybridCounts(kinds: LayerAttentionKind[]): Partial<Record<(typeof HYBRID_LAYER_KINDS)[number], number>> {
+  const out: Partial<Record<(typeof HYBRID_LAYER_KINDS)[number], number>> = {};
+  for (const k of HYBRID_LAYER_KINDS) {
+    const n = count(kinds, k);
+    if (n > 0) out[k] = n;
+  }
+  return out;
+}
+
+const STATE_NAMES: Partial<Record<LayerAttentionKind, string>> = {
+  linear: 'linear-attention',
+  mamba: 'Mamba',
+  mamba2: 'Mamba-2',
+  lightning: 'lightning-attention',
+  kda: 'Kimi Delta Attention',
+  short_conv: 'short-convolution',
+};
+
+/** The name of the one recurrent kind among `kinds` ("linear-attention" when none). */
+export function stateKindName(kinds: LayerAttentionKind[]): string {
+  for (const k of kinds) {
+    const n = STATE_NAMES[k];
+    if (n) return n;
+  }
+  return 'linear-attention';
+}
+
 function thousands(n: number): string {
   return n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
@@ -519,12 +573,17 @@ function kvNotes(arch: Architecture, layout: KvLayout, kvDtype: KvDtype): string
   }
   if (layout.linear_layers > 0) {
     const st = arch.linear_attention_state;
+    const what = stateKindName(layerAttentionKinds(arch));
+    const parts: string[] = [];
+    if (st && st.recurrent_elements > 0)
+      parts.push(
+        `${what === 'linear-attention' ? 'recurrent' : what === 'Mamba' || what === 'Mamba-2' ? 'SSM' : 'recurrent'} ${thousands(st.recurrent_elements)} values in ${st.recurrent_dtype ?? 'bfloat16'}`,
+      );
+    if (st && st.conv_elements > 0) parts.push(`conv ${thousands(st.conv_elements)} in bfloat16`);
     notes.push(
-      `${layout.linear_layers} linear-attention layers hold a fixed state per sequence that does not grow with context: ` +
+      `${layout.linear_layers} ${what} layers hold a fixed state per sequence that does not grow with context: ` +
         `${thousands(layout.linear_state_bytes)} bytes each` +
-        (st
-          ? ` (recurrent ${thousands(st.recurrent_elements)} values in ${st.recurrent_dtype ?? 'bfloat16'} + conv ${thousands(st.conv_elements)} in bfloat16)`
-          : ''),
+        (parts.length > 0 ? ` (${parts.join(' + ')})` : ''),
     );
   }
   if (layout.sliding_layers > 0)
@@ -560,7 +619,9 @@ export function kvReport(arch: Architecture, opts: KvOptions = {}): KvReport {
       hca: count(kinds, 'hca'),
       linear: count(kinds, 'linear'),
       dsa_indexer: layout.indexer_layers,
+      ...hybridCounts(kinds),
     },
+    ...(layout.linear_layers > 0 && count(kinds, 'linear') === 0 ? { state_kind: stateKindName(kinds) } : {}),
     sliding_window: layout.sliding_window,
     values_per_token_per_layer: layout.values_per_token_per_layer,
     bytes_per_token: kvBytesPerTokenLongContext(layout, b),

@@ -213,17 +213,20 @@ export class StorageTally {
             ffnMatrices(d, arch.shared_expert_intermediate_size as number, arch.expert_gated),
           ).flat()
         : [];
-    const denseMats = arch.dense_intermediate_size != null ? ffnMatrices(d, arch.dense_intermediate_size, true) : [];
+    const denseMats =
+      arch.dense_intermediate_size != null
+        ? ffnMatrices(d, arch.dense_intermediate_size, arch.dense_gated !== false)
+        : [];
     this.sharedScales = b != null ? scaleCount(sharedMats, b) : 0;
     this.denseScales = b != null ? scaleCount(denseMats, b) : 0;
   }
 
-  /** One decoder layer: `mixerLinears` are its token mixer's FP8-storable weights. */
-  layer(mixerLinears: Matrix[], isMoe: boolean, hash: boolean): void {
+  /** One decoder layer: `mixerLinears` are its token mixer's FP8-storable weights; `ffn` false: no FFN at all. */
+  layer(mixerLinears: Matrix[], isMoe: boolean, hash: boolean, ffn = true): void {
     const E = this.arch.num_experts;
     if (hash) this.tables += hashTableElements(this.arch);
     if (this.block != null)
-      this.fp8 += scaleCount(mixerLinears, this.block) + (isMoe ? this.sharedScales : this.denseScales);
+      this.fp8 += scaleCount(mixerLinears, this.block) + (isMoe ? this.sharedScales : ffn ? this.denseScales : 0);
     if (isMoe) {
       this.fp8 += E * this.perExpert.fp8;
       this.qscales += E * this.perExpert.qscales;

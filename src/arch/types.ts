@@ -29,8 +29,34 @@ export type NormType = 'rmsnorm' | 'layernorm';
  * - `csa` / `hca` (DeepSeek-V4): the last `sliding_window` tokens uncompressed plus one compressed
  *   entry per `compress_ratios[i]` tokens, each `head_dim` values (one K=V head); `csa` layers
  *   also cache the lightning indexer's compressed keys (`index_head_dim` values per entry)
+ * - `mamba` (Mamba-1 selective SSM, `mamba`), `mamba2` (Mamba-2 SSD, `mamba2`), `lightning`
+ *   (MiniMax lightning linear attention, `lightning_attention`), `kda` (Kimi Delta Attention,
+ *   `kda`), `short_conv` (LFM2 gated short convolution, `short_conv`): recurrent mixers with a
+ *   fixed-size state per sequence (`linear_attention_state`), like `linear`
+ * - `none`: no token mixer in this layer (Nemotron-H's MLP and MoE blocks)
  */
-export type LayerAttentionKind = 'full' | 'sliding' | 'linear' | 'csa' | 'hca';
+export type LayerAttentionKind =
+  | 'full'
+  | 'sliding'
+  | 'linear'
+  | 'csa'
+  | 'hca'
+  | 'mamba'
+  | 'mamba2'
+  | 'lightning'
+  | 'kda'
+  | 'short_conv'
+  | 'none';
+
+/** The layer kinds whose state per sequence is fixed (recurrent mixers): KV-cache `linear` layers. */
+export const RECURRENT_KINDS: readonly LayerAttentionKind[] = [
+  'linear',
+  'mamba',
+  'mamba2',
+  'lightning',
+  'kda',
+  'short_conv',
+];
 
 /**
  * QK normalisation inside attention:
@@ -136,11 +162,80 @@ export interface GatedDeltaNetSpec {
   conv_kernel: number;
 }
 
+/**
+ * Mamba-1 selective SSM mixer (Jamba `JambaMambaMixer`): in_proj d·2·d_inner (+bias), depthwise
+ * conv1d d_inner·d_conv (+d_inner bias), x_proj d_inner·(dt_rank + 2·d_state), dt_proj
+ * dt_rank·d_inner + d_inner, A_log d_inner·d_state, D d_inner, out_proj d_inner·d (+bias), and
+ * (Jamba) RMSNorms over dt (dt_rank), B and C (d_state each).
+ */
+export interface MambaSpec {
+  d_inner: number;
+  d_state: number;
+  d_conv: number;
+  dt_rank: number;
+  conv_bias: boolean;
+  /** bias on in_proj and out_proj */
+  proj_bias: boolean;
+  /** RMSNorms on dt, B and C (Jamba's dt_layernorm, b_layernorm, c_layernorm) */
+  inner_norms: boolean;
+}
+
+/**
+ * Mamba-2 (SSD) mixer (`Mamba2Mixer`, Granite 4.0-H, Nemotron-H): d_inner = num_heads·head_dim,
+ * conv_dim = d_inner + 2·n_groups·d_state; in_proj d·(d_inner + conv_dim + num_heads) (+bias),
+ * depthwise conv1d conv_dim·d_conv (+conv_dim bias), dt_bias, A_log and D num_heads each, gated
+ * RMSNorm d_inner, out_proj d_inner·d (+bias).
+ */
+export interface Mamba2Spec {
+  num_heads: number;
+  head_dim: number;
+  n_groups: number;
+  d_state: number;
+  d_conv: number;
+  conv_bias: boolean;
+  proj_bias: boolean;
+}
+
+/**
+ * MiniMax lightning attention (MiniMax-Text-01 `MiniMaxLightningAttention`): qkv_proj
+ * d·3·H·hd, output_gate d·H·hd, norm RMSNorm(H·hd), out_proj H·hd·d, no biases; the per-head
+ * decay is a fixed slope, not a parameter.
+ */
+export interface LightningAttentionSpec {
+  num_heads: number;
+  head_dim: number;
+}
+
+/**
+ * Kimi Delta Attention (Kimi-Linear `KimiDeltaAttention`): q/k/v_proj d·H·dk (v: H·dv), depthwise
+ * short convs on q, k, v (H·dk·kernel each, v H·dv·kernel, no bias), f_a_proj d·dv and f_b_proj
+ * dv·H·dk (the low-rank decay gate), b_proj d·H (beta), A_log H, dt_bias H·dk, g_a_proj d·dv and
+ * g_b_proj dv·H·dv (the output gate), o_norm dv, o_proj H·dv·d.
+ */
+export interface KdaSpec {
+  num_heads: number;
+  head_dim: number;
+  conv_kernel: number;
+}
+
+/**
+ * LFM2 gated short convolution (`Lfm2ShortConv`): in_proj d·3d, depthwise conv d·L_cache,
+ * out_proj d·d, each with `bias` (the config's `conv_bias`).
+ */
+export interface ShortConvSpec {
+  conv_kernel: number;
+  bias: boolean;
+}
+
 /** The fixed-size state of one linear-attention layer for one sequence (it does not grow with context). */
 export interface LinearAttentionState {
-  /** recurrent state: num_value_heads × key_head_dim × value_head_dim values */
+  /**
+   * recurrent state: num_value_heads × key_head_dim × value_head_dim values (Gated DeltaNet, KDA),
+   * d_inner × d_state (Mamba-1), num_heads × head_dim × d_state (Mamba-2), H × hd × hd (lightning);
+   * 0 for a short convolution
+   */
   recurrent_elements: number;
-  /** convolution state: the last conv_kernel − 1 inputs of the conv1d channels (2·K·dk + V·dv each) */
+  /** convolution state: the last conv_kernel − 1 inputs of every conv channel */
   conv_elements: number;
   /** dtype the config asks for the recurrent state (Qwen3.5 `mamba_ssm_dtype`), if it says */
   recurrent_dtype?: string | null;
@@ -258,6 +353,10 @@ export interface ArchitectureBase {
   moe_layers?: number[] | null;
   /** FFN width of the dense layers (gated, no bias); required when any layer is dense */
   dense_intermediate_size: number | null;
+  /** dense FFNs are gated (3 matrices; default) or plain up/down (2 matrices: Nemotron-H's relu² MLP) */
+  dense_gated?: boolean;
+  /** layers with no FFN at all (Nemotron-H's Mamba and attention blocks); never MoE */
+  no_ffn_layers?: number[] | null;
 
   mtp?: MtpSpec | null;
   vision?: VisionSpec | null;
@@ -277,7 +376,20 @@ export interface ArchitectureBase {
   sliding_window?: number | null;
   /** the linear-attention mixer of `linear` layers */
   gated_deltanet?: GatedDeltaNetSpec | null;
-  /** state of one `linear` layer per sequence, for a KV-cache calculator */
+  /** Mamba-1 mixer of `mamba` layers */
+  mamba?: MambaSpec | null;
+  /** Mamba-2 mixer of `mamba2` layers */
+  mamba2?: Mamba2Spec | null;
+  /** lightning attention of `lightning` layers */
+  lightning_attention?: LightningAttentionSpec | null;
+  /** Kimi Delta Attention of `kda` layers */
+  kda?: KdaSpec | null;
+  /** gated short convolution of `short_conv` layers */
+  short_conv?: ShortConvSpec | null;
+  /**
+   * state of one recurrent layer (`linear`, `mamba`, `mamba2`, `lightning`, `kda`, `short_conv`)
+   * per sequence, for a KV-cache calculator; a model has one recurrent kind
+   */
   linear_attention_state?: LinearAttentionState | null;
   /** hyper-connections in every block and at the head (DeepSeek-V4) */
   hyper_connections?: HyperConnectionsSpec | null;
@@ -298,8 +410,12 @@ export interface ModuleCounts {
   lm_head: number;
   /** softmax attention in every layer: projections, biases, QK norms, sinks, MLA's latent norms */
   attention: number;
-  /** linear-attention mixers (Gated DeltaNet) of the `linear` layers */
+  /** linear-attention mixers: Gated DeltaNet, lightning attention and Kimi Delta Attention layers */
   linear_attention: number;
+  /** Mamba-1 and Mamba-2 mixers of the `mamba` / `mamba2` layers */
+  mamba: number;
+  /** gated short convolutions of the `short_conv` layers (LFM2) */
+  short_conv: number;
   /** KV compressors of DeepSeek-V4's CSA/HCA layers (their indexers' compressors are in `indexers`) */
   compressors: number;
   /** lightning indexers: DeepSeek-V4 CSA (with its compressor) and GLM-5 DSA */
@@ -345,7 +461,8 @@ export interface ExtraCounts {
 export interface Breakdown {
   modules: ModuleCounts;
   extra: ExtraCounts;
-  layers: { total: number; moe: number; dense: number };
+  /** dense = layers with a dense FFN; without_ffn (only when some are) = layers with no FFN at all */
+  layers: { total: number; moe: number; dense: number; without_ffn?: number };
 
   /** the language model: embeddings + layers + final norm + head; no MTP, no vision */
   total_main: number;
