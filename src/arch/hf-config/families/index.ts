@@ -12,6 +12,7 @@ import { glm4Moe } from './glm4-moe.js';
 import { glmMoeDsa } from './glm-moe-dsa.js';
 import { gptOss } from './gpt-oss.js';
 import { grok1 } from './grok-1.js';
+import { jamba } from './jamba.js';
 import { kimiK25 } from './kimi-k25.js';
 import { llama4 } from './llama4.js';
 import { minimaxM2 } from './minimax-m2.js';
@@ -45,4 +46,5 @@ export const FAMILIES = {
   qwen3_5_moe: qwen35Moe,
   glm_moe_dsa: glmMoeDsa,
   minimax_m2: minimaxM2,
+  jamba,
 } as const satisfies Record<string, Family>;

@@ -1,0 +1,109 @@
+/**
+ * Families whose layers are not all softmax attention: Mamba-1, Mamba-2, lightning attention,
+ * Gated DeltaNet, Kimi Delta Attention and short-convolution hybrids. Each has a tiny config
+ * whose every count is worked out by hand below, and the vendor's config checked against the
+ * published figures (cited at each assertion). The real configs are in test/fixtures/hf-configs
+ * (origins in its SOURCES.md).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { inspectConfig, type InspectResult } from '../../src/arch/inspect.js';
+
+function fixture(name: string, kv: Parameters<typeof inspectConfig>[2] = {}): InspectResult {
+  const url = new URL(`../fixtures/hf-configs/${name}`, import.meta.url);
+  return inspectConfig(JSON.parse(readFileSync(url, 'utf8')), name, kv);
+}
+
+/** n rounded to `digits` significant figures */
+function sig(n: number, digits: number): number {
+  return Number(n.toPrecision(digits));
+}
+
+describe('jamba: Mamba-1 layers, attention every attn_layer_period, MoE every expert_layer_period', () => {
+  // d = 8, V = 10, H = 2, K = 1, hd = 4, I = 6, E = 3 (top-1); 4 layers:
+  // attention where i % 4 == 1 (layer 1), Mamba elsewhere (0, 2, 3); MoE where i % 2 == 1 (1, 3).
+  // Mamba: d_inner = 2·8 = 16, d_state 2, d_conv 3, dt_rank "auto" = ceil(8/16) = 1, conv bias.
+  const tiny = {
+    model_type: 'jamba',
+    hidden_size: 8,
+    num_hidden_layers: 4,
+    vocab_size: 10,
+    num_attention_heads: 2,
+    num_key_value_heads: 1,
+    intermediate_size: 6,
+    num_experts: 3,
+    num_experts_per_tok: 1,
+    attn_layer_period: 4,
+    attn_layer_offset: 1,
+    expert_layer_period: 2,
+    expert_layer_offset: 1,
+    mamba_d_state: 2,
+    mamba_d_conv: 3,
+    mamba_expand: 2,
+    mamba_dt_rank: 'auto',
+    mamba_conv_bias: true,
+    mamba_proj_bias: false,
+    tie_word_embeddings: false,
+  };
+
+  it('counts every module by hand', () => {
+    const r = inspectConfig(tiny, 'tiny', { context: 100, batch: 2 });
+    expect(r.attention_layers).toEqual({ mamba: 3, full: 1 });
+    expect(r.layers).toEqual({ total: 4, moe: 2, dense: 2 });
+    // Mamba mixer: in_proj 8·32 = 256; conv1d 16·3 + 16 = 64; x_proj 16·(1 + 2·2) = 80;
+    // dt_proj 1·16 + 16 = 32; A_log 16·2 = 32; D 16; out_proj 16·8 = 128; dt/B/C norms 1 + 2 + 2 = 5
+    // = 613 per layer, × 3 = 1,839
+    // attention q 64 + k 32 + v 32 + o 64 = 192 (one layer)
+    // norms 4 layers × 2·8 + final 8 = 72; routers 2 × 8·3 = 48
+    // experts 2 layers × 3 × 3·8·6 = 864; dense FFN 2 layers × 144 = 288
+    expect(r.breakdown).toMatchObject({
+      embedding: 80,
+      lm_head: 80,
+      attention: 192,
+      mamba: 1_839,
+      linear_attention: 0,
+      norms: 72,
+      router: 48,
+      routed_experts: 864,
+      dense_ffn: 288,
+    });
+    // 80 + 80 + 192 + 1,839 + 72 + 48 + 864 + 288 = 3,463
+    expect(r.total_main).toBe(3_463);
+    // active: 2 of the 3 experts idle in 2 MoE layers: 3,463 − 2·2·144 = 2,887
+    expect(r.active).toBe(2_887);
+  });
+
+  it('the KV cache: KV per token in the attention layer, a fixed Mamba state per sequence', () => {
+    const r = inspectConfig(tiny, 'tiny', { context: 100, batch: 2 });
+    // per Mamba layer and sequence: SSM d_inner·d_state = 32, conv d_inner·(d_conv − 1) = 32
+    expect(r.architecture.linear_attention_state).toEqual({ recurrent_elements: 32, conv_elements: 32 });
+    const kv = r.memory.kv;
+    expect(kv.layers).toMatchObject({ full: 1, mamba: 3, linear: 0 });
+    // 1 attention layer × 2·K·hd = 8 values × 2 bytes = 16 bytes per token
+    expect(kv.bytes_per_token).toBe(16);
+    // 3 Mamba layers × (32 + 32) values × 2 bytes = 384 bytes per sequence, whatever the context
+    expect(kv.fixed_bytes_per_sequence).toBe(384);
+    // 2 sequences × (100 tokens × 16 + 384) = 3,968
+    expect(kv.at_context?.total_bytes).toBe(3_968);
+    expect(kv.at_context?.linear_bytes).toBe(768);
+  });
+
+  it('AI21 Jamba 1.5 Mini (the Jamba-v0.1 architecture): 52B total, 12B active', () => {
+    const r = fixture('ai21-jamba-1.5-mini.json');
+    expect(r.attention_layers).toEqual({ mamba: 28, full: 4 });
+    // By hand: embedding + head 2·65,536·4,096 = 536,870,912; 4 attention layers × 41,943,040;
+    // 28 Mamba layers × 105,308,448 (in_proj 67,108,864 + conv 40,960 + x_proj 2,359,296 + dt_proj
+    // 2,105,344 + A_log 131,072 + D 8,192 + out_proj 33,554,432 + norms 288); 16 MoE layers × (16
+    // experts × 176,160,768 + router 65,536); 16 dense × 176,160,768; norms 32·8,192 + 4,096
+    expect(r.breakdown.mamba).toBe(28 * 105_308_448);
+    expect(r.breakdown.attention).toBe(4 * 41_943_040);
+    expect(r.total_main).toBe(51_570_323_328);
+    // https://huggingface.co/ai21labs/AI21-Jamba-1.5-Mini (and ai21labs/Jamba-v0.1): the Hub's
+    // safetensors count "51.6B params"; the model card: "12B active and 52B total parameters".
+    expect(sig(r.total_checkpoint, 3)).toBe(51.6e9);
+    expect(sig(r.total_main, 2)).toBe(52e9);
+    // canonical active: 2 of 16 experts: 51,570,323,328 − 14·16·176,160,768 = 12,110,311,296
+    expect(r.active).toBe(12_110_311_296);
+    expect(sig(r.active, 2)).toBe(12e9);
+  });
+});
