@@ -27,6 +27,7 @@ const PRINTED_ORDER = [
   'glm_moe_dsa',
   'minimax_m2',
   'jamba',
+  'granitemoehybrid',
 ];
 
 describe('family registry', () => {

@@ -107,3 +107,92 @@ describe('jamba: Mamba-1 layers, attention every attn_layer_period, MoE every ex
     expect(sig(r.active, 2)).toBe(12e9);
   });
 });
+
+describe('granitemoehybrid: Mamba-2 and attention layers, each with routed experts plus a shared MLP', () => {
+  // d = 8, V = 10 (tied), H = 2, K = 1, hd = 4; layers [mamba, attention, mamba];
+  // E = 4 (top-2), I = 6, shared I_s = 5; Mamba-2: 4 heads, expand 2 → d_inner 16, head_dim "auto"
+  // = 16/4 = 4, n_groups 2, d_state 3, d_conv 2, conv bias, no projection bias.
+  const tiny = {
+    model_type: 'granitemoehybrid',
+    hidden_size: 8,
+    num_hidden_layers: 3,
+    vocab_size: 10,
+    tie_word_embeddings: true,
+    num_attention_heads: 2,
+    num_key_value_heads: 1,
+    intermediate_size: 6,
+    shared_intermediate_size: 5,
+    num_local_experts: 4,
+    num_experts_per_tok: 2,
+    layer_types: ['mamba', 'attention', 'mamba'],
+    mamba_n_heads: 4,
+    mamba_d_head: 'auto',
+    mamba_expand: 2,
+    mamba_n_groups: 2,
+    mamba_d_state: 3,
+    mamba_d_conv: 2,
+    mamba_conv_bias: true,
+    mamba_proj_bias: false,
+    position_embedding_type: 'nope',
+  };
+
+  it('counts every module by hand', () => {
+    const r = inspectConfig(tiny, 'tiny');
+    expect(r.attention_layers).toEqual({ mamba2: 2, full: 1 });
+    // Mamba-2: conv_dim = 16 + 2·2·3 = 28; in_proj 8·(16 + 28 + 4) = 384; conv1d 28·2 + 28 = 84;
+    // dt_bias + A_log + D 3·4 = 12; gated norm 16; out_proj 16·8 = 128 → 624 per layer, × 2 = 1,248
+    // MoE per layer: router 8·4 = 32, experts 4 × 3·8·6 = 576, shared MLP 3·8·5 = 120
+    // norms 3 × 16 + 8 = 56; embedding 80, head tied
+    expect(r.breakdown).toMatchObject({
+      embedding: 80,
+      lm_head: 0,
+      attention: 192,
+      mamba: 1_248,
+      norms: 56,
+      router: 96,
+      routed_experts: 1_728,
+      shared_experts: 360,
+      dense_ffn: 0,
+    });
+    // 80 + 192 + 1,248 + 56 + 96 + 1,728 + 360 = 3,760; active drops 2 experts × 144 × 3 layers
+    expect(r.total_main).toBe(3_760);
+    expect(r.active).toBe(3_760 - 864);
+    // state per Mamba-2 layer: SSM 4·4·3 = 48, conv 28·(2 − 1) = 28 → 76 values, 152 bytes in bf16
+    expect(r.architecture.linear_attention_state).toEqual({ recurrent_elements: 48, conv_elements: 28 });
+    expect(r.memory.kv.fixed_bytes_per_sequence).toBe(2 * 152);
+    expect(r.memory.kv.bytes_per_token).toBe(16);
+  });
+
+  it('num_local_experts 0 (Granite-4.0-H-1B, -Micro): the shared MLP is a dense FFN', () => {
+    const r = inspectConfig({ ...tiny, num_local_experts: 0, num_experts_per_tok: 0 }, 'tiny');
+    expect(r.layers).toEqual({ total: 3, moe: 0, dense: 3 });
+    // dense 3 × 120 = 360; total 80 + 192 + 1,248 + 56 + 360 = 1,936
+    expect(r.breakdown.dense_ffn).toBe(360);
+    expect(r.total_main).toBe(1_936);
+    expect(r.active).toBe(1_936);
+  });
+
+  it('rejects a layer type it does not know, naming the field', () => {
+    expect(() => inspectConfig({ ...tiny, layer_types: ['mamba', 'conv', 'mamba'] }, 'c.json')).toThrow(
+      'c.json: field "layer_types" (model_type "granitemoehybrid") must be "mamba" or "attention" entries',
+    );
+  });
+
+  it('Granite-4.0-H-Tiny: 6.94B total, 7B / 1B active as IBM rounds it', () => {
+    const r = fixture('granite-4.0-h-tiny.json');
+    expect(r.attention_layers).toEqual({ mamba2: 36, full: 4 });
+    // By hand: embedding 100,352·1,536 = 154,140,672 (tied); 36 Mamba-2 layers × 14,642,576
+    // (in_proj 1,536·6,448 + conv1d 3,328·4 + 3,328 + 3·48 + norm 3,072 + out_proj 3,072·1,536);
+    // 4 attention layers × 6,291,456; 40 MoE layers × (router 98,304 + 64 × 2,359,296 + shared
+    // 4,718,592); norms 40·3,072 + 1,536
+    expect(r.breakdown.mamba).toBe(36 * 14_642_576);
+    expect(r.total_main).toBe(6_939_037_248);
+    // https://huggingface.co/ibm-granite/granite-4.0-h-tiny model card: "Granite-4.0-H-Tiny is a 7B
+    // parameter long-context instruct model"; IBM's Granite 4.0 release gives H-Tiny as 7B total,
+    // 1B active (no exact count is published with it)
+    expect(sig(r.total_main, 1)).toBe(7e9);
+    // 6 of 64 experts: 6,939,037,248 − 58·40·2,359,296 = 1,465,470,528; without embedding 1.31B
+    expect(r.active).toBe(1_465_470_528);
+    expect(sig(r.active_non_embedding, 1)).toBe(1e9);
+  });
+});

@@ -11,6 +11,7 @@ import { deepseekV4 } from './deepseek-v4.js';
 import { glm4Moe } from './glm4-moe.js';
 import { glmMoeDsa } from './glm-moe-dsa.js';
 import { gptOss } from './gpt-oss.js';
+import { granitemoehybrid } from './granitemoehybrid.js';
 import { grok1 } from './grok-1.js';
 import { jamba } from './jamba.js';
 import { kimiK25 } from './kimi-k25.js';
@@ -47,4 +48,5 @@ export const FAMILIES = {
   glm_moe_dsa: glmMoeDsa,
   minimax_m2: minimaxM2,
   jamba,
+  granitemoehybrid,
 } as const satisfies Record<string, Family>;
