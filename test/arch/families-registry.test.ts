@@ -28,6 +28,7 @@ const PRINTED_ORDER = [
   'minimax_m2',
   'jamba',
   'granitemoehybrid',
+  'nemotron_h',
 ];
 
 describe('family registry', () => {

@@ -196,3 +196,94 @@ describe('granitemoehybrid: Mamba-2 and attention layers, each with routed exper
     expect(sig(r.active_non_embedding, 1)).toBe(1e9);
   });
 });
+
+describe('nemotron_h: one mixer per block (Mamba-2, attention, MLP or MoE)', () => {
+  // d = 8, V = 10 (untied), H = 2, K = 1, hd = 4; pattern "M*-E": a Mamba-2 block, an attention
+  // block, a relu² MLP block (I = 6) and an MoE block (3 experts top-1 of width 5, shared MLP 7);
+  // Mamba-2: 2 heads × head_dim 4 = d_inner 8, 1 group, d_state 3, conv kernel 2 with bias.
+  const tiny = {
+    model_type: 'nemotron_h',
+    hidden_size: 8,
+    vocab_size: 10,
+    tie_word_embeddings: false,
+    num_attention_heads: 2,
+    num_key_value_heads: 1,
+    head_dim: 4,
+    hybrid_override_pattern: 'M*-E',
+    intermediate_size: 6,
+    n_routed_experts: 3,
+    num_experts_per_tok: 1,
+    moe_intermediate_size: 5,
+    n_shared_experts: 1,
+    moe_shared_expert_intermediate_size: 7,
+    mamba_num_heads: 2,
+    mamba_head_dim: 4,
+    n_groups: 1,
+    ssm_state_size: 3,
+    conv_kernel: 2,
+    use_conv_bias: true,
+    use_bias: false,
+    mlp_bias: false,
+    mamba_ssm_cache_dtype: 'float32',
+  };
+
+  it('counts every module by hand', () => {
+    const r = inspectConfig(tiny, 'tiny');
+    expect(r.attention_layers).toEqual({ mamba2: 1, full: 1, none: 2 });
+    expect(r.layers).toEqual({ total: 4, moe: 1, dense: 1, without_ffn: 2 });
+    // Mamba-2: conv_dim 8 + 2·1·3 = 14; in_proj 8·(8 + 14 + 2) = 192; conv1d 14·2 + 14 = 42;
+    // dt_bias + A_log + D 3·2 = 6; gated norm 8; out_proj 8·8 = 64 → 312
+    // MLP block up + down 2·8·6 = 96; MoE: router 8·3 + correction bias 3 = 27, experts 3 × 2·8·5
+    // = 240, shared 2·8·7 = 112; one norm per block 4·8 + final 8 = 40
+    expect(r.breakdown).toMatchObject({
+      embedding: 80,
+      lm_head: 80,
+      attention: 192,
+      mamba: 312,
+      norms: 40,
+      router: 27,
+      routed_experts: 240,
+      shared_experts: 112,
+      dense_ffn: 96,
+    });
+    // 160 + 192 + 312 + 40 + 27 + 240 + 112 + 96 = 1,179; active: 2 idle experts × 80
+    expect(r.total_main).toBe(1_179);
+    expect(r.active).toBe(1_019);
+    // state per Mamba-2 block: SSM 2·4·3 = 24 values in float32 (96 bytes) + conv 14·1 in bf16 (28)
+    expect(r.memory.kv.fixed_bytes_per_sequence).toBe(124);
+    expect(r.memory.kv.bytes_per_token).toBe(16);
+    expect(r.memory.kv.layers).toMatchObject({ full: 1, mamba2: 1, none: 2 });
+  });
+
+  it('reads the transformers 5 layers_block_type list the same as the pattern', () => {
+    const { hybrid_override_pattern: _, ...rest } = tiny;
+    const r = inspectConfig({ ...rest, layers_block_type: ['linear_attention', 'full_attention', 'mlp', 'moe'] });
+    expect(r.total_main).toBe(1_179);
+  });
+
+  it('rejects an unknown block, naming the field', () => {
+    expect(() => inspectConfig({ ...tiny, hybrid_override_pattern: 'M*X' }, 'c.json')).toThrow(
+      'c.json: field "hybrid_override_pattern" (model_type "nemotron_h") must be a string of M, *, - and E',
+    );
+  });
+
+  it('NVIDIA-Nemotron-3-Nano-30B-A3B: 31.6B total, 3.2B active (3.6B with embeddings)', () => {
+    const r = fixture('nvidia-nemotron-3-nano-30b-a3b.json');
+    expect(r.attention_layers).toEqual({ mamba2: 23, none: 23, full: 6 });
+    // By hand: 23 Mamba-2 blocks × 38,742,208 (in_proj 2,688·10,304 + conv1d 6,144·4 + 6,144 + 3·64
+    // + norm 4,096 + out_proj 4,096·2,688); 6 attention blocks × 23,396,352; 23 MoE blocks ×
+    // 1,297,465,472 (router 2,688·128 + 128, experts 128 × 2·2,688·1,856, shared 2·2,688·3,712);
+    // embedding and head 2·131,072·2,688; norms 52·2,688 + 2,688
+    expect(r.breakdown.mamba).toBe(23 * 38_742_208);
+    expect(r.total_main).toBe(31_577_940_288);
+    // https://huggingface.co/nvidia/NVIDIA-Nemotron-3-Nano-30B-A3B-BF16 model card: 31.6B total
+    // parameters, about 3.2B active per token (3.6B including embeddings)
+    expect(sig(r.total_main, 3)).toBe(31.6e9);
+    // 6 of 128 experts: 31,577,940,288 − 23·122·2·2,688·1,856 = 3,580,076,352 (both embeddings)
+    expect(r.active).toBe(3_580_076_352);
+    expect(sig(r.active, 2)).toBe(3.6e9);
+    expect(sig(r.active_excl_input_embedding, 2)).toBe(3.2e9);
+    // state per Mamba-2 block: SSM 64·64·128 float32 (mamba_ssm_cache_dtype) + conv 6,144·3 bf16
+    expect(r.memory.kv.linear_state_bytes_per_layer).toBe(64 * 64 * 128 * 4 + 6_144 * 3 * 2);
+  });
+});

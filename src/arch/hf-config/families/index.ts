@@ -18,6 +18,7 @@ import { kimiK25 } from './kimi-k25.js';
 import { llama4 } from './llama4.js';
 import { minimaxM2 } from './minimax-m2.js';
 import { mixtral } from './mixtral.js';
+import { nemotronH } from './nemotron-h.js';
 import { olmoe } from './olmoe.js';
 import { phimoe } from './phimoe.js';
 import { qwen2Moe } from './qwen2-moe.js';
@@ -49,4 +50,5 @@ export const FAMILIES = {
   minimax_m2: minimaxM2,
   jamba,
   granitemoehybrid,
+  nemotron_h: nemotronH,
 } as const satisfies Record<string, Family>;
