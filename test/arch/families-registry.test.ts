@@ -29,6 +29,9 @@ const PRINTED_ORDER = [
   'jamba',
   'granitemoehybrid',
   'nemotron_h',
+  'minimax',
+  'minimax_text_01',
+  'minimax_m1',
 ];
 
 describe('family registry', () => {

@@ -287,3 +287,85 @@ describe('nemotron_h: one mixer per block (Mamba-2, attention, MLP or MoE)', () 
     expect(r.memory.kv.linear_state_bytes_per_layer).toBe(64 * 64 * 128 * 4 + 6_144 * 3 * 2);
   });
 });
+
+describe('minimax: lightning attention with softmax attention every few layers (MiniMax-Text-01, M1)', () => {
+  // d = 8, V = 10 (untied), H = 2, K = 1, hd = 4; attn_type_list [0, 1]: a lightning layer then a
+  // softmax layer; E = 3 (top-1), I = 6.
+  const tiny = {
+    model_type: 'minimax_text_01',
+    hidden_size: 8,
+    num_hidden_layers: 2,
+    vocab_size: 10,
+    num_attention_heads: 2,
+    num_key_value_heads: 1,
+    head_dim: 4,
+    attn_type_list: [0, 1],
+    num_local_experts: 3,
+    num_experts_per_tok: 1,
+    intermediate_size: 6,
+    shared_intermediate_size: 0,
+    tie_word_embeddings: false,
+  };
+
+  it('counts every module by hand', () => {
+    const r = inspectConfig(tiny, 'tiny', { context: 50 });
+    expect(r.attention_layers).toEqual({ lightning: 1, full: 1 });
+    // lightning: qkv_proj 8·3·8 = 192, output_gate 8·8 = 64, out_proj 8·8 = 64, norm 8 → 328
+    // softmax attention 192; MoE 2 × (router 24 + 3 × 144); norms 2·16 + 8 = 40
+    expect(r.breakdown).toMatchObject({
+      embedding: 80,
+      lm_head: 80,
+      attention: 192,
+      linear_attention: 328,
+      norms: 40,
+      router: 48,
+      routed_experts: 864,
+    });
+    // 160 + 192 + 328 + 40 + 48 + 864 = 1,632; active: 2 idle experts × 144 × 2 layers
+    expect(r.total_main).toBe(1_632);
+    expect(r.active).toBe(1_056);
+    // lightning state: one H × hd × hd kv matrix per sequence = 2·4·4 = 32 values, 64 bytes in bf16;
+    // the softmax layer caches 2·1·4 values per token, 16 bytes
+    expect(r.architecture.linear_attention_state).toEqual({ recurrent_elements: 32, conv_elements: 0 });
+    expect(r.memory.kv.fixed_bytes_per_sequence).toBe(64);
+    expect(r.memory.kv.at_context?.total_bytes).toBe(50 * 16 + 64);
+  });
+
+  it('reads the transformers layer_types the same as the vendor attn_type_list', () => {
+    const { attn_type_list: _, ...rest } = tiny;
+    const r = inspectConfig({ ...rest, model_type: 'minimax', layer_types: ['linear_attention', 'full_attention'] });
+    expect(r.total_main).toBe(1_632);
+  });
+
+  it('MiniMax-Text-01 as its report describes it: 456B total, 45.9B active', () => {
+    // arXiv:2501.08313 (MiniMax-01), §2 and its architecture table: 80 layers, hidden 6,144, 64
+    // heads of 128 (GQA with 8 KV heads in the softmax layers), a softmax-attention layer after
+    // every 7 lightning layers, 32 experts of FFN width 9,216 with top-2 routing, vocabulary
+    // 200,064; "456 billion total parameters, of which 45.9 billion are activated for each token".
+    const r = inspectConfig({
+      model_type: 'minimax',
+      hidden_size: 6144,
+      num_hidden_layers: 80,
+      vocab_size: 200064,
+      num_attention_heads: 64,
+      num_key_value_heads: 8,
+      head_dim: 128,
+      layer_types: Array.from({ length: 80 }, (_, i) => ((i + 1) % 8 === 0 ? 'full_attention' : 'linear_attention')),
+      num_local_experts: 32,
+      num_experts_per_tok: 2,
+      intermediate_size: 9216,
+      tie_word_embeddings: false,
+    });
+    expect(r.attention_layers).toEqual({ lightning: 70, full: 10 });
+    // lightning 6,144·3·8,192 + 6,144·8,192 + 8,192·6,144 + 8,192 = 251,666,432 per layer;
+    // softmax 2·6,144·8,192 + 2·6,144·1,024 = 113,246,208; MoE 6,144·32 + 32·3·6,144·9,216 per layer
+    expect(r.breakdown.linear_attention).toBe(70 * 251_666_432);
+    expect(r.breakdown.attention).toBe(10 * 113_246_208);
+    expect(r.total_main).toBe(456_089_655_296);
+    expect(sig(r.total_main, 3)).toBe(456e9);
+    // active without the two embedding matrices (MiniMax's convention): 48,403,306,496 −
+    // 2·200,064·6,144 = 45,944,920,064 → 45.9B
+    expect(r.active_non_embedding).toBe(45_944_920_064);
+    expect(sig(r.active_non_embedding, 3)).toBe(45.9e9);
+  });
+});

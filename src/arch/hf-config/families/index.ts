@@ -16,6 +16,7 @@ import { grok1 } from './grok-1.js';
 import { jamba } from './jamba.js';
 import { kimiK25 } from './kimi-k25.js';
 import { llama4 } from './llama4.js';
+import { minimax } from './minimax.js';
 import { minimaxM2 } from './minimax-m2.js';
 import { mixtral } from './mixtral.js';
 import { nemotronH } from './nemotron-h.js';
@@ -51,4 +52,7 @@ export const FAMILIES = {
   jamba,
   granitemoehybrid,
   nemotron_h: nemotronH,
+  minimax,
+  minimax_text_01: minimax, // the vendor's remote-code config of MiniMax-Text-01
+  minimax_m1: minimax, // the vendor's remote-code config of MiniMax-M1
 } as const satisfies Record<string, Family>;
