@@ -32,6 +32,7 @@ const PRINTED_ORDER = [
   'minimax',
   'minimax_text_01',
   'minimax_m1',
+  'qwen3_next',
 ];
 
 describe('family registry', () => {

@@ -369,3 +369,76 @@ describe('minimax: lightning attention with softmax attention every few layers (
     expect(sig(r.active_non_embedding, 3)).toBe(45.9e9);
   });
 });
+
+describe('qwen3_next: Gated DeltaNet and gated attention (the Qwen3.5-MoE layers), dense layers allowed', () => {
+  // d = 8, V = 10 (untied), H = 2, K = 1, hd = 4; full_attention_interval 2: layers 1 and 3 gated
+  // attention, 0 and 2 Gated DeltaNet (1 key head of 2, 2 value heads of 2, conv kernel 3);
+  // decoder_sparse_step 2 → MoE where (i + 1) % 2 == 0, minus mlp_only_layers [3]: MoE in layer 1
+  // only (2 experts of 3, top-1, shared expert 4 with its gate); dense MLP of 5 elsewhere.
+  const tiny = {
+    model_type: 'qwen3_next',
+    hidden_size: 8,
+    num_hidden_layers: 4,
+    vocab_size: 10,
+    tie_word_embeddings: false,
+    num_attention_heads: 2,
+    num_key_value_heads: 1,
+    head_dim: 4,
+    full_attention_interval: 2,
+    linear_num_key_heads: 1,
+    linear_key_head_dim: 2,
+    linear_num_value_heads: 2,
+    linear_value_head_dim: 2,
+    linear_conv_kernel_dim: 3,
+    num_experts: 2,
+    num_experts_per_tok: 1,
+    moe_intermediate_size: 3,
+    shared_expert_intermediate_size: 4,
+    decoder_sparse_step: 2,
+    mlp_only_layers: [3],
+    intermediate_size: 5,
+  };
+
+  it('counts every module by hand', () => {
+    const r = inspectConfig(tiny, 'tiny');
+    expect(r.attention_layers).toEqual({ linear: 2, full: 2 });
+    expect(r.layers).toEqual({ total: 4, moe: 1, dense: 3 });
+    // Gated DeltaNet: conv_dim 2·2 + 4 = 8; in_proj_qkv 8·8 = 64, z 8·4 = 32, b and a 2·8·2 = 32,
+    // conv1d 8·3 = 24, dt_bias + A_log 4, gated norm 2, out_proj 4·8 = 32 → 190 per layer
+    // gated attention: q 8·2·4·2 = 128, k and v 32 each, o 64, q/k norms 2·4 → 264 per layer
+    // MoE: router 16, experts 2 × 3·8·3 = 144, shared 3·8·4 + gate 8 = 104; dense 3 × 3·8·5
+    expect(r.breakdown).toMatchObject({
+      linear_attention: 380,
+      attention: 528,
+      router: 16,
+      routed_experts: 144,
+      shared_experts: 104,
+      dense_ffn: 360,
+      norms: 72,
+    });
+    // 160 + 380 + 528 + 16 + 144 + 104 + 360 + 72 = 1,764; one idle expert of 72 in the MoE layer
+    expect(r.total_main).toBe(1_764);
+    expect(r.active).toBe(1_692);
+  });
+
+  it('Qwen3-Next-80B-A3B: 80B total (79B non-embedding), 3B active', () => {
+    const r = fixture('qwen3-next-80b-a3b-instruct.json');
+    expect(r.attention_layers).toEqual({ linear: 36, full: 12 });
+    // Gated DeltaNet per layer: 2,048·8,192 + 2,048·4,096 + 2·2,048·32 + 8,192·4 + 64 + 128 +
+    // 4,096·2,048 = 33,718,464; gated attention 2,048·8,192 + 2·2,048·512 + 4,096·2,048 + 512 =
+    // 27,263,488; MoE per layer: router 2,048·512, 512 experts × 3·2,048·512, shared 3·2,048·512 + 2,048
+    expect(r.breakdown.linear_attention).toBe(36 * 33_718_464);
+    expect(r.breakdown.attention).toBe(12 * 27_263_488);
+    expect(r.total_main).toBe(79_674_391_296);
+    // https://huggingface.co/Qwen/Qwen3-Next-80B-A3B-Instruct model card: "Number of Parameters: 80B
+    // in total and 3B activated", "Number of Paramaters (Non-Embedding): 79B". The MTP layer the
+    // checkpoint also stores is not described by config.json, so it is not counted here.
+    expect(sig(r.total_main, 2)).toBe(80e9);
+    // non-embedding: 79,674,391,296 − 2·151,936·2,048 = 79,052,061,440
+    expect(r.total_main - r.breakdown.embedding - r.breakdown.lm_head).toBe(79_052_061_440);
+    expect(sig(r.total_main - r.breakdown.embedding - r.breakdown.lm_head, 2)).toBe(79e9);
+    // 10 of 512 experts: 3,874,929,408 canonical, 3,252,599,552 without embeddings → 3B
+    expect(r.active).toBe(3_874_929_408);
+    expect(sig(r.active_non_embedding, 1)).toBe(3e9);
+  });
+});

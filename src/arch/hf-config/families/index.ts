@@ -25,6 +25,7 @@ import { phimoe } from './phimoe.js';
 import { qwen2Moe } from './qwen2-moe.js';
 import { qwen3Moe } from './qwen3-moe.js';
 import { qwen35Moe } from './qwen3-5-moe.js';
+import { qwen3Next } from './qwen3-next.js';
 
 /** Reads one family's config; `modelType` is the config's own, for families that serve several. */
 export type Family = (f: Fields, modelType: string) => Architecture;
@@ -55,4 +56,5 @@ export const FAMILIES = {
   minimax,
   minimax_text_01: minimax, // the vendor's remote-code config of MiniMax-Text-01
   minimax_m1: minimax, // the vendor's remote-code config of MiniMax-M1
+  qwen3_next: qwen3Next,
 } as const satisfies Record<string, Family>;

@@ -5,7 +5,15 @@ import { qwen35Vision } from '../vision.js';
 import { gatedDeltaNetState } from '../../count.js';
 
 export function qwen35Moe(top: Fields): Architecture {
-  const f = top.sub('text_config');
+  return qwenGatedDeltaNetMoe(top, top.sub('text_config'), 'qwen3_5_moe', false);
+}
+
+/**
+ * The Qwen3-Next / Qwen3.5-MoE text model: `f` holds its fields (Qwen3.5's text_config, Qwen3-Next's
+ * top level). With `denseLayers` (Qwen3-Next: Qwen3NextDecoderLayer) layer i is MoE iff it is not in
+ * mlp_only_layers and (i + 1) % decoder_sparse_step == 0, else a dense MLP of intermediate_size.
+ */
+export function qwenGatedDeltaNetMoe(top: Fields, f: Fields, modelType: string, denseLayers: boolean): Architecture {
   const hidden = f.int('hidden_size');
   const L = f.int('num_hidden_layers');
   const H = f.int('num_attention_heads');
@@ -32,14 +40,17 @@ export function qwen35Moe(top: Fields): Architecture {
     : null;
   // Qwen3_5MoeDecoderLayer: `self.mlp = Qwen3_5MoeSparseMoeBlock(config)` in every layer.
   const mlpOnly = f.intList('mlp_only_layers') ?? [];
-  if (mlpOnly.length > 0) f.invalid('mlp_only_layers', 'empty (every Qwen3.5-MoE decoder layer is sparse)');
+  if (!denseLayers && mlpOnly.length > 0)
+    f.invalid('mlp_only_layers', 'empty (every Qwen3.5-MoE decoder layer is sparse)');
+  const step = denseLayers ? f.intOr('decoder_sparse_step', 1, 1) : 1;
+  const moeLayers = Array.from({ length: L }, (_, i) => i).filter((i) => !mlpOnly.includes(i) && (i + 1) % step === 0);
   const sharedI = f.intOr('shared_expert_intermediate_size', 0, 0);
   const nMtp = f.intOr('mtp_num_hidden_layers', 0, 0);
   const tie = f.has('tie_word_embeddings')
     ? f.bool('tie_word_embeddings', false)
     : top.bool('tie_word_embeddings', false);
   return {
-    model_type: 'qwen3_5_moe',
+    model_type: modelType,
     hidden_size: hidden,
     num_layers: L,
     vocab_size: f.int('vocab_size'),
@@ -71,6 +82,7 @@ export function qwen35Moe(top: Fields): Architecture {
     router_bias: false,
     router_score_correction_bias: false,
     ...EVERY_LAYER_MOE,
+    ...(moeLayers.length < L ? { moe_layers: moeLayers, dense_intermediate_size: f.int('intermediate_size') } : {}),
     // MTP (Qwen3-Next layout): fc Linear(2d, d), pre_fc_norm_embedding, pre_fc_norm_hidden,
     // mtp_num_hidden_layers full-attention MoE layers, norm; embedding and head shared unless
     // mtp_use_dedicated_embeddings.
