@@ -33,6 +33,7 @@ const PRINTED_ORDER = [
   'minimax_text_01',
   'minimax_m1',
   'qwen3_next',
+  'kimi_linear',
 ];
 
 describe('family registry', () => {

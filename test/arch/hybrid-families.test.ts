@@ -442,3 +442,83 @@ describe('qwen3_next: Gated DeltaNet and gated attention (the Qwen3.5-MoE layers
     expect(sig(r.active_non_embedding, 1)).toBe(3e9);
   });
 });
+
+describe('kimi_linear: Kimi Delta Attention layers and MLA layers, DeepSeek-V3 MoE', () => {
+  // d = 8, V = 10 (untied); KDA: 2 heads of 2, short conv 2; MLA: 2 heads, full-rank q, r_kv 4,
+  // nope 2, rope 1, v 2; 1-based full_attn_layers [3] → layers 0, 1 KDA and 2 MLA; the first
+  // layer dense (I = 5), then MoE: 2 experts of 3 (top-1) with a correction bias, 1 shared expert.
+  const tiny = {
+    model_type: 'kimi_linear',
+    hidden_size: 8,
+    num_hidden_layers: 3,
+    vocab_size: 10,
+    tie_word_embeddings: false,
+    num_attention_heads: 2,
+    q_lora_rank: null,
+    kv_lora_rank: 4,
+    qk_nope_head_dim: 2,
+    qk_rope_head_dim: 1,
+    v_head_dim: 2,
+    linear_attn_config: {
+      num_heads: 2,
+      head_dim: 2,
+      short_conv_kernel_size: 2,
+      full_attn_layers: [3],
+      kda_layers: [1, 2],
+    },
+    num_experts: 2,
+    num_experts_per_token: 1,
+    num_shared_experts: 1,
+    moe_intermediate_size: 3,
+    first_k_dense_replace: 1,
+    intermediate_size: 5,
+  };
+
+  it('counts every module by hand', () => {
+    const r = inspectConfig(tiny, 'tiny');
+    expect(r.attention_layers).toEqual({ kda: 2, full: 1 });
+    // KDA: q/k/v_proj 3·8·4 = 96, f_a 8·2 = 16, f_b 2·4 = 8, b_proj 8·2 = 16, g_a 16, g_b 8,
+    // o_proj 4·8 = 32, q/k/v convs 3·4·2 = 24, A_log 2, dt_bias 4, o_norm 2 → 224 per layer
+    // MLA: q 8·2·3 = 48, kv_a 8·5 = 40, kv_a_norm 4, kv_b 4·2·4 = 32, o 4·8 = 32 → 156
+    // dense 3·8·5 = 120; 2 MoE layers × (router 16 + bias 2, experts 2 × 72, shared 72)
+    expect(r.breakdown).toMatchObject({
+      linear_attention: 448,
+      attention: 156,
+      dense_ffn: 120,
+      router: 36,
+      routed_experts: 288,
+      shared_experts: 144,
+      norms: 56,
+    });
+    // 160 + 448 + 156 + 120 + 36 + 288 + 144 + 56 = 1,408; one idle expert of 72 in 2 layers
+    expect(r.total_main).toBe(1_408);
+    expect(r.active).toBe(1_264);
+    // KDA state: H·hd·hd = 8 recurrent + 3·4·(2 − 1) = 12 conv values → 40 bytes per layer;
+    // the MLA layer caches r_kv + rope = 5 values (10 bytes) per token
+    expect(r.architecture.linear_attention_state).toEqual({ recurrent_elements: 8, conv_elements: 12 });
+    expect(r.memory.kv.fixed_bytes_per_sequence).toBe(80);
+    expect(r.memory.kv.bytes_per_token).toBe(10);
+  });
+
+  it('reads transformers layer_types the same as the vendor layer lists', () => {
+    const r = inspectConfig({ ...tiny, layer_types: ['kda_attention', 'kda_attention', 'full_attention'] });
+    expect(r.total_main).toBe(1_408);
+  });
+
+  it('Kimi-Linear-48B-A3B: 48B total and 3B active as Moonshot counts them', () => {
+    const r = fixture('kimi-linear-48b-a3b-instruct.json');
+    expect(r.attention_layers).toEqual({ kda: 20, full: 7 });
+    // KDA per layer: 3·2,304·4,096 + 2·2,304·128 + 2·128·4,096 + 2,304·32 + 4,096·2,304 + 3·4,096·4
+    // + 32 + 4,096 + 128 = 39,514,272; MLA 2,304·6,144 + 2,304·576 + 512 + 512·8,192 + 4,096·2,304
+    // = 29,114,880; 26 MoE layers × (2,304·256 + 256 + 257 × 3·2,304·1,024); dense 3·2,304·9,216
+    expect(r.breakdown.linear_attention).toBe(20 * 39_514_272);
+    expect(r.breakdown.attention).toBe(7 * 29_114_880);
+    expect(r.total_main).toBe(49_122_681_728);
+    // https://huggingface.co/moonshotai/Kimi-Linear-48B-A3B-Instruct model card (and the model
+    // name): 48B total parameters, 3B activated. Without the two embedding matrices the total is
+    // 48,367,707,008 → 48B; 8 of 256 experts active: 3,106,972,544 without the input embedding → 3B
+    expect(sig(r.total_main - r.breakdown.embedding - r.breakdown.lm_head, 2)).toBe(48e9);
+    expect(r.active).toBe(3_484_459_904);
+    expect(sig(r.active_excl_input_embedding, 1)).toBe(3e9);
+  });
+});

@@ -15,6 +15,7 @@ import { granitemoehybrid } from './granitemoehybrid.js';
 import { grok1 } from './grok-1.js';
 import { jamba } from './jamba.js';
 import { kimiK25 } from './kimi-k25.js';
+import { kimiLinear } from './kimi-linear.js';
 import { llama4 } from './llama4.js';
 import { minimax } from './minimax.js';
 import { minimaxM2 } from './minimax-m2.js';
@@ -57,4 +58,5 @@ export const FAMILIES = {
   minimax_text_01: minimax, // the vendor's remote-code config of MiniMax-Text-01
   minimax_m1: minimax, // the vendor's remote-code config of MiniMax-M1
   qwen3_next: qwen3Next,
+  kimi_linear: kimiLinear,
 } as const satisfies Record<string, Family>;
