@@ -34,6 +34,7 @@ const PRINTED_ORDER = [
   'minimax_m1',
   'qwen3_next',
   'kimi_linear',
+  'lfm2_moe',
 ];
 
 describe('family registry', () => {

@@ -522,3 +522,73 @@ describe('kimi_linear: Kimi Delta Attention layers and MLA layers, DeepSeek-V3 M
     expect(sig(r.active_excl_input_embedding, 1)).toBe(3e9);
   });
 });
+
+describe('lfm2_moe: gated short-convolution and GQA layers, dense then MoE FFNs', () => {
+  // d = 8, V = 10 (tied), H = 2, K = 1, hd = 4; layers [conv, full_attention, conv]; short conv
+  // L_cache 3 with biases; the first layer dense (I = 5), then MoE: 4 experts of 3 (top-2) with the
+  // expert_bias buffer.
+  const tiny = {
+    model_type: 'lfm2_moe',
+    hidden_size: 8,
+    num_hidden_layers: 3,
+    vocab_size: 10,
+    tie_word_embeddings: true,
+    num_attention_heads: 2,
+    num_key_value_heads: 1,
+    layer_types: ['conv', 'full_attention', 'conv'],
+    conv_L_cache: 3,
+    conv_bias: true,
+    num_dense_layers: 1,
+    intermediate_size: 5,
+    num_experts: 4,
+    num_experts_per_tok: 2,
+    moe_intermediate_size: 3,
+    use_expert_bias: true,
+  };
+
+  it('counts every module by hand', () => {
+    const r = inspectConfig(tiny, 'tiny');
+    expect(r.attention_layers).toEqual({ short_conv: 2, full: 1 });
+    // short conv: in_proj 8·24 + 24, conv 8·3 + 8, out_proj 8·8 + 8 → 320 per layer
+    // attention q/k/v/out 192 + q/k layernorms 2·4 = 200; dense 3·8·5 = 120
+    // 2 MoE layers × (gate 8·4 + expert_bias 4, experts 4 × 3·8·3 = 288); norms 3·16 + 8 = 56
+    expect(r.breakdown).toMatchObject({
+      embedding: 80,
+      lm_head: 0,
+      short_conv: 640,
+      attention: 200,
+      dense_ffn: 120,
+      router: 72,
+      routed_experts: 576,
+      norms: 56,
+    });
+    // 80 + 640 + 200 + 120 + 72 + 576 + 56 = 1,744; 2 idle experts × 72 in 2 layers
+    expect(r.total_main).toBe(1_744);
+    expect(r.active).toBe(1_456);
+    // conv state: d·(L_cache − 1) = 16 values, 32 bytes per layer; no recurrent state
+    expect(r.architecture.linear_attention_state).toEqual({ recurrent_elements: 0, conv_elements: 16 });
+    expect(r.memory.kv.fixed_bytes_per_sequence).toBe(64);
+    expect(r.memory.kv.bytes_per_token).toBe(16);
+  });
+
+  it('reads the original full_attn_idxs the same as layer_types', () => {
+    const { layer_types: _, ...rest } = tiny;
+    expect(inspectConfig({ ...rest, full_attn_idxs: [1] }).total_main).toBe(1_744);
+  });
+
+  it('LFM2-8B-A1B: 8.3B total, 1.5B active', () => {
+    const r = fixture('lfm2-8b-a1b.json');
+    expect(r.attention_layers).toEqual({ short_conv: 18, full: 6 });
+    // short conv 2,048·6,144 + 2,048·3 + 2,048·2,048 = 16,783,360 per layer; attention 2·2,048·2,048
+    // + 2·2,048·512 + 2·64 = 10,485,888; 2 dense × 3·2,048·7,168; 22 MoE × (2,048·32 + 32 + 32 ×
+    // 3·2,048·1,792); tied embedding 65,536·2,048; norms 24·4,096 + 2,048
+    expect(r.breakdown.short_conv).toBe(18 * 16_783_360);
+    expect(r.total_main).toBe(8_339_930_560);
+    // https://huggingface.co/LiquidAI/LFM2-8B-A1B model card: 8.3B total parameters, 1.5B active.
+    // 4 of 32 experts: 8,339,930,560 − 28·22·11,010,048 = 1,557,740,992, which the card gives as 1.5B
+    // (the first decimal, not rounded)
+    expect(sig(r.total_main, 2)).toBe(8.3e9);
+    expect(r.active).toBe(1_557_740_992);
+    expect(Math.floor(r.active / 1e8)).toBe(15);
+  });
+});

@@ -16,6 +16,7 @@ import { grok1 } from './grok-1.js';
 import { jamba } from './jamba.js';
 import { kimiK25 } from './kimi-k25.js';
 import { kimiLinear } from './kimi-linear.js';
+import { lfm2Moe } from './lfm2-moe.js';
 import { llama4 } from './llama4.js';
 import { minimax } from './minimax.js';
 import { minimaxM2 } from './minimax-m2.js';
@@ -59,4 +60,5 @@ export const FAMILIES = {
   minimax_m1: minimax, // the vendor's remote-code config of MiniMax-M1
   qwen3_next: qwen3Next,
   kimi_linear: kimiLinear,
+  lfm2_moe: lfm2Moe,
 } as const satisfies Record<string, Family>;
