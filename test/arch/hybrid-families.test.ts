@@ -7,7 +7,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { countParameters } from '../../src/arch/count.js';
+import { architectureFromHfConfig } from '../../src/arch/hf-config/index.js';
 import { inspectConfig, type InspectResult } from '../../src/arch/inspect.js';
+import { kvLayoutFromArchitecture } from '../../src/arch/kv-cache.js';
 
 function fixture(name: string, kv: Parameters<typeof inspectConfig>[2] = {}): InspectResult {
   const url = new URL(`../fixtures/hf-configs/${name}`, import.meta.url);
@@ -86,6 +89,15 @@ describe('jamba: Mamba-1 layers, attention every attn_layer_period, MoE every ex
     // 2 sequences × (100 tokens × 16 + 384) = 3,968
     expect(kv.at_context?.total_bytes).toBe(3_968);
     expect(kv.at_context?.linear_bytes).toBe(768);
+  });
+
+  it('block-FP8 storage gives the Mamba linears their scale tiles', () => {
+    const arch = { ...architectureFromHfConfig(tiny), checkpoint_fp8_block: 4 };
+    // one F32 scale per 4×4 tile of every linear: Mamba in_proj [32, 8] 8·2 = 16, x_proj [5, 16]
+    // 2·4 = 8, dt_proj [16, 1] 4·1 = 4, out_proj [8, 16] 2·4 = 8 → 36 per layer × 3 = 108; attention q 4 + k 2 + v 2 +
+    // o 4 = 12; experts (gate [6, 8] 4, up 4, down [8, 6] 4) 12 × 3 experts × 2 layers = 72; dense
+    // FFNs 12 × 2 = 24; conv1d, A_log, D and the norms stay unquantised
+    expect(countParameters(arch).extra.fp8_scales).toBe(108 + 12 + 72 + 24);
   });
 
   it('AI21 Jamba 1.5 Mini (the Jamba-v0.1 architecture): 52B total, 12B active', () => {
@@ -590,5 +602,47 @@ describe('lfm2_moe: gated short-convolution and GQA layers, dense then MoE FFNs'
     expect(sig(r.total_main, 2)).toBe(8.3e9);
     expect(r.active).toBe(1_557_740_992);
     expect(Math.floor(r.active / 1e8)).toBe(15);
+  });
+});
+
+describe('hybrid layer kinds: what the counter and the KV model refuse', () => {
+  const jamba = architectureFromHfConfig({
+    model_type: 'jamba',
+    hidden_size: 8,
+    num_hidden_layers: 2,
+    vocab_size: 10,
+    num_attention_heads: 2,
+    num_key_value_heads: 1,
+    intermediate_size: 6,
+    num_experts: 2,
+    num_experts_per_tok: 1,
+    attn_layer_period: 2,
+    attn_layer_offset: 1,
+    expert_layer_period: 2,
+    expert_layer_offset: 1,
+  });
+
+  it('a layer kind without its mixer', () => {
+    expect(() => countParameters({ ...jamba, mamba: null })).toThrow(
+      'layer 0 is a mamba layer but the architecture has no mamba',
+    );
+  });
+
+  it('an MoE layer listed as having no FFN', () => {
+    expect(() => countParameters({ ...jamba, no_ffn_layers: [1] })).toThrow(
+      'layer 1 is both an MoE layer and in no_ffn_layers',
+    );
+  });
+
+  it('two recurrent kinds in one model (one state size per model)', () => {
+    expect(() => kvLayoutFromArchitecture({ ...jamba, layer_attention: ['mamba', 'short_conv'] })).toThrow(
+      'layers of mamba and short_conv mixers: one recurrent state size per model is supported',
+    );
+  });
+
+  it('layers without a mixer cache nothing', () => {
+    // layer 0 has no mixer, layer 1 attention: 2·1·4 values per token, no fixed state
+    const layout = kvLayoutFromArchitecture({ ...jamba, layer_attention: ['none', 'full'] });
+    expect(layout).toMatchObject({ full_layers: 1, linear_layers: 0, values_per_token_per_layer: 8 });
   });
 });
