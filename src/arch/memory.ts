@@ -577,7 +577,7 @@ function kvNotes(arch: Architecture, layout: KvLayout, kvDtype: KvDtype): string
     const parts: string[] = [];
     if (st && st.recurrent_elements > 0)
       parts.push(
-        `${what === 'linear-attention' ? 'recurrent' : what === 'Mamba' || what === 'Mamba-2' ? 'SSM' : 'recurrent'} ${thousands(st.recurrent_elements)} values in ${st.recurrent_dtype ?? 'bfloat16'}`,
+        `${what.startsWith('Mamba') ? 'SSM' : 'recurrent'} ${thousands(st.recurrent_elements)} values in ${st.recurrent_dtype ?? 'bfloat16'}`,
       );
     if (st && st.conv_elements > 0) parts.push(`conv ${thousands(st.conv_elements)} in bfloat16`);
     notes.push(
