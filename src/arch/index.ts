@@ -9,6 +9,7 @@ export {
   architectureFromHfConfig,
   detectModelType,
 } from './hf-config/index.js';
+export { hybridMixer, recurrentState } from './mixers.js';
 export { checkpointNotes, storageUnmodelled } from './storage.js';
 export type { SupportedModelType } from './hf-config/index.js';
 export { inspectConfig, formatInspect, withThousands, withUnit } from './inspect.js';

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { countParameters } from '../../src/arch/count.js';
 import { architectureFromHfConfig } from '../../src/arch/hf-config/index.js';
-import { inspectConfig, type InspectResult } from '../../src/arch/inspect.js';
+import { formatInspect, inspectConfig, type InspectResult } from '../../src/arch/inspect.js';
 import { kvLayoutFromArchitecture } from '../../src/arch/kv-cache.js';
 
 function fixture(name: string, kv: Parameters<typeof inspectConfig>[2] = {}): InspectResult {
@@ -644,5 +644,46 @@ describe('hybrid layer kinds: what the counter and the KV model refuse', () => {
     // layer 0 has no mixer, layer 1 attention: 2·1·4 values per token, no fixed state
     const layout = kvLayoutFromArchitecture({ ...jamba, layer_attention: ['none', 'full'] });
     expect(layout).toMatchObject({ full_layers: 1, linear_layers: 0, values_per_token_per_layer: 8 });
+  });
+});
+
+describe('inspect names the hybrid modules and their states', () => {
+  it('Jamba: Mamba mixers and Mamba states', () => {
+    const text = formatInspect(fixture('ai21-jamba-1.5-mini.json', { context: 1024 }));
+    expect(text).toContain('token mixers: 28 mamba, 4 full');
+    expect(text).toMatch(
+      /^ {2}Mamba mixers +2,948,636,544 +2\.95 B +Mamba layers: in_proj, conv1d, x_proj, dt_proj, A_log, D, out_proj$/m,
+    );
+    // 28 layers × (SSM 8,192·16 + conv 8,192·3) values × 2 bytes = 8,716,288 bytes per sequence
+    expect(text).toMatch(/^ {2}fixed per sequence +8,716,288 +8\.72 MB +Mamba states: does not grow with context$/m);
+  });
+
+  it('Nemotron-H: Mamba-2 mixers and the blocks without an FFN', () => {
+    const text = formatInspect(fixture('nvidia-nemotron-3-nano-30b-a3b.json'));
+    expect(text).toContain('52 layers (23 MoE, 0 dense, 29 without FFN)');
+    expect(text).toContain('Mamba-2 layers: in_proj, conv1d, dt_bias, A_log, D, gated norm, out_proj');
+    expect(text).toContain('23 Mamba-2 layers hold a fixed state per sequence');
+  });
+
+  it('Kimi Linear, MiniMax and LFM2: their linear attention and short convolutions', () => {
+    expect(formatInspect(fixture('kimi-linear-48b-a3b-instruct.json'))).toMatch(
+      /^ {2}linear attention +790,285,440 +790\.29 M +Kimi Delta Attention layers$/m,
+    );
+    expect(formatInspect(fixture('lfm2-8b-a1b.json'))).toMatch(
+      /^ {2}short convolutions +302,100,480 +302\.10 M +gated short-conv layers: in_proj, conv, out_proj$/m,
+    );
+    const minimax = inspectConfig({
+      model_type: 'minimax',
+      hidden_size: 8,
+      num_hidden_layers: 2,
+      vocab_size: 10,
+      num_attention_heads: 2,
+      num_key_value_heads: 1,
+      layer_types: ['linear_attention', 'full_attention'],
+      num_local_experts: 2,
+      num_experts_per_tok: 1,
+      intermediate_size: 4,
+    });
+    expect(formatInspect(minimax)).toContain('lightning attention layers');
   });
 });
