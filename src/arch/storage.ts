@@ -5,7 +5,7 @@
  * tallies these element counts through `StorageTally`; `checkpointWeightBytes` (memory.ts) gives
  * them bytes through `CheckpointStorage`. One set of rules, so element counts and bytes agree.
  */
-import { isObj, type Obj } from './hf-config/fields.js';
+import { isObj, type Obj, spellings } from './hf-config/fields.js';
 import { quantizationConfigs } from './hf-config/quantization.js';
 import type { Architecture } from './types.js';
 
@@ -139,7 +139,7 @@ export function checkpointStorageFromHfConfig(config: unknown, arch: Architectur
   const levels = [config, config['text_config']].filter(isObj);
   let dtype: string | undefined;
   for (const c of levels) {
-    for (const key of ['torch_dtype', 'dtype']) {
+    for (const key of spellings('torch_dtype')) {
       if (dtype === undefined && typeof c[key] === 'string') dtype = c[key] as string;
     }
   }

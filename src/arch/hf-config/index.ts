@@ -50,7 +50,8 @@ export function detectModelType(config: unknown, file?: string): string {
  */
 export function architectureFromHfConfig(config: unknown, file?: string): Architecture {
   const modelType = detectModelType(config, file);
-  const f = new Fields(config as Obj, '', modelType, file);
+  // Fields a top-level config lacks are read from its text_config (transformers 5 nests some).
+  const f = new Fields(config as Obj, '', modelType, file).withTextConfig();
   if (!Object.hasOwn(FAMILIES, modelType)) throw new UnsupportedModelError(modelType, file);
   return FAMILIES[modelType as SupportedModelType](f, modelType);
 }
