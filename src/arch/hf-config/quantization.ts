@@ -6,15 +6,68 @@
 import type { ExpertQuantSpec } from '../types.js';
 import { type Fields, isObj, type Obj } from './fields.js';
 
-/** Block-FP8 checkpoints (quant_method "fp8" with weight_block_size) store F32 scale tensors. */
+/**
+ * Block-FP8 checkpoints (quant_method "fp8" with a square weight_block_size) store F32 scale
+ * tensors. Null when the config leaves unconverted a module the counter gives FP8 scales to (see
+ * `leavesOnlyUnscaledModules`): the storage is then not modelled and the notes say so.
+ */
 export function fp8Block(f: Fields): number | null {
   const q = f.raw('quantization_config');
   if (!isObj(q) || q['quant_method'] !== 'fp8') return null;
+  if (!leavesOnlyUnscaledModules(unconverted(q))) return null;
   const bs = q['weight_block_size'];
   if (Array.isArray(bs) && bs.length === 2 && bs[0] === bs[1] && typeof bs[0] === 'number' && bs[0] > 0) {
     return bs[0];
   }
   return null;
+}
+
+/**
+ * The modules a quantisation config leaves in the base dtype: transformers' `modules_to_not_convert`
+ * (fp8, mxfp4, awq, gptq integrations) and compressed-tensors' / modelopt's `ignore` (also spelt
+ * `exclude_modules`).
+ */
+export function unconverted(q: Obj): string[] {
+  const out: string[] = [];
+  for (const key of ['modules_to_not_convert', 'ignore', 'exclude_modules']) {
+    const v = q[key];
+    if (Array.isArray(v)) for (const x of v) if (typeof x === 'string') out.push(x);
+  }
+  return out;
+}
+
+/**
+ * Last names of modules the counter keeps in the base dtype under every quantisation: the head,
+ * the embeddings, routers (`gate`, `router`) and their score-correction bias, the shared
+ * expert's sigmoid gate, norms. Vision towers are counted unquantised too.
+ */
+const UNSCALED_MODULES = new Set([
+  'lm_head',
+  'embed_tokens',
+  'wte',
+  'gate',
+  'router',
+  'e_score_correction_bias',
+  'shared_expert_gate',
+  'norm',
+]);
+
+/**
+ * Whether every unconverted entry names only modules the counter already keeps unquantised, by
+ * the entry's last name (a `re:` pattern or a `*` wildcard read the same way): "lm_head",
+ * "model.layers.3.mlp.gate", "gate", "model.visual" pass; "model.layers.*.self_attn" or
+ * "re:.*mlp\.down_proj.*" do not, since the counter gives those FP8 scales.
+ */
+export function leavesOnlyUnscaledModules(entries: string[]): boolean {
+  return entries.every((e) => {
+    const words = e
+      .replace(/^re:/, '')
+      .split(/[^A-Za-z0-9_]+/)
+      .filter((w) => w.length > 0);
+    if (words.some((w) => /^(visual|vision\w*|mm_projector|multi_modal_projector)$/.test(w))) return true;
+    const last = words.at(-1);
+    return last !== undefined && (UNSCALED_MODULES.has(last) || /(^|_)(layer)?norm$/.test(last));
+  });
 }
 
 /** Module groups whose storage a quantisation config may decide. */
