@@ -26,6 +26,7 @@ const PRINTED_ORDER = [
   'qwen3_5_moe',
   'glm_moe_dsa',
   'minimax_m2',
+  'deepseek',
 ];
 
 describe('family registry', () => {

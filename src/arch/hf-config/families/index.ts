@@ -7,6 +7,7 @@ import type { Architecture } from '../../types.js';
 import type { Fields } from '../fields.js';
 import { dbrx } from './dbrx.js';
 import { deepseek } from './deepseek.js';
+import { deepseekMoe } from './deepseek-moe.js';
 import { deepseekV4 } from './deepseek-v4.js';
 import { glm4Moe } from './glm4-moe.js';
 import { glmMoeDsa } from './glm-moe-dsa.js';
@@ -45,4 +46,5 @@ export const FAMILIES = {
   qwen3_5_moe: qwen35Moe,
   glm_moe_dsa: glmMoeDsa,
   minimax_m2: minimaxM2,
+  deepseek: deepseekMoe,
 } as const satisfies Record<string, Family>;

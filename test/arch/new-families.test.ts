@@ -1,0 +1,82 @@
+/**
+ * Families added from their own configuration/modeling code: one hand-worked tiny config each,
+ * and the published figures where a release states one.
+ *
+ * Shared notation (as in tiny-families.test.ts): d = hidden 8, V = vocab 16, H = 2 query heads,
+ * K = 1 kv head, hd = 4, E = 4 experts, top-k 2, expert width I = 6. Pieces:
+ *   embedding V·d = 128; untied head 128; final RMSNorm d = 8
+ *   GQA projections: q 64 + k 32 + v 32 + o 64 = 192; their biases q 8 + k 4 + v 4 (+ o 8)
+ *   RMSNorms per layer 2·d = 16; router d·E = 32; gated expert 3·d·I = 144, E of them 576
+ */
+import { describe, expect, it } from 'vitest';
+import { inspectConfig } from '../../src/arch/inspect.js';
+
+const base = {
+  hidden_size: 8,
+  num_hidden_layers: 2,
+  num_attention_heads: 2,
+  num_key_value_heads: 1,
+  vocab_size: 16,
+  tie_word_embeddings: false,
+};
+
+/** |actual − published| no more than half a unit of the published figure's last digit. */
+function roundsTo(actual: number, published: number, unit: number): void {
+  expect(Math.abs(actual - published), `${actual} does not round to ${published}`).toBeLessThanOrEqual(unit / 2);
+}
+
+describe('deepseek (DeepSeekMoE)', () => {
+  it('tiny: a dense first layer, then routed + shared experts', () => {
+    const r = inspectConfig({
+      ...base,
+      model_type: 'deepseek',
+      attention_bias: true,
+      first_k_dense_replace: 1,
+      intermediate_size: 10,
+      moe_intermediate_size: 6,
+      n_routed_experts: 4,
+      n_shared_experts: 2,
+      num_experts_per_tok: 2,
+    });
+    // attention (192 + biases 24) × 2 = 432; norms 2·16 + 8 = 40; layer 0 dense 3·8·10 = 240;
+    // layer 1: router 32, experts 576, shared MLP 3·8·(2·6) = 288
+    // total = 128 + 128 + 432 + 40 + 240 + 32 + 576 + 288 = 1864
+    expect(r.breakdown).toMatchObject({ attention: 432, norms: 40, dense_ffn: 240, router: 32, shared_experts: 288 });
+    expect(r.total_main).toBe(1864);
+    expect(r.layers).toEqual({ total: 2, moe: 1, dense: 1 });
+    // active = 1864 − (4 − 2) × 144 = 1576
+    expect(r.active).toBe(1576);
+  });
+
+  it('DeepSeekMoE 16B: 16.4B parameters, 2.8B activated', () => {
+    // deepseek-ai/deepseek-moe-16b-base config.json fields (arXiv:2401.06066 §5: 28 layers,
+    // d 2048, 16 heads, first layer dense, 2 shared + 64 routed experts, 6 activated)
+    const r = inspectConfig({
+      model_type: 'deepseek',
+      attention_bias: false,
+      first_k_dense_replace: 1,
+      hidden_size: 2048,
+      intermediate_size: 10944,
+      moe_intermediate_size: 1408,
+      moe_layer_freq: 1,
+      n_routed_experts: 64,
+      n_shared_experts: 2,
+      num_attention_heads: 16,
+      num_experts_per_tok: 6,
+      num_hidden_layers: 28,
+      num_key_value_heads: 16,
+      tie_word_embeddings: false,
+      vocab_size: 102400,
+    });
+    // embeddings 2 × 102400·2048 = 419,430,400; attention 28 × 4·2048² = 469,762,048;
+    // layer 0 dense 3·2048·10944 = 67,239,936; 27 MoE layers × (router 131,072 + shared
+    // 17,301,504 + 64 × 8,650,752) = 15,419,179,008; norms 28·4096 + 2048 = 116,736
+    expect(r.total_main).toBe(16_375_728_128);
+    // README of deepseek-ai/DeepSeek-MoE: "a Mixture-of-Experts (MoE) language model with 16.4B parameters"
+    roundsTo(r.total_main, 16.4e9, 0.1e9);
+    // active: 27 × (131,072 + 17,301,504 + 6 × 8,650,752) = 1,872,101,376 + the rest 956,549,120
+    expect(r.active).toBe(2_828_650_496);
+    // arXiv:2401.06066 (DeepSeekMoE paper): DeepSeekMoE 16B activates 2.8B parameters per token
+    roundsTo(r.active, 2.8e9, 0.1e9);
+  });
+});
