@@ -27,6 +27,7 @@ const PRINTED_ORDER = [
   'glm_moe_dsa',
   'minimax_m2',
   'deepseek',
+  'qwen3_vl_moe',
 ];
 
 describe('family registry', () => {

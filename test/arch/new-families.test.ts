@@ -80,3 +80,51 @@ describe('deepseek (DeepSeekMoE)', () => {
     roundsTo(r.active, 2.8e9, 0.1e9);
   });
 });
+
+/** The tiny Qwen3-MoE text model: d 8, 2 layers, 2 q / 1 kv heads x 4, 4 experts of 6, top 2. */
+const tinyQwen3Text = {
+  ...base,
+  model_type: 'qwen3_vl_moe_text',
+  num_experts: 4,
+  num_experts_per_tok: 2,
+  moe_intermediate_size: 6,
+};
+
+describe('qwen3_vl_moe', () => {
+  it('tiny: the Qwen3-MoE text model plus the Qwen3-VL vision tower', () => {
+    const r = inspectConfig({
+      model_type: 'qwen3_vl_moe',
+      tie_word_embeddings: false,
+      text_config: tinyQwen3Text,
+      vision_config: {
+        depth: 1,
+        hidden_size: 4,
+        intermediate_size: 8,
+        patch_size: 2,
+        temporal_patch_size: 2,
+        in_channels: 3,
+        num_position_embeddings: 4,
+        spatial_merge_size: 2,
+        out_hidden_size: 8,
+        deepstack_visual_indexes: [0],
+      },
+    });
+    // text: attention (192 + q/k norm 2·4) × 2 = 400; norms 40; routers 64; experts 1152
+    // total_main = 128 + 128 + 400 + 40 + 64 + 1152 = 1912
+    expect(r.total_main).toBe(1912);
+    // vision: patch Conv3d 3·2·2·2·4 + 4 = 100; positions 4·4 = 16;
+    //   block: 2 LayerNorms 2·8, qkv 4·12 + 12 = 60, proj 16 + 4 = 20, fc1 4·8 + 8 = 40, fc2 8·4 + 4 = 36 → 172
+    //   merger: LayerNorm(4) 8, fc1 16·16 + 16 = 272, fc2 16·8 + 8 = 136 → 416
+    //   deepstack merger: LayerNorm(16) 32 + 272 + 136 = 440
+    //   = 100 + 16 + 172 + 416 + 440 = 1144
+    expect(r.breakdown.vision).toBe(1144);
+    expect(r.total_logical).toBe(1912 + 1144);
+    expect(r.model_type).toBe('qwen3_vl_moe');
+  });
+
+  it('a tied config shares the head with the embedding', () => {
+    const r = inspectConfig({ model_type: 'qwen3_vl_moe', tie_word_embeddings: true, text_config: tinyQwen3Text });
+    expect(r.breakdown.lm_head).toBe(0);
+    expect(r.total_main).toBe(1912 - 128);
+  });
+});

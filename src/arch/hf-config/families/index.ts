@@ -22,6 +22,7 @@ import { phimoe } from './phimoe.js';
 import { qwen2Moe } from './qwen2-moe.js';
 import { qwen3Moe } from './qwen3-moe.js';
 import { qwen35Moe } from './qwen3-5-moe.js';
+import { qwen3VlMoe } from './qwen3-vl-moe.js';
 
 /** Reads one family's config; `modelType` is the config's own, for families that serve several. */
 export type Family = (f: Fields, modelType: string) => Architecture;
@@ -47,4 +48,5 @@ export const FAMILIES = {
   glm_moe_dsa: glmMoeDsa,
   minimax_m2: minimaxM2,
   deepseek: deepseekMoe,
+  qwen3_vl_moe: qwen3VlMoe,
 } as const satisfies Record<string, Family>;
