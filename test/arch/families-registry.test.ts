@@ -28,6 +28,7 @@ const PRINTED_ORDER = [
   'minimax_m2',
   'deepseek',
   'qwen3_vl_moe',
+  'arctic',
 ];
 
 describe('family registry', () => {

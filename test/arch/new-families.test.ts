@@ -128,3 +128,88 @@ describe('qwen3_vl_moe', () => {
     expect(r.total_main).toBe(1912 - 128);
   });
 });
+
+describe('arctic', () => {
+  it('tiny: a dense residual MLP of width d beside the experts in every MoE layer', () => {
+    const r = inspectConfig({
+      ...base,
+      model_type: 'arctic',
+      intermediate_size: 6,
+      num_local_experts: 4,
+      num_experts_per_tok: 2,
+      moe_layer_frequency: 1,
+      parallel_attn_mlp_res: true,
+    });
+    // attention 2 × 192 = 384; norms 2 × 3·8 + 8 = 56; routers 64; experts 1152;
+    // residual MLP 3·8·8 = 192 per layer → 384
+    // total = 128 + 128 + 384 + 56 + 64 + 1152 + 384 = 2296
+    expect(r.breakdown).toMatchObject({ norms: 56, shared_experts: 384, routed_experts: 1152 });
+    expect(r.total_main).toBe(2296);
+    // active = 2296 − 2 × 288 = 1720 (the residual MLP always runs)
+    expect(r.active).toBe(1720);
+  });
+
+  it('tiny: moe_layer_frequency 2 without the residual MLP: layer 1 MoE, layer 0 dense', () => {
+    const r = inspectConfig({
+      ...base,
+      model_type: 'arctic',
+      intermediate_size: 6,
+      num_local_experts: 4,
+      num_experts_per_tok: 2,
+    });
+    // defaults: moe_layer_frequency 2, parallel_attn_mlp_res false → (i + 1) % 2 == 0 → layer 1
+    // layer 0: dense 3·8·6 = 144; layer 1: router 32 + experts 576; norms 2·16 + 8 = 40
+    expect(r.layers).toEqual({ total: 2, moe: 1, dense: 1 });
+    expect(r.total_main).toBe(128 + 128 + 384 + 40 + 144 + 32 + 576);
+  });
+
+  it('refuses a residual MLP in only some layers', () => {
+    expect(() =>
+      inspectConfig(
+        {
+          ...base,
+          model_type: 'arctic',
+          intermediate_size: 6,
+          num_local_experts: 4,
+          num_experts_per_tok: 2,
+          moe_layer_frequency: 2,
+          parallel_attn_mlp_res: true,
+        },
+        'a.json',
+      ),
+    ).toThrow('a.json: field "moe_layer_frequency" (model_type "arctic") must be 1 when parallel_attn_mlp_res is true');
+  });
+
+  it('Snowflake Arctic: 480B total, 17B active, 128 x 3.66B experts', () => {
+    // Snowflake/snowflake-arctic-instruct config.json fields
+    const r = inspectConfig({
+      model_type: 'arctic',
+      hidden_size: 7168,
+      intermediate_size: 4864,
+      num_attention_heads: 56,
+      num_key_value_heads: 8,
+      num_hidden_layers: 35,
+      num_local_experts: 128,
+      num_experts_per_tok: 2,
+      moe_layer_frequency: 1,
+      parallel_attn_mlp_res: true,
+      vocab_size: 32000,
+      tie_word_embeddings: false,
+    });
+    // one expert over 35 layers: 35 × 3·7168·4864 = 3,660,840,960
+    expect(r.expert_params).toBe(3_660_840_960);
+    // routed 128 × 3,660,840,960 = 468,587,642,880; residual MLPs 35 × 3·7168² = 5,394,923,520;
+    // attention 35 × (2·7168² + 2·7168·1024) = 4,110,417,920; embeddings 2 × 32000·7168 =
+    // 458,752,000; routers 35 × 7168·128 = 32,112,640; norms 35·3·7168 + 7168 = 759,808
+    expect(r.total_main).toBe(478_584_608_768);
+    // Snowflake/snowflake-arctic-instruct model card: "a 10B dense transformer model with a
+    // residual 128x3.66B MoE MLP resulting in 480B total and 17B active parameters"
+    roundsTo(r.expert_params, 3.66e9, 0.01e9);
+    roundsTo(r.total_main, 480e9, 10e9);
+    // active = 478,584,608,768 − 126 × 3,660,840,960 (461,265,960,960) = 17,318,647,808
+    expect(r.active).toBe(17_318_647_808);
+    roundsTo(r.active, 17e9, 1e9);
+    // the dense part: everything but the routed experts, 478,584,608,768 − 468,587,642,880 = 9,996,965,888 ≈ "10B dense"
+    expect(r.total_main - 128 * r.expert_params).toBe(9_996_965_888);
+  });
+});

@@ -5,6 +5,7 @@
  */
 import type { Architecture } from '../../types.js';
 import type { Fields } from '../fields.js';
+import { arctic } from './arctic.js';
 import { dbrx } from './dbrx.js';
 import { deepseek } from './deepseek.js';
 import { deepseekMoe } from './deepseek-moe.js';
@@ -49,4 +50,5 @@ export const FAMILIES = {
   minimax_m2: minimaxM2,
   deepseek: deepseekMoe,
   qwen3_vl_moe: qwen3VlMoe,
+  arctic,
 } as const satisfies Record<string, Family>;
