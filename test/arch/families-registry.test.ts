@@ -29,6 +29,7 @@ const PRINTED_ORDER = [
   'deepseek',
   'qwen3_vl_moe',
   'arctic',
+  'ernie4_5_moe',
 ];
 
 describe('family registry', () => {

@@ -213,3 +213,72 @@ describe('arctic', () => {
     expect(r.total_main - 128 * r.expert_params).toBe(9_996_965_888);
   });
 });
+
+describe('ernie4_5_moe', () => {
+  const tiny = {
+    ...base,
+    model_type: 'ernie4_5_moe',
+    intermediate_size: 10,
+    moe_num_experts: 4,
+    moe_k: 2,
+    moe_intermediate_size: 6,
+    moe_num_shared_experts: 1,
+  };
+
+  it('tiny: dense below moe_layer_start_index, correction bias, one shared expert', () => {
+    const r = inspectConfig(tiny);
+    // start 1 (default), end −1 → the last layer: layer 0 dense 3·8·10 = 240, layer 1 MoE
+    // layer 1: router 32 + e_score_correction_bias 4 = 36, experts 576, shared 144
+    // total = 128 + 128 + 384 + 40 + 240 + 36 + 576 + 144 = 1676
+    expect(r.layers).toEqual({ total: 2, moe: 1, dense: 1 });
+    expect(r.breakdown).toMatchObject({ router: 36, dense_ffn: 240, shared_experts: 144 });
+    expect(r.total_main).toBe(1676);
+    // active = 1676 − 2 × 144 = 1388
+    expect(r.active).toBe(1388);
+  });
+
+  it('tiny: interval and end index pick the MoE layers; tied by default', () => {
+    const { tie_word_embeddings, ...untied } = tiny;
+    void tie_word_embeddings;
+    const r = inspectConfig({
+      ...untied,
+      num_hidden_layers: 4,
+      moe_layer_start_index: 0,
+      moe_layer_end_index: 2,
+      moe_layer_interval: 2,
+    });
+    // (i + 1) % 2 == 0 and 0 <= i <= 2 → layer 1 only; layers 0, 2, 3 dense
+    expect(r.layers).toEqual({ total: 4, moe: 1, dense: 3 });
+    expect(r.breakdown.lm_head).toBe(0);
+  });
+
+  it('refuses use_bias (biased MLPs)', () => {
+    expect(() => inspectConfig({ ...tiny, use_bias: true }, 'e.json')).toThrow(
+      'e.json: field "use_bias" (model_type "ernie4_5_moe") must be false (biased MLPs are not modelled)',
+    );
+  });
+
+  it('the configuration defaults (the ERNIE-4.5-21B-A3B shape): 21.83B total, 3.35B active', () => {
+    // configuration_ernie4_5_moe.py defaults, documented as the ERNIE-4.5-21B-A3B style configuration
+    const r = inspectConfig({
+      model_type: 'ernie4_5_moe',
+      hidden_size: 2560,
+      intermediate_size: 12288,
+      num_hidden_layers: 28,
+      num_attention_heads: 20,
+      num_key_value_heads: 4,
+      vocab_size: 103424,
+      moe_num_experts: 64,
+      moe_k: 6,
+      moe_intermediate_size: 1536,
+      moe_num_shared_experts: 2,
+    });
+    // tied embedding 103424·2560 = 264,765,440; attention 28 × (2·2560² + 2·2560·512) =
+    // 440,401,920; layer 0 dense 3·2560·12288 = 94,371,840; 27 MoE layers × (64 + 2) ×
+    // 3·2560·1536 + router 163,840 + bias 64 = 27 × 778,731,584 = 21,025,752,768; norms 145,920
+    expect(r.total_main).toBe(21_825_437_888);
+    // active: 27 × (8 × 11,796,480 + 163,904) = 2,552,465,088, + 264,765,440 + 440,401,920 +
+    // 94,371,840 + 145,920 = 3,352,150,208
+    expect(r.active).toBe(3_352_150_208);
+  });
+});

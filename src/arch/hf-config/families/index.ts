@@ -7,6 +7,7 @@ import type { Architecture } from '../../types.js';
 import type { Fields } from '../fields.js';
 import { arctic } from './arctic.js';
 import { dbrx } from './dbrx.js';
+import { ernie45Moe } from './ernie4-5-moe.js';
 import { deepseek } from './deepseek.js';
 import { deepseekMoe } from './deepseek-moe.js';
 import { deepseekV4 } from './deepseek-v4.js';
@@ -51,4 +52,5 @@ export const FAMILIES = {
   deepseek: deepseekMoe,
   qwen3_vl_moe: qwen3VlMoe,
   arctic,
+  ernie4_5_moe: ernie45Moe,
 } as const satisfies Record<string, Family>;
