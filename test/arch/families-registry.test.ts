@@ -30,6 +30,7 @@ const PRINTED_ORDER = [
   'qwen3_vl_moe',
   'arctic',
   'ernie4_5_moe',
+  'hunyuan_v1_moe',
 ];
 
 describe('family registry', () => {

@@ -282,3 +282,44 @@ describe('ernie4_5_moe', () => {
     expect(r.active).toBe(3_352_150_208);
   });
 });
+
+describe('hunyuan_v1_moe', () => {
+  const tiny = {
+    ...base,
+    model_type: 'hunyuan_v1_moe',
+    intermediate_size: 10,
+    moe_intermediate_size: [6, 6],
+    num_experts: [4, 4],
+    moe_topk: [2, 2],
+    num_shared_expert: [1, 1],
+  };
+
+  it('tiny: shared MLP of intermediate_size, per-head QK norm, per-layer lists', () => {
+    const r = inspectConfig(tiny);
+    // attention (192 + q/k norm 2·4) × 2 = 400; norms 40; routers 64; experts 1152;
+    // shared MLP 3·8·10 = 240 per layer → 480
+    // total = 128 + 128 + 400 + 40 + 64 + 1152 + 480 = 2392
+    expect(r.breakdown).toMatchObject({ attention: 400, shared_experts: 480 });
+    expect(r.total_main).toBe(2392);
+    // active = 2392 − 2 × 288 = 1816
+    expect(r.active).toBe(1816);
+  });
+
+  it('transformers form: scalar num_experts and moe_topk, experts of intermediate_size', () => {
+    const r = inspectConfig({
+      ...base,
+      model_type: 'hunyuan_v1_moe',
+      intermediate_size: 6,
+      num_experts: 4,
+      moe_topk: 2,
+    });
+    // experts 3·8·6 = 144 each (576 per layer), one shared MLP 144 per layer
+    expect(r.breakdown).toMatchObject({ routed_experts: 1152, shared_experts: 288 });
+  });
+
+  it('refuses per-layer sizes that differ', () => {
+    expect(() => inspectConfig({ ...tiny, num_experts: [4, 8] }, 'h.json')).toThrow(
+      'h.json: field "num_experts" (model_type "hunyuan_v1_moe") must be an integer >= 1 or a list of equal ones',
+    );
+  });
+});

@@ -178,6 +178,20 @@ export class Fields {
     return v as string[];
   }
 
+  /**
+   * Required integer >= min, also given as a per-layer list whose entries are all equal
+   * (Hunyuan writes num_experts, moe_topk and moe_intermediate_size per layer).
+   */
+  uniformInt(key: string, min = 1): number {
+    const v = this.raw(key);
+    if (!Array.isArray(v)) return this.int(key, min);
+    const first: unknown = v[0];
+    if (typeof first !== 'number' || !Number.isSafeInteger(first) || first < min || !v.every((x) => x === first)) {
+      this.invalid(key, `an integer >= ${min} or a list of equal ones (per-layer sizes that differ are not modelled)`);
+    }
+    return first;
+  }
+
   sub(key: string): Fields {
     const o = this.owner(key);
     if (o !== this) return o.sub(key);

@@ -15,6 +15,7 @@ import { glm4Moe } from './glm4-moe.js';
 import { glmMoeDsa } from './glm-moe-dsa.js';
 import { gptOss } from './gpt-oss.js';
 import { grok1 } from './grok-1.js';
+import { hunyuanV1Moe } from './hunyuan-v1-moe.js';
 import { kimiK25 } from './kimi-k25.js';
 import { llama4 } from './llama4.js';
 import { minimaxM2 } from './minimax-m2.js';
@@ -53,4 +54,5 @@ export const FAMILIES = {
   qwen3_vl_moe: qwen3VlMoe,
   arctic,
   ernie4_5_moe: ernie45Moe,
+  hunyuan_v1_moe: hunyuanV1Moe,
 } as const satisfies Record<string, Family>;
