@@ -31,6 +31,7 @@ const PRINTED_ORDER = [
   'arctic',
   'ernie4_5_moe',
   'hunyuan_v1_moe',
+  'dots1',
 ];
 
 describe('family registry', () => {

@@ -323,3 +323,34 @@ describe('hunyuan_v1_moe', () => {
     );
   });
 });
+
+describe('dots1', () => {
+  const tiny = {
+    ...base,
+    model_type: 'dots1',
+    first_k_dense_replace: 1,
+    intermediate_size: 10,
+    moe_intermediate_size: 6,
+    n_routed_experts: 4,
+    n_shared_experts: 1,
+    num_experts_per_tok: 2,
+  };
+
+  it('tiny: Qwen3 attention in DeepSeek-V3 layers', () => {
+    const r = inspectConfig(tiny);
+    // attention (192 + 2·4) × 2 = 400; norms 40; layer 0 dense 3·8·10 = 240;
+    // layer 1: router 32 + correction bias 4 = 36, experts 576, shared 144
+    // total = 128 + 128 + 400 + 40 + 240 + 36 + 576 + 144 = 1692
+    expect(r.breakdown).toMatchObject({ attention: 400, dense_ffn: 240, router: 36, shared_experts: 144 });
+    expect(r.total_main).toBe(1692);
+    // active = 1692 − 2 × 144 = 1404
+    expect(r.active).toBe(1404);
+    expect(r.attention_layers).toEqual({ full: 2 });
+  });
+
+  it('layers from max_window_layers on slide when sliding_window is set', () => {
+    const r = inspectConfig({ ...tiny, sliding_window: 4, max_window_layers: 1 });
+    expect(r.attention_layers).toEqual({ full: 1, sliding: 1 });
+    expect(r.total_main).toBe(1692);
+  });
+});

@@ -7,6 +7,7 @@ import type { Architecture } from '../../types.js';
 import type { Fields } from '../fields.js';
 import { arctic } from './arctic.js';
 import { dbrx } from './dbrx.js';
+import { dots1 } from './dots1.js';
 import { ernie45Moe } from './ernie4-5-moe.js';
 import { deepseek } from './deepseek.js';
 import { deepseekMoe } from './deepseek-moe.js';
@@ -55,4 +56,5 @@ export const FAMILIES = {
   arctic,
   ernie4_5_moe: ernie45Moe,
   hunyuan_v1_moe: hunyuanV1Moe,
+  dots1,
 } as const satisfies Record<string, Family>;
