@@ -32,6 +32,7 @@ const PRINTED_ORDER = [
   'ernie4_5_moe',
   'hunyuan_v1_moe',
   'dots1',
+  'flex_olmo',
 ];
 
 describe('family registry', () => {

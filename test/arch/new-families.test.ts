@@ -354,3 +354,22 @@ describe('dots1', () => {
     expect(r.total_main).toBe(1692);
   });
 });
+
+describe('flex_olmo', () => {
+  it('tiny: full-width QK norms, post-norms, experts of intermediate_size', () => {
+    const r = inspectConfig({
+      ...base,
+      model_type: 'flex_olmo',
+      intermediate_size: 6,
+      num_experts: 4,
+      num_experts_per_tok: 2,
+    });
+    // attention 192 + q_norm H·hd 8 + k_norm K·hd 4 = 204 per layer → 408; norms 2·16 + 8 = 40;
+    // routers 64; experts 1152 → total = 128 + 128 + 408 + 40 + 64 + 1152 = 1920
+    expect(r.breakdown).toMatchObject({ attention: 408, norms: 40 });
+    expect(r.total_main).toBe(1920);
+    expect(r.model_type).toBe('flex_olmo');
+    // active = 1920 − 2 × 288 = 1344
+    expect(r.active).toBe(1344);
+  });
+});

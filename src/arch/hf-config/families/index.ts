@@ -12,6 +12,7 @@ import { ernie45Moe } from './ernie4-5-moe.js';
 import { deepseek } from './deepseek.js';
 import { deepseekMoe } from './deepseek-moe.js';
 import { deepseekV4 } from './deepseek-v4.js';
+import { flexOlmo } from './flex-olmo.js';
 import { glm4Moe } from './glm4-moe.js';
 import { glmMoeDsa } from './glm-moe-dsa.js';
 import { gptOss } from './gpt-oss.js';
@@ -57,4 +58,5 @@ export const FAMILIES = {
   ernie4_5_moe: ernie45Moe,
   hunyuan_v1_moe: hunyuanV1Moe,
   dots1,
+  flex_olmo: flexOlmo,
 } as const satisfies Record<string, Family>;
