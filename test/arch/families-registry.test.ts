@@ -33,6 +33,8 @@ const PRINTED_ORDER = [
   'hunyuan_v1_moe',
   'dots1',
   'flex_olmo',
+  'granitemoe',
+  'granitemoeshared',
 ];
 
 describe('family registry', () => {

@@ -373,3 +373,27 @@ describe('flex_olmo', () => {
     expect(r.active).toBe(1344);
   });
 });
+
+describe('granitemoe and granitemoeshared', () => {
+  const tiny = { ...base, intermediate_size: 6, num_local_experts: 4, num_experts_per_tok: 2, attention_bias: true };
+
+  it('granitemoe tiny: every layer MoE, attention biases', () => {
+    const r = inspectConfig({ ...tiny, model_type: 'granitemoe' });
+    // attention (192 + 24) × 2 = 432; norms 40; routers 64; experts 1152
+    // total = 128 + 128 + 432 + 40 + 64 + 1152 = 1944; active = 1944 − 2 × 288 = 1368
+    expect(r.total_main).toBe(1944);
+    expect(r.active).toBe(1368);
+  });
+
+  it('granitemoeshared tiny: a shared MLP of shared_intermediate_size per layer', () => {
+    const r = inspectConfig({ ...tiny, model_type: 'granitemoeshared', shared_intermediate_size: 10 });
+    // shared: input_linear 8·20 + output_linear 10·8 = 240 per layer → 480; total = 1944 + 480 = 2424
+    expect(r.breakdown.shared_experts).toBe(480);
+    expect(r.total_main).toBe(2424);
+    expect(r.active).toBe(1368 + 480);
+    // shared_intermediate_size 0: no shared MLP
+    expect(inspectConfig({ ...tiny, model_type: 'granitemoeshared', shared_intermediate_size: 0 }).total_main).toBe(
+      1944,
+    );
+  });
+});

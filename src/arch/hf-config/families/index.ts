@@ -16,6 +16,7 @@ import { flexOlmo } from './flex-olmo.js';
 import { glm4Moe } from './glm4-moe.js';
 import { glmMoeDsa } from './glm-moe-dsa.js';
 import { gptOss } from './gpt-oss.js';
+import { granitemoe, granitemoeshared } from './granitemoe.js';
 import { grok1 } from './grok-1.js';
 import { hunyuanV1Moe } from './hunyuan-v1-moe.js';
 import { kimiK25 } from './kimi-k25.js';
@@ -59,4 +60,6 @@ export const FAMILIES = {
   hunyuan_v1_moe: hunyuanV1Moe,
   dots1,
   flex_olmo: flexOlmo,
+  granitemoe,
+  granitemoeshared,
 } as const satisfies Record<string, Family>;
