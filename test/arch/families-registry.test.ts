@@ -35,6 +35,7 @@ const PRINTED_ORDER = [
   'flex_olmo',
   'granitemoe',
   'granitemoeshared',
+  'deepseek_v32',
 ];
 
 describe('family registry', () => {

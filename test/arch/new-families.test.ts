@@ -10,6 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { inspectConfig } from '../../src/arch/inspect.js';
+import { tinyMlaConfig } from '../helpers.js';
 
 const base = {
   hidden_size: 8,
@@ -395,5 +396,22 @@ describe('granitemoe and granitemoeshared', () => {
     expect(inspectConfig({ ...tiny, model_type: 'granitemoeshared', shared_intermediate_size: 0 }).total_main).toBe(
       1944,
     );
+  });
+});
+
+describe('deepseek_v32', () => {
+  it('tiny: DeepSeek-V3 plus an indexer in every layer, the MTP layer too', () => {
+    const idx = { index_n_heads: 2, index_head_dim: 4, index_topk: 4 };
+    const v3 = inspectConfig(tinyMlaConfig({ num_nextn_predict_layers: 1 }));
+    const v32 = inspectConfig(tinyMlaConfig({ model_type: 'deepseek_v32', num_nextn_predict_layers: 1, ...idx }));
+    // per layer: wq_b q_lora 4 × 2·4 = 32, wk 8·4 = 32, k_norm LayerNorm(4) 8, weights_proj 8·2 = 16 → 88
+    // two main layers → 176; the MTP layer's own 88 sits in mtp
+    expect(v32.breakdown.indexers).toBe(176);
+    expect(v32.total_main).toBe(v3.total_main + 176);
+    expect(v32.breakdown.mtp).toBe(v3.breakdown.mtp + 88);
+    expect(v32.total_checkpoint).toBe(v3.total_checkpoint + 264);
+    // the indexer runs for every token: active grows by the same 176
+    expect(v32.active).toBe(v3.active + 176);
+    expect(v32.architecture.model_type).toBe('deepseek_v32');
   });
 });

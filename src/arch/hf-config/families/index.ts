@@ -11,6 +11,7 @@ import { dots1 } from './dots1.js';
 import { ernie45Moe } from './ernie4-5-moe.js';
 import { deepseek } from './deepseek.js';
 import { deepseekMoe } from './deepseek-moe.js';
+import { deepseekV32 } from './deepseek-v32.js';
 import { deepseekV4 } from './deepseek-v4.js';
 import { flexOlmo } from './flex-olmo.js';
 import { glm4Moe } from './glm4-moe.js';
@@ -62,4 +63,5 @@ export const FAMILIES = {
   flex_olmo: flexOlmo,
   granitemoe,
   granitemoeshared,
+  deepseek_v32: deepseekV32,
 } as const satisfies Record<string, Family>;
