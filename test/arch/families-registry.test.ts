@@ -36,6 +36,7 @@ const PRINTED_ORDER = [
   'granitemoe',
   'granitemoeshared',
   'deepseek_v32',
+  'glm4_moe_lite',
 ];
 
 describe('family registry', () => {

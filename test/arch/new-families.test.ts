@@ -415,3 +415,29 @@ describe('deepseek_v32', () => {
     expect(v32.architecture.model_type).toBe('deepseek_v32');
   });
 });
+
+describe('glm4_moe_lite', () => {
+  it('tiny: DeepSeek-V3 latent attention in GLM MoE layers, dense first layer by default', () => {
+    // the same tiny MLA model as deepseek_v3 (first layer dense, then MoE with one shared expert)
+    const { first_k_dense_replace, ...rest } = tinyMlaConfig();
+    void first_k_dense_replace;
+    const v3 = inspectConfig(tinyMlaConfig());
+    const lite = inspectConfig({ ...rest, model_type: 'glm4_moe_lite' });
+    // mlp_layer_types defaults to ["dense", "sparse"]: the same layers as first_k_dense_replace 1
+    expect(lite.layers).toEqual({ total: 2, moe: 1, dense: 1 });
+    expect(lite.total_main).toBe(v3.total_main);
+    expect(lite.breakdown.router).toBe(v3.breakdown.router);
+  });
+
+  it('tiny: mlp_layer_types decides the layers', () => {
+    const { first_k_dense_replace, ...rest } = tinyMlaConfig();
+    void first_k_dense_replace;
+    const all = inspectConfig({ ...rest, model_type: 'glm4_moe_lite', mlp_layer_types: ['sparse', 'sparse'] });
+    const v3 = inspectConfig(tinyMlaConfig({ first_k_dense_replace: 0 }));
+    expect(all.layers).toEqual({ total: 2, moe: 2, dense: 0 });
+    expect(all.total_main).toBe(v3.total_main);
+    expect(() =>
+      inspectConfig({ ...rest, model_type: 'glm4_moe_lite', mlp_layer_types: ['sparse', 'moe'] }, 'g.json'),
+    ).toThrow('g.json: field "mlp_layer_types" (model_type "glm4_moe_lite") must be "dense" or "sparse" entries');
+  });
+});

@@ -15,6 +15,7 @@ import { deepseekV32 } from './deepseek-v32.js';
 import { deepseekV4 } from './deepseek-v4.js';
 import { flexOlmo } from './flex-olmo.js';
 import { glm4Moe } from './glm4-moe.js';
+import { glm4MoeLite } from './glm4-moe-lite.js';
 import { glmMoeDsa } from './glm-moe-dsa.js';
 import { gptOss } from './gpt-oss.js';
 import { granitemoe, granitemoeshared } from './granitemoe.js';
@@ -64,4 +65,5 @@ export const FAMILIES = {
   granitemoe,
   granitemoeshared,
   deepseek_v32: deepseekV32,
+  glm4_moe_lite: glm4MoeLite,
 } as const satisfies Record<string, Family>;
