@@ -37,6 +37,8 @@ const PRINTED_ORDER = [
   'granitemoeshared',
   'deepseek_v32',
   'glm4_moe_lite',
+  'bailing_moe',
+  'bailing_moe_v2',
 ];
 
 describe('family registry', () => {

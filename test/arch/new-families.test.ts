@@ -441,3 +441,33 @@ describe('glm4_moe_lite', () => {
     ).toThrow('g.json: field "mlp_layer_types" (model_type "glm4_moe_lite") must be "dense" or "sparse" entries');
   });
 });
+
+describe('bailing_moe and bailing_moe_v2', () => {
+  const tiny = {
+    ...base,
+    first_k_dense_replace: 1,
+    intermediate_size: 10,
+    moe_intermediate_size: 6,
+    num_experts: 4,
+    num_shared_experts: 1,
+    num_experts_per_tok: 2,
+    use_qkv_bias: true,
+  };
+
+  it('bailing_moe tiny: fused qkv with bias, dense first layer, one shared expert', () => {
+    const r = inspectConfig({ ...tiny, model_type: 'bailing_moe' });
+    // attention (192 + qkv bias 16) × 2 = 416; norms 40; layer 0 dense 240; layer 1 router 32,
+    // experts 576, shared 144 → total = 128 + 128 + 416 + 40 + 240 + 32 + 576 + 144 = 1704
+    expect(r.breakdown).toMatchObject({ attention: 416, router: 32, shared_experts: 144, dense_ffn: 240 });
+    expect(r.total_main).toBe(1704);
+    // active = 1704 − 2 × 144 = 1416
+    expect(r.active).toBe(1416);
+  });
+
+  it('bailing_moe_v2 tiny: adds per-head QK norms and the expert_bias buffer', () => {
+    const r = inspectConfig({ ...tiny, model_type: 'bailing_moe_v2' });
+    // + q/k norms 2·4 per layer (16) + expert_bias 4 → 1704 + 20 = 1724
+    expect(r.breakdown).toMatchObject({ attention: 432, router: 36 });
+    expect(r.total_main).toBe(1724);
+  });
+});

@@ -6,6 +6,7 @@
 import type { Architecture } from '../../types.js';
 import type { Fields } from '../fields.js';
 import { arctic } from './arctic.js';
+import { bailingMoe, bailingMoeV2 } from './bailing-moe.js';
 import { dbrx } from './dbrx.js';
 import { dots1 } from './dots1.js';
 import { ernie45Moe } from './ernie4-5-moe.js';
@@ -66,4 +67,6 @@ export const FAMILIES = {
   granitemoeshared,
   deepseek_v32: deepseekV32,
   glm4_moe_lite: glm4MoeLite,
+  bailing_moe: bailingMoe,
+  bailing_moe_v2: bailingMoeV2,
 } as const satisfies Record<string, Family>;
