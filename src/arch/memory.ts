@@ -56,6 +56,7 @@ import {
   type Matrix,
   mtpStoredCopies,
   packedExpertLinear,
+  quantLinear,
   STORED_ELEMENT_BYTES,
   type StoredFormat,
   type StoredRole,
@@ -175,11 +176,17 @@ class Ledger {
     this.add(p, 'f32', 'weights', values, count);
   }
 
-  /** Linears the checkpoint stores in block-FP8 when it is block-FP8, else in the base dtype. */
+  /** Linears the checkpoint stores in a 4-bit format or block-FP8 when it says so, else in the base dtype. */
   linears(p: WeightPart, mats: Matrix[], count = 1): void {
     const b = this.storage.fp8_block;
+    const lq = this.storage.linear_quant;
     for (const [out, inn] of mats) {
-      if (b == null) {
+      if (lq) {
+        const q = quantLinear(lq, [out, inn]);
+        this.add(p, q.weight.format, 'weights', out * inn, count, q.weight.elements);
+        for (const sc of q.scales) this.add(p, sc.format, 'scales', sc.elements, count);
+        this.add(p, 'i32', 'shapes', q.shapes, count);
+      } else if (b == null) {
         this.base(p, out * inn, count);
       } else {
         this.add(p, 'fp8_e4m3', 'weights', out * inn, count);

@@ -162,6 +162,24 @@ export interface ExpertQuantSpec {
   format: 'fp4_e2m1_x2' | 'int4_pack_quantized';
   group_size: number;
 }
+/**
+ * Every linear a block-FP8 checkpoint would store in FP8 (attention and linear-attention
+ * projections, indexer projections, routed, shared and dense experts) stored instead in a packed
+ * 4-bit format with its scales, as a `quantization_config` says for any family:
+ * - `nvfp4` (quant_method "modelopt", NVFP4): weight [out, in/2] uint8 (two E2M1 per byte),
+ *   weight_scale [out, in/16] FP8 E4M3, weight_scale_2 and input_scale F32 scalars
+ * - `int4_awq` (AutoAWQ GEMM): qweight int32 [in, out/8], qzeros int32 [in/g, out/8], scales F16 [in/g, out]
+ * - `int4_gptq` (GPTQ v1): qweight int32 [in/8, out], qzeros int32 [in/g, out/8], scales F16
+ *   [in/g, out], g_idx int32 [in]
+ * - `int4_ct` (compressed-tensors pack-quantized, symmetric): weight_packed int32 [out, in/8],
+ *   weight_scale BF16 [out, in/g], weight_shape int32 [2]
+ */
+export interface LinearQuantSpec {
+  format: 'nvfp4' | 'int4_awq' | 'int4_gptq' | 'int4_ct';
+  /** weights per scale along the input dimension (16 for NVFP4) */
+  group_size: number;
+}
+
 /** Multi-token-prediction modules (DeepSeek-V3 style), reported apart from the main model. */
 export interface MtpSpec {
   num_modules: number;
@@ -265,6 +283,8 @@ export interface ArchitectureBase {
   checkpoint_fp8_block?: number | null;
   /** routed experts stored in a packed sub-byte format with group scales (they get no FP8 scales then) */
   checkpoint_expert_quant?: ExpertQuantSpec | null;
+  /** every FP8-storable linear in a packed 4-bit format with its scales (routed experts too, unless checkpoint_expert_quant) */
+  checkpoint_linear_quant?: LinearQuantSpec | null;
 
   /**
    * the token mixer of each main-model layer (length num_layers), for KV-cache sizing; absent =
@@ -330,9 +350,12 @@ export interface ExtraCounts {
   fp8_scales: number;
   /** hash-routing tables (token → expert ids, vocab × top-k per hash layer): stored integers, not parameters */
   routing_tables: number;
-  /** group scales of sub-byte routed experts (out·ceil(in/group) per weight) */
+  /**
+   * group scales of sub-byte weights (out·ceil(in/group) per weight), with the zero points
+   * (AWQ, GPTQ) and per-tensor scales (NVFP4) of 4-bit linears
+   */
   quant_scales: number;
-  /** elements of the int32 `weight_shape` tensors of compressed-tensors linears (2 each) */
+  /** elements of the int32 `weight_shape` (compressed-tensors, 2 each) and `g_idx` (GPTQ, in each) tensors */
   quant_shape_elements: number;
   /**
    * total_checkpoint − (total_logical + the four stored extras above): negative where weights are

@@ -8,7 +8,7 @@
  */
 import type { Architecture } from '../types.js';
 import { FAMILIES } from './families/index.js';
-import { fp8Block } from './quantization.js';
+import { fp8Block, linearQuant } from './quantization.js';
 import { Fields, InvalidFieldError, isObj, MissingFieldError, type Obj, where } from './fields.js';
 
 export { InvalidFieldError, MissingFieldError } from './fields.js';
@@ -60,6 +60,12 @@ export function architectureFromHfConfig(config: unknown, file?: string): Archit
   if (arch.checkpoint_fp8_block === undefined) {
     const block = fp8Block(f);
     if (block != null) return { ...arch, checkpoint_fp8_block: block };
+  }
+  // So are the 4-bit linear formats (NVFP4, AWQ, GPTQ, compressed-tensors INT4), where the family
+  // has not read its own routed-expert format.
+  if (arch.checkpoint_expert_quant == null && arch.checkpoint_linear_quant === undefined) {
+    const lq = linearQuant(f);
+    if (lq != null) return { ...arch, checkpoint_linear_quant: lq };
   }
   return arch;
 }

@@ -3,7 +3,7 @@
  * carries (block-FP8 tiles, INT4 routed experts). What the checkpoint then stores is decided in
  * ../storage.ts.
  */
-import type { ExpertQuantSpec } from '../types.js';
+import type { ExpertQuantSpec, LinearQuantSpec } from '../types.js';
 import { type Fields, isObj, type Obj } from './fields.js';
 
 /**
@@ -132,4 +132,64 @@ export function quantizationConfigs(config: Obj): Obj[] {
     if (isObj(q) && !out.includes(q)) out.push(q);
   }
   return out;
+}
+
+/** A positive safe integer, or undefined. */
+function posInt(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v > 0 ? v : undefined;
+}
+
+/**
+ * 4-bit storage of every linear, for any family, from the `quantization_config` (see
+ * `LinearQuantSpec`): ModelOpt NVFP4 (`quant_algo` at the top or under `quantization`), AutoAWQ
+ * GEMM, GPTQ v1 with a group size, and compressed-tensors pack-quantized (symmetric INT4 by
+ * groups, or NVFP4 as `nvfp4-pack-quantized`) with one config group over `Linear`. Null when the
+ * config says none of these, or leaves unconverted a module the counter would quantise: the
+ * storage is then not modelled and the notes say so.
+ */
+export function linearQuant(f: Fields): LinearQuantSpec | null {
+  const q = f.raw('quantization_config');
+  if (!isObj(q)) return null;
+  const spec = linearQuantOf(q);
+  return spec && leavesOnlyUnscaledModules(unconverted(isObj(q['quantization']) ? { ...q, ...q['quantization'] } : q))
+    ? spec
+    : null;
+}
+
+function linearQuantOf(q: Obj): LinearQuantSpec | null {
+  const method = q['quant_method'];
+  if (method === 'modelopt') {
+    const inner = isObj(q['quantization']) ? q['quantization'] : q;
+    if (inner['quant_algo'] !== 'NVFP4') return null;
+    const g = inner['group_size'] ?? 16;
+    return g === 16 ? { format: 'nvfp4', group_size: 16 } : null;
+  }
+  if (method === 'awq') {
+    const version = typeof q['version'] === 'string' ? q['version'].toLowerCase() : 'gemm';
+    const g = posInt(q['group_size']);
+    return q['bits'] === 4 && version === 'gemm' && q['zero_point'] !== false && g
+      ? { format: 'int4_awq', group_size: g }
+      : null;
+  }
+  if (method === 'gptq') {
+    const g = posInt(q['group_size']);
+    const fmt = q['checkpoint_format'] ?? 'gptq';
+    return q['bits'] === 4 && fmt === 'gptq' && g ? { format: 'int4_gptq', group_size: g } : null;
+  }
+  if (method === 'compressed-tensors') {
+    const groups = q['config_groups'];
+    if (!isObj(groups) || Object.keys(groups).length !== 1) return null;
+    const grp = Object.values(groups)[0];
+    if (!isObj(grp) || !Array.isArray(grp['targets']) || !grp['targets'].includes('Linear')) return null;
+    const w = grp['weights'];
+    if (!isObj(w) || w['num_bits'] !== 4 || w['strategy'] !== 'group') return null;
+    const g = posInt(w['group_size']);
+    if (q['format'] === 'nvfp4-pack-quantized' && w['type'] === 'float' && g === 16) {
+      return { format: 'nvfp4', group_size: 16 };
+    }
+    if (q['format'] === 'pack-quantized' && w['type'] === 'int' && w['symmetric'] !== false && g) {
+      return { format: 'int4_ct', group_size: g };
+    }
+  }
+  return null;
 }
