@@ -26,7 +26,10 @@
  *   its norms, compressor projections and head are stored in bf16, as model.py's comments say),
  *   and Gated DeltaNet's A_log and gated-norm weight (the 90 F32 tensors of Qwen3.5-397B-A17B's
  *   safetensors headers, two per linear-attention layer);
- * - DeepSeek-V4's hash-routing tables `tid2eid` [vocab, top-k] as int64 (the checkpoint's I64).
+ * - DeepSeek-V4's hash-routing tables `tid2eid` [vocab, top-k] as int64 (the checkpoint's I64);
+ * - 4-bit linears of any family (`LinearQuantSpec`: NVFP4, AWQ, GPTQ, compressed-tensors INT4), in
+ *   place of block-FP8 on the same linears, with their scales, zero points and index tensors as
+ *   `quantLinear` (storage.ts) lays them out.
  * Quantisation methods not listed here are not modelled: the weights are then given in the base
  * dtype and `modelled` is false.
  *
