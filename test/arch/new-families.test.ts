@@ -8,6 +8,7 @@
  *   GQA projections: q 64 + k 32 + v 32 + o 64 = 192; their biases q 8 + k 4 + v 4 (+ o 8)
  *   RMSNorms per layer 2·d = 16; router d·E = 32; gated expert 3·d·I = 144, E of them 576
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { inspectConfig } from '../../src/arch/inspect.js';
 import { tinyMlaConfig } from '../helpers.js';
@@ -121,6 +122,41 @@ describe('qwen3_vl_moe', () => {
     expect(r.breakdown.vision).toBe(1144);
     expect(r.total_logical).toBe(1912 + 1144);
     expect(r.model_type).toBe('qwen3_vl_moe');
+  });
+
+  it('Qwen3-VL-30B-A3B: the Qwen3-30B-A3B text model plus a 0.54B vision tower, 31.07B', () => {
+    // Qwen/Qwen3-VL-30B-A3B-Instruct config.json: text_config as Qwen3-30B-A3B's, vision_config below
+    const text = JSON.parse(readFileSync(new URL('../../presets/configs/qwen3-30b-a3b.json', import.meta.url), 'utf8'));
+    const r = inspectConfig({
+      model_type: 'qwen3_vl_moe',
+      tie_word_embeddings: false,
+      text_config: { ...text, model_type: 'qwen3_vl_moe_text' },
+      vision_config: {
+        depth: 27,
+        hidden_size: 1152,
+        intermediate_size: 4304,
+        num_heads: 16,
+        out_hidden_size: 2048,
+        patch_size: 16,
+        temporal_patch_size: 2,
+        spatial_merge_size: 2,
+        in_channels: 3,
+        num_position_embeddings: 2304,
+        deepstack_visual_indexes: [8, 16, 24],
+      },
+    });
+    // text: 30,532,122,624 (the Hub's exact count of Qwen3-30B-A3B)
+    expect(r.total_main).toBe(30_532_122_624);
+    // vision: patch 3·2·16·16·1152 + 1152 = 1,770,624; positions 2304·1152 = 2,654,208;
+    //   27 blocks × (norms 4·1152 + qkv 1152·3456 + 3456 + proj 1152² + 1152 + fc1 1152·4304 + 4304
+    //   + fc2 4304·1152 + 1152 = 15,239,504) = 411,466,608; merger LayerNorm(1152) 2,304 + fc1
+    //   4608² + 4608 + fc2 4608·2048 + 2048 = 30,679,808; 3 deepstack mergers with LayerNorm(4608):
+    //   3 × 30,686,720 = 92,060,160 → 538,631,408
+    expect(r.breakdown.vision).toBe(538_631_408);
+    // 31,070,754,032: the Hub page of Qwen/Qwen3-VL-30B-A3B-Instruct shows 31.1B params (its
+    // safetensors metadata rounded); model aggregators that copy that metadata list 31.07B
+    expect(r.total_checkpoint).toBe(31_070_754_032);
+    roundsTo(r.total_checkpoint, 31.1e9, 0.1e9);
   });
 
   it('a tied config shares the head with the embedding', () => {
