@@ -289,6 +289,12 @@ describe('ernie4_5_moe', () => {
     expect(r.breakdown.lm_head).toBe(0);
   });
 
+  it('reads the attribute_map spellings too (num_experts, num_experts_per_tok)', () => {
+    const { moe_num_experts, moe_k, ...rest } = tiny;
+    const r = inspectConfig({ ...rest, num_experts: moe_num_experts, num_experts_per_tok: moe_k });
+    expect(r.total_main).toBe(1676);
+  });
+
   it('refuses use_bias (biased MLPs)', () => {
     expect(() => inspectConfig({ ...tiny, use_bias: true }, 'e.json')).toThrow(
       'e.json: field "use_bias" (model_type "ernie4_5_moe") must be false (biased MLPs are not modelled)',
