@@ -159,6 +159,16 @@ function mixer(arch: Architecture, kinds: LayerAttentionKind[], i: number): Mixe
     return out;
   }
 
+  if (arch.attention_type === 'gqa' && arch.attention_experts) {
+    // JetMoE MoA: E × (input d → K·hd, output K·hd → d), router d·E, output bias d, kv_proj d → 2·K·hd
+    const kv = arch.num_key_value_heads * arch.head_dim;
+    const Ea = arch.attention_experts.num_experts;
+    out.attention = Ea * 2 * d * kv + d * Ea + d + 2 * kv * d;
+    for (let e = 0; e < Ea; e++) out.fp8.push([kv, d], [d, kv]);
+    out.fp8.push([2 * kv, d]);
+    return out;
+  }
+
   if (arch.attention_type === 'gqa') {
     const H = arch.num_attention_heads;
     const K = arch.num_key_value_heads;
@@ -260,6 +270,7 @@ function routerParams(arch: Architecture, hash: boolean): number {
   let p = arch.hidden_size * E;
   if (arch.router_bias) p += E;
   if (arch.router_score_correction_bias && !hash) p += E;
+  if (arch.moe_output_bias) p += arch.hidden_size;
   return p;
 }
 
@@ -341,6 +352,16 @@ function validate(arch: Architecture): void {
   if (arch.attention_type === 'gqa') {
     assertCount('num_key_value_heads', arch.num_key_value_heads, 1);
     assertCount('head_dim', arch.head_dim, 1);
+    const ae = arch.attention_experts;
+    if (ae) {
+      assertCount('attention_experts.num_experts', ae.num_experts, 1);
+      assertCount('attention_experts.top_k', ae.top_k, 1);
+      if (ae.top_k > ae.num_experts) {
+        throw new RangeError(
+          `attention_experts.top_k (${ae.top_k}) exceeds attention_experts.num_experts (${ae.num_experts})`,
+        );
+      }
+    }
   } else if (arch.attention_type === 'mla') {
     if (arch.q_lora_rank != null) assertCount('q_lora_rank', arch.q_lora_rank, 1);
     assertCount('kv_lora_rank', arch.kv_lora_rank, 1);
@@ -514,7 +535,17 @@ export function countParameters(arch: Architecture): Breakdown {
   // --- active ------------------------------------------------------------------------------
   const expert_params = safe('expert_params', nMoe * perExpert);
   const k = arch.num_experts_per_tok;
-  const active = safe('active', total_main - (E - k) * expert_params);
+  // attention experts not chosen for a token (JetMoE MoA): 2·d·K·head_dim each, in every main layer
+  const idleAttention =
+    arch.attention_type === 'gqa' && arch.attention_experts
+      ? L *
+        (arch.attention_experts.num_experts - arch.attention_experts.top_k) *
+        2 *
+        d *
+        arch.num_key_value_heads *
+        arch.head_dim
+      : 0;
+  const active = safe('active', total_main - (E - k) * expert_params - idleAttention);
   // With tied embeddings the one matrix is still used as the output head (a matmul), so
   // only an untied input embedding is dropped by the "excluding input embedding" convention.
   const inputEmbeddingOnly = arch.tie_word_embeddings ? 0 : modules.embedding;

@@ -248,6 +248,22 @@ function mixer(
     l.f32(parts.lin, Vh + g.value_head_dim); // A_log, gated norm
     return;
   }
+  if (arch.attention_type === 'gqa' && arch.attention_experts) {
+    // JetMoE MoA: each expert's input and output linear, kv_proj; router and output bias unquantised
+    const kv = arch.num_key_value_heads * arch.head_dim;
+    const Ea = arch.attention_experts.num_experts;
+    l.linears(
+      parts.attn,
+      [
+        [kv, d],
+        [d, kv],
+      ],
+      Ea,
+    );
+    l.linears(parts.attn, [[2 * kv, d]]);
+    l.base(parts.attn, d * Ea + d);
+    return;
+  }
   if (arch.attention_type === 'gqa') {
     const H = arch.num_attention_heads;
     const hd = arch.head_dim;
@@ -373,7 +389,7 @@ export function checkpointWeightBytes(
     l.f32(p('hyper_connections'), hcBlock); // hc_{attn,ffn}_{fn,base,scale} float32
     if (isMoe) {
       const hash = i < nHash;
-      l.base(p('router'), d * E + (arch.router_bias ? E : 0));
+      l.base(p('router'), d * E + (arch.router_bias ? E : 0) + (arch.moe_output_bias ? d : 0));
       if (arch.router_score_correction_bias && !hash) l.f32(p('router'), E);
       if (hash) l.add('routing_tables', 'i64', 'tables', hashTableElements(arch));
       l.experts(p('routed_experts'), expertMats, E);

@@ -59,6 +59,19 @@ export interface GqaAttentionFields {
    * Qwen3-Next / Qwen3.5 gated attention); default false
    */
   attention_output_gate?: boolean;
+  /**
+   * mixture of attention heads (JetMoE MoA): q and o projections are `num_experts` experts, each
+   * a d → K·head_dim input and K·head_dim → d output linear, `top_k` of them chosen per token by a
+   * router Linear(d, E) (H = top_k·K query heads), plus an output bias d; k and v come from one
+   * kv_proj Linear(d, 2·K·head_dim). Absent = ordinary q/k/v/o projections.
+   */
+  attention_experts?: AttentionExpertsSpec | null;
+}
+
+/** Attention experts (see `GqaAttentionFields.attention_experts`). */
+export interface AttentionExpertsSpec {
+  num_experts: number;
+  top_k: number;
 }
 
 /**
@@ -306,6 +319,8 @@ export interface ArchitectureBase {
    * no score-correction bias there
    */
   num_hash_layers?: number;
+  /** a bias vector d added to the MoE block's output in every MoE layer (JetMoE), counted with the router */
+  moe_output_bias?: boolean;
 }
 
 export type Architecture = ArchitectureBase & (GqaAttentionFields | MlaAttentionFields | CsaHcaAttentionFields);
@@ -328,7 +343,7 @@ export interface ModuleCounts {
   hyper_connections: number;
   /** per-layer norms of every layer plus the final norm */
   norms: number;
-  /** routers of every MoE layer: weight, bias, score-correction bias */
+  /** routers of every MoE layer: weight, bias, score-correction bias (and the MoE output bias, JetMoE) */
   router: number;
   /** all routed experts of all MoE layers */
   routed_experts: number;

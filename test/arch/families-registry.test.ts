@@ -39,6 +39,7 @@ const PRINTED_ORDER = [
   'glm4_moe_lite',
   'bailing_moe',
   'bailing_moe_v2',
+  'jetmoe',
 ];
 
 describe('family registry', () => {

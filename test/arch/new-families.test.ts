@@ -513,3 +513,63 @@ describe('bailing_moe and bailing_moe_v2', () => {
     expect(r.total_main).toBe(1724);
   });
 });
+
+describe('jetmoe', () => {
+  const tiny = {
+    model_type: 'jetmoe',
+    hidden_size: 8,
+    num_hidden_layers: 2,
+    num_key_value_heads: 1,
+    kv_channels: 4,
+    num_local_experts: 4,
+    num_experts_per_tok: 2,
+    intermediate_size: 6,
+    vocab_size: 16,
+  };
+
+  it('tiny: attention experts and FFN experts, both with output biases; tied head', () => {
+    const r = inspectConfig(tiny);
+    // attention per layer (K·hd = 4): 4 experts × (8·4 + 4·8) = 256, router 8·4 = 32, output bias 8,
+    // kv_proj 8·8 = 64 → 360; two layers 720
+    // MoE per layer: router 32 + output bias 8 = 40; experts 4 × 3·8·6 = 576
+    // total = embedding 128 (tied) + 720 + norms 2·16 + 8 + routers 80 + experts 1152 = 2120
+    expect(r.breakdown).toMatchObject({ lm_head: 0, attention: 720, router: 80, routed_experts: 1152, norms: 40 });
+    expect(r.total_main).toBe(2120);
+    expect(r.architecture).toMatchObject({ num_attention_heads: 2, head_dim: 4 });
+    // active: 2 of 4 FFN experts (2 × 2 × 144 = 576 idle) and 2 of 4 attention experts
+    // (2 layers × 2 × 64 = 256 idle) → 2120 − 576 − 256 = 1288
+    expect(r.active).toBe(1288);
+  });
+
+  it('tiny in block-FP8: every attention expert is scaled', () => {
+    const r = inspectConfig({ ...tiny, quantization_config: { quant_method: 'fp8', weight_block_size: [4, 4] } });
+    // per layer, 4×4 tiles: each attention expert [4,8] 2 + [8,4] 2 → 4 × 4 = 16, kv_proj [8,8] 4 → 20;
+    // FFN experts [6,8] 2·2 = 4 twice, [8,6] 2·2 = 4 → 12 × 4 = 48 → 68; two layers 136
+    expect(r.breakdown.fp8_scales).toBe(136);
+  });
+
+  it('JetMoE-8B: 8,522,237,952 parameters, 2,265,907,200 active without the embedding (hand-worked)', () => {
+    // jetmoe/jetmoe-8b config.json fields
+    const r = inspectConfig({
+      model_type: 'jetmoe',
+      hidden_size: 2048,
+      num_hidden_layers: 24,
+      num_key_value_heads: 16,
+      kv_channels: 128,
+      num_local_experts: 8,
+      num_experts_per_tok: 2,
+      intermediate_size: 5632,
+      vocab_size: 32000,
+      tie_word_embeddings: true,
+    });
+    // per layer: attention 8 × 2·2048·2048 + router 16,384 + bias 2048 + kv_proj 2048·4096 = 75,515,904;
+    // MoE 8 × 3·2048·5632 = 276,824,064 + router 16,384 + bias 2048; norms 4096 → 352,362,496;
+    // × 24 = 8,456,699,904 + embedding 65,536,000 + final norm 2048
+    expect(r.total_main).toBe(8_522_237_952);
+    // per layer active: attention 2 × 8,388,608 + 16,384 + 2048 + kv 8,388,608 = 25,184,256; MoE
+    // 2 × 34,603,008 + 16,384 + 2048 = 69,224,448; norms 4096 → 94,412,800; × 24 = 2,265,907,200
+    expect(r.active - 65_536_000 - 2048).toBe(2_265_907_200);
+    // The JetMoE-8B model card's "8B" total and "2.2B" active read as truncations of 8.52B and
+    // 2.27B (active without the embedding); they are not precise enough to test against.
+  });
+});

@@ -22,6 +22,7 @@ import { gptOss } from './gpt-oss.js';
 import { granitemoe, granitemoeshared } from './granitemoe.js';
 import { grok1 } from './grok-1.js';
 import { hunyuanV1Moe } from './hunyuan-v1-moe.js';
+import { jetmoe } from './jetmoe.js';
 import { kimiK25 } from './kimi-k25.js';
 import { llama4 } from './llama4.js';
 import { minimaxM2 } from './minimax-m2.js';
@@ -69,4 +70,5 @@ export const FAMILIES = {
   glm4_moe_lite: glm4MoeLite,
   bailing_moe: bailingMoe,
   bailing_moe_v2: bailingMoeV2,
+  jetmoe,
 } as const satisfies Record<string, Family>;
