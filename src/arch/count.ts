@@ -266,7 +266,7 @@ export function expertBiasParams(arch: Architecture): number {
 
 /** Router of one MoE layer; hash-routed layers carry a table instead of the score-correction bias. */
 function routerParams(arch: Architecture, hash: boolean): number {
-  const E = arch.num_experts;
+  const E = arch.num_experts + (arch.zero_experts ?? 0);
   let p = arch.hidden_size * E;
   if (arch.router_bias) p += E;
   if (arch.router_score_correction_bias && !hash) p += E;
@@ -340,6 +340,7 @@ function validate(arch: Architecture): void {
   assertCount('norms_per_layer', arch.norms_per_layer, 0);
   assertCount('num_experts', arch.num_experts, 0);
   assertCount('num_experts_per_tok', arch.num_experts_per_tok, 0);
+  if (arch.zero_experts !== undefined) assertCount('zero_experts', arch.zero_experts, 0);
   assertCount('moe_intermediate_size', arch.moe_intermediate_size, 0);
   assertCount('num_shared_experts', arch.num_shared_experts, 0);
   assertCount('first_k_dense_replace', arch.first_k_dense_replace, 0);

@@ -389,8 +389,9 @@ export function checkpointWeightBytes(
     l.f32(p('hyper_connections'), hcBlock); // hc_{attn,ffn}_{fn,base,scale} float32
     if (isMoe) {
       const hash = i < nHash;
-      l.base(p('router'), d * E + (arch.router_bias ? E : 0) + (arch.moe_output_bias ? d : 0));
-      if (arch.router_score_correction_bias && !hash) l.f32(p('router'), E);
+      const Er = E + (arch.zero_experts ?? 0); // router outputs: real and zero-computation experts
+      l.base(p('router'), d * Er + (arch.router_bias ? Er : 0) + (arch.moe_output_bias ? d : 0));
+      if (arch.router_score_correction_bias && !hash) l.f32(p('router'), Er);
       if (hash) l.add('routing_tables', 'i64', 'tables', hashTableElements(arch));
       l.experts(p('routed_experts'), expertMats, E);
       l.base(p('routed_experts'), expertBias, E);

@@ -321,6 +321,13 @@ export interface ArchitectureBase {
   num_hash_layers?: number;
   /** a bias vector d added to the MoE block's output in every MoE layer (JetMoE), counted with the router */
   moe_output_bias?: boolean;
+  /**
+   * zero-computation (identity) experts the router may pick besides the num_experts real ones
+   * (LongCat-Flash): the router scores num_experts + zero_experts outputs (weight, bias and
+   * score-correction bias all that wide), and a token routed to one computes nothing, so its active
+   * count varies between max(0, top-k − zero_experts) and top-k real experts; default 0
+   */
+  zero_experts?: number;
 }
 
 export type Architecture = ArchitectureBase & (GqaAttentionFields | MlaAttentionFields | CsaHcaAttentionFields);

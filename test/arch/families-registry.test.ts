@@ -40,6 +40,7 @@ const PRINTED_ORDER = [
   'bailing_moe',
   'bailing_moe_v2',
   'jetmoe',
+  'longcat_flash',
 ];
 
 describe('family registry', () => {

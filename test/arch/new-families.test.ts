@@ -573,3 +573,100 @@ describe('jetmoe', () => {
     // 2.27B (active without the embedding); they are not precise enough to test against.
   });
 });
+
+describe('longcat_flash', () => {
+  const tiny = {
+    model_type: 'longcat_flash',
+    hidden_size: 8,
+    num_layers: 1,
+    vocab_size: 16,
+    num_attention_heads: 2,
+    q_lora_rank: 4,
+    kv_lora_rank: 4,
+    qk_nope_head_dim: 2,
+    qk_rope_head_dim: 2,
+    v_head_dim: 2,
+    ffn_hidden_size: 10,
+    n_routed_experts: 4,
+    zero_expert_num: 2,
+    moe_topk: 3,
+    expert_ffn_hidden_size: 6,
+  };
+
+  it('tiny: two MLA sublayers with dense MLPs, one shortcut MoE whose router also scores zero experts', () => {
+    const r = inspectConfig(tiny);
+    // MLA per sublayer: q_a 8·4 + norm 4 + q_b 4·2·4 = 68; kv_a 8·6 + norm 4 = 52; kv_b 4·2·4 = 32;
+    // o 2·2·8 = 32 → 184; two sublayers 368
+    // dense MLPs 2 × 3·8·10 = 480 (one counted as the MoE sublayer's shared expert)
+    // router: classifier 8 × (4 + 2) = 48 + correction bias 6 = 54; experts 4 × 3·8·6 = 576
+    // norms 2 × 16 + 8 = 40; embedding and head 256
+    // total = 256 + 368 + 480 + 54 + 576 + 40 = 1774
+    expect(r.breakdown).toMatchObject({
+      attention: 368,
+      router: 54,
+      routed_experts: 576,
+      shared_experts: 240,
+      dense_ffn: 240,
+    });
+    expect(r.total_main).toBe(1774);
+    expect(r.layers).toEqual({ total: 2, moe: 1, dense: 1 });
+    // top-3 among 4 real + 2 zero experts: 3 to 1 real experts active (144 each)
+    // max = 1774 − 1 × 144 = 1630; min = 1630 − 2 × 144 = 1342
+    expect(r.active).toBe(1630);
+    expect(r.active_range).toEqual({
+      min: 1342,
+      max: 1630,
+      min_excl_input_embedding: 1342 - 128,
+      max_excl_input_embedding: 1630 - 128,
+    });
+    expect(r.notes.join(' ')).toContain('2 zero-computation experts');
+  });
+
+  it('no zero experts: no range', () => {
+    const r = inspectConfig({ ...tiny, zero_expert_num: 0 });
+    expect(r.active_range).toBeUndefined();
+    expect(r.breakdown.router).toBe(8 * 4 + 4);
+  });
+
+  it('LongCat-Flash: 560B total, 18.6B to 31.3B active (about 27B on average)', () => {
+    // meituan-longcat/LongCat-Flash-Chat: the values of transformers' LongcatFlashConfig defaults
+    const r = inspectConfig({
+      model_type: 'longcat_flash',
+      vocab_size: 131072,
+      hidden_size: 6144,
+      num_layers: 28,
+      num_attention_heads: 64,
+      ffn_hidden_size: 12288,
+      q_lora_rank: 1536,
+      kv_lora_rank: 512,
+      qk_nope_head_dim: 128,
+      qk_rope_head_dim: 64,
+      v_head_dim: 128,
+      moe_topk: 12,
+      n_routed_experts: 512,
+      zero_expert_num: 256,
+      expert_ffn_hidden_size: 2048,
+    });
+    // embeddings 2 × 131072·6144 = 1,610,612,736; 56 MLA sublayers × 90,572,800 = 5,072,076,800;
+    // 56 dense MLPs × 3·6144·12288 = 12,683,575,296; 28 × 512 experts × 3·6144·2048 =
+    // 541,165,879,296; 28 routers × (6144·768 + 768) = 132,142,080; norms 56·2·6144 + 6144 = 694,272
+    expect(r.total_main).toBe(560_664_980_480);
+    // one expert over 28 layers: 1,056,964,608; max active = total − 500 × that = 32,182,676,480,
+    // min = max − 12 × 1,056,964,608 = 19,499,101,184; without the input embedding (805,306,368):
+    // 31,377,370,112 and 18,693,794,816
+    expect(r.active_range).toEqual({
+      min: 19_499_101_184,
+      max: 32_182_676_480,
+      min_excl_input_embedding: 18_693_794_816,
+      max_excl_input_embedding: 31_377_370_112,
+    });
+    // LongCat-Flash model card (meituan-longcat/LongCat-Flash-Chat) and technical report
+    // (arXiv:2509.01322): 560B total parameters, 18.6B to 31.3B activated per token depending on
+    // context, about 27B on average: the range without the input embedding, truncated to 0.1B
+    roundsTo(r.total_main, 560e9, 10e9);
+    expect(Math.floor(r.active_range!.min_excl_input_embedding / 1e8)).toBe(186);
+    expect(Math.floor(r.active_range!.max_excl_input_embedding / 1e8)).toBe(313);
+    expect(27e9).toBeGreaterThan(r.active_range!.min_excl_input_embedding);
+    expect(27e9).toBeLessThan(r.active_range!.max_excl_input_embedding);
+  });
+});

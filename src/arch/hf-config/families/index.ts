@@ -25,6 +25,7 @@ import { hunyuanV1Moe } from './hunyuan-v1-moe.js';
 import { jetmoe } from './jetmoe.js';
 import { kimiK25 } from './kimi-k25.js';
 import { llama4 } from './llama4.js';
+import { longcatFlash } from './longcat-flash.js';
 import { minimaxM2 } from './minimax-m2.js';
 import { mixtral } from './mixtral.js';
 import { olmoe } from './olmoe.js';
@@ -71,4 +72,5 @@ export const FAMILIES = {
   bailing_moe: bailingMoe,
   bailing_moe_v2: bailingMoeV2,
   jetmoe,
+  longcat_flash: longcatFlash,
 } as const satisfies Record<string, Family>;
