@@ -318,11 +318,13 @@ export function visionParams(v: VisionSpec): number {
     positions = side * side + (v.class_token ? 1 : 0);
   }
   p += positions * h;
-  if (v.pre_norm) p += 2 * h;
-  if (v.post_norm) p += 2 * h;
-  const attn = 4 * h * h + (v.attention_bias ? 4 * h : 0);
-  const mlp = 2 * h * v.intermediate_size + (v.mlp_bias ? v.intermediate_size + h : 0);
-  p += v.num_layers * (attn + mlp + 4 * h);
+  const n = v.norm_type === 'rmsnorm' ? h : 2 * h;
+  if (v.pre_norm) p += n;
+  if (v.post_norm) p += n;
+  const I = v.intermediate_size;
+  const attn = 4 * h * h + (v.attention_bias ? 3 * h : 0) + ((v.attention_out_bias ?? v.attention_bias) ? h : 0);
+  const mlp = v.mlp_gated ? 3 * h * I + (v.mlp_bias ? 2 * I + h : 0) : 2 * h * I + (v.mlp_bias ? I + h : 0);
+  p += v.num_layers * (attn + mlp + 2 * n);
   if (v.projector_norm) p += 2 * v.projector_norm;
   for (const l of v.adapter) p += linear(l);
   for (const l of v.projector) p += linear(l);

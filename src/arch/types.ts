@@ -234,6 +234,12 @@ export interface VisionSpec {
   num_positions?: number;
   pre_norm: boolean;
   post_norm: boolean;
+  /** the tower's own norms (blocks, pre, post): LayerNorm with bias (default) or RMSNorm (weight only; GLM-4.1V/4.5V) */
+  norm_type?: NormType;
+  /** gated block MLP, gate and up hidden→intermediate and down back (GLM-4.1V/4.5V); default false */
+  mlp_gated?: boolean;
+  /** bias on the attention output projection; default attention_bias (as on q, k and v) */
+  attention_out_bias?: boolean;
   /** width of a LayerNorm (with bias) in front of the projector, if any */
   projector_norm?: number | null;
   /** layers applied inside the vision model after the blocks (e.g. Llama 4's pixel-shuffle MLP) */

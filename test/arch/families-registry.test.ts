@@ -41,6 +41,7 @@ const PRINTED_ORDER = [
   'bailing_moe_v2',
   'jetmoe',
   'longcat_flash',
+  'glm4v_moe',
 ];
 
 describe('family registry', () => {

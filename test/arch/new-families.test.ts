@@ -670,3 +670,43 @@ describe('longcat_flash', () => {
     expect(27e9).toBeLessThan(r.active_range!.max_excl_input_embedding);
   });
 });
+
+describe('glm4v_moe', () => {
+  it('tiny: the GLM-4.5 MoE text model plus the GLM-4.1V vision tower (RMSNorm, gated MLPs, downsample)', () => {
+    const r = inspectConfig({
+      model_type: 'glm4v_moe',
+      tie_word_embeddings: false,
+      text_config: {
+        ...base,
+        model_type: 'glm4v_moe_text',
+        attention_bias: true,
+        first_k_dense_replace: 0,
+        n_routed_experts: 4,
+        n_shared_experts: 1,
+        num_experts_per_tok: 2,
+        moe_intermediate_size: 6,
+      },
+      vision_config: {
+        depth: 1,
+        hidden_size: 4,
+        out_hidden_size: 8,
+        intermediate_size: 6,
+        patch_size: 2,
+        image_size: 4,
+        temporal_patch_size: 2,
+        in_channels: 3,
+        spatial_merge_size: 2,
+        attention_bias: true,
+      },
+    });
+    // text: attention (192 + q/k/v biases 16) × 2 = 416; norms 40; routers (32 + correction 4) × 2 = 72;
+    // experts 1152; shared 2 × 144 = 288; embedding and head 256 → 2224
+    expect(r.total_main).toBe(2224);
+    // vision: patch Conv3d 3·2·2·2·4 + 4 = 100; positions (4/2)² × 4 = 16; post_conv and post
+    //   RMSNorms 4 + 4; block: qkv 4·12 + 12 and proj 4·4 = 76, gated MLP 3·4·8 = 96, norms 2·4 → 180;
+    //   downsample Conv2d 4·2·2 × 8 + 8 = 136; merger proj 8·8 = 64, LayerNorm(8) 16, gate/up 2 × 8·6,
+    //   down 6·8 → 64 + 16 + 144 = 224 → 100 + 16 + 8 + 180 + 136 + 224 = 664
+    expect(r.breakdown.vision).toBe(664);
+    expect(r.model_type).toBe('glm4v_moe');
+  });
+});

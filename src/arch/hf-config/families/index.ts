@@ -17,6 +17,7 @@ import { deepseekV4 } from './deepseek-v4.js';
 import { flexOlmo } from './flex-olmo.js';
 import { glm4Moe } from './glm4-moe.js';
 import { glm4MoeLite } from './glm4-moe-lite.js';
+import { glm4vMoe } from './glm4v-moe.js';
 import { glmMoeDsa } from './glm-moe-dsa.js';
 import { gptOss } from './gpt-oss.js';
 import { granitemoe, granitemoeshared } from './granitemoe.js';
@@ -73,4 +74,5 @@ export const FAMILIES = {
   bailing_moe_v2: bailingMoeV2,
   jetmoe,
   longcat_flash: longcatFlash,
+  glm4v_moe: glm4vMoe,
 } as const satisfies Record<string, Family>;
