@@ -175,6 +175,16 @@ function mixer(arch: Architecture, kinds: LayerAttentionKind[], i: number): Mixe
     return out;
   }
 
+  if (arch.attention_type === 'gqa' && arch.attention_experts) {
+    // JetMoE MoA: E × (input d → K·hd, output K·hd → d), router d·E, output bias d, kv_proj d → 2·K·hd
+    const kv = arch.num_key_value_heads * arch.head_dim;
+    const Ea = arch.attention_experts.num_experts;
+    out.attention = Ea * 2 * d * kv + d * Ea + d + 2 * kv * d;
+    for (let e = 0; e < Ea; e++) out.fp8.push([kv, d], [d, kv]);
+    out.fp8.push([2 * kv, d]);
+    return out;
+  }
+
   if (arch.attention_type === 'gqa') {
     const H = arch.num_attention_heads;
     const K = arch.num_key_value_heads;
@@ -272,10 +282,11 @@ export function expertBiasParams(arch: Architecture): number {
 
 /** Router of one MoE layer; hash-routed layers carry a table instead of the score-correction bias. */
 function routerParams(arch: Architecture, hash: boolean): number {
-  const E = arch.num_experts;
+  const E = arch.num_experts + (arch.zero_experts ?? 0);
   let p = arch.hidden_size * E;
   if (arch.router_bias) p += E;
   if (arch.router_score_correction_bias && !hash) p += E;
+  if (arch.moe_output_bias) p += arch.hidden_size;
   return p;
 }
 
@@ -328,11 +339,13 @@ export function visionParams(v: VisionSpec): number {
     positions = side * side + (v.class_token ? 1 : 0);
   }
   p += positions * h;
-  if (v.pre_norm) p += 2 * h;
-  if (v.post_norm) p += 2 * h;
-  const attn = 4 * h * h + (v.attention_bias ? 4 * h : 0);
-  const mlp = 2 * h * v.intermediate_size + (v.mlp_bias ? v.intermediate_size + h : 0);
-  p += v.num_layers * (attn + mlp + 4 * h);
+  const n = v.norm_type === 'rmsnorm' ? h : 2 * h;
+  if (v.pre_norm) p += n;
+  if (v.post_norm) p += n;
+  const I = v.intermediate_size;
+  const attn = 4 * h * h + (v.attention_bias ? 3 * h : 0) + ((v.attention_out_bias ?? v.attention_bias) ? h : 0);
+  const mlp = v.mlp_gated ? 3 * h * I + (v.mlp_bias ? 2 * I + h : 0) : 2 * h * I + (v.mlp_bias ? I + h : 0);
+  p += v.num_layers * (attn + mlp + 2 * n);
   if (v.projector_norm) p += 2 * v.projector_norm;
   for (const l of v.adapter) p += linear(l);
   for (const l of v.projector) p += linear(l);
@@ -350,6 +363,7 @@ function validate(arch: Architecture): void {
   assertCount('norms_per_layer', arch.norms_per_layer, 0);
   assertCount('num_experts', arch.num_experts, 0);
   assertCount('num_experts_per_tok', arch.num_experts_per_tok, 0);
+  if (arch.zero_experts !== undefined) assertCount('zero_experts', arch.zero_experts, 0);
   assertCount('moe_intermediate_size', arch.moe_intermediate_size, 0);
   assertCount('num_shared_experts', arch.num_shared_experts, 0);
   assertCount('first_k_dense_replace', arch.first_k_dense_replace, 0);
@@ -362,6 +376,16 @@ function validate(arch: Architecture): void {
   if (arch.attention_type === 'gqa') {
     assertCount('num_key_value_heads', arch.num_key_value_heads, 1);
     assertCount('head_dim', arch.head_dim, 1);
+    const ae = arch.attention_experts;
+    if (ae) {
+      assertCount('attention_experts.num_experts', ae.num_experts, 1);
+      assertCount('attention_experts.top_k', ae.top_k, 1);
+      if (ae.top_k > ae.num_experts) {
+        throw new RangeError(
+          `attention_experts.top_k (${ae.top_k}) exceeds attention_experts.num_experts (${ae.num_experts})`,
+        );
+      }
+    }
   } else if (arch.attention_type === 'mla') {
     if (arch.q_lora_rank != null) assertCount('q_lora_rank', arch.q_lora_rank, 1);
     assertCount('kv_lora_rank', arch.kv_lora_rank, 1);
@@ -546,7 +570,17 @@ export function countParameters(arch: Architecture): Breakdown {
   // --- active ------------------------------------------------------------------------------
   const expert_params = safe('expert_params', nMoe * perExpert);
   const k = arch.num_experts_per_tok;
-  const active = safe('active', total_main - (E - k) * expert_params);
+  // attention experts not chosen for a token (JetMoE MoA): 2·d·K·head_dim each, in every main layer
+  const idleAttention =
+    arch.attention_type === 'gqa' && arch.attention_experts
+      ? L *
+        (arch.attention_experts.num_experts - arch.attention_experts.top_k) *
+        2 *
+        d *
+        arch.num_key_value_heads *
+        arch.head_dim
+      : 0;
+  const active = safe('active', total_main - (E - k) * expert_params - idleAttention);
   // With tied embeddings the one matrix is still used as the output head (a matmul), so
   // only an untied input embedding is dropped by the "excluding input embedding" convention.
   const inputEmbeddingOnly = arch.tie_word_embeddings ? 0 : modules.embedding;

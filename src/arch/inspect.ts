@@ -33,6 +33,11 @@ export interface InspectResult {
   /** main-model layers by token mixer (see LayerAttentionKind), for KV-cache sizing */
   attention_layers: Partial<Record<LayerAttentionKind, number>>;
   experts: { num_experts: number; num_experts_per_tok: number; num_shared_experts: number };
+  /**
+   * with zero-computation experts (LongCat-Flash): the active count when every top-k pick is a
+   * zero expert (as far as there are zero experts) and when none is; `active` is the latter
+   */
+  active_range?: { min: number; max: number; min_excl_input_embedding: number; max_excl_input_embedding: number };
   /** remarks on storage (quantisation) that affect how the checkpoint's own count compares */
   notes: string[];
   /** weights in bytes as the checkpoint stores them, and the KV cache (see memory.ts) */
@@ -51,6 +56,25 @@ export function inspectConfig(config: unknown, file?: string, kv: KvOptions = {}
   const b = countParameters(arch);
   const attention_layers: Partial<Record<LayerAttentionKind, number>> = {};
   for (const k of layerAttentionKinds(arch)) attention_layers[k] = (attention_layers[k] ?? 0) + 1;
+  const notes = checkpointNotes(config, arch);
+  const zero = arch.zero_experts ?? 0;
+  let active_range: InspectResult['active_range'];
+  if (zero > 0) {
+    // top-k picks that may land on zero experts compute nothing: up to min(k, zero) real experts fewer
+    const idle = Math.min(arch.num_experts_per_tok, zero) * b.expert_params;
+    active_range = {
+      min: b.active - idle,
+      max: b.active,
+      min_excl_input_embedding: b.active_excl_input_embedding - idle,
+      max_excl_input_embedding: b.active_excl_input_embedding,
+    };
+    notes.push(
+      `${zero} zero-computation experts share the router with the ${arch.num_experts} real ones: a token's active ` +
+        `parameters range from ${withThousands(active_range.min)} to ${withThousands(active_range.max)} ` +
+        `(${withThousands(active_range.min_excl_input_embedding)} to ${withThousands(active_range.max_excl_input_embedding)} ` +
+        'without the input embedding); `active` is the top of the range',
+    );
+  }
   return {
     model_type: arch.model_type ?? 'unknown',
     total_main: b.total_main,
@@ -70,7 +94,8 @@ export function inspectConfig(config: unknown, file?: string, kv: KvOptions = {}
       num_experts_per_tok: arch.num_experts_per_tok,
       num_shared_experts: arch.num_shared_experts,
     },
-    notes: checkpointNotes(config, arch),
+    ...(active_range ? { active_range } : {}),
+    notes,
     memory: memoryReport(config, arch, kv),
     architecture: arch,
   };

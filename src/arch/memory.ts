@@ -26,7 +26,10 @@
  *   its norms, compressor projections and head are stored in bf16, as model.py's comments say),
  *   and Gated DeltaNet's A_log and gated-norm weight (the 90 F32 tensors of Qwen3.5-397B-A17B's
  *   safetensors headers, two per linear-attention layer);
- * - DeepSeek-V4's hash-routing tables `tid2eid` [vocab, top-k] as int64 (the checkpoint's I64).
+ * - DeepSeek-V4's hash-routing tables `tid2eid` [vocab, top-k] as int64 (the checkpoint's I64);
+ * - 4-bit linears of any family (`LinearQuantSpec`: NVFP4, AWQ, GPTQ, compressed-tensors INT4), in
+ *   place of block-FP8 on the same linears, with their scales, zero points and index tensors as
+ *   `quantLinear` (storage.ts) lays them out.
  * Quantisation methods not listed here are not modelled: the weights are then given in the base
  * dtype and `modelled` is false.
  *
@@ -57,6 +60,7 @@ import {
   type Matrix,
   mtpStoredCopies,
   packedExpertLinear,
+  quantLinear,
   STORED_ELEMENT_BYTES,
   type StoredFormat,
   type StoredRole,
@@ -179,11 +183,17 @@ class Ledger {
     this.add(p, 'f32', 'weights', values, count);
   }
 
-  /** Linears the checkpoint stores in block-FP8 when it is block-FP8, else in the base dtype. */
+  /** Linears the checkpoint stores in a 4-bit format or block-FP8 when it says so, else in the base dtype. */
   linears(p: WeightPart, mats: Matrix[], count = 1): void {
     const b = this.storage.fp8_block;
+    const lq = this.storage.linear_quant;
     for (const [out, inn] of mats) {
-      if (b == null) {
+      if (lq) {
+        const q = quantLinear(lq, [out, inn]);
+        this.add(p, q.weight.format, 'weights', out * inn, count, q.weight.elements);
+        for (const sc of q.scales) this.add(p, sc.format, 'scales', sc.elements, count);
+        this.add(p, 'i32', 'shapes', q.shapes, count);
+      } else if (b == null) {
         this.base(p, out * inn, count);
       } else {
         this.add(p, 'fp8_e4m3', 'weights', out * inn, count);
@@ -249,6 +259,22 @@ function mixer(
     ]);
     l.base(parts.lin, convDim * g.conv_kernel + Vh); // conv1d, dt_bias
     l.f32(parts.lin, Vh + g.value_head_dim); // A_log, gated norm
+    return;
+  }
+  if (arch.attention_type === 'gqa' && arch.attention_experts) {
+    // JetMoE MoA: each expert's input and output linear, kv_proj; router and output bias unquantised
+    const kv = arch.num_key_value_heads * arch.head_dim;
+    const Ea = arch.attention_experts.num_experts;
+    l.linears(
+      parts.attn,
+      [
+        [kv, d],
+        [d, kv],
+      ],
+      Ea,
+    );
+    l.linears(parts.attn, [[2 * kv, d]]);
+    l.base(parts.attn, d * Ea + d);
     return;
   }
   if (arch.attention_type === 'gqa') {
@@ -379,8 +405,9 @@ export function checkpointWeightBytes(
     l.f32(p('hyper_connections'), hcBlock); // hc_{attn,ffn}_{fn,base,scale} float32
     if (isMoe) {
       const hash = i < nHash;
-      l.base(p('router'), d * E + (arch.router_bias ? E : 0));
-      if (arch.router_score_correction_bias && !hash) l.f32(p('router'), E);
+      const Er = E + (arch.zero_experts ?? 0); // router outputs: real and zero-computation experts
+      l.base(p('router'), d * Er + (arch.router_bias ? Er : 0) + (arch.moe_output_bias ? d : 0));
+      if (arch.router_score_correction_bias && !hash) l.f32(p('router'), Er);
       if (hash) l.add('routing_tables', 'i64', 'tables', hashTableElements(arch));
       l.experts(p('routed_experts'), expertMats, E);
       l.base(p('routed_experts'), expertBias, E);

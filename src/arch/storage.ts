@@ -5,9 +5,9 @@
  * tallies these element counts through `StorageTally`; `checkpointWeightBytes` (memory.ts) gives
  * them bytes through `CheckpointStorage`. One set of rules, so element counts and bytes agree.
  */
-import { isObj, type Obj } from './hf-config/fields.js';
+import { isObj, type Obj, spellings } from './hf-config/fields.js';
 import { quantizationConfigs } from './hf-config/quantization.js';
-import type { Architecture } from './types.js';
+import type { Architecture, LinearQuantSpec } from './types.js';
 
 /** A weight matrix [out, in], as block scales and packing see it. */
 export type Matrix = [out: number, inn: number];
@@ -58,6 +58,63 @@ export function packedExpertLinear(format: 'fp4_e2m1' | 'int4', groupSize: numbe
   return { stored: out * Math.ceil(inn / 8), scales, shapes: 2 };
 }
 
+/** The tensors of one linear stored in a packed 4-bit format (`LinearQuantSpec`). */
+export interface QuantLinear {
+  /** the packed weight: its format and stored elements (a byte of two FP4, an int32 of eight INT4) */
+  weight: { format: StoredFormat; elements: number };
+  /** group scales, zero points and per-tensor scales */
+  scales: { format: StoredFormat; elements: number }[];
+  /** int32 shape and index tensors (compressed-tensors weight_shape, GPTQ g_idx) */
+  shapes: number;
+  /** what the Hub counts for the linear: int32 elements of a 4-bit format 32/4 = 8 times each, the rest once */
+  hub: number;
+}
+
+/**
+ * One [out, in] linear in a packed 4-bit format with its scales, as the format's checkpoints lay it
+ * out (see `LinearQuantSpec`); partial groups and packs round up.
+ */
+export function quantLinear(q: LinearQuantSpec, [out, inn]: Matrix): QuantLinear {
+  const g = q.group_size;
+  if (q.format === 'nvfp4') {
+    const weight = out * Math.ceil(inn / 2);
+    const scales = out * Math.ceil(inn / 16);
+    return {
+      weight: { format: 'fp4_e2m1', elements: weight },
+      scales: [
+        { format: 'fp8_e4m3', elements: scales },
+        { format: 'f32', elements: 2 }, // weight_scale_2, input_scale
+      ],
+      shapes: 0,
+      hub: weight + scales + 2,
+    };
+  }
+  if (q.format === 'int4_ct') {
+    const weight = out * Math.ceil(inn / 8);
+    const scales = out * Math.ceil(inn / g);
+    return {
+      weight: { format: 'int4', elements: weight },
+      scales: [{ format: 'bf16', elements: scales }],
+      shapes: 2,
+      hub: 8 * weight + scales + 8 * 2,
+    };
+  }
+  const groups = Math.ceil(inn / g);
+  const zeros = groups * Math.ceil(out / 8);
+  const scales = groups * out;
+  const weight = q.format === 'int4_awq' ? inn * Math.ceil(out / 8) : Math.ceil(inn / 8) * out;
+  const gIdx = q.format === 'int4_gptq' ? inn : 0;
+  return {
+    weight: { format: 'int4', elements: weight },
+    scales: [
+      { format: 'f16', elements: scales },
+      { format: 'i32', elements: zeros },
+    ],
+    shapes: gIdx,
+    hub: 8 * weight + scales + 8 * zeros + 8 * gIdx,
+  };
+}
+
 /** Embedding-sized matrices (vocab × hidden) the checkpoint's MTP modules store as their own copies. */
 export function mtpStoredCopies(arch: Architecture): number {
   const mtp = arch.mtp;
@@ -102,11 +159,21 @@ export interface CheckpointStorage {
     | { format: 'fp4_e2m1'; group_size: number; scale: 'ue8m0' }
     | { format: 'int4'; group_size: number; scale: 'bf16' }
     | null;
+  /** every FP8-storable linear (routed experts too unless `experts`) in a packed 4-bit format (null: none) */
+  linear_quant: LinearQuantSpec | null;
   /** false when the config declares a quantisation this module does not model (weights then in `base`) */
   modelled: boolean;
   /** how the formats were read, for people */
   notes: string[];
 }
+
+/** How people name each 4-bit linear format. */
+export const LINEAR_QUANT_NAMES: Readonly<Record<LinearQuantSpec['format'], string>> = {
+  nvfp4: 'NVFP4 (two E2M1 per byte, an FP8 scale per 16, two F32 per-tensor scales)',
+  int4_awq: 'INT4 AWQ (eight per int32, F16 scales and int32 zero points per group)',
+  int4_gptq: 'INT4 GPTQ (eight per int32, F16 scales and int32 zero points per group, int32 g_idx)',
+  int4_ct: 'INT4 compressed-tensors (eight per int32, a BF16 scale per group, an int32 weight_shape)',
+};
 
 /** The storage an `Architecture` says itself (block-FP8 and sub-byte experts), the rest in bf16. */
 export function storageFromArchitecture(arch: Architecture): CheckpointStorage {
@@ -126,8 +193,13 @@ export function storageFromArchitecture(arch: Architecture): CheckpointStorage {
       `routed experts INT4 (eight per int32) with a BF16 scale per ${q.group_size} and an int32 shape per linear`,
     );
   }
-  return { base: 'bf16', fp8_block: block, fp8_scale, experts, modelled: true, notes };
+  const linear_quant = arch.checkpoint_linear_quant ?? null;
+  if (linear_quant) notes.push(`linears ${LINEAR_QUANT_NAMES[linear_quant.format]} (group ${linear_quant.group_size})`);
+  return { base: 'bf16', fp8_block: block, fp8_scale, experts, linear_quant, modelled: true, notes };
 }
+
+/** quant_method values whose 4-bit linears `LinearQuantSpec` describes. */
+const LINEAR_QUANT_METHODS: readonly string[] = ['modelopt', 'awq', 'gptq', 'compressed-tensors'];
 
 /**
  * The storage formats of a checkpoint from its config.json (already parsed) and the
@@ -139,7 +211,7 @@ export function checkpointStorageFromHfConfig(config: unknown, arch: Architectur
   const levels = [config, config['text_config']].filter(isObj);
   let dtype: string | undefined;
   for (const c of levels) {
-    for (const key of ['torch_dtype', 'dtype']) {
+    for (const key of spellings('torch_dtype')) {
       if (dtype === undefined && typeof c[key] === 'string') dtype = c[key] as string;
     }
   }
@@ -152,6 +224,7 @@ export function checkpointStorageFromHfConfig(config: unknown, arch: Architectur
     const method = q['quant_method'];
     if (method === 'fp8' && s.fp8_block != null) continue;
     if (method === 'compressed-tensors' && s.experts?.format === 'int4') continue;
+    if (s.linear_quant != null && LINEAR_QUANT_METHODS.includes(method as string)) continue;
     if (method === 'mxfp4' && arch.num_experts > 0 && s.experts == null) {
       // gpt-oss: the HF Mxfp4 integration quantises the routed experts' gate_up_proj and down_proj
       s.experts = { format: 'fp4_e2m1', group_size: 32, scale: 'ue8m0' };
@@ -165,6 +238,22 @@ export function checkpointStorageFromHfConfig(config: unknown, arch: Architectur
     );
   }
   return s;
+}
+
+/** Adds one 4-bit linear's storage besides its logical weights to a tally. */
+function addQuant(
+  t: { qscales: number; qshape: number; storedDelta: number; hubDelta: number },
+  q: LinearQuantSpec,
+  m: Matrix,
+): void {
+  const logical = m[0] * m[1];
+  const ql = quantLinear(q, m);
+  const scales = ql.scales.reduce((a, x) => a + x.elements, 0);
+  t.qscales += scales;
+  t.qshape += ql.shapes;
+  t.storedDelta += ql.weight.elements - logical;
+  // total_checkpoint = logical + scales + shapes + hubDelta = the Hub's count of the linear
+  t.hubDelta += ql.hub - logical - scales - ql.shapes;
 }
 
 /**
@@ -182,18 +271,26 @@ export class StorageTally {
   hubDelta = 0;
 
   private readonly block: number | null;
+  private readonly linearQuant: LinearQuantSpec | null;
   /** one routed expert's storage besides its logical weights */
   private readonly perExpert = { fp8: 0, qscales: 0, qshape: 0, storedDelta: 0, hubDelta: 0 };
   private readonly sharedScales: number;
   private readonly denseScales: number;
+  private readonly sharedMats: Matrix[];
+  private readonly denseMats: Matrix[];
 
   constructor(private readonly arch: Architecture) {
     const storage = storageFromArchitecture(arch);
     const b = storage.fp8_block;
     this.block = b;
+    this.linearQuant = storage.linear_quant;
     const d = arch.hidden_size;
     const q = storage.experts;
-    if (q) {
+    if (!q && this.linearQuant) {
+      for (const m of ffnMatrices(d, arch.moe_intermediate_size, arch.expert_gated)) {
+        addQuant(this.perExpert, this.linearQuant, m);
+      }
+    } else if (q) {
       for (const m of ffnMatrices(d, arch.moe_intermediate_size, arch.expert_gated)) {
         const logical = m[0] * m[1];
         const p = packedExpertLinear(q.format, q.group_size, m);
@@ -219,13 +316,19 @@ export class StorageTally {
         : [];
     this.sharedScales = b != null ? scaleCount(sharedMats, b) : 0;
     this.denseScales = b != null ? scaleCount(denseMats, b) : 0;
+    this.sharedMats = sharedMats;
+    this.denseMats = denseMats;
   }
 
   /** One decoder layer: `mixerLinears` are its token mixer's FP8-storable weights; `ffn` false: no FFN at all. */
   layer(mixerLinears: Matrix[], isMoe: boolean, hash: boolean, ffn = true): void {
     const E = this.arch.num_experts;
     if (hash) this.tables += hashTableElements(this.arch);
-    if (this.block != null)
+    const lq = this.linearQuant;
+    if (lq) {
+      for (const m of [...mixerLinears, ...(isMoe ? this.sharedMats : ffn ? this.denseMats : [])])
+        addQuant(this, lq, m);
+    } else if (this.block != null)
       this.fp8 += scaleCount(mixerLinears, this.block) + (isMoe ? this.sharedScales : ffn ? this.denseScales : 0);
     if (isMoe) {
       this.fp8 += E * this.perExpert.fp8;
@@ -264,6 +367,7 @@ export function storageUnmodelled(config: unknown, arch: Architecture): boolean 
  * `storageUnmodelled` and `checkpointNotes`, so the null stored_elements and the notes agree.
  */
 function quantModelled(q: Obj, arch: Architecture): boolean {
+  if (arch.checkpoint_linear_quant != null && LINEAR_QUANT_METHODS.includes(q['quant_method'] as string)) return true;
   if (q['quant_method'] === 'fp8') return arch.checkpoint_fp8_block != null;
   if (q['quant_method'] === 'compressed-tensors') return arch.checkpoint_expert_quant?.format === 'int4_pack_quantized';
   return false;
@@ -284,6 +388,13 @@ export function checkpointNotes(config: unknown, arch: Architecture): string[] {
     if (!quantModelled(q, arch)) {
       notes.push(
         `checkpoint is quantised (${method}); its storage is not modelled for this family: counts are logical parameters, not stored elements`,
+      );
+    } else if (arch.checkpoint_linear_quant != null && LINEAR_QUANT_METHODS.includes(method)) {
+      const lq = arch.checkpoint_linear_quant;
+      notes.push(
+        `checkpoint linears are ${LINEAR_QUANT_NAMES[lq.format]}, group ${lq.group_size}: total_checkpoint counts ` +
+          'what the Hub counts (packed bytes once, int32 elements 8 times each) with the scales, ' +
+          'stored_elements each stored element once; total_logical is the parameter count',
       );
     } else if (method === 'fp8') {
       const tile = Array.isArray(bs) ? bs.join('x') : `${arch.checkpoint_fp8_block}x${arch.checkpoint_fp8_block}`;

@@ -85,6 +85,19 @@ export interface GqaAttentionFields {
    * Qwen3-Next / Qwen3.5 gated attention); default false
    */
   attention_output_gate?: boolean;
+  /**
+   * mixture of attention heads (JetMoE MoA): q and o projections are `num_experts` experts, each
+   * a d → K·head_dim input and K·head_dim → d output linear, `top_k` of them chosen per token by a
+   * router Linear(d, E) (H = top_k·K query heads), plus an output bias d; k and v come from one
+   * kv_proj Linear(d, 2·K·head_dim). Absent = ordinary q/k/v/o projections.
+   */
+  attention_experts?: AttentionExpertsSpec | null;
+}
+
+/** Attention experts (see `GqaAttentionFields.attention_experts`). */
+export interface AttentionExpertsSpec {
+  num_experts: number;
+  top_k: number;
 }
 
 /**
@@ -257,6 +270,24 @@ export interface ExpertQuantSpec {
   format: 'fp4_e2m1_x2' | 'int4_pack_quantized';
   group_size: number;
 }
+/**
+ * Every linear a block-FP8 checkpoint would store in FP8 (attention and linear-attention
+ * projections, indexer projections, routed, shared and dense experts) stored instead in a packed
+ * 4-bit format with its scales, as a `quantization_config` says for any family:
+ * - `nvfp4` (quant_method "modelopt", NVFP4): weight [out, in/2] uint8 (two E2M1 per byte),
+ *   weight_scale [out, in/16] FP8 E4M3, weight_scale_2 and input_scale F32 scalars
+ * - `int4_awq` (AutoAWQ GEMM): qweight int32 [in, out/8], qzeros int32 [in/g, out/8], scales F16 [in/g, out]
+ * - `int4_gptq` (GPTQ v1): qweight int32 [in/8, out], qzeros int32 [in/g, out/8], scales F16
+ *   [in/g, out], g_idx int32 [in]
+ * - `int4_ct` (compressed-tensors pack-quantized, symmetric): weight_packed int32 [out, in/8],
+ *   weight_scale BF16 [out, in/g], weight_shape int32 [2]
+ */
+export interface LinearQuantSpec {
+  format: 'nvfp4' | 'int4_awq' | 'int4_gptq' | 'int4_ct';
+  /** weights per scale along the input dimension (16 for NVFP4) */
+  group_size: number;
+}
+
 /** Multi-token-prediction modules (DeepSeek-V3 style), reported apart from the main model. */
 export interface MtpSpec {
   num_modules: number;
@@ -298,6 +329,12 @@ export interface VisionSpec {
   num_positions?: number;
   pre_norm: boolean;
   post_norm: boolean;
+  /** the tower's own norms (blocks, pre, post): LayerNorm with bias (default) or RMSNorm (weight only; GLM-4.1V/4.5V) */
+  norm_type?: NormType;
+  /** gated block MLP, gate and up hidden→intermediate and down back (GLM-4.1V/4.5V); default false */
+  mlp_gated?: boolean;
+  /** bias on the attention output projection; default attention_bias (as on q, k and v) */
+  attention_out_bias?: boolean;
   /** width of a LayerNorm (with bias) in front of the projector, if any */
   projector_norm?: number | null;
   /** layers applied inside the vision model after the blocks (e.g. Llama 4's pixel-shuffle MLP) */
@@ -364,6 +401,8 @@ export interface ArchitectureBase {
   checkpoint_fp8_block?: number | null;
   /** routed experts stored in a packed sub-byte format with group scales (they get no FP8 scales then) */
   checkpoint_expert_quant?: ExpertQuantSpec | null;
+  /** every FP8-storable linear in a packed 4-bit format with its scales (routed experts too, unless checkpoint_expert_quant) */
+  checkpoint_linear_quant?: LinearQuantSpec | null;
 
   /**
    * the token mixer of each main-model layer (length num_layers), for KV-cache sizing; absent =
@@ -398,6 +437,15 @@ export interface ArchitectureBase {
    * no score-correction bias there
    */
   num_hash_layers?: number;
+  /** a bias vector d added to the MoE block's output in every MoE layer (JetMoE), counted with the router */
+  moe_output_bias?: boolean;
+  /**
+   * zero-computation (identity) experts the router may pick besides the num_experts real ones
+   * (LongCat-Flash): the router scores num_experts + zero_experts outputs (weight, bias and
+   * score-correction bias all that wide), and a token routed to one computes nothing, so its active
+   * count varies between max(0, top-k − zero_experts) and top-k real experts; default 0
+   */
+  zero_experts?: number;
 }
 
 export type Architecture = ArchitectureBase & (GqaAttentionFields | MlaAttentionFields | CsaHcaAttentionFields);
@@ -424,7 +472,7 @@ export interface ModuleCounts {
   hyper_connections: number;
   /** per-layer norms of every layer plus the final norm */
   norms: number;
-  /** routers of every MoE layer: weight, bias, score-correction bias */
+  /** routers of every MoE layer: weight, bias, score-correction bias (and the MoE output bias, JetMoE) */
   router: number;
   /** all routed experts of all MoE layers */
   routed_experts: number;
@@ -446,9 +494,12 @@ export interface ExtraCounts {
   fp8_scales: number;
   /** hash-routing tables (token → expert ids, vocab × top-k per hash layer): stored integers, not parameters */
   routing_tables: number;
-  /** group scales of sub-byte routed experts (out·ceil(in/group) per weight) */
+  /**
+   * group scales of sub-byte weights (out·ceil(in/group) per weight), with the zero points
+   * (AWQ, GPTQ) and per-tensor scales (NVFP4) of 4-bit linears
+   */
   quant_scales: number;
-  /** elements of the int32 `weight_shape` tensors of compressed-tensors linears (2 each) */
+  /** elements of the int32 `weight_shape` (compressed-tensors, 2 each) and `g_idx` (GPTQ, in each) tensors */
   quant_shape_elements: number;
   /**
    * total_checkpoint − (total_logical + the four stored extras above): negative where weights are

@@ -359,7 +359,7 @@ describe('Kimi K2.5/K2.6 MoonViT and INT4 experts, by hand', () => {
     expect(r.stored_elements).toBe(2712);
   });
 
-  it('INT4 that also quantises attention is not modelled, and says so', () => {
+  it('INT4 on every linear, attention too, is compressed-tensors INT4 of every linear', () => {
     const r = inspectConfig({
       ...kimiText,
       quantization_config: {
@@ -372,9 +372,22 @@ describe('Kimi K2.5/K2.6 MoonViT and INT4 experts, by hand', () => {
       },
     });
     expect(r.architecture.checkpoint_expert_quant).toBeNull();
-    expect(r.total_checkpoint).toBe(2664);
-    expect(r.stored_elements).toBeNull();
-    expect(r.notes.join(' ')).toMatch(/not modelled/);
+    expect(r.architecture.checkpoint_linear_quant).toEqual({ format: 'int4_ct', group_size: 4 });
+    // each [out, in] linear: scales out·ceil(in/4), int32 packs out·ceil(in/8), a 2-element shape
+    //   attention per layer: q_a [4,8] 8 / 4, q_b [8,4] 8 / 8, kv_a [6,8] 12 / 6, kv_b [8,4] 8 / 8,
+    //     o [8,4] 8 / 8 → 44 scales, 34 packs, 176 weights; three layers 132, 102, 528
+    //   layer 0 dense [12,8] ×2 and [8,12]: 24 + 24 + 24 = 72 scales, 12 + 12 + 16 = 40 packs, 288 weights
+    //   layers 1-2, 4 experts + 1 shared, each [6,8] ×2 and [8,6]: 40 scales, 20 packs, 144 weights
+    //     → 2 layers × 5 = 10 FFNs: 400 scales, 200 packs, 1,440 weights
+    //   in all 604 scales, 342 packs for 2,256 weights, 48 linears → 96 shape elements
+    expect(r.breakdown.quant_scales).toBe(604);
+    expect(r.breakdown.quant_shape_elements).toBe(96);
+    // the Hub counts int32 elements 8 times: 8·342 + 8·96 − 2,256 − 96 = 1,152 over the logical count
+    expect(r.breakdown.storage_adjustment).toBe(1152);
+    expect(r.total_checkpoint).toBe(2664 + 604 + 96 + 1152);
+    // stored once per int32: 2664 + 604 + 96 + (342 − 2,256) = 1,450
+    expect(r.stored_elements).toBe(1450);
+    expect(r.notes.join(' ')).toMatch(/INT4 compressed-tensors/);
   });
 });
 

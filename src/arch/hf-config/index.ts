@@ -8,6 +8,7 @@
  */
 import type { Architecture } from '../types.js';
 import { FAMILIES } from './families/index.js';
+import { fp8Block, linearQuant } from './quantization.js';
 import { Fields, InvalidFieldError, isObj, MissingFieldError, type Obj, where } from './fields.js';
 
 export { InvalidFieldError, MissingFieldError } from './fields.js';
@@ -50,7 +51,21 @@ export function detectModelType(config: unknown, file?: string): string {
  */
 export function architectureFromHfConfig(config: unknown, file?: string): Architecture {
   const modelType = detectModelType(config, file);
-  const f = new Fields(config as Obj, '', modelType, file);
+  // Fields a top-level config lacks are read from its text_config (transformers 5 nests some).
+  const f = new Fields(config as Obj, '', modelType, file).withTextConfig();
   if (!Object.hasOwn(FAMILIES, modelType)) throw new UnsupportedModelError(modelType, file);
-  return FAMILIES[modelType as SupportedModelType](f, modelType);
+  const arch = FAMILIES[modelType as SupportedModelType](f, modelType);
+  // Block-FP8 storage is the same for every family (transformers' fp8 integration converts every
+  // nn.Linear but the unconverted ones): a family that does not decide it itself gets it here.
+  if (arch.checkpoint_fp8_block === undefined) {
+    const block = fp8Block(f);
+    if (block != null) return { ...arch, checkpoint_fp8_block: block };
+  }
+  // So are the 4-bit linear formats (NVFP4, AWQ, GPTQ, compressed-tensors INT4), where the family
+  // has not read its own routed-expert format.
+  if (arch.checkpoint_expert_quant == null && arch.checkpoint_linear_quant === undefined) {
+    const lq = linearQuant(f);
+    if (lq != null) return { ...arch, checkpoint_linear_quant: lq };
+  }
+  return arch;
 }

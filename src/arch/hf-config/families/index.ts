@@ -5,19 +5,32 @@
  */
 import type { Architecture } from '../../types.js';
 import type { Fields } from '../fields.js';
+import { arctic } from './arctic.js';
+import { bailingMoe, bailingMoeV2 } from './bailing-moe.js';
 import { dbrx } from './dbrx.js';
+import { dots1 } from './dots1.js';
+import { ernie45Moe } from './ernie4-5-moe.js';
 import { deepseek } from './deepseek.js';
+import { deepseekMoe } from './deepseek-moe.js';
+import { deepseekV32 } from './deepseek-v32.js';
 import { deepseekV4 } from './deepseek-v4.js';
+import { flexOlmo } from './flex-olmo.js';
 import { glm4Moe } from './glm4-moe.js';
+import { glm4MoeLite } from './glm4-moe-lite.js';
+import { glm4vMoe } from './glm4v-moe.js';
 import { glmMoeDsa } from './glm-moe-dsa.js';
 import { gptOss } from './gpt-oss.js';
+import { granitemoe, granitemoeshared } from './granitemoe.js';
 import { granitemoehybrid } from './granitemoehybrid.js';
 import { grok1 } from './grok-1.js';
+import { hunyuanV1Moe } from './hunyuan-v1-moe.js';
 import { jamba } from './jamba.js';
+import { jetmoe } from './jetmoe.js';
 import { kimiK25 } from './kimi-k25.js';
 import { kimiLinear } from './kimi-linear.js';
 import { lfm2Moe } from './lfm2-moe.js';
 import { llama4 } from './llama4.js';
+import { longcatFlash } from './longcat-flash.js';
 import { minimax } from './minimax.js';
 import { minimaxM2 } from './minimax-m2.js';
 import { mixtral } from './mixtral.js';
@@ -28,6 +41,7 @@ import { qwen2Moe } from './qwen2-moe.js';
 import { qwen3Moe } from './qwen3-moe.js';
 import { qwen35Moe } from './qwen3-5-moe.js';
 import { qwen3Next } from './qwen3-next.js';
+import { qwen3VlMoe } from './qwen3-vl-moe.js';
 
 /** Reads one family's config; `modelType` is the config's own, for families that serve several. */
 export type Family = (f: Fields, modelType: string) => Architecture;
@@ -52,6 +66,22 @@ export const FAMILIES = {
   qwen3_5_moe: qwen35Moe,
   glm_moe_dsa: glmMoeDsa,
   minimax_m2: minimaxM2,
+  deepseek: deepseekMoe,
+  qwen3_vl_moe: qwen3VlMoe,
+  arctic,
+  ernie4_5_moe: ernie45Moe,
+  hunyuan_v1_moe: hunyuanV1Moe,
+  dots1,
+  flex_olmo: flexOlmo,
+  granitemoe,
+  granitemoeshared,
+  deepseek_v32: deepseekV32,
+  glm4_moe_lite: glm4MoeLite,
+  bailing_moe: bailingMoe,
+  bailing_moe_v2: bailingMoeV2,
+  jetmoe,
+  longcat_flash: longcatFlash,
+  glm4v_moe: glm4vMoe,
   jamba,
   granitemoehybrid,
   nemotron_h: nemotronH,
