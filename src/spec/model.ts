@@ -2,9 +2,9 @@
 // designs start from and the architecture fields the grid sweeps, the serving workload and the
 // hardware. Every value is checked here, where the spec's line and column are known, so that no
 // point of the grid can fail later.
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { countParameters } from '../arch/count.js';
-import { ConfigFileError, readArchitecture } from '../catalog/config-file.js';
+import { ConfigFileError, readModelArchitecture } from '../catalog/config-file.js';
 import type { Architecture } from '../arch/types.js';
 import { DTYPE_BYTES, type Dtype } from '../formats/dtypes.js';
 import { expandAxis } from './axis.js';
@@ -96,7 +96,7 @@ function baseArchitecture(raw: RawArchitecture, at: PathSegment[], ctx: Ctx): { 
     return { arch: ctx.catalog.presetArchitecture(p), source: `preset ${p.id}` };
   }
   try {
-    return { arch: readArchitecture(resolve(dirname(ctx.file), raw.config!), raw.config), source: raw.config! };
+    return { arch: readModelArchitecture(raw.config!, dirname(ctx.file)), source: raw.config! };
   } catch (e) {
     if (e instanceof ConfigFileError) throw ctx.at.error([...at, 'config'], e.message);
     throw e;

@@ -1,0 +1,145 @@
+// Tiny checkpoints of two families, tensor by tensor with the names and shapes of the Hugging Face
+// modeling code (modeling_qwen3_moe.py, modeling_deepseek_v3.py) and the dtypes the released
+// checkpoints use (DeepSeek-V3: FP8 E4M3 linears with F32 weight_scale_inv per 128x128 tile, here
+// 4x4; BF16 norms, embeddings and router; F32 e_score_correction_bias). Their configs are the tiny
+// configs of test/arch/tiny-families.test.ts, whose counts are worked out by hand there.
+import type { TensorSpec } from './write.js';
+
+const t = (name: string, dtype: string, ...shape: number[]): TensorSpec => ({ name, dtype, shape });
+
+/** d 8, 2 layers, V 16, H 2, K 1, head_dim 3, E 4 of width 6, top-2: total_main 1812 by hand. */
+export const QWEN3_MOE_CONFIG = {
+  model_type: 'qwen3_moe',
+  hidden_size: 8,
+  num_hidden_layers: 2,
+  num_attention_heads: 2,
+  num_key_value_heads: 1,
+  vocab_size: 16,
+  tie_word_embeddings: false,
+  head_dim: 3,
+  attention_bias: false,
+  intermediate_size: 12,
+  moe_intermediate_size: 6,
+  num_experts: 4,
+  num_experts_per_tok: 2,
+  mlp_only_layers: [],
+  torch_dtype: 'bfloat16',
+};
+
+export function qwen3MoeTensors(): TensorSpec[] {
+  const out = [
+    t('model.embed_tokens.weight', 'BF16', 16, 8),
+    t('lm_head.weight', 'BF16', 16, 8),
+    t('model.norm.weight', 'BF16', 8),
+  ];
+  for (let i = 0; i < 2; i++) {
+    const p = `model.layers.${i}.`;
+    out.push(
+      t(`${p}input_layernorm.weight`, 'BF16', 8),
+      t(`${p}post_attention_layernorm.weight`, 'BF16', 8),
+      t(`${p}self_attn.q_proj.weight`, 'BF16', 6, 8),
+      t(`${p}self_attn.k_proj.weight`, 'BF16', 3, 8),
+      t(`${p}self_attn.v_proj.weight`, 'BF16', 3, 8),
+      t(`${p}self_attn.o_proj.weight`, 'BF16', 8, 6),
+      t(`${p}self_attn.q_norm.weight`, 'BF16', 3),
+      t(`${p}self_attn.k_norm.weight`, 'BF16', 3),
+      t(`${p}mlp.gate.weight`, 'BF16', 4, 8),
+    );
+    for (let e = 0; e < 4; e++) {
+      out.push(
+        t(`${p}mlp.experts.${e}.gate_proj.weight`, 'BF16', 6, 8),
+        t(`${p}mlp.experts.${e}.up_proj.weight`, 'BF16', 6, 8),
+        t(`${p}mlp.experts.${e}.down_proj.weight`, 'BF16', 8, 6),
+      );
+    }
+  }
+  return out;
+}
+
+/**
+ * d 8, 3 layers (the first dense, width 12), 1 MTP layer, V 16, MLA (H 2, r_q 4, r_kv 4, nope = rope
+ * = v = 2), E 4 of width 6 + 1 shared, block-FP8 at 4x4: total_checkpoint 4274 by hand.
+ */
+export const DEEPSEEK_V3_CONFIG = {
+  model_type: 'deepseek_v3',
+  hidden_size: 8,
+  num_hidden_layers: 3,
+  num_attention_heads: 2,
+  num_key_value_heads: 2,
+  vocab_size: 16,
+  tie_word_embeddings: false,
+  q_lora_rank: 4,
+  kv_lora_rank: 4,
+  qk_nope_head_dim: 2,
+  qk_rope_head_dim: 2,
+  v_head_dim: 2,
+  first_k_dense_replace: 1,
+  moe_layer_freq: 1,
+  intermediate_size: 12,
+  moe_intermediate_size: 6,
+  n_routed_experts: 4,
+  n_shared_experts: 1,
+  num_experts_per_tok: 2,
+  topk_method: 'noaux_tc',
+  num_nextn_predict_layers: 1,
+  torch_dtype: 'bfloat16',
+  quantization_config: { quant_method: 'fp8', weight_block_size: [4, 4] },
+};
+
+/** An FP8 linear [out, in] and its F32 scale per 4x4 tile, [ceil(out/4), ceil(in/4)]. */
+function fp8(name: string, out: number, inn: number): TensorSpec[] {
+  return [
+    t(`${name}.weight`, 'F8_E4M3', out, inn),
+    t(`${name}.weight_scale_inv`, 'F32', Math.ceil(out / 4), Math.ceil(inn / 4)),
+  ];
+}
+
+export function deepseekV3Tensors(): TensorSpec[] {
+  const out = [
+    t('model.embed_tokens.weight', 'BF16', 16, 8),
+    t('lm_head.weight', 'BF16', 16, 8),
+    t('model.norm.weight', 'BF16', 8),
+  ];
+  // layers 0-2 are the model, layer 3 (= num_hidden_layers) the MTP module, as DeepSeek-V3 stores layer 61
+  for (let i = 0; i < 4; i++) {
+    const p = `model.layers.${i}.`;
+    out.push(
+      t(`${p}input_layernorm.weight`, 'BF16', 8),
+      t(`${p}post_attention_layernorm.weight`, 'BF16', 8),
+      ...fp8(`${p}self_attn.q_a_proj`, 4, 8),
+      t(`${p}self_attn.q_a_layernorm.weight`, 'BF16', 4),
+      ...fp8(`${p}self_attn.q_b_proj`, 8, 4),
+      ...fp8(`${p}self_attn.kv_a_proj_with_mqa`, 6, 8),
+      t(`${p}self_attn.kv_a_layernorm.weight`, 'BF16', 4),
+      ...fp8(`${p}self_attn.kv_b_proj`, 8, 4),
+      ...fp8(`${p}self_attn.o_proj`, 8, 4),
+    );
+    if (i === 0) {
+      out.push(
+        ...fp8(`${p}mlp.gate_proj`, 12, 8),
+        ...fp8(`${p}mlp.up_proj`, 12, 8),
+        ...fp8(`${p}mlp.down_proj`, 8, 12),
+      );
+      continue;
+    }
+    out.push(t(`${p}mlp.gate.weight`, 'BF16', 4, 8), t(`${p}mlp.gate.e_score_correction_bias`, 'F32', 4));
+    for (const e of ['experts.0', 'experts.1', 'experts.2', 'experts.3', 'shared_experts']) {
+      out.push(
+        ...fp8(`${p}mlp.${e}.gate_proj`, 6, 8),
+        ...fp8(`${p}mlp.${e}.up_proj`, 6, 8),
+        ...fp8(`${p}mlp.${e}.down_proj`, 8, 6),
+      );
+    }
+    if (i === 3) {
+      out.push(
+        t(`${p}embed_tokens.weight`, 'BF16', 16, 8),
+        t(`${p}enorm.weight`, 'BF16', 8),
+        t(`${p}hnorm.weight`, 'BF16', 8),
+        t(`${p}eh_proj.weight`, 'BF16', 8, 16),
+        t(`${p}shared_head.norm.weight`, 'BF16', 8),
+        t(`${p}shared_head.head.weight`, 'BF16', 16, 8),
+      );
+    }
+  }
+  return out;
+}
