@@ -41,6 +41,14 @@ export function hubOptionsFromEnv(env: Env): HubOptions {
 /** Why the Hub could not be read: one line, exit 2. */
 export class HubError extends InputError {
   override name = 'HubError';
+  constructor(
+    message: string,
+    /** the HTTP status and X-Error-Code behind it, when the Hub answered */
+    readonly status?: number,
+    readonly code?: string | null,
+  ) {
+    super(message);
+  }
 }
 
 class Client {
@@ -95,6 +103,11 @@ class Client {
 
   /** The one-line error of a status that is not a success; `optional` 404s return null instead. */
   private failure(file: string, res: Response): HubError {
+    const e = this.failureMessage(file, res);
+    return new HubError(e.message, res.status, res.headers.get('x-error-code'));
+  }
+
+  private failureMessage(file: string, res: Response): HubError {
     const code = res.headers.get('x-error-code');
     const s = res.status;
     if (s === 401 || s === 403) {
@@ -262,30 +275,24 @@ export async function fetchHubCheckpoint(ref: HubRef, o: HubOptions): Promise<Ch
   const configName = `${showRef(ref)}/config.json`;
   const config = (await c.text('config.json')) as string;
   const indexText = await c.text(INDEX, true);
-  let shards: string[];
-  if (indexText !== null) {
-    let index: unknown;
-    try {
-      index = JSON.parse(indexText);
-      shards = safetensorsIndexShards(index, `${showRef(ref)}/${INDEX}`).shards;
-    } catch (e) {
-      throw new HubError(e instanceof HeaderError ? e.message : `${showRef(ref)}/${INDEX}: is not valid JSON`);
-    }
-  } else {
-    // no index: one model.safetensors, if the repo has it (a cached header or the Hub's answer says so)
+  if (indexText === null) {
+    // no index: one model.safetensors, if the repo has it
     if (c.cache.read(SINGLE + ABSENT)) return { config, configName, format: null, files: 0, tensors: [] };
-    if (!c.cache.read(`headers/${SINGLE}.json`)) {
-      const present = await c.request(SINGLE, 'bytes=0-7', async (res, abort) => {
-        abort();
-        if (res.status === 404) return false;
-        return true; // any other answer is handled by the header read below
-      });
-      if (!present) {
-        c.cache.write(SINGLE + ABSENT, '');
-        return { config, configName, format: null, files: 0, tensors: [] };
-      }
+    try {
+      const r = await c.shard(SINGLE);
+      if (r.fetched) o.onProgress?.(1, 1);
+      return { config, configName, format: 'safetensors', files: 1, tensors: r.tensors };
+    } catch (e) {
+      if (!(e instanceof HubError && e.status === 404 && e.code === 'EntryNotFound')) throw e;
+      c.cache.write(SINGLE + ABSENT, '');
+      return { config, configName, format: null, files: 0, tensors: [] };
     }
-    shards = [SINGLE];
+  }
+  let shards: string[];
+  try {
+    shards = safetensorsIndexShards(JSON.parse(indexText), `${showRef(ref)}/${INDEX}`).shards;
+  } catch (e) {
+    throw new HubError(e instanceof HeaderError ? e.message : `${showRef(ref)}/${INDEX}: is not valid JSON`);
   }
   const results: TensorInfo[][] = new Array(shards.length);
   let next = 0;
