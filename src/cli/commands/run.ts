@@ -146,8 +146,9 @@ export async function runCommand(specFile: string, options: RunOptions, io: Io, 
   const t0 = performance.now();
   const path = resolve(io.cwd, specFile);
   const specText = readSpecText(path, specFile);
-  await prefetchSpecConfigs(specText, dirname(path), io.env ?? process.env);
-  const spec = parseSpec(specText, specFile, { maxPoints: options.maxPoints, catalog });
+  const env = io.env ?? process.env;
+  await prefetchSpecConfigs(specText, dirname(path), env);
+  const spec = parseSpec(specText, specFile, { maxPoints: options.maxPoints, catalog, env });
   const shard = options.shard ? parseShard(options.shard) : undefined;
   if (shard && !hasGrid(spec)) throw new InputError(`${specFile}: --shard splits the grid, and this spec has none`);
   const outDir = options.out
