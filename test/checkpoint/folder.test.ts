@@ -4,8 +4,8 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliWith, useTempDir } from '../helpers.js';
-import { DEEPSEEK_V3_CONFIG, QWEN3_MOE_CONFIG, deepseekV3Tensors, qwen3MoeTensors } from './models.js';
-import { type TensorSpec, writeSafetensors } from './write.js';
+import { DEEPSEEK_V3_CONFIG, QWEN3_MOE_CONFIG, deepseekV3Tensors, qwen3MoeGguf, qwen3MoeTensors } from './models.js';
+import { type TensorSpec, writeGguf, writeSafetensors } from './write.js';
 
 const root = useTempDir('moe-sweep-ckpt-');
 
@@ -132,6 +132,35 @@ describe('inspect FOLDER: block-FP8 deepseek_v3 in two indexed shards, with its 
     expect(r.stdout).toMatch(/\n {2}MTP modules +1,108 +1,108 +ok +30\n/);
     expect(r.stdout).toMatch(/\n {2}quantisation scales +246 +246 +ok +68\n/);
     expect(r.stdout).toContain('reconciled: every tensor is explained and every module matches the config count');
+  });
+});
+
+describe('inspect FOLDER: a GGUF model beside its config.json', () => {
+  const dir = folder('gguf', QWEN3_MOE_CONFIG, []);
+  writeGguf(join(dir, 'qwen3-moe-tiny-Q4_0.gguf'), qwen3MoeGguf());
+
+  it('reads the header and tensor infos (past a 100-string array) and reconciles with the logical count', async () => {
+    const r = await json(dir);
+    // 3 + 2 layers × 12 = 27 tensors; GGUF shapes are logical, so the elements are total_main 1812
+    expect(r.checkpoint).toMatchObject({ format: 'gguf', files: 1, tensors: 27, elements: 1812, reconciled: true });
+    expect(r.checkpoint.modules.routed_experts).toEqual({ config: 1152, checkpoint: 1152, tensors: 6 });
+    expect(r.checkpoint.modules.norms).toEqual({ config: 40, checkpoint: 40, tensors: 5 });
+    // Q8_0 embedding and head 2 × 128/32·34 = 272; F32 output_norm 32; per layer F32 norms 2·32 + QK norms
+    // 2·12 + router 128 = 216, F16 attention (48 + 24 + 24 + 48)·2 = 288, Q4_0 experts 3 × 192/32·18 = 324
+    // → 828; total 272 + 32 + 2 × 828 = 1960
+    expect(r.checkpoint.bytes).toBe(1960);
+    expect(r.checkpoint.dtypes).toEqual({ Q4_0: 1152, F16: 288, Q8_0: 256, F32: 116 });
+  });
+
+  it('refuses a folder with the GGUF files of several models', async () => {
+    const d = folder('gguf-two', QWEN3_MOE_CONFIG, []);
+    writeGguf(join(d, 'm-Q4_0.gguf'), qwen3MoeGguf());
+    writeGguf(join(d, 'm-Q8_0.gguf'), qwen3MoeGguf());
+    const r = await cliWith({}, 'inspect', d);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `${d}: holds the GGUF files of 2 models (m-Q4_0, m-Q8_0); inspect reads one: keep one beside config.json\n`,
+    );
   });
 });
 

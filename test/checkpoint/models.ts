@@ -3,7 +3,7 @@
 // checkpoints use (DeepSeek-V3: FP8 E4M3 linears with F32 weight_scale_inv per 128x128 tile, here
 // 4x4; BF16 norms, embeddings and router; F32 e_score_correction_bias). Their configs are the tiny
 // configs of test/arch/tiny-families.test.ts, whose counts are worked out by hand there.
-import type { TensorSpec } from './write.js';
+import type { GgufTensorSpec, TensorSpec } from './write.js';
 
 const t = (name: string, dtype: string, ...shape: number[]): TensorSpec => ({ name, dtype, shape });
 
@@ -140,6 +140,38 @@ export function deepseekV3Tensors(): TensorSpec[] {
         t(`${p}shared_head.head.weight`, 'BF16', 16, 8),
       );
     }
+  }
+  return out;
+}
+
+/**
+ * The same qwen3_moe model as llama.cpp writes it to GGUF (convert_hf_to_gguf.py, tensor names of
+ * gguf-py/gguf/constants.py): embedding and head in Q8_0 (32 values in 34 bytes), attention in F16,
+ * norms and the router in F32, the stacked experts in Q4_0 (32 values in 18 bytes).
+ */
+export function qwen3MoeGguf(): GgufTensorSpec[] {
+  const g = (name: string, type: number, dims: number[]): GgufTensorSpec => {
+    const n = dims.reduce((a, b) => a * b, 1);
+    const bytes = type === 0 ? 4 * n : type === 1 ? 2 * n : type === 8 ? (n / 32) * 34 : (n / 32) * 18;
+    return { name, type, dims, bytes };
+  };
+  const out = [g('token_embd.weight', 8, [8, 16]), g('output_norm.weight', 0, [8]), g('output.weight', 8, [8, 16])];
+  for (let i = 0; i < 2; i++) {
+    const p = `blk.${i}.`;
+    out.push(
+      g(`${p}attn_norm.weight`, 0, [8]),
+      g(`${p}attn_q.weight`, 1, [8, 6]),
+      g(`${p}attn_k.weight`, 1, [8, 3]),
+      g(`${p}attn_v.weight`, 1, [8, 3]),
+      g(`${p}attn_output.weight`, 1, [6, 8]),
+      g(`${p}attn_q_norm.weight`, 0, [3]),
+      g(`${p}attn_k_norm.weight`, 0, [3]),
+      g(`${p}ffn_norm.weight`, 0, [8]),
+      g(`${p}ffn_gate_inp.weight`, 0, [8, 4]),
+      g(`${p}ffn_gate_exps.weight`, 2, [8, 6, 4]),
+      g(`${p}ffn_up_exps.weight`, 2, [8, 6, 4]),
+      g(`${p}ffn_down_exps.weight`, 2, [6, 8, 4]),
+    );
   }
   return out;
 }
