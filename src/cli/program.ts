@@ -187,7 +187,7 @@ Examples:
   program
     .command('inspect')
     .description(
-      'exact parameter counts of a Hugging Face config.json, module by module, under each vendor convention; then weight bytes as stored and the KV cache',
+      'exact parameter counts of a Hugging Face config.json, module by module, under each vendor convention; then weight bytes as stored and the KV cache; for a checkpoint folder or a Hub id, its tensors reconciled with the count',
     )
     .argument(
       '<model>',
@@ -212,7 +212,14 @@ After the parameter counts comes the memory: the weights by part in the formats 
 stores them (block-FP8 with its scales, FP4 or INT4 routed experts with their group scales, bf16
 elsewhere, from the config's quantization fields) beside the bf16-equivalent, and the KV cache:
 bytes per token of context, the fixed bytes per sequence (sliding windows, linear-attention
-states, compressor states) and, with --context, the cache of --batch sequences.`,
+states, compressor states) and, with --context, the cache of --batch sequences.
+
+A folder or a Hub id adds the checkpoint itself: every tensor of its safetensors (or GGUF) headers,
+never the weights, put in a module by its name and reconciled with the count row by row, with the
+tensors no module explains and the modules no tensor holds. An existing path wins over a Hub id.
+From the Hub: HF_ENDPOINT (default https://huggingface.co), HF_TOKEN for gated or private repos,
+HTTP Range requests for the headers, a cache under $HF_HOME/moe-sweep that makes a second call
+offline.`,
     )
     .action(async (config: string, o: { json?: boolean; context?: string; batch?: string; kvDtype?: string }) =>
       setExit(await inspectCommand(config, o, io, resolve(io.cwd, config))),
