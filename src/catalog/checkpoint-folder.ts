@@ -75,8 +75,8 @@ export function readGgufFile(path: string, shown: string): TensorInfo[] {
 const splitBase = (f: string) => f.replace(/-\d{5}-of-\d{5}\.gguf$/, '').replace(/\.gguf$/, '');
 
 /**
- * A checkpoint folder: config.json, then the safetensors shards its index names (or every
- * *.safetensors file when there is no index), else the GGUF files of one model.
+ * A checkpoint folder: config.json, then the safetensors shards its index names, else
+ * model.safetensors, else every *.safetensors file, else the GGUF files of one model.
  */
 export function readCheckpointFolder(dir: string, shown: string): CheckpointFiles {
   const at = (f: string) => join(dir, f);
@@ -112,7 +112,11 @@ export function readCheckpointFolder(dir: string, shown: string): CheckpointFile
     const tensors = shards.flatMap((s) => readSafetensorsFile(at(s), label(s)));
     return { ...base, format: 'safetensors', files: shards.length, tensors };
   }
-  const safetensors = names.filter((f) => f.endsWith('.safetensors'));
+  // one model.safetensors is the model; other *.safetensors files beside it (a vendor's own
+  // consolidated.safetensors, say) would count it twice
+  const safetensors = names.includes('model.safetensors')
+    ? ['model.safetensors']
+    : names.filter((f) => f.endsWith('.safetensors'));
   if (safetensors.length > 0) {
     const tensors = safetensors.flatMap((s) => readSafetensorsFile(at(s), label(s)));
     return { ...base, format: 'safetensors', files: safetensors.length, tensors };

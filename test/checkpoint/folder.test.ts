@@ -77,6 +77,13 @@ describe('inspect FOLDER: qwen3_moe in one model.safetensors, with a stray tenso
     expect(r.stdout).not.toContain('is a directory');
   });
 
+  it('model.safetensors is the model: a consolidated copy beside it is not counted twice', async () => {
+    const d = folder('qwen3-consolidated', QWEN3_MOE_CONFIG, [qwen3MoeTensors()]);
+    writeSafetensors(join(d, 'consolidated.safetensors'), qwen3MoeTensors());
+    const r = await json(d);
+    expect(r.checkpoint).toMatchObject({ files: 1, tensors: 45, elements: 1812, reconciled: true });
+  });
+
   it('a module the config counts but no tensor holds is missing', async () => {
     const d = folder('qwen3-nohead', QWEN3_MOE_CONFIG, [qwen3MoeTensors().filter((t) => t.name !== 'lm_head.weight')]);
     const r = await json(d);
