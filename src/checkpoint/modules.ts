@@ -58,7 +58,9 @@ function layerPart(rest: string): CheckpointModule | null {
   // the token mixer: softmax attention (with its indexer and compressor), linear attention
   if (/(?:^|\.)indexer\./.test(rest)) return 'indexers';
   if (/(?:^|\.)compressor\./.test(rest)) return 'compressors';
-  if (/^(?:linear_attn|mamba|mixer)\./.test(rest)) return 'linear_attention';
+  // Gated DeltaNet only: Mamba mixers (Jamba `mamba.*`, Nemotron-H's `mixer.*` for every layer kind) are
+  // not what the linear-attention count sizes, so they stay unexplained until their families count them
+  if (/^linear_attn\./.test(rest)) return 'linear_attention';
   if (/^hc_/.test(rest)) return 'hyper_connections';
   if (/^(?:self_attn|attn|attention|norm_attn_norm\.attn)\./.test(rest)) return 'attention';
   // GGUF (llama.cpp) names

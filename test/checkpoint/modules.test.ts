@@ -93,6 +93,7 @@ const cases: [string, CheckpointModule | null][] = [
   ['model.layers.0.self_attn.rotary_emb.inv_freq', null],
   ['model.layers.0.lora_magnitude', null],
   ['score.weight', null],
+  ['backbone.layers.0.mixer.in_proj.weight', null],
 ];
 
 describe('tensor names to modules', () => {
