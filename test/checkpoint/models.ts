@@ -86,58 +86,114 @@ export const DEEPSEEK_V3_CONFIG = {
   quantization_config: { quant_method: 'fp8', weight_block_size: [4, 4] },
 };
 
-/** An FP8 linear [out, in] and its F32 scale per 4x4 tile, [ceil(out/4), ceil(in/4)]. */
-function fp8(name: string, out: number, inn: number): TensorSpec[] {
-  return [
-    t(`${name}.weight`, 'F8_E4M3', out, inn),
-    t(`${name}.weight_scale_inv`, 'F32', Math.ceil(out / 4), Math.ceil(inn / 4)),
-  ];
+/** The dimensions a DeepSeek-V3 checkpoint's tensor shapes follow (config.json field names in comments). */
+export interface DeepseekV3Dims {
+  d: number; // hidden_size
+  V: number; // vocab_size
+  H: number; // num_attention_heads
+  rq: number; // q_lora_rank
+  rkv: number; // kv_lora_rank
+  nope: number; // qk_nope_head_dim
+  rope: number; // qk_rope_head_dim
+  v: number; // v_head_dim
+  dense: number; // intermediate_size
+  I: number; // moe_intermediate_size
+  E: number; // n_routed_experts (one shared expert of width I)
+  layers: number; // num_hidden_layers, then one MTP layer
+  firstDense: number; // first_k_dense_replace
+  block: number; // quantization_config.weight_block_size
 }
 
-export function deepseekV3Tensors(): TensorSpec[] {
-  const out = [
-    t('model.embed_tokens.weight', 'BF16', 16, 8),
-    t('lm_head.weight', 'BF16', 16, 8),
-    t('model.norm.weight', 'BF16', 8),
+export const TINY_DEEPSEEK_V3: DeepseekV3Dims = {
+  d: 8,
+  V: 16,
+  H: 2,
+  rq: 4,
+  rkv: 4,
+  nope: 2,
+  rope: 2,
+  v: 2,
+  dense: 12,
+  I: 6,
+  E: 4,
+  layers: 3,
+  firstDense: 1,
+  block: 4,
+};
+
+/** deepseek-ai/DeepSeek-V3's config.json (presets/configs/deepseek-v3.json). */
+export const FULL_DEEPSEEK_V3: DeepseekV3Dims = {
+  d: 7168,
+  V: 129280,
+  H: 128,
+  rq: 1536,
+  rkv: 512,
+  nope: 128,
+  rope: 64,
+  v: 128,
+  dense: 18432,
+  I: 2048,
+  E: 256,
+  layers: 61,
+  firstDense: 3,
+  block: 128,
+};
+
+/**
+ * Every tensor of a DeepSeek-V3 checkpoint as modeling_deepseek_v3.py names its parameters, with the
+ * released storage: FP8 linears with an F32 weight_scale_inv per block × block tile, BF16 norms,
+ * embeddings, router and the MTP layer's eh_proj, F32 e_score_correction_bias. Layer `layers` is the
+ * MTP module (DeepSeek-V3 stores it as model.layers.61).
+ */
+export function deepseekV3Tensors(x: DeepseekV3Dims = TINY_DEEPSEEK_V3): TensorSpec[] {
+  const { d, V, H, rq, rkv, nope, rope, v, block } = x;
+  const fp8 = (name: string, out: number, inn: number): TensorSpec[] => [
+    t(`${name}.weight`, 'F8_E4M3', out, inn),
+    t(`${name}.weight_scale_inv`, 'F32', Math.ceil(out / block), Math.ceil(inn / block)),
   ];
-  // layers 0-2 are the model, layer 3 (= num_hidden_layers) the MTP module, as DeepSeek-V3 stores layer 61
-  for (let i = 0; i < 4; i++) {
+  const out = [
+    t('model.embed_tokens.weight', 'BF16', V, d),
+    t('lm_head.weight', 'BF16', V, d),
+    t('model.norm.weight', 'BF16', d),
+  ];
+  for (let i = 0; i <= x.layers; i++) {
     const p = `model.layers.${i}.`;
     out.push(
-      t(`${p}input_layernorm.weight`, 'BF16', 8),
-      t(`${p}post_attention_layernorm.weight`, 'BF16', 8),
-      ...fp8(`${p}self_attn.q_a_proj`, 4, 8),
-      t(`${p}self_attn.q_a_layernorm.weight`, 'BF16', 4),
-      ...fp8(`${p}self_attn.q_b_proj`, 8, 4),
-      ...fp8(`${p}self_attn.kv_a_proj_with_mqa`, 6, 8),
-      t(`${p}self_attn.kv_a_layernorm.weight`, 'BF16', 4),
-      ...fp8(`${p}self_attn.kv_b_proj`, 8, 4),
-      ...fp8(`${p}self_attn.o_proj`, 8, 4),
+      t(`${p}input_layernorm.weight`, 'BF16', d),
+      t(`${p}post_attention_layernorm.weight`, 'BF16', d),
+      ...fp8(`${p}self_attn.q_a_proj`, rq, d),
+      t(`${p}self_attn.q_a_layernorm.weight`, 'BF16', rq),
+      ...fp8(`${p}self_attn.q_b_proj`, H * (nope + rope), rq),
+      ...fp8(`${p}self_attn.kv_a_proj_with_mqa`, rkv + rope, d),
+      t(`${p}self_attn.kv_a_layernorm.weight`, 'BF16', rkv),
+      ...fp8(`${p}self_attn.kv_b_proj`, H * (nope + v), rkv),
+      ...fp8(`${p}self_attn.o_proj`, d, H * v),
     );
-    if (i === 0) {
+    if (i < x.firstDense) {
       out.push(
-        ...fp8(`${p}mlp.gate_proj`, 12, 8),
-        ...fp8(`${p}mlp.up_proj`, 12, 8),
-        ...fp8(`${p}mlp.down_proj`, 8, 12),
+        ...fp8(`${p}mlp.gate_proj`, x.dense, d),
+        ...fp8(`${p}mlp.up_proj`, x.dense, d),
+        ...fp8(`${p}mlp.down_proj`, d, x.dense),
       );
       continue;
     }
-    out.push(t(`${p}mlp.gate.weight`, 'BF16', 4, 8), t(`${p}mlp.gate.e_score_correction_bias`, 'F32', 4));
-    for (const e of ['experts.0', 'experts.1', 'experts.2', 'experts.3', 'shared_experts']) {
+    out.push(t(`${p}mlp.gate.weight`, 'BF16', x.E, d), t(`${p}mlp.gate.e_score_correction_bias`, 'F32', x.E));
+    const ffns = [...Array.from({ length: x.E }, (_, e) => `experts.${e}`), 'shared_experts'];
+    for (const e of ffns) {
       out.push(
-        ...fp8(`${p}mlp.${e}.gate_proj`, 6, 8),
-        ...fp8(`${p}mlp.${e}.up_proj`, 6, 8),
-        ...fp8(`${p}mlp.${e}.down_proj`, 8, 6),
+        ...fp8(`${p}mlp.${e}.gate_proj`, x.I, d),
+        ...fp8(`${p}mlp.${e}.up_proj`, x.I, d),
+        ...fp8(`${p}mlp.${e}.down_proj`, d, x.I),
       );
     }
-    if (i === 3) {
+    if (i === x.layers) {
       out.push(
-        t(`${p}embed_tokens.weight`, 'BF16', 16, 8),
-        t(`${p}enorm.weight`, 'BF16', 8),
-        t(`${p}hnorm.weight`, 'BF16', 8),
-        t(`${p}eh_proj.weight`, 'BF16', 8, 16),
-        t(`${p}shared_head.norm.weight`, 'BF16', 8),
-        t(`${p}shared_head.head.weight`, 'BF16', 16, 8),
+        t(`${p}embed_tokens.weight`, 'BF16', V, d),
+        t(`${p}enorm.weight`, 'BF16', d),
+        t(`${p}hnorm.weight`, 'BF16', d),
+        t(`${p}eh_proj.weight`, 'BF16', d, 2 * d),
+        t(`${p}shared_head.norm.weight`, 'BF16', d),
+        t(`${p}shared_head.head.weight`, 'BF16', V, d),
       );
     }
   }
