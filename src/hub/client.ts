@@ -101,41 +101,32 @@ class Client {
     }
   }
 
-  /** The one-line error of a status that is not a success; `optional` 404s return null instead. */
+  /** The one-line error of an answer that is not a success, keeping its status and X-Error-Code. */
   private failure(file: string, res: Response): HubError {
-    const e = this.failureMessage(file, res);
-    return new HubError(e.message, res.status, res.headers.get('x-error-code'));
+    return new HubError(this.failureMessage(file, res), res.status, res.headers.get('x-error-code'));
   }
 
-  private failureMessage(file: string, res: Response): HubError {
+  private failureMessage(file: string, res: Response): string {
     const code = res.headers.get('x-error-code');
     const s = res.status;
     if (s === 401 || s === 403) {
       if (code === 'RepoNotFound')
-        return new HubError(
-          `${this.where(file)}: repository ${this.ref.repo} not found (or private: set HF_TOKEN to a token that can read it)`,
-        );
+        return `${this.where(file)}: repository ${this.ref.repo} not found (or private: set HF_TOKEN to a token that can read it)`;
       const tokenNote = this.o.token
         ? 'HF_TOKEN was sent but does not give access: accept the licence with the account that owns the token'
         : 'accept its licence on the model page and set HF_TOKEN to an access token';
-      return new HubError(
-        `${this.where(file)}: HTTP ${s}: the repository is gated or private; ${tokenNote} (${this.o.endpoint}/${this.ref.repo})`,
-      );
+      return `${this.where(file)}: HTTP ${s}: the repository is gated or private; ${tokenNote} (${this.o.endpoint}/${this.ref.repo})`;
     }
     if (s === 404) {
-      if (code === 'RepoNotFound')
-        return new HubError(`${this.where(file)}: repository ${this.ref.repo} not found (HTTP 404)`);
+      if (code === 'RepoNotFound') return `${this.where(file)}: repository ${this.ref.repo} not found (HTTP 404)`;
       if (code === 'RevisionNotFound')
-        return new HubError(
-          `${this.where(file)}: revision "${this.ref.revision}" not found in ${this.ref.repo} (HTTP 404)`,
-        );
+        return `${this.where(file)}: revision "${this.ref.revision}" not found in ${this.ref.repo} (HTTP 404)`;
       if (code === 'EntryNotFound')
-        return new HubError(`${this.where(file)}: no such file at revision "${this.ref.revision}" (HTTP 404)`);
-      return new HubError(`${this.where(file)}: not found (HTTP 404): check the repository, the revision and the file`);
+        return `${this.where(file)}: no such file at revision "${this.ref.revision}" (HTTP 404)`;
+      return `${this.where(file)}: not found (HTTP 404): check the repository, the revision and the file`;
     }
-    if (s === 416)
-      return new HubError(`${this.where(file)}: HTTP 416: the file is shorter than its safetensors header says`);
-    return new HubError(`${this.where(file)}: HTTP ${s} ${res.statusText}`.trimEnd());
+    if (s === 416) return `${this.where(file)}: HTTP 416: the file is shorter than its safetensors header says`;
+    return `${this.where(file)}: HTTP ${s} ${res.statusText}`.trimEnd();
   }
 
   /** A small file whole (config.json, the index); null when `optional` and the Hub says it is not there. */
