@@ -88,12 +88,19 @@ function configFile(file: string, path: string): CheckpointFiles {
   return { config: readSpecText(path, file), configName: file, format: null, files: 0, tensors: [] };
 }
 
-/** A progress line on a terminal while shard headers download. */
-function headerProgress(io: Io): ((done: number, total: number) => void) | undefined {
-  if (!io.isTTY) return undefined;
-  return (done, total) => {
-    io.stderr(`\r\x1b[2Kreading safetensors headers: ${done}/${total} shards`);
-    if (done === total) io.stderr('\r\x1b[2K');
+/** A progress line on a terminal while shard headers download, cleared when they are all read. */
+function headerProgress(io: Io): { update?: (done: number, total: number) => void; clear: () => void } {
+  let shown = false;
+  if (!io.isTTY) return { clear: () => {} };
+  return {
+    update: (done, total) => {
+      io.stderr(`\r\x1b[2Kreading safetensors headers: ${done}/${total} shards`);
+      shown = true;
+    },
+    clear: () => {
+      if (shown) io.stderr('\r\x1b[2K');
+      shown = false;
+    },
   };
 }
 
@@ -109,10 +116,15 @@ export async function inspectCommand(file: string, o: InspectOptions, io: Io, pa
   if (src.kind === 'folder') files = readCheckpointFolder(path, file);
   else if (src.kind === 'hub') {
     shown = showRef(src.ref);
-    files = await fetchHubCheckpoint(src.ref, {
-      ...hubOptionsFromEnv(io.env ?? process.env),
-      onProgress: headerProgress(io),
-    });
+    const progress = headerProgress(io);
+    try {
+      files = await fetchHubCheckpoint(src.ref, {
+        ...hubOptionsFromEnv(io.env ?? process.env),
+        onProgress: progress.update,
+      });
+    } finally {
+      progress.clear();
+    }
   } else files = configFile(file, path);
   const label = files.configName;
   let config: unknown;
