@@ -5,7 +5,7 @@
 // synchronous readers run). An existing file or folder always wins over a Hub id of the same spelling.
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parseDocument } from 'yaml';
 import { architectureFromHfConfig } from '../arch/hf-config/index.js';
 import type { Architecture } from '../arch/types.js';
 import { type Env, hubCacheRoot } from '../hub/cache.js';
@@ -109,7 +109,10 @@ function specConfigs(node: unknown, out: string[] = []): string[] {
 export async function prefetchSpecConfigs(text: string, specDir: string, env: Env): Promise<void> {
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    // parseDocument keeps YAML warnings in the document (parse would print them on the process's stderr)
+    const parsed = parseDocument(text);
+    if (parsed.errors.length > 0) return;
+    doc = parsed.toJS();
   } catch {
     return;
   }

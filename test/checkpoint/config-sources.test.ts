@@ -3,7 +3,7 @@
 // stand-in of hub-server.ts; the second read of a Hub id comes from the cache.
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cliWith, useTempDir } from '../helpers.js';
 import { FakeHub, jsonFile } from './hub-server.js';
 
@@ -87,5 +87,19 @@ designs:
     expect(fromFolder.total_params).toBe(46_702_792_704);
     const fromHub = await run('hub', 'mistralai/Mixtral-8x7B-v0.1');
     expect({ ...fromHub, line: 0 }).toEqual({ ...fromFolder, line: 0 });
+  });
+
+  it('a spec that is not YAML is left to the loader: one line, and no YAML warning on the process', async () => {
+    const file = join(tmp, 'bad.yaml');
+    writeFileSync(file, '*a:\n');
+    const warn = vi.spyOn(process, 'emitWarning');
+    try {
+      const r = await cliWith({ env: env() }, file, '--out', join(tmp, 'out-bad'));
+      expect(r.code).toBe(2);
+      expect(r.stderr.split('\n')).toHaveLength(2);
+      expect(warn).not.toHaveBeenCalled();
+    } finally {
+      warn.mockRestore();
+    }
   });
 });
