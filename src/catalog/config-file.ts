@@ -5,7 +5,7 @@
 // synchronous readers run). An existing file or folder always wins over a Hub id of the same spelling.
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import { type Document, isMap, isScalar, parseDocument, visit } from 'yaml';
 import { architectureFromHfConfig } from '../arch/hf-config/index.js';
 import type { Architecture } from '../arch/types.js';
 import { type Env, hubCacheRoot } from '../hub/cache.js';
@@ -84,21 +84,19 @@ export async function prefetchConfig(arg: string, baseDir: string, env: Env): Pr
   await fetchHubConfig(src.ref, o);
 }
 
-/** Every `architecture: {config: …}` string in a parsed spec, wherever the spec nests it. */
-function specConfigs(node: unknown, out: string[] = []): string[] {
-  if (Array.isArray(node)) for (const x of node) specConfigs(x, out);
-  else if (node !== null && typeof node === 'object') {
-    for (const [k, v] of Object.entries(node)) {
-      if (
-        k === 'architecture' &&
-        v !== null &&
-        typeof v === 'object' &&
-        typeof (v as { config?: unknown }).config === 'string'
-      )
-        out.push((v as { config: string }).config);
-      specConfigs(v, out);
-    }
-  }
+/**
+ * Every `architecture: {config: …}` string in a spec, wherever the spec nests it. The YAML nodes are
+ * walked as written, aliases not followed, so a cyclic or exponential alias costs nothing here.
+ */
+function specConfigs(doc: Document): string[] {
+  const out: string[] = [];
+  visit(doc, {
+    Pair(_, pair) {
+      if (!isScalar(pair.key) || pair.key.value !== 'architecture' || !isMap(pair.value)) return;
+      const config = pair.value.get('config', true);
+      if (isScalar(config) && typeof config.value === 'string') out.push(config.value);
+    },
+  });
   return out;
 }
 
@@ -107,14 +105,13 @@ function specConfigs(node: unknown, out: string[] = []): string[] {
  * spec that does not parse is left to the loader, which says where it is wrong.
  */
 export async function prefetchSpecConfigs(text: string, specDir: string, env: Env): Promise<void> {
-  let doc: unknown;
+  let doc: Document;
   try {
-    // parseDocument keeps YAML warnings in the document (parse would print them on the process's stderr)
-    const parsed = parseDocument(text);
-    if (parsed.errors.length > 0) return;
-    doc = parsed.toJS();
+    // a document, not parse(): parse would print YAML warnings on the process's stderr
+    doc = parseDocument(text);
   } catch {
     return;
   }
+  if (doc.errors.length > 0) return;
   for (const c of new Set(specConfigs(doc))) await prefetchConfig(c, specDir, env);
 }

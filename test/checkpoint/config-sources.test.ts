@@ -89,9 +89,13 @@ designs:
     expect({ ...fromHub, line: 0 }).toEqual({ ...fromFolder, line: 0 });
   });
 
-  it('a spec that is not YAML is left to the loader: one line, and no YAML warning on the process', async () => {
+  it.each([
+    ['not YAML', '*a:\n'],
+    ['a list as a key', '? [a]\n: 1\n'],
+    ['a cyclic alias', 'grid: &g {experts: *g, top_k: 1, expert_params: 1B, shared_params: 1B}\n'],
+  ])('a spec with %s is left to the loader: one line, exit 2, no YAML warning on the process', async (_, text) => {
     const file = join(tmp, 'bad.yaml');
-    writeFileSync(file, '*a:\n');
+    writeFileSync(file, text);
     const warn = vi.spyOn(process, 'emitWarning');
     try {
       const r = await cliWith({ env: env() }, file, '--out', join(tmp, 'out-bad'));
