@@ -14,6 +14,7 @@ import { presetsCommand } from './commands/presets.js';
 import { mergeCommand, runCommand, type RunOptions } from './commands/run.js';
 import { TOOL_VERSION } from '../catalog/version.js';
 import { loadCatalog } from '../catalog/index.js';
+import { prefetchConfig } from '../catalog/config-file.js';
 
 function positiveInt(flag: string) {
   return (value: string) => {
@@ -131,7 +132,10 @@ The shards must come from the same spec (checked by its SHA-256) and form a comp
     .addOption(new Option('--dtype <dtype>', 'bytes per weight').choices(DTYPES).default('bf16'))
     .option('--overhead <fraction>', 'memory overhead on top of the weights for vram_bytes', '0')
     .option('--preset <id>', 'a published model instead of the four numbers (see `moe-sweep presets`)')
-    .option('--config <path>', 'a Hugging Face config.json instead of the four numbers')
+    .option(
+      '--config <path>',
+      'a Hugging Face config.json, a checkpoint folder or a Hub id ORG/NAME[@REVISION] instead of the four numbers',
+    )
     .addOption(
       new Option(
         '--expert-dtype <dtype>',
@@ -161,7 +165,11 @@ Examples:
   $ moe-sweep calc --preset gpt-oss-120b --expert-dtype mxfp4 --context 32K --gpu H100-SXM-80GB
   $ moe-sweep calc --config path/to/config.json --context 8K --batch 64 --kv-dtype fp8`,
     )
-    .action((o) => setExit(calcCommand(o, io, catalog)));
+    .action(async (o) => {
+      // a Hub id given to --config is fetched into the cache first; calc itself reads files only
+      if (typeof o.config === 'string') await prefetchConfig(o.config, io.cwd, io.env ?? process.env);
+      setExit(calcCommand(o, io, catalog));
+    });
 
   program
     .command('presets')
@@ -179,9 +187,12 @@ Examples:
   program
     .command('inspect')
     .description(
-      'exact parameter counts of a Hugging Face config.json, module by module, under each vendor convention; then weight bytes as stored and the KV cache',
+      'exact parameter counts of a Hugging Face config.json, module by module, under each vendor convention; then weight bytes as stored and the KV cache; for a checkpoint folder or a Hub id, its tensors reconciled with the count',
     )
-    .argument('<config>', 'a config.json as the hub ships it')
+    .argument(
+      '<model>',
+      'a config.json, a checkpoint folder (config.json + safetensors or GGUF), or a Hub id ORG/NAME[@REVISION]; an existing path wins',
+    )
     .option('--json', 'print one JSON object (total_main, total_checkpoint, active, …, breakdown, memory)')
     .option('--context <tokens>', 'KV cache for this many tokens per sequence: 4096, 128K, 1M (K = 1,024 tokens)')
     .option('--batch <sequences>', 'sequences for the --context KV cache (default 1)')
@@ -191,6 +202,8 @@ Examples:
       `
 Examples:
   $ moe-sweep inspect path/to/Mixtral-8x7B/config.json
+  $ moe-sweep inspect path/to/Mixtral-8x7B                 the folder: also its safetensors headers, reconciled
+  $ moe-sweep inspect deepseek-ai/DeepSeek-V3              from the Hub (HF_TOKEN for gated repos; cached)
   $ moe-sweep inspect config.json --json | jq .active_excl_input_embedding
   $ moe-sweep inspect config.json --context 128K --batch 8 --kv-dtype fp8
   $ moe-sweep inspect config.json --json | jq .memory.weights.total_bytes
@@ -199,10 +212,17 @@ After the parameter counts comes the memory: the weights by part in the formats 
 stores them (block-FP8 with its scales, FP4 or INT4 routed experts with their group scales, bf16
 elsewhere, from the config's quantization fields) beside the bf16-equivalent, and the KV cache:
 bytes per token of context, the fixed bytes per sequence (sliding windows, linear-attention
-states, compressor states) and, with --context, the cache of --batch sequences.`,
+states, compressor states) and, with --context, the cache of --batch sequences.
+
+A folder or a Hub id adds the checkpoint itself: every tensor of its safetensors (or GGUF) headers,
+never the weights, put in a module by its name and reconciled with the count row by row, with the
+tensors no module explains and the modules no tensor holds. An existing path wins over a Hub id.
+From the Hub: HF_ENDPOINT (default https://huggingface.co), HF_TOKEN for gated or private repos,
+HTTP Range requests for the headers, a cache under $HF_HOME/moe-sweep that makes a second call
+offline.`,
     )
-    .action((config: string, o: { json?: boolean; context?: string; batch?: string; kvDtype?: string }) =>
-      setExit(inspectCommand(config, o, io, resolve(io.cwd, config))),
+    .action(async (config: string, o: { json?: boolean; context?: string; batch?: string; kvDtype?: string }) =>
+      setExit(await inspectCommand(config, o, io, resolve(io.cwd, config))),
     );
 
   return program;

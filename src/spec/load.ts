@@ -19,6 +19,8 @@ export interface LoadOptions {
   displayName?: string;
   /** Presets, GPUs and scaling laws the spec may name (default: the package's own, read on first use). */
   catalog?: Catalog;
+  /** Environment for Hub ids in `architecture.config` (HF_HOME, the cache they were fetched into); default the process's. */
+  env?: Record<string, string | undefined>;
 }
 
 export const DEFAULT_MAX_POINTS = 1e9;
@@ -166,6 +168,7 @@ export function parseSpec(text: string, file: string, options: LoadOptions = {})
   return normalizeSpec(raw, {
     file,
     catalog: options.catalog ?? loadCatalog(),
+    env: options.env,
     at,
     defaultName,
     sha256,

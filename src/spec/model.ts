@@ -2,9 +2,9 @@
 // designs start from and the architecture fields the grid sweeps, the serving workload and the
 // hardware. Every value is checked here, where the spec's line and column are known, so that no
 // point of the grid can fail later.
-import { dirname, resolve } from 'node:path';
+import { dirname } from 'node:path';
 import { countParameters } from '../arch/count.js';
-import { ConfigFileError, readArchitecture } from '../catalog/config-file.js';
+import { ConfigFileError, readModelArchitecture } from '../catalog/config-file.js';
 import type { Architecture } from '../arch/types.js';
 import { DTYPE_BYTES, type Dtype } from '../formats/dtypes.js';
 import { expandAxis } from './axis.js';
@@ -24,6 +24,7 @@ interface Ctx {
   at: Locator;
   maxPoints: number;
   catalog: Catalog;
+  env?: Record<string, string | undefined>;
 }
 
 type RawFormat = string | { bits: number };
@@ -87,7 +88,7 @@ function baseArchitecture(raw: RawArchitecture, at: PathSegment[], ctx: Ctx): { 
   if ((raw.from === undefined) === (raw.config === undefined)) {
     throw ctx.at.error(
       at,
-      'expected exactly one of from: PRESET (see `moe-sweep presets`) or config: PATH/config.json to start from',
+      'expected exactly one of from: PRESET (see `moe-sweep presets`) or config: PATH/config.json (a folder or ORG/NAME too) to start from',
     );
   }
   if (raw.from !== undefined) {
@@ -96,7 +97,7 @@ function baseArchitecture(raw: RawArchitecture, at: PathSegment[], ctx: Ctx): { 
     return { arch: ctx.catalog.presetArchitecture(p), source: `preset ${p.id}` };
   }
   try {
-    return { arch: readArchitecture(resolve(dirname(ctx.file), raw.config!), raw.config), source: raw.config! };
+    return { arch: readModelArchitecture(raw.config!, dirname(ctx.file), ctx.env), source: raw.config! };
   } catch (e) {
     if (e instanceof ConfigFileError) throw ctx.at.error([...at, 'config'], e.message);
     throw e;

@@ -30,6 +30,7 @@ import type { ComparePreset, NamedDesign, Objective, SweepSpec } from './types.j
 interface Context {
   file: string;
   catalog: Catalog;
+  env?: Record<string, string | undefined>;
   training?: Training;
   hasServing?: boolean;
   hasHardware?: boolean;

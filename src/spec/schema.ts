@@ -119,9 +119,12 @@ export const ArchitectureSchema = z
       .optional()
       .meta({ description: 'a preset whose official config.json is the starting point' }),
     config: z
-      .string({ error: 'expected a path to a Hugging Face config.json' })
+      .string({ error: 'expected a path to a Hugging Face config.json, a checkpoint folder or a Hub id ORG/NAME' })
       .optional()
-      .meta({ description: 'a Hugging Face config.json (relative to the spec) as the starting point' }),
+      .meta({
+        description:
+          'a Hugging Face config.json or a checkpoint folder (relative to the spec), or a Hub id ORG/NAME[@REVISION], as the starting point',
+      }),
     tie_word_embeddings: z.boolean({ error: 'expected true or false' }).optional(),
     expert_gated: z
       .boolean({ error: 'expected true or false' })

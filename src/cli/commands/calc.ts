@@ -1,9 +1,8 @@
 // `moe-sweep calc`: the metrics of one design, given by its four numbers, as a preset or as a
 // config.json; with --context (and --gpu) also its serving figures, through the sweep's own code.
 import { SLOT } from '../../metrics/registry.js';
-import { resolve } from 'node:path';
 import { countParameters } from '../../arch/count.js';
-import { ConfigFileError, readArchitecture } from '../../catalog/config-file.js';
+import { ConfigFileError, readModelArchitecture } from '../../catalog/config-file.js';
 import type { Architecture } from '../../arch/types.js';
 import { DTYPE_BYTES, DTYPES, isDtype, KV_DTYPE_BYTES, type KvDtype } from '../../formats/dtypes.js';
 import type { Design } from '../../metrics/design.js';
@@ -65,7 +64,7 @@ function calcDesign(o: CalcOptions, io: Io, catalog: Catalog): { design: Design;
   if (o.config !== undefined) {
     let arch: Architecture;
     try {
-      arch = readArchitecture(resolve(io.cwd, o.config), o.config);
+      arch = readModelArchitecture(o.config, io.cwd, io.env);
     } catch (e) {
       if (e instanceof ConfigFileError) throw new InputError(`calc: --config: ${e.message}`);
       throw e;

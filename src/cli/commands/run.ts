@@ -1,5 +1,6 @@
 // `moe-sweep SPEC`: load, evaluate, write the outputs, print a summary, return the exit code.
-import { relative, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
+import { prefetchSpecConfigs } from '../../catalog/config-file.js';
 import type { CsvMode } from '../../csv/columns.js';
 import { EvaluatorPool, defaultWorkers } from '../../pool/pool.js';
 import { failureAnnotations } from '../../output/annotations.js';
@@ -145,7 +146,9 @@ export async function runCommand(specFile: string, options: RunOptions, io: Io, 
   const t0 = performance.now();
   const path = resolve(io.cwd, specFile);
   const specText = readSpecText(path, specFile);
-  const spec = parseSpec(specText, specFile, { maxPoints: options.maxPoints, catalog });
+  const env = io.env ?? process.env;
+  await prefetchSpecConfigs(specText, dirname(path), env);
+  const spec = parseSpec(specText, specFile, { maxPoints: options.maxPoints, catalog, env });
   const shard = options.shard ? parseShard(options.shard) : undefined;
   if (shard && !hasGrid(spec)) throw new InputError(`${specFile}: --shard splits the grid, and this spec has none`);
   const outDir = options.out

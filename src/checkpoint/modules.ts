@@ -1,0 +1,131 @@
+/**
+ * Which counted module a tensor belongs to, from its name alone. The names follow the Hugging Face
+ * modeling code of the families in src/arch/hf-config/families (model.embed_tokens,
+ * model.layers.N.self_attn.*, mlp.gate, mlp.experts.*, shared_expert(s), …), the vendors' own
+ * layouts where the release keeps them (DeepSeek-V4 `layers.N.attn`, `ffn`, `hc_*`; DBRX
+ * `transformer.blocks.N`), vision-language wrappers (`model.language_model.*`,
+ * `language_model.model.*`, `visual.*`, `vision_tower.*`, `multi_modal_projector.*`) and GGUF's
+ * llama.cpp names (`token_embd`, `blk.N.attn_q`, `ffn_gate_exps`, …).
+ */
+
+/** The rows of the reconciliation: the count's modules and what the checkpoint stores besides them. */
+export const CHECKPOINT_MODULES = [
+  'embedding',
+  'lm_head',
+  'attention',
+  'linear_attention',
+  'mamba',
+  'short_conv',
+  'compressors',
+  'indexers',
+  'hyper_connections',
+  'norms',
+  'router',
+  'routed_experts',
+  'shared_experts',
+  'dense_ffn',
+  'mtp',
+  'mtp_stored_copies',
+  'vision',
+  'quantization_scales',
+  'routing_tables',
+] as const;
+export type CheckpointModule = (typeof CHECKPOINT_MODULES)[number];
+
+/** What the classifier needs to know of the model: where the main layers end and MTP layers begin. */
+export interface NameContext {
+  /** main-model decoder layers; `layers.N` with N at or past it is an MTP layer (DeepSeek-V3, GLM-4.5) */
+  num_layers: number;
+}
+
+/** Scale, zero-point and shape tensors of quantised linears: block-FP8, FP4/INT4 groups, compressed-tensors. */
+const QUANT_SUFFIX =
+  /(?:^|[._])(?:weight_scale_inv|scale_inv|weight_scale(?:_2)?|weight_block_scale|weight_global_scale|input_scale|input_global_scale|weight_shape|weight_zero_point|qzeros|g_idx)$|_scales$|\.scales?$/;
+
+/** Vision towers and their projectors into the language model. */
+const VISION =
+  /(?:^|\.)(?:visual|vision_tower|vision_model|vision_encoder|multi_modal_projector|mm_projector|vision_projection)\./;
+
+/** Prefixes that wrap the language model inside a vision-language checkpoint. */
+const WRAPPERS =
+  /^(?:model\.language_model\.|language_model\.model\.|language_model\.|model\.text_model\.|model\.|transformer\.)/;
+
+/** A decoder layer's index and the rest of the name (HF `layers.N`, DBRX `blocks.N`, GGUF `blk.N`). */
+const LAYER = /^(?:layers|blocks|h|blk)\.(\d+)\.(.+)$/;
+
+/** Separate multi-token-prediction stacks: Qwen3-Next/3.5 `mtp.*`, MiMo `mtp_layers.*`, DeepSeek-V4 `mtp.N.*`. */
+const MTP_STACK = /^(?:mtp|mtp_layers|mtp_block)\./;
+
+function layerPart(rest: string): CheckpointModule | null {
+  // the token mixer: softmax attention (with its indexer and compressor), linear attention
+  if (/(?:^|\.)indexer\./.test(rest)) return 'indexers';
+  if (/(?:^|\.)compressor\./.test(rest)) return 'compressors';
+  // Gated DeltaNet only: Mamba mixers (Jamba `mamba.*`, Nemotron-H's `mixer.*` for every layer kind) are
+  // not what the linear-attention count sizes, so they stay unexplained until their families count them
+  if (/^linear_attn\./.test(rest)) return 'linear_attention';
+  if (/^hc_/.test(rest)) return 'hyper_connections';
+  if (/^(?:self_attn|attn|attention|norm_attn_norm\.attn)\./.test(rest)) return 'attention';
+  // GGUF (llama.cpp) names
+  if (/^attn_norm\.|^ffn_norm\.|^post_attention_norm\.|^post_ffw_norm\./.test(rest)) return 'norms';
+  if (/^attn_(?:q|k|v|o|qkv|output|q_a|q_b|kv_a_mqa|kv_b|k_b|v_b|q_a_norm|kv_a_norm|q_norm|k_norm|sinks)\b/.test(rest))
+    return 'attention';
+  if (/^ffn_(?:gate|up|down|gate_up)_exps\./.test(rest)) return 'routed_experts';
+  if (/^ffn_(?:gate|up|down)_shexp\./.test(rest) || /^ffn_gate_inp_shexp\./.test(rest)) return 'shared_experts';
+  if (/^ffn_gate_inp\.|^exp_probs_b\./.test(rest)) return 'router';
+  if (/^ffn_(?:gate|up|down)\./.test(rest)) return 'dense_ffn';
+  // the FFN: routed experts, shared experts, the router, or a dense MLP
+  if (/(?:^|\.)shared_experts?(?:_gate)?\.|(?:^|\.)shared_mlp\./.test(rest)) return 'shared_experts';
+  if (/(?:^|\.)experts\./.test(rest)) return 'routed_experts';
+  if (/(?:^|\.)tid2eid$/.test(rest)) return 'routing_tables';
+  if (
+    /^(?:mlp|block_sparse_moe|feed_forward|ffn|moe)\.(?:gate|router)(?:\.layer)?\.(?:weight|bias|e_score_correction_bias)$/.test(
+      rest,
+    )
+  )
+    return 'router';
+  if (/(?:^|\.)e_score_correction_bias$/.test(rest)) return 'router';
+  if (/^(?:mlp|feed_forward|ffn)\./.test(rest)) return 'dense_ffn';
+  // the layer's own norms (attention's QK norms were taken above)
+  if (/(?:norm|layernorm|ln)[_\d]*\.(?:weight|bias)$|(?:^|\.)(?:norm_\d|ln_\d)\./.test(rest)) return 'norms';
+  if (/^(?:attn_norm|ffn_norm)\./.test(rest)) return 'norms';
+  return null;
+}
+
+/** The module of one MTP tensor: its own embedding or head copy, else the module proper. */
+function mtpPart(rest: string): CheckpointModule {
+  if (/(?:^|\.)embed_tokens\.|(?:^|\.)shared_head\.head\.|(?:^|\.)embed\.|(?:^|\.)head\.weight$/.test(rest))
+    return 'mtp_stored_copies';
+  return 'mtp';
+}
+
+/**
+ * The module a tensor belongs to, or null for a name no pattern explains. Quantisation scales are
+ * one module whatever linear they scale, because the count gives them as one figure.
+ */
+export function classifyTensor(name: string, ctx: NameContext): CheckpointModule | null {
+  // RoPE frequency tables are buffers, recomputed at load time and never counted: older exports stored them
+  if (/(?:^|\.)inv_freq$/.test(name)) return null;
+  if (QUANT_SUFFIX.test(name)) return 'quantization_scales';
+  if (VISION.test(`.${name}`) || /^(?:v|mm)\./.test(name)) return 'vision';
+  let rest = name;
+  for (let i = 0; i < 3; i++) {
+    const stripped = rest.replace(WRAPPERS, '');
+    if (stripped === rest) break;
+    rest = stripped;
+  }
+  if (MTP_STACK.test(rest)) return mtpPart(rest.replace(MTP_STACK, ''));
+  const layer = LAYER.exec(rest);
+  if (layer) {
+    const index = Number(layer[1]);
+    const inner = layer[2]!;
+    if (index >= ctx.num_layers) return mtpPart(inner);
+    if (/^nextn\./.test(inner)) return mtpPart(inner); // GGUF names of MTP layers
+    return layerPart(inner);
+  }
+  if (/^(?:embed_tokens|wte|tok_embeddings|embed|embeddings\.word_embeddings|token_embd)\.weight$/.test(rest))
+    return 'embedding';
+  if (/^(?:lm_head|head|output)\.(?:weight|bias)$/.test(rest)) return 'lm_head';
+  if (/^(?:norm|norm_f|final_layernorm|ln_f|output_norm)\.(?:weight|bias)$/.test(rest)) return 'norms';
+  if (/^hc_head/.test(rest)) return 'hyper_connections';
+  return null;
+}
