@@ -20,9 +20,9 @@ describe('report.html', () => {
     const charts = html.match(/<svg[\s\S]*?<\/svg>/g) ?? [];
     expect(charts.length).toBe(3);
     expect(charts[0]).toContain('total parameters, billions (memory)');
-    expect(charts[1]).toContain('The Pareto front up close');
+    expect(charts[1]).toContain('The Pareto front in its objectives');
     expect(charts[2]).toContain('routed experts');
-    const frontRows = html.match(/<table id="front">[\s\S]*?<\/table>/)![0].match(/<tr>/g)!.length - 1;
+    const frontRows = html.match(/<table id="front"[^>]*>[\s\S]*?<\/table>/)![0].match(/<tr[ >]/g)!.length - 1;
     expect(frontRows).toBe(result.front.length);
     expect(html).toContain('<div class="n" id="count-skipped">24</div>');
     expect(html).toContain('id="calc-experts"');
