@@ -16,10 +16,10 @@ export interface Axis {
 
 const KIND = Object.fromEntries(PUBLIC_METRICS.map((m) => [m.id, m.kind])) as Record<string, string>;
 
-/** A metric as an axis: counts in billions, bytes in GB, everything else as it is. */
+/** A metric as an axis: parameter counts in billions, bytes in GB, everything else as it is. */
 export function metricAxis(id: string): Axis {
   const kind = KIND[id];
-  if (kind === 'count') return { field: id, title: `${id}, billions`, scale: B };
+  if (kind === 'count' && id.endsWith('_params')) return { field: id, title: `${id}, billions`, scale: B };
   if (kind === 'bytes') return { field: id, title: `${id}, GB`, scale: B };
   if (kind === 'flops') return { field: id, title: `${id}, GFLOPs`, scale: B };
   return { field: id, title: id, scale: 1 };
