@@ -2,7 +2,7 @@
 // and no network to show them. vega and vega-lite are imported lazily: only commands that draw pay
 // for loading them.
 import type { TopLevelSpec } from 'vega-lite';
-import type { SweepResult } from '../../sweep/types.js';
+import type { Evaluated, SweepResult } from '../../sweep/types.js';
 import { scriptJson } from './json.js';
 import { frontRecord, metricAxis, metricValue } from './front.js';
 
@@ -124,21 +124,36 @@ interface Labelled {
   shape: string;
 }
 
+/** What a named design's or preset's tooltip says besides its position: its numbers and verdict. */
+function verdict(d: Evaluated) {
+  return {
+    experts: d.experts,
+    top_k: d.top_k,
+    expert_params: d.expert_params,
+    shared_params: d.shared_params,
+    ...d.fields,
+    verdict: d.feasible ? 'feasible' : 'fails',
+    ...(d.violations.length ? { fails: d.violations.join(', ') } : {}),
+  };
+}
+
 function labelled(result: SweepResult): Labelled[] {
   return [
     ...result.designs.map((d) => ({
+      label: d.name,
       total: d.metrics.total_params / B,
       active: d.metrics.active_params / B,
       status: 'named design',
-      label: d.name,
       shape: 'diamond',
+      ...verdict(d),
     })),
     ...result.compare.map((p) => ({
+      label: p.name,
       total: p.metrics.total_params / B,
       active: p.metrics.active_params / B,
       status: 'preset',
-      label: p.name,
       shape: 'triangle-up',
+      ...verdict(p),
     })),
   ];
 }
@@ -354,7 +369,7 @@ export function frontSpec(result: SweepResult): TopLevelSpec | undefined {
       const vx = ox.field === 'total' ? d.metrics.total_params : metricValue(d, ox.field);
       const vy = oy.field === 'active' ? d.metrics.active_params : metricValue(d, oy.field);
       if (vx === undefined || vy === undefined) return undefined;
-      return { label: d.name, status, shape, [ox.field]: vx / ox.scale, [oy.field]: vy / oy.scale };
+      return { label: d.name, status, shape, [ox.field]: vx / ox.scale, [oy.field]: vy / oy.scale, ...verdict(d) };
     })
     .filter((v) => v !== undefined);
   const num = (r: object, f: string) => (r as Record<string, number>)[f]!;
