@@ -127,7 +127,7 @@ function isEmptySelection(value: unknown): boolean {
 
 async function start(script: HTMLScriptElement, index: number): Promise<void> {
   const spec = JSON.parse(script.textContent ?? '{}') as Spec & {
-    usermeta?: { live?: { linkKey?: string[] } };
+    usermeta?: { live?: { linkKey?: string[]; parallel?: { range: Record<string, [number, number]> } } };
     signals?: { name: string }[];
   };
   const container = script.parentElement!;
@@ -143,11 +143,32 @@ async function start(script: HTMLScriptElement, index: number): Promise<void> {
   } as ConstructorParameters<typeof View>[1]);
   await view.runAsync();
   container.classList.add('live');
+  performance.mark(`moe-sweep-live:${container.id}`);
   const names = (spec.signals ?? []).map((s) => s.name);
+  const parallel = spec.usermeta?.live?.parallel;
+  if (parallel && names.includes('brushaxes')) {
+    // Parallel coordinates: the brush covers axes (x) and a share of each one's span (y); as a
+    // selection of the table it is the same share of each covered axis, in that axis's units.
+    view.addSignalListener('brushaxes', (_n, value) => {
+      const key = `${index}:brushaxes`;
+      const v = value as { axis?: string[]; norm?: number[] } | null;
+      if (!v?.axis?.length || !v.norm) selections.delete(key);
+      else {
+        const [lo, hi] = [Math.min(...v.norm), Math.max(...v.norm)];
+        const ranges: Selection = {};
+        for (const axis of v.axis) {
+          const [min, max] = parallel.range[axis] ?? [0, 0];
+          ranges[axis] = [min + lo * (max - min), min + hi * (max - min)];
+        }
+        selections.set(key, { kind: 'interval', value: ranges });
+      }
+      applySelections();
+    });
+  }
   lives.push({ view, linkKey: spec.usermeta?.live?.linkKey, hasLinked: names.includes('linked') });
   for (const name of names) {
     const kind = /^brush/.test(name) ? 'interval' : /^pick/.test(name) ? 'point' : undefined;
-    if (!kind || name.includes('_')) continue;
+    if (!kind || name.includes('_') || name === 'brushaxes') continue;
     view.addSignalListener(name, (_n, value) => {
       const key = `${index}:${name}`;
       if (isEmptySelection(value)) selections.delete(key);

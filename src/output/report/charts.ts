@@ -351,8 +351,8 @@ export function frontSpec(result: SweepResult): TopLevelSpec | undefined {
           objectives[2] && metricAxis(objectives[2].metric),
         ]
       : [
-          { field: 'total', title: 'total parameters, billions', scale: B },
-          { field: 'active', title: 'active parameters per token, billions', scale: B },
+          { field: 'total', title: 'total parameters, billions', scale: B, unit: 'B' },
+          { field: 'active', title: 'active parameters per token, billions', scale: B, unit: 'B' },
           undefined,
         ];
   const senses = [objectives[0]?.sense ?? 'min', objectives[1]?.sense ?? 'min'] as const;

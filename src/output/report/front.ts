@@ -12,6 +12,8 @@ export interface Axis {
   field: string;
   title: string;
   scale: number;
+  /** Short unit for tight labels: B (billions), GB, GFLOPs, or '' */
+  unit: string;
 }
 
 const KIND = Object.fromEntries(PUBLIC_METRICS.map((m) => [m.id, m.kind])) as Record<string, string>;
@@ -19,10 +21,10 @@ const KIND = Object.fromEntries(PUBLIC_METRICS.map((m) => [m.id, m.kind])) as Re
 /** A metric as an axis: parameter counts in billions, bytes in GB, everything else as it is. */
 export function metricAxis(id: string): Axis {
   const kind = KIND[id];
-  if (kind === 'count' && id.endsWith('_params')) return { field: id, title: `${id}, billions`, scale: B };
-  if (kind === 'bytes') return { field: id, title: `${id}, GB`, scale: B };
-  if (kind === 'flops') return { field: id, title: `${id}, GFLOPs`, scale: B };
-  return { field: id, title: id, scale: 1 };
+  if (kind === 'count' && id.endsWith('_params')) return { field: id, title: `${id}, billions`, scale: B, unit: 'B' };
+  if (kind === 'bytes') return { field: id, title: `${id}, GB`, scale: B, unit: 'GB' };
+  if (kind === 'flops') return { field: id, title: `${id}, GFLOPs`, scale: B, unit: 'GFLOPs' };
+  return { field: id, title: id, scale: 1, unit: '' };
 }
 
 /** A metric's value on a design: the design metrics, then those of training: and serving:. */

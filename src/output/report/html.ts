@@ -16,6 +16,7 @@ import { frontSpec, heatmapSpec, overviewSpec, renderSvg } from './charts.js';
 import { qualityNotes, qualitySpec, qualityTable } from './quality.js';
 import type { ReportData } from './data.js';
 import { frontTable } from './table.js';
+import { parallelSpec } from './parallel.js';
 import { InputError } from '../../findings/errors.js';
 import { scriptJson } from './json.js';
 
@@ -134,15 +135,18 @@ export async function renderReport({ result, data, exitCode, csvFile, csvNote }:
     throughputSpec(result, data.serving),
     topKSpec(result, data.serving),
   ];
-  const [paretoSvg, frontSvg, heatmapSvg, qualitySvg, memorySvg, throughputSvg, topkSvg] = await Promise.all([
-    renderSvg(overviewSpec(result), 'overview'),
-    zoom ? renderSvg(zoom, 'front') : '',
-    heat ? renderSvg(heat, 'heatmap') : '',
-    qSpec ? renderSvg(qSpec, 'quality') : '',
-    mem ? renderSvg(mem, 'memory') : '',
-    tput ? renderSvg(tput, 'throughput') : '',
-    topk ? renderSvg(topk, 'topk') : '',
-  ]);
+  const pSpec = parallelSpec(data.parallel);
+  const [paretoSvg, frontSvg, heatmapSvg, qualitySvg, memorySvg, throughputSvg, topkSvg, parallelSvg] =
+    await Promise.all([
+      renderSvg(overviewSpec(result), 'overview'),
+      zoom ? renderSvg(zoom, 'front') : '',
+      heat ? renderSvg(heat, 'heatmap') : '',
+      qSpec ? renderSvg(qSpec, 'quality') : '',
+      mem ? renderSvg(mem, 'memory') : '',
+      tput ? renderSvg(tput, 'throughput') : '',
+      topk ? renderSvg(topk, 'topk') : '',
+      pSpec ? renderSvg(pSpec, 'parallel') : '',
+    ]);
   // gpu_memory bounds per_gpu_bytes by the GPU's memory
   const metricKind: Record<string, string> = {
     ...Object.fromEntries([...METRICS, ...SERVING_METRICS].map((m) => [m.id, m.kind])),
@@ -217,6 +221,7 @@ export async function renderReport({ result, data, exitCode, csvFile, csvNote }:
         }
       : undefined,
     heatmapSvg,
+    parallelSvg,
     serving: spec.serving
       ? {
           memorySvg,
