@@ -10,6 +10,7 @@
 // left visible, made of the fields its usermeta.live.linkKey names (null when nothing is selected).
 import { parse, View, type Spec } from 'vega';
 import { expressionInterpreter } from 'vega-interpreter';
+import { wireArchitectureCalculator } from './calculator.js';
 
 type Selection = Record<string, unknown[]>;
 
@@ -214,8 +215,18 @@ function copyYaml(row: HTMLElement): void {
   });
 }
 
+let loadArchitecture: ((fields: Record<string, string>) => void) | undefined;
+
 function openInCalculator(row: HTMLElement): void {
   const [e, k, x, s] = (row.getAttribute('data-calc') ?? '').split(',');
+  if (loadArchitecture && row.hasAttribute('data-arch')) {
+    // An architecture design: its fields into the architecture inputs, which count the four numbers.
+    const fields: Record<string, string> = { num_experts: e!, num_experts_per_tok: k! };
+    for (const a of Array.from(row.attributes)) if (a.name.startsWith('data-')) fields[a.name.slice(5)] ??= a.value;
+    loadArchitecture(fields);
+    finishOpen(row);
+    return;
+  }
   const set = (id: string, v: string | undefined) => {
     const input = document.getElementById(id) as HTMLInputElement | null;
     if (input && v !== undefined) {
@@ -227,6 +238,10 @@ function openInCalculator(row: HTMLElement): void {
   set('calc-top-k', k);
   set('calc-expert-params', x);
   set('calc-shared', s);
+  finishOpen(row);
+}
+
+function finishOpen(row: HTMLElement): void {
   const label = document.getElementById('calc-loaded');
   if (label)
     label.textContent = `Loaded ${row.getAttribute('data-id') ?? ''}${row.getAttribute('data-design') ? ` (${row.getAttribute('data-design')})` : ''}.`;
@@ -256,6 +271,7 @@ function wireTables(): void {
 async function main(): Promise<void> {
   document.documentElement.classList.add('js');
   wireTables();
+  loadArchitecture = wireArchitectureCalculator();
   const scripts = Array.from(document.querySelectorAll<HTMLScriptElement>('script.vega-live'));
   await Promise.all(scripts.map((s, i) => start(s, i)));
   document.documentElement.setAttribute('data-live', String(lives.length));

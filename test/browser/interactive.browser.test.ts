@@ -222,6 +222,35 @@ describe('the live report in Chromium, offline', () => {
     );
   });
 
+  it('opens an architecture design in the calculator, which counts it module by module to the same totals', async () => {
+    const { page } = arch;
+    const row = page.locator('#front tbody tr').nth(3);
+    const [e, k, x, s] = (await row.getAttribute('data-calc'))!.split(',');
+    await row.locator('button[data-action="calc"]').click();
+    for (const field of ['hidden_size', 'num_layers', 'moe_intermediate_size'])
+      expect(await page.locator(`#calc-arch-${field}`).inputValue(), field).toBe(
+        await row.getAttribute(`data-${field}`),
+      );
+    expect(await page.locator('#calc-arch-num_experts').inputValue()).toBe(e);
+    expect(await page.locator('#calc-arch-num_experts_per_tok').inputValue()).toBe(k);
+    // The page's count gives the sweep's numbers exactly.
+    expect(await page.locator('#calc-expert-params').inputValue()).toBe(x);
+    expect(await page.locator('#calc-shared').inputValue()).toBe(s);
+    expect(await page.locator('#calc-arch-error').textContent()).toBe('');
+    const totalCol = await page
+      .locator('#front thead th', { hasText: /^total$/ })
+      .evaluate((th) => (th as HTMLTableCellElement).cellIndex);
+    expect(await page.locator('#out-total_params').textContent()).toBe(
+      await row.locator('td').nth(totalCol).textContent(),
+    );
+    // An edited field is counted again: one more layer adds parameters.
+    await page.locator('#calc-arch-num_layers').fill(String(Number(await row.getAttribute('data-num_layers')) + 1));
+    expect(
+      Number(await page.locator('#calc-shared').inputValue()) +
+        Number(e) * Number(await page.locator('#calc-expert-params').inputValue()),
+    ).toBeGreaterThan(Number(s) + Number(e) * Number(x));
+  });
+
   it('zooms a scatter with the wheel and resets it with a double click', async () => {
     const { page } = abstract;
     const svg = page.locator('#pareto-chart .vega-view svg');

@@ -16,6 +16,7 @@ import { frontSpec, heatmapSpec, overviewSpec, renderSvg } from './charts.js';
 import { qualityNotes, qualitySpec, qualityTable } from './quality.js';
 import type { ReportData } from './data.js';
 import { frontTable } from './table.js';
+import { ARCH_FIELD_NAMES, ARCH_FIELDS } from '../../spec/schema.js';
 import { parallelSpec } from './parallel.js';
 import { InputError } from '../../findings/errors.js';
 import { scriptJson } from './json.js';
@@ -41,6 +42,21 @@ function liveScript(): string {
     if (/<\/script/i.test(bundle)) throw new Error('dist/browser/report.bundle.js contains "</script"');
   }
   return bundle;
+}
+
+/**
+ * The spec's architecture for the calculator: the base as counted, and the fields a user may edit
+ * there (the numeric fields the base sets; num_layers only when no list fixes the layer count).
+ */
+function calculatorArchitecture(spec: SweepResult['spec']) {
+  const arch = spec.architecture;
+  if (!arch) return undefined;
+  const base = arch.base as unknown as Record<string, unknown>;
+  const perLayer = ['layer_attention', 'moe_layers', 'compress_ratios'].some((k) => Array.isArray(base[k]));
+  const fields = ARCH_FIELD_NAMES.filter((f) => typeof base[f] === 'number' && !(f === 'num_layers' && perLayer)).map(
+    (f) => ({ field: f, meaning: ARCH_FIELDS[f] }),
+  );
+  return { source: arch.source, base: arch.base, fields };
 }
 
 const CSP_PLACEHOLDER = '__CONTENT_SECURITY_POLICY__';
@@ -248,10 +264,12 @@ export async function renderReport({ result, data, exitCode, csvFile, csvNote }:
       presets: data.presets,
       dtypes: DTYPE_BYTES,
       defaultDtype: Object.hasOwn(DTYPE_BYTES, spec.dtype) ? spec.dtype : 'bf16',
+      architecture: calculatorArchitecture(spec),
     }),
     // The calculator runs the library's own metric function, so the page and the CSV cannot disagree.
     metricsSource: metricsInto.toString().replace(/<\//g, '<\\/'),
     liveScript: liveScript(),
+    archCalc: spec.architecture ? { source: spec.architecture.source } : undefined,
   });
   return withCsp(html);
 }

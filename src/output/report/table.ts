@@ -92,6 +92,7 @@ export function frontTable(result: SweepResult, limit: number): FrontTable {
     const attrs = [
       ...Object.entries(record).map(([k, v]) => `data-${k}="${escapeAttr(String(v))}"`),
       `data-calc="${[f.experts, f.top_k, f.expert_params, f.shared_params].join(',')}"`,
+      ...(result.spec.architecture?.axes ? ['data-arch=""'] : []),
       `data-yaml="${escapeAttr(designYaml(result, f, i))}"`,
     ].join(' ');
     const fieldCell = (field: string): Cell => {
