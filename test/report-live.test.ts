@@ -140,3 +140,40 @@ describe('the Content-Security-Policy', () => {
     );
   });
 });
+
+describe('the parallel coordinates sample', () => {
+  it('takes every k-th feasible grid index off the front, k the least stride within the limit', async () => {
+    const { sampleFeasible, parallelData } = await import('../src/output/report/parallel.js');
+    const { pointEvaluator } = await import('../src/sweep/design.js');
+    const result = runSweepSync(
+      parseSpec(
+        'grid: {experts: [8, 16, 32], top_k: [1, 2, 4], expert_params: [0.5B, 1B, 2B], shared_params: [1B, 2B]}\nconstraints: {active_params: {max: 6B}}\n',
+        's.yaml',
+      ),
+    );
+    // Independently: every grid index, evaluated, feasible and not on the front, in order.
+    const at = pointEvaluator(result.spec, result.plan!);
+    const front = new Set(result.frontGridIndex);
+    const offFront = Array.from({ length: result.counts.points }, (_, i) => i).filter(
+      (i) => at(i)?.feasible && !front.has(i),
+    );
+    expect(offFront.length).toBe(result.counts.feasible - front.size);
+    expect(sampleFeasible(result, 1000)).toEqual(offFront);
+    // A limit of 5 gives stride ceil(n / 5): the 1st, (k+1)th, … of them.
+    const k = Math.ceil(offFront.length / 5);
+    expect(sampleFeasible(result, 5)).toEqual(offFront.filter((_, j) => j % k === 0));
+    expect(sampleFeasible(result, 5).length).toBeLessThanOrEqual(5);
+    // The lines: the sample first, then every front design.
+    const data = parallelData(result)!;
+    expect(data.rows.filter((r) => r.front === 'Pareto front')).toHaveLength(result.front.length);
+    // The swept fields, then the default objectives (min active, max total) and the constrained metric.
+    expect(data.fields).toEqual([
+      'experts',
+      'top_k',
+      'expert_params',
+      'shared_params',
+      'active_params',
+      'total_params',
+    ]);
+  });
+});

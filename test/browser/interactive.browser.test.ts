@@ -66,7 +66,7 @@ const visibleIds = (page: Page) =>
     .evaluateAll((rows) => rows.filter((r) => !(r as HTMLElement).hidden).map((r) => r.getAttribute('data-id')!));
 
 async function clearSelections(page: Page): Promise<void> {
-  for (const id of ['#front-chart', '#heatmap-chart']) {
+  for (const id of ['#front-chart', '#heatmap-chart', '#parallel-chart']) {
     const svg = page.locator(`${id} .vega-view svg`);
     if (!(await svg.count())) continue;
     await svg.scrollIntoViewIfNeeded();
@@ -164,6 +164,32 @@ describe('the live report in Chromium, offline', () => {
     expect(kept.length).toBeGreaterThan(0);
     expect(new Set(kept)).toEqual(new Set([`${e}x${k}`]));
     await clearSelections(page);
+  });
+
+  it('filters the front table by a brush on a parallel-coordinates axis', async () => {
+    const { page } = arch;
+    const svg = page.locator('#parallel-chart .vega-view svg');
+    await svg.scrollIntoViewIfNeeded();
+    const label = (await svg.locator('.role-axis-label text', { hasText: /^top_k$/ }).boundingBox())!;
+    const frame = (await svg.locator('.role-axis-label').boundingBox())!;
+    const axisX = label.x + label.width / 2;
+    // From below the middle of the axis to above its top: the designs with the largest top-k.
+    const box = (await svg.boundingBox())!;
+    await page.mouse.move(axisX - 30, (box.y + frame.y) / 2 + 80);
+    await page.mouse.down();
+    await page.mouse.move(axisX + 30, box.y + 5, { steps: 6 });
+    await page.mouse.up();
+    await page.waitForTimeout(150);
+    const ks = await page
+      .locator('#front tbody tr')
+      .evaluateAll((rows) =>
+        rows.map((r) => ({ k: Number(r.getAttribute('data-top_k')), shown: !(r as HTMLElement).hidden })),
+      );
+    const top = Math.max(...ks.map((r) => r.k));
+    expect(ks.filter((r) => r.shown).length).toBeGreaterThan(0);
+    expect(ks.filter((r) => r.shown)).toEqual(ks.filter((r) => r.k === top));
+    await clearSelections(page);
+    expect(ks.length).toBe((await visibleIds(page)).length);
   });
 
   it('sorts the front table by a column, ascending then descending', async () => {
