@@ -50,9 +50,22 @@ export async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<s
       return ids.get(id)!;
     });
     const { $schema: _, ...live } = compiled;
+    passThroughBrushes(live.marks);
     return `${renamed}<script type="application/json" class="vega-live">${scriptJson(live)}</script>`;
   } finally {
     view.finalize();
+  }
+}
+
+/**
+ * vega-lite draws an interval brush as a rectangle over the marks that takes the pointer (to drag
+ * the brush along), so nothing under a brush could show its tooltip. Brushes here are redrawn, not
+ * dragged: the rectangle lets the pointer through.
+ */
+function passThroughBrushes(marks: unknown[] | undefined): void {
+  for (const m of (marks ?? []) as { name?: string; interactive?: boolean; marks?: unknown[] }[]) {
+    if (m.name?.endsWith('_brush') && !m.name.endsWith('_brush_bg')) m.interactive = false;
+    passThroughBrushes(m.marks);
   }
 }
 
