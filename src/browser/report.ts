@@ -269,6 +269,8 @@ function wireTables(): void {
 }
 
 async function main(): Promise<void> {
+  // When the page's script starts: what came before is loading and parsing the page.
+  performance.mark('moe-sweep-script');
   document.documentElement.classList.add('js');
   wireTables();
   loadArchitecture = wireArchitectureCalculator();

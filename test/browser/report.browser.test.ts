@@ -45,7 +45,7 @@ beforeAll(async () => {
   });
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   await page.goto(reportUrl, { waitUntil: 'load' });
-  expect(await waitLive(page)).toBe(3);
+  expect(await waitLive(page)).toBe(4);
 });
 
 afterAll(async () => {

@@ -35,7 +35,7 @@ describe('a 10^6-point report', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
-    expect(await waitLive(page)).toBe(3);
+    expect(await waitLive(page)).toBe(4);
     const { load, live } = await page.evaluate(() => ({
       load: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd,
       live: performance.getEntriesByName('moe-sweep-live')[0]!.startTime,
