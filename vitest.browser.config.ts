@@ -5,5 +5,6 @@ export default defineConfig({
     include: ['test/browser/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
+    globalSetup: ['scripts/build-browser.mjs'],
   },
 });

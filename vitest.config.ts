@@ -26,6 +26,8 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // Reports inline the browser bundle (dist/browser/report.bundle.js): built before any test runs.
+    globalSetup: ['scripts/build-browser.mjs'],
     projects: [
       {
         extends: true,

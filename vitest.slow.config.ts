@@ -8,5 +8,6 @@ export default defineConfig({
     include: SLOW,
     testTimeout: 300_000,
     hookTimeout: 300_000,
+    globalSetup: ['scripts/build-browser.mjs'],
   },
 });

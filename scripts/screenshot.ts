@@ -55,6 +55,13 @@ try {
     if (r.url() !== pathToFileURL(report).href) problems.push(`request: ${r.url()}`);
   });
   await page.goto(pathToFileURL(report).href, { waitUntil: 'load' });
+  // The live charts replace the static ones once vega has rendered them.
+  await page.waitForFunction(
+    () =>
+      document.documentElement.hasAttribute('data-live') || document.documentElement.hasAttribute('data-live-error'),
+    null,
+    { timeout: 30_000 },
+  );
   await page.screenshot({ path: resolve(output), fullPage: true });
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
   process.stdout.write(`wrote ${output} (${width} x ${height} px)\n`);

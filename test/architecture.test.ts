@@ -25,6 +25,7 @@ const PURE_FOLDERS = [
   'evaluate',
   'csv',
   'checkpoint',
+  'browser',
 ];
 /** The only folders that may touch the file system. */
 const FS_FOLDERS = ['catalog', 'spec', 'output', 'pool', 'cli', 'hub'];

@@ -145,7 +145,7 @@ export function normalizeArchitecture(
   if (raw === undefined) return undefined;
   const { arch: base, source } = resolveArchitecture(raw, ['architecture'], ctx);
   const axes = grid ? archAxes(grid, base, ctx) : undefined;
-  return { base, source, ...(axes ? { axes } : {}) };
+  return { base, source, ...(axes ? { axes } : {}), written: { ...raw } };
 }
 
 const ALIASES: Record<string, ArchField> = { experts: 'num_experts', top_k: 'num_experts_per_tok' };

@@ -43,6 +43,8 @@ export interface ArchitectureSpec {
   /** "preset deepseek-v3" or the config.json path, with the fields the spec changed */
   source: string;
   axes?: { field: ArchField; values: number[]; text: string }[];
+  /** `architecture:` as the spec wrote it ({from} or {config} and the fields it changed), for the report's "copy as YAML". */
+  written?: Record<string, unknown>;
 }
 
 export interface ServingSpec {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { chromiumPath, openOffline } from '../../scripts/offline-chromium.js';
-import { buildReport } from './build-report.js';
+import { buildReport, waitLive } from './build-report.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const SPEC = 'test/fixtures/specs/report-320-points-with-compare.yaml';
@@ -45,6 +45,7 @@ beforeAll(async () => {
   });
   page.on('pageerror', (e) => pageErrors.push(String(e)));
   await page.goto(reportUrl, { waitUntil: 'load' });
+  expect(await waitLive(page)).toBe(4);
 });
 
 afterAll(async () => {
@@ -55,19 +56,23 @@ afterAll(async () => {
 });
 
 describe('report.html in Chromium, offline', () => {
-  it('draws the charts as visible inline SVG with marks and axis titles', async () => {
+  it('replaces each static chart by a live SVG view with marks and axis titles, and keeps the static one for print', async () => {
     const charts = [
       {
         id: '#pareto-chart',
         titles: ['total parameters, billions (memory)', 'active parameters per token, billions (compute)'],
       },
-      { id: '#front-chart', titles: ['total parameters, billions', 'active parameters per token, billions'] },
+      // The fixture's objectives: min active_params, max total_params.
+      { id: '#front-chart', titles: ['active_params, billions', 'total_params, billions'] },
       { id: '#heatmap-chart', titles: ['routed experts', 'top-k (experts per token)'] },
     ];
     for (const { id, titles } of charts) {
-      const svg = page.locator(`${id} > svg`);
-      expect(await svg.count(), `${id} holds one svg`).toBe(1);
-      expect(await svg.isVisible(), `${id} svg visible`).toBe(true);
+      const still = page.locator(`${id} > svg`);
+      expect(await still.count(), `${id} keeps one static svg`).toBe(1);
+      expect(await still.isVisible(), `${id} static svg hidden once live`).toBe(false);
+      const svg = page.locator(`${id} .vega-view svg`);
+      expect(await svg.count(), `${id} holds one live svg`).toBe(1);
+      expect(await svg.isVisible(), `${id} live svg visible`).toBe(true);
       const box = await svg.boundingBox();
       expect(box, `${id} svg has a bounding box`).not.toBeNull();
       expect(box!.width, `${id} width`).toBeGreaterThan(100);
@@ -78,8 +83,13 @@ describe('report.html in Chromium, offline', () => {
       expect(axisTitles, `${id} axis titles`).toEqual(expect.arrayContaining(titles));
     }
     // The named design and the compared presets are labelled on the pareto plot.
-    const labels = await page.locator('#pareto-chart svg text').allTextContents();
+    const labels = await page.locator('#pareto-chart .vega-view svg text').allTextContents();
     expect(labels).toEqual(expect.arrayContaining(['small-moe', 'Mixtral 8x7B']));
+    // Printing shows the static charts, not the live views.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('#pareto-chart > svg').isVisible()).toBe(true);
+    expect(await page.locator('#pareto-chart .vega-view').isVisible()).toBe(false);
+    await page.emulateMedia({ media: 'screen' });
     allPassed++;
   });
 

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, openOffline } from '../../scripts/offline-chromium.js';
 import { REPORT_FRONT_ROWS } from '../../src/output/report/html.js';
-import { buildReport } from './build-report.js';
+import { buildReport, waitLive } from './build-report.js';
 
 const SPEC = 'sweeps/mla-one-h200-node.yaml';
 
@@ -27,6 +27,7 @@ beforeAll(async () => {
   page.on('console', (m) => void (m.type() === 'error' && errors.push(m.text())));
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(pathToFileURL(join(outDir, 'report.html')).href, { waitUntil: 'load' });
+  await waitLive(page);
 });
 
 afterAll(async () => {
@@ -37,12 +38,12 @@ afterAll(async () => {
 describe('serving views in Chromium, offline', () => {
   it('draws the memory, throughput-vs-batch and top-k charts as visible SVG with marks', async () => {
     for (const id of ['memory-chart', 'throughput-chart', 'topk-chart']) {
-      const svg = page.locator(`#${id} svg`);
+      const svg = page.locator(`#${id} .vega-view svg`);
       await expect(svg.isVisible()).resolves.toBe(true);
       const box = await svg.boundingBox();
       expect(box?.width, id).toBeGreaterThan(300);
       expect(box?.height, id).toBeGreaterThan(150);
-      expect(await page.locator(`#${id} svg path, #${id} svg rect`).count(), id).toBeGreaterThan(10);
+      expect(await svg.locator('path, rect').count(), id).toBeGreaterThan(10);
     }
   });
 

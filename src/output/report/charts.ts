@@ -2,7 +2,9 @@
 // and no network to show them. vega and vega-lite are imported lazily: only commands that draw pay
 // for loading them.
 import type { TopLevelSpec } from 'vega-lite';
-import type { SweepResult } from '../../sweep/types.js';
+import type { Evaluated, SweepResult } from '../../sweep/types.js';
+import { scriptJson } from './json.js';
+import { frontRecord, metricAxis, metricValue } from './front.js';
 
 const B = 1e9;
 const COLORS = {
@@ -25,26 +27,106 @@ export function preloadCharts(): void {
 }
 
 /**
- * Renders a chart to SVG text. vega numbers gradient ids with a counter that lives as long as the
- * process, so ids are renamed per chart: the same report comes out byte for byte however many were
- * rendered before it, and charts inlined in one page cannot collide.
+ * Renders a chart to SVG text, followed by its compiled Vega spec in a JSON data block: the static
+ * SVG is the first paint and what prints, and the page's script (src/browser/report.ts) turns every
+ * chart that carries a spec into a live view (tooltips on every mark, the chart's own selections).
+ * vega numbers gradient ids with a counter that lives as long as the process, so ids are renamed
+ * per chart: the same report comes out byte for byte however many were rendered before it, and
+ * charts inlined in one page cannot collide.
+ * (Each renamed id keeps its own number, so a clip and a gradient never share one.)
  */
 export async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<string> {
   preloadCharts();
   const [vl, vega] = await chartModules!;
   // Warnings go nowhere: a report is no place for vega-lite's console chatter, and stderr is the user's.
-  const { spec: compiled } = vl.compile(spec, { logger: vega.logger(vega.None) });
+  const { spec: compiled } = vl.compile(withTooltips(spec), { logger: vega.logger(vega.None) });
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
     const ids = new Map<string, string>();
-    return svg.replace(/gradient_\d+/g, (id) => {
-      if (!ids.has(id)) ids.set(id, `${idPrefix}-gradient-${ids.size}`);
+    // Clip paths too: the live views number theirs from 1 in the page, next to these.
+    const renamed = svg.replace(/\b(?:gradient_|clip)\d+\b/g, (id) => {
+      if (!ids.has(id)) ids.set(id, `${idPrefix}-${id.startsWith('clip') ? 'clip' : 'gradient'}-${ids.size}`);
       return ids.get(id)!;
     });
+    const { $schema: _, ...live } = compiled;
+    passThroughBrushes(live.marks);
+    return `${renamed}<script type="application/json" class="vega-live">${scriptJson(live)}</script>`;
   } finally {
     view.finalize();
   }
+}
+
+/**
+ * vega-lite draws an interval brush as a rectangle over the marks that takes the pointer (to drag
+ * the brush along), so nothing under a brush could show its tooltip. Brushes here are redrawn, not
+ * dragged: the rectangle lets the pointer through.
+ */
+function passThroughBrushes(marks: unknown[] | undefined): void {
+  for (const m of (marks ?? []) as { name?: string; interactive?: boolean; marks?: unknown[] }[]) {
+    if (m.name?.endsWith('_brush') && !m.name.endsWith('_brush_bg')) m.interactive = false;
+    passThroughBrushes(m.marks);
+  }
+}
+
+/** Every mark shows its datum on hover unless the spec says otherwise. */
+function withTooltips(spec: TopLevelSpec): TopLevelSpec {
+  const config = (spec.config ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  return { ...spec, config: { ...config, mark: { tooltip: { content: 'data' }, ...config.mark } } } as TopLevelSpec;
+}
+
+/**
+ * The two interval selections of a scatter: drag brushes (the page filters the front table by it
+ * and highlights the brushed designs elsewhere), the wheel zooms, shift-drag pans, a double click
+ * resets both. Put on the first layer drawn: selections belong to one unit of a layered chart.
+ */
+export function scatterParams(encodings: readonly ('x' | 'y')[] = ['x', 'y']): object[] {
+  return [
+    {
+      name: 'zoom',
+      select: {
+        type: 'interval',
+        encodings,
+        zoom: 'wheel!',
+        translate: '[pointerdown[event.shiftKey], window:pointerup] > window:pointermove!',
+        clear: 'dblclick',
+      },
+      bind: 'scales',
+    },
+    {
+      name: 'brush',
+      select: {
+        type: 'interval',
+        encodings,
+        on: '[pointerdown[!event.shiftKey], window:pointerup] > window:pointermove!',
+        zoom: false,
+        clear: 'dblclick',
+      },
+    },
+  ];
+}
+
+/**
+ * A top-level parameter the page sets to the keys of the designs another view selected (null: no
+ * selection anywhere); `usermeta.live.linkKey` names the fields a key is made of.
+ */
+export const LINKED_PARAM = { name: 'linked', value: null };
+
+/** The stroke that marks a datum whose key is in `linked`. */
+function linkedStroke(keyExpr: string, width = 2) {
+  const test = `isArray(linked) && indexof(linked, ${keyExpr}) >= 0`;
+  return {
+    stroke: { condition: { test, value: '#111111' }, value: null },
+    strokeWidth: { condition: { test, value: width }, value: 0 },
+  };
+}
+
+/** Adds the scatter selections to the first unit (a layer with a mark) of a layer list. */
+function withScatterParams(layers: object[]): object[] {
+  const [first, ...rest] = layers as Record<string, unknown>[];
+  if (!first) return layers;
+  if (Array.isArray(first.layer)) return [{ ...first, layer: withScatterParams(first.layer as object[]) }, ...rest];
+  return [{ ...first, params: scatterParams() }, ...rest];
 }
 
 interface Labelled {
@@ -55,21 +137,36 @@ interface Labelled {
   shape: string;
 }
 
+/** What a named design's or preset's tooltip says besides its position: its numbers and verdict. */
+function verdict(d: Evaluated) {
+  return {
+    experts: d.experts,
+    top_k: d.top_k,
+    expert_params: d.expert_params,
+    shared_params: d.shared_params,
+    ...d.fields,
+    verdict: d.feasible ? 'feasible' : 'fails',
+    ...(d.violations.length ? { fails: d.violations.join(', ') } : {}),
+  };
+}
+
 function labelled(result: SweepResult): Labelled[] {
   return [
     ...result.designs.map((d) => ({
+      label: d.name,
       total: d.metrics.total_params / B,
       active: d.metrics.active_params / B,
       status: 'named design',
-      label: d.name,
       shape: 'diamond',
+      ...verdict(d),
     })),
     ...result.compare.map((p) => ({
+      label: p.name,
       total: p.metrics.total_params / B,
       active: p.metrics.active_params / B,
       status: 'preset',
-      label: p.name,
       shape: 'triangle-up',
+      ...verdict(p),
     })),
   ];
 }
@@ -81,7 +178,7 @@ const color = {
   legend: { title: null, orient: 'bottom' as const, symbolOpacity: 1 },
 };
 
-function labelLayers(values: Labelled[], x: object, y: object) {
+function labelLayers(values: object[], x: object, y: object) {
   if (values.length === 0) return [];
   return [
     {
@@ -102,20 +199,20 @@ function labelLayers(values: Labelled[], x: object, y: object) {
 
 function frontValues(result: SweepResult) {
   return result.front
-    .map((f) => ({ total: f.metrics.total_params / B, active: f.metrics.active_params / B, status: 'Pareto front' }))
+    .map((f, i) => ({ ...frontRecord(result, f, i), status: 'Pareto front' }))
     .sort((a, b) => a.total - b.total || a.active - b.active);
 }
 
+/** The front as marks, no line: in total-vs-active space a front of other objectives zigzags. */
 function frontLayers(result: SweepResult, x: object, y: object) {
   const values = frontValues(result);
   if (values.length === 0) return [];
   return [
     {
       data: { values },
-      mark: { type: 'line', strokeWidth: 1.5 },
-      encoding: { x, y, color, order: { field: 'total', type: 'quantitative' } },
+      mark: { type: 'circle', size: 42, opacity: 1 },
+      encoding: { x, y, color, ...linkedStroke('datum.id') },
     },
-    { data: { values }, mark: { type: 'circle', size: 42, opacity: 1 }, encoding: { x, y, color } },
   ];
 }
 
@@ -211,10 +308,13 @@ export function overviewSpec(result: SweepResult): TopLevelSpec {
     height: 440,
     title: {
       text: 'The design space: total vs active parameters',
-      subtitle: 'log scales; the front holds the feasible designs that no other design beats on every objective',
+      subtitle:
+        'log scales; the front holds the feasible designs that no other design beats on its objectives (drawn in their own space below)',
       anchor: 'start',
     },
-    layer: [...layers, ...frontLayers(result, x, y), ...labelLayers(marks, x, y)],
+    params: [LINKED_PARAM],
+    usermeta: { live: { linkKey: ['id'] } },
+    layer: withScatterParams([...layers, ...frontLayers(result, x, y), ...labelLayers(marks, x, y)]),
     config: {
       aria: (result.plot?.mode === 'points' ? result.plot.points.length : 0) < 2000,
       font: 'sans-serif',
@@ -223,56 +323,158 @@ export function overviewSpec(result: SweepResult): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-/** The front up close, on linear axes, with the named designs and any preset that falls nearby. */
+/** The 2-D Pareto front of points under two senses, sorted by x: the projection's own staircase. */
+export function projectionFront<T>(
+  points: T[],
+  x: (p: T) => number,
+  y: (p: T) => number,
+  senses: readonly ['min' | 'max', 'min' | 'max'],
+): T[] {
+  const sx = senses[0] === 'min' ? 1 : -1;
+  const sy = senses[1] === 'min' ? 1 : -1;
+  // Best x first (ties: best y first); a point is on the front when its y beats every y before it.
+  const sorted = [...points].sort((a, b) => sx * (x(a) - x(b)) || sy * (y(a) - y(b)));
+  const front: T[] = [];
+  let best = Number.POSITIVE_INFINITY;
+  for (const p of sorted) {
+    if (sy * y(p) < best) {
+      front.push(p);
+      best = sy * y(p);
+    }
+  }
+  return front.sort((a, b) => x(a) - x(b));
+}
+
+/**
+ * The front in the space of its own objectives: the first two as axes, a third as colour. The
+ * staircase joins the designs that are a front of the two axes alone (all of them with two
+ * objectives): after each design along x the boundary keeps its y until the next design when x is
+ * minimised (step-after), and takes the next design's y at once when x is maximised (step-before).
+ * With one objective, total vs active up close.
+ */
 export function frontSpec(result: SweepResult): TopLevelSpec | undefined {
-  const front = frontValues(result);
+  const records = frontValues(result);
+  if (records.length === 0) return undefined;
+  const objectives = result.spec.objectives;
+  const [ox, oy, oc] =
+    objectives.length >= 2
+      ? [
+          metricAxis(objectives[0]!.metric),
+          metricAxis(objectives[1]!.metric),
+          objectives[2] && metricAxis(objectives[2].metric),
+        ]
+      : [
+          { field: 'total', title: 'total parameters, billions', scale: B, unit: 'B' },
+          { field: 'active', title: 'active parameters per token, billions', scale: B, unit: 'B' },
+          undefined,
+        ];
+  const senses = [objectives[0]?.sense ?? 'min', objectives[1]?.sense ?? 'min'] as const;
+  const has = (r: object) =>
+    typeof (r as Record<string, unknown>)[ox.field] === 'number' &&
+    typeof (r as Record<string, unknown>)[oy.field] === 'number';
+  const front = records.filter(has);
   if (front.length === 0) return undefined;
-  const named = labelled(result).filter((l) => l.status === 'named design');
-  const feasiblePoints =
-    result.plot?.mode === 'points'
-      ? result.plot.points
-          .filter((p) => p.status === 'feasible')
-          .map((p) => ({ total: p.total / B, active: p.active / B, status: 'feasible' }))
-      : [];
-  const core = [...front, ...named, ...feasiblePoints];
-  const pad = (lo: number, hi: number): [number, number] => {
+  const named = [
+    ...result.designs.map((d) => ({ d, status: 'named design', shape: 'diamond' })),
+    ...result.compare.map((d) => ({ d, status: 'preset', shape: 'triangle-up' })),
+  ]
+    .map(({ d, status, shape }) => {
+      const vx = ox.field === 'total' ? d.metrics.total_params : metricValue(d, ox.field);
+      const vy = oy.field === 'active' ? d.metrics.active_params : metricValue(d, oy.field);
+      if (vx === undefined || vy === undefined) return undefined;
+      return { label: d.name, status, shape, [ox.field]: vx / ox.scale, [oy.field]: vy / oy.scale, ...verdict(d) };
+    })
+    .filter((v) => v !== undefined);
+  const num = (r: object, f: string) => (r as Record<string, number>)[f]!;
+  const core = [...front, ...named.filter((n) => n.status === 'named design')];
+  const pad = (vals: number[]): [number, number] => {
+    const lo = Math.min(...vals);
+    const hi = Math.max(...vals);
     const span = hi - lo || Math.abs(hi) * 0.1 || 1;
-    return [Math.max(0, lo - span * 0.12), hi + span * 0.12]; // parameter counts are never negative
+    return [lo - span * 0.12, hi + span * 0.12];
   };
-  const xd = pad(Math.min(...core.map((v) => v.total)), Math.max(...core.map((v) => v.total)));
-  const yd = pad(Math.min(...core.map((v) => v.active)), Math.max(...core.map((v) => v.active)));
-  const nearby = labelled(result).filter(
-    (l) => l.status === 'preset' && l.total >= xd[0] && l.total <= xd[1] && l.active >= yd[0] && l.active <= yd[1],
+  const xd = pad(core.map((r) => num(r, ox.field)));
+  const yd = pad(core.map((r) => num(r, oy.field)));
+  const nearby = named.filter(
+    (n) =>
+      n.status === 'named design' ||
+      (num(n, ox.field) >= xd[0] &&
+        num(n, ox.field) <= xd[1] &&
+        num(n, oy.field) >= yd[0] &&
+        num(n, oy.field) <= yd[1]),
   );
   const x = {
-    field: 'total',
+    field: ox.field,
     type: 'quantitative' as const,
-    title: 'total parameters, billions',
+    title: ox.title,
     scale: { domain: xd, nice: false, zero: false },
   };
   const y = {
-    field: 'active',
+    field: oy.field,
     type: 'quantitative' as const,
-    title: 'active parameters per token, billions',
+    title: oy.title,
     scale: { domain: yd, nice: false, zero: false },
   };
-  const layers: object[] = [];
-  if (feasiblePoints.length)
-    layers.push({
-      data: { values: feasiblePoints },
-      mark: { type: 'circle', size: 18, opacity: 0.6 },
-      encoding: { x, y, color },
+  const stairs =
+    objectives.length >= 2
+      ? projectionFront(
+          front,
+          (r) => num(r, ox.field),
+          (r) => num(r, oy.field),
+          senses,
+        )
+      : [];
+  const pointColor = oc
+    ? {
+        field: oc.field,
+        type: 'quantitative' as const,
+        title: oc.title,
+        scale: { scheme: 'viridis' },
+        legend: { orient: 'right' as const },
+      }
+    : color;
+  const layers: object[] = [
+    {
+      data: { values: front },
+      params: scatterParams(),
+      mark: { type: 'circle', size: 54, opacity: 1 },
+      encoding: { x, y, color: pointColor, ...linkedStroke('datum.id', 2.5) },
+    },
+  ];
+  if (stairs.length > 1)
+    layers.unshift({
+      data: {
+        values: stairs.map((r) => ({
+          [ox.field]: num(r, ox.field),
+          [oy.field]: num(r, oy.field),
+          status: 'Pareto front',
+        })),
+      },
+      mark: {
+        type: 'line',
+        strokeWidth: 1.5,
+        interpolate: senses[0] === 'min' ? 'step-after' : 'step-before',
+        tooltip: false,
+      },
+      encoding: { x, y, color: { value: COLORS.front }, order: { field: ox.field, type: 'quantitative' } },
     });
+  const subtitle =
+    objectives.length >= 2
+      ? `${objectives.map((o) => `${o.sense} ${o.metric}`).join(', ')}; ${
+          objectives.length > 2
+            ? `colour is ${oc!.field}; the staircase joins the designs that are a front of the two axes alone`
+            : 'the staircase bounds what the front dominates'
+        }; linear scales`
+      : 'linear scales';
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: WIDTH,
+    width: WIDTH - (oc ? 80 : 0),
     height: 340,
-    title: {
-      text: 'The Pareto front up close',
-      subtitle: `linear scales${feasiblePoints.length ? '; every feasible design is drawn' : '; the feasible cloud is in the overview'}`,
-      anchor: 'start',
-    },
-    layer: [...layers, ...frontLayers(result, x, y), ...labelLayers([...named, ...nearby], x, y)],
+    title: { text: "The Pareto front in its objectives' space", subtitle, anchor: 'start' },
+    params: [LINKED_PARAM],
+    usermeta: { live: { linkKey: ['id'] } },
+    layer: [...layers, ...labelLayers(nearby, x, y)],
+    resolve: oc ? { scale: { color: 'independent' } } : undefined,
     config: { font: 'sans-serif', view: { stroke: '#ddd' } },
   } as TopLevelSpec;
 }
@@ -327,10 +529,31 @@ export function heatmapSpec(result: SweepResult): TopLevelSpec | undefined {
     height: cellHeight * h.top_k.length,
     data: { values },
     encoding: { x, y },
+    params: [LINKED_PARAM],
+    // A click selects the cell's experts x top-k (the page filters the front table by it); the
+    // cells of designs brushed elsewhere get a dark outline.
+    usermeta: { live: { linkKey: ['experts', 'top_k'] } },
     layer: [
       {
-        mark: { type: 'rect', stroke: '#e3e6eb', strokeWidth: 0.5 },
+        params: [
+          { name: 'pick', select: { type: 'point', fields: ['experts', 'top_k'], on: 'click', clear: 'dblclick' } },
+        ],
+        mark: { type: 'rect', stroke: '#e3e6eb', strokeWidth: 0.5, cursor: 'pointer' },
         encoding: {
+          stroke: {
+            condition: [
+              { param: 'pick', empty: false, value: '#f58518' },
+              { test: "isArray(linked) && indexof(linked, datum.experts + '|' + datum.top_k) >= 0", value: '#111111' },
+            ],
+            value: '#e3e6eb',
+          },
+          strokeWidth: {
+            condition: [
+              { param: 'pick', empty: false, value: 3 },
+              { test: "isArray(linked) && indexof(linked, datum.experts + '|' + datum.top_k) >= 0", value: 2 },
+            ],
+            value: 0.5,
+          },
           color: {
             condition: { test: 'datum.share === 0', value: '#ffffff' },
             field: 'share',

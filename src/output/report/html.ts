@@ -1,6 +1,7 @@
 // report.html: one self-contained file (inline SVG charts, inline CSS and script, no network),
 // rendered from templates/report.hbs. It renders the sweep's result and the ReportData computed
 // for it beforehand (report/data.ts): nothing here evaluates a design or reads the catalogue.
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Handlebars from 'handlebars';
 import { DTYPE_BYTES } from '../../formats/dtypes.js';
@@ -9,27 +10,79 @@ import { hasGrid } from '../../sweep/plan.js';
 import type { ServingValues, SweepResult } from '../../sweep/types.js';
 import { memorySpec, throughputSpec, topKSpec } from './serving.js';
 import { MAX_GPUS, SERVING_METRICS } from '../../metrics/serving.js';
-import { archColumns } from '../csv-file.js';
 import { formatBytes, formatCount, formatPercent, formatRatio } from '../../formats/units.js';
 import { TOOL_VERSION } from '../../catalog/version.js';
 import { frontSpec, heatmapSpec, overviewSpec, renderSvg } from './charts.js';
 import { qualityNotes, qualitySpec, qualityTable } from './quality.js';
 import type { ReportData } from './data.js';
+import { frontTable } from './table.js';
+import { ARCH_FIELD_NAMES, ARCH_FIELDS } from '../../spec/schema.js';
+import { parallelSpec } from './parallel.js';
+import { InputError } from '../../findings/errors.js';
+import { scriptJson } from './json.js';
 
 /** The front table in the report stops here; results.csv (--csv pareto) has every row. */
 export const REPORT_FRONT_ROWS = 500;
 
 const templateFile = () => new URL('../../../templates/report.hbs', import.meta.url);
+/** vega, vega-interpreter and src/browser/report.ts in one script, built by `npm run build`. */
+const bundleFile = () => new URL('../../../dist/browser/report.bundle.js', import.meta.url);
+let bundle: string | undefined;
 
-/** JSON that is safe inside a <script> element: it cannot close the element or open a comment. */
-export function scriptJson(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, '\\u003c')
-    .replace(/>/g, '\\u003e')
-    .replace(/&/g, '\\u0026')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
+function liveScript(): string {
+  if (bundle === undefined) {
+    try {
+      bundle = readFileSync(bundleFile(), 'utf8');
+    } catch {
+      throw new InputError(
+        "the report's browser script dist/browser/report.bundle.js is missing: run `npm run build` in the package",
+      );
+    }
+    // Inline, the text must not end its own element.
+    if (/<\/script/i.test(bundle)) throw new Error('dist/browser/report.bundle.js contains "</script"');
+  }
+  return bundle;
 }
+
+/**
+ * The spec's architecture for the calculator: the base as counted, and the fields a user may edit
+ * there (the numeric fields the base sets; num_layers only when no list fixes the layer count).
+ */
+function calculatorArchitecture(spec: SweepResult['spec']) {
+  const arch = spec.architecture;
+  if (!arch) return undefined;
+  const base = arch.base as unknown as Record<string, unknown>;
+  const perLayer = ['layer_attention', 'moe_layers', 'compress_ratios'].some((k) => Array.isArray(base[k]));
+  const fields = ARCH_FIELD_NAMES.filter((f) => typeof base[f] === 'number' && !(f === 'num_layers' && perLayer)).map(
+    (f) => ({ field: f, meaning: ARCH_FIELDS[f] }),
+  );
+  return { source: arch.source, base: arch.base, fields };
+}
+
+const CSP_PLACEHOLDER = '__CONTENT_SECURITY_POLICY__';
+
+/**
+ * The page's Content-Security-Policy: nothing from anywhere (default-src 'none'), and each inline
+ * script and style element allowed by the SHA-256 of its exact text, so neither script-src nor
+ * style-src needs 'unsafe-inline' and no script can be added to the page by its data.
+ */
+export function withCsp(html: string): string {
+  const hashes = (re: RegExp) =>
+    [...new Set([...html.matchAll(re)].map((m) => createHash('sha256').update(m[1]!, 'utf8').digest('base64')))]
+      .map((h) => `'sha256-${h}'`)
+      .join(' ');
+  const csp = [
+    "default-src 'none'",
+    `script-src ${hashes(/<script>([\s\S]*?)<\/script>/g)}`,
+    `style-src ${hashes(/<style>([\s\S]*?)<\/style>/g)}`,
+    'img-src data:',
+    "form-action 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+  return html.replace(CSP_PLACEHOLDER, csp);
+}
+
+export { scriptJson } from './json.js';
 
 function boundText(kind: string, min: number, max: number): string {
   const f = (x: number) => (kind === 'ratio' ? formatRatio(x) : kind === 'bytes' ? formatBytes(x) : formatCount(x));
@@ -98,23 +151,25 @@ export async function renderReport({ result, data, exitCode, csvFile, csvNote }:
     throughputSpec(result, data.serving),
     topKSpec(result, data.serving),
   ];
-  const [paretoSvg, frontSvg, heatmapSvg, qualitySvg, memorySvg, throughputSvg, topkSvg] = await Promise.all([
-    renderSvg(overviewSpec(result), 'overview'),
-    zoom ? renderSvg(zoom, 'front') : '',
-    heat ? renderSvg(heat, 'heatmap') : '',
-    qSpec ? renderSvg(qSpec, 'quality') : '',
-    mem ? renderSvg(mem, 'memory') : '',
-    tput ? renderSvg(tput, 'throughput') : '',
-    topk ? renderSvg(topk, 'topk') : '',
-  ]);
+  const pSpec = parallelSpec(data.parallel);
+  const [paretoSvg, frontSvg, heatmapSvg, qualitySvg, memorySvg, throughputSvg, topkSvg, parallelSvg] =
+    await Promise.all([
+      renderSvg(overviewSpec(result), 'overview'),
+      zoom ? renderSvg(zoom, 'front') : '',
+      heat ? renderSvg(heat, 'heatmap') : '',
+      qSpec ? renderSvg(qSpec, 'quality') : '',
+      mem ? renderSvg(mem, 'memory') : '',
+      tput ? renderSvg(tput, 'throughput') : '',
+      topk ? renderSvg(topk, 'topk') : '',
+      pSpec ? renderSvg(pSpec, 'parallel') : '',
+    ]);
   // gpu_memory bounds per_gpu_bytes by the GPU's memory
   const metricKind: Record<string, string> = {
     ...Object.fromEntries([...METRICS, ...SERVING_METRICS].map((m) => [m.id, m.kind])),
     gpu_memory: 'bytes',
   };
-  const sweptFields = archColumns(spec);
   const template = Handlebars.compile(readFileSync(templateFile(), 'utf8'), { strict: false });
-  return template({
+  const html = template({
     title: spec.name,
     description: spec.description,
     version: TOOL_VERSION,
@@ -166,11 +221,7 @@ export async function renderReport({ result, data, exitCode, csvFile, csvNote }:
       feasible: p.feasible,
       reasons: p.violations.join(', '),
     })),
-    front: result.front.slice(0, REPORT_FRONT_ROWS).map((f) => ({
-      design: f.design,
-      fields: sweptFields.map((c) => `${c} ${f.fields?.[c] ?? ''}`).join(', '),
-      ...row(f),
-    })),
+    front: frontTable(result, REPORT_FRONT_ROWS),
     frontTruncated: result.front.length > REPORT_FRONT_ROWS ? result.front.length.toLocaleString('en-US') : '',
     frontShown: REPORT_FRONT_ROWS,
     paretoSvg,
@@ -186,6 +237,7 @@ export async function renderReport({ result, data, exitCode, csvFile, csvNote }:
         }
       : undefined,
     heatmapSvg,
+    parallelSvg,
     serving: spec.serving
       ? {
           memorySvg,
@@ -212,8 +264,12 @@ export async function renderReport({ result, data, exitCode, csvFile, csvNote }:
       presets: data.presets,
       dtypes: DTYPE_BYTES,
       defaultDtype: Object.hasOwn(DTYPE_BYTES, spec.dtype) ? spec.dtype : 'bf16',
+      architecture: calculatorArchitecture(spec),
     }),
     // The calculator runs the library's own metric function, so the page and the CSV cannot disagree.
     metricsSource: metricsInto.toString().replace(/<\//g, '<\\/'),
+    liveScript: liveScript(),
+    archCalc: spec.architecture ? { source: spec.architecture.source } : undefined,
   });
+  return withCsp(html);
 }

@@ -1,0 +1,179 @@
+// The data behind the report's live layer: the staircase of a 2-D projection, the front in its
+// objectives' space, "copy as YAML" read back by the spec loader, the CSP's hashes.
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { frontSpec, projectionFront } from '../src/output/report/charts.js';
+import { withCsp } from '../src/output/report/html.js';
+import { designYaml, frontTable } from '../src/output/report/table.js';
+import { parseSpec } from '../src/spec/load.js';
+import { runSweepSync } from '../src/sweep/run.js';
+
+type P = [number, number];
+const px = (p: P) => p[0];
+const py = (p: P) => p[1];
+
+describe('projectionFront', () => {
+  it('keeps the points no other beats on both axes, by hand', () => {
+    // min x, min y: (3,4) is beaten by (2,3); (1,5), (2,3), (4,1) each win on one axis.
+    const points: P[] = [
+      [3, 4],
+      [1, 5],
+      [4, 1],
+      [2, 3],
+    ];
+    expect(projectionFront(points, px, py, ['min', 'min'])).toEqual([
+      [1, 5],
+      [2, 3],
+      [4, 1],
+    ]);
+    // min x, max y: (3,2) is beaten by (2,3) (less x, more y); (1,1) has the least x, (4,4) the most y.
+    const up: P[] = [
+      [1, 1],
+      [2, 3],
+      [3, 2],
+      [4, 4],
+    ];
+    expect(projectionFront(up, px, py, ['min', 'max'])).toEqual([
+      [1, 1],
+      [2, 3],
+      [4, 4],
+    ]);
+    // max x, max y: only (4,4) and (5,1) are left; ties on x keep the better y.
+    const both: P[] = [
+      [4, 4],
+      [4, 2],
+      [5, 1],
+      [3, 3],
+    ];
+    expect(projectionFront(both, px, py, ['max', 'max'])).toEqual([
+      [4, 4],
+      [5, 1],
+    ]);
+  });
+});
+
+const ABSTRACT = `name: t
+grid: {experts: [8, 16], top_k: [1, 2], expert_params: [1B, 2B], shared_params: [1B]}
+constraints: {active_params: {max: 4B}}
+objectives: [min active_params, max total_params, min weight_bytes]
+`;
+
+describe("the front in its objectives' space", () => {
+  it("puts the first two objectives on the axes, the third in colour, and the staircase through the projection's front", () => {
+    const result = runSweepSync(parseSpec(ABSTRACT, 't.yaml'));
+    const spec = frontSpec(result) as unknown as {
+      layer: {
+        mark: { type: string; interpolate?: string };
+        data: { values: Record<string, number>[] };
+        encoding: Record<string, { field?: string }>;
+      }[];
+    };
+    const [stairs, points] = spec.layer;
+    expect(stairs!.mark).toMatchObject({ type: 'line', interpolate: 'step-after' }); // x is minimised
+    expect(points!.encoding.x!.field).toBe('active_params');
+    expect(points!.encoding.y!.field).toBe('total_params');
+    expect(points!.encoding.color!.field).toBe('weight_bytes');
+    expect(points!.data.values).toHaveLength(result.front.length);
+    const expected = projectionFront(
+      points!.data.values,
+      (r) => r.active_params!,
+      (r) => r.total_params!,
+      ['min', 'max'],
+    ).map((r) => [r.active_params, r.total_params]);
+    expect(stairs!.data.values.map((r) => [r.active_params, r.total_params])).toEqual(expected);
+  });
+});
+
+describe('copy as YAML', () => {
+  it('gives a designs: entry of the four numbers that the spec loader reads back', () => {
+    const result = runSweepSync(parseSpec(ABSTRACT, 't.yaml'));
+    const f = result.front[0]!;
+    const text = designYaml(result, f, 0);
+    const back = parseSpec(`designs:\n${text.replace(/^/gm, '  ')}`, 'copied.yaml');
+    expect(back.designs[0]).toMatchObject({
+      name: 'front-1',
+      experts: f.experts,
+      top_k: f.top_k,
+      expert_params: f.expert_params,
+      shared_params: f.shared_params,
+    });
+  });
+
+  it('gives an architecture entry with the swept fields that counts to the same design', () => {
+    const spec = parseSpec(
+      `architecture: {from: deepseek-v3, num_shared_experts: 2}
+grid: {experts: [64, 128], top_k: [4], moe_intermediate_size: [1024, 2048], num_layers: [24]}
+objectives: [min active_params, max total_params]
+`,
+      'a.yaml',
+    );
+    const result = runSweepSync(spec);
+    const i = result.front.length - 1;
+    const f = result.front[i]!;
+    const text = designYaml(result, f, i);
+    expect(text).toContain('from: deepseek-v3');
+    expect(text).toContain('num_shared_experts: 2');
+    expect(text).toContain(`moe_intermediate_size: ${f.fields!.moe_intermediate_size}`);
+    const back = parseSpec(`designs:\n${text.replace(/^/gm, '  ')}`, 'copied.yaml');
+    expect(back.designs[0]).toMatchObject({
+      experts: f.experts,
+      top_k: f.top_k,
+      expert_params: f.expert_params,
+      shared_params: f.shared_params,
+    });
+    // The table has a column per swept field.
+    expect(frontTable(result, 10).columns.map((c) => c.label)).toEqual(
+      expect.arrayContaining(['experts', 'top-k', 'moe_intermediate_size', 'num_layers']),
+    );
+  });
+});
+
+describe('the Content-Security-Policy', () => {
+  it('allows each inline script and style by the SHA-256 of its text, and nothing inline else', () => {
+    const sha = (t: string) => `'sha256-${createHash('sha256').update(t, 'utf8').digest('base64')}'`;
+    const html = withCsp(
+      '<meta content="__CONTENT_SECURITY_POLICY__"><style>a{}</style><script type="application/json">{"x":1}</script><script>one()</script><script>two()</script>',
+    );
+    const csp = html.match(/content="([^"]*)"/)![1]!;
+    expect(csp).toBe(
+      `default-src 'none'; script-src ${sha('one()')} ${sha('two()')}; style-src ${sha('a{}')}; img-src data:; form-action 'none'; base-uri 'none'`,
+    );
+  });
+});
+
+describe('the parallel coordinates sample', () => {
+  it('takes every k-th feasible grid index off the front, k the least stride within the limit', async () => {
+    const { sampleFeasible, parallelData } = await import('../src/output/report/parallel.js');
+    const { pointEvaluator } = await import('../src/sweep/design.js');
+    const result = runSweepSync(
+      parseSpec(
+        'grid: {experts: [8, 16, 32], top_k: [1, 2, 4], expert_params: [0.5B, 1B, 2B], shared_params: [1B, 2B]}\nconstraints: {active_params: {max: 6B}}\n',
+        's.yaml',
+      ),
+    );
+    // Independently: every grid index, evaluated, feasible and not on the front, in order.
+    const at = pointEvaluator(result.spec, result.plan!);
+    const front = new Set(result.frontGridIndex);
+    const offFront = Array.from({ length: result.counts.points }, (_, i) => i).filter(
+      (i) => at(i)?.feasible && !front.has(i),
+    );
+    expect(offFront.length).toBe(result.counts.feasible - front.size);
+    expect(sampleFeasible(result, 1000)).toEqual(offFront);
+    // A limit of 5 gives stride ceil(n / 5): the 1st, (k+1)th, … of them.
+    const k = Math.ceil(offFront.length / 5);
+    expect(sampleFeasible(result, 5)).toEqual(offFront.filter((_, j) => j % k === 0));
+    expect(sampleFeasible(result, 5).length).toBeLessThanOrEqual(5);
+    // The lines: the sample first, then every front design.
+    const data = parallelData(result)!;
+    expect(data.rows.filter((r) => r.front === 'Pareto front')).toHaveLength(result.front.length);
+    // The swept fields, then the default objectives (min active, max total) and the constrained metric.
+    expect(data.fields).toEqual([
+      'experts',
+      'top_k',
+      'expert_params',
+      'shared_params',
+      'active_params',
+      'total_params',
+    ]);
+  });
+});
