@@ -9,6 +9,7 @@ import { hasGrid } from '../../sweep/plan.js';
 import type { ServingValues, SweepResult } from '../../sweep/types.js';
 import { memorySpec, throughputSpec, topKSpec } from './serving.js';
 import { MAX_GPUS, SERVING_METRICS } from '../../metrics/serving.js';
+import { TRAINING_COST_METRICS } from '../../metrics/training.js';
 import { archColumns } from '../csv-file.js';
 import { formatBytes, formatCount, formatPercent, formatRatio } from '../../formats/units.js';
 import { TOOL_VERSION } from '../../catalog/version.js';
@@ -109,8 +110,9 @@ export async function renderReport({ result, data, exitCode, csvFile, csvNote }:
   ]);
   // gpu_memory bounds per_gpu_bytes by the GPU's memory
   const metricKind: Record<string, string> = {
-    ...Object.fromEntries([...METRICS, ...SERVING_METRICS].map((m) => [m.id, m.kind])),
+    ...Object.fromEntries([...METRICS, ...SERVING_METRICS, ...TRAINING_COST_METRICS].map((m) => [m.id, m.kind])),
     gpu_memory: 'bytes',
+    train_gpu_memory: 'bytes',
   };
   const sweptFields = archColumns(spec);
   const template = Handlebars.compile(readFileSync(templateFile(), 'utf8'), { strict: false });
