@@ -132,5 +132,25 @@ objectives: [min train_cost, max total_params]
     expect(summary.spec.training_cost).toMatchObject({ gpu: 'H800', count: 2048, mfu: 0.4, price_per_gpu_hour: 2 });
     expect(summary.front.length).toBeGreaterThan(0);
     expect(summary.front[0]).toHaveProperty('train_cost');
+    const html = readFileSync(join(dir, 'out', 'report.html'), 'utf8');
+    expect(html).toContain('<h2>Training cost: 2048 × H800, 4,096-token sequences</h2>');
+    expect(html).toMatch(/id="training-chart"><svg/);
+    expect(html).toContain('TP1 PP16 EP64 ETP1 CP1 ZeRO1 full mb1');
+  });
+});
+
+describe('the example sweeps/train-budget.yaml', () => {
+  const dir = useTempDir('moe-train-budget-');
+  it('runs end to end with its report', async () => {
+    const r = await cli('sweeps/train-budget.yaml', '--out', dir, '--workers', '1', '--quiet');
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
+    expect(summary.counts.evaluated).toBe(32);
+    // DeepSeek-V3 itself: 15T × 281,158,321,152 FLOPs per token (test/training/flops.test.ts) =
+    // 4.2174e24; / (989.5e12 × 0.4) / 3600 = 2.9598M GPU-hours; / 2,048 / 24 = 60.2 days: just over budget
+    const v3 = summary.compare[0];
+    expect(v3.train_days).toBeCloseTo((15e12 * 281_158_321_152) / (989.5e12 * 0.4) / 3600 / 2048 / 24, 6);
+    expect(v3.violations).toContain('train_days');
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('id="training-chart"');
   });
 });

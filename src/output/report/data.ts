@@ -11,6 +11,7 @@ import { evaluateDesign } from '../../sweep/design.js';
 import type { SweepResult } from '../../sweep/types.js';
 import { formatCount } from '../../formats/units.js';
 import { qualityStatus, type QualityRow } from './quality.js';
+import { trainingRows, type TrainingRow } from './training.js';
 import { BATCHES, type ServedBar, type ServingViews, type ThroughputPoint, type TopKPoint } from './serving.js';
 
 /** A preset as the page's calculator takes it. */
@@ -31,6 +32,8 @@ export interface ReportData {
   qualityLaw: Pick<JointLaw, 'arxiv' | 'loss'>;
   /** Absent without `serving:`. */
   serving?: ServingViews;
+  /** Absent without training cost (`training.hardware`). */
+  training?: TrainingRow[];
 }
 
 /** Intervals cost a Monte Carlo each (a few ms): the front's first rows, named designs and presets. */
@@ -53,6 +56,7 @@ export function reportData(result: SweepResult, catalog: Pick<Catalog, 'presets'
     quality: qualityRows(result, catalog.laws),
     qualityLaw: { arxiv, loss },
     ...(result.spec.serving ? { serving: servingViews(result) } : {}),
+    ...(result.spec.trainingCost ? { training: trainingRows(result, catalog.laws) } : {}),
   };
 }
 

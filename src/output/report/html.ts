@@ -15,6 +15,7 @@ import { formatBytes, formatCount, formatPercent, formatRatio } from '../../form
 import { TOOL_VERSION } from '../../catalog/version.js';
 import { frontSpec, heatmapSpec, overviewSpec, renderSvg } from './charts.js';
 import { qualityNotes, qualitySpec, qualityTable } from './quality.js';
+import { trainingSpec, trainingTable } from './training.js';
 import type { ReportData } from './data.js';
 
 /** The front table in the report stops here; results.csv (--csv pareto) has every row. */
@@ -114,6 +115,8 @@ export async function renderReport({ result, data, exitCode, csvFile, csvNote }:
     gpu_memory: 'bytes',
     train_gpu_memory: 'bytes',
   };
+  const trainSpec = data.training ? trainingSpec(result, data.training) : undefined;
+  const trainingSvg = trainSpec ? await renderSvg(trainSpec, 'training') : '';
   const sweptFields = archColumns(spec);
   const template = Handlebars.compile(readFileSync(templateFile(), 'utf8'), { strict: false });
   return template({
@@ -188,6 +191,14 @@ export async function renderReport({ result, data, exitCode, csvFile, csvNote }:
         }
       : undefined,
     heatmapSvg,
+    training:
+      data.training && spec.trainingCost
+        ? {
+            svg: trainingSvg,
+            rows: trainingTable(data.training),
+            run: `${spec.trainingCost.count} × ${spec.trainingCost.gpu}, ${spec.trainingCost.seqLen.toLocaleString('en-US')}-token sequences`,
+          }
+        : undefined,
     serving: spec.serving
       ? {
           memorySvg,
