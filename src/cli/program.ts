@@ -182,6 +182,7 @@ The shards must come from the same spec (checked by its SHA-256) and form a comp
         'for open layout fields: most throughput that fits, or least memory',
       ).choices(['throughput', 'memory']),
     )
+    .option('--train-mtp', "count the multi-token-prediction modules' FLOPs in train_flops (off by default)")
     .option('--json', 'print one JSON object keyed by the CSV metric columns')
     .addHelpText(
       'after',

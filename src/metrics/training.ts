@@ -61,6 +61,8 @@ export interface TrainingCostPlan {
   dropout: boolean;
   globalBatch: number;
   search: 'throughput' | 'memory';
+  /** count the multi-token-prediction modules' FLOPs (off by default) */
+  mtp: boolean;
   /** fixed layout fields; -1 where the search decides */
   layout: OpenLayout;
 }
@@ -118,9 +120,13 @@ export class TrainingCostEvaluator {
   into(m: Float64Array, p: TrainingPoint): void {
     const plan = this.plan;
     const f = p.trainingFacts;
-    const perToken = 6 * (m[ACTIVE]! - f.embedding) + f.attentionFlopsPerToken;
-    const flops =
-      plan.tokens > 0 ? trainingFlops(plan.tokens, m[ACTIVE]! - f.embedding, f.attentionFlopsPerToken) : plan.flops;
+    // MTP modules, when counted: their shared parameters, top_k experts per MoE layer, their attention
+    const expertPerLayer = f.moeLayers > 0 ? p.expert_params / f.moeLayers : 0;
+    const mtpActive = plan.mtp ? f.mtpShared + f.mtpMoeLayers * p.top_k * expertPerLayer : 0;
+    const attention = f.attentionFlopsPerToken + (plan.mtp ? f.mtpAttentionFlopsPerToken : 0);
+    const n = m[ACTIVE]! - f.embedding + mtpActive;
+    const perToken = 6 * n + attention;
+    const flops = plan.tokens > 0 ? trainingFlops(plan.tokens, n, attention) : plan.flops;
     const mfu = plan.gpuHours > 0 ? impliedMfu(flops, plan.gpuHours, plan.peakFlopsPerS) : plan.mfu;
     const hours = plan.gpuHours > 0 ? plan.gpuHours : gpuHours(flops, plan.peakFlopsPerS, mfu);
     m[FLOPS] = flops;
@@ -217,6 +223,7 @@ export interface TrainingCostInput {
   capacityFactor?: number;
   optimizerStates?: 'fp32' | 'bf16';
   weights?: 'bf16' | 'fp8';
+  mtp?: boolean;
 }
 
 /** The sequence length when none is given. */
@@ -281,6 +288,7 @@ export function trainingCostPlan(
     dropout: false,
     globalBatch: par.global_batch === undefined ? 0 : whole('parallel.global_batch', par.global_batch, 1, 2 ** 30),
     search: input.search ?? 'throughput',
+    mtp: input.mtp ?? false,
     layout: {
       tp: whole('parallel.tp', par.tp, 1, 1024),
       pp: whole('parallel.pp', par.pp, 1, 1024),

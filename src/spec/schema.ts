@@ -261,6 +261,10 @@ export const TrainingSchema = z.strictObject({
     .enum(['bf16', 'fp8'], { error: 'expected bf16 or fp8' })
     .optional()
     .meta({ description: 'bytes per working weight: bf16 (2, default) or fp8 (1)' }),
+  mtp: z
+    .boolean({ error: 'expected true or false' })
+    .optional()
+    .meta({ description: "count the multi-token-prediction modules' FLOPs (DeepSeek-V3 style); default false" }),
 });
 
 const bound = <T extends z.ZodType>(value: T) => z.strictObject({ min: value.optional(), max: value.optional() });

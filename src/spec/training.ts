@@ -24,6 +24,7 @@ const COST_KEYS = [
   'capacity_factor',
   'optimizer_states',
   'weights',
+  'mtp',
 ] as const;
 
 export function normalizeTrainingCost(
@@ -87,6 +88,7 @@ export function normalizeTrainingCost(
         ...(raw.capacity_factor !== undefined ? { capacityFactor: raw.capacity_factor } : {}),
         ...(raw.optimizer_states !== undefined ? { optimizerStates: raw.optimizer_states } : {}),
         ...(raw.weights !== undefined ? { weights: raw.weights } : {}),
+        ...(raw.mtp !== undefined ? { mtp: raw.mtp } : {}),
       },
       gpu,
       ctx.catalog.trainingMfu.defaults,

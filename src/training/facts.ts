@@ -28,6 +28,13 @@ export interface TrainingFacts extends LayoutFacts {
   actExpertFixed: number;
   actExpertWide: number;
   actInput: number;
+  // Multi-token-prediction modules (DeepSeek-V3 style), counted only when the plan asks for them.
+  /** MTP parameters a token uses besides its routed experts, and the output head it shares */
+  mtpShared: number;
+  /** MoE layers inside the MTP modules (a token uses top_k experts in each) */
+  mtpMoeLayers: number;
+  /** attention FLOPs per token of the MTP layers (full attention) */
+  mtpAttentionFlopsPerToken: number;
 }
 
 /** The facts of a design with no architecture (never read: training cost needs one). */
@@ -53,6 +60,9 @@ export const NO_TRAINING_FACTS: TrainingFacts = {
   actExpertFixed: 0,
   actExpertWide: 0,
   actInput: 0,
+  mtpShared: 0,
+  mtpMoeLayers: 0,
+  mtpAttentionFlopsPerToken: 0,
 };
 
 /** The keys a query of layer kind `kind` attends to at sequence length T (no causal halving). */
@@ -135,6 +145,18 @@ export function trainingFactsOf(arch: Architecture, b: Breakdown, seqLen: number
     if (mx.kind === 'softmax') actScoreHeadsKeys = Math.max(actScoreHeadsKeys, mx.heads * mx.keys);
   });
   const gatedWide = arch.expert_gated ? 6 : 4;
+  // MTP: each module's decoder layer(s) are full-attention layers; the module runs the shared output
+  // head once more; its own parameters (b.extra.mtp) hold every expert of its MoE layers, of which a
+  // token uses top_k
+  const mtpLayers = (arch.mtp?.num_modules ?? 0) * (arch.mtp?.layers_per_module ?? 1);
+  const mtpMoeLayers = arch.mtp?.layer_kind === 'moe' ? mtpLayers : 0;
+  const expertPerLayer = moeLayers > 0 ? b.expert_params / moeLayers : 0;
+  const fullMixer = mixerShapes({ ...arch, layer_attention: null } as Architecture, seqLen)[0];
+  const mtpAttention =
+    mtpLayers > 0 && fullMixer && fullMixer.kind === 'softmax'
+      ? mtpLayers * attentionFlopsPerToken([{ ...fullMixer, keys: seqLen }])
+      : 0;
+  const outputHead = m.lm_head > 0 ? m.lm_head : m.embedding;
   const sharedWidth = arch.num_shared_experts * (arch.shared_expert_intermediate_size ?? 0);
   return {
     heads: arch.num_attention_heads,
@@ -161,5 +183,11 @@ export function trainingFactsOf(arch: Architecture, b: Breakdown, seqLen: number
     actExpertFixed: 4 * h,
     actExpertWide: gatedWide * arch.moe_intermediate_size,
     actInput: 2 * h,
+    mtpShared:
+      mtpLayers > 0
+        ? b.extra.mtp - mtpMoeLayers * arch.num_experts * expertPerLayer + outputHead * (arch.mtp?.num_modules ?? 0)
+        : 0,
+    mtpMoeLayers,
+    mtpAttentionFlopsPerToken: mtpAttention,
   };
 }

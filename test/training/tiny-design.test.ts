@@ -159,6 +159,39 @@ describe('the training columns of a tiny MoE, by hand', () => {
     expect(t.train_fits).toBe(false);
   });
 
+  it('adds the multi-token-prediction module only when asked', () => {
+    // one MTP module with an MoE layer (count.ts): 2 norms 128 + input projection 2 × 64 × 64 = 8,192 +
+    // its layer (attention 12,288, norms 128, router 256, 4 experts × 6,144) + final norm 64 = 45,632;
+    // a token uses 2 of the 4 experts: 45,632 − 2 × 6,144 = 33,344, and the shared head again: + 6,400
+    // → 39,744 × 6 = 238,464; its full attention 6 × 4 × 8 × 32 = 6,144 → 244,608 FLOPs a token more
+    const withMtp: Architecture = {
+      ...tiny,
+      mtp: { num_modules: 1, layer_kind: 'moe', stores_embedding: false, stores_head: false },
+    };
+    const b = countParameters(withMtp);
+    expect(b.extra.mtp).toBe(45_632);
+    const f = trainingFactsOf(withMtp, b, 8);
+    expect([f.mtpShared, f.mtpMoeLayers, f.mtpAttentionFlopsPerToken]).toEqual([45_632 - 4 * 6_144 + 6_400, 1, 6_144]);
+    const run = (mtp: boolean) =>
+      evaluateDesign(
+        {
+          bytesPerWeight: 2,
+          overhead: 0,
+          constraints: [],
+          qualityPlan: undefined,
+          formats: { experts: 2, rest: 2, text: 'bf16' },
+          serving: undefined,
+          hardware: undefined,
+          architecture: undefined,
+          trainingCost: trainingCostPlan({ ...fixed, mtp }, toyGpu, { bf16: 0.3, fp8: 0.2 }),
+        },
+        { experts: 4, top_k: 2, expert_params: 12_288, shared_params: 38_208, architecture: withMtp },
+      ).training!.train_flops;
+    expect(run(false)).toBe(3.50592e11);
+    // (350,592 + 244,608) × 1e6
+    expect(run(true)).toBe(5.952e11);
+  });
+
   it('implies the MFU from GPU-hours', () => {
     const { mfu: _m, ...rest } = fixed;
     const e = evaluate(trainingCostPlan({ ...rest, gpuHours: 1 / 3600 }, toyGpu, { bf16: 0.3, fp8: 0.2 }));

@@ -25,6 +25,7 @@ export interface CalcTrainingOptions {
   microBatch?: string;
   globalBatch?: string;
   layoutSearch?: 'throughput' | 'memory';
+  trainMtp?: boolean;
 }
 
 const FLAG_OF: Record<string, string> = {
@@ -62,6 +63,7 @@ const TRAINING_ONLY: (keyof CalcTrainingOptions)[] = [
   'microBatch',
   'globalBatch',
   'layoutSearch',
+  'trainMtp',
 ];
 
 const kebab = (k: string) => `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
@@ -117,6 +119,7 @@ export function calcTraining(
         ...(o.price !== undefined ? { price: n('--price', o.price)! } : {}),
         parallel,
         ...(o.layoutSearch !== undefined ? { search: o.layoutSearch } : {}),
+        ...(o.trainMtp ? { mtp: true } : {}),
       },
       gpu,
       catalog.trainingMfu.defaults,
