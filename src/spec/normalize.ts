@@ -36,6 +36,8 @@ interface Context {
   hasServing?: boolean;
   hasHardware?: boolean;
   hasTrainingCost?: boolean;
+  /** training: gives price_per_gpu_hour (train_cost is empty without it) */
+  hasTrainingPrice?: boolean;
   at: Locator;
   defaultName: string;
   sha256: string;
@@ -264,6 +266,10 @@ function normalizeConstraints(
         throw ctx.at.error(path, 'needs training: {tokens, hardware: {gpu, count}}: it is a training-cost column', {
           atKey: true,
         });
+      if (name === 'train_cost' && !ctx.hasTrainingPrice)
+        throw ctx.at.error(path, 'needs training.price_per_gpu_hour: without a price there is no cost', {
+          atKey: true,
+        });
       const { kind } = TRAINING_COST_METRICS.find((m) => m.id === name)!;
       const { min, max } = bounds(b, path, ctx, (x, p) => {
         const v = kind === 'bytes' ? parseBytes(x) : kind === 'ratio' || typeof x === 'number' ? x : parseCount(x);
@@ -416,6 +422,12 @@ function normalizeObjectives(raw: RawSpec['objectives'], ctx: Context): Objectiv
         `expected a metric the spec computes: ${metric} needs training: {tokens, hardware: {gpu, count}}`,
         text,
       );
+    if (metric === 'train_cost' && ctx.hasTrainingCost && !ctx.hasTrainingPrice)
+      throw ctx.at.expected(
+        ['objectives', i],
+        'expected a metric the spec computes: train_cost needs training.price_per_gpu_hour',
+        text,
+      );
     if (isServingMetric(metric) && !(servingNeeds(metric) === 'serving' ? ctx.hasServing : ctx.hasHardware)) {
       throw ctx.at.expected(
         ['objectives', i],
@@ -447,6 +459,7 @@ export function normalizeSpec(raw: RawSpec, ctx: Context): SweepSpec {
   ctx.hasHardware = hardware !== undefined;
   const trainingCost = normalizeTrainingCost(raw.training, servable, ctx);
   ctx.hasTrainingCost = trainingCost !== undefined;
+  ctx.hasTrainingPrice = trainingCost !== undefined && !Number.isNaN(trainingCost.price);
   const { constraints, overhead } = normalizeConstraints(raw.constraints, ctx);
   // A design whose fullest training GPU does not hold its share cannot be trained on these GPUs.
   if (trainingCost)

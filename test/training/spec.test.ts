@@ -84,6 +84,11 @@ describe('training: with hardware', () => {
       `name: t\narchitecture: {from: deepseek-v3}\ndesigns: [{preset: deepseek-v3}]\ntraining: {tokens: 1T}\nconstraints:\n  train_days: {max: 60}\n`,
       'spec.yaml:6:3 constraints.train_days: needs training: {tokens, hardware: {gpu, count}}: it is a training-cost column',
     ],
+    [
+      'a cost objective without a price',
+      `${BASE}objectives: [min train_cost]\n`,
+      'spec.yaml:9:14 objectives[0]: expected a metric the spec computes: train_cost needs training.price_per_gpu_hour, got "min train_cost"',
+    ],
   ])('rejects %s on one line', (_what, text, message) => {
     const m = errorOf(text);
     expect(m.startsWith(message), m).toBe(true);
