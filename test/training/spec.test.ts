@@ -158,4 +158,10 @@ describe('the example sweeps/train-budget.yaml', () => {
     expect(v3.violations).toContain('train_days');
     expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('id="training-chart"');
   });
+
+  it('writes the same CSV with 1 and 2 workers', async () => {
+    const two = join(dir, 'two');
+    await cli('sweeps/train-budget.yaml', '--out', two, '--workers', '2', '--quiet');
+    expect(readFileSync(join(two, 'results.csv')).equals(readFileSync(join(dir, 'results.csv')))).toBe(true);
+  });
 });
