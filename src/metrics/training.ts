@@ -88,6 +88,8 @@ export class TrainingCostEvaluator {
     head: 0,
     moeLayerShared: 0,
     denseLayerShared: 0,
+    moeLayerReplicated: 0,
+    denseLayerReplicated: 0,
     expertParamsPerLayer: 0,
     actAttention: 0,
     actScoreHeadsKeys: 0,
@@ -147,6 +149,8 @@ export class TrainingCostEvaluator {
     const scale = f.layerShared > 0 ? Math.max(0, p.shared_params - f.embedding - f.head) / f.layerShared : 0;
     s.moeLayerShared = f.moeLayerShared * scale;
     s.denseLayerShared = f.denseLayerShared * scale;
+    s.moeLayerReplicated = Math.min(f.moeLayerReplicated, s.moeLayerShared);
+    s.denseLayerReplicated = Math.min(f.denseLayerReplicated, s.denseLayerShared);
     s.expertParamsPerLayer = f.moeLayers > 0 ? p.expert_params / f.moeLayers : 0;
     s.actAttention = f.actAttention;
     s.actScoreHeadsKeys = f.actScoreHeadsKeys;

@@ -18,6 +18,9 @@ export interface TrainingFacts extends LayoutFacts {
   layerShared: number;
   moeLayerShared: number;
   denseLayerShared: number;
+  /** of those, what TP does not split: the layer's norms, its router and shared-expert gate */
+  moeLayerReplicated: number;
+  denseLayerReplicated: number;
   /** attention score and value FLOPs per trained token at the sequence length (flops.ts) */
   attentionFlopsPerToken: number;
   actAttention: number;
@@ -51,6 +54,8 @@ export const NO_TRAINING_FACTS: TrainingFacts = {
   layerShared: 0,
   moeLayerShared: 0,
   denseLayerShared: 0,
+  moeLayerReplicated: 0,
+  denseLayerReplicated: 0,
   attentionFlopsPerToken: 0,
   actAttention: 0,
   actScoreHeadsKeys: 0,
@@ -136,6 +141,8 @@ export function trainingFactsOf(arch: Architecture, b: Breakdown, seqLen: number
   const moeLayerShared = moeLayers > 0 ? perLayerCommon + (m.router + m.shared_experts) / moeLayers : 0;
   const denseLayerShared = dense > 0 ? perLayerCommon + m.dense_ffn / dense : 0;
   const layerShared = moeLayers * moeLayerShared + dense * denseLayerShared;
+  const layerNorms = (m.norms - finalNorm) / L;
+  const sharedGate = arch.shared_expert_gate && arch.num_shared_experts > 0 ? h : 0;
   const mixers = mixerShapes(arch, seqLen);
   const kinds = layerAttentionKinds(arch);
   let actAttention = 0;
@@ -171,6 +178,8 @@ export function trainingFactsOf(arch: Architecture, b: Breakdown, seqLen: number
     layerShared,
     moeLayerShared,
     denseLayerShared,
+    moeLayerReplicated: moeLayers > 0 ? layerNorms + m.router / moeLayers + sharedGate : 0,
+    denseLayerReplicated: dense > 0 ? layerNorms : 0,
     attentionFlopsPerToken: attentionFlopsPerToken(mixers),
     actAttention,
     actScoreHeadsKeys,

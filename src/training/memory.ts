@@ -23,6 +23,9 @@ export interface TrainingShape {
   /** parameters of one MoE layer outside its routed experts, and of one dense layer */
   moeLayerShared: number;
   denseLayerShared: number;
+  /** the part of those TP does not split: norms, router, shared-expert gate (replicated on every TP rank) */
+  moeLayerReplicated: number;
+  denseLayerReplicated: number;
   /** parameters of one routed expert in one layer */
   expertParamsPerLayer: number;
   // Activation bytes per token of one layer before any split (docs/training.md, "Activations").
@@ -88,17 +91,19 @@ export function stageLayers(
 }
 
 /**
- * Weights, gradients and optimizer states of the fullest GPU, bytes. The dense part (every
- * parameter outside the routed experts) splits over TP and PP and shards its optimizer over the
- * data-parallel group (DP × CP); routed experts split over EP × ETP and shard over the expert
- * data-parallel group, count / (PP × EP × ETP) (deepspeedai/DeepSpeed#7156). The fullest stage holds
- * ⌈L/PP⌉ layers and the input embedding (with the output head too when PP = 1), as
- * theoretical_memory_usage.py places them.
+ * Weights, gradients and optimizer states of the fullest GPU, bytes, in the three buckets of
+ * Megatron-LM PR #4687 (Megatron-Bridge PR #3744): the dense part (every parameter outside the
+ * routed experts) splits over TP but for its norms, routers and shared-expert gates, which every TP
+ * rank holds whole, and shards its optimizer over the data-parallel group (DP × CP); routed experts
+ * split over EP × ETP and shard over the expert data-parallel group, count / (PP × EP × ETP)
+ * (deepspeedai/DeepSpeed#7156). The fullest stage holds ⌈L/PP⌉ layers and the input embedding (with
+ * the output head too when PP = 1), as theoretical_memory_usage.py places them.
  */
 export function weightOptimizerBytes(s: TrainingShape, l: Layout, count: number, p: Precision): number {
   const { moe, dense } = stageLayers(s, l.pp);
   const edge = l.pp === 1 ? s.embedding + s.head : Math.max(s.embedding, s.head);
-  const denseParams = (moe * s.moeLayerShared + dense * s.denseLayerShared + edge) / l.tp;
+  const replicated = moe * s.moeLayerReplicated + dense * s.denseLayerReplicated;
+  const denseParams = (moe * s.moeLayerShared + dense * s.denseLayerShared + edge - replicated) / l.tp + replicated;
   const expertParams = (moe * Math.ceil(s.experts / l.ep) * s.expertParamsPerLayer) / l.etp;
   const dp = count / (l.tp * l.pp * l.cp);
   const edp = count / (l.pp * l.ep * l.etp);

@@ -21,6 +21,8 @@ const shape: TrainingShape = {
   head: 0,
   moeLayerShared: 0,
   denseLayerShared: 0,
+  moeLayerReplicated: 0,
+  denseLayerReplicated: 0,
   expertParamsPerLayer: 0,
   actAttention: 0,
   actScoreHeadsKeys: 0,

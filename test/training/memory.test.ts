@@ -30,7 +30,7 @@ const layout = (l: Partial<Layout>): Layout => ({
  * 1,811,988,480 parameters.
  */
 const h = 12288;
-function gpt3(over: { h: number; a: number; L: number; V?: number }): TrainingShape {
+function gpt3(over: { h: number; a: number; L: number; V?: number; replicatedNorms?: boolean }): TrainingShape {
   const H = over.h;
   return {
     layers: over.L,
@@ -43,6 +43,9 @@ function gpt3(over: { h: number; a: number; L: number; V?: number }): TrainingSh
     head: 2 * H, // tied output layer; the final LayerNorm (weight and bias) stays on the last stage
     moeLayerShared: 0,
     denseLayerShared: 12 * H * H + 4 * H,
+    moeLayerReplicated: 0,
+    // the two LayerNorms' weights and biases
+    denseLayerReplicated: over.replicatedNorms ? 4 * H : 0,
     expertParamsPerLayer: 0,
     // Korthikanti et al. 2022, section 4.1, per token of one layer (bytes): attention 11h (QKV input 2h,
     // Q and K 4h, V 2h, output projection input 2h, dropout mask h) + 5·a·s (softmax output 2, its
@@ -69,6 +72,8 @@ describe('weights, gradients and optimizer states (Megatron-LM)', () => {
   });
 
   it("reproduces theoretical_memory_usage.py's most loaded shard of GPT-3 175B at TP 8, PP 16", () => {
+    // theoretical_memory_usage.py as of commit 00caa53 (before Megatron-LM PR #4687) splits the
+    // LayerNorms over TP with everything else; the shape below does the same (no replicated part)
     // Megatron: (block / PP + embedding) / TP × 18, block = 96 × 1,811,988,480 + 2h (final LayerNorm)
     //   = 173,950,918,656; / 16 = 10,871,932,416; + 51,200 × 12,288 = 629,145,600 → 11,501,078,016;
     //   / 8 = 1,437,634,752; × 18 = 25,877,425,536 bytes.
@@ -84,6 +89,15 @@ describe('weights, gradients and optimizer states (Megatron-LM)', () => {
       MIXED_PRECISION,
     );
     expect(dist).toBe(10_782_259_200);
+  });
+
+  it('keeps norms, routers and shared-expert gates whole on every TP rank (Megatron-LM PR #4687)', () => {
+    // GPT-3 175B again with its LayerNorms replicated: the stage's 6 layers × 4h = 294,912 parameters
+    // are held whole instead of / 8: 294,912 × 7/8 = 258,048 more parameters × 18 = 4,644,864 bytes
+    const shape = gpt3({ h, a: 96, L: 96, replicatedNorms: true });
+    expect(weightOptimizerBytes(shape, layout({ tp: 8, pp: 16 }), 128, MIXED_PRECISION)).toBe(
+      25_877_425_536 - 3_456 + 4_644_864,
+    );
   });
 
   it('splits routed experts over EP × ETP and shards their optimizer over the expert data-parallel group', () => {

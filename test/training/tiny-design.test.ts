@@ -87,6 +87,8 @@ describe('the training columns of a tiny MoE, by hand', () => {
     // per-layer non-expert parameters: (attention 24,576 + norms 320 − final 64) / 2 + router 256 = 12,672;
     // the rest of shared, 38,208 − 6,400 − 2 × 12,672 = 6,464, is the head and the final norm
     expect([f.moeLayerShared, f.layerShared, f.head]).toEqual([12_672, 25_344, 6_464]);
+    // TP does not split the layer's 2 norms (128) and its router (256)
+    expect(f.moeLayerReplicated).toBe(384);
   });
 
   it('gives FLOPs, MFU, GPU-hours, days and cost', () => {
