@@ -76,8 +76,8 @@ export interface TrainingPoint {
   trainingFacts: TrainingFacts;
 }
 
-export class TrainingCostEvaluator {
-  private readonly shape: TrainingShape = {
+function emptyShape(): TrainingShape {
+  return {
     layers: 1,
     moeLayers: 0,
     hidden: 1,
@@ -100,6 +100,10 @@ export class TrainingCostEvaluator {
     actExpertWide: 0,
     actInput: 0,
   };
+}
+
+export class TrainingCostEvaluator {
+  private readonly shape = emptyShape();
   private readonly question: LayoutQuestion;
   private readonly answer: LayoutAnswer;
 
@@ -136,30 +140,7 @@ export class TrainingCostEvaluator {
     m[HOURS] = hours;
     m[DAYS] = trainingDays(hours, plan.count);
     m[COST] = hours * plan.price;
-    const s = this.shape;
-    s.layers = f.layers;
-    s.moeLayers = f.moeLayers;
-    s.hidden = f.hidden;
-    s.vocab = f.vocab;
-    s.experts = p.experts;
-    s.topK = p.top_k;
-    s.embedding = f.embedding;
-    s.head = f.head;
-    // an abstract design claims its own shared parameters: the layers share them as the base's do
-    const scale = f.layerShared > 0 ? Math.max(0, p.shared_params - f.embedding - f.head) / f.layerShared : 0;
-    s.moeLayerShared = f.moeLayerShared * scale;
-    s.denseLayerShared = f.denseLayerShared * scale;
-    s.moeLayerReplicated = Math.min(f.moeLayerReplicated, s.moeLayerShared);
-    s.denseLayerReplicated = Math.min(f.denseLayerReplicated, s.denseLayerShared);
-    s.expertParamsPerLayer = f.moeLayers > 0 ? p.expert_params / f.moeLayers : 0;
-    s.actAttention = f.actAttention;
-    s.actScoreHeadsKeys = f.actScoreHeadsKeys;
-    s.actNorms = f.actNorms;
-    s.actDenseMlp = f.actDenseMlp;
-    s.actMoeShared = f.actMoeShared;
-    s.actExpertFixed = f.actExpertFixed;
-    s.actExpertWide = f.actExpertWide;
-    s.actInput = f.actInput;
+    const s = trainingShapeOf(f, p, this.shape);
     this.question.attentionShare = f.attentionFlopsPerToken / perToken;
     const a = chooseLayout(s, f, plan.layout, this.question, this.answer);
     m[MEMORY] = a.bytes;
@@ -174,6 +155,38 @@ export class TrainingCostEvaluator {
     m[MICRO_BATCH] = a.layout.microBatch;
     m[PROBLEM] = a.problem;
   }
+}
+
+/** The memory shape of a point: its architecture's facts with the point's experts, top-k and parameter counts. */
+export function trainingShapeOf(
+  f: TrainingFacts,
+  p: Omit<TrainingPoint, 'trainingFacts'>,
+  s: TrainingShape = emptyShape(),
+): TrainingShape {
+  s.layers = f.layers;
+  s.moeLayers = f.moeLayers;
+  s.hidden = f.hidden;
+  s.vocab = f.vocab;
+  s.experts = p.experts;
+  s.topK = p.top_k;
+  s.embedding = f.embedding;
+  s.head = f.head;
+  // an abstract design claims its own shared parameters: the layers share them as the base's do
+  const scale = f.layerShared > 0 ? Math.max(0, p.shared_params - f.embedding - f.head) / f.layerShared : 0;
+  s.moeLayerShared = f.moeLayerShared * scale;
+  s.denseLayerShared = f.denseLayerShared * scale;
+  s.moeLayerReplicated = Math.min(f.moeLayerReplicated, s.moeLayerShared);
+  s.denseLayerReplicated = Math.min(f.denseLayerReplicated, s.denseLayerShared);
+  s.expertParamsPerLayer = f.moeLayers > 0 ? p.expert_params / f.moeLayers : 0;
+  s.actAttention = f.actAttention;
+  s.actScoreHeadsKeys = f.actScoreHeadsKeys;
+  s.actNorms = f.actNorms;
+  s.actDenseMlp = f.actDenseMlp;
+  s.actMoeShared = f.actMoeShared;
+  s.actExpertFixed = f.actExpertFixed;
+  s.actExpertWide = f.actExpertWide;
+  s.actInput = f.actInput;
+  return s;
 }
 
 /** The train_layout cell: "TP1 PP16 EP64 ETP1 CP1 ZeRO1 selective mb1", or "illegal: <reason>". */

@@ -90,3 +90,28 @@ describe("DeepSeek-V3's pretraining (arXiv:2412.19437, Table 1: 2,664K H800 GPU-
     expect(table.stdout).toMatch(/train_mfu\s+43\.8%\s+implied by 2\.66M GPU-hours/);
   });
 });
+
+describe('calc with a given layout', () => {
+  it('says why the layout is illegal, with its numbers', async () => {
+    const r = await cli(
+      'calc',
+      '--preset',
+      'deepseek-v3',
+      '--train-tokens',
+      '1T',
+      '--gpu',
+      'H800',
+      '--count',
+      '2048',
+      ...['--train-tp', '1', '--train-pp', '16', '--train-ep', '48', '--train-etp', '1'],
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('illegal layout: routed experts not divisible by EP (256 experts, EP 48)');
+  });
+
+  it('rejects a training flag without --train-tokens on one line', async () => {
+    const r = await cli('calc', '--preset', 'deepseek-v3', '--mfu', '0.4');
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('calc: --mfu needs --train-tokens (e.g. --train-tokens 15T --gpu H800 --count 2048)');
+  });
+});

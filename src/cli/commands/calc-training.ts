@@ -3,7 +3,17 @@
 import type { Catalog } from '../../catalog/index.js';
 import { InputError } from '../../findings/errors.js';
 import { formatBytes, formatCount, formatPercent, parseCount } from '../../formats/units.js';
-import { trainingCostPlan, type TrainingCostPlan, type TrainingCostValues } from '../../metrics/training.js';
+import {
+  trainingCostPlan,
+  trainingShapeOf,
+  type TrainingCostPlan,
+  type TrainingCostValues,
+} from '../../metrics/training.js';
+import { countParameters } from '../../arch/count.js';
+import type { Architecture } from '../../arch/types.js';
+import type { Design } from '../../metrics/design.js';
+import { trainingFactsOf } from '../../training/facts.js';
+import { describeProblem, layoutProblem } from '../../training/layout.js';
 import { GpuError, resolveGpu } from '../../serving/gpu.js';
 
 export interface CalcTrainingOptions {
@@ -135,8 +145,23 @@ export function calcTraining(
   }
 }
 
-/** The training rows of calc's table. */
-export function trainingRows(t: TrainingCostValues, plan: TrainingCostPlan): [string, string, string][] {
+/** Why a fully given layout is illegal for the design, with its numbers; undefined when it is legal or searched. */
+export function layoutDetail(plan: TrainingCostPlan, arch: Architecture, design: Design): string | undefined {
+  const l = plan.layout;
+  if (l.tp < 0 || l.pp < 0 || l.ep < 0 || l.etp < 0) return undefined;
+  const facts = trainingFactsOf(arch, countParameters(arch), plan.seqLen);
+  const shape = trainingShapeOf(facts, design);
+  const layout = { ...l, zero: Math.max(l.zero, 0), recompute: Math.max(l.recompute, 0) };
+  const code = layoutProblem(shape, facts, layout, plan.count, plan.seqLen, plan.globalBatch);
+  return code === 0 ? undefined : describeProblem(code, shape, facts, layout, plan.count);
+}
+
+/** The training rows of calc's table; `illegal` explains a given layout that is not legal. */
+export function trainingRows(
+  t: TrainingCostValues,
+  plan: TrainingCostPlan,
+  illegal?: string,
+): [string, string, string][] {
   const days = t.train_days;
   return [
     [
@@ -163,7 +188,9 @@ export function trainingRows(t: TrainingCostValues, plan: TrainingCostPlan): [st
     [
       'train_memory_per_gpu',
       Number.isFinite(t.train_memory_per_gpu) ? formatBytes(t.train_memory_per_gpu) : '',
-      `${t.train_layout}: ${t.train_fits ? 'fits' : `does NOT fit ${formatBytes(plan.gpuMemory)}`}`,
+      illegal
+        ? `illegal layout: ${illegal}`
+        : `${t.train_layout}: ${t.train_fits ? 'fits' : `does NOT fit ${formatBytes(plan.gpuMemory)}`}`,
     ],
   ];
 }

@@ -18,7 +18,7 @@ import { parseBatch, parseContext } from './inspect.js';
 import { InputError } from '../../findings/errors.js';
 import { formatBytes, formatCount, formatPercent, formatRatio, parseCount } from '../../formats/units.js';
 import { table, type Io } from '../io.js';
-import { calcTraining, trainingRows, type CalcTrainingOptions } from './calc-training.js';
+import { calcTraining, layoutDetail, trainingRows, type CalcTrainingOptions } from './calc-training.js';
 
 export interface CalcOptions extends CalcTrainingOptions {
   config?: string;
@@ -229,7 +229,8 @@ export function calcCommand(o: CalcOptions, io: Io, catalog: Catalog): number {
       'per token per MoE layer, dispatch + combine',
     ]);
   }
-  if (trainingCost && e.training) rows.push(...trainingRows(e.training, trainingCost));
+  if (trainingCost && e.training)
+    rows.push(...trainingRows(e.training, trainingCost, arch ? layoutDetail(trainingCost, arch, design) : undefined));
   io.stdout(`${label}\n${table(['metric', 'value', 'how'], rows, 1)}\n`);
   return 0;
 }
