@@ -188,6 +188,8 @@ export function chooseLayout(
             l.zero = zero;
             for (const recompute of options(fixed.recompute, RECOMPUTE_OPTIONS)) {
               l.recompute = recompute;
+              // once a layout fits, one with less throughput cannot win: skip its memory
+              if (q.search === 'throughput' && bestFits && layoutThroughput(l, q) < bestScore) continue;
               const bytes = layoutBytes(s, l, q);
               const fits = bytes <= q.gpuMemory;
               let better: boolean;
