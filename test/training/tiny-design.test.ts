@@ -2,10 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Architecture } from '../../src/arch/types.js';
 import { countParameters } from '../../src/arch/count.js';
-import { trainingCostPlan, type TrainingCostPlan } from '../../src/metrics/training.js';
+import { trainingCostPlan, trainingShapeOf, type TrainingCostPlan } from '../../src/metrics/training.js';
+import { chooseLayout, layoutBytes, layoutProblem, type LayoutQuestion } from '../../src/training/layout.js';
 import { trainingFactsOf } from '../../src/training/facts.js';
 import { evaluateDesign } from '../../src/sweep/design.js';
-import { activationBytes, layerActivationBytes, stageLayers } from '../../src/training/memory.js';
+import { MIXED_PRECISION, activationBytes, layerActivationBytes, stageLayers } from '../../src/training/memory.js';
 
 /**
  * hidden 64, 2 layers (both MoE), 4 query heads and 2 KV heads of 16, vocabulary 100, untied;
@@ -146,6 +147,38 @@ describe('the training columns of a tiny MoE, by hand', () => {
     // + dense 343,872 + activations 35,200 = 600,256
     expect(t.train_layout).toBe('TP1 PP1 EP4 ETP1 CP1 ZeRO1 none mb1');
     expect(t.train_memory_per_gpu).toBe(600_256);
+  });
+
+  it('with layout_search: memory, picks the least memory of every legal layout (brute force)', () => {
+    const b = countParameters(tiny);
+    const f = trainingFactsOf(tiny, b, 8);
+    const shape = trainingShapeOf(f, { experts: 4, top_k: 2, expert_params: 12_288, shared_params: 38_208 });
+    const q: LayoutQuestion = {
+      count: 4,
+      seqLen: 8,
+      globalBatch: 0,
+      capacityFactor: 1,
+      dropout: false,
+      precision: MIXED_PRECISION,
+      gpuMemory: 1e6,
+      search: 'memory',
+      attentionShare: 0,
+    };
+    let least = Infinity;
+    for (const tp of [1, 2, 4, 8])
+      for (const pp of [1, 2, 4])
+        for (const ep of [1, 2, 4])
+          for (const etp of [1, 2, 4, 8])
+            for (const zero of [1, 2, 3])
+              for (const recompute of [0, 1, 2]) {
+                const l = { tp, pp, ep, etp, cp: 1, zero, recompute, microBatch: 1 };
+                if (layoutProblem(shape, f, l, 4, 8, 0) === 0) least = Math.min(least, layoutBytes(shape, l, q));
+              }
+    const open = { tp: -1, pp: -1, ep: -1, etp: -1, cp: 1, zero: -1, recompute: -1, microBatch: 1 };
+    expect(chooseLayout(shape, f, open, q).bytes).toBe(least);
+    const { parallel: _p, ...rest } = fixed;
+    const t = evaluate(trainingCostPlan({ ...rest, search: 'memory' }, toyGpu, { bf16: 0.3, fp8: 0.2 })).training!;
+    expect(t.train_memory_per_gpu).toBe(least);
   });
 
   it('says why no layout is legal', () => {
