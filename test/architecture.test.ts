@@ -20,6 +20,7 @@ const PURE_FOLDERS = [
   'arch',
   'serving',
   'quality',
+  'training',
   'metrics',
   'grid',
   'evaluate',

@@ -12,8 +12,10 @@ import {
   SLOT,
   SLOT_COUNT,
   TRAINING_SLOT_END,
+  TRAINING_COST_COLUMNS,
 } from '../src/metrics/registry.js';
 import { isServingMetric, SERVING_METRICS } from '../src/metrics/serving.js';
+import { isTrainingCostMetric } from '../src/metrics/training.js';
 import { CSV_COLUMNS } from '../src/csv/columns.js';
 import { ConstraintsSchema, OBJECTIVE_PATTERN } from '../src/spec/schema.js';
 import { metricIndex } from '../src/sweep/design.js';
@@ -102,8 +104,8 @@ describe('the metric registry', () => {
     expect(SLOT_COUNT).toBe(REGISTRY.length);
   });
 
-  it('groups the slots design, training, serving, hardware, as the kernels size their vectors', () => {
-    const order = ['design', 'training', 'serving', 'hardware'];
+  it('groups the slots design, training, serving, hardware, training cost, as the kernels size their vectors', () => {
+    const order = ['design', 'training', 'serving', 'hardware', 'training.hardware'];
     const ranks = REGISTRY.map((m) => order.indexOf(m.needs));
     expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
     expect(DESIGN_SLOT_COUNT).toBe(REGISTRY.filter((m) => m.needs === 'design').length);
@@ -116,7 +118,12 @@ describe('the metric registry', () => {
     expect(METRIC_IDS.every(isMetricId) && QUALITY_METRICS.every(isQualityMetric)).toBe(true);
     expect(SERVING_METRICS.every((m) => isServingMetric(m.id))).toBe(true);
     for (const m of REGISTRY) {
-      const checks = [isMetricId(m.id), isQualityMetric(m.id), isServingMetric(m.id)].filter(Boolean);
+      const checks = [
+        isMetricId(m.id),
+        isQualityMetric(m.id),
+        isServingMetric(m.id),
+        isTrainingCostMetric(m.id),
+      ].filter(Boolean);
       expect(checks.length, m.id).toBe('internal' in m ? 0 : 1);
     }
   });
@@ -129,6 +136,17 @@ describe('the metric registry', () => {
     expect(QUALITY_COLUMNS).toEqual(columns('training'));
     expect(SERVING_COLUMNS).toEqual(columns('serving'));
     expect(HARDWARE_COLUMNS).toEqual(columns('hardware'));
+    expect(TRAINING_COST_COLUMNS).toEqual(columns('training.hardware'));
+    expect(TRAINING_COST_COLUMNS).toEqual([
+      'train_flops',
+      'train_mfu',
+      'train_gpu_hours',
+      'train_days',
+      'train_cost',
+      'train_layout',
+      'train_memory_per_gpu',
+      'train_fits',
+    ]);
     // pinned, so a change to the registry that moves a column shows up here as well as in the outputs
     expect(QUALITY_COLUMNS).toEqual(['loss_delta_vs_dense', 'dense_equivalent_params', 'quality_domain']);
     expect(HARDWARE_COLUMNS).toEqual([

@@ -9,12 +9,15 @@ import type { Gpu } from '../serving/gpu.js';
 import { loadGpuCatalogue } from './gpus.js';
 import { loadPresets, presetArchitecture, type Preset } from './presets.js';
 import { loadScalingLaws } from './scaling-laws.js';
+import { loadTrainingMfu, type TrainingMfu } from './training-mfu.js';
 
 export interface Catalog {
   /** Sorted by id. */
   readonly presets: readonly Preset[];
   readonly gpus: readonly Gpu[];
   readonly laws: ScalingLaws;
+  /** Default MFU of the training-cost columns and the measurements behind it. */
+  readonly trainingMfu: TrainingMfu;
   /** The preset's architecture, from its official config.json. */
   presetArchitecture(preset: Preset): Architecture;
 }
@@ -30,6 +33,7 @@ export function loadCatalog(): Catalog {
   let presets: readonly Preset[] | undefined;
   let gpus: readonly Gpu[] | undefined;
   let laws: ScalingLaws | undefined;
+  let trainingMfu: TrainingMfu | undefined;
   bundled = {
     get presets() {
       presets ??= loadPresets();
@@ -42,6 +46,10 @@ export function loadCatalog(): Catalog {
     get laws() {
       laws ??= loadScalingLaws();
       return laws;
+    },
+    get trainingMfu() {
+      trainingMfu ??= loadTrainingMfu();
+      return trainingMfu;
     },
     presetArchitecture,
   };

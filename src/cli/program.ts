@@ -148,12 +148,45 @@ The shards must come from the same spec (checked by its SHA-256) and form a comp
     )
     .option('--batch <sequences>', 'concurrent sequences (default 1)')
     .addOption(new Option('--kv-dtype <dtype>', 'format of the KV cache (default bf16)').choices(KV_DTYPES))
-    .option('--gpu <id>', 'serve on this GPU (see data/gpus.yaml), e.g. H100-SXM-80GB; needs --context')
-    .option('--count <n>', 'GPUs serving one replica (default 1)')
+    .option('--gpu <id>', 'serve (with --context) or train (with --train-tokens) on this GPU, e.g. H100-SXM-80GB')
+    .option('--count <n>', 'GPUs serving one replica, or training (default 1)')
     .option(
       '--tp <n>',
       'tensor-parallel degree inside each expert-parallel group (default: the layout whose fullest GPU needs least)',
     )
+    .option(
+      '--train-tokens <count>',
+      'training cost of a run on this many tokens (e.g. 14.8T); needs --gpu and --preset or --config',
+    )
+    .option('--seq-len <tokens>', 'training sequence length (default 4096)')
+    .option('--mfu <fraction>', 'model FLOPs utilisation of the training run (default: data/training-mfu.yaml)')
+    .option('--gpu-hours <count>', 'GPU-hours the run took instead of --mfu: prints the implied MFU (e.g. 2.664M)')
+    .option('--price <number>', 'price of one training GPU-hour (currency-free)')
+    .addOption(
+      new Option('--train-compute <format>', 'whose dense peak the MFU is of (default bf16)').choices(['bf16', 'fp8']),
+    )
+    .option('--train-tp <n>', 'training tensor parallel (default: searched)')
+    .option('--train-pp <n>', 'training pipeline stages (default: searched)')
+    .option('--train-ep <n>', 'training expert parallel (default: searched)')
+    .option('--train-etp <n>', 'training expert tensor parallel (default: searched)')
+    .option('--train-cp <n>', 'training context parallel (default 1)')
+    .addOption(new Option('--zero <stage>', 'ZeRO stage (default: searched over 1-3)').choices(['0', '1', '2', '3']))
+    .addOption(
+      new Option('--recompute <kind>', 'activation recomputation (default: searched)').choices([
+        'none',
+        'selective',
+        'full',
+      ]),
+    )
+    .option('--micro-batch <n>', 'sequences per micro-batch (default 1)')
+    .option('--global-batch <n>', 'sequences per optimizer step (default: not checked)')
+    .addOption(
+      new Option(
+        '--layout-search <goal>',
+        'for open layout fields: most throughput that fits, or least memory',
+      ).choices(['throughput', 'memory']),
+    )
+    .option('--train-mtp', "count the multi-token-prediction modules' FLOPs in train_flops (off by default)")
     .option('--json', 'print one JSON object keyed by the CSV metric columns')
     .addHelpText(
       'after',
@@ -163,7 +196,8 @@ Examples:
   $ moe-sweep calc --preset deepseek-v3 --dtype fp8 --json
   $ moe-sweep calc --preset deepseek-v3 --context 128K --batch 8 --gpu H100-SXM-80GB --count 8
   $ moe-sweep calc --preset gpt-oss-120b --expert-dtype mxfp4 --context 32K --gpu H100-SXM-80GB
-  $ moe-sweep calc --config path/to/config.json --context 8K --batch 64 --kv-dtype fp8`,
+  $ moe-sweep calc --config path/to/config.json --context 8K --batch 64 --kv-dtype fp8
+  $ moe-sweep calc --preset deepseek-v3 --train-tokens 14.8T --seq-len 4096 --gpu H800 --count 2048 --gpu-hours 2.664M`,
     )
     .action(async (o) => {
       // a Hub id given to --config is fetched into the cache first; calc itself reads files only

@@ -9,6 +9,7 @@ import { metricsInto } from '../metrics/design.js';
 import { domainLabel, qualityInto } from '../metrics/quality.js';
 import { SLOT, SLOT_COUNT, TRAINING_SLOT_END } from '../metrics/registry.js';
 import { ServingEvaluator } from '../metrics/serving.js';
+import { TrainingCostEvaluator, trainingCostCells } from '../metrics/training.js';
 import { PointDecoder, pointMetricsInto } from '../evaluate/general.js';
 import type { EvalPlan } from '../evaluate/plan.js';
 import type { CsvMode } from './columns.js';
@@ -233,6 +234,7 @@ export function formatGeneralRows(
   const gp = plan.general!;
   const decoder = new PointDecoder(gp);
   const serving = gp.serving ? new ServingEvaluator(gp.serving) : undefined;
+  const training = gp.training ? new TrainingCostEvaluator(gp.training) : undefined;
   const m = new Float64Array(SLOT_COUNT);
   const violationText = violationCells(plan.constraints);
   const parts: string[] = [];
@@ -241,7 +243,7 @@ export function formatGeneralRows(
     decoder.decode(index);
     const p = decoder.model();
     if (!p) continue;
-    pointMetricsInto(m, plan, gp, serving, p);
+    pointMetricsInto(m, plan, gp, serving, p, training);
     const mask = violationMask(plan.constraints, m, 0);
     if (mode === 'feasible' && mask !== 0) continue;
     while (f < front.length && front[f]! < index) f++;
@@ -251,6 +253,7 @@ export function formatGeneralRows(
     if (plan.quality) row += qualityCells(m);
     for (const d of gp.csvDims) row += `,${decoder.value(d)}`;
     if (gp.serving) row += servingCells(m, gp.serving.hardware !== undefined);
+    if (training) row += trainingCostCells(m);
     parts.push(`${row}\n`);
   }
   return parts.join('');

@@ -10,6 +10,8 @@ import { metricsInto } from '../metrics/design.js';
 import { qualityInto } from '../metrics/quality.js';
 import { SLOT, SLOT_COUNT } from '../metrics/registry.js';
 import { ServingEvaluator, type ServingFacts, type ServingPlan } from '../metrics/serving.js';
+import { TrainingCostEvaluator } from '../metrics/training.js';
+import { NO_TRAINING_FACTS, trainingFactsOf, type TrainingFacts } from '../training/facts.js';
 import { binOf } from './binner.js';
 import { Growable } from './growable.js';
 import { localFront } from './pareto.js';
@@ -28,6 +30,8 @@ export interface PointModel {
   expert_params: number;
   shared_params: number;
   facts: ServingFacts;
+  /** what the training-cost columns read of the architecture (NO_TRAINING_FACTS without them) */
+  trainingFacts: TrainingFacts;
 }
 
 /** Serving facts of an architecture under a plan: KV per sequence at the context, heads, hidden size. */
@@ -58,8 +62,12 @@ export class PointDecoder {
   private readonly strides: number[];
   /** Strides of the index with the top-k dim left out: the cache key. */
   private readonly keyStrides: number[];
-  private readonly cache = new Map<number, { expert_params: number; shared_params: number; facts: ServingFacts }>();
+  private readonly cache = new Map<
+    number,
+    { expert_params: number; shared_params: number; facts: ServingFacts; trainingFacts: TrainingFacts }
+  >();
   private readonly baseFacts: ServingFacts;
+  private readonly baseTrainingFacts: TrainingFacts;
   readonly index: Int32Array;
 
   constructor(readonly gp: GeneralPlan) {
@@ -75,10 +83,10 @@ export class PointDecoder {
       if (!isTopK) k *= gp.dims[d]!.values.length;
     }
     this.index = new Int32Array(gp.dims.length);
-    this.baseFacts =
-      gp.base && gp.mode === 'abstract'
-        ? factsOf(gp.base, countParameters(gp.base).modules.embedding, gp.serving)
-        : NO_FACTS;
+    const baseCount = gp.base && gp.mode === 'abstract' ? countParameters(gp.base) : undefined;
+    this.baseFacts = baseCount ? factsOf(gp.base!, baseCount.modules.embedding, gp.serving) : NO_FACTS;
+    this.baseTrainingFacts =
+      baseCount && gp.training ? trainingFactsOf(gp.base!, baseCount, gp.training.seqLen) : NO_TRAINING_FACTS;
   }
 
   /** Decodes `index` into `this.index` (one position per dim). */
@@ -101,7 +109,14 @@ export class PointDecoder {
     if (gp.mode === 'abstract') {
       const [experts, topK, expertParams, sharedParams] = [this.value(0), this.value(1), this.value(2), this.value(3)];
       if (topK > experts) return null;
-      return { experts, top_k: topK, expert_params: expertParams, shared_params: sharedParams, facts: this.baseFacts };
+      return {
+        experts,
+        top_k: topK,
+        expert_params: expertParams,
+        shared_params: sharedParams,
+        facts: this.baseFacts,
+        trainingFacts: this.baseTrainingFacts,
+      };
     }
     const [eDim, kDim] = gp.cellDims;
     const experts = eDim < 0 ? gp.base!.num_experts : this.value(eDim);
@@ -119,6 +134,7 @@ export class PointDecoder {
         expert_params: b.expert_params,
         shared_params: b.shared_params,
         facts: factsOf(arch, b.modules.embedding, gp.serving),
+        trainingFacts: gp.training ? trainingFactsOf(arch, b, gp.training.seqLen) : NO_TRAINING_FACTS,
       };
       this.cache.set(key, counted);
     }
@@ -133,6 +149,7 @@ export function pointMetricsInto(
   gp: GeneralPlan,
   serving: ServingEvaluator | undefined,
   p: PointModel,
+  training?: TrainingCostEvaluator,
 ): void {
   metricsInto(m, 0, p.experts, p.top_k, p.expert_params, p.shared_params, plan.bytesPerWeight, plan.overhead);
   // experts and the rest may be stored differently (gpt-oss: mxfp4 experts, bf16 rest); the KV cache
@@ -143,12 +160,14 @@ export function pointMetricsInto(
   m[VRAM] = Math.round((weightBytes + kv) * (1 + plan.overhead));
   if (plan.quality) qualityInto(m, p.experts, p.top_k, m[TOTAL]!, m[ACTIVE]!, plan.quality);
   serving?.into(m, p.experts, p.top_k, p.expert_params, p.shared_params, p.facts);
+  training?.into(m, p);
 }
 
 export function evaluateGeneralChunk(plan: EvalPlan, start: number, end: number): ChunkSummary {
   const gp = plan.general!;
   const decoder = new PointDecoder(gp);
   const serving = gp.serving ? new ServingEvaluator(gp.serving) : undefined;
+  const training = gp.training ? new TrainingCostEvaluator(gp.training) : undefined;
   const nk = plan.axes.top_k.length;
   const cellEvaluated = new Float64Array(plan.axes.experts.length * nk);
   const cellFeasible = new Float64Array(cellEvaluated.length);
@@ -166,7 +185,7 @@ export function evaluateGeneralChunk(plan: EvalPlan, start: number, end: number)
     decoder.decode(index);
     const p = decoder.model();
     if (!p) continue;
-    pointMetricsInto(m, plan, gp, serving, p);
+    pointMetricsInto(m, plan, gp, serving, p, training);
     const mask = violationMask(plan.constraints, m, 0);
     const cell = (eDim < 0 ? 0 : decoder.index[eDim]!) * nk + (kDim < 0 ? 0 : decoder.index[kDim]!);
     evaluated++;

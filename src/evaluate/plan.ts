@@ -5,6 +5,7 @@ import type { GridAxes } from '../grid/axes.js';
 import type { Constraint } from '../metrics/constraints.js';
 import type { QualityPlan } from '../metrics/quality.js';
 import type { ServingPlan } from '../metrics/serving.js';
+import type { TrainingCostPlan } from '../metrics/training.js';
 
 export interface PlotBins {
   /** Bins over log10(total_params) × log10(active_params). */
@@ -60,6 +61,8 @@ export interface GeneralPlan {
   expertBytesPerWeight: number;
   restBytesPerWeight: number;
   serving?: ServingPlan;
+  /** With training: on hardware: the training-cost columns. */
+  training?: TrainingCostPlan;
   /** Positions in `dims` of the experts and top_k axes, for the heatmap; -1 when the axis is fixed. */
   cellDims: [number, number];
   /** Architecture dims written as extra CSV columns (all but num_experts and num_experts_per_tok). */

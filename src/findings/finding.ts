@@ -38,6 +38,12 @@ export type Finding =
       code: 'gpu_memory';
       path: PathSegment[];
       args: { constraint: string; perGpuBytes: number; gpuBytes: number; count: number; gpu: string; layout: string };
+    }
+  | {
+      /** The fullest training GPU does not hold its share, or no training layout is legal. */
+      code: 'train_gpu_memory';
+      path: PathSegment[];
+      args: { constraint: string; perGpuBytes: number; gpuBytes: number; count: number; gpu: string; layout: string };
     };
 
 function styled(x: number, style: ValueStyle): string {
@@ -61,6 +67,10 @@ export function formatFinding(f: Finding): string {
       return `${f.args.constraint} ${f.args.value.toFixed(4)} > max ${f.args.bound}`;
     case 'gpu_memory':
       return `fullest GPU ${formatBytes(f.args.perGpuBytes)} > ${formatBytes(f.args.gpuBytes)} on ${f.args.count} × ${f.args.gpu} (${f.args.layout})`;
+    case 'train_gpu_memory':
+      return Number.isFinite(f.args.perGpuBytes)
+        ? `fullest training GPU ${formatBytes(f.args.perGpuBytes)} > ${formatBytes(f.args.gpuBytes)} on ${f.args.count} × ${f.args.gpu} (${f.args.layout})`
+        : `no legal training layout on ${f.args.count} × ${f.args.gpu} (${f.args.layout})`;
   }
 }
 

@@ -7,7 +7,7 @@
 
 export type MetricKind = 'count' | 'ratio' | 'flops' | 'bytes';
 /** What a spec must have for the metric to be computed. */
-export type MetricNeeds = 'design' | 'training' | 'serving' | 'hardware';
+export type MetricNeeds = 'design' | 'training' | 'serving' | 'hardware' | 'training.hardware';
 /** How a spec writes a bound on the metric under constraints: (src/spec/schema.ts has each's syntax). */
 export type MetricBound = 'count' | 'whole' | 'ratio' | 'bytes' | 'loss';
 
@@ -244,6 +244,155 @@ export const REGISTRY = [
     csv: [],
     internal: 'printed as decode_bound, with decode_tokens_per_s',
   },
+  {
+    id: 'train_flops',
+    kind: 'flops',
+    needs: 'training.hardware',
+    bound: 'count',
+    formula: 'tokens × (6 × (active − input embedding) + 6 × Σ_layers H × T × (d_qk + d_v)), PaLM model FLOPs',
+    meaning: 'model FLOPs of the training run (forward and backward, no recomputation, no causal halving)',
+    csv: own('train_flops'),
+  },
+  {
+    id: 'train_mfu',
+    kind: 'ratio',
+    needs: 'training.hardware',
+    bound: 'ratio',
+    formula: 'training.mfu, the default of data/training-mfu.yaml, or train_flops / (gpu_hours × 3600 × peak)',
+    meaning: 'the model FLOPs utilisation the hours are at: given, the default, or implied by training.gpu_hours',
+    csv: own('train_mfu'),
+  },
+  {
+    id: 'train_gpu_hours',
+    kind: 'count',
+    needs: 'training.hardware',
+    bound: 'count',
+    formula: 'train_flops / (dense peak FLOP/s × train_mfu) / 3600',
+    meaning: 'GPU-hours of the run on the training GPU (FP8 peak with compute: fp8, else BF16)',
+    csv: own('train_gpu_hours'),
+  },
+  {
+    id: 'train_days',
+    kind: 'count',
+    needs: 'training.hardware',
+    bound: 'ratio',
+    formula: 'train_gpu_hours / count / 24',
+    meaning: 'wall-clock days on the training GPUs',
+    csv: own('train_days'),
+  },
+  {
+    id: 'train_cost',
+    kind: 'count',
+    needs: 'training.hardware',
+    bound: 'count',
+    formula: 'train_gpu_hours × price_per_gpu_hour',
+    meaning: 'the price of the run (the currency of price_per_gpu_hour)',
+    csv: own('train_cost'),
+  },
+  {
+    id: 'train_memory_per_gpu',
+    kind: 'bytes',
+    needs: 'training.hardware',
+    bound: 'bytes',
+    formula:
+      'weights + gradients + Adam states of the fullest GPU (Megatron-LM) + activations of the micro-batches in flight (Korthikanti et al. 2022)',
+    meaning: 'memory of the fullest training GPU under the layout train_layout names; empty when no layout is legal',
+    // the layout first: it says which GPUs the memory is of
+    csv: [
+      { name: 'train_layout', prints: 'TP PP EP ETP CP ZeRO recompute micro-batch, or "illegal: <reason>"' },
+      { name: 'train_memory_per_gpu', prints: 'the number; empty when no layout is legal (Infinity)' },
+    ],
+  },
+  {
+    id: 'train_fits',
+    kind: 'count',
+    needs: 'training.hardware',
+    bound: 'whole',
+    formula: "1 when train_memory_per_gpu ≤ the training GPU's memory, else 0",
+    meaning: 'whether every training GPU holds its share under the layout',
+    csv: own('train_fits', 'true or false'),
+  },
+  {
+    id: 'train_tp',
+    kind: 'count',
+    needs: 'training.hardware',
+    formula: 'training.parallel.tp, or the searched one',
+    meaning: 'tensor-parallel degree of the training layout',
+    csv: [],
+    internal: 'printed in train_layout',
+  },
+  {
+    id: 'train_pp',
+    kind: 'count',
+    needs: 'training.hardware',
+    formula: 'training.parallel.pp, or the searched one',
+    meaning: 'pipeline-parallel degree of the training layout',
+    csv: [],
+    internal: 'printed in train_layout',
+  },
+  {
+    id: 'train_ep',
+    kind: 'count',
+    needs: 'training.hardware',
+    formula: 'training.parallel.ep, or the searched one',
+    meaning: 'expert-parallel degree of the training layout',
+    csv: [],
+    internal: 'printed in train_layout',
+  },
+  {
+    id: 'train_etp',
+    kind: 'count',
+    needs: 'training.hardware',
+    formula: 'training.parallel.etp, or the searched one',
+    meaning: 'expert tensor-parallel degree of the training layout',
+    csv: [],
+    internal: 'printed in train_layout',
+  },
+  {
+    id: 'train_cp',
+    kind: 'count',
+    needs: 'training.hardware',
+    formula: 'training.parallel.cp (default 1)',
+    meaning: 'context-parallel degree of the training layout',
+    csv: [],
+    internal: 'printed in train_layout',
+  },
+  {
+    id: 'train_zero',
+    kind: 'count',
+    needs: 'training.hardware',
+    formula: 'training.parallel.zero, or the searched one',
+    meaning: 'ZeRO stage of the training layout',
+    csv: [],
+    internal: 'printed in train_layout',
+  },
+  {
+    id: 'train_recompute',
+    kind: 'count',
+    needs: 'training.hardware',
+    formula: '0 none, 1 selective, 2 full',
+    meaning: 'activation recomputation of the training layout',
+    csv: [],
+    internal: 'printed in train_layout',
+  },
+  {
+    id: 'train_micro_batch',
+    kind: 'count',
+    needs: 'training.hardware',
+    formula: 'training.parallel.micro_batch (default 1)',
+    meaning: 'sequences per micro-batch of the training layout',
+    csv: [],
+    internal: 'printed in train_layout',
+  },
+  {
+    id: 'train_layout_problem',
+    kind: 'count',
+    needs: 'training.hardware',
+    formula: '0, or the code of the first rule no layout meets (src/training/layout.ts)',
+    meaning: 'why no training layout is legal',
+    csv: [],
+    internal: 'printed in train_layout',
+  },
 ] as const satisfies readonly MetricEntry[];
 
 type Entry = (typeof REGISTRY)[number];
@@ -255,6 +404,7 @@ export type SlotId = Entry['id'];
 export type MetricId = Extract<Public, { needs: 'design' }>['id'];
 export type QualityMetricId = Extract<Public, { needs: 'training' }>['id'];
 export type ServingMetricId = Extract<Public, { needs: 'serving' | 'hardware' }>['id'];
+export type TrainingCostMetricId = Extract<Public, { needs: 'training.hardware' }>['id'];
 export type AnyMetricId = Public['id'];
 export type PublicMetric = Public;
 
@@ -262,6 +412,7 @@ type ColumnOf<E> = E extends { csv: readonly { name: infer N }[] } ? N : never;
 export type QualityColumn = ColumnOf<Extract<Entry, { needs: 'training' }>>;
 export type ServingColumn = ColumnOf<Extract<Entry, { needs: 'serving' }>>;
 export type HardwareColumn = ColumnOf<Extract<Entry, { needs: 'hardware' }>>;
+export type TrainingCostColumn = ColumnOf<Extract<Entry, { needs: 'training.hardware' }>>;
 
 /** Position of every metric in a full metric vector. */
 export const SLOT = Object.freeze(Object.fromEntries(REGISTRY.map((m, i) => [m.id, i]))) as {
@@ -302,6 +453,11 @@ export const DESIGN_COLUMNS = columnsOf(group('design')) as readonly MetricId[];
 export const QUALITY_COLUMNS = columnsOf(group('training')) as readonly QualityColumn[];
 export const SERVING_COLUMNS = columnsOf(group('serving')) as readonly ServingColumn[];
 export const HARDWARE_COLUMNS = columnsOf(group('hardware')) as readonly HardwareColumn[];
+/** The columns `training:` with `hardware:` adds: the training cost. */
+export const TRAINING_COST_COLUMNS = columnsOf(group('training.hardware')) as readonly TrainingCostColumn[];
+export const TRAINING_COST_METRICS = PUBLIC_METRICS.filter(
+  (m): m is Extract<Public, { needs: 'training.hardware' }> => m.needs === 'training.hardware',
+);
 
 const NEEDS = new Map<string, MetricNeeds>(PUBLIC_METRICS.map((m) => [m.id, m.needs]));
 

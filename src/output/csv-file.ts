@@ -3,7 +3,13 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { CSV_COLUMNS, CSV_HEADER, SPREADSHEET_ROW_LIMIT, stringifyRow, type CsvMode } from '../csv/columns.js';
-import { DESIGN_COLUMNS, HARDWARE_COLUMNS, QUALITY_COLUMNS, SERVING_COLUMNS } from '../metrics/registry.js';
+import {
+  DESIGN_COLUMNS,
+  HARDWARE_COLUMNS,
+  QUALITY_COLUMNS,
+  SERVING_COLUMNS,
+  TRAINING_COST_COLUMNS,
+} from '../metrics/registry.js';
 import type { EvaluatorPool } from '../pool/pool.js';
 import { formatIndices, formatSlice } from '../csv/rows.js';
 import { chunkRanges, inOrder } from '../pool/scheduler.js';
@@ -45,6 +51,19 @@ export function designRow(d: DesignResult, spec: SweepResult['spec']): string {
           s.all_to_all_bytes_per_token_layer!,
         ]
       : [];
+  const t = d.training;
+  const training = t
+    ? [
+        t.train_flops,
+        t.train_mfu,
+        t.train_gpu_hours,
+        t.train_days,
+        Number.isNaN(t.train_cost) ? '' : t.train_cost,
+        t.train_layout,
+        Number.isFinite(t.train_memory_per_gpu) ? t.train_memory_per_gpu : '',
+        t.train_fits,
+      ]
+    : [];
   return stringifyRow([
     d.name,
     d.experts,
@@ -59,6 +78,7 @@ export function designRow(d: DesignResult, spec: SweepResult['spec']): string {
     ...fields,
     ...serving,
     ...hardware,
+    ...training,
   ]);
 }
 
@@ -77,6 +97,7 @@ export function csvHeader(result: SweepResult): string {
     ...archColumns(spec),
     ...(spec.serving ? SERVING_COLUMNS : []),
     ...(spec.hardware ? HARDWARE_COLUMNS : []),
+    ...(spec.trainingCost ? TRAINING_COST_COLUMNS : []),
   ];
   return extra.length ? `${[...CSV_COLUMNS, ...extra].join(',')}\n` : CSV_HEADER;
 }

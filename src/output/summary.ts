@@ -3,6 +3,34 @@ import type { CsvMode } from '../csv/columns.js';
 import { hasGrid } from '../sweep/plan.js';
 import type { ServingValues, SweepResult } from '../sweep/types.js';
 import { TOOL_NAME, TOOL_VERSION } from '../catalog/version.js';
+import { RECOMPUTE } from '../training/memory.js';
+import type { TrainingCostPlan } from '../metrics/training.js';
+
+/** The training run as the spec set it: open layout fields are null (searched). */
+function trainingCostJson(t: TrainingCostPlan) {
+  const open = (v: number) => (v < 0 ? null : v);
+  return {
+    gpu: t.gpu,
+    count: t.count,
+    seq_len: t.seqLen,
+    peak_flops_per_s: t.peakFlopsPerS,
+    mfu: t.gpuHours > 0 ? null : t.mfu,
+    gpu_hours: t.gpuHours > 0 ? t.gpuHours : null,
+    price_per_gpu_hour: Number.isNaN(t.price) ? null : t.price,
+    layout_search: t.search,
+    parallel: {
+      tp: open(t.layout.tp),
+      pp: open(t.layout.pp),
+      ep: open(t.layout.ep),
+      etp: open(t.layout.etp),
+      cp: t.layout.cp,
+      zero: open(t.layout.zero),
+      recompute: t.layout.recompute < 0 ? null : RECOMPUTE[t.layout.recompute],
+      micro_batch: t.layout.microBatch,
+      global_batch: t.globalBatch > 0 ? t.globalBatch : null,
+    },
+  };
+}
 
 export interface SummaryExtras {
   csv: { file: string; mode: CsvMode; rows: number; note?: string };
@@ -54,6 +82,7 @@ export function buildSummary(result: SweepResult, extras: SummaryExtras) {
         ? { context: spec.serving.context, batch: spec.serving.batch, kv_dtype: spec.serving.kvDtype }
         : null,
       hardware: spec.hardware ? { gpu: spec.hardware.gpu, count: spec.hardware.count, tp: spec.hardware.tp } : null,
+      ...(spec.trainingCost ? { training_cost: trainingCostJson(spec.trainingCost) } : {}),
     },
     constraints: spec.constraints.map((c) => ({
       name: c.name,
@@ -75,6 +104,7 @@ export function buildSummary(result: SweepResult, extras: SummaryExtras) {
       ...d.metrics,
       ...d.quality,
       ...servingJson(d.serving),
+      ...d.training,
       feasible: d.feasible,
       pareto: d.pareto,
       violations: d.violations,
@@ -89,6 +119,7 @@ export function buildSummary(result: SweepResult, extras: SummaryExtras) {
       ...p.metrics,
       ...p.quality,
       ...servingJson(p.serving),
+      ...p.training,
       feasible: p.feasible,
       violations: p.violations,
     })),
@@ -103,6 +134,7 @@ export function buildSummary(result: SweepResult, extras: SummaryExtras) {
       ...f.metrics,
       ...f.quality,
       ...servingJson(f.serving),
+      ...f.training,
     })),
     csv: extras.csv,
     workers: result.workers,

@@ -6,12 +6,14 @@ import type { Constraint } from '../metrics/constraints.js';
 import { AXES, gridSize, type AxisName, type GridAxes } from '../grid/axes.js';
 import { expandAxis } from './axis.js';
 import { isMetricId, type MetricId } from '../metrics/design.js';
-import { isQualityMetric, type QualityMetricId, type Training } from '../metrics/quality.js';
+import { isQualityMetric, type Training } from '../metrics/quality.js';
 import { QUALITATIVE_FACTOR } from '../quality/domain.js';
 import type { Catalog } from '../catalog/index.js';
 import { findPreset, presetSuggestion } from '../catalog/presets.js';
 import { qualityPlan } from '../metrics/quality-plan.js';
 import { isServingMetric, SERVING_METRICS, type ServingMetricId } from '../metrics/serving.js';
+import { isTrainingCostMetric, TRAINING_COST_METRICS } from '../metrics/training.js';
+import { normalizeTrainingCost } from './training.js';
 import {
   normalizeArchitecture,
   normalizeFormats,
@@ -34,6 +36,9 @@ interface Context {
   training?: Training;
   hasServing?: boolean;
   hasHardware?: boolean;
+  hasTrainingCost?: boolean;
+  /** training: gives price_per_gpu_hour (train_cost is empty without it) */
+  hasTrainingPrice?: boolean;
   at: Locator;
   defaultName: string;
   sha256: string;
@@ -257,6 +262,29 @@ function normalizeConstraints(
       constraints.push({ name, metric: SLOT[name], min, max });
       continue;
     }
+    if (isTrainingCostMetric(name)) {
+      if (!ctx.hasTrainingCost)
+        throw ctx.at.error(path, 'needs training: {tokens, hardware: {gpu, count}}: it is a training-cost column', {
+          atKey: true,
+        });
+      if (name === 'train_cost' && !ctx.hasTrainingPrice)
+        throw ctx.at.error(path, 'needs training.price_per_gpu_hour: without a price there is no cost', {
+          atKey: true,
+        });
+      const { kind } = TRAINING_COST_METRICS.find((m) => m.id === name)!;
+      const { min, max } = bounds(b, path, ctx, (x, p) => {
+        const v = kind === 'bytes' ? parseBytes(x) : kind === 'ratio' || typeof x === 'number' ? x : parseCount(x);
+        if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+          throw ctx.at.expected(
+            p,
+            kind === 'bytes' ? 'expected a memory size such as 80GB' : 'expected a number of 0 or more',
+            x,
+          );
+        return v;
+      });
+      constraints.push({ name, metric: SLOT[name], min, max });
+      continue;
+    }
     if (!isMetricId(name)) continue; // the schema admits only metric names here
     const { min, max } = bounds(b, path, ctx, (x, p) => boundValue(name, x, p, ctx));
     constraints.push({ name, metric: SLOT[name], min, max });
@@ -381,12 +409,24 @@ function normalizeObjectives(raw: RawSpec['objectives'], ctx: Context): Objectiv
     );
   const seen = new Set<string>();
   return raw.map((text, i) => {
-    const [sense, metric] = text.split(' ') as ['min' | 'max', MetricId | QualityMetricId | ServingMetricId];
+    const [sense, metric] = text.split(' ') as ['min' | 'max', Objective['metric']];
     if (seen.has(metric)) throw ctx.at.expected(['objectives', i], 'expected each metric at most once', text);
     if (isQualityMetric(metric) && !ctx.training)
       throw ctx.at.expected(
         ['objectives', i],
         'expected a design metric: quality metrics need training: {tokens: …} or {flops: …}',
+        text,
+      );
+    if (isTrainingCostMetric(metric) && !ctx.hasTrainingCost)
+      throw ctx.at.expected(
+        ['objectives', i],
+        `expected a metric the spec computes: ${metric} needs training: {tokens, hardware: {gpu, count}}`,
+        text,
+      );
+    if (metric === 'train_cost' && ctx.hasTrainingCost && !ctx.hasTrainingPrice)
+      throw ctx.at.expected(
+        ['objectives', i],
+        'expected a metric the spec computes: train_cost needs training.price_per_gpu_hour',
         text,
       );
     if (isServingMetric(metric) && !(servingNeeds(metric) === 'serving' ? ctx.hasServing : ctx.hasHardware)) {
@@ -418,7 +458,18 @@ export function normalizeSpec(raw: RawSpec, ctx: Context): SweepSpec {
   const hardware = normalizeHardware(raw.hardware, serving, formats, ctx);
   ctx.hasServing = serving !== undefined;
   ctx.hasHardware = hardware !== undefined;
+  const trainingCost = normalizeTrainingCost(raw.training, servable, ctx);
+  ctx.hasTrainingCost = trainingCost !== undefined;
+  ctx.hasTrainingPrice = trainingCost !== undefined && !Number.isNaN(trainingCost.price);
   const { constraints, overhead } = normalizeConstraints(raw.constraints, ctx);
+  // A design whose fullest training GPU does not hold its share cannot be trained on these GPUs.
+  if (trainingCost)
+    constraints.push({
+      name: 'train_gpu_memory',
+      metric: SLOT.train_memory_per_gpu,
+      min: -Infinity,
+      max: trainingCost.gpuMemory,
+    });
   // A design that does not fit every GPU cannot be served on this hardware, whatever else holds.
   if (hardware)
     constraints.push({ name: 'gpu_memory', metric: SLOT.per_gpu_bytes, min: -Infinity, max: hardware.memory_bytes });
@@ -454,6 +505,7 @@ export function normalizeSpec(raw: RawSpec, ctx: Context): SweepSpec {
     objectives: normalizeObjectives(raw.objectives, ctx),
     training: ctx.training,
     ...(ctx.training ? { qualityPlan: qualityPlan(ctx.training, ctx.catalog.laws) } : {}),
+    ...(trainingCost ? { trainingCost } : {}),
     designs,
     compare,
   };

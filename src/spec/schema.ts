@@ -185,6 +185,91 @@ export const HardwareSchema = z
       'adds per-GPU memory (a design must fit every GPU), GPUs needed, the decode tokens/s bound and all-to-all traffic; needs serving:',
   });
 
+export const TrainingParallelSchema = z
+  .strictObject({
+    tp: whole
+      .optional()
+      .meta({ description: 'tensor parallel (with sequence parallelism); default: searched over 1, 2, 4, 8' }),
+    pp: whole.optional().meta({ description: 'pipeline stages (1F1B); default: searched over 1 to 64' }),
+    ep: whole.optional().meta({ description: 'expert parallel; default: searched over the divisors of the experts' }),
+    etp: whole.optional().meta({ description: 'expert tensor parallel; default: searched over 1, 2, 4, 8' }),
+    cp: whole.optional().meta({ description: 'context parallel; default 1' }),
+    zero: z
+      .union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)], { error: 'expected a ZeRO stage: 0, 1, 2 or 3' })
+      .optional()
+      .meta({
+        description:
+          'ZeRO stage: 1 shards optimizer states (distributed optimizer), 2 gradients too, 3 weights too; default: searched over 1-3',
+      }),
+    recompute: z
+      .enum(['none', 'selective', 'full'], { error: 'expected none, selective or full' })
+      .optional()
+      .meta({ description: 'activation recomputation (Korthikanti et al. 2022); default: searched' }),
+    micro_batch: whole.optional().meta({ description: 'sequences per micro-batch; default 1' }),
+    global_batch: whole.optional().meta({
+      description: 'sequences per optimizer step; default: not checked, the bubble judged at 8 × PP micro-batches',
+    }),
+  })
+  .meta({
+    description:
+      'the training layout; dp follows from count / (tp × pp × cp), expert data parallel from count / (pp × ep × etp)',
+  });
+
+export const TrainingHardwareSchema = z
+  .strictObject({
+    gpu: z.union([z.string(), gpuObject], {
+      error:
+        'expected a GPU id (see data/gpus.yaml), such as H800, or {memory_bytes, bandwidth_bytes_per_s, bf16_flops_per_s}',
+    }),
+    count: whole.meta({ description: 'GPUs the run trains on' }),
+    compute: z
+      .enum(['bf16', 'fp8'], { error: 'expected bf16 or fp8' })
+      .optional()
+      .meta({ description: 'whose dense peak the MFU is of: bf16 (default) or fp8 (FP8 training)' }),
+  })
+  .meta({
+    description:
+      'the training GPUs: adds train_flops, train_gpu_hours, train_days, train_cost, train_memory_per_gpu, train_fits',
+  });
+
+export const TrainingSchema = z.strictObject({
+  tokens: count.optional().meta({ description: 'training tokens D, such as 15T' }),
+  flops: count.optional().meta({ description: 'training FLOPs F instead; then D = F / (6 × active_params)' }),
+  seq_len: whole.optional().meta({ description: 'training sequence length T; default 4096' }),
+  hardware: TrainingHardwareSchema.optional(),
+  mfu: z
+    .number({ error: 'expected a fraction such as 0.4' })
+    .optional()
+    .meta({ description: 'model FLOPs utilisation; default from data/training-mfu.yaml' }),
+  gpu_hours: count
+    .optional()
+    .meta({ description: 'GPU-hours the run took instead of mfu: the MFU is then implied (train_mfu)' }),
+  price_per_gpu_hour: z
+    .number({ error: 'expected a price such as 2.0' })
+    .optional()
+    .meta({ description: 'price of one GPU-hour, currency-free; without it train_cost is empty' }),
+  parallel: TrainingParallelSchema.optional(),
+  layout_search: z.enum(['throughput', 'memory'], { error: 'expected throughput or memory' }).optional().meta({
+    description: 'for open parallel: fields: the fitting layout with the most throughput (default) or the least memory',
+  }),
+  capacity_factor: z.number({ error: 'expected a number such as 1.25' }).optional().meta({
+    description:
+      'routed copies per token as a multiple of top_k that the expert activations hold; default 1 (dropless, balanced)',
+  }),
+  optimizer_states: z
+    .enum(['fp32', 'bf16'], { error: 'expected fp32 or bf16' })
+    .optional()
+    .meta({ description: 'Adam moments in fp32 (default; 12 bytes with the fp32 master weights) or bf16 (8)' }),
+  weights: z
+    .enum(['bf16', 'fp8'], { error: 'expected bf16 or fp8' })
+    .optional()
+    .meta({ description: 'bytes per working weight: bf16 (2, default) or fp8 (1)' }),
+  mtp: z
+    .boolean({ error: 'expected true or false' })
+    .optional()
+    .meta({ description: "count the multi-token-prediction modules' FLOPs (DeepSeek-V3 style); default false" }),
+});
+
 const bound = <T extends z.ZodType>(value: T) => z.strictObject({ min: value.optional(), max: value.optional() });
 
 /** The syntax of each kind of bound a metric takes (its registry entry says which). */
@@ -285,13 +370,10 @@ export const SpecSchema = z.strictObject({
     )
     .optional()
     .meta({ description: 'the Pareto axes; default [min active_params, max total_params]' }),
-  training: z
-    .strictObject({
-      tokens: count.optional().meta({ description: 'training tokens D, such as 15T' }),
-      flops: count.optional().meta({ description: 'training FLOPs F instead; then D = F / (6 × active_params)' }),
-    })
-    .optional()
-    .meta({ description: 'adds predicted-quality columns from the joint MoE scaling law (Ludziejewski et al. 2025)' }),
+  training: TrainingSchema.optional().meta({
+    description:
+      'adds predicted-quality columns from the joint MoE scaling law (Ludziejewski et al. 2025); with hardware: also the training cost',
+  }),
   designs: z.array(DesignSchema, { error: 'expected a list of designs' }).optional(),
   compare: z
     .array(z.string({ error: 'expected a preset id' }), { error: 'expected a list of preset ids' })
@@ -314,7 +396,9 @@ export function keysAt(path: readonly (string | number)[]): string[] {
   if (head === 'grid' && path.length === 2) return ['from', 'to', 'step', 'times'];
   if (head === 'constraints' && path.length === 1) return ConstraintsSchema.keyof().options;
   if (head === 'constraints' && path.length === 2) return second === 'vram' ? ['budget', 'overhead'] : ['min', 'max'];
-  if (head === 'training' && path.length === 1) return ['tokens', 'flops'];
+  if (head === 'training' && path.length === 1) return TrainingSchema.keyof().options;
+  if (head === 'training' && second === 'hardware' && path.length === 2) return TrainingHardwareSchema.keyof().options;
+  if (head === 'training' && second === 'parallel' && path.length === 2) return TrainingParallelSchema.keyof().options;
   if (head === 'designs' && path.length === 2)
     return ['name', 'experts', 'top_k', 'expert_params', 'shared_params', 'preset', 'architecture'];
   if (head === 'designs' && path.length === 3 && path[2] === 'architecture') return ArchitectureSchema.keyof().options;

@@ -5,9 +5,10 @@ import type { ArchField } from './schema.js';
 import type { GridAxes } from '../grid/axes.js';
 import type { Design, MetricId } from '../metrics/design.js';
 import type { QualityMetricId, QualityPlan, Training } from '../metrics/quality.js';
+import type { TrainingCostMetricId, TrainingCostPlan } from '../metrics/training.js';
 
 /** Any metric a spec can bound or optimise. */
-export type AnyMetricId = MetricId | QualityMetricId | ServingMetricId;
+export type AnyMetricId = MetricId | QualityMetricId | ServingMetricId | TrainingCostMetricId;
 
 export interface Objective {
   sense: 'min' | 'max';
@@ -85,6 +86,8 @@ export interface SweepSpec {
   training?: Training;
   /** With `training`: the budget and the joint law's constants, taken from the catalogue's scaling laws. */
   qualityPlan?: QualityPlan;
+  /** With `training.hardware`: the training-cost columns' plan. */
+  trainingCost?: TrainingCostPlan;
   designs: NamedDesign[];
   compare: ComparePreset[];
 }

@@ -108,6 +108,7 @@ export function assemble(
       metrics: d.metrics,
       quality: d.quality,
       serving: d.serving,
+      training: d.training,
     });
   }
   const pointAt = plan ? pointEvaluator(spec, plan) : undefined;
@@ -122,6 +123,7 @@ export function assemble(
       metrics: e.metrics,
       quality: e.quality,
       serving: e.serving,
+      training: e.training,
       fields: e.fields,
     });
   }

@@ -1,6 +1,7 @@
 // One design evaluated under a spec (named designs, compared presets, any grid point by index),
 // by the same metric functions the kernels use.
 import type { QualityValues, ServingValues, Evaluated, PresetResult } from './types.js';
+import type { TrainingCostValues } from '../metrics/training.js';
 import { violationMask, violationNames } from '../metrics/constraints.js';
 import type { EvalPlan, GeneralPlan } from '../evaluate/plan.js';
 import { designAt } from '../grid/axes.js';
@@ -11,16 +12,31 @@ import { ServingEvaluator, isServingMetric, type ServingPlan } from '../metrics/
 import { metricsFromVector, metricsInto, type Design, type Metrics } from '../metrics/design.js';
 import { domainLabel, isQualityMetric, qualityInto, type QualityPlan } from '../metrics/quality.js';
 import { SLOT, SLOT_COUNT } from '../metrics/registry.js';
+import { TrainingCostEvaluator, isTrainingCostMetric, trainingCostValuesOf } from '../metrics/training.js';
+import { NO_TRAINING_FACTS, trainingFactsOf } from '../training/facts.js';
 import type { AnyMetricId, NamedDesign, SweepSpec } from '../spec/types.js';
 
 /** Whether the spec needs the general evaluation path (architecture axes, serving columns, split formats). */
-export function isGeneral(spec: Pick<SweepSpec, 'architecture' | 'serving' | 'formats'>): boolean {
-  return spec.architecture !== undefined || spec.serving !== undefined || spec.formats.experts !== spec.formats.rest;
+export function isGeneral(spec: Pick<SweepSpec, 'architecture' | 'serving' | 'formats' | 'trainingCost'>): boolean {
+  return (
+    spec.architecture !== undefined ||
+    spec.serving !== undefined ||
+    spec.trainingCost !== undefined ||
+    spec.formats.experts !== spec.formats.rest
+  );
 }
 
 type EvalSpec = Pick<
   SweepSpec,
-  'bytesPerWeight' | 'overhead' | 'constraints' | 'qualityPlan' | 'formats' | 'serving' | 'hardware' | 'architecture'
+  | 'bytesPerWeight'
+  | 'overhead'
+  | 'constraints'
+  | 'qualityPlan'
+  | 'formats'
+  | 'serving'
+  | 'hardware'
+  | 'architecture'
+  | 'trainingCost'
 >;
 
 /** The general-path settings of a spec, without the grid dimensions. */
@@ -42,6 +58,7 @@ export function generalSettings(spec: EvalSpec): Omit<GeneralPlan, 'dims' | 'mod
           },
         }
       : {}),
+    ...(spec.trainingCost ? { training: spec.trainingCost } : {}),
   };
 }
 
@@ -57,22 +74,32 @@ export function evaluateDesign(
   const v = new Float64Array(SLOT_COUNT);
   const q = quality ?? spec.qualityPlan;
   let servingPlan: ServingPlan | undefined;
+  let trainingCost = false;
   if (isGeneral(spec)) {
     const settings = generalSettings(spec);
     const arch = d.architecture ?? spec.architecture?.base;
-    const facts = arch ? factsOf(arch, countParameters(arch).modules.embedding, settings.serving) : NO_FACTS;
+    const counted = arch ? countParameters(arch) : undefined;
+    const facts = arch ? factsOf(arch, counted!.modules.embedding, settings.serving) : NO_FACTS;
+    const trainingFacts =
+      arch && settings.training ? trainingFactsOf(arch, counted!, settings.training.seqLen) : NO_TRAINING_FACTS;
     const gp = { ...settings, dims: [], mode: 'abstract', cellDims: [-1, -1], csvDims: [] } satisfies GeneralPlan;
     const serving = gp.serving ? new ServingEvaluator(gp.serving) : undefined;
-    pointMetricsInto(v, { bytesPerWeight: spec.bytesPerWeight, overhead: spec.overhead, quality: q }, gp, serving, {
-      ...d,
-      facts,
-    });
+    const training = gp.training ? new TrainingCostEvaluator(gp.training) : undefined;
+    pointMetricsInto(
+      v,
+      { bytesPerWeight: spec.bytesPerWeight, overhead: spec.overhead, quality: q },
+      gp,
+      serving,
+      { ...d, facts, trainingFacts },
+      training,
+    );
     servingPlan = gp.serving;
+    trainingCost = gp.training !== undefined;
   } else {
     metricsInto(v, 0, d.experts, d.top_k, d.expert_params, d.shared_params, spec.bytesPerWeight, spec.overhead);
     if (q) qualityInto(v, d.experts, d.top_k, v[SLOT.total_params]!, v[SLOT.active_params]!, q);
   }
-  return evaluatedFrom(v, d, spec.constraints, q !== undefined, servingPlan);
+  return evaluatedFrom(v, d, spec.constraints, q !== undefined, servingPlan, undefined, trainingCost);
 }
 
 /** A design's evaluation from its full metric vector: the metrics, the columns the spec asks for, the verdict. */
@@ -83,6 +110,7 @@ function evaluatedFrom(
   quality: boolean,
   serving: ServingPlan | undefined,
   fields?: Record<string, number>,
+  trainingCost = false,
 ): Evaluated {
   const mask = violationMask(constraints, v, 0);
   return {
@@ -93,6 +121,7 @@ function evaluatedFrom(
     metrics: metricsFromVector(v),
     ...(quality ? { quality: qualityValuesOf(v) } : {}),
     ...(serving ? { serving: servingValuesOf(v, serving.hardware !== undefined) } : {}),
+    ...(trainingCost ? { training: trainingCostValuesOf(v) } : {}),
     ...(fields ? { fields } : {}),
     feasible: mask === 0,
     violations: violationNames(constraints, mask),
@@ -140,24 +169,34 @@ export function pointEvaluator(spec: SweepSpec, plan: EvalPlan): (index: number)
   }
   const decoder = new PointDecoder(gp);
   const serving = gp.serving ? new ServingEvaluator(gp.serving) : undefined;
+  const training = gp.training ? new TrainingCostEvaluator(gp.training) : undefined;
   return (index) => {
     decoder.decode(index);
     const p = decoder.model();
     if (!p) return null;
     const v = new Float64Array(SLOT_COUNT);
-    pointMetricsInto(v, plan, gp, serving, p);
+    pointMetricsInto(v, plan, gp, serving, p, training);
     const fields =
       gp.mode === 'architecture' ? Object.fromEntries(gp.dims.map((d, i) => [d.key, decoder.value(i)])) : undefined;
-    return evaluatedFrom(v, p, spec.constraints, plan.quality !== undefined, gp.serving, fields);
+    return evaluatedFrom(
+      v,
+      p,
+      spec.constraints,
+      plan.quality !== undefined,
+      gp.serving,
+      fields,
+      training !== undefined,
+    );
   };
 }
 
 /** A metric of an evaluated design by id; quality metrics need `training:` (NaN without a value). */
 export function metricValue(
-  e: { metrics: Metrics; quality?: QualityValues; serving?: ServingValues },
+  e: { metrics: Metrics; quality?: QualityValues; serving?: ServingValues; training?: TrainingCostValues },
   id: AnyMetricId,
 ): number {
   if (isServingMetric(id)) return e.serving?.[id] ?? Number.NaN;
+  if (isTrainingCostMetric(id)) return e.training ? Number(e.training[id]) : Number.NaN;
   // A design no dense model matches has an unbounded dense equivalent (null in the outputs).
   if (id === 'dense_equivalent_params') return e.quality ? (e.quality.dense_equivalent_params ?? Infinity) : Number.NaN;
   if (isQualityMetric(id)) return e.quality?.[id] ?? Number.NaN;

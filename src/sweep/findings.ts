@@ -9,13 +9,13 @@ import type { Evaluated } from './types.js';
 const RATIO_WORDS = ['ratio', 'sparsity', 'saving', 'imbalance', 'factor'];
 
 function styleOf(metric: string): ValueStyle {
-  if (metric.endsWith('_bytes') || metric.includes('_bytes_')) return 'bytes';
+  if (metric.endsWith('_bytes') || metric.includes('_bytes_') || metric.includes('_memory_')) return 'bytes';
   return RATIO_WORDS.some((w) => metric.includes(w)) ? 'ratio' : 'count';
 }
 
 /** `path` is where the design stands in the spec, e.g. ['designs', 2]. */
 export function designFindings(
-  spec: Pick<SweepSpec, 'constraints' | 'hardware'>,
+  spec: Pick<SweepSpec, 'constraints' | 'hardware' | 'trainingCost'>,
   d: Evaluated,
   path: PathSegment[],
 ): Finding[] {
@@ -47,6 +47,18 @@ export function designFindings(
       };
       return { code: 'gpu_memory', path, args };
     }
+    if (name === 'train_gpu_memory' && d.training && spec.trainingCost) {
+      const t = spec.trainingCost;
+      const args = {
+        constraint: name,
+        perGpuBytes: d.training.train_memory_per_gpu,
+        gpuBytes: c.max,
+        count: t.count,
+        gpu: t.gpu,
+        layout: d.training.train_layout,
+      };
+      return { code: 'train_gpu_memory', path, args };
+    }
     const metric = (name === 'vram' ? 'vram_bytes' : name) as AnyMetricId;
     const value = metricValue(d, metric);
     const style = styleOf(metric);
@@ -57,6 +69,10 @@ export function designFindings(
 }
 
 /** Why the i-th named design of the spec fails, one line: what the terminal, JUnit and annotations print. */
-export function designReasons(spec: Pick<SweepSpec, 'constraints' | 'hardware'>, d: Evaluated, i: number): string {
+export function designReasons(
+  spec: Pick<SweepSpec, 'constraints' | 'hardware' | 'trainingCost'>,
+  d: Evaluated,
+  i: number,
+): string {
   return formatFindings(designFindings(spec, d, ['designs', i]));
 }

@@ -1,6 +1,7 @@
 import type { PlotBins, ChunkSummary, EvalPlan } from '../evaluate/plan.js';
 import type { EvaluatorPool } from '../pool/pool.js';
 import type { ServingMetricId } from '../metrics/serving.js';
+import type { TrainingCostValues } from '../metrics/training.js';
 import type { Design, Metrics } from '../metrics/design.js';
 import type { ComparePreset, NamedDesign, SweepSpec } from '../spec/types.js';
 
@@ -24,6 +25,8 @@ export interface Evaluated extends Design {
   /** With `training:` in the spec: the scaling-law columns. */
   quality?: QualityValues;
   serving?: ServingValues;
+  /** With `training:` on hardware: the training-cost columns. */
+  training?: TrainingCostValues;
   /** Grid points of an architecture sweep: the swept fields' values. */
   fields?: Record<string, number>;
   feasible: boolean;
@@ -42,6 +45,7 @@ export interface FrontPoint extends Design {
   metrics: Metrics;
   quality?: QualityValues;
   serving?: ServingValues;
+  training?: TrainingCostValues;
   fields?: Record<string, number>;
 }
 

@@ -25,6 +25,11 @@ describe('catalogue', () => {
       'RTX-4090',
       'MI300X',
       'MI325X',
+      'H800',
+      'H20',
+      'GB200',
+      'B300',
+      'MI355X',
     ]);
     for (const g of gpus) {
       expect(g.source, g.id).toMatch(/^https:\/\/(www\.|images\.)?(nvidia|amd)\.com\//);
@@ -44,6 +49,11 @@ describe('catalogue', () => {
     ['RTX-4090', 24, 1.008, 165.2, 330.3], // Ada whitepaper, FP32 accumulate
     ['MI300X', 192, 5.3, 1307.4, 2614.9], // AMD lists dense figures
     ['MI325X', 256, 6.0, 1307.4, 2614.9],
+    ['H800', 80, 3.35, 1979 / 2, 3958 / 2], // H100 SXM compute, NVLink cut to 400 GB/s
+    ['H20', 96, 4.0, 148, 296], // dense figures
+    ['GB200', 186, 576 / 72, 360000 / 72 / 2, 720000 / 72 / 2], // NVL72 rack table / 72 GPUs (13.4 TB / 72 = 186.1 GB, rounded down), sparse
+    ['B300', 288, 8.0, 36000 / 8 / 2, 72000 / 8 / 2], // HGX B300 table / 8 GPUs, sparse
+    ['MI355X', 288, 8.0, 2516.6, 5033.2], // AMD lists dense figures
   ] as const)('%s: %s GB, %s TB/s, dense BF16 %s / FP8 %s TFLOPS', (id, gb, tbs, bf16, fp8) => {
     const g = resolveGpu(id, catalogue);
     expect(g.memory_bytes).toBeCloseTo(gb * 1e9, -3);

@@ -17,8 +17,9 @@ import { parseBatch, parseContext } from './inspect.js';
 import { InputError } from '../../findings/errors.js';
 import { formatBytes, formatCount, formatPercent, formatRatio, parseCount } from '../../formats/units.js';
 import { table, type Io } from '../io.js';
+import { calcTraining, layoutDetail, trainingRows, type CalcTrainingOptions } from './calc-training.js';
 
-export interface CalcOptions {
+export interface CalcOptions extends CalcTrainingOptions {
   config?: string;
   expertDtype?: string;
   context?: string;
@@ -124,19 +125,33 @@ export function calcCommand(o: CalcOptions, io: Io, catalog: Catalog): number {
     throw new InputError(`calc: --overhead: expected a fraction of 0 or more such as 0.15, got "${o.overhead}"`);
   const serving = calcServing(o, arch !== undefined);
   const hardware = calcHardware(o, serving !== undefined, Math.max(experts, rest), catalog);
+  const trainingCost = calcTraining(o, arch !== undefined, catalog);
   const formats = { experts, rest, text: o.expertDtype ? `experts ${o.expertDtype}, rest ${dtype}` : dtype };
   const e = evaluateDesign(
     {
       bytesPerWeight: rest,
       overhead,
-      constraints: hardware
-        ? [{ name: 'gpu_memory', metric: SLOT.per_gpu_bytes, min: -Infinity, max: hardware.memory_bytes }]
-        : [],
+      constraints: [
+        ...(hardware
+          ? [{ name: 'gpu_memory', metric: SLOT.per_gpu_bytes, min: -Infinity, max: hardware.memory_bytes }]
+          : []),
+        ...(trainingCost
+          ? [
+              {
+                name: 'train_gpu_memory',
+                metric: SLOT.train_memory_per_gpu,
+                min: -Infinity,
+                max: trainingCost.gpuMemory,
+              },
+            ]
+          : []),
+      ],
       qualityPlan: undefined,
       formats,
       serving,
       hardware,
       architecture: undefined,
+      ...(trainingCost ? { trainingCost } : {}),
     },
     { ...design, ...(arch ? { architecture: arch } : {}) },
   );
@@ -145,8 +160,16 @@ export function calcCommand(o: CalcOptions, io: Io, catalog: Catalog): number {
   if (o.json) {
     const context = serving ? { context: serving.context, batch: serving.batch, kv_dtype: serving.kvDtype } : {};
     const gpu = hardware ? { gpu: hardware.gpu, gpu_count: hardware.count, fits_per_gpu: e.feasible } : {};
+    const train = trainingCost
+      ? {
+          train_gpu: trainingCost.gpu,
+          train_gpu_count: trainingCost.count,
+          train_seq_len: trainingCost.seqLen,
+          ...e.training,
+        }
+      : {};
     io.stdout(
-      `${JSON.stringify({ experts: design.experts, top_k: design.top_k, expert_params: design.expert_params, shared_params: design.shared_params, dtype: formats.text, ...m, ...context, ...servingJson(s), ...gpu }, null, 2)}\n`,
+      `${JSON.stringify({ experts: design.experts, top_k: design.top_k, expert_params: design.expert_params, shared_params: design.shared_params, dtype: formats.text, ...m, ...context, ...servingJson(s), ...gpu, ...train }, null, 2)}\n`,
     );
     return 0;
   }
@@ -205,6 +228,8 @@ export function calcCommand(o: CalcOptions, io: Io, catalog: Catalog): number {
       'per token per MoE layer, dispatch + combine',
     ]);
   }
+  if (trainingCost && e.training)
+    rows.push(...trainingRows(e.training, trainingCost, arch ? layoutDetail(trainingCost, arch, design) : undefined));
   io.stdout(`${label}\n${table(['metric', 'value', 'how'], rows, 1)}\n`);
   return 0;
 }
@@ -214,7 +239,7 @@ function calcServing(o: CalcOptions, hasArchitecture: boolean): ServingSpec | un
     for (const [flag, v] of [
       ['--batch', o.batch],
       ['--kv-dtype', o.kvDtype],
-      ['--gpu', o.gpu],
+      ...(o.trainTokens === undefined ? ([['--gpu', o.gpu]] as const) : []),
     ] as const) {
       if (v !== undefined)
         throw new InputError(
@@ -247,7 +272,10 @@ function calcHardware(
       throw new InputError('calc: --count and --tp need --gpu (e.g. --gpu H100-SXM-80GB --count 8)');
     return undefined;
   }
-  if (!hasServing) throw new InputError('calc: --gpu needs --context');
+  if (!hasServing) {
+    if (o.trainTokens !== undefined) return undefined; // the training GPUs
+    throw new InputError('calc: --gpu needs --context (or --train-tokens)');
+  }
   const whole = (flag: string, v: string) => {
     const n = /^\s*\d+\s*$/.test(v) ? Number(v) : NaN;
     if (!Number.isSafeInteger(n) || n < 1)

@@ -94,6 +94,7 @@ function terminalSummary(
           'vram',
           ...(quality ? ['Δloss vs dense', 'dense equiv.', 'domain'] : []),
           ...(hardware ? ['fullest GPU', 'tokens/s ≤'] : []),
+          ...(spec.trainingCost ? ['train days', 'train cost', 'train GPU'] : []),
         ],
         shown.map((f) => [
           f.design ? oneLine(f.design) : '(grid)',
@@ -115,6 +116,13 @@ function terminalSummary(
             : []),
           ...(hardware && f.serving
             ? [formatBytes(f.serving.per_gpu_bytes!), formatCount(f.serving.decode_tokens_per_s!)]
+            : []),
+          ...(f.training
+            ? [
+                f.training.train_days.toFixed(1),
+                Number.isNaN(f.training.train_cost) ? '' : formatCount(f.training.train_cost),
+                Number.isFinite(f.training.train_memory_per_gpu) ? formatBytes(f.training.train_memory_per_gpu) : '–',
+              ]
             : []),
         ]),
       ),

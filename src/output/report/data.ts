@@ -12,6 +12,7 @@ import type { SweepResult } from '../../sweep/types.js';
 import { formatCount } from '../../formats/units.js';
 import { qualityStatus, type QualityRow } from './quality.js';
 import { type ParallelData, parallelData } from './parallel.js';
+import { trainingRows, type TrainingRow } from './training.js';
 import { BATCHES, type ServedBar, type ServingViews, type ThroughputPoint, type TopKPoint } from './serving.js';
 
 /** A preset as the page's calculator takes it. */
@@ -34,6 +35,8 @@ export interface ReportData {
   serving?: ServingViews;
   /** The parallel-coordinates lines: the front and a sample of the feasible designs. */
   parallel?: ParallelData;
+  /** Absent without training cost (`training.hardware`). */
+  training?: TrainingRow[];
 }
 
 /** Intervals cost a Monte Carlo each (a few ms): the front's first rows, named designs and presets. */
@@ -57,6 +60,7 @@ export function reportData(result: SweepResult, catalog: Pick<Catalog, 'presets'
     qualityLaw: { arxiv, loss },
     ...(result.spec.serving ? { serving: servingViews(result) } : {}),
     parallel: parallelData(result),
+    ...(result.spec.trainingCost ? { training: trainingRows(result, catalog.laws) } : {}),
   };
 }
 

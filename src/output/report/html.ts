@@ -10,10 +10,12 @@ import { hasGrid } from '../../sweep/plan.js';
 import type { ServingValues, SweepResult } from '../../sweep/types.js';
 import { memorySpec, throughputSpec, topKSpec } from './serving.js';
 import { MAX_GPUS, SERVING_METRICS } from '../../metrics/serving.js';
+import { TRAINING_COST_METRICS } from '../../metrics/training.js';
 import { formatBytes, formatCount, formatPercent, formatRatio } from '../../formats/units.js';
 import { TOOL_VERSION } from '../../catalog/version.js';
 import { frontSpec, heatmapSpec, overviewSpec, renderSvg } from './charts.js';
 import { qualityNotes, qualitySpec, qualityTable } from './quality.js';
+import { trainingSpec, trainingTable } from './training.js';
 import type { ReportData } from './data.js';
 import { frontTable } from './table.js';
 import { ARCH_FIELD_NAMES, ARCH_FIELDS } from '../../spec/schema.js';
@@ -165,9 +167,12 @@ export async function renderReport({ result, data, exitCode, csvFile, csvNote }:
     ]);
   // gpu_memory bounds per_gpu_bytes by the GPU's memory
   const metricKind: Record<string, string> = {
-    ...Object.fromEntries([...METRICS, ...SERVING_METRICS].map((m) => [m.id, m.kind])),
+    ...Object.fromEntries([...METRICS, ...SERVING_METRICS, ...TRAINING_COST_METRICS].map((m) => [m.id, m.kind])),
     gpu_memory: 'bytes',
+    train_gpu_memory: 'bytes',
   };
+  const trainSpec = data.training ? trainingSpec(result, data.training) : undefined;
+  const trainingSvg = trainSpec ? await renderSvg(trainSpec, 'training') : '';
   const template = Handlebars.compile(readFileSync(templateFile(), 'utf8'), { strict: false });
   const html = template({
     title: spec.name,
@@ -238,6 +243,14 @@ export async function renderReport({ result, data, exitCode, csvFile, csvNote }:
       : undefined,
     heatmapSvg,
     parallelSvg,
+    training:
+      data.training && spec.trainingCost
+        ? {
+            svg: trainingSvg,
+            rows: trainingTable(data.training),
+            run: `${spec.trainingCost.count} × ${spec.trainingCost.gpu}, ${spec.trainingCost.seqLen.toLocaleString('en-US')}-token sequences`,
+          }
+        : undefined,
     serving: spec.serving
       ? {
           memorySvg,
