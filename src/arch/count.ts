@@ -5,8 +5,9 @@
  * recomputed at load time such as RoPE tables):
  * - embedding V·d; head V·d unless tied (+V with a head bias); final norm.
  * - norm(d) = d for RMSNorm or LayerNorm without bias, 2d for LayerNorm with bias.
- * - GQA: q d·H·hd (twice that with an output gate), k and v d·K·hd each, o H·hd·d, + biases,
- *   QK norm and sinks.
+ * - GQA: q d·H·hd (twice that with an output gate), k d·K·hd, v d·K·vd, o H·vd·d (vd = v_head_dim,
+ *   default hd), + biases, QK norm and sinks; sliding layers may have their own H, K, hd, vd and
+ *   sinks (`sliding_attention`).
  * - MLA: q_a d·r_q + q_a_norm r_q + q_b r_q·H·(nope+rope) (or q d·H·(nope+rope) without
  *   q-LoRA), kv_a d·(r_kv+rope) + kv_a_norm r_kv + kv_b r_kv·H·(nope+v), o H·v·d; a DSA
  *   indexer adds wq_b r_q·n·h + wk d·h + k_norm 2h + weights_proj d·n.
@@ -39,6 +40,7 @@ import type {
   CsaHcaAttentionFields,
   DsaIndexerSpec,
   ExtraCounts,
+  GqaShape,
   LayerAttentionKind,
   LinearSpec,
   ModuleCounts,
@@ -147,6 +149,27 @@ export function hasOwnDsaIndexer(
   return dsa != null && (i >= arch.num_layers || dsa.layers == null || dsa.layers.includes(i));
 }
 
+/**
+ * The head counts and widths of a GQA layer of `kind`: `sliding_attention` for sliding layers when
+ * the architecture has one, else its own fields (v_head_dim defaulting to head_dim).
+ */
+export function gqaShapeOf(
+  arch: Extract<Architecture, { attention_type: 'gqa' }>,
+  kind: LayerAttentionKind,
+): GqaShape & { v_head_dim: number } {
+  const s: GqaShape =
+    kind === 'sliding' && arch.sliding_attention != null
+      ? arch.sliding_attention
+      : {
+          num_attention_heads: arch.num_attention_heads,
+          num_key_value_heads: arch.num_key_value_heads,
+          head_dim: arch.head_dim,
+          v_head_dim: arch.v_head_dim ?? null,
+          attention_sinks: arch.attention_sinks,
+        };
+  return { ...s, v_head_dim: s.v_head_dim ?? s.head_dim };
+}
+
 function mixer(arch: Architecture, kinds: LayerAttentionKind[], i: number): Mixer {
   const d = arch.hidden_size;
   const kind = kindOf(arch, kinds, i);
@@ -186,20 +209,22 @@ function mixer(arch: Architecture, kinds: LayerAttentionKind[], i: number): Mixe
   }
 
   if (arch.attention_type === 'gqa') {
-    const H = arch.num_attention_heads;
-    const K = arch.num_key_value_heads;
-    const hd = arch.head_dim;
+    const s = gqaShapeOf(arch, kind);
+    const H = s.num_attention_heads;
+    const hd = s.head_dim;
     const q = H * hd;
     const qOut = arch.attention_output_gate ? 2 * q : q; // the gate comes out of q_proj
-    const kv = K * hd;
-    let p = d * qOut + 2 * d * kv + q * d;
-    if (arch.attention_qkv_bias) p += qOut + 2 * kv;
+    const k = s.num_key_value_heads * hd;
+    const v = s.num_key_value_heads * s.v_head_dim;
+    const o = H * s.v_head_dim; // o_proj reads the concatenated value heads
+    let p = d * qOut + d * k + d * v + o * d;
+    if (arch.attention_qkv_bias) p += qOut + k + v;
     if (arch.attention_out_bias) p += d;
     if (arch.qk_norm === 'per_head') p += 2 * hd;
-    else if (arch.qk_norm === 'full') p += q + kv;
-    if (arch.attention_sinks) p += H;
+    else if (arch.qk_norm === 'full') p += q + k;
+    if (s.attention_sinks) p += H;
     out.attention = p;
-    out.fp8.push([qOut, d], [kv, d], [kv, d], [d, q]);
+    out.fp8.push([qOut, d], [k, d], [v, d], [d, o]);
     return out;
   }
 
@@ -376,6 +401,19 @@ function validate(arch: Architecture): void {
   if (arch.attention_type === 'gqa') {
     assertCount('num_key_value_heads', arch.num_key_value_heads, 1);
     assertCount('head_dim', arch.head_dim, 1);
+    if (arch.v_head_dim != null) assertCount('v_head_dim', arch.v_head_dim, 1);
+    const sw = arch.sliding_attention;
+    if (sw) {
+      assertCount('sliding_attention.num_attention_heads', sw.num_attention_heads, 1);
+      assertCount('sliding_attention.num_key_value_heads', sw.num_key_value_heads, 1);
+      assertCount('sliding_attention.head_dim', sw.head_dim, 1);
+      if (sw.v_head_dim != null) assertCount('sliding_attention.v_head_dim', sw.v_head_dim, 1);
+    }
+    if ((arch.v_head_dim != null || sw) && (arch.attention_experts || arch.attention_output_gate)) {
+      throw new RangeError(
+        'v_head_dim and sliding_attention are not modelled with attention experts or an output gate',
+      );
+    }
     const ae = arch.attention_experts;
     if (ae) {
       assertCount('attention_experts.num_experts', ae.num_experts, 1);

@@ -41,6 +41,7 @@
 import {
   countParameters,
   expertBiasParams,
+  gqaShapeOf,
   hasOwnDsaIndexer,
   hcBlockParams,
   hcHeadParams,
@@ -278,23 +279,26 @@ function mixer(
     return;
   }
   if (arch.attention_type === 'gqa') {
-    const H = arch.num_attention_heads;
-    const hd = arch.head_dim;
+    const s = gqaShapeOf(arch, kind);
+    const H = s.num_attention_heads;
+    const hd = s.head_dim;
     const q = H * hd;
     const qOut = arch.attention_output_gate ? 2 * q : q;
-    const kv = arch.num_key_value_heads * hd;
+    const k = s.num_key_value_heads * hd;
+    const v = s.num_key_value_heads * s.v_head_dim;
+    const o = H * s.v_head_dim;
     l.linears(parts.attn, [
       [qOut, d],
-      [kv, d],
-      [kv, d],
-      [d, q],
+      [k, d],
+      [v, d],
+      [d, o],
     ]);
     let extra = 0;
-    if (arch.attention_qkv_bias) extra += qOut + 2 * kv;
+    if (arch.attention_qkv_bias) extra += qOut + k + v;
     if (arch.attention_out_bias) extra += d;
     if (arch.qk_norm === 'per_head') extra += 2 * hd;
-    else if (arch.qk_norm === 'full') extra += q + kv;
-    if (arch.attention_sinks) extra += H;
+    else if (arch.qk_norm === 'full') extra += q + k;
+    if (s.attention_sinks) extra += H;
     l.base(parts.attn, extra);
     return;
   }
@@ -614,7 +618,12 @@ function kvNotes(arch: Architecture, layout: KvLayout, kvDtype: KvDtype): string
     );
   }
   if (layout.sliding_layers > 0)
-    notes.push(`${layout.sliding_layers} sliding-window layers keep the last ${layout.sliding_window} tokens`);
+    notes.push(
+      `${layout.sliding_layers} sliding-window layers keep the last ${layout.sliding_window} tokens` +
+        (layout.sliding_values_per_token_per_layer != null
+          ? `, ${layout.sliding_values_per_token_per_layer} values per token each (their own KV heads)`
+          : ''),
+    );
   if ((arch.mtp?.num_modules ?? 0) > 0) notes.push('MTP layers are not counted (they cache only when drafting tokens)');
   if (layout.compressed.length > 0 && kvDtype !== 'bf16') {
     notes.push(`the reference code caches compressed entries and windows in bf16; ${kvDtype} is applied to them here`);

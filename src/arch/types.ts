@@ -92,6 +92,28 @@ export interface GqaAttentionFields {
    * kv_proj Linear(d, 2·K·head_dim). Absent = ordinary q/k/v/o projections.
    */
   attention_experts?: AttentionExpertsSpec | null;
+  /**
+   * width of each value head when it differs from the q/k head_dim (MiMo-V2: q/k 192, v 128): v_proj
+   * d → K·v_head_dim and o_proj H·v_head_dim → d; the KV cache holds K·(head_dim + v_head_dim) per
+   * token. Absent = head_dim.
+   */
+  v_head_dim?: number | null;
+  /**
+   * the attention shape of the `sliding` layers when it differs from the other layers' (MiMo-V2: the
+   * sliding-window layers have twice the KV heads and the only attention sinks); the fields above
+   * then describe the full-attention layers. Biases and QK norm are the same in both kinds.
+   */
+  sliding_attention?: GqaShape | null;
+}
+
+/** The head counts and widths of one kind of GQA layer (see `GqaAttentionFields.sliding_attention`). */
+export interface GqaShape {
+  num_attention_heads: number;
+  num_key_value_heads: number;
+  head_dim: number;
+  /** null = head_dim */
+  v_head_dim: number | null;
+  attention_sinks: boolean;
 }
 
 /** Attention experts (see `GqaAttentionFields.attention_experts`). */

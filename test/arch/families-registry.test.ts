@@ -51,6 +51,8 @@ const PRINTED_ORDER = [
   'qwen3_next',
   'kimi_linear',
   'lfm2_moe',
+  'mimo_v2_flash',
+  'mimo_v2',
 ];
 
 describe('family registry', () => {

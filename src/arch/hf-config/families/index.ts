@@ -33,6 +33,7 @@ import { llama4 } from './llama4.js';
 import { longcatFlash } from './longcat-flash.js';
 import { minimax } from './minimax.js';
 import { minimaxM2 } from './minimax-m2.js';
+import { mimoV2 } from './mimo-v2.js';
 import { mixtral } from './mixtral.js';
 import { nemotronH } from './nemotron-h.js';
 import { olmoe } from './olmoe.js';
@@ -91,4 +92,6 @@ export const FAMILIES = {
   qwen3_next: qwen3Next,
   kimi_linear: kimiLinear,
   lfm2_moe: lfm2Moe,
+  mimo_v2_flash: mimoV2,
+  mimo_v2: mimoV2,
 } as const satisfies Record<string, Family>;

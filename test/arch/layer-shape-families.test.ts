@@ -1,0 +1,182 @@
+/**
+ * Families whose attention layers do not all have one shape: MiMo-V2 (q/k heads wider than v
+ * heads; sliding-window layers with their own KV-head count and the only attention sinks). Each
+ * has a tiny config whose every count is worked out by hand below, and the vendor's config checked
+ * against the published figures (cited at each assertion). The real configs are in
+ * test/fixtures/hf-configs (origins in its SOURCES.md).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { countParameters } from '../../src/arch/count.js';
+import { architectureFromHfConfig } from '../../src/arch/hf-config/index.js';
+import { formatInspect, inspectConfig, type InspectResult } from '../../src/arch/inspect.js';
+import {
+  kvBytesPerTokenLongContext,
+  kvCacheBytes,
+  kvFixedBytesPerSequence,
+  kvLayoutFromArchitecture,
+} from '../../src/arch/kv-cache.js';
+import { checkpointWeightBytes } from '../../src/arch/memory.js';
+
+function fixture(name: string): InspectResult {
+  const url = new URL(`../fixtures/hf-configs/${name}`, import.meta.url);
+  return inspectConfig(JSON.parse(readFileSync(url, 'utf8')), name, {});
+}
+
+/** n rounded to `digits` significant figures */
+function sig(n: number, digits: number): number {
+  return Number(n.toPrecision(digits));
+}
+
+describe('mimo_v2 / mimo_v2_flash: v heads narrower than q/k, sliding layers with their own KV heads and sinks', () => {
+  // d = 8, V = 10, 3 layers: layer 0 full attention and dense, layers 1 and 2 sliding and MoE.
+  // Full layers: H = 2, K = 1, head_dim 4, v_head_dim 2. Sliding layers: H = 2, K = 2, same widths, sinks.
+  // Dense FFN I = 6; E = 3 experts (top-1) of width 2.
+  const vendor = {
+    model_type: 'mimo_v2_flash',
+    hidden_size: 8,
+    num_hidden_layers: 3,
+    vocab_size: 10,
+    num_attention_heads: 2,
+    num_key_value_heads: 1,
+    head_dim: 4,
+    v_head_dim: 2,
+    swa_num_attention_heads: 2,
+    swa_num_key_value_heads: 2,
+    swa_head_dim: 4,
+    swa_v_head_dim: 2,
+    sliding_window: 4,
+    hybrid_layer_pattern: [0, 1, 1],
+    moe_layer_freq: [0, 1, 1],
+    add_swa_attention_sink_bias: true,
+    add_full_attention_sink_bias: false,
+    intermediate_size: 6,
+    n_routed_experts: 3,
+    num_experts_per_tok: 1,
+    moe_intermediate_size: 2,
+  };
+  // transformers' spelling (MiMoV2FlashConfig): the sliding layers have num_key_value_heads·2 KV
+  // heads and sinks, the full layers none: the same model.
+  const transformers = {
+    model_type: 'mimo_v2_flash',
+    hidden_size: 8,
+    num_hidden_layers: 3,
+    vocab_size: 10,
+    num_attention_heads: 2,
+    num_key_value_heads: 1,
+    head_dim: 4,
+    v_head_dim: 2,
+    sliding_window: 4,
+    layer_types: ['full_attention', 'sliding_attention', 'sliding_attention'],
+    mlp_layer_types: ['dense', 'sparse', 'sparse'],
+    intermediate_size: 6,
+    n_routed_experts: 3,
+    num_experts_per_tok: 1,
+    moe_intermediate_size: 2,
+  };
+
+  it('counts every module of the tiny config by hand', () => {
+    const b = countParameters(architectureFromHfConfig(vendor));
+    expect(b.modules.embedding).toBe(80); // 10·8
+    expect(b.modules.lm_head).toBe(80); // untied
+    // full layer: q 8·(2·4) 64 + k 8·(1·4) 32 + v 8·(1·2) 16 + o (2·2)·8 32 = 144, no sinks;
+    // sliding layer: q 64 + k 8·(2·4) 64 + v 8·(2·2) 32 + o 32 + sinks 2 = 194; 144 + 2·194 = 532
+    expect(b.modules.attention).toBe(532);
+    expect(b.modules.norms).toBe(56); // 2·8·3 + 8
+    expect(b.modules.dense_ffn).toBe(144); // 3·8·6 in layer 0
+    expect(b.modules.router).toBe(54); // (8·3 weight + 3 e_score_correction_bias)·2 MoE layers
+    expect(b.modules.routed_experts).toBe(288); // 3 experts · 3·8·2 · 2 layers
+    expect(b.total_main).toBe(1234); // 80 + 80 + 532 + 56 + 144 + 54 + 288
+    expect(b.active).toBe(1042); // 1234 − 2 idle experts · 48 · 2 layers
+    expect(b.layers).toEqual({ total: 3, moe: 2, dense: 1 });
+  });
+
+  it('reads transformers’ spelling, and its defaults, as the same model', () => {
+    const a = countParameters(architectureFromHfConfig(vendor));
+    expect(countParameters(architectureFromHfConfig(transformers))).toEqual(a);
+    // no layer lists: layer 0 (and every 6th) full, the rest sliding; layer 0 dense, the rest MoE
+    const { layer_types: _l, mlp_layer_types: _m, ...defaults } = transformers;
+    expect(countParameters(architectureFromHfConfig(defaults))).toEqual(a);
+    // mimo_v2 (MiMo-V2.5) is read the same way
+    expect(countParameters(architectureFromHfConfig({ ...vendor, model_type: 'mimo_v2' })).total_main).toBe(1234);
+  });
+
+  it('sizes each kind of layer’s KV cache by its own heads and widths', () => {
+    const layout = kvLayoutFromArchitecture(architectureFromHfConfig(vendor));
+    // full: K·(head_dim + v_head_dim) = 1·(4 + 2) = 6 values; sliding: 2·(4 + 2) = 12
+    expect(layout.values_per_token_per_layer).toBe(6);
+    expect(layout.sliding_values_per_token_per_layer).toBe(12);
+    expect(layout.full_layers).toBe(1);
+    expect(layout.sliding_layers).toBe(2);
+    // bf16, past the window: 1 full layer · 6 · 2 bytes = 12 bytes per token
+    expect(kvBytesPerTokenLongContext(layout, 2)).toBe(12);
+    // the two windows once full: 2 layers · 4 tokens · 12 · 2 bytes = 192
+    expect(kvFixedBytesPerSequence(layout, 2)).toBe(192);
+    // context 3 (inside the window), batch 2: full 2·3·6·2 = 72, sliding 2·2·3·12·2 = 288
+    const at = kvCacheBytes(layout, { context: 3, batch: 2, kvBytes: 2 });
+    expect(at.full_bytes).toBe(72);
+    expect(at.sliding_bytes).toBe(288);
+  });
+
+  it('stores the weights it counts, layer kind by layer kind', () => {
+    const arch = architectureFromHfConfig(vendor);
+    const w = checkpointWeightBytes(arch);
+    // every parameter in bf16 but the F32 e_score_correction_bias (3 per MoE layer)
+    expect(w.total_bytes).toBe((1234 - 6) * 2 + 6 * 4);
+  });
+
+  it('refuses a layer list of the wrong length or with unknown entries, naming the field', () => {
+    expect(() => architectureFromHfConfig({ ...vendor, hybrid_layer_pattern: [0, 1] }, 'c.json')).toThrow(
+      'hybrid_layer_pattern',
+    );
+    expect(() => architectureFromHfConfig({ ...vendor, moe_layer_freq: [0, 2, 1] }, 'c.json')).toThrow(
+      'moe_layer_freq',
+    );
+    expect(() =>
+      architectureFromHfConfig({ ...transformers, layer_types: ['full_attention', 'x', 'full_attention'] }),
+    ).toThrow('layer_types');
+  });
+
+  it('MiMo-V2-Flash: 308,778,780,864 total and 15,445,936,320 active against the card’s 309B / 15B', () => {
+    const r = fixture('mimo-v2-flash.json');
+    const b = countParameters(r.architecture);
+    // embedding and head 152,576·4,096 = 624,951,296 each;
+    // 9 full layers: q 4096·64·192 50,331,648 + k 4096·4·192 3,145,728 + v 4096·4·128 2,097,152
+    //   + o 64·128·4096 33,554,432 = 89,128,960; 39 sliding layers: k and v with 8 KV heads
+    //   (6,291,456 and 4,194,304) + 64 sinks = 94,371,904: 9·89,128,960 + 39·94,371,904 = 4,482,664,896;
+    // norms 2·4096·48 + 4096 = 397,312; routers (4096·256 + 256)·47 = 49,295,104;
+    // experts 256 · 3·4096·2048 · 47 = 302,795,194,368; dense layer 0: 3·4096·16384 = 201,326,592.
+    expect(b.modules.attention).toBe(4_482_664_896);
+    expect(b.total_main).toBe(308_778_780_864);
+    // active: minus 248 idle experts of 25,165,824 in 47 layers (293,332,844,544)
+    expect(b.active).toBe(15_445_936_320);
+    // "MiMo-V2-Flash, with 309B total parameters and 15B activated parameters" (LMSYS / Xiaomi,
+    // "SGLang Day-0 Support for MiMo-V2-Flash Model", 2025-12-15; the model card says the same)
+    expect(sig(b.total_main, 3)).toBe(309e9);
+    expect(sig(b.active, 2)).toBe(15e9);
+    // KV: full K·(192 + 128) = 4·320 = 1,280 values, sliding 8·320 = 2,560; bf16 past the window
+    // 9 · 1,280 · 2 = 23,040 bytes per token, and 39 windows of 128 tokens · 2,560 · 2 = 25,559,040 bytes
+    expect(r.memory.kv.values_per_token_per_layer).toBe(1280);
+    expect(r.memory.kv.bytes_per_token).toBe(23_040);
+    expect(r.memory.kv.fixed_bytes_per_sequence).toBe(25_559_040);
+    expect(formatInspect(r)).toContain(
+      'GQA attention (64 q / 4 kv heads x 192, v 128; sliding layers 64 q / 8 kv heads x 192, v 128 with sinks)',
+    );
+  });
+
+  it('MiMo-V2-Pro shape (mimo_v2): 1,021,248,126,336 total and 41,894,919,552 active against 1.02T / 42B', () => {
+    const b = countParameters(fixture('mimo-v2-pro.json').architecture);
+    // embedding and head 152,576·6,144 = 937,426,944 each;
+    // 10 full layers: q 6144·128·192 150,994,944 + k 6144·8·192 9,437,184 + v 6144·8·128 6,291,456
+    //   + o 128·128·6144 100,663,296 = 267,386,880; 60 sliding layers the same + 128 sinks:
+    //   2,673,868,800 + 16,043,220,480 = 18,717,089,280;
+    // norms 2·6144·70 + 6144 = 866,304; routers (6144·384 + 384)·69 = 162,817,920;
+    // experts 384 · 3·6144·2048 · 69 = 1,000,190,509,056; dense layer 0: 3·6144·16384 = 301,989,888
+    expect(b.modules.attention).toBe(18_717_089_280);
+    expect(b.total_main).toBe(1_021_248_126_336);
+    expect(b.active).toBe(41_894_919_552); // minus 69 · 376 idle experts of 37,748,736
+    // MiMo-V2.5-Pro "1.02T" total, "42B" active (SGLang cookbook, MiMo-V2.5 page)
+    expect(sig(b.total_main, 3)).toBe(1.02e12);
+    expect(sig(b.active, 2)).toBe(42e9);
+  });
+});
