@@ -166,6 +166,7 @@ export function gqaShapeOf(
           head_dim: arch.head_dim,
           v_head_dim: arch.v_head_dim ?? null,
           attention_sinks: arch.attention_sinks,
+          shared_kv: arch.shared_kv ?? false,
         };
   return { ...s, v_head_dim: s.v_head_dim ?? s.head_dim };
 }
@@ -215,7 +216,7 @@ function mixer(arch: Architecture, kinds: LayerAttentionKind[], i: number): Mixe
     const q = H * hd;
     const qOut = arch.attention_output_gate ? 2 * q : q; // the gate comes out of q_proj
     const k = s.num_key_value_heads * hd;
-    const v = s.num_key_value_heads * s.v_head_dim;
+    const v = s.shared_kv ? 0 : s.num_key_value_heads * s.v_head_dim; // no v_proj when keys are the values
     const o = H * s.v_head_dim; // o_proj reads the concatenated value heads
     let p = d * qOut + d * k + d * v + o * d;
     if (arch.attention_qkv_bias) p += qOut + k + v;
@@ -224,7 +225,7 @@ function mixer(arch: Architecture, kinds: LayerAttentionKind[], i: number): Mixe
     else if (arch.qk_norm === 'full') p += q + k;
     if (s.attention_sinks) p += H;
     out.attention = p;
-    out.fp8.push([qOut, d], [k, d], [v, d], [d, o]);
+    out.fp8.push([qOut, d], [k, d], ...(v > 0 ? [[v, d] as Matrix] : []), [d, o]);
     return out;
   }
 
@@ -312,6 +313,7 @@ function routerParams(arch: Architecture, hash: boolean): number {
   if (arch.router_bias) p += E;
   if (arch.router_score_correction_bias && !hash) p += E;
   if (arch.moe_output_bias) p += arch.hidden_size;
+  if (arch.router_scales) p += arch.hidden_size + E;
   return p;
 }
 
@@ -402,16 +404,25 @@ function validate(arch: Architecture): void {
     assertCount('num_key_value_heads', arch.num_key_value_heads, 1);
     assertCount('head_dim', arch.head_dim, 1);
     if (arch.v_head_dim != null) assertCount('v_head_dim', arch.v_head_dim, 1);
-    const sw = arch.sliding_attention;
-    if (sw) {
-      assertCount('sliding_attention.num_attention_heads', sw.num_attention_heads, 1);
-      assertCount('sliding_attention.num_key_value_heads', sw.num_key_value_heads, 1);
-      assertCount('sliding_attention.head_dim', sw.head_dim, 1);
-      if (sw.v_head_dim != null) assertCount('sliding_attention.v_head_dim', sw.v_head_dim, 1);
+    if (arch.shared_kv && (arch.v_head_dim ?? arch.head_dim) !== arch.head_dim) {
+      throw new RangeError('keys reused as values (shared_kv) need v_head_dim = head_dim');
     }
-    if ((arch.v_head_dim != null || sw) && (arch.attention_experts || arch.attention_output_gate)) {
+    for (const [name, sw] of [['sliding_attention', arch.sliding_attention]] as const) {
+      if (!sw) continue;
+      assertCount(`${name}.num_attention_heads`, sw.num_attention_heads, 1);
+      assertCount(`${name}.num_key_value_heads`, sw.num_key_value_heads, 1);
+      assertCount(`${name}.head_dim`, sw.head_dim, 1);
+      if (sw.v_head_dim != null) assertCount(`${name}.v_head_dim`, sw.v_head_dim, 1);
+      if (sw.shared_kv && (sw.v_head_dim ?? sw.head_dim) !== sw.head_dim) {
+        throw new RangeError(`${name}: keys reused as values need v_head_dim = head_dim`);
+      }
+    }
+    if (
+      (arch.v_head_dim != null || arch.sliding_attention || arch.shared_kv) &&
+      (arch.attention_experts || arch.attention_output_gate)
+    ) {
       throw new RangeError(
-        'v_head_dim and sliding_attention are not modelled with attention experts or an output gate',
+        'v_head_dim and per-kind attention shapes are not modelled with attention experts or an output gate',
       );
     }
     const ae = arch.attention_experts;
@@ -491,7 +502,7 @@ export function countParameters(arch: Architecture): Breakdown {
   const perExpert = expertParams(arch);
   const perShared = sharedParams(arch);
   const perDense = nDense > 0 || arch.mtp?.layer_kind === 'dense' ? denseFfnParams(arch) : 0;
-  const layerNorms = arch.norms_per_layer * norm(arch, d);
+  const layerNorms = arch.norms_per_layer * norm(arch, d) + (arch.layer_scalar ? 1 : 0);
   const perHc = hcBlockParams(arch);
 
   const tally = new StorageTally(arch);

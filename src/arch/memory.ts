@@ -285,14 +285,9 @@ function mixer(
     const q = H * hd;
     const qOut = arch.attention_output_gate ? 2 * q : q;
     const k = s.num_key_value_heads * hd;
-    const v = s.num_key_value_heads * s.v_head_dim;
+    const v = s.shared_kv ? 0 : s.num_key_value_heads * s.v_head_dim;
     const o = H * s.v_head_dim;
-    l.linears(parts.attn, [
-      [qOut, d],
-      [k, d],
-      [v, d],
-      [d, o],
-    ]);
+    l.linears(parts.attn, [[qOut, d], [k, d], ...(v > 0 ? [[v, d] as [number, number]] : []), [d, o]]);
     let extra = 0;
     if (arch.attention_qkv_bias) extra += qOut + k + v;
     if (arch.attention_out_bias) extra += d;
@@ -389,7 +384,7 @@ export function checkpointWeightBytes(
   const moe = new Set(moeLayerIndices(arch));
   const noFfn = noFfnLayers(arch);
   const nHash = arch.num_hash_layers ?? 0;
-  const layerNorm = arch.norms_per_layer * norm(arch, d);
+  const layerNorm = arch.norms_per_layer * norm(arch, d) + (arch.layer_scalar ? 1 : 0);
   const hcBlock = hcBlockParams(arch);
   const hcHead = hcHeadParams(arch);
   const expertMats = ffnMatrices(d, arch.moe_intermediate_size, arch.expert_gated);
@@ -410,7 +405,10 @@ export function checkpointWeightBytes(
     if (isMoe) {
       const hash = i < nHash;
       const Er = E + (arch.zero_experts ?? 0); // router outputs: real and zero-computation experts
-      l.base(p('router'), d * Er + (arch.router_bias ? Er : 0) + (arch.moe_output_bias ? d : 0));
+      l.base(
+        p('router'),
+        d * Er + (arch.router_bias ? Er : 0) + (arch.moe_output_bias ? d : 0) + (arch.router_scales ? d + Er : 0),
+      );
       if (arch.router_score_correction_bias && !hash) l.f32(p('router'), Er);
       if (hash) l.add('routing_tables', 'i64', 'tables', hashTableElements(arch));
       l.experts(p('routed_experts'), expertMats, E);

@@ -100,10 +100,16 @@ export interface GqaAttentionFields {
   v_head_dim?: number | null;
   /**
    * the attention shape of the `sliding` layers when it differs from the other layers' (MiMo-V2: the
-   * sliding-window layers have twice the KV heads and the only attention sinks); the fields above
-   * then describe the full-attention layers. Biases and QK norm are the same in both kinds.
+   * sliding-window layers have twice the KV heads and the only attention sinks; Gemma 4: its global
+   * layers have head_dim 512 and fewer KV heads); the fields above then describe the full-attention
+   * layers. Biases and QK norm (per head, of each kind's head_dim) are the same in both kinds.
    */
   sliding_attention?: GqaShape | null;
+  /**
+   * no v_proj: the key projection's output is also the value (Gemma 4 `attention_k_eq_v`, on its
+   * global layers); keys and values are still cached apart (they are normed and rotated apart)
+   */
+  shared_kv?: boolean;
 }
 
 /** The head counts and widths of one kind of GQA layer (see `GqaAttentionFields.sliding_attention`). */
@@ -114,6 +120,8 @@ export interface GqaShape {
   /** null = head_dim */
   v_head_dim: number | null;
   attention_sinks: boolean;
+  /** no v_proj (see `GqaAttentionFields.shared_kv`) */
+  shared_kv?: boolean;
 }
 
 /** Attention experts (see `GqaAttentionFields.attention_experts`). */
@@ -468,6 +476,13 @@ export interface ArchitectureBase {
    * count varies between max(0, top-k − zero_experts) and top-k real experts; default 0
    */
   zero_experts?: number;
+  /**
+   * the router scales its input by a learned vector (d) and each expert's weight by a learned
+   * scalar (E), counted with the router (Gemma 4 `Gemma4TextRouter.scale` and `per_expert_scale`)
+   */
+  router_scales?: boolean;
+  /** one learned scalar per decoder layer multiplying its output, counted with the norms (Gemma 4 `layer_scalar`) */
+  layer_scalar?: boolean;
 }
 
 export type Architecture = ArchitectureBase & (GqaAttentionFields | MlaAttentionFields | CsaHcaAttentionFields);

@@ -53,6 +53,8 @@ const PRINTED_ORDER = [
   'lfm2_moe',
   'mimo_v2_flash',
   'mimo_v2',
+  'gemma4',
+  'gemma4_text',
 ];
 
 describe('family registry', () => {

@@ -1,6 +1,7 @@
 /**
  * Families whose attention layers do not all have one shape: MiMo-V2 (q/k heads wider than v
- * heads; sliding-window layers with their own KV-head count and the only attention sinks). Each
+ * heads; sliding-window layers with their own KV-head count and the only attention sinks) and
+ * Gemma 4 (global layers of wider heads, fewer KV heads and keys reused as values). Each
  * has a tiny config whose every count is worked out by hand below, and the vendor's config checked
  * against the published figures (cited at each assertion). The real configs are in
  * test/fixtures/hf-configs (origins in its SOURCES.md).
@@ -178,5 +179,102 @@ describe('mimo_v2 / mimo_v2_flash: v heads narrower than q/k, sliding layers wit
     // MiMo-V2.5-Pro "1.02T" total, "42B" active (SGLang cookbook, MiMo-V2.5 page)
     expect(sig(b.total_main, 3)).toBe(1.02e12);
     expect(sig(b.active, 2)).toBe(42e9);
+  });
+});
+
+describe('gemma4: global layers of their own head width and KV heads, keys as values; MLP beside the experts', () => {
+  // d = 8, V = 10 (tied), 3 layers: sliding, sliding, full (Gemma 4 makes the last layer full).
+  // Sliding layers: H = 2, K = 2, head_dim 4; full layers: H = 2, num_global_key_value_heads 1,
+  // global_head_dim 6, keys as values (attention_k_eq_v). MLP I = 6 beside E = 3 experts (top-1) of width 2.
+  const text = {
+    model_type: 'gemma4_text',
+    hidden_size: 8,
+    num_hidden_layers: 3,
+    vocab_size: 10,
+    num_attention_heads: 2,
+    num_key_value_heads: 2,
+    head_dim: 4,
+    global_head_dim: 6,
+    num_global_key_value_heads: 1,
+    attention_k_eq_v: true,
+    layer_types: ['sliding_attention', 'sliding_attention', 'full_attention'],
+    sliding_window: 4,
+    intermediate_size: 6,
+    enable_moe_block: true,
+    num_experts: 3,
+    top_k_experts: 1,
+    moe_intermediate_size: 2,
+    hidden_size_per_layer_input: 0,
+    num_kv_shared_layers: 0,
+  };
+  const tiny = { model_type: 'gemma4', text_config: text };
+
+  it('counts every module of the tiny config by hand', () => {
+    const b = countParameters(architectureFromHfConfig(tiny));
+    expect(b.modules.embedding).toBe(80); // 10·8
+    expect(b.modules.lm_head).toBe(0); // tied
+    // sliding: q 8·(2·4) 64 + k 8·(2·4) 64 + v 64 + o 64 + q_norm and k_norm 2·4 = 264, twice;
+    // full: q 8·(2·6) 96 + k 8·(1·6) 48 + no v_proj + o 12·8 96 + norms 2·6 = 252; 528 + 252 = 780
+    expect(b.modules.attention).toBe(780);
+    expect(b.modules.norms).toBe(179); // 3 · (7 norms · 8 + layer_scalar 1) + final 8
+    expect(b.modules.router).toBe(105); // 3 · (proj 8·3 + scale 8 + per_expert_scale 3)
+    expect(b.modules.routed_experts).toBe(432); // 3 layers · 3 experts · 3·8·2
+    expect(b.modules.shared_experts).toBe(432); // the MLP: 3 layers · 3·8·6
+    expect(b.total_main).toBe(2008); // 80 + 780 + 179 + 105 + 432 + 432
+    expect(b.active).toBe(1720); // 2008 − 3 layers · 2 idle experts · 48
+    // no layer_types: five sliding then one full, the last layer full: the same three layers
+    const { layer_types: _t, ...defaults } = text;
+    expect(countParameters(architectureFromHfConfig({ model_type: 'gemma4', text_config: defaults }))).toEqual(b);
+  });
+
+  it('sizes the global and the sliding layers’ KV cache by their own heads', () => {
+    const layout = kvLayoutFromArchitecture(architectureFromHfConfig(tiny));
+    // full: keys and values cached apart, 1·(6 + 6) = 12 values; sliding 2·(4 + 4) = 16
+    expect(layout.values_per_token_per_layer).toBe(12);
+    expect(layout.sliding_values_per_token_per_layer).toBe(16);
+    expect(kvBytesPerTokenLongContext(layout, 2)).toBe(24); // 1 full layer · 12 · 2 bytes
+    expect(kvFixedBytesPerSequence(layout, 2)).toBe(256); // 2 windows · 4 tokens · 16 · 2 bytes
+  });
+
+  it('counts the dense variants (no MoE block) with four norms a layer and the MLP as a dense FFN', () => {
+    const b = countParameters(architectureFromHfConfig({ ...text, enable_moe_block: false }));
+    // 80 + attention 780 + norms 3·(4·8 + 1) + 8 = 107 + MLP 3·144 = 432
+    expect(b.total_main).toBe(1399);
+    expect(b.layers).toEqual({ total: 3, moe: 0, dense: 3 });
+  });
+
+  it('refuses per-layer embeddings and shared-KV layers, naming the field', () => {
+    expect(() =>
+      architectureFromHfConfig(
+        { model_type: 'gemma4', text_config: { ...text, hidden_size_per_layer_input: 256 } },
+        'c.json',
+      ),
+    ).toThrow('text_config.hidden_size_per_layer_input');
+    expect(() =>
+      architectureFromHfConfig({ model_type: 'gemma4', text_config: { ...text, num_kv_shared_layers: 1 } }, 'c.json'),
+    ).toThrow('text_config.num_kv_shared_layers');
+  });
+
+  it('gemma-4-26B-A4B: 25,233,141,790 total and 3,822,530,590 active against the card’s 25.2B / 3.8B', () => {
+    const r = fixture('gemma-4-26b-a4b.json');
+    const b = countParameters(r.architecture);
+    // embedding 262,144·2,816 = 738,197,504 (tied);
+    // 25 sliding layers: q 2816·16·256 11,534,336 + k and v 2816·8·256 5,767,168 each + o 11,534,336
+    //   + q/k norms 512 = 34,603,520; 5 global layers: q 2816·16·512 23,068,672 + k 2816·2·512
+    //   2,883,584 + o 23,068,672 + norms 1,024 = 49,021,952: 865,088,000 + 245,109,760 = 1,110,197,760;
+    // norms 30·(7·2816 + 1) + 2816 = 594,206; routers 30·(2816·128 + 2816 + 128) = 10,901,760;
+    // experts 30·128·3·2816·704 = 22,837,985,280; MLPs 30·3·2816·2112 = 535,265,280
+    expect(b.modules.attention).toBe(1_110_197_760);
+    expect(b.total_main).toBe(25_233_141_790);
+    // active: minus 30 layers · 120 idle experts of 5,947,392 (21,410,611,200)
+    expect(b.active).toBe(3_822_530_590);
+    // "25.2B total parameters but only 3.8B active per token" (gemma-4-26B-A4B-it model card, as
+    // quoted by Vast.ai and Featherless; the card lists the ~550M vision encoder apart, not counted here)
+    expect(sig(b.total_main, 3)).toBe(25.2e9);
+    expect(sig(b.active, 2)).toBe(3.8e9);
+    // KV: global 2·(512 + 512) = 2,048 values, sliding 8·(256 + 256) = 4,096; bf16 past the window
+    // 5 · 2,048 · 2 = 20,480 bytes per token; 25 windows · 1,024 · 4,096 · 2 = 209,715,200 bytes
+    expect(r.memory.kv.bytes_per_token).toBe(20_480);
+    expect(r.memory.kv.fixed_bytes_per_sequence).toBe(209_715_200);
   });
 });

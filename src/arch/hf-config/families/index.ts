@@ -15,6 +15,7 @@ import { deepseekMoe } from './deepseek-moe.js';
 import { deepseekV32 } from './deepseek-v32.js';
 import { deepseekV4 } from './deepseek-v4.js';
 import { flexOlmo } from './flex-olmo.js';
+import { gemma4 } from './gemma4.js';
 import { glm4Moe } from './glm4-moe.js';
 import { glm4MoeLite } from './glm4-moe-lite.js';
 import { glm4vMoe } from './glm4v-moe.js';
@@ -94,4 +95,6 @@ export const FAMILIES = {
   lfm2_moe: lfm2Moe,
   mimo_v2_flash: mimoV2,
   mimo_v2: mimoV2,
+  gemma4,
+  gemma4_text: gemma4,
 } as const satisfies Record<string, Family>;
