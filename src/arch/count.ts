@@ -7,7 +7,7 @@
  * - norm(d) = d for RMSNorm or LayerNorm without bias, 2d for LayerNorm with bias.
  * - GQA: q d·H·hd (twice that with an output gate), k d·K·hd, v d·K·vd, o H·vd·d (vd = v_head_dim,
  *   default hd), + biases, QK norm and sinks; sliding layers may have their own H, K, hd, vd and
- *   sinks (`sliding_attention`).
+ *   sinks (`sliding_attention`); a MiniMax-M3 block indexer adds q d·n·h + k d·h + q/k norms 2h.
  * - MLA: q_a d·r_q + q_a_norm r_q + q_b r_q·H·(nope+rope) (or q d·H·(nope+rope) without
  *   q-LoRA), kv_a d·(r_kv+rope) + kv_a_norm r_kv + kv_b r_kv·H·(nope+v), o H·v·d; a DSA
  *   indexer adds wq_b r_q·n·h + wk d·h + k_norm 2h + weights_proj d·n.
@@ -226,6 +226,12 @@ function mixer(arch: Architecture, kinds: LayerAttentionKind[], i: number): Mixe
     if (s.attention_sinks) p += H;
     out.attention = p;
     out.fp8.push([qOut, d], [k, d], ...(v > 0 ? [[v, d] as Matrix] : []), [d, o]);
+    const bi = arch.block_indexer;
+    if (bi && i < arch.num_layers && bi.layers.includes(i)) {
+      // q_proj, k_proj, q_norm, k_norm
+      out.indexer = d * bi.n_heads * bi.head_dim + d * bi.head_dim + 2 * bi.head_dim;
+      out.fp8.push([bi.n_heads * bi.head_dim, d], [bi.head_dim, d]);
+    }
     return out;
   }
 
@@ -424,6 +430,10 @@ function validate(arch: Architecture): void {
       throw new RangeError(
         'v_head_dim and per-kind attention shapes are not modelled with attention experts or an output gate',
       );
+    }
+    if (arch.block_indexer) {
+      assertCount('block_indexer.n_heads', arch.block_indexer.n_heads, 1);
+      assertCount('block_indexer.head_dim', arch.block_indexer.head_dim, 1);
     }
     const ae = arch.attention_experts;
     if (ae) {

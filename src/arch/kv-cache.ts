@@ -19,6 +19,9 @@
  *   `Indexer.k_cache` float8_e4m3fn and `k_scale_cache` float32 [.., index_head_dim / 128]) keeps it
  *   in FP8 with one F32 scale per 128 values, whatever the dtype of the main cache:
  *   index_head_dim + 4·⌈index_head_dim / 128⌉ bytes per token per layer (132 for 128).
+ * - MiniMax-M3 block-sparse attention (transformers `MiniMaxM3VLSparseCacheLayer`): each sparse layer
+ *   also caches its lightning indexer's key, index_head_dim values per token in the activations'
+ *   dtype (bf16): 2·index_head_dim bytes per token per layer.
  * - DeepSeek-V4 compressed attention (official inference/model.py, `Attention.kv_cache` of
  *   window_size + max_seq_len // compress_ratio rows of head_dim, one K=V head): a layer with
  *   ratio m keeps the last `sliding_window` tokens uncompressed (head_dim values each) and one
@@ -407,7 +410,7 @@ export function kvLayoutFromArchitecture(arch: Architecture, pattern?: Attention
       indexer,
     });
   }
-  return gqaKvLayout({
+  const layout = gqaKvLayout({
     layers: arch.num_layers,
     num_key_value_heads: arch.num_key_value_heads,
     head_dim: arch.head_dim,
@@ -415,6 +418,14 @@ export function kvLayoutFromArchitecture(arch: Architecture, pattern?: Attention
     ...(pat ? { pattern: pat } : {}),
     sliding: arch.sliding_attention ?? null,
   });
+  const bi = arch.block_indexer;
+  if (bi) {
+    // MiniMax-M3: each sparse layer caches its indexer key (`idx_keys`) in the activations' dtype
+    layout.indexer_layers = new Set(bi.layers.filter((i) => i >= 0 && i < arch.num_layers)).size;
+    layout.indexer_key_bytes_per_token =
+      layout.indexer_layers > 0 ? 2 * positiveInt('block_indexer.head_dim', bi.head_dim) : 0;
+  }
+  return layout;
 }
 
 /**

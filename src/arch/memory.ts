@@ -294,6 +294,14 @@ function mixer(
     if (arch.qk_norm === 'per_head') extra += 2 * hd;
     else if (arch.qk_norm === 'full') extra += q + k;
     if (s.attention_sinks) extra += H;
+    const bi = arch.block_indexer;
+    if (bi && i < arch.num_layers && bi.layers.includes(i)) {
+      l.linears(parts.idx, [
+        [bi.n_heads * bi.head_dim, d],
+        [bi.head_dim, d],
+      ]);
+      l.base(parts.idx, 2 * bi.head_dim); // q_norm, k_norm
+    }
     l.base(parts.attn, extra);
     return;
   }
@@ -594,7 +602,12 @@ function kvNotes(arch: Architecture, layout: KvLayout, kvDtype: KvDtype): string
         `, the last ${g.window} tokens uncompressed, and a fixed float32 compressor state of ${thousands(g.state_bytes)} bytes per sequence`,
     );
   }
-  if (layout.indexer_layers > 0) {
+  if (layout.indexer_layers > 0 && arch.attention_type === 'gqa') {
+    notes.push(
+      `${layout.indexer_layers} sparse-attention layers cache a lightning-indexer key per token: ${layout.indexer_key_bytes_per_token} bytes ` +
+        "(bf16, as transformers' MiniMax-M3 cache keeps them, whatever the KV dtype)",
+    );
+  } else if (layout.indexer_layers > 0) {
     notes.push(
       `${layout.indexer_layers} layers cache a DSA indexer key per token: ${layout.indexer_key_bytes_per_token} bytes ` +
         "(FP8 with an F32 scale per 128 values, as DeepSeek-V3.2's reference code keeps them, whatever the KV dtype)",

@@ -110,6 +110,20 @@ export interface GqaAttentionFields {
    * global layers); keys and values are still cached apart (they are normed and rotated apart)
    */
   shared_kv?: boolean;
+  /** lightning indexer of MiniMax-M3's sparse-attention layers; absent = none */
+  block_indexer?: BlockIndexerSpec | null;
+}
+
+/**
+ * MiniMax-M3 lightning indexer (`MiniMaxM3VLIndexer`) of block-sparse attention: q_proj d·n·h,
+ * k_proj d·h (one key head), q_norm and k_norm RMSNorm(h), no biases; it selects key blocks and
+ * adds no output of its own. Each of its layers caches one h-wide key per token.
+ */
+export interface BlockIndexerSpec {
+  n_heads: number;
+  head_dim: number;
+  /** main layers that have one (the `minimax_m3_sparse` layers) */
+  layers: number[];
 }
 
 /** The head counts and widths of one kind of GQA layer (see `GqaAttentionFields.sliding_attention`). */

@@ -55,6 +55,8 @@ const PRINTED_ORDER = [
   'mimo_v2',
   'gemma4',
   'gemma4_text',
+  'minimax_m3_vl',
+  'minimax_m3_vl_text',
 ];
 
 describe('family registry', () => {

@@ -1,7 +1,8 @@
 /**
  * Families whose attention layers do not all have one shape: MiMo-V2 (q/k heads wider than v
  * heads; sliding-window layers with their own KV-head count and the only attention sinks) and
- * Gemma 4 (global layers of wider heads, fewer KV heads and keys reused as values). Each
+ * Gemma 4 (global layers of wider heads, fewer KV heads and keys reused as values), and MiniMax-M3
+ * (block-sparse attention layers with a lightning indexer beside full-attention ones). Each
  * has a tiny config whose every count is worked out by hand below, and the vendor's config checked
  * against the published figures (cited at each assertion). The real configs are in
  * test/fixtures/hf-configs (origins in its SOURCES.md).
@@ -276,5 +277,98 @@ describe('gemma4: global layers of their own head width and KV heads, keys as va
     // 5 · 2,048 · 2 = 20,480 bytes per token; 25 windows · 1,024 · 4,096 · 2 = 209,715,200 bytes
     expect(r.memory.kv.bytes_per_token).toBe(20_480);
     expect(r.memory.kv.fixed_bytes_per_sequence).toBe(209_715_200);
+  });
+});
+
+describe('minimax_m3_vl: lightning-indexer sparse layers, dense and MoE layers, CLIP-style tower with a two-stage projector', () => {
+  // Text: d = 8, V = 10 (untied), 3 layers: layer 0 full attention and dense (I 6), layers 1 and 2
+  // sparse attention and MoE (E = 3 of width 2, top-1, one shared expert of width 3).
+  // H = 2, K = 1, head_dim 4; indexer 2 heads of 4. Vision: h 4, 1 layer of I 8, patch 2,
+  // temporal 2, 3 channels, merge 2; projector_hidden_size 5.
+  const text = {
+    hidden_size: 8,
+    num_hidden_layers: 3,
+    vocab_size: 10,
+    num_attention_heads: 2,
+    num_key_value_heads: 1,
+    head_dim: 4,
+    intermediate_size: 2,
+    shared_intermediate_size: 3,
+    dense_intermediate_size: 6,
+    num_local_experts: 3,
+    num_experts_per_tok: 1,
+    n_shared_experts: 1,
+    moe_layer_freq: [0, 1, 1],
+    sparse_attention_config: { sparse_attention_freq: [0, 1, 1], sparse_num_index_heads: 2, sparse_index_dim: 4 },
+  };
+  const vision = {
+    hidden_size: 4,
+    num_hidden_layers: 1,
+    intermediate_size: 8,
+    patch_size: 2,
+    temporal_patch_size: 2,
+    num_channels: 3,
+    spatial_merge_size: 2,
+  };
+  const tiny = { model_type: 'minimax_m3_vl', projector_hidden_size: 5, text_config: text, vision_config: vision };
+
+  it('counts every module of the tiny config by hand', () => {
+    const b = countParameters(architectureFromHfConfig(tiny));
+    expect(b.modules.embedding).toBe(80); // 10·8
+    expect(b.modules.lm_head).toBe(80); // untied
+    // q 8·8 64 + k 8·4 32 + v 32 + o 8·8 64 + per-head q/k norms 2·4 = 200, in 3 layers
+    expect(b.modules.attention).toBe(600);
+    // indexer: q_proj 8·(2·4) 64 + k_proj 8·4 32 + q_norm and k_norm 2·4 = 104, in 2 sparse layers
+    expect(b.modules.indexers).toBe(208);
+    expect(b.modules.norms).toBe(56); // 2·8·3 + 8
+    expect(b.modules.router).toBe(54); // (8·3 + 3 e_score_correction_bias)·2
+    expect(b.modules.routed_experts).toBe(288); // 2 layers · 3 · 3·8·2
+    expect(b.modules.shared_experts).toBe(144); // 2 layers · 3·8·3
+    expect(b.modules.dense_ffn).toBe(144); // 3·8·6
+    expect(b.total_main).toBe(1654);
+    expect(b.active).toBe(1462); // 1654 − 2 layers · 2 idle experts · 48
+    // tower: patch Conv3d 3·2·2·2·4 = 96 (no bias), pre_layrnorm 2·4 = 8, one layer: q/k/v/out 4·(16 + 4) = 80,
+    // fc1 4·8 + 8 and fc2 8·4 + 4 = 76, two LayerNorms 16 → 172; projector: linear_1 4·5 + 5 = 25,
+    // linear_2 5·8 + 8 = 48, merge_linear_1 (4·8)·5 + 5 = 165, merge_linear_2 48 → 286
+    expect(b.extra.vision).toBe(562); // 96 + 8 + 172 + 286
+    expect(b.total_logical).toBe(2216);
+  });
+
+  it('reads transformers’ spelling (layer_types, mlp_layer_types, index_*) as the same model', () => {
+    const { moe_layer_freq: _m, sparse_attention_config: _s, ...rest } = text;
+    const hf = {
+      ...rest,
+      layer_types: ['full_attention', 'minimax_m3_sparse', 'minimax_m3_sparse'],
+      mlp_layer_types: ['dense', 'sparse', 'sparse'],
+      index_n_heads: 2,
+      index_head_dim: 4,
+    };
+    const a = countParameters(architectureFromHfConfig(tiny));
+    expect(countParameters(architectureFromHfConfig({ ...tiny, text_config: hf }))).toEqual(a);
+    // the text-only model type has no tower
+    expect(countParameters(architectureFromHfConfig({ ...text, model_type: 'minimax_m3_vl_text' })).total_logical).toBe(
+      1654,
+    );
+  });
+
+  it('caches each sparse layer’s indexer key beside the K and V', () => {
+    const layout = kvLayoutFromArchitecture(architectureFromHfConfig(tiny));
+    expect(layout.values_per_token_per_layer).toBe(8); // 2·1·4
+    expect(layout.indexer_layers).toBe(2);
+    expect(layout.indexer_key_bytes_per_token).toBe(8); // 4 values in bf16
+    // bf16: 3 layers · 8 · 2 + 2 · 8 = 64 bytes per token
+    expect(kvBytesPerTokenLongContext(layout, 2)).toBe(64);
+  });
+
+  it('refuses a layer list of the wrong length, naming the field', () => {
+    expect(() =>
+      architectureFromHfConfig({ ...tiny, text_config: { ...text, moe_layer_freq: [0, 1] } }, 'c.json'),
+    ).toThrow('text_config.moe_layer_freq');
+    expect(() =>
+      architectureFromHfConfig(
+        { ...tiny, text_config: { ...text, sparse_attention_config: { sparse_attention_freq: [0, 2, 1] } } },
+        'c.json',
+      ),
+    ).toThrow('sparse_attention_freq');
   });
 });

@@ -34,6 +34,7 @@ import { llama4 } from './llama4.js';
 import { longcatFlash } from './longcat-flash.js';
 import { minimax } from './minimax.js';
 import { minimaxM2 } from './minimax-m2.js';
+import { minimaxM3Vl } from './minimax-m3-vl.js';
 import { mimoV2 } from './mimo-v2.js';
 import { mixtral } from './mixtral.js';
 import { nemotronH } from './nemotron-h.js';
@@ -97,4 +98,6 @@ export const FAMILIES = {
   mimo_v2: mimoV2,
   gemma4,
   gemma4_text: gemma4,
+  minimax_m3_vl: minimaxM3Vl,
+  minimax_m3_vl_text: minimaxM3Vl,
 } as const satisfies Record<string, Family>;
