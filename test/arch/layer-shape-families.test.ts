@@ -278,6 +278,20 @@ describe('gemma4: global layers of their own head width and KV heads, keys as va
     expect(r.memory.kv.bytes_per_token).toBe(20_480);
     expect(r.memory.kv.fixed_bytes_per_sequence).toBe(209_715_200);
   });
+
+  it('gemma-4-31B (the dense sibling, same attention): 30,697,345,340 against the card’s 30.7B', () => {
+    const b = countParameters(fixture('gemma-4-31b.json').architecture);
+    // embedding 262,144·5,376 = 1,409,286,144 (tied);
+    // 50 sliding layers: q 5376·32·256 44,040,192 + k and v 5376·16·256 22,020,096 each + o 44,040,192
+    //   + q/k norms 512 = 132,121,088; 10 global layers: q 5376·32·512 88,080,384 + k 5376·4·512
+    //   11,010,048 + o 88,080,384 + norms 1,024 = 187,171,840: 6,606,054,400 + 1,871,718,400;
+    // MLPs 60·3·5376·21504 = 20,808,990,720; norms 60·(4·5376 + 1) + 5376 = 1,295,676
+    expect(b.modules.attention).toBe(8_477_772_800);
+    expect(b.total_main).toBe(30_697_345_340);
+    // "31B (30.7B params, 60 layers, 256K text/image)" (the Gemma 4 model card's size table, as quoted in
+    // a public summary of the gemma-4-26B-A4B-it card)
+    expect(sig(b.total_main, 3)).toBe(30.7e9);
+  });
 });
 
 describe('minimax_m3_vl: lightning-indexer sparse layers, dense and MoE layers, CLIP-style tower with a two-stage projector', () => {
