@@ -5,8 +5,9 @@
  * recomputed at load time such as RoPE tables):
  * - embedding V·d; head V·d unless tied (+V with a head bias); final norm.
  * - norm(d) = d for RMSNorm or LayerNorm without bias, 2d for LayerNorm with bias.
- * - GQA: q d·H·hd (twice that with an output gate), k and v d·K·hd each, o H·hd·d, + biases,
- *   QK norm and sinks.
+ * - GQA: q d·H·hd (twice that with an output gate), k d·K·hd, v d·K·vd, o H·vd·d (vd = v_head_dim,
+ *   default hd), + biases, QK norm and sinks; sliding layers may have their own H, K, hd, vd and
+ *   sinks (`sliding_attention`); a MiniMax-M3 block indexer adds q d·n·h + k d·h + q/k norms 2h.
  * - MLA: q_a d·r_q + q_a_norm r_q + q_b r_q·H·(nope+rope) (or q d·H·(nope+rope) without
  *   q-LoRA), kv_a d·(r_kv+rope) + kv_a_norm r_kv + kv_b r_kv·H·(nope+v), o H·v·d; a DSA
  *   indexer adds wq_b r_q·n·h + wk d·h + k_norm 2h + weights_proj d·n.
@@ -39,6 +40,7 @@ import type {
   CsaHcaAttentionFields,
   DsaIndexerSpec,
   ExtraCounts,
+  GqaShape,
   LayerAttentionKind,
   LinearSpec,
   ModuleCounts,
@@ -147,6 +149,28 @@ export function hasOwnDsaIndexer(
   return dsa != null && (i >= arch.num_layers || dsa.layers == null || dsa.layers.includes(i));
 }
 
+/**
+ * The head counts and widths of a GQA layer of `kind`: `sliding_attention` for sliding layers when
+ * the architecture has one, else its own fields (v_head_dim defaulting to head_dim).
+ */
+export function gqaShapeOf(
+  arch: Extract<Architecture, { attention_type: 'gqa' }>,
+  kind: LayerAttentionKind,
+): GqaShape & { v_head_dim: number } {
+  const s: GqaShape =
+    kind === 'sliding' && arch.sliding_attention != null
+      ? arch.sliding_attention
+      : {
+          num_attention_heads: arch.num_attention_heads,
+          num_key_value_heads: arch.num_key_value_heads,
+          head_dim: arch.head_dim,
+          v_head_dim: arch.v_head_dim ?? null,
+          attention_sinks: arch.attention_sinks,
+          shared_kv: arch.shared_kv ?? false,
+        };
+  return { ...s, v_head_dim: s.v_head_dim ?? s.head_dim };
+}
+
 function mixer(arch: Architecture, kinds: LayerAttentionKind[], i: number): Mixer {
   const d = arch.hidden_size;
   const kind = kindOf(arch, kinds, i);
@@ -186,20 +210,28 @@ function mixer(arch: Architecture, kinds: LayerAttentionKind[], i: number): Mixe
   }
 
   if (arch.attention_type === 'gqa') {
-    const H = arch.num_attention_heads;
-    const K = arch.num_key_value_heads;
-    const hd = arch.head_dim;
+    const s = gqaShapeOf(arch, kind);
+    const H = s.num_attention_heads;
+    const hd = s.head_dim;
     const q = H * hd;
     const qOut = arch.attention_output_gate ? 2 * q : q; // the gate comes out of q_proj
-    const kv = K * hd;
-    let p = d * qOut + 2 * d * kv + q * d;
-    if (arch.attention_qkv_bias) p += qOut + 2 * kv;
+    const k = s.num_key_value_heads * hd;
+    const v = s.shared_kv ? 0 : s.num_key_value_heads * s.v_head_dim; // no v_proj when keys are the values
+    const o = H * s.v_head_dim; // o_proj reads the concatenated value heads
+    let p = d * qOut + d * k + d * v + o * d;
+    if (arch.attention_qkv_bias) p += qOut + k + v;
     if (arch.attention_out_bias) p += d;
     if (arch.qk_norm === 'per_head') p += 2 * hd;
-    else if (arch.qk_norm === 'full') p += q + kv;
-    if (arch.attention_sinks) p += H;
+    else if (arch.qk_norm === 'full') p += q + k;
+    if (s.attention_sinks) p += H;
     out.attention = p;
-    out.fp8.push([qOut, d], [kv, d], [kv, d], [d, q]);
+    out.fp8.push([qOut, d], [k, d], ...(v > 0 ? [[v, d] as Matrix] : []), [d, o]);
+    const bi = arch.block_indexer;
+    if (bi && i < arch.num_layers && bi.layers.includes(i)) {
+      // q_proj, k_proj, q_norm, k_norm
+      out.indexer = d * bi.n_heads * bi.head_dim + d * bi.head_dim + 2 * bi.head_dim;
+      out.fp8.push([bi.n_heads * bi.head_dim, d], [bi.head_dim, d]);
+    }
     return out;
   }
 
@@ -287,6 +319,7 @@ function routerParams(arch: Architecture, hash: boolean): number {
   if (arch.router_bias) p += E;
   if (arch.router_score_correction_bias && !hash) p += E;
   if (arch.moe_output_bias) p += arch.hidden_size;
+  if (arch.router_scales) p += arch.hidden_size + E;
   return p;
 }
 
@@ -376,6 +409,32 @@ function validate(arch: Architecture): void {
   if (arch.attention_type === 'gqa') {
     assertCount('num_key_value_heads', arch.num_key_value_heads, 1);
     assertCount('head_dim', arch.head_dim, 1);
+    if (arch.v_head_dim != null) assertCount('v_head_dim', arch.v_head_dim, 1);
+    if (arch.shared_kv && (arch.v_head_dim ?? arch.head_dim) !== arch.head_dim) {
+      throw new RangeError('keys reused as values (shared_kv) need v_head_dim = head_dim');
+    }
+    for (const [name, sw] of [['sliding_attention', arch.sliding_attention]] as const) {
+      if (!sw) continue;
+      assertCount(`${name}.num_attention_heads`, sw.num_attention_heads, 1);
+      assertCount(`${name}.num_key_value_heads`, sw.num_key_value_heads, 1);
+      assertCount(`${name}.head_dim`, sw.head_dim, 1);
+      if (sw.v_head_dim != null) assertCount(`${name}.v_head_dim`, sw.v_head_dim, 1);
+      if (sw.shared_kv && (sw.v_head_dim ?? sw.head_dim) !== sw.head_dim) {
+        throw new RangeError(`${name}: keys reused as values need v_head_dim = head_dim`);
+      }
+    }
+    if (
+      (arch.v_head_dim != null || arch.sliding_attention || arch.shared_kv) &&
+      (arch.attention_experts || arch.attention_output_gate)
+    ) {
+      throw new RangeError(
+        'v_head_dim and per-kind attention shapes are not modelled with attention experts or an output gate',
+      );
+    }
+    if (arch.block_indexer) {
+      assertCount('block_indexer.n_heads', arch.block_indexer.n_heads, 1);
+      assertCount('block_indexer.head_dim', arch.block_indexer.head_dim, 1);
+    }
     const ae = arch.attention_experts;
     if (ae) {
       assertCount('attention_experts.num_experts', ae.num_experts, 1);
@@ -453,7 +512,7 @@ export function countParameters(arch: Architecture): Breakdown {
   const perExpert = expertParams(arch);
   const perShared = sharedParams(arch);
   const perDense = nDense > 0 || arch.mtp?.layer_kind === 'dense' ? denseFfnParams(arch) : 0;
-  const layerNorms = arch.norms_per_layer * norm(arch, d);
+  const layerNorms = arch.norms_per_layer * norm(arch, d) + (arch.layer_scalar ? 1 : 0);
   const perHc = hcBlockParams(arch);
 
   const tally = new StorageTally(arch);

@@ -150,7 +150,12 @@ export function formatInspect(r: InspectResult): string {
       `compressed attention (${a.num_attention_heads} heads x ${a.head_dim}, one shared K=V head, ` +
       `CSA indexer ${a.index_n_heads} x ${a.index_head_dim})`;
   } else {
-    attn = `${a.attention_output_gate ? 'gated ' : ''}GQA attention (${a.num_attention_heads} q / ${a.num_key_value_heads} kv heads x ${a.head_dim})`;
+    const v = (vd: number | null | undefined, hd: number): string => (vd != null && vd !== hd ? `, v ${vd}` : '');
+    const sw = a.sliding_attention;
+    attn =
+      `${a.attention_output_gate ? 'gated ' : ''}GQA attention (${a.num_attention_heads} q / ${a.num_key_value_heads} kv heads x ${a.head_dim}` +
+      `${v(a.v_head_dim, a.head_dim)}${a.shared_kv ? ', keys as values' : ''}` +
+      `${sw ? `; sliding layers ${sw.num_attention_heads} q / ${sw.num_key_value_heads} kv heads x ${sw.head_dim}${v(sw.v_head_dim, sw.head_dim)}${sw.shared_kv ? ', keys as values' : ''}${sw.attention_sinks ? ' with sinks' : ''}` : ''})`;
   }
   const shared =
     r.experts.num_shared_experts > 0

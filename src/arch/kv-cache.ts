@@ -7,7 +7,9 @@
  * attention (a fixed-size state per sequence that does not grow).
  *
  * - GQA/MHA/MQA: each layer caches K and V for every KV head:
- *   2 × num_key_value_heads × head_dim values per token per layer.
+ *   2 × num_key_value_heads × head_dim values per token per layer; num_key_value_heads ×
+ *   (head_dim + v_head_dim) where the value heads are narrower (MiMo-V2), and sliding layers with
+ *   their own KV heads (MiMo-V2: twice the full layers') count theirs.
  * - MLA (DeepSeek-V2/V3, Kimi K2, GLM-5): each layer caches the compressed latent c_KV
  *   (kv_lora_rank) and the decoupled RoPE key k_R (qk_rope_head_dim), shared by all heads:
  *   (kv_lora_rank + qk_rope_head_dim) values per token per layer
@@ -17,6 +19,9 @@
  *   `Indexer.k_cache` float8_e4m3fn and `k_scale_cache` float32 [.., index_head_dim / 128]) keeps it
  *   in FP8 with one F32 scale per 128 values, whatever the dtype of the main cache:
  *   index_head_dim + 4·⌈index_head_dim / 128⌉ bytes per token per layer (132 for 128).
+ * - MiniMax-M3 block-sparse attention (transformers `MiniMaxM3VLSparseCacheLayer`): each sparse layer
+ *   also caches its lightning indexer's key, index_head_dim values per token in the activations'
+ *   dtype (bf16): 2·index_head_dim bytes per token per layer.
  * - DeepSeek-V4 compressed attention (official inference/model.py, `Attention.kv_cache` of
  *   window_size + max_seq_len // compress_ratio rows of head_dim, one K=V head): a layer with
  *   ratio m keeps the last `sliding_window` tokens uncompressed (head_dim values each) and one
@@ -65,6 +70,11 @@ export interface KvLayout {
    * DeepSeek-V4)
    */
   values_per_token_per_layer: number;
+  /**
+   * values cached per token per sliding layer when the sliding layers have their own KV-head count
+   * or widths (MiMo-V2: K_swa·(head_dim + v_head_dim)); absent = values_per_token_per_layer
+   */
+  sliding_values_per_token_per_layer?: number;
   /**
    * heads the cache can be split over by tensor parallelism: num_key_value_heads for GQA;
    * 1 for MLA and DeepSeek-V4 (one latent or K=V head shared by all heads, held whole by every TP rank)
@@ -147,16 +157,43 @@ export interface AttentionPattern {
   linear_state_bytes?: number | null;
 }
 
-/** Plain-parameter GQA layout. `layers` counts every attention layer (full + sliding). */
-export function gqaKvLayout(p: {
-  layers: number;
+/** The K and V heads one kind of GQA layer caches: K·(head_dim + v_head_dim) values per token. */
+export interface GqaKvHeads {
   num_key_value_heads: number;
   head_dim: number;
-  pattern?: AttentionPattern;
-}): KvLayout {
-  const K = positiveInt('num_key_value_heads', p.num_key_value_heads);
-  const hd = positiveInt('head_dim', p.head_dim);
-  return withPattern(2 * K * hd, K, positiveInt('layers', p.layers), p.pattern); // K and V: 2·K·hd
+  /** value head width when it differs from head_dim (MiMo-V2); default head_dim */
+  v_head_dim?: number | null;
+}
+
+function gqaValues(h: GqaKvHeads, prefix = ''): number {
+  const K = positiveInt(`${prefix}num_key_value_heads`, h.num_key_value_heads);
+  const hd = positiveInt(`${prefix}head_dim`, h.head_dim);
+  const vd = h.v_head_dim == null ? hd : positiveInt(`${prefix}v_head_dim`, h.v_head_dim);
+  return K * (hd + vd); // K and V: 2·K·hd when the widths agree
+}
+
+/**
+ * Plain-parameter GQA layout. `layers` counts every attention layer (full + sliding); `sliding`
+ * gives the sliding layers' own heads when they differ (their count of values per token).
+ */
+export function gqaKvLayout(
+  p: GqaKvHeads & {
+    layers: number;
+    pattern?: AttentionPattern;
+    sliding?: GqaKvHeads | null;
+  },
+): KvLayout {
+  const layout = withPattern(gqaValues(p), p.num_key_value_heads, positiveInt('layers', p.layers), p.pattern);
+  if (p.sliding != null && layout.sliding_layers > 0) {
+    const sliding = gqaValues(p.sliding, 'sliding_attention.');
+    if (sliding !== layout.values_per_token_per_layer) layout.sliding_values_per_token_per_layer = sliding;
+  }
+  return layout;
+}
+
+/** Values one sliding layer caches per token. */
+export function slidingValuesPerToken(layout: KvLayout): number {
+  return layout.sliding_values_per_token_per_layer ?? layout.values_per_token_per_layer;
 }
 
 /**
@@ -373,12 +410,22 @@ export function kvLayoutFromArchitecture(arch: Architecture, pattern?: Attention
       indexer,
     });
   }
-  return gqaKvLayout({
+  const layout = gqaKvLayout({
     layers: arch.num_layers,
     num_key_value_heads: arch.num_key_value_heads,
     head_dim: arch.head_dim,
+    v_head_dim: arch.v_head_dim ?? null,
     ...(pat ? { pattern: pat } : {}),
+    sliding: arch.sliding_attention ?? null,
   });
+  const bi = arch.block_indexer;
+  if (bi) {
+    // MiniMax-M3: each sparse layer caches its indexer key (`idx_keys`) in the activations' dtype
+    layout.indexer_layers = new Set(bi.layers.filter((i) => i >= 0 && i < arch.num_layers)).size;
+    layout.indexer_key_bytes_per_token =
+      layout.indexer_layers > 0 ? 2 * positiveInt('block_indexer.head_dim', bi.head_dim) : 0;
+  }
+  return layout;
 }
 
 /**
@@ -441,7 +488,9 @@ function compressedPerToken(layout: KvLayout, b: number): number {
  */
 export function kvBytesPerToken(layout: KvLayout, kvBytes: number | FormatInput): number {
   const b = kvValueBytes(kvBytes);
-  let s = (layout.full_layers + layout.sliding_layers) * layout.values_per_token_per_layer * b;
+  let s =
+    (layout.full_layers * layout.values_per_token_per_layer + layout.sliding_layers * slidingValuesPerToken(layout)) *
+    b;
   s += layout.indexer_layers * layout.indexer_key_bytes_per_token;
   for (const g of layout.compressed) s += g.layers * g.window_values_per_token * b;
   return s + compressedPerToken(layout, b);
@@ -470,7 +519,7 @@ export function kvBytesPerTokenLongContext(layout: KvLayout, kvBytes: number | F
  */
 export function kvFixedBytesPerSequence(layout: KvLayout, kvBytes: number | FormatInput): number {
   const b = kvValueBytes(kvBytes);
-  let s = layout.sliding_layers * (layout.sliding_window ?? 0) * layout.values_per_token_per_layer * b;
+  let s = layout.sliding_layers * (layout.sliding_window ?? 0) * slidingValuesPerToken(layout) * b;
   s += layout.linear_layers * layout.linear_state_bytes;
   for (const g of layout.compressed) s += g.layers * (g.window * g.window_values_per_token * b + g.state_bytes);
   return s;
@@ -485,7 +534,7 @@ export function kvCacheBytes(layout: KvLayout, q: KvQuery): KvCacheSize {
   const window = layout.sliding_window ?? 0;
   // full layers: every token of the context; sliding layers: the last min(context, window) tokens
   const full_bytes = batch * layout.full_layers * context * perLayerToken;
-  let sliding_bytes = batch * layout.sliding_layers * Math.min(context, window) * perLayerToken;
+  let sliding_bytes = batch * layout.sliding_layers * Math.min(context, window) * slidingValuesPerToken(layout) * b;
   // DSA indexer keys: one per token in every layer with its own indexer
   let indexer_bytes = batch * layout.indexer_layers * context * layout.indexer_key_bytes_per_token;
   // compressed layers: their window, one entry per `ratio` whole tokens (+ CSA indexer keys), compressor state

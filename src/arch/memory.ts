@@ -41,6 +41,7 @@
 import {
   countParameters,
   expertBiasParams,
+  gqaShapeOf,
   hasOwnDsaIndexer,
   hcBlockParams,
   hcHeadParams,
@@ -278,23 +279,29 @@ function mixer(
     return;
   }
   if (arch.attention_type === 'gqa') {
-    const H = arch.num_attention_heads;
-    const hd = arch.head_dim;
+    const s = gqaShapeOf(arch, kind);
+    const H = s.num_attention_heads;
+    const hd = s.head_dim;
     const q = H * hd;
     const qOut = arch.attention_output_gate ? 2 * q : q;
-    const kv = arch.num_key_value_heads * hd;
-    l.linears(parts.attn, [
-      [qOut, d],
-      [kv, d],
-      [kv, d],
-      [d, q],
-    ]);
+    const k = s.num_key_value_heads * hd;
+    const v = s.shared_kv ? 0 : s.num_key_value_heads * s.v_head_dim;
+    const o = H * s.v_head_dim;
+    l.linears(parts.attn, [[qOut, d], [k, d], ...(v > 0 ? [[v, d] as [number, number]] : []), [d, o]]);
     let extra = 0;
-    if (arch.attention_qkv_bias) extra += qOut + 2 * kv;
+    if (arch.attention_qkv_bias) extra += qOut + k + v;
     if (arch.attention_out_bias) extra += d;
     if (arch.qk_norm === 'per_head') extra += 2 * hd;
-    else if (arch.qk_norm === 'full') extra += q + kv;
-    if (arch.attention_sinks) extra += H;
+    else if (arch.qk_norm === 'full') extra += q + k;
+    if (s.attention_sinks) extra += H;
+    const bi = arch.block_indexer;
+    if (bi && i < arch.num_layers && bi.layers.includes(i)) {
+      l.linears(parts.idx, [
+        [bi.n_heads * bi.head_dim, d],
+        [bi.head_dim, d],
+      ]);
+      l.base(parts.idx, 2 * bi.head_dim); // q_norm, k_norm
+    }
     l.base(parts.attn, extra);
     return;
   }
@@ -385,7 +392,7 @@ export function checkpointWeightBytes(
   const moe = new Set(moeLayerIndices(arch));
   const noFfn = noFfnLayers(arch);
   const nHash = arch.num_hash_layers ?? 0;
-  const layerNorm = arch.norms_per_layer * norm(arch, d);
+  const layerNorm = arch.norms_per_layer * norm(arch, d) + (arch.layer_scalar ? 1 : 0);
   const hcBlock = hcBlockParams(arch);
   const hcHead = hcHeadParams(arch);
   const expertMats = ffnMatrices(d, arch.moe_intermediate_size, arch.expert_gated);
@@ -406,7 +413,10 @@ export function checkpointWeightBytes(
     if (isMoe) {
       const hash = i < nHash;
       const Er = E + (arch.zero_experts ?? 0); // router outputs: real and zero-computation experts
-      l.base(p('router'), d * Er + (arch.router_bias ? Er : 0) + (arch.moe_output_bias ? d : 0));
+      l.base(
+        p('router'),
+        d * Er + (arch.router_bias ? Er : 0) + (arch.moe_output_bias ? d : 0) + (arch.router_scales ? d + Er : 0),
+      );
       if (arch.router_score_correction_bias && !hash) l.f32(p('router'), Er);
       if (hash) l.add('routing_tables', 'i64', 'tables', hashTableElements(arch));
       l.experts(p('routed_experts'), expertMats, E);
@@ -592,7 +602,12 @@ function kvNotes(arch: Architecture, layout: KvLayout, kvDtype: KvDtype): string
         `, the last ${g.window} tokens uncompressed, and a fixed float32 compressor state of ${thousands(g.state_bytes)} bytes per sequence`,
     );
   }
-  if (layout.indexer_layers > 0) {
+  if (layout.indexer_layers > 0 && arch.attention_type === 'gqa') {
+    notes.push(
+      `${layout.indexer_layers} sparse-attention layers cache a lightning-indexer key per token: ${layout.indexer_key_bytes_per_token} bytes ` +
+        "(bf16, as transformers' MiniMax-M3 cache keeps them, whatever the KV dtype)",
+    );
+  } else if (layout.indexer_layers > 0) {
     notes.push(
       `${layout.indexer_layers} layers cache a DSA indexer key per token: ${layout.indexer_key_bytes_per_token} bytes ` +
         "(FP8 with an F32 scale per 128 values, as DeepSeek-V3.2's reference code keeps them, whatever the KV dtype)",
@@ -614,7 +629,12 @@ function kvNotes(arch: Architecture, layout: KvLayout, kvDtype: KvDtype): string
     );
   }
   if (layout.sliding_layers > 0)
-    notes.push(`${layout.sliding_layers} sliding-window layers keep the last ${layout.sliding_window} tokens`);
+    notes.push(
+      `${layout.sliding_layers} sliding-window layers keep the last ${layout.sliding_window} tokens` +
+        (layout.sliding_values_per_token_per_layer != null
+          ? `, ${layout.sliding_values_per_token_per_layer} values per token each (their own KV heads)`
+          : ''),
+    );
   if ((arch.mtp?.num_modules ?? 0) > 0) notes.push('MTP layers are not counted (they cache only when drafting tokens)');
   if (layout.compressed.length > 0 && kvDtype !== 'bf16') {
     notes.push(`the reference code caches compressed entries and windows in bf16; ${kvDtype} is applied to them here`);

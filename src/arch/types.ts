@@ -92,6 +92,50 @@ export interface GqaAttentionFields {
    * kv_proj Linear(d, 2·K·head_dim). Absent = ordinary q/k/v/o projections.
    */
   attention_experts?: AttentionExpertsSpec | null;
+  /**
+   * width of each value head when it differs from the q/k head_dim (MiMo-V2: q/k 192, v 128): v_proj
+   * d → K·v_head_dim and o_proj H·v_head_dim → d; the KV cache holds K·(head_dim + v_head_dim) per
+   * token. Absent = head_dim.
+   */
+  v_head_dim?: number | null;
+  /**
+   * the attention shape of the `sliding` layers when it differs from the other layers' (MiMo-V2: the
+   * sliding-window layers have twice the KV heads and the only attention sinks; Gemma 4: its global
+   * layers have head_dim 512 and fewer KV heads); the fields above then describe the full-attention
+   * layers. Biases and QK norm (per head, of each kind's head_dim) are the same in both kinds.
+   */
+  sliding_attention?: GqaShape | null;
+  /**
+   * no v_proj: the key projection's output is also the value (Gemma 4 `attention_k_eq_v`, on its
+   * global layers); keys and values are still cached apart (they are normed and rotated apart)
+   */
+  shared_kv?: boolean;
+  /** lightning indexer of MiniMax-M3's sparse-attention layers; absent = none */
+  block_indexer?: BlockIndexerSpec | null;
+}
+
+/**
+ * MiniMax-M3 lightning indexer (`MiniMaxM3VLIndexer`) of block-sparse attention: q_proj d·n·h,
+ * k_proj d·h (one key head), q_norm and k_norm RMSNorm(h), no biases; it selects key blocks and
+ * adds no output of its own. Each of its layers caches one h-wide key per token.
+ */
+export interface BlockIndexerSpec {
+  n_heads: number;
+  head_dim: number;
+  /** main layers that have one (the `minimax_m3_sparse` layers) */
+  layers: number[];
+}
+
+/** The head counts and widths of one kind of GQA layer (see `GqaAttentionFields.sliding_attention`). */
+export interface GqaShape {
+  num_attention_heads: number;
+  num_key_value_heads: number;
+  head_dim: number;
+  /** null = head_dim */
+  v_head_dim: number | null;
+  attention_sinks: boolean;
+  /** no v_proj (see `GqaAttentionFields.shared_kv`) */
+  shared_kv?: boolean;
 }
 
 /** Attention experts (see `GqaAttentionFields.attention_experts`). */
@@ -446,6 +490,13 @@ export interface ArchitectureBase {
    * count varies between max(0, top-k − zero_experts) and top-k real experts; default 0
    */
   zero_experts?: number;
+  /**
+   * the router scales its input by a learned vector (d) and each expert's weight by a learned
+   * scalar (E), counted with the router (Gemma 4 `Gemma4TextRouter.scale` and `per_expert_scale`)
+   */
+  router_scales?: boolean;
+  /** one learned scalar per decoder layer multiplying its output, counted with the norms (Gemma 4 `layer_scalar`) */
+  layer_scalar?: boolean;
 }
 
 export type Architecture = ArchitectureBase & (GqaAttentionFields | MlaAttentionFields | CsaHcaAttentionFields);

@@ -51,6 +51,12 @@ const PRINTED_ORDER = [
   'qwen3_next',
   'kimi_linear',
   'lfm2_moe',
+  'mimo_v2_flash',
+  'mimo_v2',
+  'gemma4',
+  'gemma4_text',
+  'minimax_m3_vl',
+  'minimax_m3_vl_text',
 ];
 
 describe('family registry', () => {

@@ -15,6 +15,7 @@ import { deepseekMoe } from './deepseek-moe.js';
 import { deepseekV32 } from './deepseek-v32.js';
 import { deepseekV4 } from './deepseek-v4.js';
 import { flexOlmo } from './flex-olmo.js';
+import { gemma4 } from './gemma4.js';
 import { glm4Moe } from './glm4-moe.js';
 import { glm4MoeLite } from './glm4-moe-lite.js';
 import { glm4vMoe } from './glm4v-moe.js';
@@ -33,6 +34,8 @@ import { llama4 } from './llama4.js';
 import { longcatFlash } from './longcat-flash.js';
 import { minimax } from './minimax.js';
 import { minimaxM2 } from './minimax-m2.js';
+import { minimaxM3Vl } from './minimax-m3-vl.js';
+import { mimoV2 } from './mimo-v2.js';
 import { mixtral } from './mixtral.js';
 import { nemotronH } from './nemotron-h.js';
 import { olmoe } from './olmoe.js';
@@ -91,4 +94,10 @@ export const FAMILIES = {
   qwen3_next: qwen3Next,
   kimi_linear: kimiLinear,
   lfm2_moe: lfm2Moe,
+  mimo_v2_flash: mimoV2,
+  mimo_v2: mimoV2,
+  gemma4,
+  gemma4_text: gemma4,
+  minimax_m3_vl: minimaxM3Vl,
+  minimax_m3_vl_text: minimaxM3Vl,
 } as const satisfies Record<string, Family>;
