@@ -6,15 +6,19 @@
 import type { Architecture } from '../arch/types.js';
 import type { ScalingLaws } from '../quality/laws.js';
 import type { Gpu } from '../serving/gpu.js';
+import type { ServingModelConstants } from '../serving/constants.js';
 import { loadGpuCatalogue } from './gpus.js';
 import { loadPresets, presetArchitecture, type Preset } from './presets.js';
 import { loadScalingLaws } from './scaling-laws.js';
+import { loadServingModel } from './serving-model.js';
 
 export interface Catalog {
   /** Sorted by id. */
   readonly presets: readonly Preset[];
   readonly gpus: readonly Gpu[];
   readonly laws: ScalingLaws;
+  /** The constants of the decode and prefill estimate (data/serving-model.yaml). */
+  readonly servingModel: ServingModelConstants;
   /** The preset's architecture, from its official config.json. */
   presetArchitecture(preset: Preset): Architecture;
 }
@@ -42,6 +46,9 @@ export function loadCatalog(): Catalog {
     get laws() {
       laws ??= loadScalingLaws();
       return laws;
+    },
+    get servingModel() {
+      return loadServingModel();
     },
     presetArchitecture,
   };

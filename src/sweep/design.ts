@@ -11,6 +11,7 @@ import { ServingEvaluator, isServingMetric, type ServingPlan } from '../metrics/
 import { metricsFromVector, metricsInto, type Design, type Metrics } from '../metrics/design.js';
 import { domainLabel, isQualityMetric, qualityInto, type QualityPlan } from '../metrics/quality.js';
 import { SLOT, SLOT_COUNT } from '../metrics/registry.js';
+import { BINDINGS, tokensPerStep } from '../serving/step.js';
 import type { AnyMetricId, NamedDesign, SweepSpec } from '../spec/types.js';
 
 /** Whether the spec needs the general evaluation path (architecture axes, serving columns, split formats). */
@@ -38,6 +39,9 @@ export function generalSettings(spec: EvalSpec): Omit<GeneralPlan, 'dims' | 'mod
             expertBytesPerWeight: spec.formats.experts,
             restBytesPerWeight: spec.formats.rest,
             kvBytesPerValue: spec.serving.kvBytesPerValue,
+            input: spec.serving.input ?? spec.serving.context,
+            draftTokens: spec.serving.mtp?.tokens ?? 0,
+            tokensPerStep: spec.serving.mtp ? tokensPerStep(spec.serving.mtp.acceptance) : 1,
             ...(spec.hardware ? { hardware: spec.hardware } : {}),
           },
         }
@@ -60,7 +64,8 @@ export function evaluateDesign(
   if (isGeneral(spec)) {
     const settings = generalSettings(spec);
     const arch = d.architecture ?? spec.architecture?.base;
-    const facts = arch ? factsOf(arch, countParameters(arch).modules.embedding, settings.serving) : NO_FACTS;
+    const modules = arch ? countParameters(arch).modules : undefined;
+    const facts = arch && modules ? factsOf(arch, modules.embedding, settings.serving, modules) : NO_FACTS;
     const gp = { ...settings, dims: [], mode: 'abstract', cellDims: [-1, -1], csvDims: [] } satisfies GeneralPlan;
     const serving = gp.serving ? new ServingEvaluator(gp.serving) : undefined;
     pointMetricsInto(v, { bytesPerWeight: spec.bytesPerWeight, overhead: spec.overhead, quality: q }, gp, serving, {
@@ -119,9 +124,15 @@ function servingValuesOf(v: Float64Array, hardware: boolean): ServingValues {
     out.gpu_layout = `EP${v[SLOT.layout_ep]}xTP${v[SLOT.layout_tp]}`;
     out.per_gpu_bytes = v[SLOT.per_gpu_bytes]!;
     out.gpus_needed = v[SLOT.gpus_needed]!;
-    out.decode_tokens_per_s = v[SLOT.decode_tokens_per_s]!;
-    out.decode_bound = v[SLOT.decode_binding] === 0 ? 'bandwidth' : 'compute';
+    out.decode_bound_tokens_per_s = v[SLOT.decode_bound_tokens_per_s]!;
     out.all_to_all_bytes_per_token_layer = v[SLOT.all_to_all_bytes_per_token_layer]!;
+    out.decode_tokens_per_s = v[SLOT.decode_tokens_per_s]!;
+    out.decode_bound = BINDINGS[v[SLOT.decode_binding]!]!;
+    out.tpot_ms = v[SLOT.tpot_ms]!;
+    out.ttft_ms = v[SLOT.ttft_ms]!;
+    out.prefill_tokens_per_s = v[SLOT.prefill_tokens_per_s]!;
+    out.max_batch = v[SLOT.max_batch]!;
+    out.max_context = v[SLOT.max_context]!;
   }
   return out;
 }

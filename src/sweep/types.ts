@@ -1,6 +1,7 @@
 import type { PlotBins, ChunkSummary, EvalPlan } from '../evaluate/plan.js';
 import type { EvaluatorPool } from '../pool/pool.js';
 import type { ServingMetricId } from '../metrics/serving.js';
+import type { StepBinding } from '../serving/step.js';
 import type { Design, Metrics } from '../metrics/design.js';
 import type { ComparePreset, NamedDesign, SweepSpec } from '../spec/types.js';
 
@@ -16,7 +17,8 @@ export interface QualityValues {
 export type ServingValues = Partial<Record<ServingMetricId, number>> & {
   /** "EP8xTP1": the layout per_gpu_bytes is for (with hardware:) */
   gpu_layout?: string;
-  decode_bound?: 'bandwidth' | 'compute';
+  /** what binds the decode estimate */
+  decode_bound?: StepBinding;
 };
 
 export interface Evaluated extends Design {
