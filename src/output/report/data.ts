@@ -156,7 +156,7 @@ function barOf(d: Served): ServedBar {
   };
 }
 
-/** Decode tokens/s bound at batch 1 … 2048 for the compared presets and the first front design. */
+/** Decode tokens/s (estimate and bound) and TPOT at batch 1 … 2048 for the compared presets and the first front design. */
 function throughputPoints(result: SweepResult, lines: Served[]): ThroughputPoint[] {
   const hardware = result.spec.hardware;
   if (!hardware) return [];
@@ -173,6 +173,9 @@ function throughputPoints(result: SweepResult, lines: Served[]): ThroughputPoint
               batch,
               tokens: s.decode_tokens_per_s!,
               bound: s.decode_bound!,
+              bound_tokens: s.decode_bound_tokens_per_s!,
+              tpot_ms: s.tpot_ms!,
+              ttft_ms: s.ttft_ms!,
               saturated: batch >= s.saturation_batch!,
             },
           ];
@@ -180,7 +183,7 @@ function throughputPoints(result: SweepResult, lines: Served[]): ThroughputPoint
   );
 }
 
-/** Active parameters and the decode bound against top-k, everything else of one design fixed. */
+/** Active parameters and the decode estimate against top-k, everything else of one design fixed. */
 function topKPoints(result: SweepResult, d: (Served & Design) | undefined): ServingViews['topK'] {
   if (!d) return undefined;
   const ks = Array.from({ length: Math.min(d.experts, Math.max(16, 2 * d.top_k)) }, (_, i) => i + 1);

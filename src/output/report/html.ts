@@ -48,7 +48,10 @@ function servingRow(name: string, d: { serving?: ServingValues; metrics: SweepRe
     layout: s.gpu_layout ?? '',
     perGpu: s.per_gpu_bytes !== undefined ? formatBytes(s.per_gpu_bytes) : '',
     gpus: gpus === undefined ? '' : Number.isFinite(gpus) ? String(gpus) : `> ${MAX_GPUS}`,
-    tokens: s.decode_tokens_per_s !== undefined ? `${formatCount(s.decode_tokens_per_s)} (${s.decode_bound})` : '',
+    tokens:
+      s.decode_tokens_per_s !== undefined
+        ? `${formatCount(s.decode_tokens_per_s)} (${s.decode_bound}); bound ${formatCount(s.decode_bound_tokens_per_s!)}`
+        : '',
     saturation: s.saturation_batch ?? '',
     a2a: s.all_to_all_bytes_per_token_layer !== undefined ? formatBytes(s.all_to_all_bytes_per_token_layer) : '',
     imbalance: s.load_imbalance !== undefined ? formatRatio(s.load_imbalance) : '',
