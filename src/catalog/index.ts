@@ -10,7 +10,8 @@ import type { ServingModelConstants } from '../serving/constants.js';
 import { loadGpuCatalogue } from './gpus.js';
 import { loadPresets, presetArchitecture, type Preset } from './presets.js';
 import { loadScalingLaws } from './scaling-laws.js';
-import { loadServingModel } from './serving-model.js';
+import { loadServingCalibration, loadServingModel } from './serving-model.js';
+import type { CalibrationRow } from '../serving/calibration.js';
 
 export interface Catalog {
   /** Sorted by id. */
@@ -19,6 +20,8 @@ export interface Catalog {
   readonly laws: ScalingLaws;
   /** The constants of the decode and prefill estimate (data/serving-model.yaml). */
   readonly servingModel: ServingModelConstants;
+  /** Published measurements the estimate is checked against (data/serving-calibration.yaml). */
+  readonly servingCalibration: readonly CalibrationRow[];
   /** The preset's architecture, from its official config.json. */
   presetArchitecture(preset: Preset): Architecture;
 }
@@ -49,6 +52,9 @@ export function loadCatalog(): Catalog {
     },
     get servingModel() {
       return loadServingModel();
+    },
+    get servingCalibration() {
+      return loadServingCalibration();
     },
     presetArchitecture,
   };

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { parseServingModel, type ServingModelConstants } from '../serving/constants.js';
+import { parseCalibration, type CalibrationRow } from '../serving/calibration.js';
 
 export function servingModelPath(): string {
   return fileURLToPath(new URL('../../data/serving-model.yaml', import.meta.url));
@@ -17,4 +18,14 @@ export function loadServingModel(): ServingModelConstants {
   const path = servingModelPath();
   cache = parseServingModel(parseYaml(readFileSync(path, 'utf8')), path);
   return cache;
+}
+
+let calibration: CalibrationRow[] | undefined;
+
+/** The calibration table of the estimate (data/serving-calibration.yaml), read and validated once. */
+export function loadServingCalibration(): CalibrationRow[] {
+  if (calibration) return calibration;
+  const path = fileURLToPath(new URL('../../data/serving-calibration.yaml', import.meta.url));
+  calibration = parseCalibration(parseYaml(readFileSync(path, 'utf8')), path);
+  return calibration;
 }

@@ -1,92 +1,92 @@
-// The decode estimate against published measurements (test/fixtures/serving-calibration.yaml):
-// every row through `calc` as a user would type it; the bound must be at least the published
-// figure, the estimate within a factor of 1.5 of it. The ratios are printed in the test names so
-// a run shows estimate / published for every row.
-import { readFileSync } from 'node:fs';
+// The decode estimate against published measurements (data/serving-calibration.yaml): every row
+// through `calc` as a user would type it; the bound must be at least the published figure, the
+// estimate within a factor of 1.5 of it on the calibration rows. The test names print
+// estimate / published for every row. The report's table (src/output/report/calibration.ts)
+// evaluates the same rows without the CLI and must agree.
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { loadCatalog, type Catalog } from '../../src/catalog/index.js';
 import { calcCommand, type CalcOptions } from '../../src/cli/commands/calc.js';
+import { evaluateCalibrationRow } from '../../src/output/report/calibration.js';
+import { THROUGHPUT_BATCH_CAP, comparableEstimate, type CalibrationRow } from '../../src/serving/calibration.js';
 import type { Gpu } from '../../src/serving/gpu.js';
 import { captureIo } from '../helpers.js';
 
-interface Row {
-  id: string;
-  model: string;
-  flags: string[];
-  metric: 'decode' | 'output_per_gpu';
-  isl_per_osl?: number;
-  published: number;
-  /** false: a reference row, whose bound is checked but not the estimate's factor */
-  calibration?: boolean;
-  source: string;
-  comparable: string;
-  gpu?: Gpu;
-}
+const catalog = loadCatalog();
 
-const rows = (parse(readFileSync('test/fixtures/serving-calibration.yaml', 'utf8')) as { rows: Row[] }).rows;
-
-/** `calc` flags as its options object: --kv-dtype x → kvDtype: 'x'; a flag with no value → true. */
-function options(flags: string[]): CalcOptions {
-  const o: Record<string, string | boolean> = {};
-  for (let i = 0; i < flags.length; i++) {
-    const key = flags[i]!.replace(/^--/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-    const next = flags[i + 1];
-    if (next === undefined || next.startsWith('--')) o[key] = true;
-    else {
-      o[key] = next;
-      i++;
-    }
-  }
-  return o as CalcOptions;
-}
-
-function catalogWith(gpu: Gpu | undefined): Catalog {
-  const base = loadCatalog();
-  if (!gpu) return base;
+/** A row's setup as calc's options (a custom GPU joins the catalogue under its id). */
+function calcOf(row: CalibrationRow): { options: CalcOptions; catalog: Catalog } {
+  const s = row.setup;
+  const custom = typeof s.gpu === 'string' ? undefined : (s.gpu as unknown as Gpu);
+  const options: CalcOptions = {
+    preset: s.preset,
+    dtype: s.dtype,
+    ...(s.expert_dtype ? { expertDtype: s.expert_dtype } : {}),
+    ...(s.kv_dtype ? { kvDtype: s.kv_dtype } : {}),
+    gpu: custom ? custom.id : (s.gpu as string),
+    count: String(s.count),
+    ...(s.tp !== undefined ? { tp: String(s.tp) } : {}),
+    ...(s.dp_attention ? { dpAttention: true } : {}),
+    ...(s.engine ? { engine: s.engine } : {}),
+    context: String(s.context),
+    ...(s.input !== undefined ? { input: String(s.input) } : {}),
+    ...(s.batch !== undefined ? { batch: String(s.batch) } : {}),
+    ...(s.cpu_memory ? { cpuMemory: s.cpu_memory } : {}),
+    ...(s.cpu_bandwidth ? { cpuBandwidth: s.cpu_bandwidth } : {}),
+    ...(s.experts_on_cpu !== undefined ? { expertsOnCpu: String(s.experts_on_cpu) } : {}),
+  };
+  if (!custom) return { options, catalog };
   return {
-    presets: base.presets,
-    gpus: [...base.gpus, gpu],
-    laws: base.laws,
-    servingModel: base.servingModel,
-    presetArchitecture: base.presetArchitecture,
+    options,
+    catalog: {
+      presets: catalog.presets,
+      gpus: [...catalog.gpus, custom],
+      laws: catalog.laws,
+      servingModel: catalog.servingModel,
+      servingCalibration: catalog.servingCalibration,
+      presetArchitecture: catalog.presetArchitecture,
+    },
   };
 }
 
-function calc(flags: string[], catalog: Catalog): Record<string, number> {
+function calc(options: CalcOptions, cat: Catalog): Record<string, number> {
   const c = captureIo();
-  expect(calcCommand({ ...options(flags), json: true }, c.io, catalog)).toBe(0);
+  expect(calcCommand({ ...options, json: true }, c.io, cat)).toBe(0);
   return JSON.parse(c.stdout) as Record<string, number>;
 }
 
-/** What the row's published figure is compared with, and the bound on it. */
-function evaluateRow(row: Row): { estimate: number; bound: number; batch: number } {
-  const catalog = catalogWith(row.gpu);
-  if (row.metric === 'decode') {
-    const j = calc(row.flags, catalog);
-    return { estimate: j.decode_tokens_per_s!, bound: j.decode_bound_tokens_per_s!, batch: j.batch! };
-  }
-  // a max-throughput benchmark fills the KV cache: decode at max_batch, prefill mixed in by tokens
-  const first = calc([...row.flags, '--batch', '1'], catalog);
-  // trtllm-bench caps its batch at 4,096 (tensorrt_llm/bench/tuning/heuristics.py, finetune_setting)
-  const batch = Math.min(first.max_batch!, 4096);
-  const j = calc([...row.flags, '--batch', String(batch)], catalog);
-  const gpus = j.gpu_count!;
-  const mixed = 1 / (1 / j.decode_tokens_per_s! + row.isl_per_osl! / j.prefill_tokens_per_s!);
-  return { estimate: mixed / gpus, bound: j.decode_bound_tokens_per_s! / gpus, batch };
+/** The row through calc: decode at its batch, or at max_batch (capped) for a throughput benchmark. */
+function throughCalc(row: CalibrationRow) {
+  const { options, catalog: cat } = calcOf(row);
+  let batch = row.setup.batch ?? 1;
+  if (row.metric === 'output_per_gpu')
+    batch = Math.min(calc({ ...options, batch: '1' }, cat).max_batch!, THROUGHPUT_BATCH_CAP);
+  const j = calc({ ...options, batch: String(batch) }, cat);
+  const gpus = row.setup.count;
+  const estimate = comparableEstimate(row, {
+    decode_tokens_per_s: j.decode_tokens_per_s!,
+    prefill_tokens_per_s: j.prefill_tokens_per_s!,
+    gpus,
+  });
+  const bound = row.metric === 'decode' ? j.decode_bound_tokens_per_s! : j.decode_bound_tokens_per_s! / gpus;
+  return { estimate, bound, batch };
 }
 
 describe('calibration against published measurements', () => {
-  for (const row of rows) {
-    const { estimate, bound, batch } = evaluateRow(row);
+  for (const row of catalog.servingCalibration) {
+    const { estimate, bound, batch } = throughCalc(row);
     const ratio = estimate / row.published;
-    it(`${row.id}${row.calibration === false ? ' (reference row)' : ''}: estimate ${estimate.toFixed(1)} / published ${row.published} = ${ratio.toFixed(2)} (batch ${batch}; bound ${bound.toFixed(0)})`, () => {
-      expect(row.source).toMatch(/^https:\/\//);
-      expect(row.comparable.length).toBeGreaterThan(40);
+    const kind = row.calibration === false ? ' (reference row)' : '';
+    it(`${row.id}${kind}: estimate ${estimate.toFixed(1)} / published ${row.published} = ${ratio.toFixed(2)} (batch ${batch}; bound ${bound.toFixed(0)})`, () => {
       expect(bound).toBeGreaterThanOrEqual(row.published);
-      if (row.calibration === false) return;
-      expect(ratio).toBeGreaterThanOrEqual(1 / 1.5);
-      expect(ratio).toBeLessThanOrEqual(1.5);
+      if (row.calibration !== false) {
+        expect(ratio).toBeGreaterThanOrEqual(1 / 1.5);
+        expect(ratio).toBeLessThanOrEqual(1.5);
+      }
+      // the report's table evaluates the same row to the same numbers
+      const r = evaluateCalibrationRow(row, calcOf(row).catalog);
+      expect(r.batch).toBe(batch);
+      expect(r.estimate).toBeCloseTo(estimate, 9);
+      expect(r.bound).toBeCloseTo(bound, 9);
     });
   }
 });

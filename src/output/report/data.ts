@@ -3,6 +3,7 @@
 // with their intervals (by the scaling laws) and the presets the page's calculator offers. The
 // views in this folder lay this data out and compute nothing of their own.
 import type { Catalog } from '../../catalog/index.js';
+import { evaluateCalibrationRow } from './calibration.js';
 import type { Architecture } from '../../arch/types.js';
 import type { Design } from '../../metrics/design.js';
 import { epochLoss, hoffmannLoss, jointLoss, lossInterval } from '../../quality/index.js';
@@ -39,7 +40,7 @@ const INTERVAL_ROWS = 200;
 const FRONT_BARS = 8;
 const GB = 1e9;
 
-export function reportData(result: SweepResult, catalog: Pick<Catalog, 'presets' | 'laws'>): ReportData {
+export function reportData(result: SweepResult, catalog: Catalog): ReportData {
   const { arxiv, loss } = catalog.laws.joint_moe;
   return {
     presets: catalog.presets.map((p) => ({
@@ -52,7 +53,7 @@ export function reportData(result: SweepResult, catalog: Pick<Catalog, 'presets'
     })),
     quality: qualityRows(result, catalog.laws),
     qualityLaw: { arxiv, loss },
-    ...(result.spec.serving ? { serving: servingViews(result) } : {}),
+    ...(result.spec.serving ? { serving: servingViews(result, catalog) } : {}),
   };
 }
 
@@ -135,9 +136,13 @@ function withBatch(result: SweepResult, batch: number) {
   return { ...spec, serving: { ...spec.serving!, batch } };
 }
 
-function servingViews(result: SweepResult): ServingViews {
+function servingViews(result: SweepResult, catalog: Catalog): ServingViews {
   const { front, presets } = served(result);
   return {
+    // how far to trust the estimate: the published measurements it is checked against
+    ...(result.spec.hardware
+      ? { calibration: catalog.servingCalibration.map((r) => evaluateCalibrationRow(r, catalog)) }
+      : {}),
     bars: [...front, ...presets].map(barOf),
     throughput: throughputPoints(result, [...presets, ...front.slice(0, 1)]),
     topK: topKPoints(result, front[0] ?? presets[0]),

@@ -7,7 +7,7 @@ import { DTYPE_BYTES } from '../../formats/dtypes.js';
 import { METRICS, metricsInto } from '../../metrics/design.js';
 import { hasGrid } from '../../sweep/plan.js';
 import type { ServingValues, SweepResult } from '../../sweep/types.js';
-import { memorySpec, throughputSpec, topKSpec } from './serving.js';
+import { calibrationRows, memorySpec, throughputSpec, topKSpec } from './serving.js';
 import { MAX_GPUS, SERVING_METRICS } from '../../metrics/serving.js';
 import { archColumns } from '../csv-file.js';
 import { formatBytes, formatCount, formatPercent, formatRatio } from '../../formats/units.js';
@@ -202,6 +202,7 @@ export async function renderReport({ result, data, exitCode, csvFile, csvNote }:
             ...result.front.slice(0, REPORT_FRONT_ROWS).map((f, i) => servingRow(f.design || `front #${i + 1}`, f)),
             ...result.compare.map((p) => servingRow(p.name, p)),
           ],
+          calibration: calibrationRows(data.serving),
         }
       : undefined,
     binned: result.plot?.mode === 'bins',

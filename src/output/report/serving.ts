@@ -7,7 +7,8 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Design } from '../../metrics/design.js';
 import type { SweepResult } from '../../sweep/types.js';
-import { formatBytes } from '../../formats/units.js';
+import { formatBytes, formatCount } from '../../formats/units.js';
+import type { CalibrationResult } from './calibration.js';
 
 const GB = 1e9;
 const WIDTH = 860;
@@ -48,6 +49,8 @@ export interface ServingViews {
   bars: ServedBar[];
   /** Decode estimate, bound and TPOT per batch (with hardware); empty when no line has a point. */
   throughput: ThroughputPoint[];
+  /** The calibration table: published measurements beside the estimate (with hardware). */
+  calibration?: CalibrationResult[];
   /** The design the top-k chart varies, and its points. */
   topK?: { label: string; experts: number; top_k: number; values: TopKPoint[] };
 }
@@ -280,4 +283,19 @@ export function topKSpec(result: SweepResult, views: ServingViews | undefined): 
     ],
     config: { font: 'sans-serif', view: { stroke: '#ddd' } },
   } as TopLevelSpec;
+}
+
+/** The calibration table's rows as the report prints them. */
+export function calibrationRows(views: ServingViews | undefined) {
+  return (views?.calibration ?? []).map((c) => ({
+    model: c.row.model,
+    unit: c.row.metric === 'decode' ? 'decode tok/s' : 'output tok/s/GPU',
+    published: formatCount(c.row.published),
+    estimate: formatCount(c.estimate),
+    ratio: c.ratio.toFixed(2),
+    bound: formatCount(c.bound),
+    kind: c.row.calibration === false ? 'reference' : 'calibration',
+    source: c.row.source,
+    comparable: c.row.comparable,
+  }));
 }
