@@ -148,4 +148,9 @@ export const ESTIMATE_FACTS = {
   attnFlopsFixed: 0,
   kvLongBytesPerToken: 0,
   kvFixedBytes: 0,
+  attentionHeads: 0,
+  gqaKvHeads: 0,
+  expertWidth: 0,
+  denseWidth: 0,
+  sharedWidth: 0,
 };

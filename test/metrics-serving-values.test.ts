@@ -7,6 +7,7 @@
 import { SLOT, SLOT_COUNT } from '../src/metrics/registry.js';
 import { describe, expect, it } from 'vitest';
 import { ESTIMATE_FACTS, NO_ENGINE, hw } from './helpers.js';
+import { explainLayouts } from '../src/serving/layout.js';
 import {
   SERVING_METRIC_IDS,
   ServingEvaluator,
@@ -123,6 +124,8 @@ const plan = (batch: number, hw: Partial<HardwarePlan>): ServingPlan => ({
   input: 1000,
   draftTokens: 0,
   tokensPerStep: 1,
+  expertBlock: 1,
+  restBlock: 1,
   hardware: hardware(hw),
 });
 const facts = (over: Partial<ServingFacts>): ServingFacts => ({
@@ -191,40 +194,49 @@ describe('ServingEvaluator.into', () => {
     expect(expectedDropShare(8, 2, 3, 2)).toBeCloseTo(8 / 6 / 64, 12);
   });
 
-  it('layout: TP 4 and 8 do not divide 6 GPUs; EP 3 × TP 2 beats EP 6 × TP 1', () => {
+  it('no valid layout: EP 6 (TP 1) and EP 3 (TP 2) do not divide 8 experts; TP 4 and 8 do not divide 6 GPUs', () => {
     const m = run({});
-    // EP 6 × TP 1: ⌈8/6⌉ = 2 experts × 2 GB + 60 GB + ⌈3/6⌉ = 1 sequence × 1 GB = 65 GB
-    // EP 3 × TP 2: ⌈8/3⌉ = 3 × 2 GB / 2 + 60 GB / 2 + ⌈3/3⌉ = 1 × 1 GB × ⌈8/2⌉/8 = 3 + 30 + 0.5 = 33.5 GB
-    // (EP 1.5 × TP 4 would be 6 × 2/4 + 15 + 2 × 1 × 2/8 = 18.5 GB: not a layout of 6 GPUs)
-    expect(m[SLOT.per_gpu_bytes]).toBeCloseTo(33.5 * GB, 0);
-    expect([m[SLOT.layout_ep], m[SLOT.layout_tp]]).toEqual([3, 2]);
+    expect(m[SLOT.per_gpu_bytes]).toBe(Infinity);
+    // layout EP 0, and each TP option's problem as a decimal digit: 1 (EP does not divide the experts) twice
+    expect([m[SLOT.layout_ep], m[SLOT.layout_tp]]).toEqual([0, 11]);
+    expect(explainLayouts(11, 6, [1, 2, 4, 8])).toBe(
+      'EP6xTP1: EP does not divide the routed experts; EP3xTP2: EP does not divide the routed experts',
+    );
+    expect(m[SLOT.decode_tokens_per_s]).toBe(0);
+    expect(m[SLOT.tpot_ms]).toBe(Infinity);
     // KV cache: 3 sequences × 1 GB
     expect(m[SLOT.kv_cache_bytes]).toBe(3 * GB);
-    // fewest GPUs of 40 GB: 1 GPU holds 16 + 60 + 3 = 79 GB; 2 as TP 2 hold 8 + 30 + 3 × 0.5 = 39.5 GB
+    // gpus_needed counts memory only: 1 GPU holds 16 + 60 + 3 = 79 GB > 40; 2 as TP 2 hold 8 + 30 + 3 × 0.5 = 39.5 GB
     expect(m[SLOT.gpus_needed]).toBe(2);
-    // all-to-all at EP 3: 2 × top-2 × 4096 × 2 bytes × 2/3 = 21,845.33 bytes
-    expect(m[SLOT.all_to_all_bytes_per_token_layer]).toBeCloseTo((2 * 2 * 4096 * 2 * 2) / 3, 9);
   });
 
-  it('a fixed TP 1 is used even when TP 2 would need less: EP 6, 65 GB', () => {
-    const m = run({ tp: 1 });
-    expect(m[SLOT.per_gpu_bytes]).toBeCloseTo(65 * GB, 0);
-    expect([m[SLOT.layout_ep], m[SLOT.layout_tp]]).toEqual([6, 1]);
-    // 2 × 2 × 4096 × 2 × 5/6 = 27,306.67 bytes
-    expect(m[SLOT.all_to_all_bytes_per_token_layer]).toBeCloseTo((2 * 2 * 4096 * 2 * 5) / 6, 9);
+  it('8 GPUs: EP 1 × TP 8 needs least: 8 × 2 GB / 8 + 60 GB / 8 + 3 × 1 GB × 1/8 = 9.875 GB', () => {
+    // EP 8 × TP 1: 2 + 60 + 1 = 63 GB; EP 4 × TP 2: 2 + 30 + 0.5 = 32.5; EP 2 × TP 4: 2 + 15 + 2 × 2/8 = 17.5
+    const m = run({ count: 8 });
+    expect(m[SLOT.per_gpu_bytes]).toBeCloseTo(9.875 * GB, 0);
+    expect([m[SLOT.layout_ep], m[SLOT.layout_tp]]).toEqual([1, 8]);
+    expect(m[SLOT.all_to_all_bytes_per_token_layer]).toBe(0);
   });
 
-  it('decode, bandwidth-bound: (30 − 5) B × 2 bytes + 37/64 × 8 × 2 GB + 3 GB per step over 6 TB/s, 3 tokens', () => {
-    const m = run({});
+  it('a fixed TP 1 is used even when TP 8 would need less: EP 8, 63 GB', () => {
+    const m = run({ count: 8, tp: 1, memory_bytes: 80 * GB });
+    expect(m[SLOT.per_gpu_bytes]).toBeCloseTo(63 * GB, 0);
+    expect([m[SLOT.layout_ep], m[SLOT.layout_tp]]).toEqual([8, 1]);
+    // 2 × 2 × 4096 × 2 × 7/8 = 28,672 bytes
+    expect(m[SLOT.all_to_all_bytes_per_token_layer]).toBeCloseTo((2 * 2 * 4096 * 2 * 7) / 8, 9);
+  });
+
+  it('decode, bandwidth-bound: (30 − 5) B × 2 bytes + 37/64 × 8 × 2 GB + 3 GB per step over 8 TB/s, 3 tokens', () => {
+    const m = run({ count: 8 });
     // touched share 1 − (3/4)^3 = 37/64; experts 37/64 × 16 GB = 9.25 GB; step = 50 + 9.25 + 3 = 62.25 GB
-    // bandwidth: 6 × 1e12 × 3 / 62.25e9 = 289.157 tokens/s; compute: 6 × 1e15 / (2 × 32e9) = 93,750
-    expect(m[SLOT.decode_bound_tokens_per_s]).toBeCloseTo(18e12 / 62.25e9, 9);
-    expect(m[SLOT.decode_bound_tokens_per_s]).toBeCloseTo(289.157, 3);
+    // bandwidth: 8 × 1e12 × 3 / 62.25e9 = 385.542 tokens/s; compute: 8 × 1e15 / (2 × 32e9) = 125,000
+    expect(m[SLOT.decode_bound_tokens_per_s]).toBeCloseTo(24e12 / 62.25e9, 9);
+    expect(m[SLOT.decode_bound_tokens_per_s]).toBeCloseTo(385.542, 3);
   });
 
-  it('decode, compute-bound: at 1 TFLOP/s per GPU, 6 × 1e12 / (2 × 32e9) = 93.75 tokens/s', () => {
-    const m = run({ flops_per_s: 1e12 });
-    expect(m[SLOT.decode_bound_tokens_per_s]).toBe(93.75);
+  it('decode, compute-bound: at 1 TFLOP/s per GPU, 8 × 1e12 / (2 × 32e9) = 125 tokens/s', () => {
+    const m = run({ count: 8, flops_per_s: 1e12 });
+    expect(m[SLOT.decode_bound_tokens_per_s]).toBe(125);
   });
 
   it('a tie between the bounds: 1,000 tokens/s either way', () => {

@@ -32,6 +32,8 @@ const BF16 = {
   input: 1,
   draftTokens: 0,
   tokensPerStep: 1,
+  expertBlock: 1,
+  restBlock: 1,
 };
 
 describe('fullestGpuBytes', () => {

@@ -274,8 +274,12 @@ export function servingCells(m: Float64Array, hardware: boolean): string {
     const needed = m[GPUS_NEEDED]!;
     const maxBatch = m[MAX_BATCH]!;
     const maxContext = m[MAX_CONTEXT]!;
-    s += `,EP${m[LAYOUT_EP]}xTP${m[LAYOUT_TP]},${m[PER_GPU]},${Number.isFinite(needed) ? needed : ''},${m[DECODE_BOUND]},${m[ALL_TO_ALL]}`;
-    s += `,${m[DECODE]},${BINDINGS[m[DECODE_BINDING]!]},${m[TPOT]},${m[TTFT]},${m[PREFILL]}`;
+    const layout = m[LAYOUT_EP] === 0 ? 'none' : `EP${m[LAYOUT_EP]}xTP${m[LAYOUT_TP]}`;
+    const tpot = m[TPOT]!;
+    const ttft = m[TTFT]!;
+    const perGpu = m[PER_GPU]!;
+    s += `,${layout},${Number.isFinite(perGpu) ? perGpu : ''},${Number.isFinite(needed) ? needed : ''},${m[DECODE_BOUND]},${m[ALL_TO_ALL]}`;
+    s += `,${m[DECODE]},${BINDINGS[m[DECODE_BINDING]!]},${Number.isFinite(tpot) ? tpot : ''},${Number.isFinite(ttft) ? ttft : ''},${m[PREFILL]}`;
     s += `,${Number.isFinite(maxBatch) ? maxBatch : ''},${Number.isFinite(maxContext) ? maxContext : ''}`;
   }
   return s;

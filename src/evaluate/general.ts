@@ -69,6 +69,14 @@ export function factsOf(
     attnFlopsFixed: attn.fixed,
     kvLongBytesPerToken: kvBytesPerTokenLongContext(layout, kvBytes),
     kvFixedBytes: kvFixedBytesPerSequence(layout, kvBytes),
+    attentionHeads: arch.num_attention_heads,
+    gqaKvHeads: arch.attention_type === 'gqa' ? arch.num_key_value_heads : 0,
+    expertWidth: arch.moe_intermediate_size,
+    denseWidth: arch.dense_intermediate_size ?? 0,
+    sharedWidth:
+      arch.num_shared_experts > 0
+        ? (arch.shared_expert_intermediate_size ?? arch.moe_intermediate_size * arch.num_shared_experts)
+        : 0,
   };
 }
 
@@ -92,6 +100,11 @@ export const NO_FACTS: ServingFacts = {
   attnFlopsFixed: 0,
   kvLongBytesPerToken: 0,
   kvFixedBytes: 0,
+  attentionHeads: 0,
+  gqaKvHeads: 0,
+  expertWidth: 0,
+  denseWidth: 0,
+  sharedWidth: 0,
 };
 
 /** Architecture counts kept per decoder; past this many the cache starts over. */

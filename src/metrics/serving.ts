@@ -13,6 +13,7 @@ import {
   type StepDesign,
   type StepHardware,
 } from '../serving/step.js';
+import { layoutProblem, packProblems, type LayoutFacts } from '../serving/layout.js';
 import {
   checkEstimateOptions,
   engineMemory,
@@ -188,6 +189,9 @@ export interface ServingPlan {
   draftTokens: number;
   /** tokens a step emits per sequence: 1 + expected accepted drafts (tokensPerStep in src/serving/step.ts) */
   tokensPerStep: number;
+  /** the weight block a TP split must respect, of the experts and of the rest (weightBlock in src/serving/layout.ts) */
+  expertBlock: number;
+  restBlock: number;
   hardware?: HardwarePlan;
 }
 
@@ -213,6 +217,12 @@ export interface ServingFacts {
   /** KV bytes of one sequence past every window: kvFixedBytes + context × kvLongBytesPerToken */
   kvLongBytesPerToken: number;
   kvFixedBytes: number;
+  /** what the layout checks read (src/serving/layout.ts): heads, GQA KV heads (0 for MLA), FFN widths (0: none) */
+  attentionHeads: number;
+  gqaKvHeads: number;
+  expertWidth: number;
+  denseWidth: number;
+  sharedWidth: number;
 }
 
 /** Memory of the fullest GPU of an EP × TP layout, as perGpuMemory (src/serving/parallel.ts) counts it. */
@@ -417,9 +427,20 @@ export class ServingEvaluator {
     const restBytes = sharedParams * this.plan.restBytesPerWeight;
     const attentionBytes = Math.min(f.attentionParams, sharedParams) * this.plan.restBytesPerWeight;
     let bestNeed = Infinity;
-    let bestTp = 1;
+    let bestTp = 0;
+    const problems: number[] = [];
     for (const tp of hw.tp === null ? TP_OPTIONS : [hw.tp]) {
       if (hw.count % tp !== 0) continue;
+      const problem = layoutProblem(
+        this.layoutFacts(E, f),
+        hw.count / tp,
+        tp,
+        est.dp_attention,
+        this.plan.expertBlock,
+        this.plan.restBlock,
+      );
+      problems.push(problem);
+      if (problem !== 0) continue;
       const need =
         est.engine === 'none' && !est.dp_attention && cpuLayers === 0
           ? fullestGpuBytes(E, expertBytes, restBytes, B, f.kvBytesPerSequence, f.kvHeads, hw.count / tp, tp, overhead)
@@ -439,16 +460,22 @@ export class ServingEvaluator {
         bestTp = tp;
       }
     }
-    const ep = hw.count / bestTp;
-    m[PER_GPU] = bestNeed;
-    m[LAYOUT_EP] = ep;
-    m[LAYOUT_TP] = bestTp;
+    // memory only: any layout of any size (the layout checks apply to the deployment of `count`)
     m[GPUS_NEEDED] =
       est.engine === 'none' && !est.dp_attention && cpuLayers === 0
         ? this.gpusNeeded(E, expertBytes, restBytes, f.kvBytesPerSequence, f.kvHeads)
         : this.gpusNeededBy((e, t) =>
             this.need(E, gpuExpertBytes, restBytes, attentionBytes, B, f.kvBytesPerSequence, f.kvHeads, e, t),
           );
+    if (bestTp === 0) {
+      // no layout an engine can run: the design cannot be served on this deployment
+      this.noLayout(m, packProblems(problems));
+      return;
+    }
+    const ep = hw.count / bestTp;
+    m[PER_GPU] = bestNeed;
+    m[LAYOUT_EP] = ep;
+    m[LAYOUT_TP] = bestTp;
     // decode step: every weight that is not a routed expert (but the embedding, a gather of B rows),
     // the experts the batch touches, E(1 − (1 − k/E)^B) per layer in expectation, and the KV cache
     // (an abstract design can claim fewer shared parameters than the base architecture's embedding)
@@ -528,6 +555,46 @@ export class ServingEvaluator {
         : f.kvLongBytesPerToken > 0
           ? floorGuarded((perSeqRoom - fixed) / f.kvLongBytesPerToken)
           : Infinity;
+  }
+
+  private layoutFacts(E: number, f: ServingFacts): LayoutFacts {
+    const l = this.layout;
+    l.experts = E;
+    l.attentionHeads = f.attentionHeads;
+    l.gqaKvHeads = f.gqaKvHeads;
+    l.expertWidth = f.expertWidth;
+    l.denseWidth = f.denseWidth;
+    l.sharedWidth = f.sharedWidth;
+    return l;
+  }
+
+  private readonly layout: LayoutFacts = {
+    experts: 1,
+    attentionHeads: 0,
+    gqaKvHeads: 0,
+    expertWidth: 0,
+    denseWidth: 0,
+    sharedWidth: 0,
+  };
+
+  /**
+   * The slots of a design no layout of `count` GPUs can run: layout EP 0 with the packed problems
+   * of each TP option in the TP slot (explainLayouts), memory Infinity (so gpu_memory fails it),
+   * no throughput.
+   */
+  private noLayout(m: Float64Array, problems: number): void {
+    m[PER_GPU] = Infinity;
+    m[LAYOUT_EP] = 0;
+    m[LAYOUT_TP] = problems;
+    m[DECODE_BOUND] = 0;
+    m[ALL_TO_ALL] = 0;
+    m[DECODE] = 0;
+    m[DECODE_BINDING] = BINDINGS.indexOf('layout');
+    m[TPOT] = Infinity;
+    m[TTFT] = Infinity;
+    m[PREFILL] = 0;
+    m[MAX_BATCH] = 0;
+    m[MAX_CONTEXT] = 0;
   }
 
   /** Fewest GPUs (EP × TP, TP in TP_OPTIONS) whose fullest GPU's need fits, by bisection on EP per TP. */

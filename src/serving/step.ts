@@ -83,9 +83,10 @@ export interface StepDesign {
   cpu_moe_layers: number;
 }
 
-export type StepBinding = 'bandwidth' | 'compute' | 'interconnect' | 'overhead' | 'cpu';
+/** What binds a step; `layout` marks a design no valid layout of the deployment can run (no estimate). */
+export type StepBinding = 'bandwidth' | 'compute' | 'interconnect' | 'overhead' | 'cpu' | 'layout';
 /** Codes of StepBinding in the metric vector's decode_binding slot. */
-export const BINDINGS: readonly StepBinding[] = ['bandwidth', 'compute', 'interconnect', 'overhead', 'cpu'];
+export const BINDINGS: readonly StepBinding[] = ['bandwidth', 'compute', 'interconnect', 'overhead', 'cpu', 'layout'];
 
 export interface StepTime {
   /** seconds of one forward pass */

@@ -12,6 +12,7 @@ import { metricsFromVector, metricsInto, type Design, type Metrics } from '../me
 import { domainLabel, isQualityMetric, qualityInto, type QualityPlan } from '../metrics/quality.js';
 import { SLOT, SLOT_COUNT } from '../metrics/registry.js';
 import { BINDINGS, tokensPerStep } from '../serving/step.js';
+import { weightBlock } from '../serving/layout.js';
 import type { AnyMetricId, NamedDesign, SweepSpec } from '../spec/types.js';
 
 /** Whether the spec needs the general evaluation path (architecture axes, serving columns, split formats). */
@@ -42,6 +43,8 @@ export function generalSettings(spec: EvalSpec): Omit<GeneralPlan, 'dims' | 'mod
             input: spec.serving.input ?? spec.serving.context,
             draftTokens: spec.serving.mtp?.tokens ?? 0,
             tokensPerStep: spec.serving.mtp ? tokensPerStep(spec.serving.mtp.acceptance) : 1,
+            expertBlock: weightBlock(spec.formats.experts),
+            restBlock: weightBlock(spec.formats.rest),
             ...(spec.hardware ? { hardware: spec.hardware } : {}),
           },
         }
@@ -121,7 +124,8 @@ function servingValuesOf(v: Float64Array, hardware: boolean): ServingValues {
     capacity_factor: v[SLOT.capacity_factor]!,
   };
   if (hardware) {
-    out.gpu_layout = `EP${v[SLOT.layout_ep]}xTP${v[SLOT.layout_tp]}`;
+    out.gpu_layout = v[SLOT.layout_ep] === 0 ? 'none' : `EP${v[SLOT.layout_ep]}xTP${v[SLOT.layout_tp]}`;
+    if (v[SLOT.layout_ep] === 0) out.layout_problems = v[SLOT.layout_tp]!;
     out.per_gpu_bytes = v[SLOT.per_gpu_bytes]!;
     out.gpus_needed = v[SLOT.gpus_needed]!;
     out.decode_bound_tokens_per_s = v[SLOT.decode_bound_tokens_per_s]!;

@@ -17,6 +17,8 @@ export interface QualityValues {
 export type ServingValues = Partial<Record<ServingMetricId, number>> & {
   /** "EP8xTP1": the layout per_gpu_bytes is for (with hardware:) */
   gpu_layout?: string;
+  /** with gpu_layout none: why each layout fails, packed (explainLayouts in src/serving/layout.ts) */
+  layout_problems?: number;
   /** what binds the decode estimate */
   decode_bound?: StepBinding;
 };

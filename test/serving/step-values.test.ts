@@ -212,6 +212,8 @@ describe('inverse solves', () => {
     input: 1000,
     draftTokens: 0,
     tokensPerStep: 1,
+    expertBlock: 1,
+    restBlock: 1,
     hardware: {
       gpu: 'toy',
       count: 1,

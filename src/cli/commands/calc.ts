@@ -9,7 +9,8 @@ import { DTYPE_BYTES, DTYPES, isDtype, KV_DTYPE_BYTES, type KvDtype } from '../.
 import type { Design } from '../../metrics/design.js';
 import type { Catalog } from '../../catalog/index.js';
 import { findPreset, presetSuggestion } from '../../catalog/presets.js';
-import { MAX_GPUS, estimatePlan, hardwarePlan, type HardwarePlan } from '../../metrics/serving.js';
+import { MAX_GPUS, TP_OPTIONS, estimatePlan, hardwarePlan, type HardwarePlan } from '../../metrics/serving.js';
+import { explainLayouts } from '../../serving/layout.js';
 import { gpuLink, type EngineName } from '../../serving/constants.js';
 import { parseBandwidth } from '../../spec/model.js';
 import { CONTEXT_EXPECTED, parseBytes, parseContextTokens } from '../../formats/units.js';
@@ -197,11 +198,18 @@ export function calcCommand(o: CalcOptions, io: Io, catalog: Catalog): number {
     rows.push(['capacity_factor', formatRatio(s.capacity_factor!), 'capacity that drops < 1% of tokens']);
   } else rows.push(['vram_bytes', formatBytes(m.vram_bytes), `weights × (1 + ${overhead}) overhead`]);
   if (s && hardware) {
-    rows.push([
-      'per_gpu_bytes',
-      formatBytes(s.per_gpu_bytes!),
-      `fullest GPU of ${hardware.count} × ${hardware.gpu} as ${s.gpu_layout}: ${e.feasible ? 'fits' : `does NOT fit ${formatBytes(hardware.memory_bytes)}`}`,
-    ]);
+    if (s.layout_problems !== undefined)
+      rows.push([
+        'per_gpu_bytes',
+        '–',
+        `no valid layout of ${hardware.count} × ${hardware.gpu}: ${explainLayouts(s.layout_problems, hardware.count, hardware.tp === null ? TP_OPTIONS : [hardware.tp])}`,
+      ]);
+    else
+      rows.push([
+        'per_gpu_bytes',
+        formatBytes(s.per_gpu_bytes!),
+        `fullest GPU of ${hardware.count} × ${hardware.gpu} as ${s.gpu_layout}: ${e.feasible ? 'fits' : `does NOT fit ${formatBytes(hardware.memory_bytes)}`}`,
+      ]);
     rows.push([
       'gpus_needed',
       Number.isFinite(s.gpus_needed) ? String(s.gpus_needed) : `> ${MAX_GPUS}`,
