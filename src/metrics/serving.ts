@@ -426,6 +426,8 @@ export class ServingEvaluator {
     const gpuExpertBytes = expertBytes * gpuExpertShare;
     const restBytes = sharedParams * this.plan.restBytesPerWeight;
     const attentionBytes = Math.min(f.attentionParams, sharedParams) * this.plan.restBytesPerWeight;
+    // experts in CPU memory must fit the host's memory, whatever the GPUs' layout
+    const cpuOver = cpuLayers > 0 && (expertBytes - gpuExpertBytes) * E > est.cpu_memory_bytes;
     let bestNeed = Infinity;
     let bestTp = 0;
     const problems: number[] = [];
@@ -439,8 +441,8 @@ export class ServingEvaluator {
         this.plan.expertBlock,
         this.plan.restBlock,
       );
-      problems.push(problem);
-      if (problem !== 0) continue;
+      problems.push(cpuOver ? 5 : problem);
+      if (problem !== 0 || cpuOver) continue;
       const need =
         est.engine === 'none' && !est.dp_attention && cpuLayers === 0
           ? fullestGpuBytes(E, expertBytes, restBytes, B, f.kvBytesPerSequence, f.kvHeads, hw.count / tp, tp, overhead)

@@ -28,6 +28,7 @@ export const LAYOUT_PROBLEMS = [
   'TP does not divide the attention heads',
   'TP neither divides the KV heads nor is a multiple of them',
   'TP splits an FFN width into pieces that are not whole multiples of the weight block (128 for block-FP8)',
+  'the experts placed in CPU memory exceed cpu.memory',
 ] as const;
 
 function splits(width: number, tp: number, block: number): boolean {

@@ -75,4 +75,25 @@ describe('a design with no valid layout', () => {
     expect(j.fits_per_gpu).toBe(false);
     expect(j.decode_bound).toBe('layout');
   });
+
+  it('experts in CPU memory must fit cpu.memory: gpt-oss-120b’s MXFP4 experts (about 61 GB) do not fit 32 GB', async () => {
+    const args = [
+      'calc',
+      '--preset',
+      'gpt-oss-120b',
+      '--expert-dtype',
+      'mxfp4',
+      '--context',
+      '8K',
+      '--gpu',
+      'RTX-4090',
+    ];
+    const cpu = ['--cpu-bandwidth', '89.6GB/s', '--experts-on-cpu', 'all', '--json'];
+    const small = JSON.parse((await cli(...args, '--cpu-memory', '32GB', ...cpu)).stdout) as Record<string, unknown>;
+    expect(small.gpu_layout).toBe('none');
+    expect(small.layout_problems).toBe(5);
+    const large = JSON.parse((await cli(...args, '--cpu-memory', '96GB', ...cpu)).stdout) as Record<string, unknown>;
+    expect(large.gpu_layout).toBe('EP1xTP1');
+    expect(large.decode_bound).toBe('cpu');
+  });
 });
