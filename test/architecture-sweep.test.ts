@@ -97,9 +97,15 @@ describe('architecture grids', () => {
       'gpu_layout',
       'per_gpu_bytes',
       'gpus_needed',
+      'decode_bound_tokens_per_s',
+      'all_to_all_bytes_per_token_layer',
       'decode_tokens_per_s',
       'decode_bound',
-      'all_to_all_bytes_per_token_layer',
+      'tpot_ms',
+      'ttft_ms',
+      'prefill_tokens_per_s',
+      'max_batch',
+      'max_context',
     ]);
     expect(rows).toHaveLength(24);
     const r = runSweepSync(spec);
@@ -123,6 +129,9 @@ describe('architecture grids', () => {
       expect(Number(row.total_params)).toBe(f.metrics.total_params);
       expect(Number(row.per_gpu_bytes)).toBe(f.serving?.per_gpu_bytes);
       expect(Number(row.decode_tokens_per_s)).toBe(f.serving?.decode_tokens_per_s);
+      expect(Number(row.decode_bound_tokens_per_s)).toBe(f.serving?.decode_bound_tokens_per_s);
+      expect(Number(row.tpot_ms)).toBe(f.serving?.tpot_ms);
+      expect(row.decode_bound).toBe(f.serving?.decode_bound);
       expect(row.gpu_layout).toBe(f.serving?.gpu_layout);
     }
   });

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll } from 'vitest';
 import type { Io } from '../src/cli/io.js';
+import { loadServingModel } from '../src/catalog/serving-model.js';
+import { estimatePlan, hardwarePlan, type GpuSpec, type HardwarePlan } from '../src/metrics/serving.js';
 
 /** A fresh folder in the OS temp folder, removed after the test file (or describe block) that made it. */
 export function useTempDir(prefix: string): string {
@@ -114,3 +116,41 @@ export function tinyMlaConfig(overrides: Record<string, unknown> = {}): Record<s
     ...overrides,
   };
 }
+
+/**
+ * hardwarePlan with the package's serving constants, no engine and the GPU's own link figures
+ * (450 GB/s, 10 µs when it names none: the catalogue's NVLink 4 entries).
+ */
+export function hw(
+  gpu: GpuSpec,
+  count: number,
+  options: Omit<Parameters<typeof hardwarePlan>[2], 'link' | 'estimate'>,
+): HardwarePlan {
+  return hardwarePlan(gpu, count, {
+    ...options,
+    link: { link_bytes_per_s: gpu.link_bytes_per_s ?? 450e9, link_latency_s: gpu.link_latency_s ?? 10e-6 },
+    estimate: estimatePlan(loadServingModel(), { gpus: count, overhead: 0, speculative: false }),
+  });
+}
+
+/** The estimate's plan with no engine and the package's constants, for hand-built hardware plans. */
+export const NO_ENGINE = (): HardwarePlan['estimate'] =>
+  estimatePlan(loadServingModel(), { gpus: 1, overhead: 0, speculative: false });
+
+/** Serving facts the bound and memory columns do not read: one layer, no attention cost. */
+export const ESTIMATE_FACTS = {
+  layers: 1,
+  moeLayers: 1,
+  attentionParams: 0,
+  attnFlopsFull: 0,
+  attnFlopsWindowed: 0,
+  attnWindow: 0,
+  attnFlopsFixed: 0,
+  kvLongBytesPerToken: 0,
+  kvFixedBytes: 0,
+  attentionHeads: 0,
+  gqaKvHeads: 0,
+  expertWidth: 0,
+  denseWidth: 0,
+  sharedWidth: 0,
+};

@@ -6,11 +6,12 @@
  */
 import { SLOT, SLOT_COUNT } from '../src/metrics/registry.js';
 import { describe, expect, it } from 'vitest';
+import { ESTIMATE_FACTS, NO_ENGINE, hw } from './helpers.js';
+import { explainLayouts } from '../src/serving/layout.js';
 import {
   SERVING_METRIC_IDS,
   ServingEvaluator,
   capacityFactor,
-  hardwarePlan,
   type GpuSpec,
   type HardwarePlan,
   type ServingFacts,
@@ -40,7 +41,7 @@ const A100: GpuSpec = {
 
 describe('hardwarePlan', () => {
   it('8 × H100 with 8-bit weights: FP8 tensor FLOP/s, no fixed TP, bf16 activations (2 bytes)', () => {
-    expect(hardwarePlan(H100, 8, { maxBytesPerWeight: 1 })).toEqual({
+    expect(hw(H100, 8, { maxBytesPerWeight: 1 })).toEqual({
       gpu: 'H100-SXM-80GB',
       count: 8,
       tp: null,
@@ -48,50 +49,53 @@ describe('hardwarePlan', () => {
       bandwidth_bytes_per_s: 3.35e12,
       flops_per_s: 1979e12,
       activation_bytes: 2,
+      link_bytes_per_s: 450e9,
+      link_latency_s: 10e-6,
+      estimate: expect.objectContaining({ engine: 'none', dp_attention: false, experts_on_cpu: 0 }),
     });
   });
 
   it('weights wider than 8 bits (or a GPU without FP8) bound decode by BF16', () => {
-    expect(hardwarePlan(H100, 1, { maxBytesPerWeight: 2 }).flops_per_s).toBe(989.5e12);
-    expect(hardwarePlan(H100, 1, { maxBytesPerWeight: 1.0625 }).flops_per_s).toBe(989.5e12); // 8.5 bits
-    expect(hardwarePlan(A100, 1, { maxBytesPerWeight: 1 }).flops_per_s).toBe(312e12);
-    expect(hardwarePlan(A100, 1, { maxBytesPerWeight: 0.5 }).flops_per_s).toBe(312e12);
+    expect(hw(H100, 1, { maxBytesPerWeight: 2 }).flops_per_s).toBe(989.5e12);
+    expect(hw(H100, 1, { maxBytesPerWeight: 1.0625 }).flops_per_s).toBe(989.5e12); // 8.5 bits
+    expect(hw(A100, 1, { maxBytesPerWeight: 1 }).flops_per_s).toBe(312e12);
+    expect(hw(A100, 1, { maxBytesPerWeight: 0.5 }).flops_per_s).toBe(312e12);
   });
 
   it('an explicit compute overrides the choice by weight width', () => {
-    expect(hardwarePlan(H100, 1, { compute: 'bf16', maxBytesPerWeight: 1 }).flops_per_s).toBe(989.5e12);
-    expect(hardwarePlan(H100, 1, { compute: 'fp8', maxBytesPerWeight: 2 }).flops_per_s).toBe(1979e12);
-    expect(() => hardwarePlan(A100, 1, { compute: 'fp8', maxBytesPerWeight: 1 })).toThrow(
+    expect(hw(H100, 1, { compute: 'bf16', maxBytesPerWeight: 1 }).flops_per_s).toBe(989.5e12);
+    expect(hw(H100, 1, { compute: 'fp8', maxBytesPerWeight: 2 }).flops_per_s).toBe(1979e12);
+    expect(() => hw(A100, 1, { compute: 'fp8', maxBytesPerWeight: 1 })).toThrow(
       new RangeError('compute: expected bf16: A100-80GB has no FP8 tensor cores'),
     );
   });
 
   it('count: whole numbers from 1 to 65,536, both ends included', () => {
-    expect(hardwarePlan(H100, 1, { maxBytesPerWeight: 2 }).count).toBe(1);
-    expect(hardwarePlan(H100, 65536, { maxBytesPerWeight: 2 }).count).toBe(65536);
+    expect(hw(H100, 1, { maxBytesPerWeight: 2 }).count).toBe(1);
+    expect(hw(H100, 65536, { maxBytesPerWeight: 2 }).count).toBe(65536);
     for (const bad of [0, 65537, 1.5, Number.NaN, -8])
-      expect(() => hardwarePlan(H100, bad, { maxBytesPerWeight: 2 })).toThrow(
+      expect(() => hw(H100, bad, { maxBytesPerWeight: 2 })).toThrow(
         new RangeError(`count: expected a whole number of GPUs from 1 to 65,536, got ${bad}`),
       );
   });
 
   it('tp: a whole number that divides count; absent means "pick the layout"', () => {
-    expect(hardwarePlan(H100, 8, { tp: 4, maxBytesPerWeight: 2 }).tp).toBe(4);
-    expect(hardwarePlan(H100, 8, { tp: 8, maxBytesPerWeight: 2 }).tp).toBe(8);
-    expect(hardwarePlan(H100, 1, { tp: 1, maxBytesPerWeight: 2 }).tp).toBe(1);
-    expect(hardwarePlan(H100, 6, { tp: 3, maxBytesPerWeight: 2 }).tp).toBe(3);
+    expect(hw(H100, 8, { tp: 4, maxBytesPerWeight: 2 }).tp).toBe(4);
+    expect(hw(H100, 8, { tp: 8, maxBytesPerWeight: 2 }).tp).toBe(8);
+    expect(hw(H100, 1, { tp: 1, maxBytesPerWeight: 2 }).tp).toBe(1);
+    expect(hw(H100, 6, { tp: 3, maxBytesPerWeight: 2 }).tp).toBe(3);
     for (const bad of [0, 3, 16, 2.5, -2])
-      expect(() => hardwarePlan(H100, 8, { tp: bad, maxBytesPerWeight: 2 })).toThrow(
+      expect(() => hw(H100, 8, { tp: bad, maxBytesPerWeight: 2 })).toThrow(
         new RangeError(`tp: expected a whole number that divides count (8), got ${bad}`),
       );
   });
 
   it('activation_bytes: from above 0 to 8, default 2', () => {
-    expect(hardwarePlan(H100, 1, { activation_bytes: 1, maxBytesPerWeight: 1 }).activation_bytes).toBe(1); // fp8 dispatch
-    expect(hardwarePlan(H100, 1, { activation_bytes: 8, maxBytesPerWeight: 1 }).activation_bytes).toBe(8);
-    expect(hardwarePlan(H100, 1, { activation_bytes: 0.5, maxBytesPerWeight: 1 }).activation_bytes).toBe(0.5);
+    expect(hw(H100, 1, { activation_bytes: 1, maxBytesPerWeight: 1 }).activation_bytes).toBe(1); // fp8 dispatch
+    expect(hw(H100, 1, { activation_bytes: 8, maxBytesPerWeight: 1 }).activation_bytes).toBe(8);
+    expect(hw(H100, 1, { activation_bytes: 0.5, maxBytesPerWeight: 1 }).activation_bytes).toBe(0.5);
     for (const bad of [0, -1, 8.5, Number.NaN])
-      expect(() => hardwarePlan(H100, 1, { activation_bytes: bad, maxBytesPerWeight: 1 })).toThrow(
+      expect(() => hw(H100, 1, { activation_bytes: bad, maxBytesPerWeight: 1 })).toThrow(
         new RangeError(`activation_bytes: expected bytes per value from above 0 to 8, got ${bad}`),
       );
   });
@@ -105,6 +109,9 @@ const hardware = (over: Partial<HardwarePlan>): HardwarePlan => ({
   bandwidth_bytes_per_s: 1e12,
   flops_per_s: 1e15,
   activation_bytes: 2,
+  link_bytes_per_s: 450e9,
+  link_latency_s: 10e-6,
+  estimate: NO_ENGINE(),
   ...over,
 });
 const plan = (batch: number, hw: Partial<HardwarePlan>): ServingPlan => ({
@@ -114,6 +121,11 @@ const plan = (batch: number, hw: Partial<HardwarePlan>): ServingPlan => ({
   expertBytesPerWeight: 2,
   restBytesPerWeight: 2,
   kvBytesPerValue: 2,
+  input: 1000,
+  draftTokens: 0,
+  tokensPerStep: 1,
+  expertBlock: 1,
+  restBlock: 1,
   hardware: hardware(hw),
 });
 const facts = (over: Partial<ServingFacts>): ServingFacts => ({
@@ -121,6 +133,7 @@ const facts = (over: Partial<ServingFacts>): ServingFacts => ({
   kvHeads: 1,
   hiddenSize: 4096,
   inputEmbedding: 0,
+  ...ESTIMATE_FACTS,
   ...over,
 });
 
@@ -181,52 +194,58 @@ describe('ServingEvaluator.into', () => {
     expect(expectedDropShare(8, 2, 3, 2)).toBeCloseTo(8 / 6 / 64, 12);
   });
 
-  it('layout: TP 4 and 8 do not divide 6 GPUs; EP 3 × TP 2 beats EP 6 × TP 1', () => {
+  it('no valid layout: EP 6 (TP 1) and EP 3 (TP 2) do not divide 8 experts; TP 4 and 8 do not divide 6 GPUs', () => {
     const m = run({});
-    // EP 6 × TP 1: ⌈8/6⌉ = 2 experts × 2 GB + 60 GB + ⌈3/6⌉ = 1 sequence × 1 GB = 65 GB
-    // EP 3 × TP 2: ⌈8/3⌉ = 3 × 2 GB / 2 + 60 GB / 2 + ⌈3/3⌉ = 1 × 1 GB × ⌈8/2⌉/8 = 3 + 30 + 0.5 = 33.5 GB
-    // (EP 1.5 × TP 4 would be 6 × 2/4 + 15 + 2 × 1 × 2/8 = 18.5 GB: not a layout of 6 GPUs)
-    expect(m[SLOT.per_gpu_bytes]).toBeCloseTo(33.5 * GB, 0);
-    expect([m[SLOT.layout_ep], m[SLOT.layout_tp]]).toEqual([3, 2]);
+    expect(m[SLOT.per_gpu_bytes]).toBe(Infinity);
+    // layout EP 0, and each TP option's problem as a decimal digit: 1 (EP does not divide the experts) twice
+    expect([m[SLOT.layout_ep], m[SLOT.layout_tp]]).toEqual([0, 11]);
+    expect(explainLayouts(11, 6, [1, 2, 4, 8])).toBe(
+      'EP6xTP1: EP does not divide the routed experts; EP3xTP2: EP does not divide the routed experts',
+    );
+    expect(m[SLOT.decode_tokens_per_s]).toBe(0);
+    expect(m[SLOT.tpot_ms]).toBe(Infinity);
     // KV cache: 3 sequences × 1 GB
     expect(m[SLOT.kv_cache_bytes]).toBe(3 * GB);
-    // fewest GPUs of 40 GB: 1 GPU holds 16 + 60 + 3 = 79 GB; 2 as TP 2 hold 8 + 30 + 3 × 0.5 = 39.5 GB
+    // gpus_needed counts memory only: 1 GPU holds 16 + 60 + 3 = 79 GB > 40; 2 as TP 2 hold 8 + 30 + 3 × 0.5 = 39.5 GB
     expect(m[SLOT.gpus_needed]).toBe(2);
-    // all-to-all at EP 3: 2 × top-2 × 4096 × 2 bytes × 2/3 = 21,845.33 bytes
-    expect(m[SLOT.all_to_all_bytes_per_token_layer]).toBeCloseTo((2 * 2 * 4096 * 2 * 2) / 3, 9);
   });
 
-  it('a fixed TP 1 is used even when TP 2 would need less: EP 6, 65 GB', () => {
-    const m = run({ tp: 1 });
-    expect(m[SLOT.per_gpu_bytes]).toBeCloseTo(65 * GB, 0);
-    expect([m[SLOT.layout_ep], m[SLOT.layout_tp]]).toEqual([6, 1]);
-    // 2 × 2 × 4096 × 2 × 5/6 = 27,306.67 bytes
-    expect(m[SLOT.all_to_all_bytes_per_token_layer]).toBeCloseTo((2 * 2 * 4096 * 2 * 5) / 6, 9);
+  it('8 GPUs: EP 1 × TP 8 needs least: 8 × 2 GB / 8 + 60 GB / 8 + 3 × 1 GB × 1/8 = 9.875 GB', () => {
+    // EP 8 × TP 1: 2 + 60 + 1 = 63 GB; EP 4 × TP 2: 2 + 30 + 0.5 = 32.5; EP 2 × TP 4: 2 + 15 + 2 × 2/8 = 17.5
+    const m = run({ count: 8 });
+    expect(m[SLOT.per_gpu_bytes]).toBeCloseTo(9.875 * GB, 0);
+    expect([m[SLOT.layout_ep], m[SLOT.layout_tp]]).toEqual([1, 8]);
+    expect(m[SLOT.all_to_all_bytes_per_token_layer]).toBe(0);
   });
 
-  it('decode, bandwidth-bound: (30 − 5) B × 2 bytes + 37/64 × 8 × 2 GB + 3 GB per step over 6 TB/s, 3 tokens', () => {
-    const m = run({});
+  it('a fixed TP 1 is used even when TP 8 would need less: EP 8, 63 GB', () => {
+    const m = run({ count: 8, tp: 1, memory_bytes: 80 * GB });
+    expect(m[SLOT.per_gpu_bytes]).toBeCloseTo(63 * GB, 0);
+    expect([m[SLOT.layout_ep], m[SLOT.layout_tp]]).toEqual([8, 1]);
+    // 2 × 2 × 4096 × 2 × 7/8 = 28,672 bytes
+    expect(m[SLOT.all_to_all_bytes_per_token_layer]).toBeCloseTo((2 * 2 * 4096 * 2 * 7) / 8, 9);
+  });
+
+  it('decode, bandwidth-bound: (30 − 5) B × 2 bytes + 37/64 × 8 × 2 GB + 3 GB per step over 8 TB/s, 3 tokens', () => {
+    const m = run({ count: 8 });
     // touched share 1 − (3/4)^3 = 37/64; experts 37/64 × 16 GB = 9.25 GB; step = 50 + 9.25 + 3 = 62.25 GB
-    // bandwidth: 6 × 1e12 × 3 / 62.25e9 = 289.157 tokens/s; compute: 6 × 1e15 / (2 × 32e9) = 93,750
-    expect(m[SLOT.decode_tokens_per_s]).toBeCloseTo(18e12 / 62.25e9, 9);
-    expect(m[SLOT.decode_tokens_per_s]).toBeCloseTo(289.157, 3);
-    expect(m[SLOT.decode_binding]).toBe(0);
+    // bandwidth: 8 × 1e12 × 3 / 62.25e9 = 385.542 tokens/s; compute: 8 × 1e15 / (2 × 32e9) = 125,000
+    expect(m[SLOT.decode_bound_tokens_per_s]).toBeCloseTo(24e12 / 62.25e9, 9);
+    expect(m[SLOT.decode_bound_tokens_per_s]).toBeCloseTo(385.542, 3);
   });
 
-  it('decode, compute-bound: at 1 TFLOP/s per GPU, 6 × 1e12 / (2 × 32e9) = 93.75 tokens/s', () => {
-    const m = run({ flops_per_s: 1e12 });
-    expect(m[SLOT.decode_tokens_per_s]).toBe(93.75);
-    expect(m[SLOT.decode_binding]).toBe(1);
+  it('decode, compute-bound: at 1 TFLOP/s per GPU, 8 × 1e12 / (2 × 32e9) = 125 tokens/s', () => {
+    const m = run({ count: 8, flops_per_s: 1e12 });
+    expect(m[SLOT.decode_bound_tokens_per_s]).toBe(125);
   });
 
-  it('a tie between the bounds counts as bandwidth-bound: 1,000 tokens/s either way', () => {
+  it('a tie between the bounds: 1,000 tokens/s either way', () => {
     // 1 GPU, batch 1, no expert weights, 0.5 B shared in bf16 = 1 GB read per step, no KV:
     // bandwidth 1e12 × 1 / 1e9 = 1000; compute 2e12 / (2 × 1e9 active) = 1000
     const m = new Float64Array(SLOT_COUNT);
     m[SLOT.active_params] = 1e9;
     new ServingEvaluator(plan(1, { flops_per_s: 2e12 })).into(m, 16, 2, 0, 0.5e9, facts({}));
-    expect(m[SLOT.decode_tokens_per_s]).toBe(1000);
-    expect(m[SLOT.decode_binding]).toBe(0);
+    expect(m[SLOT.decode_bound_tokens_per_s]).toBe(1000);
   });
 
   it('a tie between layouts keeps the smaller TP: 2 experts of 10 GB on 2 GPUs, EP 2 (one each) = TP 2 (half of both)', () => {
@@ -256,8 +275,14 @@ it('SERVING_METRIC_IDS lists the serving columns', () => {
       'capacity_factor',
       'per_gpu_bytes',
       'gpus_needed',
-      'decode_tokens_per_s',
+      'decode_bound_tokens_per_s',
       'all_to_all_bytes_per_token_layer',
+      'decode_tokens_per_s',
+      'tpot_ms',
+      'ttft_ms',
+      'prefill_tokens_per_s',
+      'max_batch',
+      'max_context',
     ]),
   );
   expect(SERVING_METRIC_IDS).not.toContain(undefined);

@@ -153,9 +153,15 @@ describe('the metric registry', () => {
       'gpu_layout',
       'per_gpu_bytes',
       'gpus_needed',
+      'decode_bound_tokens_per_s',
+      'all_to_all_bytes_per_token_layer',
       'decode_tokens_per_s',
       'decode_bound',
-      'all_to_all_bytes_per_token_layer',
+      'tpot_ms',
+      'ttft_ms',
+      'prefill_tokens_per_s',
+      'max_batch',
+      'max_context',
     ]);
   });
 

@@ -5,6 +5,7 @@
 import { SLOT, SLOT_COUNT } from '../src/metrics/registry.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ESTIMATE_FACTS, NO_ENGINE } from './helpers.js';
 import {
   ServingEvaluator,
   capacityFactor,
@@ -24,7 +25,16 @@ import { allToAllBytesPerToken } from '../src/serving/routing.js';
 
 const GB = 1e9;
 /** Weights and KV cache in bf16: 2 bytes each. */
-const BF16 = { expertBytesPerWeight: 2, restBytesPerWeight: 2, kvBytesPerValue: 2 };
+const BF16 = {
+  expertBytesPerWeight: 2,
+  restBytesPerWeight: 2,
+  kvBytesPerValue: 2,
+  input: 1,
+  draftTokens: 0,
+  tokensPerStep: 1,
+  expertBlock: 1,
+  restBlock: 1,
+};
 
 describe('fullestGpuBytes', () => {
   it('hand-worked: 8 experts of 10 GB over EP 3 → 3 on the first GPU: 3 × 10 + 5 GB rest = 35 GB', () => {
@@ -62,6 +72,7 @@ const facts = (over: Partial<ServingFacts> = {}): ServingFacts => ({
   kvHeads: 1,
   hiddenSize: 4096,
   inputEmbedding: 0,
+  ...ESTIMATE_FACTS,
   ...over,
 });
 
@@ -89,6 +100,9 @@ describe('ServingEvaluator.gpusNeeded', () => {
               bandwidth_bytes_per_s: 1,
               flops_per_s: 1,
               activation_bytes: 2,
+              link_bytes_per_s: 450e9,
+              link_latency_s: 10e-6,
+              estimate: NO_ENGINE(),
             },
           };
           const ref = gpusNeeded(
@@ -139,6 +153,9 @@ describe('ServingEvaluator.into', () => {
       bandwidth_bytes_per_s: 1e12,
       flops_per_s: 100e12,
       activation_bytes: 2,
+      link_bytes_per_s: 450e9,
+      link_latency_s: 10e-6,
+      estimate: NO_ENGINE(),
     },
   };
   const m = new Float64Array(SLOT_COUNT);
@@ -167,8 +184,7 @@ describe('ServingEvaluator.into', () => {
     const step = 3 * GB + (175 / 256) * 16 * GB + 2 * GB;
     const bandwidth = (2e12 * 4) / step; // 501.96 tokens/s
     const compute = 200e12 / (2 * 4e9); // 25,000 tokens/s
-    expect(m[SLOT.decode_tokens_per_s]).toBeCloseTo(Math.min(bandwidth, compute), 9);
-    expect(m[SLOT.decode_binding]).toBe(0);
+    expect(m[SLOT.decode_bound_tokens_per_s]).toBeCloseTo(Math.min(bandwidth, compute), 9);
   });
 
   it('routing: saturation batch, load imbalance and all-to-all from src/serving', () => {
@@ -192,6 +208,9 @@ describe('ServingEvaluator.into', () => {
         bandwidth_bytes_per_s: 1,
         flops_per_s: 1,
         activation_bytes: 2,
+        link_bytes_per_s: 450e9,
+        link_latency_s: 10e-6,
+        estimate: NO_ENGINE(),
       },
     };
     const v = new Float64Array(SLOT_COUNT);
@@ -208,7 +227,7 @@ describe('ServingEvaluator.into', () => {
     v[1] = 1e9;
     new ServingEvaluator(plan).into(v, 8, 2, 1e9, 0.1e9, facts({ inputEmbedding: 0.5e9 }));
     const step = (175 / 256) * 16 * GB; // no KV (0 bytes per sequence), no rest
-    expect(v[SLOT.decode_tokens_per_s]).toBeCloseTo(Math.min((2e12 * 4) / step, 200e12 / 2e9), 9);
+    expect(v[SLOT.decode_bound_tokens_per_s]).toBeCloseTo(Math.min((2e12 * 4) / step, 200e12 / 2e9), 9);
   });
 
   it('CSV cells: gpus_needed is empty when nothing up to 4096 GPUs fits', () => {

@@ -152,7 +152,7 @@ describe('spec errors: one line, FILE:LINE:COL field: expected …, got …', ()
     [
       'objective on an unknown metric',
       `${VALID}objectives: [min active_params, max quality]\n`,
-      'spec.yaml:10:33 objectives[1]: expected "min METRIC" or "max METRIC" with METRIC one of total_params, active_params, active_ratio, expert_sparsity, compute_saving, flops_per_token, weight_bytes, vram_bytes, loss_delta_vs_dense, dense_equivalent_params, kv_cache_bytes, saturation_batch, load_imbalance, capacity_factor, per_gpu_bytes, gpus_needed, decode_tokens_per_s, all_to_all_bytes_per_token_layer, train_flops, train_mfu, train_gpu_hours, train_days, train_cost, train_memory_per_gpu, train_fits, got "max quality"',
+      'spec.yaml:10:33 objectives[1]: expected "min METRIC" or "max METRIC" with METRIC one of total_params, active_params, active_ratio, expert_sparsity, compute_saving, flops_per_token, weight_bytes, vram_bytes, loss_delta_vs_dense, dense_equivalent_params, kv_cache_bytes, saturation_batch, load_imbalance, capacity_factor, per_gpu_bytes, gpus_needed, decode_bound_tokens_per_s, all_to_all_bytes_per_token_layer, decode_tokens_per_s, tpot_ms, ttft_ms, prefill_tokens_per_s, max_batch, max_context, train_flops, train_mfu, train_gpu_hours, train_days, train_cost, train_memory_per_gpu, train_fits, got "max quality"',
     ],
     [
       'unknown preset',

@@ -6,10 +6,13 @@
 import type { Architecture } from '../arch/types.js';
 import type { ScalingLaws } from '../quality/laws.js';
 import type { Gpu } from '../serving/gpu.js';
+import type { ServingModelConstants } from '../serving/constants.js';
 import { loadGpuCatalogue } from './gpus.js';
 import { loadPresets, presetArchitecture, type Preset } from './presets.js';
 import { loadScalingLaws } from './scaling-laws.js';
 import { loadTrainingMfu, type TrainingMfu } from './training-mfu.js';
+import { loadServingCalibration, loadServingModel } from './serving-model.js';
+import type { CalibrationRow } from '../serving/calibration.js';
 
 export interface Catalog {
   /** Sorted by id. */
@@ -18,6 +21,10 @@ export interface Catalog {
   readonly laws: ScalingLaws;
   /** Default MFU of the training-cost columns and the measurements behind it. */
   readonly trainingMfu: TrainingMfu;
+  /** The constants of the decode and prefill estimate (data/serving-model.yaml). */
+  readonly servingModel: ServingModelConstants;
+  /** Published measurements the estimate is checked against (data/serving-calibration.yaml). */
+  readonly servingCalibration: readonly CalibrationRow[];
   /** The preset's architecture, from its official config.json. */
   presetArchitecture(preset: Preset): Architecture;
 }
@@ -50,6 +57,12 @@ export function loadCatalog(): Catalog {
     get trainingMfu() {
       trainingMfu ??= loadTrainingMfu();
       return trainingMfu;
+    },
+    get servingModel() {
+      return loadServingModel();
+    },
+    get servingCalibration() {
+      return loadServingCalibration();
     },
     presetArchitecture,
   };

@@ -154,6 +154,25 @@ The shards must come from the same spec (checked by its SHA-256) and form a comp
       '--tp <n>',
       'tensor-parallel degree inside each expert-parallel group (default: the layout whose fullest GPU needs least)',
     )
+    .option('--input <tokens>', 'prompt tokens for ttft_ms and prefill_tokens_per_s (default: --context)')
+    .option('--mtp <n>', 'draft tokens per decode step (multi-token prediction, speculative decoding), 1 to 4')
+    .option(
+      '--acceptance <p,...>',
+      'chance each draft token is accepted: one number or one per draft token (with --mtp)',
+    )
+    .addOption(
+      new Option('--engine <name>', 'serving engine whose memory rules and prefill chunk apply (default none)').choices(
+        ['none', 'vllm', 'sglang', 'trtllm'],
+      ),
+    )
+    .option('--memory-fraction <f>', "the engine's memory setting (gpu_memory_utilization, mem_fraction_static, …)")
+    .option('--dp-attention', 'attention data-parallel over every GPU (SGLang --enable-dp-attention, TensorRT-LLM DEP)')
+    .option('--cpu-memory <bytes>', 'host memory for experts in CPU memory, e.g. 512GB')
+    .option('--cpu-bandwidth <bytes/s>', 'host memory bandwidth, e.g. 300GB/s')
+    .option(
+      '--experts-on-cpu <all|n>',
+      'experts of all or the first N MoE layers in CPU memory (llama.cpp --n-cpu-moe)',
+    )
     .option(
       '--train-tokens <count>',
       'training cost of a run on this many tokens (e.g. 14.8T); needs --gpu and --preset or --config',
@@ -197,6 +216,7 @@ Examples:
   $ moe-sweep calc --preset deepseek-v3 --context 128K --batch 8 --gpu H100-SXM-80GB --count 8
   $ moe-sweep calc --preset gpt-oss-120b --expert-dtype mxfp4 --context 32K --gpu H100-SXM-80GB
   $ moe-sweep calc --config path/to/config.json --context 8K --batch 64 --kv-dtype fp8
+  $ moe-sweep calc --preset deepseek-v3 --dtype fp8 --context 2K --batch 32 --gpu H200 --count 8 --engine sglang --mtp 1 --acceptance 0.8
   $ moe-sweep calc --preset deepseek-v3 --train-tokens 14.8T --seq-len 4096 --gpu H800 --count 2048 --gpu-hours 2.664M`,
     )
     .action(async (o) => {

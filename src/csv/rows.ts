@@ -10,6 +10,7 @@ import { domainLabel, qualityInto } from '../metrics/quality.js';
 import { SLOT, SLOT_COUNT, TRAINING_SLOT_END } from '../metrics/registry.js';
 import { ServingEvaluator } from '../metrics/serving.js';
 import { TrainingCostEvaluator, trainingCostCells } from '../metrics/training.js';
+import { BINDINGS } from '../serving/step.js';
 import { PointDecoder, pointMetricsInto } from '../evaluate/general.js';
 import type { EvalPlan } from '../evaluate/plan.js';
 import type { CsvMode } from './columns.js';
@@ -32,7 +33,13 @@ const LOAD_IMBALANCE = SLOT.load_imbalance;
 const CAPACITY_FACTOR = SLOT.capacity_factor;
 const PER_GPU = SLOT.per_gpu_bytes;
 const GPUS_NEEDED = SLOT.gpus_needed;
+const DECODE_BOUND = SLOT.decode_bound_tokens_per_s;
 const DECODE = SLOT.decode_tokens_per_s;
+const TPOT = SLOT.tpot_ms;
+const TTFT = SLOT.ttft_ms;
+const PREFILL = SLOT.prefill_tokens_per_s;
+const MAX_BATCH = SLOT.max_batch;
+const MAX_CONTEXT = SLOT.max_context;
 const ALL_TO_ALL = SLOT.all_to_all_bytes_per_token_layer;
 const LAYOUT_EP = SLOT.layout_ep;
 const LAYOUT_TP = SLOT.layout_tp;
@@ -268,7 +275,15 @@ export function servingCells(m: Float64Array, hardware: boolean): string {
   let s = `,${m[KV_CACHE]},${m[SATURATION_BATCH]},${m[LOAD_IMBALANCE]},${m[CAPACITY_FACTOR]}`;
   if (hardware) {
     const needed = m[GPUS_NEEDED]!;
-    s += `,EP${m[LAYOUT_EP]}xTP${m[LAYOUT_TP]},${m[PER_GPU]},${Number.isFinite(needed) ? needed : ''},${m[DECODE]},${m[DECODE_BINDING] === 0 ? 'bandwidth' : 'compute'},${m[ALL_TO_ALL]}`;
+    const maxBatch = m[MAX_BATCH]!;
+    const maxContext = m[MAX_CONTEXT]!;
+    const layout = m[LAYOUT_EP] === 0 ? 'none' : `EP${m[LAYOUT_EP]}xTP${m[LAYOUT_TP]}`;
+    const tpot = m[TPOT]!;
+    const ttft = m[TTFT]!;
+    const perGpu = m[PER_GPU]!;
+    s += `,${layout},${Number.isFinite(perGpu) ? perGpu : ''},${Number.isFinite(needed) ? needed : ''},${m[DECODE_BOUND]},${m[ALL_TO_ALL]}`;
+    s += `,${m[DECODE]},${BINDINGS[m[DECODE_BINDING]!]},${Number.isFinite(tpot) ? tpot : ''},${Number.isFinite(ttft) ? ttft : ''},${m[PREFILL]}`;
+    s += `,${Number.isFinite(maxBatch) ? maxBatch : ''},${Number.isFinite(maxContext) ? maxContext : ''}`;
   }
   return s;
 }

@@ -2,8 +2,15 @@
 // Slower per point than the abstract kernel in kernel.ts (it counts parameters module by module and
 // sizes the KV cache per point) but produces the same kind of slice summary (and csv/rows.ts the same
 // CSV text), so the pool, the merge of fronts, shards and the report need not know which path ran.
-import { countParameters } from '../arch/count.js';
-import { kvCacheBytes, kvLayoutFromArchitecture } from '../arch/kv-cache.js';
+import { countParameters, moeLayerIndices } from '../arch/count.js';
+import {
+  kvBytesPerTokenLongContext,
+  kvCacheBytes,
+  kvFixedBytesPerSequence,
+  kvLayoutFromArchitecture,
+} from '../arch/kv-cache.js';
+import type { ModuleCounts } from '../arch/types.js';
+import { attentionCost } from '../serving/attention.js';
 import type { Architecture } from '../arch/types.js';
 import { violationMask } from '../metrics/constraints.js';
 import { metricsInto } from '../metrics/design.js';
@@ -34,9 +41,22 @@ export interface PointModel {
   trainingFacts: TrainingFacts;
 }
 
-/** Serving facts of an architecture under a plan: KV per sequence at the context, heads, hidden size. */
-export function factsOf(arch: Architecture, embedding: number, serving: ServingPlan | undefined): ServingFacts {
+/**
+ * Serving facts of an architecture under a plan: KV per sequence at the context (and its two
+ * coefficients past every window), heads, hidden size, layer counts, the token mixers' parameters
+ * and attention-core FLOP coefficients. `modules` are the architecture's counts when the caller
+ * has them (they are counted otherwise).
+ */
+export function factsOf(
+  arch: Architecture,
+  embedding: number,
+  serving: ServingPlan | undefined,
+  modules?: ModuleCounts,
+): ServingFacts {
   const layout = kvLayoutFromArchitecture(arch);
+  const mods = modules ?? countParameters(arch).modules;
+  const attn = attentionCost(arch);
+  const kvBytes = serving?.kvBytesPerValue ?? 2;
   return {
     kvBytesPerSequence: serving
       ? kvCacheBytes(layout, { context: serving.context, batch: 1, kvBytes: serving.kvBytesPerValue }).total_bytes
@@ -44,11 +64,47 @@ export function factsOf(arch: Architecture, embedding: number, serving: ServingP
     kvHeads: layout.kv_heads,
     hiddenSize: arch.hidden_size,
     inputEmbedding: embedding,
+    layers: arch.num_layers,
+    moeLayers: moeLayerIndices(arch).length,
+    attentionParams: mods.attention + mods.linear_attention + mods.compressors + mods.indexers,
+    attnFlopsFull: attn.full,
+    attnFlopsWindowed: attn.windowed,
+    attnWindow: attn.window,
+    attnFlopsFixed: attn.fixed,
+    kvLongBytesPerToken: kvBytesPerTokenLongContext(layout, kvBytes),
+    kvFixedBytes: kvFixedBytesPerSequence(layout, kvBytes),
+    attentionHeads: arch.num_attention_heads,
+    gqaKvHeads: arch.attention_type === 'gqa' ? arch.num_key_value_heads : 0,
+    expertWidth: arch.moe_intermediate_size,
+    denseWidth: arch.dense_intermediate_size ?? 0,
+    sharedWidth:
+      arch.num_shared_experts > 0
+        ? (arch.shared_expert_intermediate_size ?? arch.moe_intermediate_size * arch.num_shared_experts)
+        : 0,
   };
 }
 
 /** Facts of a design with no architecture to serve it by (serving: needs one, so they are never read). */
-export const NO_FACTS: ServingFacts = { kvBytesPerSequence: 0, kvHeads: 1, hiddenSize: 0, inputEmbedding: 0 };
+export const NO_FACTS: ServingFacts = {
+  kvBytesPerSequence: 0,
+  kvHeads: 1,
+  hiddenSize: 0,
+  inputEmbedding: 0,
+  layers: 1,
+  moeLayers: 0,
+  attentionParams: 0,
+  attnFlopsFull: 0,
+  attnFlopsWindowed: 0,
+  attnWindow: 0,
+  attnFlopsFixed: 0,
+  kvLongBytesPerToken: 0,
+  kvFixedBytes: 0,
+  attentionHeads: 0,
+  gqaKvHeads: 0,
+  expertWidth: 0,
+  denseWidth: 0,
+  sharedWidth: 0,
+};
 
 /** Architecture counts kept per decoder; past this many the cache starts over. */
 const COUNT_CACHE_LIMIT = 1 << 16;
@@ -84,7 +140,9 @@ export class PointDecoder {
     }
     this.index = new Int32Array(gp.dims.length);
     const baseCount = gp.base && gp.mode === 'abstract' ? countParameters(gp.base) : undefined;
-    this.baseFacts = baseCount ? factsOf(gp.base!, baseCount.modules.embedding, gp.serving) : NO_FACTS;
+    this.baseFacts = baseCount
+      ? factsOf(gp.base!, baseCount.modules.embedding, gp.serving, baseCount.modules)
+      : NO_FACTS;
     this.baseTrainingFacts =
       baseCount && gp.training ? trainingFactsOf(gp.base!, baseCount, gp.training.seqLen) : NO_TRAINING_FACTS;
   }
@@ -133,7 +191,7 @@ export class PointDecoder {
       counted = {
         expert_params: b.expert_params,
         shared_params: b.shared_params,
-        facts: factsOf(arch, b.modules.embedding, gp.serving),
+        facts: factsOf(arch, b.modules.embedding, gp.serving, b.modules),
         trainingFacts: gp.training ? trainingFactsOf(arch, b, gp.training.seqLen) : NO_TRAINING_FACTS,
       };
       this.cache.set(key, counted);

@@ -66,6 +66,8 @@ export function formatFinding(f: Finding): string {
     case 'loss_above_max':
       return `${f.args.constraint} ${f.args.value.toFixed(4)} > max ${f.args.bound}`;
     case 'gpu_memory':
+      if (!Number.isFinite(f.args.perGpuBytes))
+        return `no valid EP × TP layout of ${f.args.count} × ${f.args.gpu} (${f.args.layout})`;
       return `fullest GPU ${formatBytes(f.args.perGpuBytes)} > ${formatBytes(f.args.gpuBytes)} on ${f.args.count} × ${f.args.gpu} (${f.args.layout})`;
     case 'train_gpu_memory':
       return Number.isFinite(f.args.perGpuBytes)

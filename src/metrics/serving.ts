@@ -5,6 +5,24 @@
 // value here against those reference functions.
 import { loadImbalanceLowerBound, binomialPmf } from '../serving/routing.js';
 import { saturationBatch, touchedFraction } from '../serving/throughput.js';
+import {
+  BINDINGS,
+  decodeEstimate,
+  prefillEstimate,
+  type StepConstants,
+  type StepDesign,
+  type StepHardware,
+} from '../serving/step.js';
+import { layoutProblem, packProblems, type LayoutFacts } from '../serving/layout.js';
+import {
+  checkEstimateOptions,
+  engineMemory,
+  stepConstants,
+  type EngineMemory,
+  type EngineName,
+  type EstimateOptions,
+  type ServingModelConstants,
+} from '../serving/constants.js';
 import { SERVING_METRICS, SLOT, metricNeeds, type ServingMetricId } from './registry.js';
 
 export type { ServingMetricId } from './registry.js';
@@ -24,7 +42,13 @@ const LOAD_IMBALANCE = SLOT.load_imbalance;
 const CAPACITY_FACTOR = SLOT.capacity_factor;
 const PER_GPU = SLOT.per_gpu_bytes;
 const GPUS_NEEDED = SLOT.gpus_needed;
+const DECODE_BOUND = SLOT.decode_bound_tokens_per_s;
 const DECODE = SLOT.decode_tokens_per_s;
+const TPOT = SLOT.tpot_ms;
+const TTFT = SLOT.ttft_ms;
+const PREFILL = SLOT.prefill_tokens_per_s;
+const MAX_BATCH = SLOT.max_batch;
+const MAX_CONTEXT = SLOT.max_context;
 const ALL_TO_ALL = SLOT.all_to_all_bytes_per_token_layer;
 const LAYOUT_EP = SLOT.layout_ep;
 const LAYOUT_TP = SLOT.layout_tp;
@@ -47,6 +71,48 @@ export interface GpuSpec {
   bf16_flops_per_s: number;
   /** null when the GPU has no FP8 tensor cores */
   fp8_flops_per_s: number | null;
+  /** one direction of the scale-up link and one collective's latency (gpuLink in src/serving/constants.ts) */
+  link_bytes_per_s?: number;
+  link_latency_s?: number;
+}
+
+/** What the estimate needs beyond the bound: engine, layout style, CPU memory, calibrated constants. */
+export interface EstimatePlan {
+  engine: EngineName;
+  /** need = weights × weight_factor + kv × kv_factor + fixed_bytes (engineMemory) */
+  memory: EngineMemory;
+  step: StepConstants;
+  dp_attention: boolean;
+  /** host memory bandwidth and capacity when experts sit in CPU memory (0: no CPU) */
+  cpu_bandwidth_bytes_per_s: number;
+  cpu_memory_bytes: number;
+  /** MoE layers whose experts sit in CPU memory (Infinity: all) */
+  experts_on_cpu: number;
+}
+
+/**
+ * The estimate's plan from what a spec or `calc` says (engine, its memory setting, attention
+ * data-parallelism, CPU memory) and the package's constants.
+ * @throws RangeError starting with the field at fault
+ */
+export function estimatePlan(m: ServingModelConstants, o: EstimateOptions): EstimatePlan {
+  checkEstimateOptions(o);
+  const engine = o.engine ?? 'none';
+  return {
+    engine,
+    memory: engineMemory(m, engine, {
+      overhead: o.overhead,
+      ...(o.memory_fraction !== undefined ? { memory_fraction: o.memory_fraction } : {}),
+      tp: o.gpus,
+      dp_attention: o.dp_attention ?? false,
+      speculative: o.speculative,
+    }),
+    step: stepConstants(m, engine),
+    dp_attention: o.dp_attention ?? false,
+    cpu_bandwidth_bytes_per_s: o.cpu_bandwidth_bytes_per_s ?? 0,
+    cpu_memory_bytes: o.cpu_memory_bytes ?? 0,
+    experts_on_cpu: o.experts_on_cpu ?? 0,
+  };
 }
 
 export interface HardwarePlan {
@@ -59,6 +125,9 @@ export interface HardwarePlan {
   flops_per_s: number;
   /** bytes per activation value sent in the all-to-all (2 for bf16) */
   activation_bytes: number;
+  link_bytes_per_s: number;
+  link_latency_s: number;
+  estimate: EstimatePlan;
 }
 
 /**
@@ -69,7 +138,14 @@ export interface HardwarePlan {
 export function hardwarePlan(
   gpu: GpuSpec,
   count: number,
-  options: { tp?: number; compute?: 'bf16' | 'fp8'; activation_bytes?: number; maxBytesPerWeight: number },
+  options: {
+    tp?: number;
+    compute?: 'bf16' | 'fp8';
+    activation_bytes?: number;
+    maxBytesPerWeight: number;
+    link: { link_bytes_per_s: number; link_latency_s: number };
+    estimate: EstimatePlan;
+  },
 ): HardwarePlan {
   if (!Number.isSafeInteger(count) || count < 1 || count > 65536)
     throw new RangeError(`count: expected a whole number of GPUs from 1 to 65,536, got ${count}`);
@@ -90,6 +166,9 @@ export function hardwarePlan(
     bandwidth_bytes_per_s: gpu.bandwidth_bytes_per_s,
     flops_per_s: flops,
     activation_bytes: activation,
+    link_bytes_per_s: options.link.link_bytes_per_s,
+    link_latency_s: options.link.link_latency_s,
+    estimate: options.estimate,
   };
 }
 
@@ -104,6 +183,15 @@ export interface ServingPlan {
   restBytesPerWeight: number;
   /** bytes per cached KV value */
   kvBytesPerValue: number;
+  /** prompt tokens for ttft_ms and prefill_tokens_per_s (default: the context) */
+  input: number;
+  /** draft tokens per step (MTP, speculative decoding); 0 without */
+  draftTokens: number;
+  /** tokens a step emits per sequence: 1 + expected accepted drafts (tokensPerStep in src/serving/step.ts) */
+  tokensPerStep: number;
+  /** the weight block a TP split must respect, of the experts and of the rest (weightBlock in src/serving/layout.ts) */
+  expertBlock: number;
+  restBlock: number;
   hardware?: HardwarePlan;
 }
 
@@ -116,6 +204,25 @@ export interface ServingFacts {
   hiddenSize: number;
   /** parameters of the input embedding: a gather of B rows per step, not read whole */
   inputEmbedding: number;
+  /** decoder layers, and how many of them are MoE layers */
+  layers: number;
+  moeLayers: number;
+  /** parameters of the token mixers (attention, linear attention, indexers, compressors), all layers */
+  attentionParams: number;
+  /** attention-core FLOPs per token: full × context + windowed × min(context, window) + fixed (attentionCost) */
+  attnFlopsFull: number;
+  attnFlopsWindowed: number;
+  attnWindow: number;
+  attnFlopsFixed: number;
+  /** KV bytes of one sequence past every window: kvFixedBytes + context × kvLongBytesPerToken */
+  kvLongBytesPerToken: number;
+  kvFixedBytes: number;
+  /** what the layout checks read (src/serving/layout.ts): heads, GQA KV heads (0 for MLA), FFN widths (0: none) */
+  attentionHeads: number;
+  gqaKvHeads: number;
+  expertWidth: number;
+  denseWidth: number;
+  sharedWidth: number;
 }
 
 /** Memory of the fullest GPU of an EP × TP layout, as perGpuMemory (src/serving/parallel.ts) counts it. */
@@ -136,6 +243,11 @@ export function fullestGpuBytes(
     restBytes / tp +
     Math.ceil(batch / ep) * kvPerSequence * (Math.ceil(kvHeads / tp) / kvHeads);
   return total * (1 + overhead);
+}
+
+/** ⌊x⌋, guarded against a quotient that lands a rounding error below a whole number (room ÷ 0.9 × 0.9). */
+function floorGuarded(x: number): number {
+  return Math.floor(x * (1 + 1e-12));
 }
 
 /** Routing figures that depend on (experts, top_k) only at the plan's batch: computed once per pair. */
@@ -173,6 +285,43 @@ export function capacityFactor(E: number, k: number, B: number): number {
  */
 const pairFigures = new Map<string, PairFigures>();
 const PAIR_CACHE_LIMIT = 1 << 16;
+
+/**
+ * Weights and KV cache of the fullest GPU of an EP × TP layout, apart, for the engines' memory
+ * rules. Without attention data-parallelism this is fullestGpuBytes before its overhead; with it
+ * every GPU holds the whole attention and the KV cache of ⌈B/GPUs⌉ sequences.
+ */
+export function fullestGpuParts(
+  experts: number,
+  expertBytes: number,
+  restBytes: number,
+  attentionBytes: number,
+  batch: number,
+  kvPerSequence: number,
+  kvHeads: number,
+  ep: number,
+  tp: number,
+  dpAttention: boolean,
+): { weights: number; kv: number; kvPerSequenceShare: number; replicas: number } {
+  const experts_ = (Math.ceil(experts / ep) * expertBytes) / tp;
+  if (dpAttention) {
+    const attn = Math.min(attentionBytes, restBytes);
+    const replicas = ep * tp;
+    return {
+      weights: experts_ + attn + (restBytes - attn) / tp,
+      kv: Math.ceil(batch / replicas) * kvPerSequence,
+      kvPerSequenceShare: 1,
+      replicas,
+    };
+  }
+  const share = Math.ceil(kvHeads / tp) / kvHeads;
+  return {
+    weights: experts_ + restBytes / tp,
+    kv: Math.ceil(batch / ep) * kvPerSequence * share,
+    kvPerSequenceShare: share,
+    replicas: ep,
+  };
+}
 
 export class ServingEvaluator {
   constructor(readonly plan: ServingPlan) {}
@@ -219,6 +368,45 @@ export class ServingEvaluator {
     return best;
   }
 
+  /** The fullest GPU's need under the plan's engine (fullestGpuBytes exactly when there is none). */
+  need(
+    E: number,
+    expertBytes: number,
+    restBytes: number,
+    attentionBytes: number,
+    batch: number,
+    kvPerSequence: number,
+    kvHeads: number,
+    ep: number,
+    tp: number,
+  ): number {
+    const est = this.plan.hardware!.estimate;
+    if (est.engine === 'none' && !est.dp_attention)
+      return fullestGpuBytes(E, expertBytes, restBytes, batch, kvPerSequence, kvHeads, ep, tp, this.plan.overhead);
+    const p = fullestGpuParts(
+      E,
+      expertBytes,
+      restBytes,
+      attentionBytes,
+      batch,
+      kvPerSequence,
+      kvHeads,
+      ep,
+      tp,
+      est.dp_attention,
+    );
+    const mem = this.memory();
+    return p.weights * mem.weight_factor + p.kv * mem.kv_factor + mem.fixed_bytes;
+  }
+
+  /** The engine's memory rule; engine none's is the vram constraint's overhead on weights and KV. */
+  private memory(): EngineMemory {
+    const est = this.plan.hardware!.estimate;
+    if (est.engine !== 'none') return est.memory;
+    const f = 1 + this.plan.overhead;
+    return { weight_factor: f, kv_factor: f, fixed_bytes: 0 };
+  }
+
   /** Writes the serving slots of a full metric vector; active_params must be in its slot already. */
   into(m: Float64Array, E: number, k: number, expertParams: number, sharedParams: number, f: ServingFacts): void {
     const { batch: B, overhead } = this.plan;
@@ -230,33 +418,66 @@ export class ServingEvaluator {
     m[CAPACITY_FACTOR] = pair.capacityFactor;
     const hw = this.plan.hardware;
     if (!hw) return;
+    const est = hw.estimate;
+    // experts of the MoE layers in CPU memory leave the GPUs
+    const cpuLayers = Math.min(est.experts_on_cpu, f.moeLayers);
+    const gpuExpertShare = f.moeLayers > 0 ? 1 - cpuLayers / f.moeLayers : 1;
     const expertBytes = expertParams * this.plan.expertBytesPerWeight;
+    const gpuExpertBytes = expertBytes * gpuExpertShare;
     const restBytes = sharedParams * this.plan.restBytesPerWeight;
+    const attentionBytes = Math.min(f.attentionParams, sharedParams) * this.plan.restBytesPerWeight;
+    // experts in CPU memory must fit the host's memory, whatever the GPUs' layout
+    const cpuOver = cpuLayers > 0 && (expertBytes - gpuExpertBytes) * E > est.cpu_memory_bytes;
     let bestNeed = Infinity;
-    let bestTp = 1;
+    let bestTp = 0;
+    const problems: number[] = [];
     for (const tp of hw.tp === null ? TP_OPTIONS : [hw.tp]) {
       if (hw.count % tp !== 0) continue;
-      const need = fullestGpuBytes(
-        E,
-        expertBytes,
-        restBytes,
-        B,
-        f.kvBytesPerSequence,
-        f.kvHeads,
+      const problem = layoutProblem(
+        this.layoutFacts(E, f),
         hw.count / tp,
         tp,
-        overhead,
+        est.dp_attention,
+        this.plan.expertBlock,
+        this.plan.restBlock,
       );
+      problems.push(cpuOver ? 5 : problem);
+      if (problem !== 0 || cpuOver) continue;
+      const need =
+        est.engine === 'none' && !est.dp_attention && cpuLayers === 0
+          ? fullestGpuBytes(E, expertBytes, restBytes, B, f.kvBytesPerSequence, f.kvHeads, hw.count / tp, tp, overhead)
+          : this.need(
+              E,
+              gpuExpertBytes,
+              restBytes,
+              attentionBytes,
+              B,
+              f.kvBytesPerSequence,
+              f.kvHeads,
+              hw.count / tp,
+              tp,
+            );
       if (need < bestNeed) {
         bestNeed = need;
         bestTp = tp;
       }
     }
+    // memory only: any layout of any size (the layout checks apply to the deployment of `count`)
+    m[GPUS_NEEDED] =
+      est.engine === 'none' && !est.dp_attention && cpuLayers === 0
+        ? this.gpusNeeded(E, expertBytes, restBytes, f.kvBytesPerSequence, f.kvHeads)
+        : this.gpusNeededBy((e, t) =>
+            this.need(E, gpuExpertBytes, restBytes, attentionBytes, B, f.kvBytesPerSequence, f.kvHeads, e, t),
+          );
+    if (bestTp === 0) {
+      // no layout an engine can run: the design cannot be served on this deployment
+      this.noLayout(m, packProblems(problems));
+      return;
+    }
     const ep = hw.count / bestTp;
     m[PER_GPU] = bestNeed;
     m[LAYOUT_EP] = ep;
     m[LAYOUT_TP] = bestTp;
-    m[GPUS_NEEDED] = this.gpusNeeded(E, expertBytes, restBytes, f.kvBytesPerSequence, f.kvHeads);
     // decode step: every weight that is not a routed expert (but the embedding, a gather of B rows),
     // the experts the batch touches, E(1 − (1 − k/E)^B) per layer in expectation, and the KV cache
     // (an abstract design can claim fewer shared parameters than the base architecture's embedding)
@@ -264,8 +485,169 @@ export class ServingEvaluator {
       Math.max(0, sharedParams - f.inputEmbedding) * this.plan.restBytesPerWeight + pair.touched * E * expertBytes + kv;
     const bandwidthBound = (hw.count * hw.bandwidth_bytes_per_s * B) / stepBytes;
     const computeBound = (hw.count * hw.flops_per_s) / (2 * m[ACTIVE]!);
-    m[DECODE] = Math.min(bandwidthBound, computeBound);
-    m[DECODE_BINDING] = bandwidthBound <= computeBound ? 0 : 1;
+    m[DECODE_BOUND] = Math.min(bandwidthBound, computeBound);
     m[ALL_TO_ALL] = 2 * k * f.hiddenSize * hw.activation_bytes * ((ep - 1) / ep);
+
+    // the estimate: the step model of src/serving/step.ts on this layout
+    const d = this.design;
+    const moeLayers = Math.max(1, f.moeLayers);
+    d.layers = Math.max(1, f.layers);
+    d.moe_layers = f.moeLayers;
+    d.experts = E;
+    d.top_k = k;
+    d.hidden = f.hiddenSize;
+    d.expert_layer_params = expertParams / moeLayers;
+    d.expert_layer_bytes = expertBytes / moeLayers;
+    const attentionParams = Math.min(f.attentionParams, sharedParams);
+    const otherParams = Math.max(0, sharedParams - f.inputEmbedding - attentionParams);
+    d.attention_params = attentionParams;
+    d.attention_bytes = attentionParams * this.plan.restBytesPerWeight;
+    d.other_params = otherParams;
+    d.other_bytes = otherParams * this.plan.restBytesPerWeight;
+    d.kv_bytes_per_sequence = f.kvBytesPerSequence;
+    d.kv_heads = f.kvHeads;
+    d.attn_flops_full = f.attnFlopsFull;
+    d.attn_flops_windowed = f.attnFlopsWindowed;
+    d.attn_window = f.attnWindow;
+    d.attn_flops_fixed = f.attnFlopsFixed;
+    d.cpu_moe_layers = cpuLayers;
+    const h = this.hardware;
+    h.gpus = hw.count;
+    h.tp = bestTp;
+    h.ep = ep;
+    h.dp_attention = est.dp_attention;
+    h.bandwidth_bytes_per_s = hw.bandwidth_bytes_per_s;
+    h.flops_per_s = hw.flops_per_s;
+    h.link_bytes_per_s = hw.link_bytes_per_s;
+    h.link_latency_s = hw.link_latency_s;
+    h.activation_bytes = hw.activation_bytes;
+    h.cpu_bandwidth_bytes_per_s = est.cpu_bandwidth_bytes_per_s;
+    const dec = decodeEstimate(d, h, est.step, B, this.plan.context, this.plan.draftTokens, this.plan.tokensPerStep);
+    m[DECODE] = dec.tokens_per_s;
+    m[DECODE_BINDING] = BINDINGS.indexOf(dec.binding);
+    m[TPOT] = dec.tpot_s * 1000;
+    const pre = prefillEstimate(d, h, est.step, this.plan.input);
+    m[TTFT] = pre.ttft_s * 1000;
+    m[PREFILL] = pre.tokens_per_s;
+
+    // inverse solves at the chosen layout: the fullest GPU's need is a·W + b·KV + c (engineMemory),
+    // KV = ⌈B/replicas⌉ × KV per sequence × its share on the GPU
+    const parts = fullestGpuParts(
+      E,
+      gpuExpertBytes,
+      restBytes,
+      attentionBytes,
+      B,
+      f.kvBytesPerSequence,
+      f.kvHeads,
+      ep,
+      bestTp,
+      est.dp_attention,
+    );
+    const mem = this.memory();
+    const room = (hw.memory_bytes - mem.fixed_bytes - parts.weights * mem.weight_factor) / mem.kv_factor; // KV bytes that fit
+    const perSeq = f.kvBytesPerSequence * parts.kvPerSequenceShare;
+    m[MAX_BATCH] = room < 0 ? 0 : perSeq > 0 ? parts.replicas * floorGuarded(room / perSeq) : Infinity;
+    const seqs = Math.ceil(B / parts.replicas);
+    const perSeqRoom = room / (seqs * parts.kvPerSequenceShare);
+    const fixed = f.kvFixedBytes;
+    m[MAX_CONTEXT] =
+      room < 0 || perSeqRoom < fixed
+        ? 0
+        : f.kvLongBytesPerToken > 0
+          ? floorGuarded((perSeqRoom - fixed) / f.kvLongBytesPerToken)
+          : Infinity;
   }
+
+  private layoutFacts(E: number, f: ServingFacts): LayoutFacts {
+    const l = this.layout;
+    l.experts = E;
+    l.attentionHeads = f.attentionHeads;
+    l.gqaKvHeads = f.gqaKvHeads;
+    l.expertWidth = f.expertWidth;
+    l.denseWidth = f.denseWidth;
+    l.sharedWidth = f.sharedWidth;
+    return l;
+  }
+
+  private readonly layout: LayoutFacts = {
+    experts: 1,
+    attentionHeads: 0,
+    gqaKvHeads: 0,
+    expertWidth: 0,
+    denseWidth: 0,
+    sharedWidth: 0,
+  };
+
+  /**
+   * The slots of a design no layout of `count` GPUs can run: layout EP 0 with the packed problems
+   * of each TP option in the TP slot (explainLayouts), memory Infinity (so gpu_memory fails it),
+   * no throughput.
+   */
+  private noLayout(m: Float64Array, problems: number): void {
+    m[PER_GPU] = Infinity;
+    m[LAYOUT_EP] = 0;
+    m[LAYOUT_TP] = problems;
+    m[DECODE_BOUND] = 0;
+    m[ALL_TO_ALL] = 0;
+    m[DECODE] = 0;
+    m[DECODE_BINDING] = BINDINGS.indexOf('layout');
+    m[TPOT] = Infinity;
+    m[TTFT] = Infinity;
+    m[PREFILL] = 0;
+    m[MAX_BATCH] = 0;
+    m[MAX_CONTEXT] = 0;
+  }
+
+  /** Fewest GPUs (EP × TP, TP in TP_OPTIONS) whose fullest GPU's need fits, by bisection on EP per TP. */
+  private gpusNeededBy(need: (ep: number, tp: number) => number): number {
+    const memory = this.plan.hardware!.memory_bytes;
+    let best = Infinity;
+    for (const tp of TP_OPTIONS) {
+      let hi = Math.floor(MAX_GPUS / tp);
+      if (need(hi, tp) > memory) continue;
+      let lo = 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (need(mid, tp) <= memory) hi = mid;
+        else lo = mid + 1;
+      }
+      if (lo * tp < best) best = lo * tp;
+    }
+    return best;
+  }
+
+  private readonly design: StepDesign = {
+    layers: 1,
+    moe_layers: 0,
+    experts: 1,
+    top_k: 1,
+    hidden: 0,
+    expert_layer_params: 0,
+    expert_layer_bytes: 0,
+    attention_params: 0,
+    attention_bytes: 0,
+    other_params: 0,
+    other_bytes: 0,
+    kv_bytes_per_sequence: 0,
+    kv_heads: 1,
+    attn_flops_full: 0,
+    attn_flops_windowed: 0,
+    attn_window: 0,
+    attn_flops_fixed: 0,
+    cpu_moe_layers: 0,
+  };
+
+  private readonly hardware: StepHardware = {
+    gpus: 1,
+    tp: 1,
+    ep: 1,
+    dp_attention: false,
+    bandwidth_bytes_per_s: 1,
+    flops_per_s: 1,
+    link_bytes_per_s: 1,
+    link_latency_s: 0,
+    activation_bytes: 2,
+    cpu_bandwidth_bytes_per_s: 0,
+  };
 }

@@ -42,14 +42,11 @@ export function designRow(d: DesignResult, spec: SweepResult['spec']): string {
   const serving = s ? SERVING_COLUMNS.map((c) => s[c]!) : [];
   const hardware =
     s && spec.hardware
-      ? [
-          s.gpu_layout!,
-          s.per_gpu_bytes!,
-          Number.isFinite(s.gpus_needed) ? s.gpus_needed! : '',
-          s.decode_tokens_per_s!,
-          s.decode_bound!,
-          s.all_to_all_bytes_per_token_layer!,
-        ]
+      ? HARDWARE_COLUMNS.map((c) => {
+          const v = (s as Record<string, number | string | undefined>)[c as string]!;
+          // unbounded counts print empty, as in the grid's rows
+          return typeof v === 'number' && !Number.isFinite(v) ? '' : v;
+        })
       : [];
   const t = d.training;
   const training = t

@@ -150,5 +150,7 @@ export function servingJson(s: ServingValues | undefined) {
   return {
     ...s,
     ...(s.gpus_needed !== undefined ? { gpus_needed: Number.isFinite(s.gpus_needed) ? s.gpus_needed : null } : {}),
+    ...(s.max_batch !== undefined ? { max_batch: Number.isFinite(s.max_batch) ? s.max_batch : null } : {}),
+    ...(s.max_context !== undefined ? { max_context: Number.isFinite(s.max_context) ? s.max_context : null } : {}),
   };
 }

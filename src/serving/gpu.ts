@@ -21,6 +21,10 @@ export interface Gpu {
   /** dense FP8 tensor FLOP/s; null when the GPU has none */
   fp8_flops_per_s: number | null;
   interconnect?: string;
+  /** one direction of the scale-up link (NVLink, Infinity Fabric, else PCIe), bytes/s; absent: by `interconnect` class */
+  link_bytes_per_s?: number;
+  /** latency of one collective over that link, seconds; absent: by `interconnect` class */
+  link_latency_s?: number;
   /** vendor datasheet or product page */
   source?: string;
   /** how the figures were checked, caveats */
@@ -40,6 +44,8 @@ export const gpuShape = {
   bf16_flops_per_s: positive('bf16_flops_per_s'),
   fp8_flops_per_s: positive('fp8_flops_per_s').nullable(),
   interconnect: z.string().optional(),
+  link_bytes_per_s: positive('link_bytes_per_s').optional(),
+  link_latency_s: positive('link_latency_s').optional(),
   source: z.string().optional(),
   note: z.string().optional(),
 };

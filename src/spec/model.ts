@@ -10,7 +10,8 @@ import { DTYPE_BYTES, type Dtype } from '../formats/dtypes.js';
 import { expandAxis } from './axis.js';
 import type { Catalog } from '../catalog/index.js';
 import { findPreset } from '../catalog/presets.js';
-import { hardwarePlan, type HardwarePlan } from '../metrics/serving.js';
+import { estimatePlan, hardwarePlan, type HardwarePlan } from '../metrics/serving.js';
+import { gpuLink } from '../serving/constants.js';
 import { GpuError, resolveGpu, type Gpu } from '../serving/gpu.js';
 import { kvLayoutFromArchitecture } from '../arch/kv-cache.js';
 import { CONTEXT_EXPECTED, parseBytes, parseContextTokens } from '../formats/units.js';
@@ -232,7 +233,65 @@ export function normalizeServing(raw: RawSpec['serving'], hasArchitecture: boole
     throw ctx.at.expected(['serving', 'batch'], 'expected a whole number of sequences from 1 to 65,536', raw.batch);
   const [kvBytesPerValue, kvDtype] =
     raw.kv_dtype === undefined ? [2, 'bf16'] : formatBytes(raw.kv_dtype, ['serving', 'kv_dtype'], ctx);
-  return { context, batch, kvDtype, kvBytesPerValue };
+  const out: ServingSpec = { context, batch, kvDtype, kvBytesPerValue };
+  if (raw.input !== undefined) {
+    const input = parseContextTokens(raw.input);
+    if (input === undefined || input < 1 || input > 2 ** 32)
+      throw ctx.at.expected(['serving', 'input'], `${CONTEXT_EXPECTED}, at least 1 and at most 4096M`, raw.input);
+    out.input = input;
+  }
+  if (raw.mtp !== undefined) {
+    const tokens = raw.mtp.tokens;
+    if (!Number.isInteger(tokens) || tokens < 1 || tokens > 4)
+      throw ctx.at.expected(
+        ['serving', 'mtp', 'tokens'],
+        'expected a whole number of draft tokens from 1 to 4',
+        tokens,
+      );
+    const list = Array.isArray(raw.mtp.acceptance)
+      ? raw.mtp.acceptance
+      : new Array<number>(tokens).fill(raw.mtp.acceptance);
+    if (list.length !== tokens)
+      throw ctx.at.expected(
+        ['serving', 'mtp', 'acceptance'],
+        `expected one acceptance per draft token (${tokens}), or one number for all`,
+        raw.mtp.acceptance,
+      );
+    list.forEach((a, i) => {
+      if (!(typeof a === 'number' && a >= 0 && a <= 1))
+        throw ctx.at.expected(
+          Array.isArray(raw.mtp!.acceptance) ? ['serving', 'mtp', 'acceptance', i] : ['serving', 'mtp', 'acceptance'],
+          'expected a probability from 0 to 1, such as 0.8',
+          a,
+        );
+    });
+    out.mtp = { tokens, acceptance: list };
+  }
+  if (raw.engine !== undefined) out.engine = raw.engine;
+  if (raw.memory_fraction !== undefined) {
+    const f = raw.memory_fraction;
+    if (!(f > 0 && f <= 1))
+      throw ctx.at.expected(
+        ['serving', 'memory_fraction'],
+        'expected a fraction above 0 and at most 1, such as 0.9',
+        f,
+      );
+    if ((raw.engine ?? 'none') === 'none')
+      throw ctx.at.error(
+        ['serving', 'memory_fraction'],
+        'needs engine: vllm, sglang or trtllm (without an engine the vram constraint’s overhead applies)',
+      );
+    out.memoryFraction = f;
+  }
+  return out;
+}
+
+/** Bytes/s from a string such as 300GB/s (the /s is optional). */
+export function parseBandwidth(raw: unknown): number | undefined {
+  if (typeof raw === 'number') return raw > 0 ? raw : undefined;
+  if (typeof raw !== 'string') return undefined;
+  const b = parseBytes(raw.trim().replace(/\s*\/\s*s$/i, ''));
+  return b !== undefined && b > 0 ? b : undefined;
 }
 
 export function normalizeHardware(
@@ -265,12 +324,55 @@ export function normalizeHardware(
     if (e instanceof GpuError) throw ctx.at.error(['hardware', 'gpu'], e.message);
     throw e;
   }
+  let cpuMemory: number | undefined;
+  let cpuBandwidth: number | undefined;
+  if (raw.cpu !== undefined) {
+    cpuMemory = parseBytes(raw.cpu.memory);
+    if (cpuMemory === undefined || !(cpuMemory > 0))
+      throw ctx.at.expected(['hardware', 'cpu', 'memory'], 'expected a memory size such as 512GB', raw.cpu.memory);
+    cpuBandwidth = parseBandwidth(raw.cpu.bandwidth);
+    if (cpuBandwidth === undefined)
+      throw ctx.at.expected(
+        ['hardware', 'cpu', 'bandwidth'],
+        'expected a bandwidth such as 300GB/s',
+        raw.cpu.bandwidth,
+      );
+  }
+  let expertsOnCpu: number | undefined;
+  if (raw.experts_on_cpu !== undefined) {
+    if (raw.cpu === undefined)
+      throw ctx.at.error(
+        ['hardware', 'experts_on_cpu'],
+        'needs cpu: {memory, bandwidth}: the experts are read at the CPU’s memory bandwidth',
+      );
+    if (raw.experts_on_cpu === 'all') expertsOnCpu = Infinity;
+    else if (!Number.isSafeInteger(raw.experts_on_cpu) || raw.experts_on_cpu < 0)
+      throw ctx.at.expected(
+        ['hardware', 'experts_on_cpu'],
+        'expected all or a whole number of MoE layers',
+        raw.experts_on_cpu,
+      );
+    else expertsOnCpu = raw.experts_on_cpu;
+  }
   try {
+    const estimate = estimatePlan(ctx.catalog.servingModel, {
+      ...(serving.engine !== undefined ? { engine: serving.engine } : {}),
+      ...(serving.memoryFraction !== undefined ? { memory_fraction: serving.memoryFraction } : {}),
+      ...(raw.dp_attention !== undefined ? { dp_attention: raw.dp_attention } : {}),
+      gpus: raw.count,
+      overhead: 0,
+      speculative: serving.mtp !== undefined,
+      ...(cpuMemory !== undefined ? { cpu_memory_bytes: cpuMemory } : {}),
+      ...(cpuBandwidth !== undefined ? { cpu_bandwidth_bytes_per_s: cpuBandwidth } : {}),
+      ...(expertsOnCpu !== undefined ? { experts_on_cpu: expertsOnCpu } : {}),
+    });
     return hardwarePlan(gpu, raw.count, {
       ...(raw.tp !== undefined ? { tp: raw.tp } : {}),
       ...(raw.compute !== undefined ? { compute: raw.compute } : {}),
       ...(raw.activation_bytes !== undefined ? { activation_bytes: raw.activation_bytes } : {}),
       maxBytesPerWeight: Math.max(formats.experts, formats.rest),
+      link: gpuLink(ctx.catalog.servingModel, gpu),
+      estimate,
     });
   } catch (e) {
     const [field, ...rest] = (e as Error).message.split(': ');

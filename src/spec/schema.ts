@@ -146,6 +146,32 @@ export const ServingSchema = z
       .meta({ description: 'tokens per sequence (prompt + output): 4096, 128K (K = 1,024) or 1M (M = 1,048,576)' }),
     batch: whole.optional().meta({ description: 'concurrent sequences; default 1' }),
     kv_dtype: format.optional().meta({ description: 'format of the KV cache; default bf16' }),
+    input: z
+      .union([z.number(), z.string().regex(new RegExp(CONTEXT_PATTERN), { error: CONTEXT_EXPECTED })], {
+        error: CONTEXT_EXPECTED,
+      })
+      .optional()
+      .meta({ description: 'prompt tokens for ttft_ms and prefill_tokens_per_s, such as 8K; default: the context' }),
+    mtp: z
+      .strictObject({
+        tokens: whole.meta({ description: 'draft tokens per step, 1 to 4 (DeepSeek-V3 MTP drafts 1)' }),
+        acceptance: z
+          .union([z.number(), z.array(z.number())], { error: 'expected a probability or a list, such as [0.8, 0.6]' })
+          .meta({
+            description:
+              'chance each draft token is accepted once the ones before it were: one number for all, or one per token',
+          }),
+      })
+      .optional()
+      .meta({ description: 'speculative decoding (multi-token prediction): a step verifies tokens + 1 per sequence' }),
+    engine: z
+      .enum(['none', 'vllm', 'sglang', 'trtllm'], { error: 'expected none, vllm, sglang or trtllm' })
+      .optional()
+      .meta({ description: 'the serving engine whose memory rules and prefill chunk apply; default none' }),
+    memory_fraction: z.number({ error: 'expected a fraction such as 0.9' }).optional().meta({
+      description:
+        "the engine's memory setting: vLLM gpu_memory_utilization, SGLang mem_fraction_static, TensorRT-LLM free_gpu_memory_fraction",
+    }),
   })
   .meta({ description: 'adds KV cache, saturation batch, load imbalance and capacity factor columns' });
 
@@ -179,6 +205,26 @@ export const HardwareSchema = z
       .number({ error: 'expected bytes per activation value, such as 2' })
       .optional()
       .meta({ description: 'bytes per value in the all-to-all; default 2 (bf16)' }),
+    dp_attention: z
+      .boolean({ error: 'expected true or false' })
+      .optional()
+      .meta({ description: 'attention data-parallel over every GPU (SGLang --enable-dp-attention, TensorRT-LLM DEP)' }),
+    cpu: z
+      .strictObject({
+        memory: bytes,
+        bandwidth: z
+          .string({ error: 'expected a bandwidth such as 300GB/s' })
+          .meta({ description: 'peak host memory bandwidth, such as 300GB/s' }),
+      })
+      .optional()
+      .meta({ description: 'host memory for experts kept in CPU memory' }),
+    experts_on_cpu: z
+      .union([z.literal('all'), whole], { error: 'expected all or a whole number of MoE layers' })
+      .optional()
+      .meta({
+        description:
+          'experts of all or the first N MoE layers in CPU memory (llama.cpp --cpu-moe / --n-cpu-moe); needs cpu:',
+      }),
   })
   .meta({
     description:

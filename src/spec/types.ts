@@ -1,6 +1,7 @@
 import type { Constraint } from '../metrics/constraints.js';
 import type { Architecture } from '../arch/types.js';
 import type { HardwarePlan, ServingMetricId } from '../metrics/serving.js';
+import type { EngineName } from '../serving/constants.js';
 import type { ArchField } from './schema.js';
 import type { GridAxes } from '../grid/axes.js';
 import type { Design, MetricId } from '../metrics/design.js';
@@ -53,6 +54,12 @@ export interface ServingSpec {
   batch: number;
   kvDtype: string;
   kvBytesPerValue: number;
+  /** prompt tokens of ttft_ms and prefill_tokens_per_s (default: the context) */
+  input?: number;
+  /** speculative decoding: draft tokens per step and each one's conditional acceptance */
+  mtp?: { tokens: number; acceptance: number[] };
+  engine?: EngineName;
+  memoryFraction?: number;
 }
 
 /** A sweep spec after validation: every unit resolved, every range expanded, every preset looked up. */

@@ -14,6 +14,8 @@ import { domainLabel, isQualityMetric, qualityInto, type QualityPlan } from '../
 import { SLOT, SLOT_COUNT } from '../metrics/registry.js';
 import { TrainingCostEvaluator, isTrainingCostMetric, trainingCostValuesOf } from '../metrics/training.js';
 import { NO_TRAINING_FACTS, trainingFactsOf } from '../training/facts.js';
+import { BINDINGS, tokensPerStep } from '../serving/step.js';
+import { weightBlock } from '../serving/layout.js';
 import type { AnyMetricId, NamedDesign, SweepSpec } from '../spec/types.js';
 
 /** Whether the spec needs the general evaluation path (architecture axes, serving columns, split formats). */
@@ -54,6 +56,11 @@ export function generalSettings(spec: EvalSpec): Omit<GeneralPlan, 'dims' | 'mod
             expertBytesPerWeight: spec.formats.experts,
             restBytesPerWeight: spec.formats.rest,
             kvBytesPerValue: spec.serving.kvBytesPerValue,
+            input: spec.serving.input ?? spec.serving.context,
+            draftTokens: spec.serving.mtp?.tokens ?? 0,
+            tokensPerStep: spec.serving.mtp ? tokensPerStep(spec.serving.mtp.acceptance) : 1,
+            expertBlock: weightBlock(spec.formats.experts),
+            restBlock: weightBlock(spec.formats.rest),
             ...(spec.hardware ? { hardware: spec.hardware } : {}),
           },
         }
@@ -79,7 +86,7 @@ export function evaluateDesign(
     const settings = generalSettings(spec);
     const arch = d.architecture ?? spec.architecture?.base;
     const counted = arch ? countParameters(arch) : undefined;
-    const facts = arch ? factsOf(arch, counted!.modules.embedding, settings.serving) : NO_FACTS;
+    const facts = arch ? factsOf(arch, counted!.modules.embedding, settings.serving, counted!.modules) : NO_FACTS;
     const trainingFacts =
       arch && settings.training ? trainingFactsOf(arch, counted!, settings.training.seqLen) : NO_TRAINING_FACTS;
     const gp = { ...settings, dims: [], mode: 'abstract', cellDims: [-1, -1], csvDims: [] } satisfies GeneralPlan;
@@ -145,12 +152,19 @@ function servingValuesOf(v: Float64Array, hardware: boolean): ServingValues {
     capacity_factor: v[SLOT.capacity_factor]!,
   };
   if (hardware) {
-    out.gpu_layout = `EP${v[SLOT.layout_ep]}xTP${v[SLOT.layout_tp]}`;
+    out.gpu_layout = v[SLOT.layout_ep] === 0 ? 'none' : `EP${v[SLOT.layout_ep]}xTP${v[SLOT.layout_tp]}`;
+    if (v[SLOT.layout_ep] === 0) out.layout_problems = v[SLOT.layout_tp]!;
     out.per_gpu_bytes = v[SLOT.per_gpu_bytes]!;
     out.gpus_needed = v[SLOT.gpus_needed]!;
-    out.decode_tokens_per_s = v[SLOT.decode_tokens_per_s]!;
-    out.decode_bound = v[SLOT.decode_binding] === 0 ? 'bandwidth' : 'compute';
+    out.decode_bound_tokens_per_s = v[SLOT.decode_bound_tokens_per_s]!;
     out.all_to_all_bytes_per_token_layer = v[SLOT.all_to_all_bytes_per_token_layer]!;
+    out.decode_tokens_per_s = v[SLOT.decode_tokens_per_s]!;
+    out.decode_bound = BINDINGS[v[SLOT.decode_binding]!]!;
+    out.tpot_ms = v[SLOT.tpot_ms]!;
+    out.ttft_ms = v[SLOT.ttft_ms]!;
+    out.prefill_tokens_per_s = v[SLOT.prefill_tokens_per_s]!;
+    out.max_batch = v[SLOT.max_batch]!;
+    out.max_context = v[SLOT.max_context]!;
   }
   return out;
 }

@@ -1,5 +1,7 @@
 // The findings of an evaluated design: one per violated constraint, with the value and the bound
 // that the renderers print (src/findings/finding.ts holds the forms).
+import { explainLayouts } from '../serving/layout.js';
+import { TP_OPTIONS } from '../metrics/serving.js';
 import { type Finding, type ValueStyle, formatFindings } from '../findings/finding.js';
 import type { PathSegment } from '../findings/errors.js';
 import type { AnyMetricId, SweepSpec } from '../spec/types.js';
@@ -36,7 +38,11 @@ export function designFindings(
     }
     if (name === 'gpu_memory' && d.serving) {
       const hw = spec.hardware!;
-      const layout = d.serving.gpu_layout!;
+      // no valid layout: say why each one fails instead of naming one
+      const layout =
+        d.serving.layout_problems !== undefined
+          ? explainLayouts(d.serving.layout_problems, hw.count, hw.tp === null ? TP_OPTIONS : [hw.tp])
+          : d.serving.gpu_layout!;
       const args = {
         constraint: name,
         perGpuBytes: d.serving.per_gpu_bytes!,

@@ -2,6 +2,7 @@ import type { PlotBins, ChunkSummary, EvalPlan } from '../evaluate/plan.js';
 import type { EvaluatorPool } from '../pool/pool.js';
 import type { ServingMetricId } from '../metrics/serving.js';
 import type { TrainingCostValues } from '../metrics/training.js';
+import type { StepBinding } from '../serving/step.js';
 import type { Design, Metrics } from '../metrics/design.js';
 import type { ComparePreset, NamedDesign, SweepSpec } from '../spec/types.js';
 
@@ -17,7 +18,10 @@ export interface QualityValues {
 export type ServingValues = Partial<Record<ServingMetricId, number>> & {
   /** "EP8xTP1": the layout per_gpu_bytes is for (with hardware:) */
   gpu_layout?: string;
-  decode_bound?: 'bandwidth' | 'compute';
+  /** with gpu_layout none: why each layout fails, packed (explainLayouts in src/serving/layout.ts) */
+  layout_problems?: number;
+  /** what binds the decode estimate */
+  decode_bound?: StepBinding;
 };
 
 export interface Evaluated extends Design {

@@ -8,7 +8,11 @@ import { DTYPE_BYTES, DTYPES, isDtype, KV_DTYPE_BYTES, type KvDtype } from '../.
 import type { Design } from '../../metrics/design.js';
 import type { Catalog } from '../../catalog/index.js';
 import { findPreset, presetSuggestion } from '../../catalog/presets.js';
-import { MAX_GPUS, hardwarePlan, type HardwarePlan } from '../../metrics/serving.js';
+import { MAX_GPUS, TP_OPTIONS, estimatePlan, hardwarePlan, type HardwarePlan } from '../../metrics/serving.js';
+import { explainLayouts } from '../../serving/layout.js';
+import { gpuLink, type EngineName } from '../../serving/constants.js';
+import { parseBandwidth } from '../../spec/model.js';
+import { CONTEXT_EXPECTED, parseBytes, parseContextTokens } from '../../formats/units.js';
 import { GpuError, resolveGpu } from '../../serving/gpu.js';
 import type { ServingSpec } from '../../spec/types.js';
 import { evaluateDesign } from '../../sweep/design.js';
@@ -35,6 +39,15 @@ export interface CalcOptions extends CalcTrainingOptions {
   dtype?: string;
   overhead?: string;
   preset?: string;
+  input?: string;
+  mtp?: string;
+  acceptance?: string;
+  engine?: string;
+  memoryFraction?: string;
+  dpAttention?: boolean;
+  cpuMemory?: string;
+  cpuBandwidth?: string;
+  expertsOnCpu?: string;
   json?: boolean;
 }
 
@@ -124,7 +137,7 @@ export function calcCommand(o: CalcOptions, io: Io, catalog: Catalog): number {
   if (!Number.isFinite(overhead) || overhead < 0)
     throw new InputError(`calc: --overhead: expected a fraction of 0 or more such as 0.15, got "${o.overhead}"`);
   const serving = calcServing(o, arch !== undefined);
-  const hardware = calcHardware(o, serving !== undefined, Math.max(experts, rest), catalog);
+  const hardware = calcHardware(o, serving, Math.max(experts, rest), catalog);
   const trainingCost = calcTraining(o, arch !== undefined, catalog);
   const formats = { experts, rest, text: o.expertDtype ? `experts ${o.expertDtype}, rest ${dtype}` : dtype };
   const e = evaluateDesign(
@@ -207,20 +220,50 @@ export function calcCommand(o: CalcOptions, io: Io, catalog: Catalog): number {
     rows.push(['capacity_factor', formatRatio(s.capacity_factor!), 'capacity that drops < 1% of tokens']);
   } else rows.push(['vram_bytes', formatBytes(m.vram_bytes), `weights × (1 + ${overhead}) overhead`]);
   if (s && hardware) {
-    rows.push([
-      'per_gpu_bytes',
-      formatBytes(s.per_gpu_bytes!),
-      `fullest GPU of ${hardware.count} × ${hardware.gpu} as ${s.gpu_layout}: ${e.feasible ? 'fits' : `does NOT fit ${formatBytes(hardware.memory_bytes)}`}`,
-    ]);
+    if (s.layout_problems !== undefined)
+      rows.push([
+        'per_gpu_bytes',
+        '–',
+        `no valid layout of ${hardware.count} × ${hardware.gpu}: ${explainLayouts(s.layout_problems, hardware.count, hardware.tp === null ? TP_OPTIONS : [hardware.tp])}`,
+      ]);
+    else
+      rows.push([
+        'per_gpu_bytes',
+        formatBytes(s.per_gpu_bytes!),
+        `fullest GPU of ${hardware.count} × ${hardware.gpu} as ${s.gpu_layout}: ${e.feasible ? 'fits' : `does NOT fit ${formatBytes(hardware.memory_bytes)}`}`,
+      ]);
     rows.push([
       'gpus_needed',
       Number.isFinite(s.gpus_needed) ? String(s.gpus_needed) : `> ${MAX_GPUS}`,
       `fewest ${hardware.gpu} whose every GPU fits`,
     ]);
+    const est = hardware.estimate;
     rows.push([
       'decode_tokens_per_s',
       formatCount(s.decode_tokens_per_s!),
-      `upper bound at batch ${serving!.batch}; ${s.decode_bound} binds`,
+      `estimate at batch ${serving!.batch}${serving!.mtp ? ` with ${serving!.mtp.tokens} draft token(s)` : ''}; ${s.decode_bound} binds (engine ${est.engine})`,
+    ]);
+    rows.push(['tpot_ms', formatMs(s.tpot_ms!), 'time per output token of one sequence']);
+    rows.push([
+      'decode_bound_tokens_per_s',
+      formatCount(s.decode_bound_tokens_per_s!),
+      'upper bound: peak bandwidth and FLOP/s, no fixed costs',
+    ]);
+    rows.push([
+      'ttft_ms',
+      formatMs(s.ttft_ms!),
+      `time to first token, ${(serving!.input ?? serving!.context).toLocaleString('en-US')}-token prompt`,
+    ]);
+    rows.push(['prefill_tokens_per_s', formatCount(s.prefill_tokens_per_s!), 'prefill throughput under load']);
+    rows.push([
+      'max_batch',
+      Number.isFinite(s.max_batch) ? formatCount(s.max_batch!) : 'unbounded',
+      `sequences of ${serving!.context.toLocaleString('en-US')} tokens every GPU holds`,
+    ]);
+    rows.push([
+      'max_context',
+      Number.isFinite(s.max_context) ? formatCount(s.max_context!) : 'unbounded',
+      `tokens per sequence at batch ${serving!.batch}`,
     ]);
     rows.push([
       'all_to_all_bytes',
@@ -232,6 +275,10 @@ export function calcCommand(o: CalcOptions, io: Io, catalog: Catalog): number {
     rows.push(...trainingRows(e.training, trainingCost, arch ? layoutDetail(trainingCost, arch, design) : undefined));
   io.stdout(`${label}\n${table(['metric', 'value', 'how'], rows, 1)}\n`);
   return 0;
+}
+
+function formatMs(ms: number): string {
+  return `${ms < 10 ? ms.toFixed(2) : ms < 100 ? ms.toFixed(1) : Math.round(ms).toLocaleString('en-US')} ms`;
 }
 
 function calcServing(o: CalcOptions, hasArchitecture: boolean): ServingSpec | undefined {
@@ -253,26 +300,75 @@ function calcServing(o: CalcOptions, hasArchitecture: boolean): ServingSpec | un
       'calc: --context needs an architecture for the KV cache: --preset ID or --config PATH/config.json',
     );
   const kvDtype = o.kvDtype ?? 'bf16';
-  return {
+  const out: ServingSpec = {
     context: parseContext(o.context),
     batch: o.batch === undefined ? 1 : parseBatch(o.batch),
     kvDtype,
     kvBytesPerValue: kvFormatOption(kvDtype),
   };
+  if (o.input !== undefined) {
+    const input = parseContextTokens(o.input);
+    if (input === undefined || input < 1 || input > 2 ** 32)
+      throw new InputError(`calc: --input: ${CONTEXT_EXPECTED}, got "${o.input}"`);
+    out.input = input;
+  }
+  if (o.mtp !== undefined) {
+    const tokens = /^\s*[1-4]\s*$/.test(o.mtp) ? Number(o.mtp) : NaN;
+    if (!Number.isInteger(tokens))
+      throw new InputError(`calc: --mtp: expected draft tokens from 1 to 4, got "${o.mtp}"`);
+    if (o.acceptance === undefined)
+      throw new InputError('calc: --mtp needs --acceptance: the chance each draft token is accepted (e.g. 0.8)');
+    const list = o.acceptance.split(',').map((x) => (x.trim() === '' ? NaN : Number(x)));
+    if (list.some((a) => !(a >= 0 && a <= 1)))
+      throw new InputError(
+        `calc: --acceptance: expected probabilities from 0 to 1 such as 0.8 or 0.8,0.6, got "${o.acceptance}"`,
+      );
+    if (list.length !== 1 && list.length !== tokens)
+      throw new InputError(
+        `calc: --acceptance: expected one number or ${tokens} (one per draft token), got ${list.length}`,
+      );
+    out.mtp = { tokens, acceptance: list.length === 1 ? new Array<number>(tokens).fill(list[0]!) : list };
+  } else if (o.acceptance !== undefined)
+    throw new InputError('calc: --acceptance needs --mtp N (draft tokens per step)');
+  if (o.engine !== undefined) out.engine = o.engine as EngineName;
+  if (o.memoryFraction !== undefined) {
+    const f = Number(o.memoryFraction);
+    if (!(f > 0 && f <= 1))
+      throw new InputError(
+        `calc: --memory-fraction: expected a fraction above 0 and at most 1 such as 0.9, got "${o.memoryFraction}"`,
+      );
+    if ((o.engine ?? 'none') === 'none')
+      throw new InputError('calc: --memory-fraction needs --engine vllm, sglang or trtllm');
+    out.memoryFraction = f;
+  }
+  return out;
 }
 
 function calcHardware(
   o: CalcOptions,
-  hasServing: boolean,
+  serving: ServingSpec | undefined,
   maxBytesPerWeight: number,
   catalog: Catalog,
 ): HardwarePlan | undefined {
   if (o.gpu === undefined) {
     if (o.count !== undefined || o.tp !== undefined)
       throw new InputError('calc: --count and --tp need --gpu (e.g. --gpu H100-SXM-80GB --count 8)');
+    for (const [flag, v] of [
+      ['--input', o.input],
+      ['--mtp', o.mtp],
+      ['--engine', o.engine],
+      ['--memory-fraction', o.memoryFraction],
+      ['--dp-attention', o.dpAttention],
+      ['--cpu-memory', o.cpuMemory],
+      ['--cpu-bandwidth', o.cpuBandwidth],
+      ['--experts-on-cpu', o.expertsOnCpu],
+    ] as const) {
+      if (v !== undefined && v !== false)
+        throw new InputError(`calc: ${flag} needs --gpu (and --context): it shapes the serving estimate`);
+    }
     return undefined;
   }
-  if (!hasServing) {
+  if (!serving) {
     if (o.trainTokens !== undefined) return undefined; // the training GPUs
     throw new InputError('calc: --gpu needs --context (or --train-tokens)');
   }
@@ -282,11 +378,50 @@ function calcHardware(
       throw new InputError(`calc: ${flag}: expected a whole number of at least 1, got "${v}"`);
     return n;
   };
+  let cpuMemory: number | undefined;
+  let cpuBandwidth: number | undefined;
+  if (o.cpuMemory !== undefined) {
+    cpuMemory = parseBytes(o.cpuMemory);
+    if (cpuMemory === undefined || !(cpuMemory > 0))
+      throw new InputError(`calc: --cpu-memory: expected a memory size such as 512GB, got "${o.cpuMemory}"`);
+  }
+  if (o.cpuBandwidth !== undefined) {
+    cpuBandwidth = parseBandwidth(o.cpuBandwidth);
+    if (cpuBandwidth === undefined)
+      throw new InputError(`calc: --cpu-bandwidth: expected a bandwidth such as 300GB/s, got "${o.cpuBandwidth}"`);
+  }
+  let expertsOnCpu: number | undefined;
+  if (o.expertsOnCpu !== undefined) {
+    if (cpuBandwidth === undefined)
+      throw new InputError(
+        'calc: --experts-on-cpu needs --cpu-bandwidth (and --cpu-memory): the experts are read at it',
+      );
+    expertsOnCpu =
+      o.expertsOnCpu.trim() === 'all' ? Infinity : /^\s*\d+\s*$/.test(o.expertsOnCpu) ? Number(o.expertsOnCpu) : NaN;
+    if (Number.isNaN(expertsOnCpu))
+      throw new InputError(
+        `calc: --experts-on-cpu: expected all or a whole number of MoE layers, got "${o.expertsOnCpu}"`,
+      );
+  }
   try {
     const gpu = resolveGpu(o.gpu, catalog.gpus);
-    return hardwarePlan(gpu, o.count === undefined ? 1 : whole('--count', o.count), {
+    const count = o.count === undefined ? 1 : whole('--count', o.count);
+    const estimate = estimatePlan(catalog.servingModel, {
+      ...(serving.engine !== undefined ? { engine: serving.engine } : {}),
+      ...(serving.memoryFraction !== undefined ? { memory_fraction: serving.memoryFraction } : {}),
+      ...(o.dpAttention ? { dp_attention: true } : {}),
+      gpus: count,
+      overhead: 0,
+      speculative: serving.mtp !== undefined,
+      ...(cpuMemory !== undefined ? { cpu_memory_bytes: cpuMemory } : {}),
+      ...(cpuBandwidth !== undefined ? { cpu_bandwidth_bytes_per_s: cpuBandwidth } : {}),
+      ...(expertsOnCpu !== undefined ? { experts_on_cpu: expertsOnCpu } : {}),
+    });
+    return hardwarePlan(gpu, count, {
       ...(o.tp !== undefined ? { tp: whole('--tp', o.tp) } : {}),
       maxBytesPerWeight,
+      link: gpuLink(catalog.servingModel, gpu),
+      estimate,
     });
   } catch (e) {
     if (e instanceof InputError) throw e;

@@ -3,6 +3,7 @@
 // with their intervals (by the scaling laws) and the presets the page's calculator offers. The
 // views in this folder lay this data out and compute nothing of their own.
 import type { Catalog } from '../../catalog/index.js';
+import { evaluateCalibrationRow } from './calibration.js';
 import type { Architecture } from '../../arch/types.js';
 import type { Design } from '../../metrics/design.js';
 import { epochLoss, hoffmannLoss, jointLoss, lossInterval } from '../../quality/index.js';
@@ -45,7 +46,7 @@ const INTERVAL_ROWS = 200;
 const FRONT_BARS = 8;
 const GB = 1e9;
 
-export function reportData(result: SweepResult, catalog: Pick<Catalog, 'presets' | 'laws'>): ReportData {
+export function reportData(result: SweepResult, catalog: Catalog): ReportData {
   const { arxiv, loss } = catalog.laws.joint_moe;
   return {
     presets: catalog.presets.map((p) => ({
@@ -58,7 +59,7 @@ export function reportData(result: SweepResult, catalog: Pick<Catalog, 'presets'
     })),
     quality: qualityRows(result, catalog.laws),
     qualityLaw: { arxiv, loss },
-    ...(result.spec.serving ? { serving: servingViews(result) } : {}),
+    ...(result.spec.serving ? { serving: servingViews(result, catalog) } : {}),
     parallel: parallelData(result),
     ...(result.spec.trainingCost ? { training: trainingRows(result, catalog.laws) } : {}),
   };
@@ -143,9 +144,13 @@ function withBatch(result: SweepResult, batch: number) {
   return { ...spec, serving: { ...spec.serving!, batch } };
 }
 
-function servingViews(result: SweepResult): ServingViews {
+function servingViews(result: SweepResult, catalog: Catalog): ServingViews {
   const { front, presets } = served(result);
   return {
+    // how far to trust the estimate: the published measurements it is checked against
+    ...(result.spec.hardware
+      ? { calibration: catalog.servingCalibration.map((r) => evaluateCalibrationRow(r, catalog)) }
+      : {}),
     bars: [...front, ...presets].map(barOf),
     throughput: throughputPoints(result, [...presets, ...front.slice(0, 1)]),
     topK: topKPoints(result, front[0] ?? presets[0]),
@@ -164,7 +169,7 @@ function barOf(d: Served): ServedBar {
   };
 }
 
-/** Decode tokens/s bound at batch 1 … 2048 for the compared presets and the first front design. */
+/** Decode tokens/s (estimate and bound) and TPOT at batch 1 … 2048 for the compared presets and the first front design. */
 function throughputPoints(result: SweepResult, lines: Served[]): ThroughputPoint[] {
   const hardware = result.spec.hardware;
   if (!hardware) return [];
@@ -181,6 +186,9 @@ function throughputPoints(result: SweepResult, lines: Served[]): ThroughputPoint
               batch,
               tokens: s.decode_tokens_per_s!,
               bound: s.decode_bound!,
+              bound_tokens: s.decode_bound_tokens_per_s!,
+              tpot_ms: s.tpot_ms!,
+              ttft_ms: s.ttft_ms!,
               saturated: batch >= s.saturation_batch!,
             },
           ];
@@ -188,7 +196,7 @@ function throughputPoints(result: SweepResult, lines: Served[]): ThroughputPoint
   );
 }
 
-/** Active parameters and the decode bound against top-k, everything else of one design fixed. */
+/** Active parameters and the decode estimate against top-k, everything else of one design fixed. */
 function topKPoints(result: SweepResult, d: (Served & Design) | undefined): ServingViews['topK'] {
   if (!d) return undefined;
   const ks = Array.from({ length: Math.min(d.experts, Math.max(16, 2 * d.top_k)) }, (_, i) => i + 1);

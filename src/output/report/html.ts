@@ -8,7 +8,7 @@ import { DTYPE_BYTES } from '../../formats/dtypes.js';
 import { METRICS, metricsInto } from '../../metrics/design.js';
 import { hasGrid } from '../../sweep/plan.js';
 import type { ServingValues, SweepResult } from '../../sweep/types.js';
-import { memorySpec, throughputSpec, topKSpec } from './serving.js';
+import { calibrationRows, memorySpec, throughputSpec, topKSpec } from './serving.js';
 import { MAX_GPUS, SERVING_METRICS } from '../../metrics/serving.js';
 import { TRAINING_COST_METRICS } from '../../metrics/training.js';
 import { formatBytes, formatCount, formatPercent, formatRatio } from '../../formats/units.js';
@@ -103,7 +103,10 @@ function servingRow(name: string, d: { serving?: ServingValues; metrics: SweepRe
     layout: s.gpu_layout ?? '',
     perGpu: s.per_gpu_bytes !== undefined ? formatBytes(s.per_gpu_bytes) : '',
     gpus: gpus === undefined ? '' : Number.isFinite(gpus) ? String(gpus) : `> ${MAX_GPUS}`,
-    tokens: s.decode_tokens_per_s !== undefined ? `${formatCount(s.decode_tokens_per_s)} (${s.decode_bound})` : '',
+    tokens:
+      s.decode_tokens_per_s !== undefined
+        ? `${formatCount(s.decode_tokens_per_s)} (${s.decode_bound}); bound ${formatCount(s.decode_bound_tokens_per_s!)}`
+        : '',
     saturation: s.saturation_batch ?? '',
     a2a: s.all_to_all_bytes_per_token_layer !== undefined ? formatBytes(s.all_to_all_bytes_per_token_layer) : '',
     imbalance: s.load_imbalance !== undefined ? formatRatio(s.load_imbalance) : '',
@@ -264,6 +267,7 @@ export async function renderReport({ result, data, exitCode, csvFile, csvNote }:
             ...result.front.slice(0, REPORT_FRONT_ROWS).map((f, i) => servingRow(f.design || `front #${i + 1}`, f)),
             ...result.compare.map((p) => servingRow(p.name, p)),
           ],
+          calibration: calibrationRows(data.serving),
         }
       : undefined,
     binned: result.plot?.mode === 'bins',

@@ -1,12 +1,14 @@
 // The report's serving views, for specs with `serving:` (and `hardware:`): memory (weights and KV
-// cache) of the front and the compared presets, the decode tokens/s bound against batch, and how
-// active parameters and that bound move with top-k for one design. The numbers are computed
+// cache) of the front and the compared presets, the decode estimate and bound and the time per
+// output token against batch, and how
+// active parameters and that estimate move with top-k for one design. The numbers are computed
 // beforehand (report/data.ts, by evaluateDesign, the function behind the CSV's serving columns);
 // these functions only lay them out as charts.
 import type { TopLevelSpec } from 'vega-lite';
 import type { Design } from '../../metrics/design.js';
 import type { SweepResult } from '../../sweep/types.js';
-import { formatBytes } from '../../formats/units.js';
+import { formatBytes, formatCount } from '../../formats/units.js';
+import type { CalibrationResult } from './calibration.js';
 
 const GB = 1e9;
 const WIDTH = 860;
@@ -22,8 +24,14 @@ export interface ServedBar extends Design {
 export interface ThroughputPoint {
   design: string;
   batch: number;
+  /** the estimate, decode_tokens_per_s */
   tokens: number;
+  /** what binds the estimate */
   bound: string;
+  /** the upper bound, decode_bound_tokens_per_s */
+  bound_tokens: number;
+  tpot_ms: number;
+  ttft_ms: number;
   saturated: boolean;
 }
 
@@ -39,8 +47,10 @@ export interface TopKPoint {
 export interface ServingViews {
   /** The first front designs, then every compared preset. */
   bars: ServedBar[];
-  /** Decode tokens/s bound per batch (with hardware); empty when no line has a point. */
+  /** Decode estimate, bound and TPOT per batch (with hardware); empty when no line has a point. */
   throughput: ThroughputPoint[];
+  /** The calibration table: published measurements beside the estimate (with hardware). */
+  calibration?: CalibrationResult[];
   /** The design the top-k chart varies, and its points. */
   topK?: { label: string; experts: number; top_k: number; values: TopKPoint[] };
 }
@@ -123,12 +133,20 @@ export function memorySpec(result: SweepResult, views: ServingViews | undefined)
   } as TopLevelSpec;
 }
 
-/** Decode tokens/s bound at batch 1 … 2048 for the compared presets and the first front design. */
+/**
+ * Decode tokens/s at batch 1 … 2048 for the compared presets and the first front design: the
+ * estimate (solid) beside the bound (dashed), and below it the time per output token, with the
+ * time to first token of one prompt in the tooltip.
+ */
 export function throughputSpec(result: SweepResult, views: ServingViews | undefined): TopLevelSpec | undefined {
   const spec = result.spec;
   if (!spec.serving || !spec.hardware || !views) return undefined;
-  const values = views.throughput;
-  if (values.length === 0) return undefined;
+  const points = views.throughput;
+  if (points.length === 0) return undefined;
+  const values = points.flatMap((p) => [
+    { ...p, kind: 'estimate', value: p.tokens },
+    { ...p, kind: 'bound', value: p.bound_tokens },
+  ]);
   const x = {
     field: 'batch',
     type: 'quantitative' as const,
@@ -136,56 +154,92 @@ export function throughputSpec(result: SweepResult, views: ServingViews | undefi
     scale: { type: 'log', base: 2 },
     axis: { values: BATCHES, format: 'd' },
   };
-  const y = {
-    field: 'tokens',
-    type: 'quantitative' as const,
-    title: 'decode tokens/s, upper bound',
-    scale: { type: 'log' },
-    axis: { format: '~s' },
+  const color = {
+    field: 'design',
+    type: 'nominal' as const,
+    title: null,
+    legend: { orient: 'bottom', columns: 2, labelLimit: 400 },
   };
+  const tooltip = [
+    { field: 'design' },
+    { field: 'batch' },
+    { field: 'tokens', title: 'estimate tokens/s', format: ',.0f' },
+    { field: 'bound', title: 'binds' },
+    { field: 'bound_tokens', title: 'bound tokens/s', format: ',.0f' },
+    { field: 'tpot_ms', title: 'TPOT ms', format: ',.2f' },
+    { field: 'ttft_ms', title: 'TTFT ms (one prompt, idle)', format: ',.1f' },
+  ];
+  const input = (result.spec.serving?.input ?? spec.serving.context).toLocaleString('en-US');
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    width: WIDTH - 180,
-    height: 320,
     title: {
-      text: `Decode throughput bound on ${spec.hardware.count} × ${spec.hardware.gpu}`,
+      text: `Decode on ${spec.hardware.count} × ${spec.hardware.gpu}: estimate and bound, time per output token`,
       subtitle: [
-        `at ${spec.serving.context.toLocaleString('en-US')} tokens of context; a line stops where its weights and KV cache no longer fit every GPU`,
-        'hollow points: past the saturation batch every step reads ~all experts, so decode costs like the total size',
+        `at ${spec.serving.context.toLocaleString('en-US')} tokens of context; solid: the estimate (decode_tokens_per_s), dashed: the bound (decode_bound_tokens_per_s)`,
+        'a line stops where its weights and KV cache no longer fit every GPU; hollow points: past the saturation batch',
+        `TTFT (tooltip) is one ${input}-token prompt on an idle deployment, the same at every batch`,
       ],
       anchor: 'start',
     },
     data: { values },
-    encoding: {
-      x,
-      y,
-      color: {
-        field: 'design',
-        type: 'nominal',
-        title: null,
-        legend: { orient: 'bottom', columns: 2, labelLimit: 400 },
-      },
-    },
-    layer: [
-      { mark: { type: 'line', strokeWidth: 1.5 } },
-      ...[false, true].map((saturated) => ({
-        transform: [{ filter: `${saturated ? '' : '!'}datum.saturated` }],
-        mark: { type: 'point', size: 36, filled: !saturated, opacity: 1 },
+    vconcat: [
+      {
+        width: WIDTH - 180,
+        height: 300,
         encoding: {
-          tooltip: [
-            { field: 'design' },
-            { field: 'batch' },
-            { field: 'tokens', format: ',.0f' },
-            { field: 'bound', title: 'binds' },
-          ],
+          x,
+          y: {
+            field: 'value',
+            type: 'quantitative',
+            title: 'decode tokens/s, all GPUs',
+            scale: { type: 'log' },
+            axis: { format: '~s' },
+          },
+          color,
+          strokeDash: {
+            field: 'kind',
+            type: 'nominal',
+            title: null,
+            scale: {
+              domain: ['estimate', 'bound'],
+              range: [
+                [1, 0],
+                [5, 3],
+              ],
+            },
+            legend: { orient: 'bottom', symbolType: 'stroke' },
+          },
+          detail: { field: 'kind' },
         },
-      })),
+        layer: [
+          { mark: { type: 'line', strokeWidth: 1.5 } },
+          ...[false, true].map((saturated) => ({
+            transform: [{ filter: `datum.kind === 'estimate' && ${saturated ? '' : '!'}datum.saturated` }],
+            mark: { type: 'point', size: 36, filled: !saturated, opacity: 1 },
+            encoding: { tooltip },
+          })),
+        ],
+      },
+      {
+        width: WIDTH - 180,
+        height: 200,
+        transform: [{ filter: "datum.kind === 'estimate'" }],
+        encoding: {
+          x,
+          y: { field: 'tpot_ms', type: 'quantitative', title: 'TPOT, ms per output token', scale: { type: 'log' } },
+          color,
+        },
+        layer: [
+          { mark: { type: 'line', strokeWidth: 1.5 } },
+          { mark: { type: 'point', size: 30, filled: true }, encoding: { tooltip } },
+        ],
+      },
     ],
     config: { font: 'sans-serif', view: { stroke: '#ddd' } },
   } as TopLevelSpec;
 }
 
-/** Active parameters and the decode bound against top-k, everything else of one design fixed. */
+/** Active parameters and the decode estimate against top-k, everything else of one design fixed. */
 export function topKSpec(result: SweepResult, views: ServingViews | undefined): TopLevelSpec | undefined {
   const spec = result.spec;
   if (!spec.serving || !views?.topK) return undefined;
@@ -225,8 +279,23 @@ export function topKSpec(result: SweepResult, views: ServingViews | undefined): 
     data: { values },
     hconcat: [
       panel('active', 'active parameters, billions', '~s'),
-      ...(spec.hardware ? [panel('tokens', 'decode tokens/s, upper bound', '~s')] : []),
+      ...(spec.hardware ? [panel('tokens', 'decode tokens/s, estimate', '~s')] : []),
     ],
     config: { font: 'sans-serif', view: { stroke: '#ddd' } },
   } as TopLevelSpec;
+}
+
+/** The calibration table's rows as the report prints them. */
+export function calibrationRows(views: ServingViews | undefined) {
+  return (views?.calibration ?? []).map((c) => ({
+    model: c.row.model,
+    unit: c.row.metric === 'decode' ? 'decode tok/s' : 'output tok/s/GPU',
+    published: formatCount(c.row.published),
+    estimate: formatCount(c.estimate),
+    ratio: c.ratio.toFixed(2),
+    bound: formatCount(c.bound),
+    kind: c.row.calibration === false ? 'reference' : 'calibration',
+    source: c.row.source,
+    comparable: c.row.comparable,
+  }));
 }

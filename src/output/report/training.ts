@@ -1,6 +1,6 @@
 // The report's training-cost section (specs whose `training:` names hardware): predicted loss against
 // the training cost of the front, the named designs and the compared presets, coloured by a serving
-// cost (the decode tokens/s bound, with hardware:), and their training columns as a table.
+// cost (the estimated decode tokens/s, with hardware:), and their training columns as a table.
 import type { TopLevelSpec } from 'vega-lite';
 import { formatBytes, formatCount, formatPercent } from '../../formats/units.js';
 import { jointLoss } from '../../quality/index.js';
@@ -15,7 +15,7 @@ export interface TrainingRow {
   loss: number;
   /** train_cost, or GPU-hours when the spec gives no price */
   cost: number;
-  /** decode tokens/s bound on the serving hardware, when the spec serves */
+  /** estimated decode tokens/s on the serving hardware, when the spec serves */
   decode?: number;
   t: TrainingCostValues;
 }
@@ -80,7 +80,7 @@ export function trainingSpec(result: SweepResult, rows: TrainingRow[]): TopLevel
     ? {
         field: 'decode',
         type: 'quantitative' as const,
-        title: 'decode tokens/s ≤',
+        title: 'decode tokens/s (estimate)',
         scale: { scheme: 'viridis' },
         legend: { orient: 'bottom' as const },
       }
@@ -102,7 +102,7 @@ export function trainingSpec(result: SweepResult, rows: TrainingRow[]): TopLevel
     height: 340,
     title: {
       text: 'Predicted quality vs training cost',
-      subtitle: `${plan.count} × ${plan.gpu}, ${plan.gpuHours > 0 ? 'MFU implied by the GPU-hours' : `MFU ${formatPercent(plan.mfu)}`}; lower left is better${served ? '; colour: the decode bound on the serving hardware' : ''}`,
+      subtitle: `${plan.count} × ${plan.gpu}, ${plan.gpuHours > 0 ? 'MFU implied by the GPU-hours' : `MFU ${formatPercent(plan.mfu)}`}; lower left is better${served ? '; colour: the estimated decode tokens/s on the serving hardware' : ''}`,
       anchor: 'start',
     },
     data: { values },

@@ -1,0 +1,344 @@
+/**
+ * A decode and prefill step model, beside the bounds of throughput.ts: what one forward pass of
+ * an MoE model costs on an EP × TP layout, layer by layer, with achievable (not peak) bandwidth
+ * and FLOP/s, the collectives on the GPU's link, and a fixed cost per layer.
+ *
+ * Per GPU of the layout, one decode step of batch B with d draft tokens verifies T = B·(1 + d)
+ * tokens. Layers are of three classes: MoE layers on the GPU, MoE layers whose experts sit in CPU
+ * memory, and the other (dense) layers; the weights that are not routed experts, the KV cache and
+ * their FLOPs are spread evenly over all L layers. A layer costs
+ *
+ *     max(FLOPs ÷ (peak FLOP/s × compute_fraction), bytes ÷ (peak bandwidth × bandwidth_fraction))
+ *
+ * plus, for MoE layers in CPU memory, their touched experts' bytes ÷ (CPU bandwidth ×
+ * cpu_bandwidth_fraction). The step adds the collectives (TP all-reduce, EP dispatch and
+ * combine) and `layer_overhead_s` per layer. Everything here is plain numbers: the sweep's hot
+ * loop calls these functions point by point (src/metrics/serving.ts).
+ */
+import { touchedFraction } from './throughput.js';
+
+/** The calibrated constants (data/serving-model.yaml) with the engine's picked. */
+export interface StepConstants {
+  /** share of peak device bandwidth a step reaches */
+  bandwidth_fraction: number;
+  /** share of peak dense tensor FLOP/s a step reaches */
+  compute_fraction: number;
+  /** share of the link's one-direction bandwidth a collective reaches */
+  link_fraction: number;
+  /** fixed cost per layer per forward pass (kernel launches, synchronisation), seconds */
+  layer_overhead_s: number;
+  /** tokens per prefill forward pass (chunked prefill); Infinity: the whole prompt at once */
+  chunk_tokens: number;
+  /** GPUs per node: past it, EP traffic crosses the scale-out network */
+  node_gpus: number;
+  /** one direction of a GPU's scale-out (RDMA) bandwidth, bytes/s */
+  inter_node_bytes_per_s: number;
+  inter_node_latency_s: number;
+  /** share of peak CPU memory bandwidth reached when experts are read from CPU memory */
+  cpu_bandwidth_fraction: number;
+}
+
+/** One GPU's figures and the deployment's layout. */
+export interface StepHardware {
+  gpus: number;
+  tp: number;
+  ep: number;
+  /** attention data-parallel over every GPU (each GPU its own attention replica) */
+  dp_attention: boolean;
+  bandwidth_bytes_per_s: number;
+  flops_per_s: number;
+  link_bytes_per_s: number;
+  link_latency_s: number;
+  /** bytes per activation value in the collectives */
+  activation_bytes: number;
+  /** host memory bandwidth when experts sit in CPU memory (0: none) */
+  cpu_bandwidth_bytes_per_s: number;
+}
+
+/** A design as the step model reads it: plain numbers. */
+export interface StepDesign {
+  layers: number;
+  moe_layers: number;
+  experts: number;
+  top_k: number;
+  hidden: number;
+  /** parameters and bytes of one routed expert in one MoE layer */
+  expert_layer_params: number;
+  expert_layer_bytes: number;
+  /** token mixers of all layers (attention, linear attention, indexers, compressors) */
+  attention_params: number;
+  attention_bytes: number;
+  /** every other weight a step reads: dense FFNs, shared experts, routers, norms, output head (not the input embedding) */
+  other_params: number;
+  other_bytes: number;
+  kv_bytes_per_sequence: number;
+  /** heads the KV cache splits over under TP (1 for MLA) */
+  kv_heads: number;
+  /** attention-core FLOPs per token: full × context + windowed × min(context, window) + fixed */
+  attn_flops_full: number;
+  attn_flops_windowed: number;
+  attn_window: number;
+  attn_flops_fixed: number;
+  /** MoE layers whose experts sit in CPU memory */
+  cpu_moe_layers: number;
+}
+
+/** What binds a step; `layout` marks a design no valid layout of the deployment can run (no estimate). */
+export type StepBinding = 'bandwidth' | 'compute' | 'interconnect' | 'overhead' | 'cpu' | 'layout';
+/** Codes of StepBinding in the metric vector's decode_binding slot. */
+export const BINDINGS: readonly StepBinding[] = ['bandwidth', 'compute', 'interconnect', 'overhead', 'cpu', 'layout'];
+
+export interface StepTime {
+  /** seconds of one forward pass */
+  seconds: number;
+  /** the parts, seconds: layers whose compute or memory time is the larger, collectives, fixed costs, CPU reads */
+  compute_s: number;
+  memory_s: number;
+  link_s: number;
+  overhead_s: number;
+  cpu_s: number;
+  binding: StepBinding;
+}
+
+/** Attention-core FLOPs of one token at `context` tokens of context, all layers. */
+export function attentionFlopsAt(d: StepDesign, context: number): number {
+  return d.attn_flops_full * context + d.attn_flops_windowed * Math.min(context, d.attn_window) + d.attn_flops_fixed;
+}
+
+/**
+ * Attention-core FLOPs of a causal pass over positions [start, start + n): Σ attentionFlopsAt(p),
+ * in closed form (Σ p = arithmetic series; Σ min(p, w) splits at the window).
+ */
+export function attentionFlopsOver(d: StepDesign, start: number, n: number): number {
+  const sumP = (a: number, b: number) => (b > a ? ((a + b - 1) * (b - a)) / 2 : 0); // Σ_{p=a}^{b-1} p
+  const w = d.attn_window;
+  const end = start + n;
+  const windowed = sumP(Math.min(start, w), Math.min(end, w)) + w * Math.max(0, end - Math.max(start, w));
+  return d.attn_flops_full * sumP(start, end) + d.attn_flops_windowed * windowed + d.attn_flops_fixed * n;
+}
+
+/** Ring all-reduce of `bytes` over n GPUs: latency + 2(n − 1)/n × bytes ÷ achievable link bandwidth. */
+export function allReduceSeconds(bytes: number, n: number, hw: StepHardware, c: StepConstants): number {
+  if (n <= 1) return 0;
+  return hw.link_latency_s + ((2 * (n - 1)) / n) * (bytes / (hw.link_bytes_per_s * c.link_fraction));
+}
+
+/**
+ * One EP all-to-all (dispatch or combine) that sends `bytes` from each GPU: the share bound for
+ * GPUs of other nodes goes over the scale-out link, the rest over the scale-up link.
+ */
+export function allToAllSeconds(bytes: number, hw: StepHardware, c: StepConstants): number {
+  if (hw.ep <= 1) return 0;
+  const G = hw.gpus;
+  const remote = G > c.node_gpus ? (G - c.node_gpus) / (G - 1) : 0;
+  const intra = ((1 - remote) * bytes) / (hw.link_bytes_per_s * c.link_fraction);
+  const inter = remote > 0 ? (remote * bytes) / (c.inter_node_bytes_per_s * c.link_fraction) : 0;
+  return (remote > 0 ? c.inter_node_latency_s : hw.link_latency_s) + intra + inter;
+}
+
+/**
+ * The cost of one forward pass that carries `tokens` tokens per attention replica (`seqs`
+ * sequences each, whose KV is read once), `attnFlops` attention-core FLOPs per replica, over a
+ * deployment whose MoE layers see `total` tokens in all.
+ */
+function passTime(
+  d: StepDesign,
+  hw: StepHardware,
+  c: StepConstants,
+  seqsPerReplica: number,
+  tokensPerReplica: number,
+  attnFlopsPerReplica: number,
+  total: number,
+  kvBytesPerSequence: number,
+): StepTime {
+  const { tp, ep } = hw;
+  const attnSplit = hw.dp_attention ? 1 : tp;
+  const groupTokens = Math.ceil(total / ep); // tokens of one EP group (its replicas' share)
+  const F = hw.flops_per_s * c.compute_fraction;
+  const BW = hw.bandwidth_bytes_per_s * c.bandwidth_fraction;
+  const L = d.layers;
+
+  // spread over every layer: attention (split TP ways unless data-parallel), other weights (TP), KV
+  const kvFrac = hw.dp_attention ? 1 : Math.ceil(d.kv_heads / tp) / d.kv_heads;
+  const shareBytes =
+    (d.attention_bytes / attnSplit + d.other_bytes / tp + seqsPerReplica * kvBytesPerSequence * kvFrac) / L;
+  const shareFlops =
+    ((tokensPerReplica * 2 * d.attention_params + attnFlopsPerReplica) / attnSplit +
+      (groupTokens * 2 * d.other_params) / tp) /
+    L;
+
+  // one MoE layer on the GPU: the ⌈E/EP⌉ experts it holds, each touched with probability 1 − (1 − k/E)^total
+  const touched = d.experts > 0 ? touchedFraction(d.experts, d.top_k, total) : 0;
+  const expertBytes = (Math.ceil(d.experts / ep) * touched * d.expert_layer_bytes) / tp;
+  const expertFlops = (total * d.top_k * 2 * d.expert_layer_params) / hw.gpus;
+
+  let compute = 0;
+  let memory = 0;
+  const layer = (count: number, flops: number, bytes: number) => {
+    if (count <= 0) return;
+    const tc = flops / F;
+    const tm = bytes / BW;
+    if (tc > tm) compute += count * tc;
+    else memory += count * tm;
+  };
+  const cpuLayers = Math.min(d.cpu_moe_layers, d.moe_layers);
+  layer(d.moe_layers - cpuLayers, shareFlops + expertFlops, shareBytes + expertBytes);
+  layer(L - d.moe_layers + cpuLayers, shareFlops, shareBytes);
+  // experts in CPU memory: every expert of the layer lives in one host's memory
+  const cpu_s =
+    cpuLayers > 0 && hw.cpu_bandwidth_bytes_per_s > 0
+      ? (cpuLayers * d.experts * touched * d.expert_layer_bytes) /
+        (hw.cpu_bandwidth_bytes_per_s * c.cpu_bandwidth_fraction)
+      : 0;
+
+  // collectives: TP all-reduce after attention and after the FFN (one per layer when attention is
+  // data-parallel: the all-gather and reduce-scatter around the MoE); EP dispatch and combine
+  const reduceBytes = (hw.dp_attention ? groupTokens : tokensPerReplica) * d.hidden * hw.activation_bytes;
+  const reduces = hw.dp_attention ? 1 : 2;
+  let link_s = L * reduces * allReduceSeconds(reduceBytes, tp, hw, c);
+  const a2aBytes = (total / hw.gpus) * d.top_k * d.hidden * hw.activation_bytes * ((ep - 1) / ep);
+  link_s += (d.moe_layers - cpuLayers) * 2 * allToAllSeconds(a2aBytes, hw, c);
+
+  const overhead_s = L * c.layer_overhead_s;
+  const seconds = compute + memory + link_s + overhead_s + cpu_s;
+  const parts: [StepBinding, number][] = [
+    ['bandwidth', memory],
+    ['compute', compute],
+    ['interconnect', link_s],
+    ['overhead', overhead_s],
+    ['cpu', cpu_s],
+  ];
+  let binding: StepBinding = 'bandwidth';
+  let most = -1;
+  for (const [name, t] of parts) {
+    if (t > most) {
+      most = t;
+      binding = name;
+    }
+  }
+  return { seconds, compute_s: compute, memory_s: memory, link_s, overhead_s, cpu_s, binding };
+}
+
+export interface DecodeEstimate extends StepTime {
+  /** tokens emitted per sequence per step: 1 + expected accepted draft tokens */
+  tokens_per_step: number;
+  /** aggregate decode tokens/s of the deployment */
+  tokens_per_s: number;
+  /** time per output token of one sequence, seconds */
+  tpot_s: number;
+}
+
+/**
+ * Expected tokens a step emits per sequence with speculative decoding: 1 + Σ_i Π_{j ≤ i} a_j,
+ * a_j the chance draft token j is accepted once the ones before it were (the draft stops at the
+ * first rejection; the verifying pass always yields one token of its own).
+ */
+export function tokensPerStep(acceptance: readonly number[]): number {
+  let expected = 1;
+  let all = 1;
+  for (const a of acceptance) {
+    all *= a;
+    expected += all;
+  }
+  return expected;
+}
+
+/**
+ * One decode step at batch B and `context` tokens of context, with `draft` draft tokens per
+ * sequence (MTP): the step verifies B·(1 + draft) tokens, so the distinct experts are those of
+ * that many tokens; each draft token costs one more MoE layer's pass (an MTP module) at batch B.
+ */
+export function decodeEstimate(
+  d: StepDesign,
+  hw: StepHardware,
+  c: StepConstants,
+  batch: number,
+  context: number,
+  draft = 0,
+  acceptedPerStep = 1,
+): DecodeEstimate {
+  const replicas = hw.dp_attention ? hw.gpus : hw.ep;
+  const seqs = Math.ceil(batch / replicas);
+  const perSeq = 1 + draft;
+  const step = passTime(
+    d,
+    hw,
+    c,
+    seqs,
+    seqs * perSeq,
+    seqs * perSeq * attentionFlopsAt(d, context),
+    batch * perSeq,
+    d.kv_bytes_per_sequence,
+  );
+  if (draft > 0) {
+    // the draft module: one layer like the model's average one (its share of attention, other
+    // weights and KV, and one MoE layer's experts) per draft token, at batch B, one after another
+    const L = Math.max(1, d.layers);
+    const one = passTime(
+      {
+        ...d,
+        layers: 1,
+        moe_layers: d.moe_layers > 0 ? 1 : 0,
+        cpu_moe_layers: 0,
+        attention_params: d.attention_params / L,
+        attention_bytes: d.attention_bytes / L,
+        other_params: d.other_params / L,
+        other_bytes: d.other_bytes / L,
+      },
+      hw,
+      c,
+      seqs,
+      seqs,
+      (seqs * attentionFlopsAt(d, context)) / L,
+      batch,
+      d.kv_bytes_per_sequence / L,
+    );
+    step.seconds += draft * one.seconds;
+    step.compute_s += draft * one.compute_s;
+    step.memory_s += draft * one.memory_s;
+    step.link_s += draft * one.link_s;
+    step.overhead_s += draft * one.overhead_s;
+  }
+  return {
+    ...step,
+    tokens_per_step: acceptedPerStep,
+    tokens_per_s: (batch * acceptedPerStep) / step.seconds,
+    tpot_s: step.seconds / acceptedPerStep,
+  };
+}
+
+export interface PrefillEstimate {
+  /** time to first token of one prompt of `input` tokens on an idle deployment, seconds */
+  ttft_s: number;
+  /** prefill tokens/s when every pass carries a full chunk of prompts of `input` tokens */
+  tokens_per_s: number;
+  chunk_tokens: number;
+}
+
+/**
+ * Prefill of prompts of `input` tokens. TTFT: the prompt in chunks of `chunk_tokens` (the last
+ * shorter), each a forward pass over its tokens that reads the KV of the chunks before it, its
+ * attention causal over the whole prefix (the quadratic term). Throughput: passes of one full
+ * chunk of such prompts (chunk ÷ input prompts per pass, each with its average attention cost).
+ * The work of a pass spreads over every GPU (sequence or tensor parallel prefill).
+ */
+export function prefillEstimate(d: StepDesign, hw: StepHardware, c: StepConstants, input: number): PrefillEstimate {
+  const chunk = Math.min(c.chunk_tokens, input);
+  // a prefill spreads over all GPUs: treat the deployment as one replica of G GPUs' worth of work
+  const all: StepHardware = hw;
+  const replicas = hw.dp_attention ? hw.gpus : hw.ep;
+  let ttft = 0;
+  for (let start = 0; start < input; start += chunk) {
+    const n = Math.min(chunk, input - start);
+    const attn = attentionFlopsOver(d, start, n);
+    // the prefix already cached is read once per layer: scale the per-sequence KV to the prefix
+    const kvPerSeq = d.kv_bytes_per_sequence * (start / Math.max(1, input));
+    ttft += passTime(d, all, c, 1 / replicas, n / replicas, attn / replicas, n, kvPerSeq).seconds;
+  }
+  // throughput: one full pass of `full` tokens from prompts of `input` tokens
+  const full = Number.isFinite(c.chunk_tokens) ? c.chunk_tokens : input;
+  const prompts = full / input;
+  const attnFull = prompts * attentionFlopsOver(d, 0, input);
+  const pass = passTime(d, all, c, prompts / replicas, full / replicas, attnFull / replicas, full, 0);
+  return { ttft_s: ttft, tokens_per_s: full / pass.seconds, chunk_tokens: chunk };
+}
