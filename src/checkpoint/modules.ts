@@ -91,8 +91,35 @@ function hybridMixerPart(rest: string, kind: LayerAttentionKind): CheckpointModu
   return null;
 }
 
-function layerPart(inner: string, kind: LayerAttentionKind, hasExperts: boolean): CheckpointModule | null {
+/**
+ * llama.cpp's names for recurrent mixers (gguf-py constants.py): `ssm_*` for Mamba and for Gated
+ * DeltaNet alike (Qwen3-Next's linear layers also keep `attn_qkv` and `attn_gate`), `shortconv.*`
+ * for LFM2; the layer's kind says which module they are.
+ */
+function ggufRecurrentPart(rest: string, kind: LayerAttentionKind): CheckpointModule | null {
+  if (/^shortconv\./.test(rest)) return 'short_conv';
+  const recurrent =
+    kind === 'mamba' || kind === 'mamba2'
+      ? 'mamba'
+      : kind === 'linear' || kind === 'lightning' || kind === 'kda'
+        ? 'linear_attention'
+        : null;
+  if (recurrent === null) return null;
+  if (/^ssm_/.test(rest) || (/^attn_/.test(rest) && !/^attn_norm\./.test(rest))) return recurrent;
+  return null;
+}
+
+function layerPart(
+  inner: string,
+  kind: LayerAttentionKind,
+  hasExperts: boolean,
+  gguf: boolean,
+): CheckpointModule | null {
   let rest = inner;
+  if (gguf) {
+    const g = ggufRecurrentPart(rest, kind);
+    if (g !== null) return g;
+  }
   const hybrid = hybridMixerPart(rest, kind);
   if (hybrid === 'ffn') rest = rest.replace(/^mixer\./, 'mlp.');
   else if (hybrid !== null) return hybrid;
@@ -140,7 +167,8 @@ function ffnOrMixerPart(rest: string): CheckpointModule | null {
   if (/(?:^|\.)e_score_correction_bias$/.test(rest)) return 'router';
   // LFM2-MoE's expert_bias buffer beside its gate; JetMoE's MoE output bias, counted with the router
   if (/^feed_forward\.expert_bias$|^mlp\.bias$/.test(rest)) return 'router';
-  if (/^(?:mlp|feed_forward|ffn)\./.test(rest)) return 'dense_ffn';
+  // Arctic's non-MoE layers keep their dense ArcticMLP inside the block: block_sparse_moe.mlp
+  if (/^(?:mlp|feed_forward|ffn|block_sparse_moe\.mlp)\./.test(rest)) return 'dense_ffn';
   // the layer's own norms (attention's QK norms were taken above)
   if (/(?:norm|layernorm|ln)[_\d]*\.(?:weight|bias)$|(?:^|\.)(?:norm_\d|ln_\d)\./.test(rest)) return 'norms';
   // LongCat-Flash's per-sublayer norms: input_layernorm.0, post_attention_layernorm.1
@@ -178,7 +206,8 @@ export function classifyTensor(name: string, ctx: NameContext): CheckpointModule
     const inner = layer[2]!;
     if (index >= ctx.num_layers) return mtpPart(inner);
     if (/^nextn\./.test(inner)) return mtpPart(inner); // GGUF names of MTP layers
-    return layerPart(inner, ctx.layer_kinds?.[index] ?? 'full', ctx.has_experts ?? true);
+    const gguf = rest.startsWith('blk.');
+    return layerPart(inner, ctx.layer_kinds?.[index] ?? 'full', ctx.has_experts ?? true, gguf);
   }
   // Nemotron-H `embeddings`, Ling (bailing) `word_embeddings`
   if (

@@ -306,12 +306,14 @@ const familyCases: [string, NameContext, [string, CheckpointModule | null][]][] 
     // ArcticDecoderLayer `self_attn`, `block_sparse_moe` (gate, experts.N.w1/w2/w3), and with
     // parallel_attn_mlp_res in MoE layers `residual_layernorm` and `residual_mlp` (w1/w2/w3)
     'arctic',
-    kinds('full'),
+    kinds('full', 'full'),
     [
       ['model.layers.0.block_sparse_moe.gate.weight', 'router'],
       ['model.layers.0.block_sparse_moe.experts.127.w2.weight', 'routed_experts'],
       ['model.layers.0.residual_mlp.w1.weight', 'shared_experts'],
       ['model.layers.0.residual_layernorm.weight', 'norms'],
+      // a layer that is not MoE (moe_layer_frequency > 1): ArcticMoE holds a dense `mlp`
+      ['model.layers.1.block_sparse_moe.mlp.w2.weight', 'dense_ffn'],
     ],
   ],
   [
@@ -384,6 +386,28 @@ const familyCases: [string, NameContext, [string, CheckpointModule | null][]][] 
       ['model.visual.merger.proj.weight', 'vision'],
       ['model.visual.blocks.0.mlp.gate_proj.weight', 'vision'],
       ['model.visual.deepstack_merger_list.0.linear_fc1.weight', 'vision'],
+    ],
+  ],
+  [
+    // GGUF (gguf-py constants.py): Mamba and Gated DeltaNet mixers are both ssm_*; Qwen3-Next's linear
+    // layers keep attn_qkv and attn_gate; LFM2 shortconv.*; the layer's kind tells them apart
+    'GGUF hybrids (mamba2, linear, short_conv, full)',
+    kinds('mamba2', 'linear', 'short_conv', 'full'),
+    [
+      ['blk.0.ssm_in.weight', 'mamba'],
+      ['blk.0.ssm_conv1d.weight', 'mamba'],
+      ['blk.0.ssm_a', 'mamba'],
+      ['blk.0.ssm_norm.weight', 'mamba'],
+      ['blk.0.attn_norm.weight', 'norms'],
+      ['blk.1.ssm_out.weight', 'linear_attention'],
+      ['blk.1.ssm_ba.weight', 'linear_attention'],
+      ['blk.1.attn_qkv.weight', 'linear_attention'],
+      ['blk.1.attn_gate.weight', 'linear_attention'],
+      ['blk.1.attn_norm.weight', 'norms'],
+      ['blk.2.shortconv.in_proj.weight', 'short_conv'],
+      ['blk.2.shortconv.conv.weight', 'short_conv'],
+      ['blk.3.attn_qkv.weight', 'attention'],
+      ['blk.3.ffn_up_exps.weight', 'routed_experts'],
     ],
   ],
 ];
