@@ -389,6 +389,18 @@ const familyCases: [string, NameContext, [string, CheckpointModule | null][]][] 
     ],
   ],
   [
+    // Grok-1, the hpcai-tech HF port modeling_grok1.py: DecoderLayer attn (q/k/v/o_proj), moe_block
+    // (gate, experts.N.linear / linear_1 / linear_v), pre/post_attn_norm, pre/post_moe_norm
+    'grok-1',
+    kinds('full'),
+    [
+      ['model.layers.0.attn.q_proj.weight', 'attention'],
+      ['model.layers.0.moe_block.gate.weight', 'router'],
+      ['model.layers.0.moe_block.experts.7.linear_v.weight', 'routed_experts'],
+      ['model.layers.0.post_moe_norm.weight', 'norms'],
+    ],
+  ],
+  [
     // GGUF (gguf-py constants.py): Mamba and Gated DeltaNet mixers are both ssm_*; Qwen3-Next's linear
     // layers keep attn_qkv and attn_gate; LFM2 shortconv.*; the layer's kind tells them apart
     'GGUF hybrids (mamba2, linear, short_conv, full)',
