@@ -186,6 +186,12 @@ describe('inspect FOLDER: nemotron_h, a Mamba-2 hybrid whose every block names i
     expect(r.checkpoint.config_bytes).toBe(r.checkpoint.bytes);
   });
 
+  it('prints the Mamba row in the text table', async () => {
+    const r = await cliWith({}, 'inspect', dir);
+    expect(r.stdout).toMatch(/\n {2}Mamba mixers +314 +314 +ok +8\n/);
+    expect(r.stdout).toContain('reconciled: every tensor is explained and every module matches the config count');
+  });
+
   it('the same tensors under a pattern that swaps the Mamba and attention blocks do not reconcile', async () => {
     // "*ME-": block 0 is attention, so its mixer tensors (314 elements) count as attention and block
     // 1's (192) as Mamba, the reverse of what the config counts there
