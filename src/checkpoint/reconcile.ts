@@ -7,6 +7,7 @@
  * name no pattern explains, or that lands in a module the config says the model does not have, is
  * listed as unexplained; a module the config counts with no tensor at all is listed as missing.
  */
+import { layerAttentionKinds } from '../arch/count.js';
 import type { InspectResult } from '../arch/inspect.js';
 import { CHECKPOINT_MODULES, type CheckpointModule, classifyTensor } from './modules.js';
 import type { TensorInfo } from './tensor.js';
@@ -80,7 +81,11 @@ export function reconcileCheckpoint(
   const unexplained: string[] = [];
   let elements = 0;
   let bytes = 0;
-  const ctx = { num_layers: r.architecture.num_layers };
+  const ctx = {
+    num_layers: r.architecture.num_layers,
+    layer_kinds: layerAttentionKinds(r.architecture),
+    has_experts: r.architecture.num_experts > 0,
+  };
   for (const t of tensors) {
     elements += t.elements;
     bytes += t.bytes;

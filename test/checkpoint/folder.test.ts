@@ -4,7 +4,15 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliWith, useTempDir } from '../helpers.js';
-import { DEEPSEEK_V3_CONFIG, QWEN3_MOE_CONFIG, deepseekV3Tensors, qwen3MoeGguf, qwen3MoeTensors } from './models.js';
+import {
+  DEEPSEEK_V3_CONFIG,
+  NEMOTRON_H_CONFIG,
+  QWEN3_MOE_CONFIG,
+  deepseekV3Tensors,
+  nemotronHTensors,
+  qwen3MoeGguf,
+  qwen3MoeTensors,
+} from './models.js';
 import { type TensorSpec, writeGguf, writeSafetensors } from './write.js';
 
 const root = useTempDir('moe-sweep-ckpt-');
@@ -139,6 +147,61 @@ describe('inspect FOLDER: block-FP8 deepseek_v3 in two indexed shards, with its 
     expect(r.stdout).toMatch(/\n {2}MTP modules +1,108 +1,108 +ok +30\n/);
     expect(r.stdout).toMatch(/\n {2}quantisation scales +246 +246 +ok +68\n/);
     expect(r.stdout).toContain('reconciled: every tensor is explained and every module matches the config count');
+  });
+});
+
+describe('inspect FOLDER: nemotron_h, a Mamba-2 hybrid whose every block names its module `mixer`', () => {
+  const dir = folder('nemotron-h', NEMOTRON_H_CONFIG, [nemotronHTensors()]);
+
+  it("puts each block's mixer where its kind is counted, with nothing unexplained and nothing missing", async () => {
+    const r = await json(dir);
+    // 3 top-level + 4 block norms + Mamba 8 + attention 4 + MoE (router 2, experts 2 × 2, shared 2) 8 + MLP 2 = 29
+    expect(r.checkpoint).toMatchObject({ files: 1, tensors: 29, unexplained: [], missing: [], reconciled: true });
+    const row = (config: number, tensors: number) => ({ config, checkpoint: config, tensors });
+    expect(r.checkpoint.modules).toEqual({
+      // V 16 × d 8
+      embedding: row(128, 1),
+      lm_head: row(128, 1),
+      // q 8·8 + k 4·8 + v 4·8 + o 8·8 = 64 + 32 + 32 + 64
+      attention: row(192, 4),
+      // in_proj 22·8 = 176, conv1d 12·4 = 48 + bias 12, dt_bias + A_log + D 3·2 = 6, gated norm 8,
+      // out_proj 8·8 = 64: 176 + 48 + 12 + 6 + 8 + 64 = 314
+      mamba: row(314, 8),
+      // one norm per block 4 × 8 + norm_f 8
+      norms: row(40, 5),
+      // gate 2·8 + e_score_correction_bias 2
+      router: row(18, 2),
+      // 2 experts × (up 4·8 + down 8·4) = 2 × 64
+      routed_experts: row(128, 4),
+      // up 6·8 + down 8·6
+      shared_experts: row(96, 2),
+      // up 12·8 + down 8·12
+      dense_ffn: row(192, 2),
+    });
+    // 128 + 128 + 192 + 314 + 40 + 18 + 128 + 96 + 192 = 1236 = total_main, all of it stored
+    expect(r.checkpoint.elements).toBe(1236);
+    expect(r.total_main).toBe(1236);
+    expect(r.checkpoint.dtypes).toEqual({ BF16: 1234, F32: 2 });
+    expect(r.checkpoint.bytes).toBe(1234 * 2 + 2 * 4);
+    expect(r.checkpoint.config_bytes).toBe(r.checkpoint.bytes);
+  });
+
+  it('prints the Mamba row in the text table', async () => {
+    const r = await cliWith({}, 'inspect', dir);
+    expect(r.stdout).toMatch(/\n {2}Mamba mixers +314 +314 +ok +8\n/);
+    expect(r.stdout).toContain('reconciled: every tensor is explained and every module matches the config count');
+  });
+
+  it('the same tensors under a pattern that swaps the Mamba and attention blocks do not reconcile', async () => {
+    // "*ME-": block 0 is attention, so its mixer tensors (314 elements) count as attention and block
+    // 1's (192) as Mamba, the reverse of what the config counts there
+    const d = folder('nemotron-h-swapped', { ...NEMOTRON_H_CONFIG, hybrid_override_pattern: '*ME-' }, [
+      nemotronHTensors(),
+    ]);
+    const r = await json(d);
+    expect(r.checkpoint.modules.attention).toEqual({ config: 192, checkpoint: 314, tensors: 8 });
+    expect(r.checkpoint.modules.mamba).toEqual({ config: 314, checkpoint: 192, tensors: 4 });
+    expect(r.checkpoint.reconciled).toBe(false);
   });
 });
 

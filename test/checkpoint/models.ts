@@ -231,3 +231,78 @@ export function qwen3MoeGguf(): GgufTensorSpec[] {
   }
   return out;
 }
+
+/**
+ * Nemotron-H with one block of each kind (hybrid_override_pattern "M*E-": Mamba-2, attention, MoE,
+ * MLP): d 8, V 16, attention H 2, K 1, head_dim 4; Mamba-2 2 heads of 4, 1 group, state 2, kernel 4;
+ * 2 non-gated experts of width 4, top-1, one shared MLP of 6; the MLP block's width 12.
+ */
+export const NEMOTRON_H_CONFIG = {
+  model_type: 'nemotron_h',
+  hidden_size: 8,
+  vocab_size: 16,
+  tie_word_embeddings: false,
+  num_attention_heads: 2,
+  num_key_value_heads: 1,
+  head_dim: 4,
+  mamba_num_heads: 2,
+  mamba_head_dim: 4,
+  n_groups: 1,
+  ssm_state_size: 2,
+  conv_kernel: 4,
+  use_conv_bias: true,
+  use_bias: false,
+  n_routed_experts: 2,
+  num_experts_per_tok: 1,
+  moe_intermediate_size: 4,
+  n_shared_experts: 1,
+  moe_shared_expert_intermediate_size: 6,
+  intermediate_size: 12,
+  hybrid_override_pattern: 'M*E-',
+  torch_dtype: 'bfloat16',
+};
+
+/**
+ * The tensors of NEMOTRON_H_CONFIG with the released checkpoints' names (the vendor's remote-code
+ * `backbone.` prefix, experts one module each; transformers modeling_nemotron_h.py for the module
+ * names and shapes): NemotronHMamba2Mixer in_proj [d_inner + conv_dim + heads, d], conv1d
+ * [conv_dim, 1, kernel] with bias, dt_bias / A_log / D [heads], gated norm [d_inner], out_proj;
+ * the router's e_score_correction_bias in F32 (DeepSeek-V3's router, kept in float32).
+ */
+export function nemotronHTensors(): TensorSpec[] {
+  const b = (i: number, rest: string) => `backbone.layers.${i}.${rest}`;
+  const out = [t('backbone.embeddings.weight', 'BF16', 16, 8), t('lm_head.weight', 'BF16', 16, 8)];
+  for (let i = 0; i < 4; i++) out.push(t(b(i, 'norm.weight'), 'BF16', 8));
+  // d_inner = 2 heads × 4 = 8; conv_dim = d_inner + 2 × groups × state = 8 + 2·1·2 = 12;
+  // in_proj rows = d_inner + conv_dim + heads = 8 + 12 + 2 = 22
+  out.push(
+    t(b(0, 'mixer.in_proj.weight'), 'BF16', 22, 8),
+    t(b(0, 'mixer.conv1d.weight'), 'BF16', 12, 1, 4),
+    t(b(0, 'mixer.conv1d.bias'), 'BF16', 12),
+    t(b(0, 'mixer.dt_bias'), 'BF16', 2),
+    t(b(0, 'mixer.A_log'), 'BF16', 2),
+    t(b(0, 'mixer.D'), 'BF16', 2),
+    t(b(0, 'mixer.norm.weight'), 'BF16', 8),
+    t(b(0, 'mixer.out_proj.weight'), 'BF16', 8, 8),
+  );
+  out.push(
+    t(b(1, 'mixer.q_proj.weight'), 'BF16', 8, 8),
+    t(b(1, 'mixer.k_proj.weight'), 'BF16', 4, 8),
+    t(b(1, 'mixer.v_proj.weight'), 'BF16', 4, 8),
+    t(b(1, 'mixer.o_proj.weight'), 'BF16', 8, 8),
+  );
+  out.push(t(b(2, 'mixer.gate.weight'), 'BF16', 2, 8), t(b(2, 'mixer.gate.e_score_correction_bias'), 'F32', 2));
+  for (let e = 0; e < 2; e++) {
+    out.push(
+      t(b(2, `mixer.experts.${e}.up_proj.weight`), 'BF16', 4, 8),
+      t(b(2, `mixer.experts.${e}.down_proj.weight`), 'BF16', 8, 4),
+    );
+  }
+  out.push(
+    t(b(2, 'mixer.shared_experts.up_proj.weight'), 'BF16', 6, 8),
+    t(b(2, 'mixer.shared_experts.down_proj.weight'), 'BF16', 8, 6),
+  );
+  out.push(t(b(3, 'mixer.up_proj.weight'), 'BF16', 12, 8), t(b(3, 'mixer.down_proj.weight'), 'BF16', 8, 12));
+  out.push(t('backbone.norm_f.weight', 'BF16', 8));
+  return out;
+}
