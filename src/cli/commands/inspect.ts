@@ -11,7 +11,7 @@ import {
 import type { KvOptions } from '../../arch/memory.js';
 import { KV_DTYPE_BYTES, type KvDtype } from '../../formats/dtypes.js';
 import { InputError } from '../../findings/errors.js';
-import { readSpecText } from '../../spec/load.js';
+import { readSpecText } from '../../spec/read.js';
 import type { Io } from '../io.js';
 
 export interface InspectOptions {

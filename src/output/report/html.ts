@@ -2,7 +2,6 @@
 // rendered from templates/report.hbs. It renders the sweep's result and the ReportData computed
 // for it beforehand (report/data.ts): nothing here evaluates a design or reads the catalogue.
 import { readFileSync } from 'node:fs';
-import Handlebars from 'handlebars';
 import { DTYPE_BYTES } from '../../formats/dtypes.js';
 import { METRICS, metricsInto } from '../../metrics/design.js';
 import { hasGrid } from '../../sweep/plan.js';
@@ -113,6 +112,8 @@ export async function renderReport({ result, data, exitCode, csvFile, csvNote }:
     gpu_memory: 'bytes',
   };
   const sweptFields = archColumns(spec);
+  // handlebars is imported here, not at the top: only a run that draws a report pays for loading it.
+  const { default: Handlebars } = await import('handlebars');
   const template = Handlebars.compile(readFileSync(templateFile(), 'utf8'), { strict: false });
   return template({
     title: spec.name,
