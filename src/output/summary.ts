@@ -7,7 +7,7 @@ import { TOOL_NAME, TOOL_VERSION } from '../catalog/version.js';
 export interface SummaryExtras {
   csv: { file: string; mode: CsvMode; rows: number; note?: string };
   exit_code: number;
-  timings: Record<string, number>;
+  timings: Record<string, number | boolean>;
 }
 
 /** The front in summary.json is capped so the file stays small; results.csv (--csv pareto) has all of it. */

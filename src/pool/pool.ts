@@ -1,6 +1,5 @@
 // The worker pool. From compiled code the worker is the sibling .js file; from source (tsx, vitest)
 // it is the .ts file, and workers need tsx's loader because Node 20 cannot strip types.
-import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
@@ -15,9 +14,7 @@ function workerSpec(): { filename: string; execArgv?: string[] } {
   return { filename, execArgv: ['--import', tsx] };
 }
 
-export function defaultWorkers(): number {
-  return availableParallelism();
-}
+export { defaultWorkers } from './workers.js';
 
 export class EvaluatorPool {
   private readonly pool: Piscina;
