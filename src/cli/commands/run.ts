@@ -6,6 +6,7 @@ import { defaultWorkers } from '../../pool/workers.js';
 import { runsInThread } from '../../pool/in-thread.js';
 import { failureAnnotations } from '../../output/annotations.js';
 import { preloadCharts } from '../../output/report/charts.js';
+import { preloadTemplate } from '../../output/report/html.js';
 import { checkOutDir, writeOutputs } from '../../output/outputs.js';
 import { mergeShards, parseShard, shardRange, type ShardId } from '../../output/shard.js';
 import { InputError, oneLine } from '../../findings/errors.js';
@@ -163,7 +164,7 @@ export async function runCommand(specFile: string, options: RunOptions, io: Io, 
   const range = shard ? shardRange(gridPoints(spec), shard) : undefined;
   const points = range ? range[1] - range[0] : gridPoints(spec);
   const pool = hasGrid(spec) && !runsInThread(points, isGeneral(spec)) ? await startPool(workers) : undefined;
-  if (!shard) preloadCharts();
+  if (!shard) preloadReport(catalog);
   try {
     const evalProgress = new Progress(io, 'evaluating', io.isTTY && !options.quiet && !options.json);
     const result = await runSweep(spec, {
@@ -203,6 +204,24 @@ export async function mergeCommand(dirs: string[], options: RunOptions, io: Io, 
   } finally {
     await pool?.close();
   }
+}
+
+/**
+ * Starts what drawing the report needs while the workers evaluate: vega and vega-lite, the template,
+ * and the presets and scaling laws the report shows (parsed once the evaluation has been handed out).
+ * A failure here is left for the report to meet again and report.
+ */
+function preloadReport(catalog: Catalog): void {
+  preloadCharts();
+  preloadTemplate().catch(() => undefined);
+  setImmediate(() => {
+    try {
+      void catalog.presets;
+      void catalog.laws;
+    } catch {
+      // read again, and reported, when the report is drawn
+    }
+  });
 }
 
 /** The worker pool, loaded only when a grid is large enough to need it (pool/in-thread.ts). */

@@ -20,6 +20,20 @@ export const REPORT_FRONT_ROWS = 500;
 
 const templateFile = () => new URL('../../../templates/report.hbs', import.meta.url);
 
+let template: Promise<(context: object) => string> | undefined;
+
+/**
+ * The report's template, loaded once. handlebars is imported here, not at the top, so only a run
+ * that draws a report pays for it; a run starts this early (preloadTemplate) so it overlaps the
+ * evaluation.
+ */
+export function preloadTemplate(): Promise<(context: object) => string> {
+  template ??= import('handlebars').then(({ default: Handlebars }) =>
+    Handlebars.compile(readFileSync(templateFile(), 'utf8'), { strict: false }),
+  );
+  return template;
+}
+
 /** JSON that is safe inside a <script> element: it cannot close the element or open a comment. */
 export function scriptJson(value: unknown): string {
   return JSON.stringify(value)
@@ -112,10 +126,8 @@ export async function renderReport({ result, data, exitCode, csvFile, csvNote }:
     gpu_memory: 'bytes',
   };
   const sweptFields = archColumns(spec);
-  // handlebars is imported here, not at the top: only a run that draws a report pays for loading it.
-  const { default: Handlebars } = await import('handlebars');
-  const template = Handlebars.compile(readFileSync(templateFile(), 'utf8'), { strict: false });
-  return template({
+  const render = await preloadTemplate();
+  return render({
     title: spec.name,
     description: spec.description,
     version: TOOL_VERSION,
