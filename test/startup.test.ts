@@ -2,7 +2,7 @@
 // them): `calc`, `presets` and `inspect` never load the report stack or the spec validator, and a
 // small grid never starts the worker pool. Then the small-grid path itself: a grid evaluated on the
 // calling thread writes byte for byte what the pool writes.
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { writeOutputs } from '../src/output/outputs.js';
 import { EvaluatorPool } from '../src/pool/pool.js';
 import { IN_THREAD_ABSTRACT_POINTS, IN_THREAD_GENERAL_POINTS, runsInThread } from '../src/pool/in-thread.js';
 import { gridPoints } from '../src/sweep/plan.js';
-import { useTempDir } from './helpers.js';
+import { cliWith, useTempDir } from './helpers.js';
 
 const tmp = useTempDir('moe-sweep-startup-');
 
@@ -101,4 +101,16 @@ describe('small grids on the calling thread', () => {
       }
     });
   }
+});
+
+describe('an interrupt on the small-grid path', () => {
+  it('exits 130 and writes nothing when the signal is aborted before the in-thread evaluation', async () => {
+    const out = join(tmp, 'interrupted');
+    const controller = new AbortController();
+    controller.abort();
+    const r = await cliWith({ signal: controller.signal }, 'bench/four-points.yaml', '--out', out, '--quiet');
+    expect(r.code).toBe(130);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(tmp).filter((f) => f.startsWith('.interrupted'))).toEqual([]);
+  });
 });

@@ -22,8 +22,11 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
   const inThread = plan !== undefined && size > 0 && !options.pool && runsInThread(size, plan.general !== undefined);
 
   if (plan && inThread) {
-    // A small grid: on this thread, in one slice, without starting the pool.
+    // A small grid: on this thread, in one slice, without starting the pool. An interrupt arriving
+    // meanwhile is seen when the slice is done, as the pool sees it between slices.
+    options.signal?.throwIfAborted();
     chunks.push(evaluateSlice(plan, range[0], range[1]));
+    options.signal?.throwIfAborted();
     options.onProgress?.(size, size, chunks[0]!.feasible);
   } else if (plan && size > 0) {
     const pool = options.pool ?? new (await import('../pool/pool.js')).EvaluatorPool(workers);
