@@ -35,6 +35,8 @@ ln -s "$REPO/node_modules" "$WORK/base-tree/node_modules"
 echo "building $BASE ($(git rev-parse --short "$BASE")) and the working tree"
 (cd "$WORK/base-tree" && npx --no -- tsc -p tsconfig.json)
 npx --no -- tsc -p tsconfig.json
+# as npm run build does: the report's vega and vega-lite as one bundle (when the tree has the script)
+[[ ! -f scripts/bundle-charts.mjs ]] || node scripts/bundle-charts.mjs
 
 specs=(sweeps/*.yaml bench/m1.yaml bench/m10.yaml)
 [[ $SKIP_M100 == 1 ]] || specs+=(bench/m100.yaml)

@@ -5,16 +5,14 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { CSV_MODES } from '../csv/columns.js';
 import { DTYPES, KV_DTYPES } from '../formats/dtypes.js';
 import { InputError, SpecError } from '../findings/errors.js';
-import { annotation } from '../output/annotations.js';
-import { DEFAULT_MAX_POINTS } from '../spec/load.js';
-import { calcCommand } from './commands/calc.js';
+import { DEFAULT_MAX_POINTS } from '../spec/limits.js';
 import { processIo, type Io } from './io.js';
-import { inspectCommand } from './commands/inspect.js';
-import { presetsCommand } from './commands/presets.js';
-import { mergeCommand, runCommand, type RunOptions } from './commands/run.js';
+import type { RunOptions } from './commands/run.js';
 import { TOOL_VERSION } from '../catalog/version.js';
-import { loadCatalog } from '../catalog/index.js';
-import { prefetchConfig } from '../catalog/config-file.js';
+import type { Catalog } from '../catalog/index.js';
+
+// Each command's module is imported when the command runs, not here: `calc` and `presets` must not
+// pay for loading the sweep, the spec validator and the report stack (see docs/performance.md).
 
 function positiveInt(flag: string) {
   return (value: string) => {
@@ -41,8 +39,9 @@ Exit codes: 0 every named design passes and the grid has a feasible design; 1 a 
 constraint or no grid design is feasible; 2 bad input or usage; 3 internal error.`;
 
 export function buildProgram(io: Io, setExit: (code: number) => void, signal?: AbortSignal): Command {
-  // Nothing is read here: each part of the catalogue is read when a command first uses it.
-  const catalog = loadCatalog();
+  // Nothing is read or loaded here: the catalogue's code is imported by the command that runs, and
+  // each part of it is read when that command first uses it.
+  const catalog = async (): Promise<Catalog> => (await import('../catalog/index.js')).loadCatalog();
   const program = new Command('moe-sweep')
     .description(
       'Explore Mixture-of-Experts designs: total vs active parameters, memory, KV cache, GPUs and decode bounds, constraints and Pareto fronts.',
@@ -96,7 +95,8 @@ Run \`moe-sweep help <command>\` for a command's options.`,
     )
     .addHelpText('after', RUN_EXAMPLES)
     .action(async (spec: string, o: RunOptions) => {
-      setExit(await runCommand(spec, { ...o, signal }, io, catalog));
+      const { runCommand } = await import('./commands/run.js');
+      setExit(await runCommand(spec, { ...o, signal }, io, await catalog()));
     });
 
   program
@@ -119,7 +119,8 @@ Examples:
 The shards must come from the same spec (checked by its SHA-256) and form a complete set.`,
     )
     .action(async (dirs: string[], o: RunOptions) => {
-      setExit(await mergeCommand(dirs, { ...o, signal }, io, catalog));
+      const { mergeCommand } = await import('./commands/run.js');
+      setExit(await mergeCommand(dirs, { ...o, signal }, io, await catalog()));
     });
 
   program
@@ -221,8 +222,12 @@ Examples:
     )
     .action(async (o) => {
       // a Hub id given to --config is fetched into the cache first; calc itself reads files only
-      if (typeof o.config === 'string') await prefetchConfig(o.config, io.cwd, io.env ?? process.env);
-      setExit(calcCommand(o, io, catalog));
+      if (typeof o.config === 'string') {
+        const { prefetchConfig } = await import('../catalog/config-file.js');
+        await prefetchConfig(o.config, io.cwd, io.env ?? process.env);
+      }
+      const { calcCommand } = await import('./commands/calc.js');
+      setExit(calcCommand(o, io, await catalog()));
     });
 
   program
@@ -236,7 +241,10 @@ Examples:
   $ moe-sweep presets
   $ moe-sweep presets --json`,
     )
-    .action((o) => setExit(presetsCommand(o, io, catalog)));
+    .action(async (o) => {
+      const { presetsCommand } = await import('./commands/presets.js');
+      setExit(presetsCommand(o, io, await catalog()));
+    });
 
   program
     .command('inspect')
@@ -275,9 +283,10 @@ From the Hub: HF_ENDPOINT (default https://huggingface.co), HF_TOKEN for gated o
 HTTP Range requests for the headers, a cache under $HF_HOME/moe-sweep that makes a second call
 offline.`,
     )
-    .action(async (config: string, o: { json?: boolean; context?: string; batch?: string; kvDtype?: string }) =>
-      setExit(await inspectCommand(config, o, io, resolve(io.cwd, config))),
-    );
+    .action(async (config: string, o: { json?: boolean; context?: string; batch?: string; kvDtype?: string }) => {
+      const { inspectCommand } = await import('./commands/inspect.js');
+      setExit(await inspectCommand(config, o, io, resolve(io.cwd, config)));
+    });
 
   return program;
 }
@@ -300,7 +309,7 @@ export async function main(argv: string[], io: Io = processIo(), signal?: AbortS
     if (err instanceof InputError) {
       io.stderr(`${err.message}\n`);
       if (io.env?.GITHUB_ACTIONS === 'true' && err instanceof SpecError && err.line > 0)
-        io.stdout(annotation(err.file, err.line, err.message, err.col));
+        io.stdout((await import('../output/annotations.js')).annotation(err.file, err.line, err.message, err.col));
       if (debug) io.stderr(`${err.stack}\n`);
       return 2;
     }

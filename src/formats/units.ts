@@ -97,3 +97,11 @@ export function parseContextTokens(raw: unknown): number | undefined {
   }
   return Number.isSafeInteger(n) && n >= 1 ? n : undefined;
 }
+
+/** A bandwidth: bytes per second as a number, or a size with an optional "/s" ("300GB/s"). */
+export function parseBandwidth(raw: unknown): number | undefined {
+  if (typeof raw === 'number') return raw > 0 ? raw : undefined;
+  if (typeof raw !== 'string') return undefined;
+  const b = parseBytes(raw.trim().replace(/\s*\/\s*s$/i, ''));
+  return b !== undefined && b > 0 ? b : undefined;
+}

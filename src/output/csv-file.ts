@@ -175,8 +175,10 @@ export async function writeResultsCsv(
       if (mode === 'all' || (mode === 'feasible' && !bitmaps)) {
         // Every point of each slice is visited: slices of 16K points.
         const format = ([start, end]: [number, number]) => {
-          if (!options.pool)
+          if (!options.pool) {
+            options.signal?.throwIfAborted(); // no pool to cancel the slice: the interrupt is seen here
             return Promise.resolve(new TextEncoder().encode(formatSlice(plan, start, end, mode, frontIn(start, end))));
+          }
           return options.pool.formatCsv(
             { kind: 'csv', plan, start, end, mode, front: frontIn(start, end) },
             options.signal,
@@ -213,7 +215,10 @@ export async function writeResultsCsv(
         const format = ({ indices }: { indices: Float64Array }) => {
           if (indices.length === 0) return Promise.resolve(new Uint8Array(0));
           const mine = frontIn(indices[0]!, indices[indices.length - 1]! + 1);
-          if (!options.pool) return Promise.resolve(new TextEncoder().encode(formatIndices(plan, indices, mine)));
+          if (!options.pool) {
+            options.signal?.throwIfAborted();
+            return Promise.resolve(new TextEncoder().encode(formatIndices(plan, indices, mine)));
+          }
           return options.pool.formatCsv({ kind: 'csv-indices', plan, indices, front: mine }, options.signal);
         };
         await inOrder(batches(), Math.max(2, options.workers * 2), format, async (bytes, { end }) => {

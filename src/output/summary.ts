@@ -35,7 +35,7 @@ function trainingCostJson(t: TrainingCostPlan) {
 export interface SummaryExtras {
   csv: { file: string; mode: CsvMode; rows: number; note?: string };
   exit_code: number;
-  timings: Record<string, number>;
+  timings: Record<string, number | boolean>;
 }
 
 /** The front in summary.json is capped so the file stays small; results.csv (--csv pareto) has all of it. */

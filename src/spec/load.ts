@@ -1,12 +1,11 @@
 // Reading a spec file: bytes → UTF-8 text → YAML document → shape check (zod) → normalised SweepSpec.
 // Every failure becomes a SpecError that points at the file, line and column of the culprit.
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { z } from 'zod';
 import { SpecSchema, keysAt, type RawSpec } from './schema.js';
-import { InputError, SpecError, nearest, oneLine, type PathSegment } from '../findings/errors.js';
+import { SpecError, nearest, oneLine, type PathSegment } from '../findings/errors.js';
 import { Locator } from './locator.js';
 import { normalizeSpec } from './normalize.js';
 import type { SweepSpec } from './types.js';
@@ -23,28 +22,10 @@ export interface LoadOptions {
   env?: Record<string, string | undefined>;
 }
 
-export const DEFAULT_MAX_POINTS = 1e9;
+import { DEFAULT_MAX_POINTS } from './limits.js';
+import { readSpecText } from './read.js';
 
-export function readSpecText(path: string, name = path): string {
-  let stat: ReturnType<typeof statSync>;
-  try {
-    stat = statSync(path);
-  } catch {
-    throw new InputError(`${name}: no such file`);
-  }
-  if (stat.isDirectory()) throw new InputError(`${name}: is a directory, expected a YAML spec file`);
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (err) {
-    throw new InputError(`${name}: cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new InputError(`${name}: is not UTF-8 text, expected a YAML spec file`);
-  }
-}
+export { DEFAULT_MAX_POINTS, readSpecText };
 
 export function loadSpec(path: string, options: LoadOptions = {}): SweepSpec {
   const name = options.displayName ?? path;

@@ -14,7 +14,7 @@ import { estimatePlan, hardwarePlan, type HardwarePlan } from '../metrics/servin
 import { gpuLink } from '../serving/constants.js';
 import { GpuError, resolveGpu, type Gpu } from '../serving/gpu.js';
 import { kvLayoutFromArchitecture } from '../arch/kv-cache.js';
-import { CONTEXT_EXPECTED, parseBytes, parseContextTokens } from '../formats/units.js';
+import { CONTEXT_EXPECTED, parseBandwidth, parseBytes, parseContextTokens } from '../formats/units.js';
 import type { PathSegment } from '../findings/errors.js';
 import type { Locator } from './locator.js';
 import { ARCH_FIELDS, ARCH_FIELD_NAMES, type ArchField, type RawSpec } from './schema.js';
@@ -287,12 +287,6 @@ export function normalizeServing(raw: RawSpec['serving'], hasArchitecture: boole
 }
 
 /** Bytes/s from a string such as 300GB/s (the /s is optional). */
-export function parseBandwidth(raw: unknown): number | undefined {
-  if (typeof raw === 'number') return raw > 0 ? raw : undefined;
-  if (typeof raw !== 'string') return undefined;
-  const b = parseBytes(raw.trim().replace(/\s*\/\s*s$/i, ''));
-  return b !== undefined && b > 0 ? b : undefined;
-}
 
 export function normalizeHardware(
   raw: RawSpec['hardware'],

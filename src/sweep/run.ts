@@ -6,7 +6,8 @@ import { assemble } from './assemble.js';
 import { chunkRanges, inOrder } from '../pool/scheduler.js';
 import type { ChunkSummary } from '../evaluate/plan.js';
 import { evaluateSlice } from '../evaluate/slice.js';
-import { EvaluatorPool, defaultWorkers } from '../pool/pool.js';
+import { defaultWorkers } from '../pool/workers.js';
+import { runsInThread } from '../pool/in-thread.js';
 import type { SweepSpec } from '../spec/types.js';
 
 export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Promise<SweepResult> {
@@ -17,9 +18,18 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
   const range: [number, number] = options.range ?? [0, gridPoints(spec)];
   const size = range[1] - range[0];
   const chunks: ChunkSummary[] = [];
+  const planned = performance.now();
+  const inThread = plan !== undefined && size > 0 && !options.pool && runsInThread(size, plan.general !== undefined);
 
-  if (plan && size > 0) {
-    const pool = options.pool ?? new EvaluatorPool(workers);
+  if (plan && inThread) {
+    // A small grid: on this thread, in one slice, without starting the pool. An interrupt arriving
+    // meanwhile is seen when the slice is done, as the pool sees it between slices.
+    options.signal?.throwIfAborted();
+    chunks.push(evaluateSlice(plan, range[0], range[1]));
+    options.signal?.throwIfAborted();
+    options.onProgress?.(size, size, chunks[0]!.feasible);
+  } else if (plan && size > 0) {
+    const pool = options.pool ?? new (await import('../pool/pool.js')).EvaluatorPool(workers);
     try {
       let done = 0;
       let feasible = 0;
@@ -38,7 +48,15 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
       if (!options.pool) await pool.close();
     }
   }
-  return assemble(spec, plan, range, chunks, designs, compare, workers, performance.now() - started);
+  const evaluated = performance.now();
+  const result = assemble(spec, plan, range, chunks, designs, compare, workers, evaluated - planned);
+  result.timings = {
+    plan_ms: Math.round(planned - started),
+    evaluate_ms: Math.round(evaluated - planned),
+    merge_ms: Math.round(performance.now() - evaluated),
+    ...(inThread ? { in_thread: true } : {}),
+  };
+  return result;
 }
 
 /** The same sweep on the calling thread: for tests and tiny grids. */

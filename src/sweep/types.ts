@@ -93,7 +93,11 @@ export interface SweepResult {
   heatmap?: { experts: number[]; top_k: number[]; evaluated: number[]; feasible: number[] };
   plot?: PlotData;
   workers: number;
-  timings: { evaluate_ms: number };
+  /**
+   * Wall time by phase: `plan_ms` named designs and the plan, `evaluate_ms` the grid (pool or this
+   * thread), `merge_ms` the slices assembled into the result. A merged result has `evaluate_ms` only.
+   */
+  timings: { evaluate_ms: number; plan_ms?: number; merge_ms?: number; in_thread?: boolean };
 }
 
 export interface SweepOptions {

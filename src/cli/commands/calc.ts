@@ -11,8 +11,8 @@ import { findPreset, presetSuggestion } from '../../catalog/presets.js';
 import { MAX_GPUS, TP_OPTIONS, estimatePlan, hardwarePlan, type HardwarePlan } from '../../metrics/serving.js';
 import { explainLayouts } from '../../serving/layout.js';
 import { gpuLink, type EngineName } from '../../serving/constants.js';
-import { parseBandwidth } from '../../spec/model.js';
-import { CONTEXT_EXPECTED, parseBytes, parseContextTokens } from '../../formats/units.js';
+
+import { CONTEXT_EXPECTED, parseBandwidth, parseBytes, parseContextTokens } from '../../formats/units.js';
 import { GpuError, resolveGpu } from '../../serving/gpu.js';
 import type { ServingSpec } from '../../spec/types.js';
 import { evaluateDesign } from '../../sweep/design.js';

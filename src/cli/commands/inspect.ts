@@ -12,7 +12,7 @@ import {
 import type { KvOptions } from '../../arch/memory.js';
 import { KV_DTYPE_BYTES, type KvDtype } from '../../formats/dtypes.js';
 import { InputError } from '../../findings/errors.js';
-import { readSpecText } from '../../spec/load.js';
+import { readSpecText } from '../../spec/read.js';
 import type { Io } from '../io.js';
 import { readCheckpointFolder } from '../../catalog/checkpoint-folder.js';
 import { modelSource } from '../../catalog/config-file.js';

@@ -2,9 +2,12 @@
 import { dirname, relative, resolve } from 'node:path';
 import { prefetchSpecConfigs } from '../../catalog/config-file.js';
 import type { CsvMode } from '../../csv/columns.js';
-import { EvaluatorPool, defaultWorkers } from '../../pool/pool.js';
+import type { EvaluatorPool } from '../../pool/pool.js';
+import { defaultWorkers } from '../../pool/workers.js';
+import { runsInThread } from '../../pool/in-thread.js';
 import { failureAnnotations } from '../../output/annotations.js';
 import { preloadCharts } from '../../output/report/charts.js';
+import { preloadTemplate } from '../../output/report/html.js';
 import { checkOutDir, writeOutputs } from '../../output/outputs.js';
 import { mergeShards, parseShard, shardRange, type ShardId } from '../../output/shard.js';
 import { InputError, oneLine } from '../../findings/errors.js';
@@ -14,6 +17,7 @@ import type { Catalog } from '../../catalog/index.js';
 import { archColumns } from '../../output/csv-file.js';
 import { gridPoints, hasGrid } from '../../sweep/plan.js';
 import { designReasons } from '../../sweep/findings.js';
+import { isGeneral } from '../../sweep/design.js';
 import { runSweep } from '../../sweep/run.js';
 import type { SweepResult } from '../../sweep/types.js';
 import { formatBytes, formatCount, formatPercent } from '../../formats/units.js';
@@ -152,6 +156,7 @@ export function defaultOutDir(spec: SweepSpec, cwd: string): string {
 
 export async function runCommand(specFile: string, options: RunOptions, io: Io, catalog: Catalog): Promise<number> {
   const t0 = performance.now();
+  const loadMs = t0;
   const path = resolve(io.cwd, specFile);
   const specText = readSpecText(path, specFile);
   const env = io.env ?? process.env;
@@ -167,11 +172,12 @@ export async function runCommand(specFile: string, options: RunOptions, io: Io, 
   checkOutDir(outDir);
   const parseMs = performance.now() - t0;
   const workers = options.workers ?? defaultWorkers();
-  const pool = hasGrid(spec) ? new EvaluatorPool(workers) : undefined;
-  if (!shard) preloadCharts();
+  const range = shard ? shardRange(gridPoints(spec), shard) : undefined;
+  const points = range ? range[1] - range[0] : gridPoints(spec);
+  const pool = hasGrid(spec) && !runsInThread(points, isGeneral(spec)) ? await startPool(workers) : undefined;
+  if (!shard) preloadReport(catalog);
   try {
     const evalProgress = new Progress(io, 'evaluating', io.isTTY && !options.quiet && !options.json);
-    const range = shard ? shardRange(gridPoints(spec), shard) : undefined;
     const result = await runSweep(spec, {
       workers,
       pool,
@@ -187,7 +193,9 @@ export async function runCommand(specFile: string, options: RunOptions, io: Io, 
       pool,
       workers,
       io,
-      parseMs,
+      // load_ms: from the process's start to this command's (Node's start-up and module loading),
+      // which means something when the CLI is its own process.
+      { load_ms: Math.round(loadMs), parse_ms: Math.round(parseMs) },
       catalog,
     );
   } finally {
@@ -201,12 +209,36 @@ export async function mergeCommand(dirs: string[], options: RunOptions, io: Io, 
   const { spec, result } = mergeShards(dirs, workers, io.cwd, catalog);
   const outDir = options.out ? resolve(io.cwd, options.out) : defaultOutDir(spec, io.cwd);
   checkOutDir(outDir);
-  const pool = new EvaluatorPool(workers);
+  const pool = runsInThread(result.range[1] - result.range[0], isGeneral(spec)) ? undefined : await startPool(workers);
   try {
-    return await finish(result, options, outDir, pool, workers, io, 0, catalog);
+    return await finish(result, options, outDir, pool, workers, io, { parse_ms: 0 }, catalog);
   } finally {
-    await pool.close();
+    await pool?.close();
   }
+}
+
+/**
+ * Starts what drawing the report needs while the workers evaluate: vega and vega-lite, the template,
+ * and the presets and scaling laws the report shows (parsed once the evaluation has been handed out).
+ * A failure here is left for the report to meet again and report.
+ */
+function preloadReport(catalog: Catalog): void {
+  preloadCharts();
+  preloadTemplate().catch(() => undefined);
+  setImmediate(() => {
+    try {
+      void catalog.presets;
+      void catalog.laws;
+    } catch {
+      // read again, and reported, when the report is drawn
+    }
+  });
+}
+
+/** The worker pool, loaded only when a grid is large enough to need it (pool/in-thread.ts). */
+async function startPool(workers: number): Promise<EvaluatorPool> {
+  const { EvaluatorPool } = await import('../../pool/pool.js');
+  return new EvaluatorPool(workers);
 }
 
 async function finish(
@@ -216,7 +248,7 @@ async function finish(
   pool: EvaluatorPool | undefined,
   workers: number,
   io: Io,
-  parseMs: number,
+  timings: Record<string, number>,
   catalog: Catalog,
 ): Promise<number> {
   const csvProgress = new Progress(io, 'writing CSV', io.isTTY && !options.quiet && !options.json);
@@ -227,7 +259,7 @@ async function finish(
     workers,
     signal: options.signal,
     onCsvProgress: (d, t) => csvProgress.update(d, t),
-    timings: { parse_ms: Math.round(parseMs) },
+    timings,
     junit: options.reporter === 'junit',
     shard: options.shardWrite,
     catalog,

@@ -4,12 +4,11 @@
 import type { Catalog } from '../../catalog/index.js';
 import { findPreset } from '../../catalog/presets.js';
 import { DTYPE_BYTES, KV_DTYPE_BYTES, type Dtype, type KvDtype } from '../../formats/dtypes.js';
-import { parseBytes, parseContextTokens } from '../../formats/units.js';
+import { parseBandwidth, parseBytes, parseContextTokens } from '../../formats/units.js';
 import { estimatePlan, hardwarePlan } from '../../metrics/serving.js';
 import { THROUGHPUT_BATCH_CAP, comparableEstimate, type CalibrationRow } from '../../serving/calibration.js';
 import { gpuLink } from '../../serving/constants.js';
 import { resolveGpu, type Gpu } from '../../serving/gpu.js';
-import { parseBandwidth } from '../../spec/model.js';
 import { evaluateDesign } from '../../sweep/design.js';
 
 export interface CalibrationResult {

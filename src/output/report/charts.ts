@@ -19,11 +19,11 @@ const STATUS_DOMAIN = ['infeasible', 'feasible', 'Pareto front', 'named design',
 const STATUS_RANGE = [COLORS.infeasible, COLORS.feasible, COLORS.front, COLORS.design, COLORS.preset];
 const WIDTH = 860;
 
-let chartModules: Promise<[typeof import('vega-lite'), typeof import('vega')]> | undefined;
+let chartModules: Promise<typeof import('./chart-modules.js')> | undefined;
 
-/** Starts loading vega and vega-lite (about 0.4 s) so it overlaps the evaluation instead of following it. */
+/** Starts loading vega and vega-lite so it overlaps the evaluation instead of following it. */
 export function preloadCharts(): void {
-  chartModules ??= Promise.all([import('vega-lite'), import('vega')]);
+  chartModules ??= import('./chart-modules.js');
 }
 
 /**
@@ -37,7 +37,7 @@ export function preloadCharts(): void {
  */
 export async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<string> {
   preloadCharts();
-  const [vl, vega] = await chartModules!;
+  const { vegaLite: vl, vega } = await chartModules!;
   // Warnings go nowhere: a report is no place for vega-lite's console chatter, and stderr is the user's.
   const { spec: compiled } = vl.compile(withTooltips(spec), { logger: vega.logger(vega.None) });
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });

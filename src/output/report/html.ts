@@ -3,7 +3,6 @@
 // for it beforehand (report/data.ts): nothing here evaluates a design or reads the catalogue.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import Handlebars from 'handlebars';
 import { DTYPE_BYTES } from '../../formats/dtypes.js';
 import { METRICS, metricsInto } from '../../metrics/design.js';
 import { hasGrid } from '../../sweep/plan.js';
@@ -44,6 +43,20 @@ function liveScript(): string {
     if (/<\/script/i.test(bundle)) throw new Error('dist/browser/report.bundle.js contains "</script"');
   }
   return bundle;
+}
+
+let template: Promise<(context: object) => string> | undefined;
+
+/**
+ * The report's template, loaded once. handlebars is imported here, not at the top, so only a run
+ * that draws a report pays for it; a run starts this early (preloadTemplate) so it overlaps the
+ * evaluation.
+ */
+export function preloadTemplate(): Promise<(context: object) => string> {
+  template ??= import('handlebars').then(({ default: Handlebars }) =>
+    Handlebars.compile(readFileSync(templateFile(), 'utf8'), { strict: false }),
+  );
+  return template;
 }
 
 /**
@@ -176,8 +189,8 @@ export async function renderReport({ result, data, exitCode, csvFile, csvNote }:
   };
   const trainSpec = data.training ? trainingSpec(result, data.training) : undefined;
   const trainingSvg = trainSpec ? await renderSvg(trainSpec, 'training') : '';
-  const template = Handlebars.compile(readFileSync(templateFile(), 'utf8'), { strict: false });
-  const html = template({
+  const render = await preloadTemplate();
+  const html = render({
     title: spec.name,
     description: spec.description,
     version: TOOL_VERSION,

@@ -1,0 +1,116 @@
+// What each command loads, checked on the modules a real process resolves (a loader hook records
+// them): `calc`, `presets` and `inspect` never load the report stack or the spec validator, and a
+// small grid never starts the worker pool. Then the small-grid path itself: a grid evaluated on the
+// calling thread writes byte for byte what the pool writes.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadSpec } from '../src/spec/load.js';
+import { runSweep } from '../src/sweep/run.js';
+import { writeOutputs } from '../src/output/outputs.js';
+import { EvaluatorPool } from '../src/pool/pool.js';
+import { IN_THREAD_ABSTRACT_POINTS, IN_THREAD_GENERAL_POINTS, runsInThread } from '../src/pool/in-thread.js';
+import { gridPoints } from '../src/sweep/plan.js';
+import { cliWith, useTempDir } from './helpers.js';
+
+const tmp = useTempDir('moe-sweep-startup-');
+
+/** The packages and src/ files a CLI process resolved, from the loader hook's trace. */
+function loaded(name: string, argv: string[]): { packages: Set<string>; files: Set<string>; status: number | null } {
+  const trace = join(tmp, `${name}.trace`);
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--import', './test/fixtures/module-trace.mjs', 'src/cli/bin.ts', ...argv],
+    { cwd: process.cwd(), encoding: 'utf8', env: { ...process.env, MODULE_TRACE: trace } },
+  );
+  const urls = readFileSync(trace, 'utf8').trim().split('\n');
+  const packages = new Set(urls.flatMap((u) => u.match(/\/node_modules\/((?:@[^/]+\/)?[^/]+)\//)?.[1] ?? []));
+  const files = new Set(urls.flatMap((u) => u.match(/\/src\/(.+\.ts)$/)?.[1] ?? []));
+  return { packages, files, status: r.status };
+}
+
+const REPORT_STACK = ['vega', 'vega-lite', 'handlebars'];
+
+describe('start-up: what each command loads', () => {
+  it('calc, presets and inspect load neither the report stack nor the spec validator', () => {
+    for (const [name, argv] of [
+      ['calc', ['calc', '--preset', 'deepseek-v3']],
+      ['calc-serving', ['calc', '--preset', 'deepseek-v3', '--context', '128K', '--gpu', 'H200', '--count', '8']],
+      ['presets', ['presets']],
+      ['inspect', ['inspect', 'presets/configs/deepseek-v3.json', '--context', '128K']],
+    ] as const) {
+      const { packages, files, status } = loaded(name, [...argv]);
+      expect(status, name).toBe(0);
+      expect(files.has('cli/program.ts'), name).toBe(true); // the trace saw the CLI
+      for (const p of REPORT_STACK) expect(packages.has(p), `${name} loads ${p}`).toBe(false);
+      expect(files.has('spec/schema.ts'), `${name} loads the spec schema`).toBe(false);
+      expect(packages.has('piscina'), `${name} loads piscina`).toBe(false);
+    }
+  });
+
+  it('a 4-point sweep draws its report (so loads the report stack) but never starts the pool', () => {
+    const { packages, files, status } = loaded('p4', [
+      'test/fixtures/specs/four-points.yaml',
+      '--out',
+      join(tmp, 'p4'),
+    ]);
+    expect(status).toBe(0);
+    for (const p of REPORT_STACK) expect(packages.has(p), p).toBe(true);
+    expect(files.has('spec/schema.ts')).toBe(true);
+    expect(packages.has('piscina')).toBe(false);
+    expect(files.has('pool/pool.ts')).toBe(false);
+  });
+});
+
+describe('small grids on the calling thread', () => {
+  it('the thresholds split abstract and general grids where the pool starts', () => {
+    expect(runsInThread(IN_THREAD_ABSTRACT_POINTS, false)).toBe(true);
+    expect(runsInThread(IN_THREAD_ABSTRACT_POINTS + 1, false)).toBe(false);
+    expect(runsInThread(IN_THREAD_GENERAL_POINTS, true)).toBe(true);
+    expect(runsInThread(IN_THREAD_GENERAL_POINTS + 1, true)).toBe(false);
+  });
+
+  // An abstract grid with the CSV of every row, and an architecture grid served on GPUs.
+  for (const file of ['test/fixtures/specs/four-points.yaml', 'sweeps/mla-one-h200-node.yaml']) {
+    it(`${file}: results.csv, summary.json (timings aside) and report.html are the same in-thread and from the pool`, async () => {
+      const spec = loadSpec(file);
+      expect(runsInThread(gridPoints(spec), true)).toBe(true);
+      const pool = new EvaluatorPool(2);
+      try {
+        const out = async (name: string, p?: EvaluatorPool) => {
+          const result = await runSweep(spec, { workers: 2, pool: p });
+          const w = await writeOutputs(result, { outDir: join(tmp, name), pool: p, workers: 2 });
+          const { timings, ...summary } = JSON.parse(readFileSync(w.files.summary, 'utf8'));
+          return {
+            inThread: timings.in_thread === true,
+            csv: readFileSync(w.files.csv),
+            summary,
+            report: readFileSync(w.files.report, 'utf8'),
+          };
+        };
+        const here = await out(`${spec.name}-thread`);
+        const pooled = await out(`${spec.name}-pool`, pool);
+        expect(here.inThread).toBe(true);
+        expect(pooled.inThread).toBe(false);
+        expect(here.csv.equals(pooled.csv)).toBe(true);
+        expect(here.summary).toEqual(pooled.summary);
+        expect(here.report).toBe(pooled.report);
+      } finally {
+        await pool.close();
+      }
+    });
+  }
+});
+
+describe('an interrupt on the small-grid path', () => {
+  it('exits 130 and writes nothing when the signal is aborted before the in-thread evaluation', async () => {
+    const out = join(tmp, 'interrupted');
+    const controller = new AbortController();
+    controller.abort();
+    const r = await cliWith({ signal: controller.signal }, 'bench/four-points.yaml', '--out', out, '--quiet');
+    expect(r.code).toBe(130);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(tmp).filter((f) => f.startsWith('.interrupted'))).toEqual([]);
+  });
+});
