@@ -9,7 +9,7 @@ import { metricsInto } from '../metrics/design.js';
 import { domainLabel, qualityInto } from '../metrics/quality.js';
 import { SLOT, SLOT_COUNT, TRAINING_SLOT_END } from '../metrics/registry.js';
 import { ServingEvaluator } from '../metrics/serving.js';
-import { PointDecoder, pointMetricsInto } from '../evaluate/general.js';
+import { PointDecoder, PointSource, type PointModel, pointMetricsInto } from '../evaluate/general.js';
 import type { EvalPlan } from '../evaluate/plan.js';
 import type { CsvMode } from './columns.js';
 
@@ -223,7 +223,13 @@ export function qualityCells(m: Float64Array): string {
   return `,${m[LOSS_DELTA]},${Number.isFinite(dense) ? dense : ''},${domainLabel(m[DOMAIN_FACTOR]!)}`;
 }
 
-/** The CSV rows of the given grid indices (ascending), or of every point of [start, end) that `mode` keeps. */
+/**
+ * The CSV rows of the given grid indices (ascending), or of every point of [start, end) that `mode`
+ * keeps. Points come from the compiled counts where the plan has them (module by module otherwise,
+ * or where a point's case did not compile), so no row is recounted; the cells are those of
+ * servingCells and the design columns, with whole numbers through numberText and the figures that
+ * depend only on (experts, top_k) written once per pair.
+ */
 export function formatGeneralRows(
   plan: EvalPlan,
   indices: Iterable<number>,
@@ -231,29 +237,111 @@ export function formatGeneralRows(
   front: Float64Array,
 ): string {
   const gp = plan.general!;
-  const decoder = new PointDecoder(gp);
-  const serving = gp.serving ? new ServingEvaluator(gp.serving) : undefined;
+  const source = gp.compiled ? new PointSource(gp) : undefined;
+  const decoder = source ? undefined : new PointDecoder(gp);
+  const serving = gp.serving ? new MemoServing(gp.serving) : undefined;
+  const hardware = gp.serving?.hardware !== undefined;
   const m = new Float64Array(SLOT_COUNT);
   const violationText = violationCells(plan.constraints);
-  const parts: string[] = [];
+  // the grid index with top_k at its first value names the point's top_k-free figures
+  const kDim = gp.cellDims[1];
+  const kStride = kDim < 0 ? 0 : gp.dims.slice(kDim + 1).reduce((n, d) => n * d.values.length, 1);
+  const dimTexts = gp.dims.map((d) => cellTexts(d.values));
+  const pairTexts = new Map<number, [string, string]>();
+  const kFreeTexts = new Map<number, string[]>();
+  const lines = new Lines();
   let f = 0;
   for (const index of indices) {
-    decoder.decode(index);
-    const p = decoder.model();
+    let p: PointModel | null;
+    let at: ArrayLike<number>;
+    if (source) {
+      p = source.at(index);
+      at = source.walker.idx;
+    } else {
+      decoder!.decode(index);
+      p = decoder!.model();
+      at = decoder!.index;
+    }
     if (!p) continue;
+    if (serving) serving.key = kDim < 0 ? index : index - at[kDim]! * kStride;
     pointMetricsInto(m, plan, gp, serving, p);
     const mask = violationMask(plan.constraints, m, 0);
     if (mode === 'feasible' && mask !== 0) continue;
     while (f < front.length && front[f]! < index) f++;
     const onFront = f < front.length && front[f] === index;
     if (mode === 'pareto' && !onFront) continue;
-    let row = `,${p.experts},${p.top_k},${p.expert_params},${p.shared_params},${m[TOTAL]},${m[ACTIVE]},${m[RATIO]},${m[SPARSITY]},${m[SAVING]},${m[FLOPS]},${m[WEIGHT_BYTES]},${m[VRAM]},${mask === 0},${onFront},${violationText(mask)}`;
+    // sparsity and the routing figures depend on (experts, top_k) alone
+    const pairKey = p.experts * 65536 + p.top_k;
+    let pair = pairTexts.get(pairKey);
+    if (pair === undefined) {
+      const routing = gp.serving ? `,${m[SATURATION_BATCH]},${m[LOAD_IMBALANCE]},${m[CAPACITY_FACTOR]}` : '';
+      pair = [`,${m[SPARSITY]}`, routing];
+      pairTexts.set(pairKey, pair);
+    }
+    const [sparsity, routing] = pair;
+    // the cells that do not depend on top_k, made once per point of the other fields
+    const key = serving ? serving.key : kDim < 0 ? index : index - at[kDim]! * kStride;
+    let same = kFreeTexts.get(key);
+    if (same === undefined) {
+      let dims = '';
+      for (const d of gp.csvDims) dims += dimTexts[d]![at[d]!]!;
+      const needed = m[GPUS_NEEDED]!;
+      same = [
+        `,${numberText(p.expert_params)},${numberText(p.shared_params)},${numberText(m[TOTAL]!)}`,
+        `,${numberText(m[WEIGHT_BYTES]!)},${numberText(m[VRAM]!)}`,
+        gp.serving ? `${dims},${numberText(m[KV_CACHE]!)}` : dims,
+        hardware
+          ? `,EP${m[LAYOUT_EP]}xTP${m[LAYOUT_TP]},${numberText(m[PER_GPU]!)},${Number.isFinite(needed) ? needed : ''}`
+          : '',
+      ];
+      if (kFreeTexts.size >= K_FREE_TEXTS) kFreeTexts.clear();
+      kFreeTexts.set(key, same);
+    }
+    let row = `,${p.experts},${p.top_k}${same[0]},${numberText(m[ACTIVE]!)},${m[RATIO]}${sparsity},${m[SAVING]},${numberText(m[FLOPS]!)}${same[1]},${mask === 0},${onFront},${violationText(mask)}`;
     if (plan.quality) row += qualityCells(m);
-    for (const d of gp.csvDims) row += `,${decoder.value(d)}`;
-    if (gp.serving) row += servingCells(m, gp.serving.hardware !== undefined);
-    parts.push(`${row}\n`);
+    row += same[2];
+    if (gp.serving) {
+      row += `${routing}${same[3]}`;
+      if (hardware) {
+        row += `,${m[DECODE]},${m[DECODE_BINDING] === 0 ? 'bandwidth' : 'compute'},${m[ALL_TO_ALL]}`;
+      }
+    }
+    lines.add(`${row}\n`);
   }
-  return parts.join('');
+  return lines.text();
+}
+
+/** Points whose top_k-free cells are kept; past this many they start over. */
+const K_FREE_TEXTS = 1 << 16;
+
+/** Memo size past which it starts over. */
+const GPUS_NEEDED_MEMO = 1 << 16;
+
+/**
+ * ServingEvaluator whose gpus_needed (a bisection per TP degree, most of a row's serving cost) is
+ * remembered by the caller's `key` (the point's grid index with top_k at its first value: gpus_needed
+ * does not depend on top_k), and reused only when called with the same arguments.
+ */
+class MemoServing extends ServingEvaluator {
+  key = -1;
+  private readonly memo = new Map<number, Float64Array>();
+
+  override gpusNeeded(E: number, expertBytes: number, restBytes: number, kv: number, kvHeads: number): number {
+    const hit = this.memo.get(this.key);
+    if (
+      hit !== undefined &&
+      hit[0] === E &&
+      hit[1] === expertBytes &&
+      hit[2] === restBytes &&
+      hit[3] === kv &&
+      hit[4] === kvHeads
+    )
+      return hit[5]!;
+    const needed = super.gpusNeeded(E, expertBytes, restBytes, kv, kvHeads);
+    if (this.memo.size >= GPUS_NEEDED_MEMO) this.memo.clear();
+    this.memo.set(this.key, Float64Array.of(E, expertBytes, restBytes, kv, kvHeads, needed));
+    return needed;
+  }
 }
 
 export function* indexRange(start: number, end: number): Generator<number> {
