@@ -150,6 +150,18 @@ function spread<T>(list: T[], count: number): T[] {
   return Array.from({ length: count }, (_, j) => list[Math.round((j * (list.length - 1)) / (count - 1))]!);
 }
 
+/**
+ * The nodes of a dimension in a case: spread over its values, but the largest layer counts and the
+ * smallest dense prefixes, so that no node has first_k_dense_replace >= num_layers (no MoE layer,
+ * where the counts leave the polynomial of the case) when the grid has other points.
+ */
+function nodesOfDim(key: string, members: number[], count: number): number[] {
+  if (count >= members.length) return members.slice();
+  if (key === 'num_layers') return members.slice(members.length - count);
+  if (key === 'first_k_dense_replace') return members.slice(0, count);
+  return spread(members, count);
+}
+
 /** The numeric outputs of one point, module by module (top_k capped at experts, which changes no count). */
 function reference(gp: GeneralPlan, keys: string[], idx: number[]): number[] | null {
   const values = idx.map((i, d) => gp.dims[d]!.values[i]!);
@@ -235,11 +247,13 @@ export function compileCounts(gp: GeneralPlan): CompiledCounts | undefined {
     .slice(0, PROBED_CASES);
   for (const [c] of probed) {
     const tuple = cases[c]!;
+    // first_k_dense_replace at its smallest, so that the layer count stays above it (see nodesOf)
+    const dense = gp.dims.findIndex((d) => d.key === 'first_k_dense_replace');
     const starts = [
-      tuple.map((_, d) => membersOf(tuple, d).at(-1)!),
+      tuple.map((_, d) => (d === dense ? membersOf(tuple, d)[0]! : membersOf(tuple, d).at(-1)!)),
       tuple.map((_, d) => {
         const m = membersOf(tuple, d);
-        return m[m.length >> 1]!;
+        return d === dense ? m[0]! : m[m.length >> 1]!;
       }),
     ];
     for (const startIdx of starts) {
@@ -344,6 +358,10 @@ export function compileCounts(gp: GeneralPlan): CompiledCounts | undefined {
   if (allDense) notes.push('compiled counts: points with first_k_dense_replace >= num_layers counted module by module');
   return compiled;
 
+  function nodesOf(d: number, members: number[], count: number): number[] {
+    return nodesOfDim(gp.dims[d]!.key, members, count);
+  }
+
   function caseName(tuple: number[]): string {
     const parts = tuple.flatMap((c, d) => {
       const k = layout.classKeys[d]![c]!;
@@ -354,7 +372,7 @@ export function compileCounts(gp: GeneralPlan): CompiledCounts | undefined {
 
   /** Interpolates one case on its node tensor into `coef`; the reason when it cannot. */
   function fitCase(tuple: number[]): string | undefined {
-    const nodes = tuple.map((_, d) => spread(membersOf(tuple, d), degree[d]! + 1));
+    const nodes = tuple.map((_, d) => nodesOf(d, membersOf(tuple, d), degree[d]! + 1));
     const shape = nodes.map((x) => x.length);
     const total = shape.reduce((a, b) => a * b, 1);
     const ys: Q[] = new Array<Q>(total * nOut);

@@ -56,6 +56,9 @@ export const FAST_SLOTS: readonly number[] = [
   DECODE_BINDING,
 ];
 
+/** Metrics that are finite at every design (positive counts): the front keeps an archive of them. */
+const FINITE_OBJECTIVES: readonly number[] = FAST_SLOTS;
+
 // Columns of a block table row.
 const C_X = 0;
 const C_S = 1;
@@ -101,7 +104,8 @@ export class LogBin {
     }
     const width = (hi - lo) / n;
     for (let i = 0; i < n; i++) {
-      this.low[i] = i === 0 ? -Infinity : 10 ** (lo + i * width) * (1 + 1e-9);
+      // bin 0 from 0 up (binOf(log10(0)) is bin 0; a negative value's logarithm is NaN)
+      this.low[i] = i === 0 ? 0 : 10 ** (lo + i * width) * (1 + 1e-9);
       this.high[i] = i === n - 1 ? Infinity : 10 ** (lo + (i + 1) * width) * (1 - 1e-9);
     }
   }
@@ -233,7 +237,11 @@ class Pass {
     this.cellEvaluated = new Float64Array(cells);
     this.cellFeasible = new Float64Array(cells);
     this.violations = new Float64Array(plan.constraints.length);
-    this.front = new FrontBuffer(plan.objectives.length);
+    // gpus_needed is infinite where no layout fits, quality metrics may be: those fronts collect
+    this.front = new FrontBuffer(
+      plan.objectives.length,
+      plan.objectives.some((o) => !FINITE_OBJECTIVES.includes(o.metric)),
+    );
     this.binCounts = plan.bins ? new Float64Array(2 * plan.bins.nx * plan.bins.ny) : undefined;
     const bins = plan.bins ?? { x0: 0, x1: 1, nx: 1, y0: 0, y1: 1, ny: 1 };
     this.totalBin = new LogBin(bins.x0, bins.x1, bins.nx);

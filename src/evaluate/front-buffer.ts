@@ -7,7 +7,7 @@
 // archive points it dominates and joins. The result is the front of all the points (a point
 // strictly dominated by another feasible point is on no front, and it dominates nothing its
 // dominator does not also dominate); duplicates of a front point are never strictly dominated, so
-// they all stay, and NaN ranks worst, as in paretoFront. Past ARCHIVE_LIMIT front points the archive
+// they all stay, and NaN ranks worst, as in paretoFront; the answer is paretoFront's of the archive. Past ARCHIVE_LIMIT front points the archive
 // would cost too much per point: candidates are then only collected, and cut to their front with
 // paretoFront whenever they fill a buffer.
 import { Growable } from './growable.js';
@@ -30,13 +30,15 @@ export class FrontBuffer {
   /** Collecting mode, once the archive outgrows ARCHIVE_LIMIT. */
   private collected: { index: Growable; objectives: Growable[] } | undefined;
 
-  constructor(nObj: number) {
+  /** `collectAll`: objectives that may be infinite or NaN (see `add`): collect from the start. */
+  constructor(nObj: number, collectAll = false) {
     this.nObj = nObj;
     this.obj = new Float64Array(64 * Math.max(1, nObj));
     this.cmp = new Float64Array(this.obj.length);
     this.ranked = new Float64Array(nObj);
     // with no objective every point is on the front
-    if (nObj === 0) this.collected = { index: new Growable(), objectives: [] };
+    if (nObj === 0 || collectAll)
+      this.collected = { index: new Growable(), objectives: Array.from({ length: nObj }, () => new Growable()) };
   }
 
   /** Offers a feasible point with its signed objective values `o` (all to be minimised). */
@@ -47,7 +49,17 @@ export class FrontBuffer {
     }
     const n = this.nObj;
     const r = this.ranked;
-    for (let j = 0; j < n; j++) r[j] = Number.isNaN(o[j]!) ? Infinity : o[j]!;
+    let finite = true;
+    for (let j = 0; j < n; j++) {
+      r[j] = Number.isNaN(o[j]!) ? Infinity : o[j]!;
+      if (!Number.isFinite(o[j]!)) finite = false;
+    }
+    if (!finite) {
+      // paretoFront's order of infinite values is its own: from here on, collect
+      this.startCollecting();
+      this.collect(index, o);
+      return;
+    }
     const cmp = this.cmp;
     let size = this.size;
     for (let q = 0; q < size; q++) {
@@ -75,18 +87,22 @@ export class FrontBuffer {
     if (this.size > ARCHIVE_LIMIT) this.startCollecting();
   }
 
-  /** The local front: grid indices ascending and their objectives, row-major (as localFront of every candidate). */
+  /**
+   * The local front: grid indices ascending and their objectives, row-major. localFront of the
+   * archive, which holds every point no candidate strictly dominates: the same answer as localFront
+   * of every candidate (whose edge cases, such as an infinite objective, it then shares).
+   */
   front(): [Float64Array, Float64Array] {
     if (this.collected) return localFront(this.collected.index, this.collected.objectives);
     const n = this.nObj;
     const order = Array.from({ length: this.size }, (_, i) => i).sort((a, b) => this.index[a]! - this.index[b]!);
-    const frontIndex = new Float64Array(this.size);
-    const frontObjectives = new Float64Array(this.size * n);
-    order.forEach((q, i) => {
-      frontIndex[i] = this.index[q]!;
-      for (let j = 0; j < n; j++) frontObjectives[i * n + j] = this.obj[q * n + j]!;
-    });
-    return [frontIndex, frontObjectives];
+    const index = new Growable();
+    const objectives = Array.from({ length: n }, () => new Growable());
+    for (const q of order) {
+      index.push(this.index[q]!);
+      for (let j = 0; j < n; j++) objectives[j]!.push(this.obj[q * n + j]!);
+    }
+    return localFront(index, objectives);
   }
 
   private swap(a: number, b: number): void {
@@ -126,12 +142,12 @@ export class FrontBuffer {
 
   /** From now on candidates are collected: the archive, in index order, is the first of them. */
   private startCollecting(): void {
-    const [index, objectives] = this.front();
     const n = this.nObj;
+    const order = Array.from({ length: this.size }, (_, i) => i).sort((a, b) => this.index[a]! - this.index[b]!);
     const c = { index: new Growable(), objectives: Array.from({ length: n }, () => new Growable()) };
-    for (let i = 0; i < index.length; i++) {
-      c.index.push(index[i]!);
-      for (let j = 0; j < n; j++) c.objectives[j]!.push(objectives[i * n + j]!);
+    for (const q of order) {
+      c.index.push(this.index[q]!);
+      for (let j = 0; j < n; j++) c.objectives[j]!.push(this.obj[q * n + j]!);
     }
     this.collected = c;
   }
