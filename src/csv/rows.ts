@@ -227,8 +227,8 @@ export function qualityCells(m: Float64Array): string {
  * The CSV rows of the given grid indices (ascending), or of every point of [start, end) that `mode`
  * keeps. Points come from the compiled counts where the plan has them (module by module otherwise,
  * or where a point's case did not compile), so no row is recounted; the cells are those of
- * servingCells and the design columns, with whole numbers through numberText and the figures that
- * depend only on (experts, top_k) written once per pair.
+ * servingCells and the design columns, with whole numbers through numberText, the figures that
+ * depend only on (experts, top_k) written once per pair and gpus_needed reused across top_k.
  */
 export function formatGeneralRows(
   plan: EvalPlan,
@@ -248,7 +248,6 @@ export function formatGeneralRows(
   const kStride = kDim < 0 ? 0 : gp.dims.slice(kDim + 1).reduce((n, d) => n * d.values.length, 1);
   const dimTexts = gp.dims.map((d) => cellTexts(d.values));
   const pairTexts = new Map<number, [string, string]>();
-  const kFreeTexts = new Map<number, string[]>();
   const lines = new Lines();
   let f = 0;
   for (const index of indices) {
@@ -279,24 +278,17 @@ export function formatGeneralRows(
       pairTexts.set(pairKey, pair);
     }
     const [sparsity, routing] = pair;
-    // the cells that do not depend on top_k, made once per point of the other fields
-    const key = serving ? serving.key : kDim < 0 ? index : index - at[kDim]! * kStride;
-    let same = kFreeTexts.get(key);
-    if (same === undefined) {
-      let dims = '';
-      for (const d of gp.csvDims) dims += dimTexts[d]![at[d]!]!;
-      const needed = m[GPUS_NEEDED]!;
-      same = [
-        `,${numberText(p.expert_params)},${numberText(p.shared_params)},${numberText(m[TOTAL]!)}`,
-        `,${numberText(m[WEIGHT_BYTES]!)},${numberText(m[VRAM]!)}`,
-        gp.serving ? `${dims},${numberText(m[KV_CACHE]!)}` : dims,
-        hardware
-          ? `,EP${m[LAYOUT_EP]}xTP${m[LAYOUT_TP]},${numberText(m[PER_GPU]!)},${Number.isFinite(needed) ? needed : ''}`
-          : '',
-      ];
-      if (kFreeTexts.size >= K_FREE_TEXTS) kFreeTexts.clear();
-      kFreeTexts.set(key, same);
-    }
+    let dims = '';
+    for (const d of gp.csvDims) dims += dimTexts[d]![at[d]!]!;
+    const needed = m[GPUS_NEEDED]!;
+    const same = [
+      `,${numberText(p.expert_params)},${numberText(p.shared_params)},${numberText(m[TOTAL]!)}`,
+      `,${numberText(m[WEIGHT_BYTES]!)},${numberText(m[VRAM]!)}`,
+      gp.serving ? `${dims},${numberText(m[KV_CACHE]!)}` : dims,
+      hardware
+        ? `,EP${m[LAYOUT_EP]}xTP${m[LAYOUT_TP]},${numberText(m[PER_GPU]!)},${Number.isFinite(needed) ? needed : ''}`
+        : '',
+    ];
     let row = `,${p.experts},${p.top_k}${same[0]},${numberText(m[ACTIVE]!)},${m[RATIO]}${sparsity},${m[SAVING]},${numberText(m[FLOPS]!)}${same[1]},${mask === 0},${onFront},${violationText(mask)}`;
     if (plan.quality) row += qualityCells(m);
     row += same[2];
@@ -310,9 +302,6 @@ export function formatGeneralRows(
   }
   return lines.text();
 }
-
-/** Points whose top_k-free cells are kept; past this many they start over. */
-const K_FREE_TEXTS = 1 << 16;
 
 /** Memo size past which it starts over. */
 const GPUS_NEEDED_MEMO = 1 << 16;
