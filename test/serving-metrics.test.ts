@@ -45,6 +45,20 @@ describe('fullestGpuBytes', () => {
     expect(fullestGpuBytes(8, 10 * GB, 8 * GB, 5, GB, 8, 2, 2, 0.1)).toBeCloseTo(25.5 * GB * 1.1, -2);
   });
 
+  it('is a whole number of bytes: 95,255,472,960 bytes × 1.1 = 104,781,020,256, not the float product 104781020256.00002', () => {
+    // one GPU (EP 1, TP 1), no KV: 1 expert of 90,000,000,000 bytes + 5,255,472,960 bytes rest = 95,255,472,960;
+    // × (1 + 0.1) = 104,781,020,256 exactly; the double product 95255472960 * 1.1 is 104781020256.00002
+    expect(95255472960 * 1.1).not.toBe(104781020256);
+    expect(fullestGpuBytes(1, 90e9, 5255472960, 0, 0, 1, 1, 1, 0.1)).toBe(104781020256);
+    const m = perGpuMemory(
+      { num_experts: 1, expert_bytes: 90e9, rest_bytes: 5255472960 },
+      { batch: 0, kv_bytes_per_sequence: 0, kv_heads: 1 },
+      { ep: 1, tp: 1 },
+      { memory_bytes: 141e9, overhead: 0.1 },
+    );
+    expect(m.max_needed_bytes).toBe(104781020256);
+  });
+
   it('equals perGpuMemory().max_needed_bytes (src/serving/parallel.ts) on random layouts', () => {
     fc.assert(
       fc.property(
@@ -59,7 +73,8 @@ describe('fullestGpuBytes', () => {
           const kv = { batch, kv_bytes_per_sequence: 0.3 * GB, kv_heads: heads };
           const ref = perGpuMemory(model, kv, { ep, tp }, { memory_bytes: 80 * GB, overhead }).max_needed_bytes;
           const fast = fullestGpuBytes(E, 3.7 * GB, 11 * GB, batch, 0.3 * GB, heads, ep, tp, overhead);
-          expect(fast).toBeCloseTo(ref, -3);
+          expect(fast).toBe(ref);
+          expect(Number.isInteger(fast)).toBe(true);
         },
       ),
       { seed: 7, numRuns: 300 },

@@ -11,7 +11,7 @@ import { SLOT, SLOT_COUNT, TRAINING_SLOT_END } from '../metrics/registry.js';
 import { ServingEvaluator } from '../metrics/serving.js';
 import { TrainingCostEvaluator, trainingCostCells } from '../metrics/training.js';
 import { BINDINGS } from '../serving/step.js';
-import { PointDecoder, pointMetricsInto } from '../evaluate/general.js';
+import { PointDecoder, PointSource, type PointModel, pointMetricsInto } from '../evaluate/general.js';
 import type { EvalPlan } from '../evaluate/plan.js';
 import type { CsvMode } from './columns.js';
 
@@ -231,7 +231,13 @@ export function qualityCells(m: Float64Array): string {
   return `,${m[LOSS_DELTA]},${Number.isFinite(dense) ? dense : ''},${domainLabel(m[DOMAIN_FACTOR]!)}`;
 }
 
-/** The CSV rows of the given grid indices (ascending), or of every point of [start, end) that `mode` keeps. */
+/**
+ * The CSV rows of the given grid indices (ascending), or of every point of [start, end) that `mode`
+ * keeps. Points come from the compiled counts where the plan has them (module by module otherwise,
+ * or where a point's case did not compile), so no row is recounted; the cells are those of
+ * servingCells and the design columns, with whole numbers through numberText, the figures that
+ * depend only on (experts, top_k) written once per pair and gpus_needed reused across top_k.
+ */
 export function formatGeneralRows(
   plan: EvalPlan,
   indices: Iterable<number>,
@@ -239,16 +245,28 @@ export function formatGeneralRows(
   front: Float64Array,
 ): string {
   const gp = plan.general!;
-  const decoder = new PointDecoder(gp);
+  const source = gp.compiled ? new PointSource(gp) : undefined;
+  const decoder = source ? undefined : new PointDecoder(gp);
   const serving = gp.serving ? new ServingEvaluator(gp.serving) : undefined;
   const training = gp.training ? new TrainingCostEvaluator(gp.training) : undefined;
+  const hardware = gp.serving?.hardware !== undefined;
   const m = new Float64Array(SLOT_COUNT);
   const violationText = violationCells(plan.constraints);
-  const parts: string[] = [];
+  const dimTexts = gp.dims.map((d) => cellTexts(d.values));
+  const pairTexts = new Map<number, string>();
+  const lines = new Lines();
   let f = 0;
   for (const index of indices) {
-    decoder.decode(index);
-    const p = decoder.model();
+    let p: PointModel | null;
+    let at: ArrayLike<number>;
+    if (source) {
+      p = source.at(index);
+      at = source.walker.idx;
+    } else {
+      decoder!.decode(index);
+      p = decoder!.model();
+      at = decoder!.index;
+    }
     if (!p) continue;
     pointMetricsInto(m, plan, gp, serving, p, training);
     const mask = violationMask(plan.constraints, m, 0);
@@ -256,14 +274,18 @@ export function formatGeneralRows(
     while (f < front.length && front[f]! < index) f++;
     const onFront = f < front.length && front[f] === index;
     if (mode === 'pareto' && !onFront) continue;
-    let row = `,${p.experts},${p.top_k},${p.expert_params},${p.shared_params},${m[TOTAL]},${m[ACTIVE]},${m[RATIO]},${m[SPARSITY]},${m[SAVING]},${m[FLOPS]},${m[WEIGHT_BYTES]},${m[VRAM]},${mask === 0},${onFront},${violationText(mask)}`;
+    // sparsity depends on (experts, top_k) alone
+    const pairKey = p.experts * 65536 + p.top_k;
+    let sparsity = pairTexts.get(pairKey);
+    if (sparsity === undefined) pairTexts.set(pairKey, (sparsity = `,${m[SPARSITY]}`));
+    let row = `,${p.experts},${p.top_k},${numberText(p.expert_params)},${numberText(p.shared_params)},${numberText(m[TOTAL]!)},${numberText(m[ACTIVE]!)},${m[RATIO]}${sparsity},${m[SAVING]},${numberText(m[FLOPS]!)},${numberText(m[WEIGHT_BYTES]!)},${numberText(m[VRAM]!)},${mask === 0},${onFront},${violationText(mask)}`;
     if (plan.quality) row += qualityCells(m);
-    for (const d of gp.csvDims) row += `,${decoder.value(d)}`;
-    if (gp.serving) row += servingCells(m, gp.serving.hardware !== undefined);
+    for (const d of gp.csvDims) row += dimTexts[d]![at[d]!]!;
+    if (gp.serving) row += servingCells(m, hardware);
     if (training) row += trainingCostCells(m);
-    parts.push(`${row}\n`);
+    lines.add(`${row}\n`);
   }
-  return parts.join('');
+  return lines.text();
 }
 
 export function* indexRange(start: number, end: number): Generator<number> {

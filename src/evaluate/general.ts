@@ -1,7 +1,9 @@
 // The evaluation path for grids over architecture fields, and for any sweep with serving columns.
-// Slower per point than the abstract kernel in kernel.ts (it counts parameters module by module and
-// sizes the KV cache per point) but produces the same kind of slice summary (and csv/rows.ts the same
-// CSV text), so the pool, the merge of fronts, shards and the report need not know which path ran.
+// A point's counts and serving facts come from the compiled counts of the plan (compiled.ts, fitted
+// by compile.ts) where its structural case compiled, else module by module (countParameters and
+// the KV layout, the reference the compiled counts equal). It produces the same kind of slice
+// summary as kernel.ts (and csv/rows.ts the same CSV text), so the pool, the merge of fronts, shards
+// and the report need not know which path ran.
 import { countParameters, moeLayerIndices } from '../arch/count.js';
 import {
   kvBytesPerTokenLongContext,
@@ -20,6 +22,7 @@ import { ServingEvaluator, type ServingFacts, type ServingPlan } from '../metric
 import { TrainingCostEvaluator } from '../metrics/training.js';
 import { NO_TRAINING_FACTS, trainingFactsOf, type TrainingFacts } from '../training/facts.js';
 import { binOf } from './binner.js';
+import { CompiledWalker } from './compiled.js';
 import { Growable } from './growable.js';
 import { localFront } from './pareto.js';
 import type { ChunkSummary, EvalPlan, GeneralPlan } from './plan.js';
@@ -106,6 +109,42 @@ export const NO_FACTS: ServingFacts = {
   sharedWidth: 0,
 };
 
+/** Prefix of the training facts among a compiled plan's outputs (after the serving facts). */
+export const TRAINING_FACT = 'training.';
+
+/** A point's counts and facts, module by module. */
+export interface Counted {
+  expert_params: number;
+  shared_params: number;
+  facts: ServingFacts;
+  trainingFacts: TrainingFacts;
+}
+
+/**
+ * The counts and facts of the point whose dimension values are `values`, module by module: the
+ * reference the compiled counts are fitted to and checked against.
+ */
+export function countAt(gp: GeneralPlan, values: ArrayLike<number>): Counted {
+  if (gp.mode === 'abstract') {
+    const b = gp.base ? countParameters(gp.base) : undefined;
+    return {
+      expert_params: values[2]!,
+      shared_params: values[3]!,
+      facts: b ? factsOf(gp.base!, b.modules.embedding, gp.serving, b.modules) : NO_FACTS,
+      trainingFacts: b && gp.training ? trainingFactsOf(gp.base!, b, gp.training.seqLen) : NO_TRAINING_FACTS,
+    };
+  }
+  const arch = { ...gp.base! } as Architecture & Record<string, unknown>;
+  for (let d = 0; d < gp.dims.length; d++) arch[gp.dims[d]!.key] = values[d];
+  const b = countParameters(arch);
+  return {
+    expert_params: b.expert_params,
+    shared_params: b.shared_params,
+    facts: factsOf(arch, b.modules.embedding, gp.serving, b.modules),
+    trainingFacts: gp.training ? trainingFactsOf(arch, b, gp.training.seqLen) : NO_TRAINING_FACTS,
+  };
+}
+
 /** Architecture counts kept per decoder; past this many the cache starts over. */
 const COUNT_CACHE_LIMIT = 1 << 16;
 
@@ -184,16 +223,11 @@ export class PointDecoder {
     for (let d = 0; d < gp.dims.length; d++) key += this.index[d]! * this.keyStrides[d]!;
     let counted = this.cache.get(key);
     if (!counted) {
-      const arch = { ...gp.base! } as Architecture & Record<string, unknown>;
-      for (let d = 0; d < gp.dims.length; d++) arch[gp.dims[d]!.key] = this.value(d);
-      const b = countParameters(arch);
+      counted = countAt(
+        gp,
+        gp.dims.map((_, d) => this.value(d)),
+      );
       if (this.cache.size >= COUNT_CACHE_LIMIT) this.cache.clear();
-      counted = {
-        expert_params: b.expert_params,
-        shared_params: b.shared_params,
-        facts: factsOf(arch, b.modules.embedding, gp.serving, b.modules),
-        trainingFacts: gp.training ? trainingFactsOf(arch, b, gp.training.seqLen) : NO_TRAINING_FACTS,
-      };
       this.cache.set(key, counted);
     }
     return { experts, top_k: topK, ...counted };
@@ -221,6 +255,10 @@ export function pointMetricsInto(
   training?.into(m, p);
 }
 
+/**
+ * Every point counted module by module: the path of a plan without compiled counts, and the
+ * reference the compiled kernel (compiled-kernel.ts) is tested against.
+ */
 export function evaluateGeneralChunk(plan: EvalPlan, start: number, end: number): ChunkSummary {
   const gp = plan.general!;
   const decoder = new PointDecoder(gp);
@@ -279,4 +317,70 @@ export function evaluateGeneralChunk(plan: EvalPlan, start: number, end: number)
     bins: binCounts,
     feasibleBits: bits,
   };
+}
+
+/**
+ * Grid points by index through the compiled counts, module by module where a point's case did not
+ * compile. One PointModel (and one facts object) is reused from point to point.
+ */
+export class PointSource {
+  readonly walker: CompiledWalker;
+  private readonly decoder: PointDecoder;
+  private readonly point: PointModel;
+  private readonly factKeys: string[];
+  private readonly trainingKeys: string[];
+  private readonly eValues: Float64Array;
+  private readonly kValues: Float64Array;
+  private readonly eDim: number;
+  private readonly kDim: number;
+  /** Points counted module by module so far. */
+  fallbacks = 0;
+
+  constructor(readonly gp: GeneralPlan) {
+    this.walker = new CompiledWalker(gp.compiled!);
+    this.decoder = new PointDecoder(gp);
+    const outputs = gp.compiled!.outputs;
+    this.factKeys = outputs.slice(2).filter((k) => !k.startsWith(TRAINING_FACT));
+    this.trainingKeys = outputs.filter((k) => k.startsWith(TRAINING_FACT)).map((k) => k.slice(TRAINING_FACT.length));
+    const facts = Object.fromEntries(this.factKeys.map((k) => [k, 0])) as unknown as ServingFacts;
+    const trainingFacts = gp.training
+      ? (Object.fromEntries(this.trainingKeys.map((k) => [k, 0])) as unknown as TrainingFacts)
+      : NO_TRAINING_FACTS;
+    this.point = { experts: 0, top_k: 0, expert_params: 0, shared_params: 0, facts, trainingFacts };
+    [this.eDim, this.kDim] = gp.cellDims;
+    this.eValues = Float64Array.from(this.eDim >= 0 ? gp.dims[this.eDim]!.values : [gp.base!.num_experts]);
+    this.kValues = Float64Array.from(this.kDim >= 0 ? gp.dims[this.kDim]!.values : [gp.base!.num_experts_per_tok]);
+  }
+
+  value(d: number): number {
+    return this.gp.dims[d]!.values[this.walker.idx[d]!]!;
+  }
+
+  /** The point at grid index `index` (ascending calls are cheapest); null when top_k exceeds experts. */
+  at(index: number): PointModel | null {
+    const w = this.walker;
+    w.moveTo(index);
+    const e = this.eValues[this.eDim >= 0 ? w.idx[this.eDim]! : 0]!;
+    const k = this.kValues[this.kDim >= 0 ? w.idx[this.kDim]! : 0]!;
+    if (k > e) return null;
+    if (!w.ok()) {
+      this.fallbacks++;
+      this.decoder.decode(index);
+      return this.decoder.model();
+    }
+    const p = this.point;
+    const out = w.out;
+    p.experts = e;
+    p.top_k = k;
+    p.expert_params = out[0]!;
+    p.shared_params = out[1]!;
+    const facts = p.facts as unknown as Record<string, number>;
+    for (let j = 0; j < this.factKeys.length; j++) facts[this.factKeys[j]!] = out[2 + j]!;
+    if (this.trainingKeys.length > 0) {
+      const tf = p.trainingFacts as unknown as Record<string, number>;
+      const t0 = 2 + this.factKeys.length;
+      for (let j = 0; j < this.trainingKeys.length; j++) tf[this.trainingKeys[j]!] = out[t0 + j]!;
+    }
+    return p;
+  }
 }

@@ -1,6 +1,7 @@
 // What a worker is handed for a slice of the grid, and what it hands back: plain data that crosses
 // to the workers by structured clone (and back, with the typed arrays moved).
 import type { Architecture } from '../arch/types.js';
+import type { CompiledCounts } from './compiled.js';
 import type { GridAxes } from '../grid/axes.js';
 import type { Constraint } from '../metrics/constraints.js';
 import type { QualityPlan } from '../metrics/quality.js';
@@ -67,4 +68,6 @@ export interface GeneralPlan {
   cellDims: [number, number];
   /** Architecture dims written as extra CSV columns (all but num_experts and num_experts_per_tok). */
   csvDims: number[];
+  /** Counts and facts as polynomials over the dims (compile.ts); absent: every point module by module. */
+  compiled?: CompiledCounts;
 }

@@ -242,7 +242,9 @@ export function fullestGpuBytes(
     (Math.ceil(experts / ep) * expertBytes) / tp +
     restBytes / tp +
     Math.ceil(batch / ep) * kvPerSequence * (Math.ceil(kvHeads / tp) / kvHeads);
-  return total * (1 + overhead);
+  // whole bytes, as vram_bytes: (1 + overhead) is rarely exact in binary (1.1 is not), and the
+  // product of a byte count with it has a float tail (104781020256.00002)
+  return Math.round(total * (1 + overhead));
 }
 
 /** ⌊x⌋, guarded against a quotient that lands a rounding error below a whole number (room ÷ 0.9 × 0.9). */

@@ -66,7 +66,7 @@ export interface GroupMemory {
   rest_bytes: number;
   kv_bytes: number;
   total_bytes: number;
-  /** total_bytes × (1 + overhead) */
+  /** total_bytes × (1 + overhead), rounded to a whole byte */
   needed_bytes: number;
   fits: boolean;
 }
@@ -136,7 +136,8 @@ export function perGpuMemory(
     const expert_bytes = (experts * model.expert_bytes) / (splitExperts ? tp : 1);
     const kv_bytes = sequences * kv.kv_bytes_per_sequence * kvFraction;
     const total_bytes = expert_bytes + rest + kv_bytes;
-    const needed_bytes = total_bytes * (1 + overhead);
+    // whole bytes: (1 + overhead) is rarely exact in binary, and the product would carry a float tail
+    const needed_bytes = Math.round(total_bytes * (1 + overhead));
     groups.push({
       ep_rank: g,
       experts,

@@ -4,6 +4,7 @@ import { isGeneral, generalSettings, metricIndex } from './design.js';
 import type { PlotBins, EvalPlan } from '../evaluate/plan.js';
 import { AXES, gridSize, type GridAxes } from '../grid/axes.js';
 import { PointDecoder } from '../evaluate/general.js';
+import { compileCounts } from '../evaluate/compile.js';
 import type { SweepSpec } from '../spec/types.js';
 
 const BINS_X = 64;
@@ -34,7 +35,12 @@ function plotBins(axes: GridAxes): PlotBins {
   };
 }
 
-export function makePlan(spec: SweepSpec): EvalPlan | undefined {
+export interface PlanOptions {
+  /** Fit compiled counts (default true); false counts every point module by module, for tests. */
+  compiled?: boolean;
+}
+
+export function makePlan(spec: SweepSpec, options: PlanOptions = {}): EvalPlan | undefined {
   if (!hasGrid(spec)) return undefined;
   const size = gridPoints(spec);
   const base = spec.architecture?.base;
@@ -68,6 +74,7 @@ export function makePlan(spec: SweepSpec): EvalPlan | undefined {
         ? []
         : dims.flatMap((d, i) => (d.key === 'num_experts' || d.key === 'num_experts_per_tok' ? [] : [i])),
     };
+    if (options.compiled !== false) plan.general.compiled = compileCounts(plan.general);
   }
   if (size > PLOT_POINT_LIMIT) plan.bins = spec.grid ? plotBins(spec.grid) : cornerBins(spec, plan);
   plan.feasibleBits = size <= FEASIBLE_BITS_LIMIT;
