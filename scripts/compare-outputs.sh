@@ -33,10 +33,15 @@ trap 'git -C "$REPO" worktree remove --force "$WORK/base-tree" 2>/dev/null || tr
 ln -s "$REPO/node_modules" "$WORK/base-tree/node_modules"
 
 echo "building $BASE ($(git rev-parse --short "$BASE")) and the working tree"
-(cd "$WORK/base-tree" && npx --no -- tsc -p tsconfig.json)
-npx --no -- tsc -p tsconfig.json
-# as npm run build does: the report's vega and vega-lite as one bundle (when the tree has the script)
-[[ ! -f scripts/bundle-charts.mjs ]] || node scripts/bundle-charts.mjs
+# as npm run build does, in each tree: tsc, then the bundles the tree has a script for (the report's
+# vega and vega-lite, the page's own script)
+build_tree() {
+  npx --no -- tsc -p tsconfig.json
+  [[ ! -f scripts/bundle-charts.mjs ]] || node scripts/bundle-charts.mjs
+  [[ ! -f scripts/build-browser.mjs ]] || node scripts/build-browser.mjs
+}
+(cd "$WORK/base-tree" && build_tree)
+build_tree
 
 specs=(sweeps/*.yaml bench/m1.yaml bench/m10.yaml)
 [[ $SKIP_M100 == 1 ]] || specs+=(bench/m100.yaml)

@@ -325,6 +325,9 @@ export function fullestGpuParts(
   };
 }
 
+/** Top_k-free serving figures kept per evaluator; past this many the memo starts over. */
+const LAYOUT_MEMO_LIMIT = 1 << 16;
+
 export class ServingEvaluator {
   constructor(readonly plan: ServingPlan) {}
 
@@ -411,7 +414,7 @@ export class ServingEvaluator {
 
   /** Writes the serving slots of a full metric vector; active_params must be in its slot already. */
   into(m: Float64Array, E: number, k: number, expertParams: number, sharedParams: number, f: ServingFacts): void {
-    const { batch: B, overhead } = this.plan;
+    const B = this.plan.batch;
     const pair = this.pair(E, k);
     const kv = B * f.kvBytesPerSequence;
     m[KV_CACHE] = kv;
@@ -423,60 +426,31 @@ export class ServingEvaluator {
     const est = hw.estimate;
     // experts of the MoE layers in CPU memory leave the GPUs
     const cpuLayers = Math.min(est.experts_on_cpu, f.moeLayers);
-    const gpuExpertShare = f.moeLayers > 0 ? 1 - cpuLayers / f.moeLayers : 1;
     const expertBytes = expertParams * this.plan.expertBytesPerWeight;
-    const gpuExpertBytes = expertBytes * gpuExpertShare;
-    const restBytes = sharedParams * this.plan.restBytesPerWeight;
-    const attentionBytes = Math.min(f.attentionParams, sharedParams) * this.plan.restBytesPerWeight;
-    // experts in CPU memory must fit the host's memory, whatever the GPUs' layout
-    const cpuOver = cpuLayers > 0 && (expertBytes - gpuExpertBytes) * E > est.cpu_memory_bytes;
-    let bestNeed = Infinity;
-    let bestTp = 0;
-    const problems: number[] = [];
-    for (const tp of hw.tp === null ? TP_OPTIONS : [hw.tp]) {
-      if (hw.count % tp !== 0) continue;
-      const problem = layoutProblem(
-        this.layoutFacts(E, f),
-        hw.count / tp,
-        tp,
-        est.dp_attention,
-        this.plan.expertBlock,
-        this.plan.restBlock,
-      );
-      problems.push(cpuOver ? 5 : problem);
-      if (problem !== 0 || cpuOver) continue;
-      const need =
-        est.engine === 'none' && !est.dp_attention && cpuLayers === 0
-          ? fullestGpuBytes(E, expertBytes, restBytes, B, f.kvBytesPerSequence, f.kvHeads, hw.count / tp, tp, overhead)
-          : this.need(
-              E,
-              gpuExpertBytes,
-              restBytes,
-              attentionBytes,
-              B,
-              f.kvBytesPerSequence,
-              f.kvHeads,
-              hw.count / tp,
-              tp,
-            );
-      if (need < bestNeed) {
-        bestNeed = need;
-        bestTp = tp;
-      }
+    // The layout, the GPUs needed and the inverse solves do not depend on top_k: computed once per
+    // top_k-free design (keyed by every input they read) and reused for each top_k of it.
+    const key = `${E}|${expertParams}|${sharedParams}|${f.kvBytesPerSequence}|${f.kvHeads}|${f.moeLayers}|${f.attentionParams}|${f.attentionHeads}|${f.gqaKvHeads}|${f.expertWidth}|${f.denseWidth}|${f.sharedWidth}|${f.kvFixedBytes}|${f.kvLongBytesPerToken}`;
+    let memo = this.layoutMemo.get(key);
+    if (memo === undefined) {
+      memo = this.layoutFigures(E, expertParams, sharedParams, f);
+      if (this.layoutMemo.size >= LAYOUT_MEMO_LIMIT) this.layoutMemo.clear();
+      this.layoutMemo.set(key, memo);
     }
-    // memory only: any layout of any size (the layout checks apply to the deployment of `count`)
-    m[GPUS_NEEDED] =
-      est.engine === 'none' && !est.dp_attention && cpuLayers === 0
-        ? this.gpusNeeded(E, expertBytes, restBytes, f.kvBytesPerSequence, f.kvHeads)
-        : this.gpusNeededBy((e, t) =>
-            this.need(E, gpuExpertBytes, restBytes, attentionBytes, B, f.kvBytesPerSequence, f.kvHeads, e, t),
-          );
+    const [bestNeed, bestTp, packedProblems, gpusNeeded, maxBatch, maxContext] = memo as unknown as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    m[GPUS_NEEDED] = gpusNeeded!;
     if (bestTp === 0) {
       // no layout an engine can run: the design cannot be served on this deployment
-      this.noLayout(m, packProblems(problems));
+      this.noLayout(m, packedProblems!);
       return;
     }
-    const ep = hw.count / bestTp;
+    const ep = hw.count / bestTp!;
     m[PER_GPU] = bestNeed;
     m[LAYOUT_EP] = ep;
     m[LAYOUT_TP] = bestTp;
@@ -532,6 +506,72 @@ export class ServingEvaluator {
     m[TTFT] = pre.ttft_s * 1000;
     m[PREFILL] = pre.tokens_per_s;
 
+    m[MAX_BATCH] = maxBatch!;
+    m[MAX_CONTEXT] = maxContext!;
+  }
+
+  private readonly layoutMemo = new Map<string, Float64Array>();
+
+  /**
+   * What serving figures do not depend on top_k: the fullest GPU's need at the best valid layout,
+   * its TP (0: no valid layout, with the packed problems of each TP option), the GPUs needed, and
+   * the inverse solves (max_batch, max_context) at that layout.
+   */
+  private layoutFigures(E: number, expertParams: number, sharedParams: number, f: ServingFacts): Float64Array {
+    const { batch: B, overhead } = this.plan;
+    const hw = this.plan.hardware!;
+    const est = hw.estimate;
+    const cpuLayers = Math.min(est.experts_on_cpu, f.moeLayers);
+    const gpuExpertShare = f.moeLayers > 0 ? 1 - cpuLayers / f.moeLayers : 1;
+    const expertBytes = expertParams * this.plan.expertBytesPerWeight;
+    const gpuExpertBytes = expertBytes * gpuExpertShare;
+    const restBytes = sharedParams * this.plan.restBytesPerWeight;
+    const attentionBytes = Math.min(f.attentionParams, sharedParams) * this.plan.restBytesPerWeight;
+    // experts in CPU memory must fit the host's memory, whatever the GPUs' layout
+    const cpuOver = cpuLayers > 0 && (expertBytes - gpuExpertBytes) * E > est.cpu_memory_bytes;
+    let bestNeed = Infinity;
+    let bestTp = 0;
+    const problems: number[] = [];
+    for (const tp of hw.tp === null ? TP_OPTIONS : [hw.tp]) {
+      if (hw.count % tp !== 0) continue;
+      const problem = layoutProblem(
+        this.layoutFacts(E, f),
+        hw.count / tp,
+        tp,
+        est.dp_attention,
+        this.plan.expertBlock,
+        this.plan.restBlock,
+      );
+      problems.push(cpuOver ? 5 : problem);
+      if (problem !== 0 || cpuOver) continue;
+      const need =
+        est.engine === 'none' && !est.dp_attention && cpuLayers === 0
+          ? fullestGpuBytes(E, expertBytes, restBytes, B, f.kvBytesPerSequence, f.kvHeads, hw.count / tp, tp, overhead)
+          : this.need(
+              E,
+              gpuExpertBytes,
+              restBytes,
+              attentionBytes,
+              B,
+              f.kvBytesPerSequence,
+              f.kvHeads,
+              hw.count / tp,
+              tp,
+            );
+      if (need < bestNeed) {
+        bestNeed = need;
+        bestTp = tp;
+      }
+    }
+    // memory only: any layout of any size (the layout checks apply to the deployment of `count`)
+    const gpusNeeded =
+      est.engine === 'none' && !est.dp_attention && cpuLayers === 0
+        ? this.gpusNeeded(E, expertBytes, restBytes, f.kvBytesPerSequence, f.kvHeads)
+        : this.gpusNeededBy((e, t) =>
+            this.need(E, gpuExpertBytes, restBytes, attentionBytes, B, f.kvBytesPerSequence, f.kvHeads, e, t),
+          );
+    if (bestTp === 0) return Float64Array.of(Infinity, 0, packProblems(problems), gpusNeeded, 0, 0);
+    const ep = hw.count / bestTp;
     // inverse solves at the chosen layout: the fullest GPU's need is a·W + b·KV + c (engineMemory),
     // KV = ⌈B/replicas⌉ × KV per sequence × its share on the GPU
     const parts = fullestGpuParts(
@@ -549,16 +589,17 @@ export class ServingEvaluator {
     const mem = this.memory();
     const room = (hw.memory_bytes - mem.fixed_bytes - parts.weights * mem.weight_factor) / mem.kv_factor; // KV bytes that fit
     const perSeq = f.kvBytesPerSequence * parts.kvPerSequenceShare;
-    m[MAX_BATCH] = room < 0 ? 0 : perSeq > 0 ? parts.replicas * floorGuarded(room / perSeq) : Infinity;
+    const maxBatch = room < 0 ? 0 : perSeq > 0 ? parts.replicas * floorGuarded(room / perSeq) : Infinity;
     const seqs = Math.ceil(B / parts.replicas);
     const perSeqRoom = room / (seqs * parts.kvPerSequenceShare);
     const fixed = f.kvFixedBytes;
-    m[MAX_CONTEXT] =
+    const maxContext =
       room < 0 || perSeqRoom < fixed
         ? 0
         : f.kvLongBytesPerToken > 0
           ? floorGuarded((perSeqRoom - fixed) / f.kvLongBytesPerToken)
           : Infinity;
+    return Float64Array.of(bestNeed, bestTp, 0, gpusNeeded, maxBatch, maxContext);
   }
 
   private layoutFacts(E: number, f: ServingFacts): LayoutFacts {
