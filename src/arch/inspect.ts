@@ -340,7 +340,8 @@ function exactBytes(n: number): string {
   return `${withThousands(Number(i))}.${f}`;
 }
 
-const PART_LABELS: Record<WeightPart, string> = {
+/** How inspect names each weight part in its tables. */
+export const PART_LABELS: Record<WeightPart, string> = {
   embedding: 'embedding (input)',
   lm_head: 'lm_head',
   attention: 'attention',

@@ -1,29 +1,10 @@
 /** The reconciliation as text, printed after inspect's own table. */
-import { bytesUnit, withThousands, withUnit } from '../arch/inspect.js';
+import { bytesUnit, PART_LABELS, withThousands, withUnit } from '../arch/inspect.js';
 import type { CheckpointModule } from './modules.js';
 import type { CheckpointReport } from './reconcile.js';
 
-const LABELS: Record<CheckpointModule, string> = {
-  embedding: 'embedding (input)',
-  lm_head: 'lm_head',
-  attention: 'attention',
-  linear_attention: 'linear attention',
-  mamba: 'Mamba mixers',
-  short_conv: 'short convolutions',
-  compressors: 'KV compressors',
-  indexers: 'indexers',
-  hyper_connections: 'hyper-connections',
-  norms: 'norms',
-  router: 'routers',
-  routed_experts: 'routed experts',
-  shared_experts: 'shared experts',
-  dense_ffn: 'dense FFN layers',
-  mtp: 'MTP modules',
-  mtp_stored_copies: 'MTP embedding/head copies',
-  vision: 'vision tower',
-  quantization_scales: 'quantisation scales',
-  routing_tables: 'hash-routing tables',
-};
+// inspect's own names of the weight parts, and the one row the reconciliation adds
+const LABELS: Record<CheckpointModule, string> = { ...PART_LABELS, quantization_scales: 'quantisation scales' };
 
 /** Tensor names listed in the text (all of them are in --json). */
 const SHOWN_NAMES = 12;

@@ -13,30 +13,16 @@
  * kind (the Architecture's `layer_attention`) and puts the mixer where the count puts that kind.
  */
 import type { LayerAttentionKind } from '../arch/types.js';
+import { WEIGHT_PARTS, type WeightPart } from '../arch/memory.js';
 
 /** The rows of the reconciliation: the count's modules and what the checkpoint stores besides them. */
-export const CHECKPOINT_MODULES = [
-  'embedding',
-  'lm_head',
-  'attention',
-  'linear_attention',
-  'mamba',
-  'short_conv',
-  'compressors',
-  'indexers',
-  'hyper_connections',
-  'norms',
-  'router',
-  'routed_experts',
-  'shared_experts',
-  'dense_ffn',
-  'mtp',
-  'mtp_stored_copies',
-  'vision',
+/** A row of the reconciliation: a weight part of the count, or the quantisation scales of all of them. */
+export type CheckpointModule = WeightPart | 'quantization_scales';
+export const CHECKPOINT_MODULES: readonly CheckpointModule[] = [
+  ...WEIGHT_PARTS.filter((p) => p !== 'routing_tables'),
   'quantization_scales',
   'routing_tables',
-] as const;
-export type CheckpointModule = (typeof CHECKPOINT_MODULES)[number];
+];
 
 /** What the classifier needs to know of the model. */
 export interface NameContext {
