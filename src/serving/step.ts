@@ -172,18 +172,25 @@ function passTime(
   const expertBytes = (Math.ceil(d.experts / ep) * touched * d.expert_layer_bytes) / tp;
   const expertFlops = (total * d.top_k * 2 * d.expert_layer_params) / hw.gpus;
 
+  // each class of layers: its count × the larger of its compute and memory time (the sweep's hot
+  // loop runs this per design, so no closure or array is made here)
   let compute = 0;
   let memory = 0;
-  const layer = (count: number, flops: number, bytes: number) => {
-    if (count <= 0) return;
-    const tc = flops / F;
-    const tm = bytes / BW;
-    if (tc > tm) compute += count * tc;
-    else memory += count * tm;
-  };
   const cpuLayers = Math.min(d.cpu_moe_layers, d.moe_layers);
-  layer(d.moe_layers - cpuLayers, shareFlops + expertFlops, shareBytes + expertBytes);
-  layer(L - d.moe_layers + cpuLayers, shareFlops, shareBytes);
+  const gpuMoe = d.moe_layers - cpuLayers;
+  if (gpuMoe > 0) {
+    const tc = (shareFlops + expertFlops) / F;
+    const tm = (shareBytes + expertBytes) / BW;
+    if (tc > tm) compute += gpuMoe * tc;
+    else memory += gpuMoe * tm;
+  }
+  const rest = L - d.moe_layers + cpuLayers;
+  if (rest > 0) {
+    const tc = shareFlops / F;
+    const tm = shareBytes / BW;
+    if (tc > tm) compute += rest * tc;
+    else memory += rest * tm;
+  }
   // experts in CPU memory: every expert of the layer lives in one host's memory
   const cpu_s =
     cpuLayers > 0 && hw.cpu_bandwidth_bytes_per_s > 0
@@ -201,21 +208,23 @@ function passTime(
 
   const overhead_s = L * c.layer_overhead_s;
   const seconds = compute + memory + link_s + overhead_s + cpu_s;
-  const parts: [StepBinding, number][] = [
-    ['bandwidth', memory],
-    ['compute', compute],
-    ['interconnect', link_s],
-    ['overhead', overhead_s],
-    ['cpu', cpu_s],
-  ];
+  // the largest part binds; on a tie the earlier of bandwidth, compute, interconnect, overhead, cpu
   let binding: StepBinding = 'bandwidth';
   let most = -1;
-  for (const [name, t] of parts) {
-    if (t > most) {
-      most = t;
-      binding = name;
-    }
+  if (memory > most) most = memory;
+  if (compute > most) {
+    most = compute;
+    binding = 'compute';
   }
+  if (link_s > most) {
+    most = link_s;
+    binding = 'interconnect';
+  }
+  if (overhead_s > most) {
+    most = overhead_s;
+    binding = 'overhead';
+  }
+  if (cpu_s > most) binding = 'cpu';
   return { seconds, compute_s: compute, memory_s: memory, link_s, overhead_s, cpu_s, binding };
 }
 
