@@ -285,7 +285,6 @@ export function capacityFactor(E: number, k: number, B: number): number {
  * Routing figures by (batch, experts, top_k), kept for the life of the thread: each costs O(batch)
  * and a sweep meets the same pairs in every slice and again in the CSV pass.
  */
-const pairFigures = new Map<string, PairFigures>();
 const PAIR_CACHE_LIMIT = 1 << 16;
 
 /**
@@ -327,14 +326,19 @@ export function fullestGpuParts(
 
 /** Top_k-free serving figures kept per evaluator; past this many the memo starts over. */
 const LAYOUT_MEMO_LIMIT = 1 << 16;
+/** Inputs of the top_k-free serving figures: E, expert and shared parameters, and 11 serving facts. */
+const KEY_LENGTH = 14;
 
 export class ServingEvaluator {
   constructor(readonly plan: ServingPlan) {}
 
+  /** Figures of (experts, top_k) at this plan's batch, kept per evaluator under E·2^16 + k. */
+  private readonly pairs = new Map<number, PairFigures>();
+
   private pair(E: number, k: number): PairFigures {
     const B = this.plan.batch;
-    const key = `${B}:${E}:${k}`;
-    let p = pairFigures.get(key);
+    const key = E * 65536 + k;
+    let p = this.pairs.get(key);
     if (!p) {
       p = {
         touched: touchedFraction(E, k, B),
@@ -342,8 +346,8 @@ export class ServingEvaluator {
         imbalance: loadImbalanceLowerBound(E, k, B),
         capacityFactor: capacityFactor(E, k, B),
       };
-      if (pairFigures.size >= PAIR_CACHE_LIMIT) pairFigures.clear();
-      pairFigures.set(key, p);
+      if (this.pairs.size >= PAIR_CACHE_LIMIT) this.pairs.clear();
+      this.pairs.set(key, p);
     }
     return p;
   }
@@ -429,21 +433,13 @@ export class ServingEvaluator {
     const expertBytes = expertParams * this.plan.expertBytesPerWeight;
     // The layout, the GPUs needed and the inverse solves do not depend on top_k: computed once per
     // top_k-free design (keyed by every input they read) and reused for each top_k of it.
-    const key = `${E}|${expertParams}|${sharedParams}|${f.kvBytesPerSequence}|${f.kvHeads}|${f.moeLayers}|${f.attentionParams}|${f.attentionHeads}|${f.gqaKvHeads}|${f.expertWidth}|${f.denseWidth}|${f.sharedWidth}|${f.kvFixedBytes}|${f.kvLongBytesPerToken}`;
-    let memo = this.layoutMemo.get(key);
-    if (memo === undefined) {
-      memo = this.layoutFigures(E, expertParams, sharedParams, f);
-      if (this.layoutMemo.size >= LAYOUT_MEMO_LIMIT) this.layoutMemo.clear();
-      this.layoutMemo.set(key, memo);
-    }
-    const [bestNeed, bestTp, packedProblems, gpusNeeded, maxBatch, maxContext] = memo as unknown as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
+    const memo = this.layoutMemo(E, expertParams, sharedParams, f);
+    const bestNeed = memo[KEY_LENGTH]!;
+    const bestTp = memo[KEY_LENGTH + 1]!;
+    const packedProblems = memo[KEY_LENGTH + 2]!;
+    const gpusNeeded = memo[KEY_LENGTH + 3]!;
+    const maxBatch = memo[KEY_LENGTH + 4]!;
+    const maxContext = memo[KEY_LENGTH + 5]!;
     m[GPUS_NEEDED] = gpusNeeded!;
     if (bestTp === 0) {
       // no layout an engine can run: the design cannot be served on this deployment
@@ -510,7 +506,45 @@ export class ServingEvaluator {
     m[MAX_CONTEXT] = maxContext!;
   }
 
-  private readonly layoutMemo = new Map<string, Float64Array>();
+  private readonly memo = new Map<number, Float64Array>();
+  private readonly key = new Float64Array(KEY_LENGTH);
+  private readonly keyWords = new Int32Array(this.key.buffer);
+
+  /**
+   * The top_k-free figures of a design (layoutFigures), remembered under a hash of every input they
+   * read and checked against those inputs on a hit: [the inputs..., the figures...].
+   */
+  private layoutMemo(E: number, expertParams: number, sharedParams: number, f: ServingFacts): Float64Array {
+    const key = this.key;
+    key[0] = E;
+    key[1] = expertParams;
+    key[2] = sharedParams;
+    key[3] = f.kvBytesPerSequence;
+    key[4] = f.kvHeads;
+    key[5] = f.moeLayers;
+    key[6] = f.attentionParams;
+    key[7] = f.attentionHeads;
+    key[8] = f.gqaKvHeads;
+    key[9] = f.expertWidth;
+    key[10] = f.denseWidth;
+    key[11] = f.sharedWidth;
+    key[12] = f.kvFixedBytes;
+    key[13] = f.kvLongBytesPerToken;
+    let h = 0x811c9dc5;
+    for (let i = 0; i < this.keyWords.length; i++) h = Math.imul(h ^ this.keyWords[i]!, 0x01000193);
+    const hit = this.memo.get(h);
+    if (hit !== undefined) {
+      let same = true;
+      for (let i = 0; i < KEY_LENGTH && same; i++) same = Object.is(hit[i], key[i]);
+      if (same) return hit;
+    }
+    const entry = new Float64Array(KEY_LENGTH + 6);
+    entry.set(key);
+    entry.set(this.layoutFigures(E, expertParams, sharedParams, f), KEY_LENGTH);
+    if (this.memo.size >= LAYOUT_MEMO_LIMIT) this.memo.clear();
+    this.memo.set(h, entry);
+    return entry;
+  }
 
   /**
    * What serving figures do not depend on top_k: the fullest GPU's need at the best valid layout,
