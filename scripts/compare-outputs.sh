@@ -37,6 +37,8 @@ echo "building $BASE ($(git rev-parse --short "$BASE")) and the working tree"
 npx --no -- tsc -p tsconfig.json
 # as npm run build does: the report's vega and vega-lite as one bundle (when the tree has the script)
 [[ ! -f scripts/bundle-charts.mjs ]] || node scripts/bundle-charts.mjs
+# and the catalogue as one validated JSON document (when the tree has the script)
+[[ ! -f scripts/build-catalogue.mjs ]] || node scripts/build-catalogue.mjs
 
 specs=(sweeps/*.yaml bench/m1.yaml bench/m10.yaml)
 [[ $SKIP_M100 == 1 ]] || specs+=(bench/m100.yaml)

@@ -63,6 +63,60 @@ describe('start-up: what each command loads', () => {
   });
 });
 
+// The built package reads its catalogue from the JSON document the build wrote (src/catalog/built.ts),
+// so these commands never load the YAML parser nor zod; from src/ they read the YAML files. Needs
+// `npm run build` (run before `npm test`).
+describe.skipIf(!existsSync('dist/catalog/catalogue.json'))('start-up of the built CLI', () => {
+  function builtLoads(name: string, argv: string[]) {
+    const trace = join(tmp, `${name}.dist.trace`);
+    const r = spawnSync(
+      process.execPath,
+      ['--import', './test/fixtures/module-trace.mjs', 'dist/cli/bin.js', ...argv],
+      {
+        cwd: process.cwd(),
+        encoding: 'utf8',
+        env: { ...process.env, MODULE_TRACE: trace },
+      },
+    );
+    const urls = readFileSync(trace, 'utf8').trim().split('\n');
+    const packages = new Set(urls.flatMap((u) => u.match(/\/node_modules\/((?:@[^/]+\/)?[^/]+)\//)?.[1] ?? []));
+    return { packages, urls, status: r.status, stdout: r.stdout };
+  }
+
+  it('calc, presets and inspect load neither yaml, zod nor the CSV writer: only commander', () => {
+    for (const [name, argv] of [
+      ['calc', ['calc', '--preset', 'deepseek-v3']],
+      ['calc-serving', ['calc', '--preset', 'deepseek-v3', '--context', '128K', '--gpu', 'H200', '--count', '8']],
+      [
+        'calc-training',
+        ['calc', '--preset', 'deepseek-v3', '--train-tokens', '14.8T', '--gpu', 'H800', '--count', '2048'],
+      ],
+      ['presets', ['presets']],
+      ['inspect', ['inspect', 'presets/configs/deepseek-v3.json', '--context', '128K']],
+    ] as const) {
+      const { packages, urls, status } = builtLoads(name, [...argv]);
+      expect(status, name).toBe(0);
+      // inspect reads a config.json only, not the catalogue
+      expect(
+        name === 'inspect' || urls.some((u) => u.endsWith('/dist/catalog/built.js')),
+        `${name} reads the built catalogue`,
+      ).toBe(true);
+      expect([...packages], name).toEqual(['commander']);
+    }
+  });
+
+  it('a 4-point sweep still loads the spec validator (zod) and the YAML parser: the control', () => {
+    const { packages, status } = builtLoads('p4', [
+      'test/fixtures/specs/four-points.yaml',
+      '--out',
+      join(tmp, 'p4-dist'),
+    ]);
+    expect(status).toBe(0);
+    expect(packages.has('zod')).toBe(true);
+    expect(packages.has('yaml')).toBe(true);
+  });
+});
+
 describe('small grids on the calling thread', () => {
   it('the thresholds split abstract and general grids where the pool starts', () => {
     expect(runsInThread(IN_THREAD_ABSTRACT_POINTS, false)).toBe(true);

@@ -2,7 +2,7 @@
 // codes: 0 pass, 1 a design or the grid fails its constraints, 2 bad input or usage, 3 internal error.
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { CSV_MODES } from '../csv/columns.js';
+import { CSV_MODES } from '../csv/modes.js';
 import { DTYPES, KV_DTYPES } from '../formats/dtypes.js';
 import { InputError, SpecError } from '../findings/errors.js';
 import { DEFAULT_MAX_POINTS } from '../spec/limits.js';
