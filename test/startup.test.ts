@@ -61,7 +61,20 @@ describe('start-up: what each command loads', () => {
     expect(packages.has('piscina')).toBe(false);
     expect(files.has('pool/pool.ts')).toBe(false);
   });
+
+  it('a 4-point sweep with --no-report loads none of the report stack', () => {
+    const { packages, status } = loaded('p4-no-report', [
+      'test/fixtures/specs/four-points.yaml',
+      '--out',
+      join(tmp, 'p4-no-report'),
+      '--no-report',
+    ]);
+    expect(status).toBe(0);
+    for (const p of REPORT_STACK) expect(packages.has(p), p).toBe(false);
+    expect(packages.has('zod')).toBe(true); // the control: the spec was read
+  });
 });
+
 
 // The built package reads its catalogue from the JSON document the build wrote (src/catalog/built.ts),
 // so these commands never load the YAML parser nor zod; from src/ they read the YAML files. Needs
@@ -140,7 +153,7 @@ describe('small grids on the calling thread', () => {
             inThread: timings.in_thread === true,
             csv: readFileSync(w.files.csv),
             summary,
-            report: readFileSync(w.files.report, 'utf8'),
+            report: readFileSync(w.files.report!, 'utf8'),
           };
         };
         const here = await out(`${spec.name}-thread`);

@@ -78,6 +78,7 @@ Run \`moe-sweep help <command>\` for a command's options.`,
     )
     .option('--json', 'print summary.json to stdout instead of the summary')
     .option('-q, --quiet', 'print nothing but errors')
+    .option('--no-report', 'write results.csv and summary.json only, no report.html (skips drawing the charts)')
     .option('--shard <i/n>', 'evaluate only shard I of N (0-based) and write a shard result for `moe-sweep merge`')
     .addOption(
       new Option('--reporter <name>', 'also write junit.xml into the output folder, for CI test views').choices([
