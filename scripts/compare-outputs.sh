@@ -34,11 +34,15 @@ ln -s "$REPO/node_modules" "$WORK/base-tree/node_modules"
 
 echo "building $BASE ($(git rev-parse --short "$BASE")) and the working tree"
 (cd "$WORK/base-tree" && npx --no -- tsc -p tsconfig.json)
+# the report inlines the browser bundle: a fresh tree has none until it is built (when it has the script)
+(cd "$WORK/base-tree" && { [[ ! -f scripts/build-browser.mjs ]] || node scripts/build-browser.mjs; })
 npx --no -- tsc -p tsconfig.json
 # as npm run build does: the report's vega and vega-lite as one bundle (when the tree has the script)
 [[ ! -f scripts/bundle-charts.mjs ]] || node scripts/bundle-charts.mjs
 # and the catalogue as one validated JSON document (when the tree has the script)
 [[ ! -f scripts/build-catalogue.mjs ]] || node scripts/build-catalogue.mjs
+# and the report's template precompiled (when the tree has the script)
+[[ ! -f scripts/precompile-template.mjs ]] || node scripts/precompile-template.mjs
 
 specs=(sweeps/*.yaml bench/m1.yaml bench/m10.yaml)
 [[ $SKIP_M100 == 1 ]] || specs+=(bench/m100.yaml)

@@ -4,7 +4,9 @@
 // calling thread writes byte for byte what the pool writes.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { metricsInto } from '../src/metrics/design.js';
 import { describe, expect, it } from 'vitest';
 import { loadSpec } from '../src/spec/load.js';
 import { runSweep } from '../src/sweep/run.js';
@@ -75,7 +77,6 @@ describe('start-up: what each command loads', () => {
   });
 });
 
-
 // The built package reads its catalogue from the JSON document the build wrote (src/catalog/built.ts),
 // so these commands never load the YAML parser nor zod; from src/ they read the YAML files. Needs
 // `npm run build` (run before `npm test`).
@@ -117,6 +118,36 @@ describe.skipIf(!existsSync('dist/catalog/catalogue.json'))('start-up of the bui
       expect([...packages], name).toEqual(['commander']);
     }
   });
+
+  // The built CLI reads the catalogue's JSON document and the precompiled template; from src/ the
+  // YAML files and the template compiled at run time: the same three files, byte for byte.
+  for (const spec of ['test/fixtures/specs/four-points.yaml', 'sweeps/mla-one-h200-node.yaml']) {
+    it(`${spec}: the built CLI writes what the CLI from src/ writes`, async () => {
+      const name = spec.replace(/\W+/g, '-');
+      const fromDist = join(tmp, `${name}-dist`);
+      const fromSrc = join(tmp, `${name}-src`);
+      const d = spawnSync(process.execPath, ['dist/cli/bin.js', spec, '--out', fromDist, '--quiet'], {
+        encoding: 'utf8',
+      });
+      const r = await cliWith({}, spec, '--out', fromSrc, '--quiet');
+      expect(d.status).toBe(r.code);
+      // The one difference that is not ours: the report inlines metricsInto's source as compiled, and
+      // tsc and tsx print it differently (so the inline script's CSP hash differs too).
+      const distSource = (await import(pathToFileURL(resolve('dist/metrics/design.js')).href)).metricsInto.toString();
+      const normal = (html: string) =>
+        html
+          .replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '')
+          .replace(distSource, metricsInto.toString());
+      const distHtml = readFileSync(join(fromDist, 'report.html'), 'utf8');
+      expect(distHtml).toContain(distSource);
+      expect(normal(distHtml)).toBe(normal(readFileSync(join(fromSrc, 'report.html'), 'utf8')));
+      expect(readFileSync(join(fromDist, 'results.csv'), 'utf8')).toBe(
+        readFileSync(join(fromSrc, 'results.csv'), 'utf8'),
+      );
+      const untimed = (dir: string) => ({ ...JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')), timings: 0 });
+      expect(untimed(fromDist)).toStrictEqual(untimed(fromSrc));
+    });
+  }
 
   it('a 4-point sweep still loads the spec validator (zod) and the YAML parser: the control', () => {
     const { packages, status } = builtLoads('p4', [
