@@ -147,14 +147,18 @@ function cli(args) {
 }
 
 // 2. m10 end to end through the CLI (spec → evaluation → CSV of feasible rows → summary → report), each
-// run interleaved with the same sweep as one DuckDB statement (bench/duckdb.js), whole processes.
+// run interleaved with the same sweep as one DuckDB statement (bench/duckdb.js), whole processes. And
+// like for like: moe-sweep --no-report writes what DuckDB writes (the feasible CSV; plus summary.json).
 function versusDuckdb(name, runs) {
   const ours = [];
+  const bareRuns = [];
   const duck = [];
   const out = join(tmp, name);
+  const outBare = join(tmp, `${name}-no-report`);
   const duckCsv = join(tmp, `${name}-duckdb.csv`);
   for (let i = 0; i < runs; i++) {
     ours.push(cli([here(`./${name}.yaml`), '--out', out, '--quiet']));
+    bareRuns.push(cli([here(`./${name}.yaml`), '--out', outBare, '--quiet', '--no-report']));
     duck.push(proc(here('./duckdb.js'), [name, duckCsv]));
   }
   const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
@@ -166,6 +170,11 @@ function versusDuckdb(name, runs) {
     peak_rss_bytes: Math.max(...ours.map((r) => r.maxRssBytes)),
     csv_rows: summary.csv.rows,
     phases_ms: summary.timings,
+    no_report: {
+      process_ms: median(bareRuns.map((r) => r.processMs)),
+      peak_rss_bytes: Math.max(...bareRuns.map((r) => r.maxRssBytes)),
+      csv_identical: readFileSync(join(outBare, 'results.csv')).equals(readFileSync(duckCsv)),
+    },
     duckdb: {
       process_ms: median(duck.map((r) => r.processMs)),
       statement_ms: median(duck.map((r) => r.ms)),
@@ -175,6 +184,7 @@ function versusDuckdb(name, runs) {
     },
   };
   r.duckdb_over_ours = r.duckdb.process_ms / r.process_ms;
+  r.duckdb_over_no_report = r.duckdb.process_ms / r.no_report.process_ms;
   const label = `${name} (${(r.grid_points / 1e6).toFixed(2)}M points)`;
   rows.push([`${label} whole process (node start to exit)`, s(r.process_ms)]);
   rows.push([`${name} end to end in main() (modules loaded lazily inside)`, s(r.end_to_end_ms)]);
@@ -189,6 +199,15 @@ function versusDuckdb(name, runs) {
   rows.push([
     `${name} DuckDB time / moe-sweep time`,
     `${r.duckdb_over_ours.toFixed(2)}x (CSV rows ${r.csv_rows.toLocaleString('en-US')} vs ${r.duckdb.csv_rows.toLocaleString('en-US')}, ${identical ? 'byte-identical' : 'DIFFERENT bytes'})`,
+  ]);
+  rows.push([
+    `${name} like for like: moe-sweep --no-report (CSV + summary.json), whole process`,
+    s(r.no_report.process_ms),
+  ]);
+  rows.push([`${name} --no-report peak RSS`, mb(r.no_report.peak_rss_bytes)]);
+  rows.push([
+    `${name} DuckDB time / moe-sweep --no-report time`,
+    `${r.duckdb_over_no_report.toFixed(2)}x (${r.no_report.csv_identical ? 'byte-identical' : 'DIFFERENT bytes'} CSV)`,
   ]);
   return r;
 }

@@ -33,12 +33,15 @@ trap 'git -C "$REPO" worktree remove --force "$WORK/base-tree" 2>/dev/null || tr
 ln -s "$REPO/node_modules" "$WORK/base-tree/node_modules"
 
 echo "building $BASE ($(git rev-parse --short "$BASE")) and the working tree"
-# as npm run build does, in each tree: tsc, then the bundles the tree has a script for (the report's
-# vega and vega-lite, the page's own script)
+# as npm run build does, in each tree: tsc, then each build step the tree has a script for (the
+# report's vega and vega-lite as one bundle, the page's own script, the catalogue as one validated
+# JSON document, the report's template precompiled)
 build_tree() {
   npx --no -- tsc -p tsconfig.json
-  [[ ! -f scripts/bundle-charts.mjs ]] || node scripts/bundle-charts.mjs
-  [[ ! -f scripts/build-browser.mjs ]] || node scripts/build-browser.mjs
+  local step
+  for step in bundle-charts build-browser build-catalogue precompile-template; do
+    [[ ! -f "scripts/$step.mjs" ]] || node "scripts/$step.mjs"
+  done
 }
 (cd "$WORK/base-tree" && build_tree)
 build_tree

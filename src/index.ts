@@ -24,5 +24,6 @@ export { buildSummary, exitCodeOf } from './output/summary.js';
 export { renderReport, type ReportInput } from './output/report/html.js';
 export { reportData, type ReportData } from './output/report/data.js';
 export { loadCatalog, type Catalog } from './catalog/index.js';
-export { loadPresets, getPreset, type Preset } from './catalog/presets.js';
+export type { Preset } from './catalog/presets.js';
+export { loadPresets, getPreset } from './catalog/preset-files.js';
 export { CSV_COLUMNS, CSV_HEADER } from './csv/columns.js';

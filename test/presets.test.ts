@@ -6,13 +6,11 @@ import {
   type ActiveConvention,
   type Preset,
   type TotalConvention,
-  getPreset,
-  loadPresets,
   nearestPresetIds,
   presetArchitecture,
   presetQuantity,
-  presetsDir,
 } from '../src/catalog/presets.js';
+import { getPreset, loadPresets, presetsDir } from '../src/catalog/preset-files.js';
 import { countParameters } from '../src/arch/count.js';
 
 /** A vendor's published figures, restated here so that the test does not just trust the YAML. */

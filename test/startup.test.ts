@@ -4,7 +4,9 @@
 // calling thread writes byte for byte what the pool writes.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { metricsInto } from '../src/metrics/design.js';
 import { describe, expect, it } from 'vitest';
 import { loadSpec } from '../src/spec/load.js';
 import { runSweep } from '../src/sweep/run.js';
@@ -61,6 +63,102 @@ describe('start-up: what each command loads', () => {
     expect(packages.has('piscina')).toBe(false);
     expect(files.has('pool/pool.ts')).toBe(false);
   });
+
+  it('a 4-point sweep with --no-report loads none of the report stack', () => {
+    const { packages, status } = loaded('p4-no-report', [
+      'test/fixtures/specs/four-points.yaml',
+      '--out',
+      join(tmp, 'p4-no-report'),
+      '--no-report',
+    ]);
+    expect(status).toBe(0);
+    for (const p of REPORT_STACK) expect(packages.has(p), p).toBe(false);
+    expect(packages.has('zod')).toBe(true); // the control: the spec was read
+  });
+});
+
+// The built package reads its catalogue from the JSON document the build wrote (src/catalog/built.ts),
+// so these commands never load the YAML parser nor zod; from src/ they read the YAML files. Needs
+// `npm run build` (run before `npm test`).
+describe.skipIf(!existsSync('dist/catalog/catalogue.json'))('start-up of the built CLI', () => {
+  function builtLoads(name: string, argv: string[]) {
+    const trace = join(tmp, `${name}.dist.trace`);
+    const r = spawnSync(
+      process.execPath,
+      ['--import', './test/fixtures/module-trace.mjs', 'dist/cli/bin.js', ...argv],
+      {
+        cwd: process.cwd(),
+        encoding: 'utf8',
+        env: { ...process.env, MODULE_TRACE: trace },
+      },
+    );
+    const urls = readFileSync(trace, 'utf8').trim().split('\n');
+    const packages = new Set(urls.flatMap((u) => u.match(/\/node_modules\/((?:@[^/]+\/)?[^/]+)\//)?.[1] ?? []));
+    return { packages, urls, status: r.status, stdout: r.stdout };
+  }
+
+  it('calc, presets and inspect load neither yaml, zod nor the CSV writer: only commander', () => {
+    for (const [name, argv] of [
+      ['calc', ['calc', '--preset', 'deepseek-v3']],
+      ['calc-serving', ['calc', '--preset', 'deepseek-v3', '--context', '128K', '--gpu', 'H200', '--count', '8']],
+      [
+        'calc-training',
+        ['calc', '--preset', 'deepseek-v3', '--train-tokens', '14.8T', '--gpu', 'H800', '--count', '2048'],
+      ],
+      ['presets', ['presets']],
+      ['inspect', ['inspect', 'presets/configs/deepseek-v3.json', '--context', '128K']],
+    ] as const) {
+      const { packages, urls, status } = builtLoads(name, [...argv]);
+      expect(status, name).toBe(0);
+      // inspect reads a config.json only, not the catalogue
+      expect(
+        name === 'inspect' || urls.some((u) => u.endsWith('/dist/catalog/built.js')),
+        `${name} reads the built catalogue`,
+      ).toBe(true);
+      expect([...packages], name).toEqual(['commander']);
+    }
+  });
+
+  // The built CLI reads the catalogue's JSON document and the precompiled template; from src/ the
+  // YAML files and the template compiled at run time: the same three files, byte for byte.
+  for (const spec of ['test/fixtures/specs/four-points.yaml', 'sweeps/mla-one-h200-node.yaml']) {
+    it(`${spec}: the built CLI writes what the CLI from src/ writes`, async () => {
+      const name = spec.replace(/\W+/g, '-');
+      const fromDist = join(tmp, `${name}-dist`);
+      const fromSrc = join(tmp, `${name}-src`);
+      const d = spawnSync(process.execPath, ['dist/cli/bin.js', spec, '--out', fromDist, '--quiet'], {
+        encoding: 'utf8',
+      });
+      const r = await cliWith({}, spec, '--out', fromSrc, '--quiet');
+      expect(d.status).toBe(r.code);
+      // The one difference that is not ours: the report inlines metricsInto's source as compiled, and
+      // tsc and tsx print it differently (so the inline script's CSP hash differs too).
+      const distSource = (await import(pathToFileURL(resolve('dist/metrics/design.js')).href)).metricsInto.toString();
+      const normal = (html: string) =>
+        html
+          .replace(/<meta http-equiv="Content-Security-Policy"[^>]*>/, '')
+          .replace(distSource, metricsInto.toString());
+      const distHtml = readFileSync(join(fromDist, 'report.html'), 'utf8');
+      expect(distHtml).toContain(distSource);
+      expect(normal(distHtml)).toBe(normal(readFileSync(join(fromSrc, 'report.html'), 'utf8')));
+      expect(readFileSync(join(fromDist, 'results.csv'), 'utf8')).toBe(
+        readFileSync(join(fromSrc, 'results.csv'), 'utf8'),
+      );
+      const untimed = (dir: string) => ({ ...JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')), timings: 0 });
+      expect(untimed(fromDist)).toStrictEqual(untimed(fromSrc));
+    });
+  }
+
+  it('a 4-point sweep still loads the spec validator (zod) and the YAML parser: the control', () => {
+    const { packages, status } = builtLoads('p4', [
+      'test/fixtures/specs/four-points.yaml',
+      '--out',
+      join(tmp, 'p4-dist'),
+    ]);
+    expect(status).toBe(0);
+    expect(packages.has('zod')).toBe(true);
+    expect(packages.has('yaml')).toBe(true);
+  });
 });
 
 describe('small grids on the calling thread', () => {
@@ -86,7 +184,7 @@ describe('small grids on the calling thread', () => {
             inThread: timings.in_thread === true,
             csv: readFileSync(w.files.csv),
             summary,
-            report: readFileSync(w.files.report, 'utf8'),
+            report: readFileSync(w.files.report!, 'utf8'),
           };
         };
         const here = await out(`${spec.name}-thread`);

@@ -5,7 +5,7 @@
 // synchronous readers run). An existing file or folder always wins over a Hub id of the same spelling.
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { type Document, isMap, isScalar, parseDocument, visit } from 'yaml';
+import type { Document } from 'yaml';
 import { architectureFromHfConfig } from '../arch/hf-config/index.js';
 import type { Architecture } from '../arch/types.js';
 import { type Env, hubCacheRoot } from '../hub/cache.js';
@@ -88,7 +88,7 @@ export async function prefetchConfig(arg: string, baseDir: string, env: Env): Pr
  * Every `architecture: {config: …}` string in a spec, wherever the spec nests it. The YAML nodes are
  * walked as written, aliases not followed, so a cyclic or exponential alias costs nothing here.
  */
-function specConfigs(doc: Document): string[] {
+function specConfigs(doc: Document, { isMap, isScalar, visit }: typeof import('yaml')): string[] {
   const out: string[] = [];
   visit(doc, {
     Pair(_, pair) {
@@ -105,13 +105,15 @@ function specConfigs(doc: Document): string[] {
  * spec that does not parse is left to the loader, which says where it is wrong.
  */
 export async function prefetchSpecConfigs(text: string, specDir: string, env: Env): Promise<void> {
+  // imported here: `calc` and `inspect` read config files through this module and never need YAML
+  const yaml = await import('yaml');
   let doc: Document;
   try {
     // a document, not parse(): parse would print YAML warnings on the process's stderr
-    doc = parseDocument(text);
+    doc = yaml.parseDocument(text);
   } catch {
     return;
   }
   if (doc.errors.length > 0) return;
-  for (const c of new Set(specConfigs(doc))) await prefetchConfig(c, specDir, env);
+  for (const c of new Set(specConfigs(doc, yaml))) await prefetchConfig(c, specDir, env);
 }

@@ -7,12 +7,10 @@ import type { Architecture } from '../arch/types.js';
 import type { ScalingLaws } from '../quality/laws.js';
 import type { Gpu } from '../serving/gpu.js';
 import type { ServingModelConstants } from '../serving/constants.js';
-import { loadGpuCatalogue } from './gpus.js';
-import { loadPresets, presetArchitecture, type Preset } from './presets.js';
-import { loadScalingLaws } from './scaling-laws.js';
-import { loadTrainingMfu, type TrainingMfu } from './training-mfu.js';
-import { loadServingCalibration, loadServingModel } from './serving-model.js';
+import { presetArchitecture, type Preset } from './presets.js';
+import type { TrainingMfu } from './training-mfu.js';
 import type { CalibrationRow } from '../serving/calibration.js';
+import { readBuiltCatalogue } from './built.js';
 
 export interface Catalog {
   /** Sorted by id. */
@@ -31,12 +29,35 @@ export interface Catalog {
 
 let bundled: Catalog | undefined;
 
+const built = readBuiltCatalogue();
 /**
- * The package's catalogue. Each part is read the first time it is used, and once: `presets` must
- * not pay for parsing the scaling laws, nor `calc` for the presets it does not name.
+ * The YAML readers, imported only without a built document: they load the YAML parser and zod,
+ * which took longer to load than a `calc` takes to run.
+ */
+const files = built
+  ? undefined
+  : await Promise.all([
+      import('./gpus.js'),
+      import('./preset-files.js'),
+      import('./scaling-laws.js'),
+      import('./serving-model.js'),
+      import('./training-mfu.js'),
+    ]).then(([gpus, presets, laws, serving, mfu]) => ({ ...gpus, ...presets, ...laws, ...serving, ...mfu }));
+
+/**
+ * The package's catalogue. A built package reads the whole of it from the one JSON document the
+ * build wrote (src/catalog/built.ts). From src/, each part is read from its YAML file the first
+ * time it is used, and once: `presets` must not pay for parsing the scaling laws, nor `calc` for
+ * the presets it does not name.
  */
 export function loadCatalog(): Catalog {
   if (bundled) return bundled;
+  if (!files) {
+    bundled = { ...built!, presetArchitecture };
+    return bundled;
+  }
+  const { loadPresets, loadGpuCatalogue, loadScalingLaws, loadTrainingMfu, loadServingModel, loadServingCalibration } =
+    files;
   let presets: readonly Preset[] | undefined;
   let gpus: readonly Gpu[] | undefined;
   let laws: ScalingLaws | undefined;

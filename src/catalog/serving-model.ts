@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { parseServingModel, type ServingModelConstants } from '../serving/constants.js';
+import { parseServingModel, type ServingModelConstants } from '../serving/constants-schema.js';
 import { parseCalibration, type CalibrationRow } from '../serving/calibration.js';
 
 export function servingModelPath(): string {

@@ -2,7 +2,7 @@
 // codes: 0 pass, 1 a design or the grid fails its constraints, 2 bad input or usage, 3 internal error.
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { CSV_MODES } from '../csv/columns.js';
+import { CSV_MODES } from '../csv/modes.js';
 import { DTYPES, KV_DTYPES } from '../formats/dtypes.js';
 import { InputError, SpecError } from '../findings/errors.js';
 import { DEFAULT_MAX_POINTS } from '../spec/limits.js';
@@ -78,6 +78,7 @@ Run \`moe-sweep help <command>\` for a command's options.`,
     )
     .option('--json', 'print summary.json to stdout instead of the summary')
     .option('-q, --quiet', 'print nothing but errors')
+    .option('--no-report', 'write results.csv and summary.json only, no report.html (skips drawing the charts)')
     .option('--shard <i/n>', 'evaluate only shard I of N (0-based) and write a shard result for `moe-sweep merge`')
     .addOption(
       new Option('--reporter <name>', 'also write junit.xml into the output folder, for CI test views').choices([

@@ -19,8 +19,7 @@ export const CSV_COLUMNS = [
 
 export const CSV_HEADER = `${CSV_COLUMNS.join(',')}\n`;
 
-export type CsvMode = 'all' | 'feasible' | 'pareto';
-export const CSV_MODES: readonly CsvMode[] = ['all', 'feasible', 'pareto'];
+export { CSV_MODES, type CsvMode } from './modes.js';
 
 /** Rows a spreadsheet can open, header included (Excel and LibreOffice Calc stop at 2^20). */
 export const SPREADSHEET_ROW_LIMIT = 1_048_576;

@@ -30,11 +30,13 @@ export interface WriteOptions {
   shard?: { id: ShardId; specText: string };
   /** Presets and scaling laws the report shows (default: the package's own). */
   catalog?: Catalog;
+  /** false: no report.html (`--no-report`), only results.csv and summary.json. */
+  report?: boolean;
 }
 
 export interface WrittenOutputs {
   outDir: string;
-  files: { csv: string; summary: string; report: string; junit?: string };
+  files: { csv: string; summary: string; report?: string; junit?: string };
   summary: Summary;
   exitCode: 0 | 1;
   csvNote?: string;
@@ -76,7 +78,8 @@ export async function writeOutputs(result: SweepResult, options: WriteOptions): 
     // The report is drawn on this thread while the workers format the CSV, unless the CSV is large:
     // drawing beside a 10^8-point CSV pass raised peak memory past 500 MB.
     const t0 = performance.now();
-    const beside = !options.shard && csvRows(result, mode) <= CONCURRENT_REPORT_ROWS;
+    const drawsReport = !options.shard && options.report !== false;
+    const beside = drawsReport && csvRows(result, mode) <= CONCURRENT_REPORT_ROWS;
     let reportMs = 0;
     const draw = () =>
       timed(
@@ -95,10 +98,10 @@ export async function writeOutputs(result: SweepResult, options: WriteOptions): 
       onProgress: options.onCsvProgress,
     });
     const csvMs = performance.now() - t0;
-    const html = options.shard ? '' : await (drawing ?? draw());
+    const html = drawsReport ? await (drawing ?? draw()) : '';
     const names = ['results.csv', 'summary.json'];
     if (options.shard) names.push(...writeShardFiles(result, options.shard.specText, options.shard.id, tmp));
-    else {
+    else if (drawsReport) {
       writeFileSync(join(tmp, 'report.html'), html);
       names.push('report.html');
     }
@@ -132,7 +135,7 @@ export async function writeOutputs(result: SweepResult, options: WriteOptions): 
       files: {
         csv: join(outDir, 'results.csv'),
         summary: join(outDir, 'summary.json'),
-        report: join(outDir, 'report.html'),
+        ...(drawsReport ? { report: join(outDir, 'report.html') } : {}),
         ...(options.junit ? { junit: join(outDir, 'junit.xml') } : {}),
       },
       summary,

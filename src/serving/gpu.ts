@@ -6,30 +6,9 @@
  * data/gpus.yaml for the conventions and each entry's `source` and `note`.
  */
 import { z } from 'zod';
-import { editDistance } from '../findings/errors.js';
+import { GpuError, gpuById, stripUndefined, type Gpu } from './gpu-id.js';
 
-export interface Gpu {
-  id: string;
-  name: string;
-  vendor?: string;
-  /** device memory, bytes */
-  memory_bytes: number;
-  /** peak device-memory bandwidth, bytes/s */
-  bandwidth_bytes_per_s: number;
-  /** dense BF16 tensor FLOP/s */
-  bf16_flops_per_s: number;
-  /** dense FP8 tensor FLOP/s; null when the GPU has none */
-  fp8_flops_per_s: number | null;
-  interconnect?: string;
-  /** one direction of the scale-up link (NVLink, Infinity Fabric, else PCIe), bytes/s; absent: by `interconnect` class */
-  link_bytes_per_s?: number;
-  /** latency of one collective over that link, seconds; absent: by `interconnect` class */
-  link_latency_s?: number;
-  /** vendor datasheet or product page */
-  source?: string;
-  /** how the figures were checked, caveats */
-  note?: string;
-}
+export { GpuError, editDistance, gpuById, gpuIdKey, nearestGpuId, stripUndefined, type Gpu } from './gpu-id.js';
 
 const positive = (what: string) =>
   z.number({ error: `${what} must be a number` }).positive({ error: `${what} must be > 0` });
@@ -58,43 +37,8 @@ const customGpu = z.strictObject({
   fp8_flops_per_s: positive('fp8_flops_per_s').nullable().default(null),
 });
 
-export class GpuError extends Error {
-  override readonly name = 'GpuError';
-}
-
 export function gpuIssues(err: z.ZodError): string {
   return err.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-}
-
-export function stripUndefined<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
-export { editDistance };
-
-/** Lower case, letters and digits only: "H100 sxm" and "h100-SXM" compare equal. */
-export function gpuIdKey(id: string): string {
-  return id.toLowerCase().replace(/[^a-z0-9]/g, '');
-}
-
-/**
- * The catalogue id closest to `id`: ids containing the query (or contained in it) first, then
- * the smallest edit distance between the normalised forms; ties → catalogue order.
- */
-export function nearestGpuId(id: string, catalogue: readonly Gpu[]): string | undefined {
-  let best: string | undefined;
-  let bestScore: [number, number] = [Infinity, Infinity];
-  const q = gpuIdKey(id);
-  for (const g of catalogue) {
-    const c = gpuIdKey(g.id);
-    const contains = q.length > 0 && (c.includes(q) || q.includes(c)) ? 0 : 1;
-    const d = editDistance(q, c);
-    if (contains < bestScore[0] || (contains === bestScore[0] && d < bestScore[1])) {
-      bestScore = [contains, d];
-      best = g.id;
-    }
-  }
-  return best;
 }
 
 /**
@@ -103,16 +47,7 @@ export function nearestGpuId(id: string, catalogue: readonly Gpu[]): string | un
  * @throws GpuError for an unknown id (listing the ids and the nearest) or an invalid object
  */
 export function resolveGpu(idOrObject: string | Partial<Gpu>, catalogue: readonly Gpu[]): Gpu {
-  if (typeof idOrObject === 'string') {
-    const q = gpuIdKey(idOrObject);
-    const hit = catalogue.find((g) => gpuIdKey(g.id) === q);
-    if (hit) return hit;
-    const near = nearestGpuId(idOrObject.trim(), catalogue);
-    throw new GpuError(
-      `unknown GPU "${idOrObject}"${near ? `; did you mean "${near}"?` : ''} ` +
-        `Known GPUs: ${catalogue.map((g) => g.id).join(', ')}`,
-    );
-  }
+  if (typeof idOrObject === 'string') return gpuById(idOrObject, catalogue);
   const r = customGpu.safeParse(idOrObject);
   if (!r.success) throw new GpuError(`invalid custom GPU: ${gpuIssues(r.error)}`);
   return stripUndefined({ ...r.data, name: r.data.name ?? r.data.id });

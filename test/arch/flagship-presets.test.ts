@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { inspectConfig, type InspectBreakdown } from '../../src/arch/inspect.js';
-import { getPreset, presetQuantity } from '../../src/catalog/presets.js';
+import { presetQuantity } from '../../src/catalog/presets.js';
+import { getPreset } from '../../src/catalog/preset-files.js';
 
 /** The preset files' names for the extra components, and the breakdown field each one is. */
 const EXTRA: Record<string, keyof InspectBreakdown> = {

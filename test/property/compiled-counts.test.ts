@@ -10,7 +10,8 @@
 // A spec the validator refuses (a value the base architecture cannot take) is skipped.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { getPreset, presetArchitecture } from '../../src/catalog/presets.js';
+import { getPreset } from '../../src/catalog/preset-files.js';
+import { presetArchitecture } from '../../src/catalog/presets.js';
 import { formatSlice } from '../../src/csv/rows.js';
 import { PointSource, countAt } from '../../src/evaluate/general.js';
 import type { ChunkSummary } from '../../src/evaluate/plan.js';

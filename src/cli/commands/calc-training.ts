@@ -14,7 +14,7 @@ import type { Architecture } from '../../arch/types.js';
 import type { Design } from '../../metrics/design.js';
 import { trainingFactsOf } from '../../training/facts.js';
 import { describeProblem, layoutProblem } from '../../training/layout.js';
-import { GpuError, resolveGpu } from '../../serving/gpu.js';
+import { GpuError, gpuById } from '../../serving/gpu-id.js';
 
 export interface CalcTrainingOptions {
   trainTokens?: string;
@@ -106,7 +106,7 @@ export function calcTraining(
   if (o.gpu === undefined) throw new InputError('calc: --train-tokens needs --gpu (e.g. --gpu H800 --count 2048)');
   const n = (flag: string, v: string | undefined) => number(flag, v);
   try {
-    const gpu = resolveGpu(o.gpu, catalog.gpus);
+    const gpu = gpuById(o.gpu, catalog.gpus);
     const parallel = {
       ...(o.trainTp !== undefined ? { tp: n('--train-tp', o.trainTp)! } : {}),
       ...(o.trainPp !== undefined ? { pp: n('--train-pp', o.trainPp)! } : {}),

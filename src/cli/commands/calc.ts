@@ -13,7 +13,7 @@ import { explainLayouts } from '../../serving/layout.js';
 import { gpuLink, type EngineName } from '../../serving/constants.js';
 
 import { CONTEXT_EXPECTED, parseBandwidth, parseBytes, parseContextTokens } from '../../formats/units.js';
-import { GpuError, resolveGpu } from '../../serving/gpu.js';
+import { GpuError, gpuById } from '../../serving/gpu-id.js';
 import type { ServingSpec } from '../../spec/types.js';
 import { evaluateDesign } from '../../sweep/design.js';
 import { servingJson } from '../../output/summary.js';
@@ -404,7 +404,7 @@ function calcHardware(
       );
   }
   try {
-    const gpu = resolveGpu(o.gpu, catalog.gpus);
+    const gpu = gpuById(o.gpu, catalog.gpus);
     const count = o.count === undefined ? 1 : whole('--count', o.count);
     const estimate = estimatePlan(catalog.servingModel, {
       ...(serving.engine !== undefined ? { engine: serving.engine } : {}),

@@ -34,6 +34,8 @@ export interface RunOptions {
   reporter?: 'junit';
   /** "I/N": evaluate shard I of N only. */
   shard?: string;
+  /** false with --no-report: write results.csv and summary.json, no report.html. */
+  report?: boolean;
   signal?: AbortSignal;
 }
 
@@ -46,6 +48,7 @@ function terminalSummary(
   rows: number,
   exitCode: number,
   note?: string,
+  report = true,
 ): string {
   const { spec, counts } = result;
   const lines: string[] = [];
@@ -133,7 +136,10 @@ function terminalSummary(
     );
   }
   const where = relative(io.cwd, outDir) || '.';
-  lines.push('', `wrote ${where}/results.csv (${n(rows)} rows), ${where}/summary.json, ${where}/report.html`);
+  lines.push(
+    '',
+    `wrote ${where}/results.csv (${n(rows)} rows), ${where}/summary.json${report ? `, ${where}/report.html` : ''}`,
+  );
   if (note) lines.push(`note: ${note}`);
   const failed = result.designs.filter((d) => !d.feasible).map((d) => d.name);
   const why: string[] = [];
@@ -175,7 +181,7 @@ export async function runCommand(specFile: string, options: RunOptions, io: Io, 
   const range = shard ? shardRange(gridPoints(spec), shard) : undefined;
   const points = range ? range[1] - range[0] : gridPoints(spec);
   const pool = hasGrid(spec) && !runsInThread(points, isGeneral(spec)) ? await startPool(workers) : undefined;
-  if (!shard) preloadReport(catalog);
+  if (!shard && options.report !== false) preloadReport(catalog);
   try {
     const evalProgress = new Progress(io, 'evaluating', io.isTTY && !options.quiet && !options.json);
     const result = await runSweep(spec, {
@@ -263,6 +269,7 @@ async function finish(
     junit: options.reporter === 'junit',
     shard: options.shardWrite,
     catalog,
+    report: options.report,
   });
   csvProgress.done();
   if (options.shardWrite) {
@@ -282,7 +289,15 @@ async function finish(
   else {
     if (!options.quiet)
       io.stdout(
-        terminalSummary(result, written.outDir, io, written.summary.csv.rows, written.exitCode, written.csvNote),
+        terminalSummary(
+          result,
+          written.outDir,
+          io,
+          written.summary.csv.rows,
+          written.exitCode,
+          written.csvNote,
+          written.files.report !== undefined,
+        ),
       );
     if (io.env?.GITHUB_ACTIONS === 'true') io.stdout(failureAnnotations(result));
   }

@@ -2,7 +2,7 @@
 // rendered from templates/report.hbs. It renders the sweep's result and the ReportData computed
 // for it beforehand (report/data.ts): nothing here evaluates a design or reads the catalogue.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { DTYPE_BYTES } from '../../formats/dtypes.js';
 import { METRICS, metricsInto } from '../../metrics/design.js';
 import { hasGrid } from '../../sweep/plan.js';
@@ -47,15 +47,26 @@ function liveScript(): string {
 
 let template: Promise<(context: object) => string> | undefined;
 
+/** The template compiled to JavaScript by `npm run build` (scripts/precompile-template.mjs). */
+const precompiledFile = () => new URL('./report-template.js', import.meta.url);
+/** The options of both compilations: the precompiled template and the one compiled at run time. */
+export const TEMPLATE_OPTIONS = { strict: false } as const;
+
 /**
  * The report's template, loaded once. handlebars is imported here, not at the top, so only a run
  * that draws a report pays for it; a run starts this early (preloadTemplate) so it overlaps the
- * evaluation.
+ * evaluation. A built package has the template precompiled and needs only handlebars' runtime:
+ * compiling it took longer than drawing the rest of a small sweep's report.
  */
 export function preloadTemplate(): Promise<(context: object) => string> {
-  template ??= import('handlebars').then(({ default: Handlebars }) =>
-    Handlebars.compile(readFileSync(templateFile(), 'utf8'), { strict: false }),
-  );
+  template ??= existsSync(precompiledFile())
+    ? Promise.all([
+        import(precompiledFile().href) as Promise<{ default: Parameters<typeof import('handlebars').template>[0] }>,
+        import('handlebars/runtime.js') as Promise<{ default: typeof import('handlebars') }>,
+      ]).then(([{ default: spec }, { default: Handlebars }]) => Handlebars.template(spec))
+    : import('handlebars').then(({ default: Handlebars }) =>
+        Handlebars.compile(readFileSync(templateFile(), 'utf8'), TEMPLATE_OPTIONS),
+      );
   return template;
 }
 
