@@ -3,6 +3,7 @@
 // are a deterministic sample of at most PARALLEL_SAMPLE (every k-th feasible grid index), evaluated
 // again here by index, since the sweep keeps only which points are feasible.
 import type { TopLevelSpec } from 'vega-lite';
+import { formatCount } from '../../formats/units.js';
 import { pointEvaluator } from '../../sweep/design.js';
 import type { SweepResult } from '../../sweep/types.js';
 import { type FrontRecord, frontRecord, metricAxis, metricValue, recordMetrics, sweptFields } from './front.js';
@@ -171,6 +172,7 @@ export function parallelSpec(data: ParallelData | undefined): TopLevelSpec | und
   } as TopLevelSpec;
 }
 
+/** An axis end: counts of a million and more as 4B or 800M (swept parameter counts), others as they are. */
 function fmt(v: number): string {
-  return String(Number(v.toPrecision(4)));
+  return Math.abs(v) >= 1e6 ? formatCount(v) : String(Number(v.toPrecision(4)));
 }
