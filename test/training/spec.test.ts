@@ -156,7 +156,14 @@ describe('the example sweeps/train-budget.yaml', () => {
     const v3 = summary.compare[0];
     expect(v3.train_days).toBeCloseTo((15e12 * 281_158_321_152) / (989.5e12 * 0.4) / 3600 / 2048 / 24, 6);
     expect(v3.violations).toContain('train_days');
-    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('id="training-chart"');
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('id="training-chart"');
+    // the front table carries the training objectives and constraints too: each front row's
+    // train_days attribute is the summary's figure (rounded as the page prints it)
+    const front = summary.front[0];
+    const row = /<tr data-id="front-1"[^>]*>/.exec(html)?.[0] ?? '';
+    expect(Number(/data-train_days="([^"]*)"/.exec(row)?.[1])).toBeCloseTo(front.train_days, 6);
+    expect(Number(/data-train_cost="([^"]*)"/.exec(row)?.[1])).toBeCloseTo(front.train_cost, 0);
   });
 
   it('writes the same CSV with 1 and 2 workers', async () => {

@@ -27,12 +27,16 @@ export function metricAxis(id: string): Axis {
   return { field: id, title: id, scale: 1, unit: '' };
 }
 
-/** A metric's value on a design: the design metrics, then those of training: and serving:. */
-export function metricValue(d: Pick<Evaluated, 'metrics' | 'quality' | 'serving'>, id: string): number | undefined {
+/** A metric's value on a design: the design metrics, then the quality, serving and training-cost columns. */
+export function metricValue(
+  d: Pick<Evaluated, 'metrics' | 'quality' | 'serving' | 'training'>,
+  id: string,
+): number | undefined {
   const v =
     (d.metrics as unknown as Record<string, number>)[id] ??
     (d.quality as unknown as Record<string, number | null> | undefined)?.[id] ??
-    (d.serving as Record<string, number | string> | undefined)?.[id];
+    (d.serving as Record<string, number | string> | undefined)?.[id] ??
+    (d.training as Record<string, number | string | boolean> | undefined)?.[id];
   return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
 }
 
