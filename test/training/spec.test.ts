@@ -164,6 +164,10 @@ describe('the example sweeps/train-budget.yaml', () => {
     const row = /<tr data-id="front-1"[^>]*>/.exec(html)?.[0] ?? '';
     expect(Number(/data-train_days="([^"]*)"/.exec(row)?.[1])).toBeCloseTo(front.train_days, 6);
     expect(Number(/data-train_cost="([^"]*)"/.exec(row)?.[1])).toBeCloseTo(front.train_cost, 0);
+    // and every training column, whether the spec bounds it or not
+    const header = /<table id="front"[^>]*>[\s\S]*?<\/thead>/.exec(html)?.[0] ?? '';
+    for (const column of ['train_gpu_hours', 'train_days', 'train_cost', 'train_memory_per_gpu'])
+      expect(header).toContain(`>${column}</th>`);
   });
 
   it('writes the same CSV with 1 and 2 workers', async () => {

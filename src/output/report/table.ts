@@ -45,6 +45,9 @@ const METRIC_COLUMNS: [string, string][] = [
   ['VRAM', 'vram_bytes'],
 ];
 
+/** The training-cost columns every front row shows when the spec has training hardware. */
+const TRAINING_COLUMNS = ['train_gpu_hours', 'train_days', 'train_cost', 'train_memory_per_gpu'];
+
 function escapeAttr(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
@@ -80,7 +83,10 @@ export function designYaml(result: SweepResult, f: FrontPoint, i: number): strin
 export function frontTable(result: SweepResult, limit: number): FrontTable {
   const fields = sweptFields(result);
   const shown = new Set(METRIC_COLUMNS.map(([, id]) => id));
-  const extra = recordMetrics(result).filter((id) => !shown.has(id));
+  const constrained = recordMetrics(result).filter((id) => !shown.has(id));
+  // with training cost, its columns too (train_layout and the rest are in the training table)
+  const training = result.spec.trainingCost ? TRAINING_COLUMNS.filter((id) => !constrained.includes(id)) : [];
+  const extra = [...constrained, ...training];
   const columns: Column[] = [
     { label: 'design', num: false },
     ...fields.map((f) => ({ label: f === 'top_k' ? 'top-k' : f, num: true })),
