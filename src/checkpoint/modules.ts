@@ -35,6 +35,12 @@ export interface NameContext {
    * dense FFN: Granite-4.0-H-Micro's `shared_mlp` with num_local_experts 0.
    */
   has_experts?: boolean;
+  /**
+   * whether a layer's plain `mlp` runs beside routed experts held at the layer itself (`experts.*`,
+   * `router.*`) and is counted as their always-active shared expert: Gemma 4's MoE variants
+   * (default false: a plain `mlp` is the layer's dense FFN)
+   */
+  mlp_beside_experts?: boolean;
 }
 
 /** Scale, zero-point and shape tensors of quantised linears: block-FP8, FP4/INT4 groups, compressed-tensors. */
@@ -99,6 +105,7 @@ function layerPart(
   inner: string,
   kind: LayerAttentionKind,
   hasExperts: boolean,
+  mlpBesideExperts: boolean,
   gguf: boolean,
 ): CheckpointModule | null {
   let rest = inner;
@@ -110,6 +117,8 @@ function layerPart(
   if (hybrid === 'ffn') rest = rest.replace(/^mixer\./, 'mlp.');
   else if (hybrid !== null) return hybrid;
   const m = ffnOrMixerPart(rest);
+  // Gemma 4 MoE: the dense `mlp` runs for every token beside the layer's own experts
+  if (m === 'dense_ffn' && mlpBesideExperts && /^mlp\./.test(rest)) return 'shared_experts';
   // a shared MLP with no routed experts beside it is the layer's dense FFN (Granite-4.0-H-Micro)
   if (m === 'shared_experts' && !hasExperts) return 'dense_ffn';
   return m;
@@ -151,6 +160,8 @@ function ffnOrMixerPart(rest: string): CheckpointModule | null {
   )
     return 'router';
   if (/(?:^|\.)e_score_correction_bias$/.test(rest)) return 'router';
+  // Gemma 4's router sits beside the experts at the layer itself: proj, the input scale and per_expert_scale
+  if (/^router\.(?:proj\.weight|scale|per_expert_scale)$/.test(rest)) return 'router';
   // LFM2-MoE's expert_bias buffer beside its gate; JetMoE's MoE output bias, counted with the router
   if (/^feed_forward\.expert_bias$|^mlp\.bias$/.test(rest)) return 'router';
   // Arctic's non-MoE layers keep their dense ArcticMLP inside the block: block_sparse_moe.mlp
@@ -160,6 +171,8 @@ function ffnOrMixerPart(rest: string): CheckpointModule | null {
   // LongCat-Flash's per-sublayer norms: input_layernorm.0, post_attention_layernorm.1
   if (/^(?:input_layernorm|post_attention_layernorm)\.\d+\.weight$/.test(rest)) return 'norms';
   if (/^(?:attn_norm|ffn_norm)\./.test(rest)) return 'norms';
+  // Gemma 4's per-layer output scalar, a stored buffer counted with the norms
+  if (rest === 'layer_scalar') return 'norms';
   return null;
 }
 
@@ -177,7 +190,8 @@ function mtpPart(rest: string): CheckpointModule {
 export function classifyTensor(name: string, ctx: NameContext): CheckpointModule | null {
   // RoPE frequency tables are buffers, recomputed at load time and never counted: older exports stored them
   if (/(?:^|\.)inv_freq$/.test(name)) return null;
-  if (QUANT_SUFFIX.test(name)) return 'quantization_scales';
+  // Gemma 4's `router.scale` is a weight of the router (a per-channel input scale), not a quantisation scale
+  if (QUANT_SUFFIX.test(name) && !/\.router\.scale$/.test(name)) return 'quantization_scales';
   if (VISION.test(`.${name}`) || /^(?:v|mm)\./.test(name)) return 'vision';
   let rest = name;
   for (let i = 0; i < 3; i++) {
@@ -193,7 +207,13 @@ export function classifyTensor(name: string, ctx: NameContext): CheckpointModule
     if (index >= ctx.num_layers) return mtpPart(inner);
     if (/^nextn\./.test(inner)) return mtpPart(inner); // GGUF names of MTP layers
     const gguf = rest.startsWith('blk.');
-    return layerPart(inner, ctx.layer_kinds?.[index] ?? 'full', ctx.has_experts ?? true, gguf);
+    return layerPart(
+      inner,
+      ctx.layer_kinds?.[index] ?? 'full',
+      ctx.has_experts ?? true,
+      ctx.mlp_beside_experts ?? false,
+      gguf,
+    );
   }
   // Nemotron-H `embeddings`, Ling (bailing) `word_embeddings`
   if (

@@ -85,6 +85,8 @@ export function reconcileCheckpoint(
     num_layers: r.architecture.num_layers,
     layer_kinds: layerAttentionKinds(r.architecture),
     has_experts: r.architecture.num_experts > 0,
+    // Gemma 4's MoE layers run their dense MLP beside the experts; the count makes it a shared expert
+    mlp_beside_experts: /^gemma4/.test(r.architecture.model_type ?? '') && r.architecture.num_experts > 0,
   };
   for (const t of tensors) {
     elements += t.elements;

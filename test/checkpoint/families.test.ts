@@ -681,3 +681,255 @@ describe('standard-shape families with names of their own', () => {
     expect(withMtp.c.reconciled).toBe(false);
   });
 });
+
+describe('layer-shape families: per-layer head shapes, sinks, router scales, indexers and a two-stage projector', () => {
+  // the tiny configs of test/arch/layer-shape-families.test.ts, whose counts are worked out there
+
+  it('mimo_v2_flash: full and sliding layers of their own shapes, attention_sink_bias, per-expert weights', () => {
+    // the released layout (convert_mimo_v2_flash_weights_to_hf.py keeps the safetensors as they are;
+    // vLLM mimo_v2_flash.py): q/k/v/o_proj, `attention_sink_bias` in the sliding layers, mlp.gate
+    // with e_score_correction_bias and one module per expert; a dense Glm4MoeMLP in layer 0
+    const d = 8;
+    const spec: [string, ...number[]][] = [
+      ['model.embed_tokens.weight', 10, d],
+      ['lm_head.weight', 10, d],
+      ['model.norm.weight', d],
+    ];
+    for (const i of range(3)) {
+      const p = `model.layers.${i}.`;
+      spec.push([`${p}input_layernorm.weight`, d], [`${p}post_attention_layernorm.weight`, d]);
+      // full: 2 q heads, 1 kv head; sliding: 2 and 2; q/k 4 wide, v 2 wide
+      const K = i === 0 ? 1 : 2;
+      spec.push(
+        [`${p}self_attn.q_proj.weight`, 2 * 4, d],
+        [`${p}self_attn.k_proj.weight`, K * 4, d],
+        [`${p}self_attn.v_proj.weight`, K * 2, d],
+        [`${p}self_attn.o_proj.weight`, d, 2 * 2],
+      );
+      if (i === 0) spec.push(...gated(`${p}mlp.`, d, 6));
+      else {
+        spec.push(
+          [`${p}self_attn.attention_sink_bias`, 2],
+          [`${p}mlp.gate.weight`, 3, d],
+          [`${p}mlp.gate.e_score_correction_bias`, 3],
+        );
+        for (const e of range(3)) spec.push(...gated(`${p}mlp.experts.${e}.`, d, 2));
+      }
+    }
+    const config = {
+      model_type: 'mimo_v2_flash',
+      hidden_size: 8,
+      num_hidden_layers: 3,
+      vocab_size: 10,
+      num_attention_heads: 2,
+      num_key_value_heads: 1,
+      head_dim: 4,
+      v_head_dim: 2,
+      swa_num_attention_heads: 2,
+      swa_num_key_value_heads: 2,
+      swa_head_dim: 4,
+      swa_v_head_dim: 2,
+      sliding_window: 4,
+      hybrid_layer_pattern: [0, 1, 1],
+      moe_layer_freq: [0, 1, 1],
+      add_swa_attention_sink_bias: true,
+      add_full_attention_sink_bias: false,
+      intermediate_size: 6,
+      n_routed_experts: 3,
+      num_experts_per_tok: 1,
+      moe_intermediate_size: 2,
+    };
+    const { r, c } = reconcile(config, spec, /e_score_correction_bias$/);
+    // full 144 + sliding 2 · (64 + 64 + 32 + 32 + sinks 2)
+    expect(c.modules.attention).toEqual({ config: 532, checkpoint: 532, tensors: 14 });
+    expectReconciled(c, 1234);
+    expect(r.total_main).toBe(1234);
+  });
+
+  // Gemma 4 MoE: 3 layers (sliding, sliding, full), d 8, V 10 tied
+  const gemmaText = {
+    model_type: 'gemma4_text',
+    hidden_size: 8,
+    num_hidden_layers: 3,
+    vocab_size: 10,
+    num_attention_heads: 2,
+    num_key_value_heads: 2,
+    head_dim: 4,
+    global_head_dim: 6,
+    num_global_key_value_heads: 1,
+    attention_k_eq_v: true,
+    layer_types: ['sliding_attention', 'sliding_attention', 'full_attention'],
+    sliding_window: 4,
+    intermediate_size: 6,
+    enable_moe_block: true,
+    num_experts: 3,
+    top_k_experts: 1,
+    moe_intermediate_size: 2,
+    hidden_size_per_layer_input: 0,
+    num_kv_shared_layers: 0,
+  };
+  /** modeling_gemma4.py Gemma4TextDecoderLayer, under Gemma4Model's `model.language_model` */
+  function gemmaSpec(moe: boolean): [string, ...number[]][] {
+    const d = 8;
+    const m = 'model.language_model.';
+    const spec: [string, ...number[]][] = [
+      [`${m}embed_tokens.weight`, 10, d],
+      [`${m}norm.weight`, d],
+    ];
+    for (const i of range(3)) {
+      const p = `${m}layers.${i}.`;
+      const norms = [
+        'input_layernorm',
+        'post_attention_layernorm',
+        'pre_feedforward_layernorm',
+        'post_feedforward_layernorm',
+      ];
+      if (moe)
+        norms.push('post_feedforward_layernorm_1', 'post_feedforward_layernorm_2', 'pre_feedforward_layernorm_2');
+      for (const n of norms) spec.push([`${p}${n}.weight`, d]);
+      spec.push([`${p}layer_scalar`, 1]);
+      if (i < 2)
+        spec.push(
+          ...gqa(`${p}self_attn.`, d, 2, 2, 4),
+          [`${p}self_attn.q_norm.weight`, 4],
+          [`${p}self_attn.k_norm.weight`, 4],
+        );
+      // the global layer: keys are the values, so no v_proj
+      else
+        spec.push(
+          [`${p}self_attn.q_proj.weight`, 2 * 6, d],
+          [`${p}self_attn.k_proj.weight`, 6, d],
+          [`${p}self_attn.o_proj.weight`, d, 2 * 6],
+          [`${p}self_attn.q_norm.weight`, 6],
+          [`${p}self_attn.k_norm.weight`, 6],
+        );
+      spec.push(...gated(`${p}mlp.`, d, 6));
+      if (moe)
+        spec.push(
+          [`${p}router.proj.weight`, 3, d],
+          [`${p}router.scale`, d],
+          [`${p}router.per_expert_scale`, 3],
+          [`${p}experts.gate_up_proj`, 3, 2 * 2, d],
+          [`${p}experts.down_proj`, 3, d, 2],
+        );
+    }
+    return spec;
+  }
+
+  it('gemma4 (MoE): router proj/scale/per_expert_scale, the mlp beside the experts, layer_scalar, no v_proj on global layers', () => {
+    const { r, c } = reconcile({ model_type: 'gemma4', text_config: gemmaText }, gemmaSpec(true));
+    expect(c.modules.router).toEqual({ config: 105, checkpoint: 105, tensors: 9 });
+    // the MLP, counted as the always-active shared expert: 3 layers · 3·8·6
+    expect(c.modules.shared_experts).toEqual({ config: 432, checkpoint: 432, tensors: 9 });
+    // 3 · (7 · 8 + layer_scalar 1) + final 8
+    expect(c.modules.norms).toEqual({ config: 179, checkpoint: 179, tensors: 25 });
+    expectReconciled(c, 2008);
+    expect(r.total_main).toBe(2008);
+  });
+
+  it('gemma4 (dense): the same mlp is the dense FFN, four norms a layer', () => {
+    const { r, c } = reconcile({ ...gemmaText, enable_moe_block: false }, gemmaSpec(false));
+    expect(c.modules.dense_ffn).toEqual({ config: 432, checkpoint: 432, tensors: 9 });
+    expectReconciled(c, 1399);
+    expect(r.total_main).toBe(1399);
+  });
+
+  it('minimax_m3_vl: indexers in the sparse layers, fused dense and shared MLPs, the CLIP tower and its projector', () => {
+    // modular_minimax_m3_vl.py: MiniMaxM3VLModel language_model / vision_tower / multi_modal_projector,
+    // the head `lm_head` of MiniMaxM3VLForConditionalGeneration
+    const d = 8;
+    const m = 'model.language_model.';
+    const spec: [string, ...number[]][] = [
+      [`${m}embed_tokens.weight`, 10, d],
+      ['lm_head.weight', 10, d],
+      [`${m}norm.weight`, d],
+    ];
+    for (const i of range(3)) {
+      const p = `${m}layers.${i}.`;
+      spec.push([`${p}input_layernorm.weight`, d], [`${p}post_attention_layernorm.weight`, d]);
+      spec.push(
+        ...gqa(`${p}self_attn.`, d, 2, 1, 4),
+        [`${p}self_attn.q_norm.weight`, 4],
+        [`${p}self_attn.k_norm.weight`, 4],
+      );
+      if (i === 0) spec.push([`${p}mlp.gate_up_proj.weight`, 2 * 6, d], [`${p}mlp.down_proj.weight`, d, 6]);
+      else
+        spec.push(
+          // MiniMaxM3VLIndexer: 2 heads of 4, one key head
+          [`${p}self_attn.indexer.q_proj.weight`, 2 * 4, d],
+          [`${p}self_attn.indexer.k_proj.weight`, 4, d],
+          [`${p}self_attn.indexer.q_norm.weight`, 4],
+          [`${p}self_attn.indexer.k_norm.weight`, 4],
+          [`${p}mlp.gate.weight`, 3, d],
+          [`${p}mlp.gate.e_score_correction_bias`, 3],
+          [`${p}mlp.experts.gate_up_proj`, 3, 2 * 2, d],
+          [`${p}mlp.experts.down_proj`, 3, d, 2],
+          [`${p}mlp.shared_experts.gate_up_proj.weight`, 2 * 3, d],
+          [`${p}mlp.shared_experts.down_proj.weight`, d, 3],
+        );
+    }
+    // tower: h 4, one layer of I 8, patch 2, temporal 2, 3 channels; projector P 5, merge 2
+    const v = 'model.vision_tower.';
+    spec.push(
+      [`${v}embeddings.proj.weight`, 4, 3, 2, 2, 2],
+      [`${v}pre_layrnorm.weight`, 4],
+      [`${v}pre_layrnorm.bias`, 4],
+    );
+    for (const n of ['q_proj', 'k_proj', 'v_proj', 'out_proj'])
+      spec.push([`${v}layers.0.self_attn.${n}.weight`, 4, 4], [`${v}layers.0.self_attn.${n}.bias`, 4]);
+    spec.push(
+      [`${v}layers.0.mlp.fc1.weight`, 8, 4],
+      [`${v}layers.0.mlp.fc1.bias`, 8],
+      [`${v}layers.0.mlp.fc2.weight`, 4, 8],
+      [`${v}layers.0.mlp.fc2.bias`, 4],
+    );
+    for (const n of ['layer_norm1', 'layer_norm2'])
+      spec.push([`${v}layers.0.${n}.weight`, 4], [`${v}layers.0.${n}.bias`, 4]);
+    const j = 'model.multi_modal_projector.';
+    spec.push(
+      [`${j}linear_1.weight`, 5, 4],
+      [`${j}linear_1.bias`, 5],
+      [`${j}linear_2.weight`, d, 5],
+      [`${j}linear_2.bias`, d],
+      [`${j}merge_linear_1.weight`, 5, 4 * d],
+      [`${j}merge_linear_1.bias`, 5],
+      [`${j}merge_linear_2.weight`, d, 5],
+      [`${j}merge_linear_2.bias`, d],
+    );
+    const config = {
+      model_type: 'minimax_m3_vl',
+      projector_hidden_size: 5,
+      text_config: {
+        hidden_size: 8,
+        num_hidden_layers: 3,
+        vocab_size: 10,
+        num_attention_heads: 2,
+        num_key_value_heads: 1,
+        head_dim: 4,
+        intermediate_size: 2,
+        shared_intermediate_size: 3,
+        dense_intermediate_size: 6,
+        num_local_experts: 3,
+        num_experts_per_tok: 1,
+        n_shared_experts: 1,
+        moe_layer_freq: [0, 1, 1],
+        sparse_attention_config: { sparse_attention_freq: [0, 1, 1], sparse_num_index_heads: 2, sparse_index_dim: 4 },
+      },
+      vision_config: {
+        hidden_size: 4,
+        num_hidden_layers: 1,
+        intermediate_size: 8,
+        patch_size: 2,
+        temporal_patch_size: 2,
+        num_channels: 3,
+        spatial_merge_size: 2,
+      },
+    };
+    const { r, c } = reconcile(config, spec, /e_score_correction_bias$/);
+    expect(c.modules.indexers).toEqual({ config: 208, checkpoint: 208, tensors: 8 });
+    // tower 96 + 8 + 172, projector 286 (worked in test/arch/layer-shape-families.test.ts)
+    expect(c.modules.vision).toEqual({ config: 562, checkpoint: 562, tensors: 27 });
+    expectReconciled(c, 2216);
+    expect(r.total_logical).toBe(2216);
+  });
+});

@@ -422,6 +422,95 @@ const familyCases: [string, NameContext, [string, CheckpointModule | null][]][] 
       ['blk.3.ffn_up_exps.weight', 'routed_experts'],
     ],
   ],
+  [
+    // Xiaomi MiMo-V2-Flash / V2.5. transformers modular_mimo_v2_flash.py: MiMoV2FlashAttention q/k/v
+    // (with attention_bias) and o_proj, `sinks` in sliding layers; MiMoV2FlashSparseMoeBlock =
+    // DeepseekV3MoE without shared_experts (`gate` with e_score_correction_bias, fused 3-D `experts`);
+    // Glm4MoeMLP gate/up/down_proj in the dense layer; `model.mtp.*` ignored on load. The released
+    // safetensors keep per-expert weights and name the sink `attention_sink_bias`
+    // (convert_mimo_v2_flash_weights_to_hf.py; vLLM mimo_v2_flash.py MiMoV2Attention)
+    'mimo_v2_flash (full, sliding, sliding)',
+    kinds('full', 'sliding', 'sliding'),
+    [
+      ['model.layers.0.self_attn.q_proj.weight', 'attention'],
+      ['model.layers.0.self_attn.v_proj.bias', 'attention'],
+      ['model.layers.0.mlp.gate_proj.weight', 'dense_ffn'],
+      ['model.layers.1.self_attn.attention_sink_bias', 'attention'],
+      ['model.layers.1.self_attn.sinks', 'attention'],
+      ['model.layers.1.self_attn.o_proj.weight', 'attention'],
+      ['model.layers.1.mlp.gate.weight', 'router'],
+      ['model.layers.1.mlp.gate.e_score_correction_bias', 'router'],
+      ['model.layers.1.mlp.experts.255.down_proj.weight', 'routed_experts'],
+      ['model.layers.1.mlp.experts.255.down_proj.weight_scale_inv', 'quantization_scales'],
+      ['model.layers.2.mlp.experts.gate_up_proj', 'routed_experts'],
+      ['model.layers.2.post_attention_layernorm.weight', 'norms'],
+      ['model.mtp.layers.0.self_attn.q_proj.weight', 'mtp'],
+    ],
+  ],
+  [
+    // Gemma 4 MoE (gemma-4-26B-A4B), transformers modeling_gemma4.py: Gemma4TextDecoderLayer
+    // self_attn (q/k/v/o_proj, q_norm, k_norm; no v_proj where keys are the values), `mlp`
+    // (Gemma4TextMLP gate/up/down_proj) beside `router` (Gemma4TextRouter proj, scale,
+    // per_expert_scale; its norm has no weight) and `experts` (MixtralExperts gate_up_proj,
+    // down_proj), input/post_attention/pre_feedforward/post_feedforward_layernorm plus
+    // post_feedforward_layernorm_1/_2 and pre_feedforward_layernorm_2, the `layer_scalar` buffer;
+    // Gemma4Model wraps the text model as `model.language_model`
+    'gemma4 MoE (sliding, full)',
+    { ...kinds('sliding', 'full'), mlp_beside_experts: true },
+    [
+      ['model.language_model.embed_tokens.weight', 'embedding'],
+      ['model.language_model.norm.weight', 'norms'],
+      ['model.language_model.layers.0.self_attn.v_proj.weight', 'attention'],
+      ['model.language_model.layers.1.self_attn.k_norm.weight', 'attention'],
+      ['model.language_model.layers.0.mlp.gate_proj.weight', 'shared_experts'],
+      ['model.language_model.layers.0.mlp.down_proj.weight', 'shared_experts'],
+      ['model.language_model.layers.0.router.proj.weight', 'router'],
+      ['model.language_model.layers.0.router.scale', 'router'],
+      ['model.language_model.layers.0.router.per_expert_scale', 'router'],
+      ['model.language_model.layers.0.experts.gate_up_proj', 'routed_experts'],
+      ['model.language_model.layers.0.experts.down_proj', 'routed_experts'],
+      ['model.language_model.layers.1.post_feedforward_layernorm_1.weight', 'norms'],
+      ['model.language_model.layers.1.pre_feedforward_layernorm_2.weight', 'norms'],
+      ['model.language_model.layers.1.layer_scalar', 'norms'],
+      // a quantised router keeps its own scale suffixes
+      ['model.language_model.layers.0.router.proj.weight_scale', 'quantization_scales'],
+    ],
+  ],
+  [
+    // the dense Gemma 4 (no MoE block): the same `mlp` is the layer's dense FFN
+    'gemma4 dense (sliding)',
+    kinds('sliding'),
+    [
+      ['model.language_model.layers.0.mlp.up_proj.weight', 'dense_ffn'],
+      ['model.language_model.layers.0.layer_scalar', 'norms'],
+    ],
+  ],
+  [
+    // MiniMax-M3, transformers modular_minimax_m3_vl.py: MiniMaxM3VLAttention q/k/v/o_proj, q_norm,
+    // k_norm and in minimax_m3_sparse layers an `indexer` (MiniMaxM3VLIndexer q_proj, k_proj, q_norm,
+    // k_norm); `mlp` a MiniMaxM3VLSparseMoeBlock (gate with e_score_correction_bias, fused experts,
+    // shared_experts gate_up_proj/down_proj) or a MiniMaxM3VLDenseMLP (gate_up_proj, down_proj);
+    // MiniMaxM3VLModel vision_tower (embeddings.proj, pre_layrnorm, CLIP layers) and
+    // multi_modal_projector (linear_1/2, merge_linear_1/2); `mtp.*` ignored on load
+    'minimax_m3_vl (full, full)',
+    kinds('full', 'full'),
+    [
+      ['model.language_model.layers.0.self_attn.q_norm.weight', 'attention'],
+      ['model.language_model.layers.1.self_attn.indexer.q_proj.weight', 'indexers'],
+      ['model.language_model.layers.1.self_attn.indexer.k_norm.weight', 'indexers'],
+      ['model.language_model.layers.0.mlp.gate_up_proj.weight', 'dense_ffn'],
+      ['model.language_model.layers.0.mlp.down_proj.weight', 'dense_ffn'],
+      ['model.language_model.layers.1.mlp.gate.weight', 'router'],
+      ['model.language_model.layers.1.mlp.gate.e_score_correction_bias', 'router'],
+      ['model.language_model.layers.1.mlp.experts.gate_up_proj', 'routed_experts'],
+      ['model.language_model.layers.1.mlp.shared_experts.gate_up_proj.weight', 'shared_experts'],
+      ['model.vision_tower.embeddings.proj.weight', 'vision'],
+      ['model.vision_tower.pre_layrnorm.bias', 'vision'],
+      ['model.vision_tower.layers.0.self_attn.out_proj.weight', 'vision'],
+      ['model.multi_modal_projector.merge_linear_1.weight', 'vision'],
+      ['mtp.layers.0.self_attn.q_proj.weight', 'mtp'],
+    ],
+  ],
 ];
 
 describe.each(familyCases)('tensor names of %s', (_family, context, names) => {
