@@ -24,11 +24,19 @@ let training: TrainingCostEvaluator | undefined;
 
 const $ = (id: string) => document.getElementById(id) as HTMLInputElement | null;
 
+/** True while the count writes the four numbers, so their input events are not a user's edit. */
+let counting = false;
+
 function setInput(id: string, value: string): void {
   const input = $(id);
   if (!input) return;
   input.value = value;
-  input.dispatchEvent(new Event('input', { bubbles: true }));
+  counting = true;
+  try {
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  } finally {
+    counting = false;
+  }
 }
 
 function recount(calc: ArchCalc): void {
@@ -111,8 +119,15 @@ export function wireArchitectureCalculator(): ((fields: Record<string, string>) 
   };
   const calc = data.architecture;
   if (!box || !calc) return undefined;
-  if (data.training)
+  if (data.training) {
     training = new TrainingCostEvaluator({ ...data.training, price: data.training.price ?? Number.NaN });
+    // the four numbers typed by hand or from a preset no longer describe the counted architecture
+    for (const id of ['calc-experts', 'calc-top-k', 'calc-expert-params', 'calc-shared', 'calc-preset'])
+      $(id)?.addEventListener(
+        id === 'calc-preset' ? 'change' : 'input',
+        () => counting || showTraining(undefined, undefined),
+      );
+  }
   const base = calc.base as unknown as Record<string, number>;
   for (const { field, meaning } of calc.fields) {
     const label = document.createElement('label');

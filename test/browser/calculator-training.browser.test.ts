@@ -95,6 +95,10 @@ describe('calculator training rows (train-budget)', () => {
     // to the printed precision (two decimals of days, $1,000 of cost) plus rounding of the base
     expect(Math.abs(days2 - days * ratio)).toBeLessThan(0.02);
     expect(Math.abs(cost2 - cost * ratio)).toBeLessThan(3000);
+    // Four numbers typed by hand no longer describe the counted architecture: the rows go blank.
+    await page.locator('#calc-experts').fill('64');
+    expect(await text('train_days')).toBe('');
+    expect(await text('train_cost')).toBe('');
     expect(errors).toEqual([]);
   });
 });
