@@ -85,6 +85,20 @@ function calculatorArchitecture(spec: SweepResult['spec']) {
   return { source: arch.source, base: arch.base, fields };
 }
 
+/** The training run the calculator's training rows assume, in words. */
+function calculatorTraining(t: NonNullable<SweepResult['spec']['trainingCost']>) {
+  const searched = Object.values(t.layout).some((v) => v < 0);
+  const run = t.tokens > 0 ? `${t.tokens.toExponential(3)} tokens` : `${t.flops.toExponential(3)} FLOPs`;
+  const rate = t.gpuHours > 0 ? `${t.gpuHours.toLocaleString('en-US')} GPU-hours` : `MFU ${t.mfu}`;
+  const price = Number.isNaN(t.price) ? 'no price' : `$${t.price} per GPU-hour`;
+  return {
+    run: `${run} of ${t.seqLen.toLocaleString('en-US')}-token sequences on ${t.count.toLocaleString('en-US')} × ${t.gpu} (dense peak ${(t.peakFlopsPerS / 1e12).toFixed(0)} TFLOP/s), ${rate}, ${price}`,
+    layout: searched
+      ? 'the layout is searched for this design as in the sweep (the fields training.parallel leaves open)'
+      : 'the layout is the one training.parallel fixes',
+  };
+}
+
 const CSP_PLACEHOLDER = '__CONTENT_SECURITY_POLICY__';
 
 /**
@@ -306,11 +320,14 @@ export async function renderReport({ result, data, exitCode, csvFile, csvNote }:
       dtypes: DTYPE_BYTES,
       defaultDtype: Object.hasOwn(DTYPE_BYTES, spec.dtype) ? spec.dtype : 'bf16',
       architecture: calculatorArchitecture(spec),
+      // the plan's plain numbers: the page runs the sweep's training-cost evaluator on them
+      ...(spec.trainingCost && spec.architecture ? { training: spec.trainingCost } : {}),
     }),
     // The calculator runs the library's own metric function, so the page and the CSV cannot disagree.
     metricsSource: metricsInto.toString().replace(/<\//g, '<\\/'),
     liveScript: liveScript(),
     archCalc: spec.architecture ? { source: spec.architecture.source } : undefined,
+    calcTraining: spec.trainingCost && spec.architecture ? calculatorTraining(spec.trainingCost) : undefined,
   });
   return withCsp(html);
 }
