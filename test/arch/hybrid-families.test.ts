@@ -11,6 +11,7 @@ import { countParameters } from '../../src/arch/count.js';
 import { architectureFromHfConfig } from '../../src/arch/hf-config/index.js';
 import { formatInspect, inspectConfig, type InspectResult } from '../../src/arch/inspect.js';
 import { kvLayoutFromArchitecture } from '../../src/arch/kv-cache.js';
+import { tinyGraniteMoeHybrid, tinyMinimaxText01, tinyKimiLinear, tinyLfm2Moe } from '../fixtures/tiny-configs.js';
 
 function fixture(name: string, kv: Parameters<typeof inspectConfig>[2] = {}): InspectResult {
   const url = new URL(`../fixtures/hf-configs/${name}`, import.meta.url);
@@ -121,32 +122,7 @@ describe('jamba: Mamba-1 layers, attention every attn_layer_period, MoE every ex
 });
 
 describe('granitemoehybrid: Mamba-2 and attention layers, each with routed experts plus a shared MLP', () => {
-  // d = 8, V = 10 (tied), H = 2, K = 1, hd = 4; layers [mamba, attention, mamba];
-  // E = 4 (top-2), I = 6, shared I_s = 5; Mamba-2: 4 heads, expand 2 → d_inner 16, head_dim "auto"
-  // = 16/4 = 4, n_groups 2, d_state 3, d_conv 2, conv bias, no projection bias.
-  const tiny = {
-    model_type: 'granitemoehybrid',
-    hidden_size: 8,
-    num_hidden_layers: 3,
-    vocab_size: 10,
-    tie_word_embeddings: true,
-    num_attention_heads: 2,
-    num_key_value_heads: 1,
-    intermediate_size: 6,
-    shared_intermediate_size: 5,
-    num_local_experts: 4,
-    num_experts_per_tok: 2,
-    layer_types: ['mamba', 'attention', 'mamba'],
-    mamba_n_heads: 4,
-    mamba_d_head: 'auto',
-    mamba_expand: 2,
-    mamba_n_groups: 2,
-    mamba_d_state: 3,
-    mamba_d_conv: 2,
-    mamba_conv_bias: true,
-    mamba_proj_bias: false,
-    position_embedding_type: 'nope',
-  };
+  const tiny = tinyGraniteMoeHybrid;
 
   it('counts every module by hand', () => {
     const r = inspectConfig(tiny, 'tiny');
@@ -301,23 +277,7 @@ describe('nemotron_h: one mixer per block (Mamba-2, attention, MLP or MoE)', () 
 });
 
 describe('minimax: lightning attention with softmax attention every few layers (MiniMax-Text-01, M1)', () => {
-  // d = 8, V = 10 (untied), H = 2, K = 1, hd = 4; attn_type_list [0, 1]: a lightning layer then a
-  // softmax layer; E = 3 (top-1), I = 6.
-  const tiny = {
-    model_type: 'minimax_text_01',
-    hidden_size: 8,
-    num_hidden_layers: 2,
-    vocab_size: 10,
-    num_attention_heads: 2,
-    num_key_value_heads: 1,
-    head_dim: 4,
-    attn_type_list: [0, 1],
-    num_local_experts: 3,
-    num_experts_per_tok: 1,
-    intermediate_size: 6,
-    shared_intermediate_size: 0,
-    tie_word_embeddings: false,
-  };
+  const tiny = tinyMinimaxText01;
 
   it('counts every module by hand', () => {
     const r = inspectConfig(tiny, 'tiny', { context: 50 });
@@ -456,35 +416,7 @@ describe('qwen3_next: Gated DeltaNet and gated attention (the Qwen3.5-MoE layers
 });
 
 describe('kimi_linear: Kimi Delta Attention layers and MLA layers, DeepSeek-V3 MoE', () => {
-  // d = 8, V = 10 (untied); KDA: 2 heads of 2, short conv 2; MLA: 2 heads, full-rank q, r_kv 4,
-  // nope 2, rope 1, v 2; 1-based full_attn_layers [3] → layers 0, 1 KDA and 2 MLA; the first
-  // layer dense (I = 5), then MoE: 2 experts of 3 (top-1) with a correction bias, 1 shared expert.
-  const tiny = {
-    model_type: 'kimi_linear',
-    hidden_size: 8,
-    num_hidden_layers: 3,
-    vocab_size: 10,
-    tie_word_embeddings: false,
-    num_attention_heads: 2,
-    q_lora_rank: null,
-    kv_lora_rank: 4,
-    qk_nope_head_dim: 2,
-    qk_rope_head_dim: 1,
-    v_head_dim: 2,
-    linear_attn_config: {
-      num_heads: 2,
-      head_dim: 2,
-      short_conv_kernel_size: 2,
-      full_attn_layers: [3],
-      kda_layers: [1, 2],
-    },
-    num_experts: 2,
-    num_experts_per_token: 1,
-    num_shared_experts: 1,
-    moe_intermediate_size: 3,
-    first_k_dense_replace: 1,
-    intermediate_size: 5,
-  };
+  const tiny = tinyKimiLinear;
 
   it('counts every module by hand', () => {
     const r = inspectConfig(tiny, 'tiny');
@@ -536,27 +468,7 @@ describe('kimi_linear: Kimi Delta Attention layers and MLA layers, DeepSeek-V3 M
 });
 
 describe('lfm2_moe: gated short-convolution and GQA layers, dense then MoE FFNs', () => {
-  // d = 8, V = 10 (tied), H = 2, K = 1, hd = 4; layers [conv, full_attention, conv]; short conv
-  // L_cache 3 with biases; the first layer dense (I = 5), then MoE: 4 experts of 3 (top-2) with the
-  // expert_bias buffer.
-  const tiny = {
-    model_type: 'lfm2_moe',
-    hidden_size: 8,
-    num_hidden_layers: 3,
-    vocab_size: 10,
-    tie_word_embeddings: true,
-    num_attention_heads: 2,
-    num_key_value_heads: 1,
-    layer_types: ['conv', 'full_attention', 'conv'],
-    conv_L_cache: 3,
-    conv_bias: true,
-    num_dense_layers: 1,
-    intermediate_size: 5,
-    num_experts: 4,
-    num_experts_per_tok: 2,
-    moe_intermediate_size: 3,
-    use_expert_bias: true,
-  };
+  const tiny = tinyLfm2Moe;
 
   it('counts every module by hand', () => {
     const r = inspectConfig(tiny, 'tiny');

@@ -19,6 +19,13 @@ import {
   kvLayoutFromArchitecture,
 } from '../../src/arch/kv-cache.js';
 import { checkpointWeightBytes } from '../../src/arch/memory.js';
+import {
+  tinyMimoV2Flash,
+  tinyGemma4Text,
+  tinyGemma4,
+  tinyMinimaxM3VlText,
+  tinyMinimaxM3Vl,
+} from '../fixtures/tiny-configs.js';
 
 function fixture(name: string): InspectResult {
   const url = new URL(`../fixtures/hf-configs/${name}`, import.meta.url);
@@ -31,32 +38,7 @@ function sig(n: number, digits: number): number {
 }
 
 describe('mimo_v2 / mimo_v2_flash: v heads narrower than q/k, sliding layers with their own KV heads and sinks', () => {
-  // d = 8, V = 10, 3 layers: layer 0 full attention and dense, layers 1 and 2 sliding and MoE.
-  // Full layers: H = 2, K = 1, head_dim 4, v_head_dim 2. Sliding layers: H = 2, K = 2, same widths, sinks.
-  // Dense FFN I = 6; E = 3 experts (top-1) of width 2.
-  const vendor = {
-    model_type: 'mimo_v2_flash',
-    hidden_size: 8,
-    num_hidden_layers: 3,
-    vocab_size: 10,
-    num_attention_heads: 2,
-    num_key_value_heads: 1,
-    head_dim: 4,
-    v_head_dim: 2,
-    swa_num_attention_heads: 2,
-    swa_num_key_value_heads: 2,
-    swa_head_dim: 4,
-    swa_v_head_dim: 2,
-    sliding_window: 4,
-    hybrid_layer_pattern: [0, 1, 1],
-    moe_layer_freq: [0, 1, 1],
-    add_swa_attention_sink_bias: true,
-    add_full_attention_sink_bias: false,
-    intermediate_size: 6,
-    n_routed_experts: 3,
-    num_experts_per_tok: 1,
-    moe_intermediate_size: 2,
-  };
+  const vendor = tinyMimoV2Flash;
   // transformers' spelling (MiMoV2FlashConfig): the sliding layers have num_key_value_heads·2 KV
   // heads and sinks, the full layers none: the same model.
   const transformers = {
@@ -184,31 +166,8 @@ describe('mimo_v2 / mimo_v2_flash: v heads narrower than q/k, sliding layers wit
 });
 
 describe('gemma4: global layers of their own head width and KV heads, keys as values; MLP beside the experts', () => {
-  // d = 8, V = 10 (tied), 3 layers: sliding, sliding, full (Gemma 4 makes the last layer full).
-  // Sliding layers: H = 2, K = 2, head_dim 4; full layers: H = 2, num_global_key_value_heads 1,
-  // global_head_dim 6, keys as values (attention_k_eq_v). MLP I = 6 beside E = 3 experts (top-1) of width 2.
-  const text = {
-    model_type: 'gemma4_text',
-    hidden_size: 8,
-    num_hidden_layers: 3,
-    vocab_size: 10,
-    num_attention_heads: 2,
-    num_key_value_heads: 2,
-    head_dim: 4,
-    global_head_dim: 6,
-    num_global_key_value_heads: 1,
-    attention_k_eq_v: true,
-    layer_types: ['sliding_attention', 'sliding_attention', 'full_attention'],
-    sliding_window: 4,
-    intermediate_size: 6,
-    enable_moe_block: true,
-    num_experts: 3,
-    top_k_experts: 1,
-    moe_intermediate_size: 2,
-    hidden_size_per_layer_input: 0,
-    num_kv_shared_layers: 0,
-  };
-  const tiny = { model_type: 'gemma4', text_config: text };
+  const text = tinyGemma4Text;
+  const tiny = tinyGemma4;
 
   it('counts every module of the tiny config by hand', () => {
     const b = countParameters(architectureFromHfConfig(tiny));
@@ -295,36 +254,8 @@ describe('gemma4: global layers of their own head width and KV heads, keys as va
 });
 
 describe('minimax_m3_vl: lightning-indexer sparse layers, dense and MoE layers, CLIP-style tower with a two-stage projector', () => {
-  // Text: d = 8, V = 10 (untied), 3 layers: layer 0 full attention and dense (I 6), layers 1 and 2
-  // sparse attention and MoE (E = 3 of width 2, top-1, one shared expert of width 3).
-  // H = 2, K = 1, head_dim 4; indexer 2 heads of 4. Vision: h 4, 1 layer of I 8, patch 2,
-  // temporal 2, 3 channels, merge 2; projector_hidden_size 5.
-  const text = {
-    hidden_size: 8,
-    num_hidden_layers: 3,
-    vocab_size: 10,
-    num_attention_heads: 2,
-    num_key_value_heads: 1,
-    head_dim: 4,
-    intermediate_size: 2,
-    shared_intermediate_size: 3,
-    dense_intermediate_size: 6,
-    num_local_experts: 3,
-    num_experts_per_tok: 1,
-    n_shared_experts: 1,
-    moe_layer_freq: [0, 1, 1],
-    sparse_attention_config: { sparse_attention_freq: [0, 1, 1], sparse_num_index_heads: 2, sparse_index_dim: 4 },
-  };
-  const vision = {
-    hidden_size: 4,
-    num_hidden_layers: 1,
-    intermediate_size: 8,
-    patch_size: 2,
-    temporal_patch_size: 2,
-    num_channels: 3,
-    spatial_merge_size: 2,
-  };
-  const tiny = { model_type: 'minimax_m3_vl', projector_hidden_size: 5, text_config: text, vision_config: vision };
+  const text = tinyMinimaxM3VlText;
+  const tiny = tinyMinimaxM3Vl;
 
   it('counts every module of the tiny config by hand', () => {
     const b = countParameters(architectureFromHfConfig(tiny));

@@ -12,15 +12,14 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { inspectConfig } from '../../src/arch/inspect.js';
 import { tinyMlaConfig } from '../helpers.js';
-
-const base = {
-  hidden_size: 8,
-  num_hidden_layers: 2,
-  num_attention_heads: 2,
-  num_key_value_heads: 1,
-  vocab_size: 16,
-  tie_word_embeddings: false,
-};
+import {
+  tinyBase as base,
+  tinyErnie45Moe,
+  tinyArctic,
+  tinyHunyuanV1Moe,
+  tinyJetMoe,
+  tinyLongcatFlash,
+} from '../fixtures/tiny-configs.js';
 
 /** |actual − published| no more than half a unit of the published figure's last digit. */
 function roundsTo(actual: number, published: number, unit: number): void {
@@ -168,15 +167,7 @@ describe('qwen3_vl_moe', () => {
 
 describe('arctic', () => {
   it('tiny: a dense residual MLP of width d beside the experts in every MoE layer', () => {
-    const r = inspectConfig({
-      ...base,
-      model_type: 'arctic',
-      intermediate_size: 6,
-      num_local_experts: 4,
-      num_experts_per_tok: 2,
-      moe_layer_frequency: 1,
-      parallel_attn_mlp_res: true,
-    });
+    const r = inspectConfig(tinyArctic);
     // attention 2 × 192 = 384; norms 2 × 3·8 + 8 = 56; routers 64; experts 1152;
     // residual MLP 3·8·8 = 192 per layer → 384
     // total = 128 + 128 + 384 + 56 + 64 + 1152 + 384 = 2296
@@ -252,15 +243,7 @@ describe('arctic', () => {
 });
 
 describe('ernie4_5_moe', () => {
-  const tiny = {
-    ...base,
-    model_type: 'ernie4_5_moe',
-    intermediate_size: 10,
-    moe_num_experts: 4,
-    moe_k: 2,
-    moe_intermediate_size: 6,
-    moe_num_shared_experts: 1,
-  };
+  const tiny = tinyErnie45Moe;
 
   it('tiny: dense below moe_layer_start_index, correction bias, one shared expert', () => {
     const r = inspectConfig(tiny);
@@ -327,15 +310,7 @@ describe('ernie4_5_moe', () => {
 });
 
 describe('hunyuan_v1_moe', () => {
-  const tiny = {
-    ...base,
-    model_type: 'hunyuan_v1_moe',
-    intermediate_size: 10,
-    moe_intermediate_size: [6, 6],
-    num_experts: [4, 4],
-    moe_topk: [2, 2],
-    num_shared_expert: [1, 1],
-  };
+  const tiny = tinyHunyuanV1Moe;
 
   it('tiny: shared MLP of intermediate_size, per-head QK norm, per-layer lists', () => {
     const r = inspectConfig(tiny);
@@ -515,17 +490,7 @@ describe('bailing_moe and bailing_moe_v2', () => {
 });
 
 describe('jetmoe', () => {
-  const tiny = {
-    model_type: 'jetmoe',
-    hidden_size: 8,
-    num_hidden_layers: 2,
-    num_key_value_heads: 1,
-    kv_channels: 4,
-    num_local_experts: 4,
-    num_experts_per_tok: 2,
-    intermediate_size: 6,
-    vocab_size: 16,
-  };
+  const tiny = tinyJetMoe;
 
   it('tiny: attention experts and FFN experts, both with output biases; tied head', () => {
     const r = inspectConfig(tiny);
@@ -575,23 +540,7 @@ describe('jetmoe', () => {
 });
 
 describe('longcat_flash', () => {
-  const tiny = {
-    model_type: 'longcat_flash',
-    hidden_size: 8,
-    num_layers: 1,
-    vocab_size: 16,
-    num_attention_heads: 2,
-    q_lora_rank: 4,
-    kv_lora_rank: 4,
-    qk_nope_head_dim: 2,
-    qk_rope_head_dim: 2,
-    v_head_dim: 2,
-    ffn_hidden_size: 10,
-    n_routed_experts: 4,
-    zero_expert_num: 2,
-    moe_topk: 3,
-    expert_ffn_hidden_size: 6,
-  };
+  const tiny = tinyLongcatFlash;
 
   it('tiny: two MLA sublayers with dense MLPs, one shortcut MoE whose router also scores zero experts', () => {
     const r = inspectConfig(tiny);

@@ -1,6 +1,6 @@
 // Every family whose checkpoints name tensors their own way, reconciled in process: a tiny config
 // (those of test/arch/hybrid-families.test.ts and new-families.test.ts, whose counts are worked out by
-// hand there) and the tensors its checkpoint would hold, with the names and shapes the modeling code
+// hand there, most shared through test/fixtures/tiny-configs.ts) and the tensors its checkpoint would hold, with the names and shapes the modeling code
 // gives them (cited per family; test/checkpoint/modules.test.ts lists the same names one by one).
 // Each must reconcile: every tensor explained, every counted module present, every row equal. A
 // name put in the wrong module moves its elements to another row, and the test fails.
@@ -8,6 +8,22 @@ import { describe, expect, it } from 'vitest';
 import { inspectConfig } from '../../src/arch/inspect.js';
 import { reconcileCheckpoint } from '../../src/checkpoint/reconcile.js';
 import type { TensorInfo } from '../../src/checkpoint/tensor.js';
+import {
+  tinyBase as base,
+  tinyGraniteMoeHybrid,
+  tinyMinimaxText01,
+  tinyKimiLinear,
+  tinyLfm2Moe,
+  tinyErnie45Moe,
+  tinyArctic,
+  tinyHunyuanV1Moe,
+  tinyJetMoe,
+  tinyLongcatFlash,
+  tinyMimoV2Flash,
+  tinyGemma4Text,
+  tinyGemma4,
+  tinyMinimaxM3Vl,
+} from '../fixtures/tiny-configs.js';
 
 const BYTES: Record<string, number> = { BF16: 2, F32: 4 };
 
@@ -155,29 +171,7 @@ describe('hybrid families', () => {
         [`${p}shared_mlp.output_linear.weight`, d, 5],
       );
     }
-    const config = {
-      model_type: 'granitemoehybrid',
-      hidden_size: 8,
-      num_hidden_layers: 3,
-      vocab_size: 10,
-      tie_word_embeddings: true,
-      num_attention_heads: 2,
-      num_key_value_heads: 1,
-      intermediate_size: 6,
-      shared_intermediate_size: 5,
-      num_local_experts: 4,
-      num_experts_per_tok: 2,
-      layer_types: ['mamba', 'attention', 'mamba'],
-      mamba_n_heads: 4,
-      mamba_d_head: 'auto',
-      mamba_expand: 2,
-      mamba_n_groups: 2,
-      mamba_d_state: 3,
-      mamba_d_conv: 2,
-      mamba_conv_bias: true,
-      mamba_proj_bias: false,
-      position_embedding_type: 'nope',
-    };
+    const config = tinyGraniteMoeHybrid;
     const { r, c } = reconcile(config, spec);
     expectReconciled(c, r.total_main);
 
@@ -214,24 +208,7 @@ describe('hybrid families', () => {
       spec.push([`${p}block_sparse_moe.gate.weight`, 3, d]);
       for (const e of range(3)) spec.push(...gated(`${p}block_sparse_moe.experts.${e}.`, d, 6, ['w1', 'w3', 'w2']));
     }
-    const { r, c } = reconcile(
-      {
-        model_type: 'minimax_text_01',
-        hidden_size: 8,
-        num_hidden_layers: 2,
-        vocab_size: 10,
-        num_attention_heads: 2,
-        num_key_value_heads: 1,
-        head_dim: 4,
-        attn_type_list: [0, 1],
-        num_local_experts: 3,
-        num_experts_per_tok: 1,
-        intermediate_size: 6,
-        shared_intermediate_size: 0,
-        tie_word_embeddings: false,
-      },
-      spec,
-    );
+    const { r, c } = reconcile(tinyMinimaxText01, spec);
     // lightning 192 + 64 + 64 + 8 = 328; softmax 192
     expect(c.modules.linear_attention).toEqual({ config: 328, checkpoint: 328, tensors: 4 });
     expect(c.modules.attention).toEqual({ config: 192, checkpoint: 192, tensors: 4 });
@@ -285,36 +262,7 @@ describe('hybrid families', () => {
         for (const e of range(2)) spec.push(...gated(`${m}experts.${e}.`, d, 3, ['w1', 'w3', 'w2']));
       }
     }
-    const { r, c } = reconcile(
-      {
-        model_type: 'kimi_linear',
-        hidden_size: 8,
-        num_hidden_layers: 3,
-        vocab_size: 10,
-        tie_word_embeddings: false,
-        num_attention_heads: 2,
-        q_lora_rank: null,
-        kv_lora_rank: 4,
-        qk_nope_head_dim: 2,
-        qk_rope_head_dim: 1,
-        v_head_dim: 2,
-        linear_attn_config: {
-          num_heads: 2,
-          head_dim: 2,
-          short_conv_kernel_size: 2,
-          full_attn_layers: [3],
-          kda_layers: [1, 2],
-        },
-        num_experts: 2,
-        num_experts_per_token: 1,
-        num_shared_experts: 1,
-        moe_intermediate_size: 3,
-        first_k_dense_replace: 1,
-        intermediate_size: 5,
-      },
-      spec,
-      /e_score_correction_bias$/,
-    );
+    const { r, c } = reconcile(tinyKimiLinear, spec, /e_score_correction_bias$/);
     // test/arch/hybrid-families.test.ts: KDA 224 per layer × 2, MLA 156
     expect(c.modules.linear_attention).toEqual({ config: 448, checkpoint: 448, tensors: 30 });
     expect(c.modules.attention).toEqual({ config: 156, checkpoint: 156, tensors: 5 });
@@ -353,42 +301,12 @@ describe('hybrid families', () => {
         for (const e of range(4)) spec.push(...gated(`${p}feed_forward.experts.${e}.`, d, 3, ['w1', 'w3', 'w2']));
       }
     }
-    const { r, c } = reconcile(
-      {
-        model_type: 'lfm2_moe',
-        hidden_size: 8,
-        num_hidden_layers: 3,
-        vocab_size: 10,
-        tie_word_embeddings: true,
-        num_attention_heads: 2,
-        num_key_value_heads: 1,
-        layer_types: ['conv', 'full_attention', 'conv'],
-        conv_L_cache: 3,
-        conv_bias: true,
-        num_dense_layers: 1,
-        intermediate_size: 5,
-        num_experts: 4,
-        num_experts_per_tok: 2,
-        moe_intermediate_size: 3,
-        use_expert_bias: true,
-      },
-      spec,
-      /expert_bias$/,
-    );
+    const { r, c } = reconcile(tinyLfm2Moe, spec, /expert_bias$/);
     // test/arch/hybrid-families.test.ts: 320 per short-conv layer × 2
     expect(c.modules.short_conv).toEqual({ config: 640, checkpoint: 640, tensors: 12 });
     expectReconciled(c, r.total_main);
   });
 });
-
-const base = {
-  hidden_size: 8,
-  num_hidden_layers: 2,
-  num_attention_heads: 2,
-  num_key_value_heads: 1,
-  vocab_size: 16,
-  tie_word_embeddings: false,
-};
 
 /** embed_tokens, lm_head, the final norm and two norms per layer of a 2-layer base model. */
 function frame(norms: string[] = ['input_layernorm', 'post_attention_layernorm'], embed = 'embed_tokens') {
@@ -422,20 +340,7 @@ describe('standard-shape families with names of their own', () => {
         [`${m}router.layer.weight`, 4, 8],
       );
     }
-    const { r, c } = reconcile(
-      {
-        model_type: 'jetmoe',
-        hidden_size: 8,
-        num_hidden_layers: 2,
-        num_key_value_heads: 1,
-        kv_channels: 4,
-        num_local_experts: 4,
-        num_experts_per_tok: 2,
-        intermediate_size: 6,
-        vocab_size: 16,
-      },
-      spec,
-    );
+    const { r, c } = reconcile(tinyJetMoe, spec);
     // test/arch/new-families.test.ts: attention 720, router 80
     expect(c.modules.attention).toEqual({ config: 720, checkpoint: 720, tensors: 10 });
     expect(c.modules.router).toEqual({ config: 80, checkpoint: 80, tensors: 4 });
@@ -471,27 +376,7 @@ describe('standard-shape families with names of their own', () => {
       );
     }
     for (const e of range(4)) spec.push(...gated(`${p}mlp.experts.${e}.`, d, 6));
-    const { r, c } = reconcile(
-      {
-        model_type: 'longcat_flash',
-        hidden_size: 8,
-        num_layers: 1,
-        vocab_size: 16,
-        num_attention_heads: 2,
-        q_lora_rank: 4,
-        kv_lora_rank: 4,
-        qk_nope_head_dim: 2,
-        qk_rope_head_dim: 2,
-        v_head_dim: 2,
-        ffn_hidden_size: 10,
-        n_routed_experts: 4,
-        zero_expert_num: 2,
-        moe_topk: 3,
-        expert_ffn_hidden_size: 6,
-      },
-      spec,
-      /e_score_correction_bias$/,
-    );
+    const { r, c } = reconcile(tinyLongcatFlash, spec, /e_score_correction_bias$/);
     // test/arch/new-families.test.ts: the first sublayer's MLP is the shared expert, the second the dense FFN
     expect(c.modules.shared_experts).toEqual({ config: 240, checkpoint: 240, tensors: 3 });
     expect(c.modules.dense_ffn).toEqual({ config: 240, checkpoint: 240, tensors: 3 });
@@ -509,18 +394,7 @@ describe('standard-shape families with names of their own', () => {
       spec.push(...gated(`${p}residual_mlp.`, 8, 8, ['w1', 'w3', 'w2']));
       for (const e of range(4)) spec.push(...gated(`${p}block_sparse_moe.experts.${e}.`, 8, 6, ['w1', 'w3', 'w2']));
     }
-    const { r, c } = reconcile(
-      {
-        ...base,
-        model_type: 'arctic',
-        intermediate_size: 6,
-        num_local_experts: 4,
-        num_experts_per_tok: 2,
-        moe_layer_frequency: 1,
-        parallel_attn_mlp_res: true,
-      },
-      spec,
-    );
+    const { r, c } = reconcile(tinyArctic, spec);
     expect(c.modules.shared_experts).toEqual({ config: 384, checkpoint: 384, tensors: 6 });
     expectReconciled(c, r.total_main);
   });
@@ -540,18 +414,7 @@ describe('standard-shape families with names of their own', () => {
       );
       for (const e of range(4)) spec.push(...gated(`${p}mlp.experts.${e}.`, 8, 6));
     }
-    const { r, c } = reconcile(
-      {
-        ...base,
-        model_type: 'hunyuan_v1_moe',
-        intermediate_size: 10,
-        moe_intermediate_size: [6, 6],
-        num_experts: [4, 4],
-        moe_topk: [2, 2],
-        num_shared_expert: [1, 1],
-      },
-      spec,
-    );
+    const { r, c } = reconcile(tinyHunyuanV1Moe, spec);
     expect(c.modules.router).toEqual({ config: 64, checkpoint: 64, tensors: 2 });
     expectReconciled(c, r.total_main);
   });
@@ -655,15 +518,7 @@ describe('standard-shape families with names of their own', () => {
         for (const e of range(4)) spec.push(...gated(`${p}mlp.experts.${e}.`, 8, 6));
       }
     }
-    const config = {
-      ...base,
-      model_type: 'ernie4_5_moe',
-      intermediate_size: 10,
-      moe_num_experts: 4,
-      moe_k: 2,
-      moe_intermediate_size: 6,
-      moe_num_shared_experts: 1,
-    };
+    const config = tinyErnie45Moe;
     const { r, c } = reconcile(config, spec, /e_score_correction_bias$/);
     expect(c.modules.router).toEqual({ config: 36, checkpoint: 36, tensors: 2 });
     expectReconciled(c, r.total_main);
@@ -716,29 +571,7 @@ describe('layer-shape families: per-layer head shapes, sinks, router scales, ind
         for (const e of range(3)) spec.push(...gated(`${p}mlp.experts.${e}.`, d, 2));
       }
     }
-    const config = {
-      model_type: 'mimo_v2_flash',
-      hidden_size: 8,
-      num_hidden_layers: 3,
-      vocab_size: 10,
-      num_attention_heads: 2,
-      num_key_value_heads: 1,
-      head_dim: 4,
-      v_head_dim: 2,
-      swa_num_attention_heads: 2,
-      swa_num_key_value_heads: 2,
-      swa_head_dim: 4,
-      swa_v_head_dim: 2,
-      sliding_window: 4,
-      hybrid_layer_pattern: [0, 1, 1],
-      moe_layer_freq: [0, 1, 1],
-      add_swa_attention_sink_bias: true,
-      add_full_attention_sink_bias: false,
-      intermediate_size: 6,
-      n_routed_experts: 3,
-      num_experts_per_tok: 1,
-      moe_intermediate_size: 2,
-    };
+    const config = tinyMimoV2Flash;
     const { r, c } = reconcile(config, spec, /e_score_correction_bias$/);
     // full 144 + sliding 2 · (64 + 64 + 32 + 32 + sinks 2)
     expect(c.modules.attention).toEqual({ config: 532, checkpoint: 532, tensors: 14 });
@@ -747,27 +580,7 @@ describe('layer-shape families: per-layer head shapes, sinks, router scales, ind
   });
 
   // Gemma 4 MoE: 3 layers (sliding, sliding, full), d 8, V 10 tied
-  const gemmaText = {
-    model_type: 'gemma4_text',
-    hidden_size: 8,
-    num_hidden_layers: 3,
-    vocab_size: 10,
-    num_attention_heads: 2,
-    num_key_value_heads: 2,
-    head_dim: 4,
-    global_head_dim: 6,
-    num_global_key_value_heads: 1,
-    attention_k_eq_v: true,
-    layer_types: ['sliding_attention', 'sliding_attention', 'full_attention'],
-    sliding_window: 4,
-    intermediate_size: 6,
-    enable_moe_block: true,
-    num_experts: 3,
-    top_k_experts: 1,
-    moe_intermediate_size: 2,
-    hidden_size_per_layer_input: 0,
-    num_kv_shared_layers: 0,
-  };
+  const gemmaText = tinyGemma4Text;
   /** modeling_gemma4.py Gemma4TextDecoderLayer, under Gemma4Model's `model.language_model` */
   function gemmaSpec(moe: boolean): [string, ...number[]][] {
     const d = 8;
@@ -817,7 +630,7 @@ describe('layer-shape families: per-layer head shapes, sinks, router scales, ind
   }
 
   it('gemma4 (MoE): router proj/scale/per_expert_scale, the mlp beside the experts, layer_scalar, no v_proj on global layers', () => {
-    const { r, c } = reconcile({ model_type: 'gemma4', text_config: gemmaText }, gemmaSpec(true));
+    const { r, c } = reconcile(tinyGemma4, gemmaSpec(true));
     expect(c.modules.router).toEqual({ config: 105, checkpoint: 105, tensors: 9 });
     // the MLP, counted as the always-active shared expert: 3 layers · 3·8·6
     expect(c.modules.shared_experts).toEqual({ config: 432, checkpoint: 432, tensors: 9 });
@@ -896,35 +709,7 @@ describe('layer-shape families: per-layer head shapes, sinks, router scales, ind
       [`${j}merge_linear_2.weight`, d, 5],
       [`${j}merge_linear_2.bias`, d],
     );
-    const config = {
-      model_type: 'minimax_m3_vl',
-      projector_hidden_size: 5,
-      text_config: {
-        hidden_size: 8,
-        num_hidden_layers: 3,
-        vocab_size: 10,
-        num_attention_heads: 2,
-        num_key_value_heads: 1,
-        head_dim: 4,
-        intermediate_size: 2,
-        shared_intermediate_size: 3,
-        dense_intermediate_size: 6,
-        num_local_experts: 3,
-        num_experts_per_tok: 1,
-        n_shared_experts: 1,
-        moe_layer_freq: [0, 1, 1],
-        sparse_attention_config: { sparse_attention_freq: [0, 1, 1], sparse_num_index_heads: 2, sparse_index_dim: 4 },
-      },
-      vision_config: {
-        hidden_size: 4,
-        num_hidden_layers: 1,
-        intermediate_size: 8,
-        patch_size: 2,
-        temporal_patch_size: 2,
-        num_channels: 3,
-        spatial_merge_size: 2,
-      },
-    };
+    const config = tinyMinimaxM3Vl;
     const { r, c } = reconcile(config, spec, /e_score_correction_bias$/);
     expect(c.modules.indexers).toEqual({ config: 208, checkpoint: 208, tensors: 8 });
     // tower 96 + 8 + 172, projector 286 (worked in test/arch/layer-shape-families.test.ts)
