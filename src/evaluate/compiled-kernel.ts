@@ -5,15 +5,15 @@
 // block, every figure that does not depend on top_k (the counts and facts, total, weight and VRAM
 // bytes, the KV cache, the fullest GPU and its layout, the total's plot bin) is tabulated once, and
 // the table serves every top_k value of the same outer fields: top_k changes no count, only which
-// experts a token uses. A point then costs its active parameters, ratios, decode bound, constraint
-// mask and objectives. Each figure is the expression of pointMetricsInto / ServingEvaluator.into,
-// in the same order of operations, so the numbers are the same bit for bit (tests compare them).
-// Constraints or objectives on any other metric take the full metric vector per point instead.
+// experts a token uses. A point then costs its active parameters, ratios, constraint mask and
+// objectives. Each figure is the expression of pointMetricsInto, in the same order of operations,
+// so the numbers are the same bit for bit (tests compare them). A plan with hardware (its layouts
+// and decode estimate are ServingEvaluator.into's), or constraints or objectives on any other
+// metric, takes the full metric vector per point instead.
 import { violationMask } from '../metrics/constraints.js';
 import { SLOT, SLOT_COUNT } from '../metrics/registry.js';
-import { ServingEvaluator, TP_OPTIONS, fullestGpuBytes } from '../metrics/serving.js';
+import { ServingEvaluator } from '../metrics/serving.js';
 import { TrainingCostEvaluator } from '../metrics/training.js';
-import { touchedFraction } from '../serving/throughput.js';
 import { binOf } from './binner.js';
 import { CompiledWalker } from './compiled.js';
 import { FrontBuffer } from './front-buffer.js';
@@ -33,7 +33,6 @@ const FLOPS = SLOT.flops_per_token;
 const WEIGHT_BYTES = SLOT.weight_bytes;
 const VRAM = SLOT.vram_bytes;
 const KV_CACHE = SLOT.kv_cache_bytes;
-const PER_GPU = SLOT.per_gpu_bytes;
 const LAYOUT_EP = SLOT.layout_ep;
 const LAYOUT_TP = SLOT.layout_tp;
 const DECODE = SLOT.decode_tokens_per_s;
@@ -50,15 +49,13 @@ export const FAST_SLOTS: readonly number[] = [
   WEIGHT_BYTES,
   VRAM,
   KV_CACHE,
-  PER_GPU,
-  LAYOUT_EP,
-  LAYOUT_TP,
-  DECODE,
-  DECODE_BINDING,
 ];
 
-/** Metrics that are finite at every design (positive counts): the front keeps an archive of them. */
-const FINITE_OBJECTIVES: readonly number[] = FAST_SLOTS;
+/**
+ * Metrics that are finite at every design: the front keeps an archive of them. per_gpu_bytes is
+ * not (Infinity where no layout is valid).
+ */
+const FINITE_OBJECTIVES: readonly number[] = [...FAST_SLOTS, LAYOUT_EP, LAYOUT_TP, DECODE, DECODE_BINDING];
 
 // Columns of a block table row.
 const C_X = 0;
@@ -67,17 +64,11 @@ const C_TOTAL = 2;
 const C_WEIGHT = 3;
 const C_VRAM = 4;
 const C_KV = 5;
-const C_PER_GPU = 6;
-const C_TP = 7;
-const C_OK = 8;
-const C_TOTAL_BIN = 9;
-const C_IE = 10;
-const C_IK = 11;
-/** max(0, shared − input embedding) × rest bytes per weight: the decode step's non-expert weights. */
-const C_REST_READ = 12;
-/** expert_params × expert bytes per weight */
-const C_EXPERT_BYTES = 13;
-const COLS = 14;
+const C_OK = 6;
+const C_TOTAL_BIN = 7;
+const C_IE = 8;
+const C_IK = 9;
+const COLS = 10;
 
 /**
  * binOf(log10(v), lo, hi, n) without the logarithm for most values: the bin edges in linear space,
@@ -157,21 +148,12 @@ class Pass {
   readonly nk: number;
   readonly fast: boolean;
   readonly hasServing: boolean;
-  readonly hardware: boolean;
   readonly serving: ServingEvaluator | undefined;
   readonly training: TrainingCostEvaluator | undefined;
   readonly m = new Float64Array(SLOT_COUNT);
   readonly o: Float64Array;
   readonly kvAt: number;
-  readonly kvHeadsAt: number;
-  readonly embeddingAt: number;
   readonly batch: number;
-  readonly tpOptions: Int32Array;
-  readonly gpus: number;
-  readonly bandwidthNumerator: number;
-  readonly computeNumerator: number;
-  /** touchedFraction by experts × top_k cell, NaN until first needed. */
-  readonly touched: Float64Array;
   readonly cellEvaluated: Float64Array;
   readonly cellFeasible: Float64Array;
   readonly violations: Float64Array;
@@ -216,30 +198,17 @@ class Pass {
     this.eValues = Float64Array.from(this.eDim >= 0 ? gp.dims[this.eDim]!.values : [gp.base!.num_experts]);
     this.kValues = Float64Array.from(this.kDim >= 0 ? gp.dims[this.kDim]!.values : [gp.base!.num_experts_per_tok]);
     this.nk = plan.axes.top_k.length;
-    const hw = gp.serving?.hardware;
     this.hasServing = gp.serving !== undefined;
-    this.hardware = hw !== undefined;
     const needed = [...plan.constraints.map((c) => c.metric), ...plan.objectives.map((o) => o.metric)];
-    const needsHardware = needed.some((s) => s === PER_GPU || s === DECODE || s === DECODE_BINDING);
-    // With hardware the per-GPU and decode figures come from ServingEvaluator.into itself (layouts,
-    // engine memory and the decode estimate are more than the table's copy of the bound computes);
-    // without it the table's design figures are pointMetricsInto's, operation for operation.
-    this.fast = needed.every((s) => FAST_SLOTS.includes(s)) && !this.hardware && !needsHardware;
+    // With hardware the per-GPU, layout and decode figures come from ServingEvaluator.into itself
+    // (valid layouts, engine memory, the decode estimate), point by point.
+    this.fast = needed.every((s) => FAST_SLOTS.includes(s)) && gp.serving?.hardware === undefined;
     this.serving = gp.serving ? new ServingEvaluator(gp.serving) : undefined;
     this.training = gp.training ? new TrainingCostEvaluator(gp.training) : undefined;
     this.o = new Float64Array(plan.objectives.length);
     this.kvAt = cc.outputs.indexOf('kvBytesPerSequence');
-    this.kvHeadsAt = cc.outputs.indexOf('kvHeads');
-    this.embeddingAt = cc.outputs.indexOf('inputEmbedding');
     this.batch = gp.serving?.batch ?? 0;
-    this.gpus = hw?.count ?? 1;
-    this.tpOptions = Int32Array.from(
-      hw ? (hw.tp === null ? TP_OPTIONS : [hw.tp]).filter((tp) => hw.count % tp === 0) : [],
-    );
-    this.bandwidthNumerator = hw ? hw.count * hw.bandwidth_bytes_per_s * this.batch : 0;
-    this.computeNumerator = hw ? hw.count * hw.flops_per_s : 0;
     const cells = plan.axes.experts.length * this.nk;
-    this.touched = new Float64Array(cells).fill(Number.NaN);
     this.cellEvaluated = new Float64Array(cells);
     this.cellFeasible = new Float64Array(cells);
     this.violations = new Float64Array(plan.constraints.length);
@@ -312,11 +281,8 @@ function fillTable(p: Pass, blockBase: number): void {
   const overhead1 = 1 + plan.overhead;
   const expertBpw = gp.expertBytesPerWeight;
   const restBpw = gp.restBytesPerWeight;
-  const servingExpertBpw = gp.serving?.expertBytesPerWeight ?? 0;
-  const servingRestBpw = gp.serving?.restBytesPerWeight ?? 0;
-  const servingOverhead = gp.serving?.overhead ?? 0;
   const B = p.batch;
-  const { kvAt, kvHeadsAt, embeddingAt, tpOptions, gpus, hasServing, hardware } = p;
+  const { kvAt, hasServing } = p;
   w.seek(blockBase);
   for (let pos = 0; pos < p.blockSize; pos++) {
     if (pos > 0) w.next();
@@ -343,26 +309,6 @@ function fillTable(p: Pass, blockBase: number): void {
     t[r + C_VRAM] = Math.round((weightBytes + kv) * overhead1);
     t[r + C_KV] = kv;
     if (bins) t[r + C_TOTAL_BIN] = p.totalBin.of(total);
-    if (hardware) {
-      const expertBytes = x * servingExpertBpw;
-      const restBytes = s * servingRestBpw;
-      const embedding = embeddingAt >= 0 ? out[embeddingAt]! : 0;
-      t[r + C_EXPERT_BYTES] = expertBytes;
-      t[r + C_REST_READ] = Math.max(0, s - embedding) * servingRestBpw;
-      const kvHeads = kvHeadsAt >= 0 ? out[kvHeadsAt]! : 1;
-      let bestNeed = Infinity;
-      let bestTp = 1;
-      for (let j = 0; j < tpOptions.length; j++) {
-        const tp = tpOptions[j]!;
-        const need = fullestGpuBytes(e, expertBytes, restBytes, B, kvSeq, kvHeads, gpus / tp, tp, servingOverhead);
-        if (need < bestNeed) {
-          bestNeed = need;
-          bestTp = tp;
-        }
-      }
-      t[r + C_PER_GPU] = bestNeed;
-      t[r + C_TP] = bestTp;
-    }
   }
 }
 
@@ -377,7 +323,7 @@ function points(p: Pass, blockBase: number, pos0: number, pos1: number): void {
   const bitBase = p.sliceStart;
   const ieOuter = p.eDim >= 0 && p.eDim < p.inner ? p.prefixIdx[p.eDim]! : -1;
   const ikOuter = p.kDim >= 0 && p.kDim < p.inner ? p.prefixIdx[p.kDim]! : -1;
-  const { hasServing, hardware, gpus } = p;
+  const { hasServing } = p;
   for (let pos = pos0; pos < pos1; pos++) {
     const r = pos * COLS;
     const ie = ieOuter >= 0 ? ieOuter : t[r + C_IE]!;
@@ -390,7 +336,7 @@ function points(p: Pass, blockBase: number, pos0: number, pos1: number): void {
     if (t[r + C_OK] === 0) {
       pointMetricsInto(m, plan, p.gp, p.serving, p.source.at(index)!, p.training);
     } else {
-      // metricsInto's formulas, then pointMetricsInto's and ServingEvaluator.into's (see the header)
+      // metricsInto's formulas, then pointMetricsInto's (see the header)
       const x = t[r + C_X]!;
       const s = t[r + C_S]!;
       const total = t[r + C_TOTAL]!;
@@ -405,19 +351,6 @@ function points(p: Pass, blockBase: number, pos0: number, pos1: number): void {
       m[WEIGHT_BYTES] = t[r + C_WEIGHT]!;
       m[VRAM] = t[r + C_VRAM]!;
       if (hasServing) m[KV_CACHE] = t[r + C_KV]!;
-      if (hardware) {
-        let touched = p.touched[cell]!;
-        if (Number.isNaN(touched)) touched = p.touched[cell] = touchedFraction(e, k, p.batch);
-        const stepBytes = t[r + C_REST_READ]! + touched * e * t[r + C_EXPERT_BYTES]! + t[r + C_KV]!;
-        const bandwidthBound = p.bandwidthNumerator / stepBytes;
-        const computeBound = p.computeNumerator / (2 * active);
-        m[DECODE] = Math.min(bandwidthBound, computeBound);
-        m[DECODE_BINDING] = bandwidthBound <= computeBound ? 0 : 1;
-        const tp = t[r + C_TP]!;
-        m[PER_GPU] = t[r + C_PER_GPU]!;
-        m[LAYOUT_EP] = gpus / tp;
-        m[LAYOUT_TP] = tp;
-      }
     }
     const mask = violationMask(constraints, m, 0);
     p.evaluated++;
