@@ -357,24 +357,9 @@ export class ServingEvaluator {
    * src/serving/parallel.ts.
    */
   gpusNeeded(E: number, expertBytes: number, restBytes: number, kvPerSequence: number, kvHeads: number): number {
-    const hw = this.plan.hardware!;
-    const fits = (ep: number, tp: number) =>
-      fullestGpuBytes(E, expertBytes, restBytes, this.plan.batch, kvPerSequence, kvHeads, ep, tp, this.plan.overhead) <=
-      hw.memory_bytes;
-    let best = Infinity;
-    for (const tp of TP_OPTIONS) {
-      let hi = Math.floor(MAX_GPUS / tp);
-      if (!fits(hi, tp)) continue;
-      // the fullest GPU only shrinks as EP grows (⌈E/EP⌉ and ⌈B/EP⌉ never grow), so bisect
-      let lo = 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (fits(mid, tp)) hi = mid;
-        else lo = mid + 1;
-      }
-      if (lo * tp < best) best = lo * tp; // ties keep the smaller TP, tried first
-    }
-    return best;
+    return this.gpusNeededBy((ep, tp) =>
+      fullestGpuBytes(E, expertBytes, restBytes, this.plan.batch, kvPerSequence, kvHeads, ep, tp, this.plan.overhead),
+    );
   }
 
   /** The fullest GPU's need under the plan's engine (fullestGpuBytes exactly when there is none). */
@@ -552,7 +537,7 @@ export class ServingEvaluator {
    * the inverse solves (max_batch, max_context) at that layout.
    */
   private layoutFigures(E: number, expertParams: number, sharedParams: number, f: ServingFacts): Float64Array {
-    const { batch: B, overhead } = this.plan;
+    const B = this.plan.batch;
     const hw = this.plan.hardware!;
     const est = hw.estimate;
     const cpuLayers = Math.min(est.experts_on_cpu, f.moeLayers);
@@ -578,32 +563,27 @@ export class ServingEvaluator {
       );
       problems.push(cpuOver ? 5 : problem);
       if (problem !== 0 || cpuOver) continue;
-      const need =
-        est.engine === 'none' && !est.dp_attention && cpuLayers === 0
-          ? fullestGpuBytes(E, expertBytes, restBytes, B, f.kvBytesPerSequence, f.kvHeads, hw.count / tp, tp, overhead)
-          : this.need(
-              E,
-              gpuExpertBytes,
-              restBytes,
-              attentionBytes,
-              B,
-              f.kvBytesPerSequence,
-              f.kvHeads,
-              hw.count / tp,
-              tp,
-            );
+      // with every expert on the GPUs and no engine, need() is fullestGpuBytes itself
+      const need = this.need(
+        E,
+        gpuExpertBytes,
+        restBytes,
+        attentionBytes,
+        B,
+        f.kvBytesPerSequence,
+        f.kvHeads,
+        hw.count / tp,
+        tp,
+      );
       if (need < bestNeed) {
         bestNeed = need;
         bestTp = tp;
       }
     }
     // memory only: any layout of any size (the layout checks apply to the deployment of `count`)
-    const gpusNeeded =
-      est.engine === 'none' && !est.dp_attention && cpuLayers === 0
-        ? this.gpusNeeded(E, expertBytes, restBytes, f.kvBytesPerSequence, f.kvHeads)
-        : this.gpusNeededBy((e, t) =>
-            this.need(E, gpuExpertBytes, restBytes, attentionBytes, B, f.kvBytesPerSequence, f.kvHeads, e, t),
-          );
+    const gpusNeeded = this.gpusNeededBy((e, t) =>
+      this.need(E, gpuExpertBytes, restBytes, attentionBytes, B, f.kvBytesPerSequence, f.kvHeads, e, t),
+    );
     if (bestTp === 0) return Float64Array.of(Infinity, 0, packProblems(problems), gpusNeeded, 0, 0);
     const ep = hw.count / bestTp;
     // inverse solves at the chosen layout: the fullest GPU's need is a·W + b·KV + c (engineMemory),
@@ -676,7 +656,11 @@ export class ServingEvaluator {
     m[MAX_CONTEXT] = 0;
   }
 
-  /** Fewest GPUs (EP × TP, TP in TP_OPTIONS) whose fullest GPU's need fits, by bisection on EP per TP. */
+  /**
+   * Fewest GPUs (EP × TP, TP in TP_OPTIONS) whose fullest GPU's need fits, by bisection on EP per
+   * TP: the fullest GPU only shrinks as EP grows (⌈E/EP⌉ and ⌈B/EP⌉ never grow); ties keep the
+   * smaller TP, tried first.
+   */
   private gpusNeededBy(need: (ep: number, tp: number) => number): number {
     const memory = this.plan.hardware!.memory_bytes;
     let best = Infinity;
