@@ -126,9 +126,9 @@ export class TrainingCostEvaluator {
   into(m: Float64Array, p: TrainingPoint): void {
     const plan = this.plan;
     const f = p.trainingFacts;
+    const s = trainingShapeOf(f, p, this.shape);
     // MTP modules, when counted: their shared parameters, top_k experts per MoE layer, their attention
-    const expertPerLayer = f.moeLayers > 0 ? p.expert_params / f.moeLayers : 0;
-    const mtpActive = plan.mtp ? f.mtpShared + f.mtpMoeLayers * p.top_k * expertPerLayer : 0;
+    const mtpActive = plan.mtp ? f.mtpShared + f.mtpMoeLayers * p.top_k * s.expertParamsPerLayer : 0;
     const attention = f.attentionFlopsPerToken + (plan.mtp ? f.mtpAttentionFlopsPerToken : 0);
     const n = m[ACTIVE]! - f.embedding + mtpActive;
     const perToken = 6 * n + attention;
@@ -140,7 +140,6 @@ export class TrainingCostEvaluator {
     m[HOURS] = hours;
     m[DAYS] = trainingDays(hours, plan.count);
     m[COST] = hours * plan.price;
-    const s = trainingShapeOf(f, p, this.shape);
     this.question.attentionShare = f.attentionFlopsPerToken / perToken;
     const a = chooseLayout(s, f, plan.layout, this.question, this.answer);
     m[MEMORY] = a.bytes;

@@ -188,16 +188,16 @@ export function chooseLayout(
             l.zero = zero;
             for (const recompute of options(fixed.recompute, RECOMPUTE_OPTIONS)) {
               l.recompute = recompute;
+              const score = layoutThroughput(l, q);
               // once a layout fits, one with less throughput cannot win: skip its memory
-              if (q.search === 'throughput' && bestFits && layoutThroughput(l, q) < bestScore) continue;
+              if (q.search === 'throughput' && bestFits && score < bestScore) continue;
               const bytes = layoutBytes(s, l, q);
               const fits = bytes <= q.gpuMemory;
               let better: boolean;
               if (best === null) better = true;
               else if (q.search === 'memory' || (!fits && !bestFits)) better = bytes < bestBytes;
               else if (fits !== bestFits) better = fits;
-              else {
-                const score = layoutThroughput(l, q);
+              else
                 better =
                   score > bestScore ||
                   (score === bestScore &&
@@ -205,12 +205,11 @@ export function chooseLayout(
                       (zero === best.zero &&
                         (tp < best.tp ||
                           (tp === best.tp && (etp < best.etp || (etp === best.etp && bytes < bestBytes)))))));
-              }
               if (better) {
                 best = { ...l };
                 bestBytes = bytes;
                 bestFits = fits;
-                bestScore = layoutThroughput(l, q);
+                bestScore = score;
               }
             }
           }
