@@ -16,11 +16,12 @@ export interface Axis {
   unit: string;
 }
 
-const KIND = Object.fromEntries(PUBLIC_METRICS.map((m) => [m.id, m.kind])) as Record<string, string>;
+/** Each public metric's kind (count, ratio, flops, bytes) by its id. */
+export const METRIC_KIND = Object.fromEntries(PUBLIC_METRICS.map((m) => [m.id, m.kind])) as Record<string, string>;
 
 /** A metric as an axis: parameter counts in billions, bytes in GB, everything else as it is. */
 export function metricAxis(id: string): Axis {
-  const kind = KIND[id];
+  const kind = METRIC_KIND[id];
   if (kind === 'count' && id.endsWith('_params')) return { field: id, title: `${id}, billions`, scale: B, unit: 'B' };
   if (kind === 'bytes') return { field: id, title: `${id}, GB`, scale: B, unit: 'GB' };
   if (kind === 'flops') return { field: id, title: `${id}, GFLOPs`, scale: B, unit: 'GFLOPs' };

@@ -3,9 +3,8 @@
 // its "copy as YAML" action, a `designs:` entry the spec loader accepts.
 import { stringify } from 'yaml';
 import { formatBytes, formatCount, formatPercent } from '../../formats/units.js';
-import { PUBLIC_METRICS } from '../../metrics/registry.js';
 import type { FrontPoint, SweepResult } from '../../sweep/types.js';
-import { frontRecord, metricValue, recordMetrics, sweptFields } from './front.js';
+import { frontRecord, METRIC_KIND, metricValue, recordMetrics, sweptFields } from './front.js';
 
 export interface Column {
   label: string;
@@ -25,10 +24,8 @@ export interface FrontTable {
   rows: { attrs: string; cells: Cell[] }[];
 }
 
-const KIND = Object.fromEntries(PUBLIC_METRICS.map((m) => [m.id, m.kind])) as Record<string, string>;
-
 function formatMetric(id: string, v: number): string {
-  const kind = KIND[id];
+  const kind = METRIC_KIND[id];
   if (kind === 'bytes') return formatBytes(v);
   if (kind === 'ratio') return formatPercent(v);
   return formatCount(v);
