@@ -4,7 +4,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Evaluated, SweepResult } from '../../sweep/types.js';
 import { scriptJson } from './json.js';
-import { frontRecord, metricAxis, metricValue } from './front.js';
+import { frontRecord, metricAxis, metricValue, recordFiller } from './front.js';
 
 const B = 1e9;
 const COLORS = {
@@ -198,8 +198,9 @@ function labelLayers(values: object[], x: object, y: object) {
 }
 
 function frontValues(result: SweepResult) {
+  const fill = recordFiller(result);
   return result.front
-    .map((f, i) => ({ ...frontRecord(result, f, i), status: 'Pareto front' }))
+    .map((f, i) => ({ ...frontRecord(result, f, i, fill), status: 'Pareto front' }))
     .sort((a, b) => a.total - b.total || a.active - b.active);
 }
 

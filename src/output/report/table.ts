@@ -4,7 +4,7 @@
 import { stringify } from 'yaml';
 import { formatBytes, formatCount, formatPercent } from '../../formats/units.js';
 import type { FrontPoint, SweepResult } from '../../sweep/types.js';
-import { frontRecord, METRIC_KIND, metricValue, recordMetrics, sweptFields } from './front.js';
+import { frontRecord, METRIC_KIND, metricValue, recordFiller, recordMetrics, sweptFields } from './front.js';
 
 export interface Column {
   label: string;
@@ -90,8 +90,9 @@ export function frontTable(result: SweepResult, limit: number): FrontTable {
     ...METRIC_COLUMNS.map(([label]) => ({ label, num: true })),
     ...extra.map((id) => ({ label: id, num: true })),
   ];
+  const fill = recordFiller(result);
   const rows = result.front.slice(0, limit).map((f, i) => {
-    const record = frontRecord(result, f, i);
+    const record = frontRecord(result, f, i, fill);
     const attrs = [
       ...Object.entries(record).map(([k, v]) => `data-${k}="${escapeAttr(String(v))}"`),
       `data-calc="${[f.experts, f.top_k, f.expert_params, f.shared_params].join(',')}"`,
