@@ -205,8 +205,7 @@ function frontValues(result: SweepResult) {
 }
 
 /** The front as marks, no line: in total-vs-active space a front of other objectives zigzags. */
-function frontLayers(result: SweepResult, x: object, y: object) {
-  const values = frontValues(result);
+function frontLayers(values: ReturnType<typeof frontValues>, x: object, y: object) {
   if (values.length === 0) return [];
   return [
     {
@@ -231,7 +230,8 @@ export function overviewSpec(result: SweepResult): TopLevelSpec {
   const extentX: number[] = [];
   const extentY: number[] = [];
   const marks = labelled(result);
-  for (const v of [...marks, ...frontValues(result)]) {
+  const front = frontValues(result);
+  for (const v of [...marks, ...front]) {
     extentX.push(v.total);
     extentY.push(v.active);
   }
@@ -315,7 +315,7 @@ export function overviewSpec(result: SweepResult): TopLevelSpec {
     },
     params: [LINKED_PARAM],
     usermeta: { live: { linkKey: ['id'] } },
-    layer: withScatterParams([...layers, ...frontLayers(result, x, y), ...labelLayers(marks, x, y)]),
+    layer: withScatterParams([...layers, ...frontLayers(front, x, y), ...labelLayers(marks, x, y)]),
     config: {
       aria: (result.plot?.mode === 'points' ? result.plot.points.length : 0) < 2000,
       font: 'sans-serif',
