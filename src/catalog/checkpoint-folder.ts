@@ -4,12 +4,15 @@
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { NeedMoreBytes, parseGgufHeader } from '../checkpoint/gguf.js';
-import { parseSafetensorsHeader, safetensorsHeaderLength, safetensorsIndexShards } from '../checkpoint/safetensors.js';
+import {
+  parseSafetensorsHeader,
+  SAFETENSORS_INDEX,
+  safetensorsHeaderLength,
+  safetensorsIndexShards,
+} from '../checkpoint/safetensors.js';
 import type { CheckpointFiles } from '../checkpoint/source.js';
 import { HeaderError, type TensorInfo } from '../checkpoint/tensor.js';
 import { InputError } from '../findings/errors.js';
-
-export const SAFETENSORS_INDEX = 'model.safetensors.index.json';
 
 /** GGUF metadata (a tokenizer's vocabulary above all) can run to tens of megabytes; no header is larger. */
 const MAX_GGUF_HEADER = 512 * 1024 * 1024;

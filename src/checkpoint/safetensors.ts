@@ -92,6 +92,9 @@ export function parseSafetensorsHeader(headerBytes: Uint8Array, file: string, da
   return out;
 }
 
+/** The index a sharded safetensors checkpoint names its shards in. */
+export const SAFETENSORS_INDEX = 'model.safetensors.index.json';
+
 /**
  * The shard files of a `model.safetensors.index.json` (its `weight_map` values, in first-seen
  * order) and the tensor each names, so a reader can say which tensors the index promises.

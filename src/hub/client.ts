@@ -3,7 +3,12 @@
 // requests (bytes=0-7 for its length N, then bytes=8-(8+N-1)), never the weights. Files come from
 // {HF_ENDPOINT}/{repo}/resolve/{revision}/{file}, the URL layout huggingface_hub downloads from;
 // HF_TOKEN goes as a bearer token. Everything read is cached (cache.ts).
-import { parseSafetensorsHeader, safetensorsHeaderLength, safetensorsIndexShards } from '../checkpoint/safetensors.js';
+import {
+  parseSafetensorsHeader,
+  SAFETENSORS_INDEX,
+  safetensorsHeaderLength,
+  safetensorsIndexShards,
+} from '../checkpoint/safetensors.js';
 import type { CheckpointFiles } from '../checkpoint/source.js';
 import { HeaderError, type TensorInfo } from '../checkpoint/tensor.js';
 import { InputError } from '../findings/errors.js';
@@ -11,7 +16,6 @@ import { type Env, HubCache, hubCacheRoot, refCacheDir } from './cache.js';
 import { type HubRef, showRef } from './ref.js';
 
 export const DEFAULT_ENDPOINT = 'https://huggingface.co';
-const INDEX = 'model.safetensors.index.json';
 const SINGLE = 'model.safetensors';
 /** Marks a file the repo does not have, so the cache answers "absent" offline too. */
 const ABSENT = '.absent';
@@ -265,7 +269,7 @@ export async function fetchHubCheckpoint(ref: HubRef, o: HubOptions): Promise<Ch
   const c = new Client(ref, o);
   const configName = `${showRef(ref)}/config.json`;
   const config = (await c.text('config.json')) as string;
-  const indexText = await c.text(INDEX, true);
+  const indexText = await c.text(SAFETENSORS_INDEX, true);
   if (indexText === null) {
     // no index: one model.safetensors, if the repo has it
     if (c.cache.read(SINGLE + ABSENT)) return { config, configName, format: null, files: 0, tensors: [] };
@@ -281,9 +285,11 @@ export async function fetchHubCheckpoint(ref: HubRef, o: HubOptions): Promise<Ch
   }
   let shards: string[];
   try {
-    shards = safetensorsIndexShards(JSON.parse(indexText), `${showRef(ref)}/${INDEX}`).shards;
+    shards = safetensorsIndexShards(JSON.parse(indexText), `${showRef(ref)}/${SAFETENSORS_INDEX}`).shards;
   } catch (e) {
-    throw new HubError(e instanceof HeaderError ? e.message : `${showRef(ref)}/${INDEX}: is not valid JSON`);
+    throw new HubError(
+      e instanceof HeaderError ? e.message : `${showRef(ref)}/${SAFETENSORS_INDEX}: is not valid JSON`,
+    );
   }
   const results: TensorInfo[][] = new Array(shards.length);
   let next = 0;

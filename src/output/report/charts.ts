@@ -4,7 +4,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Evaluated, SweepResult } from '../../sweep/types.js';
 import { scriptJson } from './json.js';
-import { frontRecord, metricAxis, metricValue } from './front.js';
+import { frontRecord, metricAxis, metricValue, recordFiller } from './front.js';
 
 const B = 1e9;
 const COLORS = {
@@ -198,14 +198,14 @@ function labelLayers(values: object[], x: object, y: object) {
 }
 
 function frontValues(result: SweepResult) {
+  const fill = recordFiller(result);
   return result.front
-    .map((f, i) => ({ ...frontRecord(result, f, i), status: 'Pareto front' }))
+    .map((f, i) => ({ ...frontRecord(result, f, i, fill), status: 'Pareto front' }))
     .sort((a, b) => a.total - b.total || a.active - b.active);
 }
 
 /** The front as marks, no line: in total-vs-active space a front of other objectives zigzags. */
-function frontLayers(result: SweepResult, x: object, y: object) {
-  const values = frontValues(result);
+function frontLayers(values: ReturnType<typeof frontValues>, x: object, y: object) {
   if (values.length === 0) return [];
   return [
     {
@@ -230,7 +230,8 @@ export function overviewSpec(result: SweepResult): TopLevelSpec {
   const extentX: number[] = [];
   const extentY: number[] = [];
   const marks = labelled(result);
-  for (const v of [...marks, ...frontValues(result)]) {
+  const front = frontValues(result);
+  for (const v of [...marks, ...front]) {
     extentX.push(v.total);
     extentY.push(v.active);
   }
@@ -314,7 +315,7 @@ export function overviewSpec(result: SweepResult): TopLevelSpec {
     },
     params: [LINKED_PARAM],
     usermeta: { live: { linkKey: ['id'] } },
-    layer: withScatterParams([...layers, ...frontLayers(result, x, y), ...labelLayers(marks, x, y)]),
+    layer: withScatterParams([...layers, ...frontLayers(front, x, y), ...labelLayers(marks, x, y)]),
     config: {
       aria: (result.plot?.mode === 'points' ? result.plot.points.length : 0) < 2000,
       font: 'sans-serif',

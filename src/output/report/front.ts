@@ -16,11 +16,12 @@ export interface Axis {
   unit: string;
 }
 
-const KIND = Object.fromEntries(PUBLIC_METRICS.map((m) => [m.id, m.kind])) as Record<string, string>;
+/** Each public metric's kind (count, ratio, flops, bytes) by its id. */
+export const METRIC_KIND = Object.fromEntries(PUBLIC_METRICS.map((m) => [m.id, m.kind])) as Record<string, string>;
 
 /** A metric as an axis: parameter counts in billions, bytes in GB, everything else as it is. */
 export function metricAxis(id: string): Axis {
-  const kind = KIND[id];
+  const kind = METRIC_KIND[id];
   if (kind === 'count' && id.endsWith('_params')) return { field: id, title: `${id}, billions`, scale: B, unit: 'B' };
   if (kind === 'bytes') return { field: id, title: `${id}, GB`, scale: B, unit: 'GB' };
   if (kind === 'flops') return { field: id, title: `${id}, GFLOPs`, scale: B, unit: 'GFLOPs' };
@@ -62,21 +63,43 @@ export type FrontRecord = Record<string, string | number> & {
 };
 
 /**
+ * Sets a record's swept fields and its objective and constrained metrics (in their axis units) from
+ * a design; the lists are worked out once, for every record of one result.
+ */
+export function recordFiller(
+  result: SweepResult,
+): (r: FrontRecord, d: Pick<Evaluated, 'metrics' | 'quality' | 'serving' | 'training' | 'fields'>) => void {
+  const fields = sweptFields(result);
+  const metrics = recordMetrics(result).map((id) => [id, metricAxis(id).scale] as const);
+  return (r, d) => {
+    for (const field of fields) {
+      const v = (d as unknown as Record<string, number>)[field] ?? d.fields?.[field];
+      if (v !== undefined) r[field] = v;
+    }
+    for (const [id, scale] of metrics) {
+      const v = metricValue(d, id);
+      if (v !== undefined) r[id] = v / scale;
+    }
+  };
+}
+
+/**
  * Front design i as a record: `id` ("front-1" …), `design` (a named design's name or ''), the swept
  * fields, `total` and `active` in billions (the overview's axes), and every objective and
- * constrained metric in its axis units.
+ * constrained metric in its axis units. A caller making many passes `fill` from recordFiller.
  */
-export function frontRecord(result: SweepResult, f: FrontPoint, i: number): FrontRecord {
-  const r: FrontRecord = { id: `front-${i + 1}`, design: f.design, total: 0, active: 0 };
-  for (const field of sweptFields(result)) {
-    const v = (f as unknown as Record<string, number>)[field] ?? f.fields?.[field];
-    if (v !== undefined) r[field] = v;
-  }
-  r.total = f.metrics.total_params / B;
-  r.active = f.metrics.active_params / B;
-  for (const id of recordMetrics(result)) {
-    const v = metricValue(f, id);
-    if (v !== undefined) r[id] = v / metricAxis(id).scale;
-  }
+export function frontRecord(
+  result: SweepResult,
+  f: FrontPoint,
+  i: number,
+  fill: ReturnType<typeof recordFiller> = recordFiller(result),
+): FrontRecord {
+  const r: FrontRecord = {
+    id: `front-${i + 1}`,
+    design: f.design,
+    total: f.metrics.total_params / B,
+    active: f.metrics.active_params / B,
+  };
+  fill(r, f);
   return r;
 }

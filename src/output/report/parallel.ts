@@ -6,7 +6,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { formatCount } from '../../formats/units.js';
 import { pointEvaluator } from '../../sweep/design.js';
 import type { SweepResult } from '../../sweep/types.js';
-import { type FrontRecord, frontRecord, metricAxis, metricValue, recordMetrics, sweptFields } from './front.js';
+import { type FrontRecord, frontRecord, metricAxis, recordFiller, recordMetrics, sweptFields } from './front.js';
 
 /** Feasible designs drawn besides the front; past it, every k-th one. */
 export const PARALLEL_SAMPLE = 500;
@@ -47,7 +47,8 @@ export function sampleFeasible(result: SweepResult, limit: number): number[] {
 export function parallelData(result: SweepResult): ParallelData | undefined {
   if (result.front.length === 0) return undefined;
   const fields = [...sweptFields(result), ...recordMetrics(result)];
-  const front = result.front.map((f, i) => ({ ...frontRecord(result, f, i), front: 'Pareto front' }));
+  const fill = recordFiller(result);
+  const front = result.front.map((f, i) => ({ ...frontRecord(result, f, i, fill), front: 'Pareto front' }));
   const sample = result.plan ? sampleFeasible(result, PARALLEL_SAMPLE) : [];
   const at = sample.length ? pointEvaluator(result.spec, result.plan!) : undefined;
   const rows: FrontRecord[] = [];
@@ -55,14 +56,7 @@ export function parallelData(result: SweepResult): ParallelData | undefined {
     const d = at!(index);
     if (!d) continue;
     const r: FrontRecord = { id: `grid-${index}`, design: '', total: 0, active: 0, front: 'feasible' };
-    for (const field of sweptFields(result)) {
-      const v = (d as unknown as Record<string, number>)[field] ?? d.fields?.[field];
-      if (v !== undefined) r[field] = v;
-    }
-    for (const id of recordMetrics(result)) {
-      const v = metricValue(d, id);
-      if (v !== undefined) r[id] = v / metricAxis(id).scale;
-    }
+    fill(r, d);
     rows.push(r);
   }
   // Sampled lines first, so the front is drawn over them.

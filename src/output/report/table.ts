@@ -3,9 +3,8 @@
 // its "copy as YAML" action, a `designs:` entry the spec loader accepts.
 import { stringify } from 'yaml';
 import { formatBytes, formatCount, formatPercent } from '../../formats/units.js';
-import { PUBLIC_METRICS } from '../../metrics/registry.js';
 import type { FrontPoint, SweepResult } from '../../sweep/types.js';
-import { frontRecord, metricValue, recordMetrics, sweptFields } from './front.js';
+import { frontRecord, METRIC_KIND, metricValue, recordFiller, recordMetrics, sweptFields } from './front.js';
 
 export interface Column {
   label: string;
@@ -25,10 +24,8 @@ export interface FrontTable {
   rows: { attrs: string; cells: Cell[] }[];
 }
 
-const KIND = Object.fromEntries(PUBLIC_METRICS.map((m) => [m.id, m.kind])) as Record<string, string>;
-
 function formatMetric(id: string, v: number): string {
-  const kind = KIND[id];
+  const kind = METRIC_KIND[id];
   if (kind === 'bytes') return formatBytes(v);
   if (kind === 'ratio') return formatPercent(v);
   return formatCount(v);
@@ -93,8 +90,9 @@ export function frontTable(result: SweepResult, limit: number): FrontTable {
     ...METRIC_COLUMNS.map(([label]) => ({ label, num: true })),
     ...extra.map((id) => ({ label: id, num: true })),
   ];
+  const fill = recordFiller(result);
   const rows = result.front.slice(0, limit).map((f, i) => {
-    const record = frontRecord(result, f, i);
+    const record = frontRecord(result, f, i, fill);
     const attrs = [
       ...Object.entries(record).map(([k, v]) => `data-${k}="${escapeAttr(String(v))}"`),
       `data-calc="${[f.experts, f.top_k, f.expert_params, f.shared_params].join(',')}"`,
