@@ -13,6 +13,7 @@ import { TrainingCostEvaluator, trainingCostCells } from '../metrics/training.js
 import { BINDINGS } from '../serving/step.js';
 import { PointDecoder, PointSource, type PointModel, pointMetricsInto } from '../evaluate/general.js';
 import type { EvalPlan } from '../evaluate/plan.js';
+import { CompiledCursor, compiledCursorFits } from '../evaluate/compiled-kernel.js';
 import type { CsvMode } from './columns.js';
 
 // Module-level constants, which V8 folds into the code that reads them.
@@ -45,14 +46,49 @@ const LAYOUT_EP = SLOT.layout_ep;
 const LAYOUT_TP = SLOT.layout_tp;
 const DECODE_BINDING = SLOT.decode_binding;
 
+/** The CSV rows of [start, end) that `mode` keeps, as text. */
 export function formatSlice(plan: EvalPlan, start: number, end: number, mode: CsvMode, front: Float64Array): string {
-  return plan.general
-    ? formatGeneralRows(plan, indexRange(start, end), mode, front)
-    : formatCsvChunk(plan, start, end, mode, front);
+  return sliceInto(new Lines(), plan, start, end, mode, front).text();
 }
 
+/** formatSlice's rows as UTF-8 bytes, what the CSV file is written from. */
+export function formatSliceBytes(
+  plan: EvalPlan,
+  start: number,
+  end: number,
+  mode: CsvMode,
+  front: Float64Array,
+): Uint8Array {
+  return sliceInto(new Lines(), plan, start, end, mode, front).bytes();
+}
+
+/** The CSV rows of the given grid indices (ascending), as text. */
 export function formatIndices(plan: EvalPlan, indices: Float64Array, front: Float64Array): string {
-  return plan.general ? formatGeneralRows(plan, indices, 'all', front) : formatCsvIndices(plan, indices, front);
+  return indicesInto(new Lines(), plan, indices, front).text();
+}
+
+/** formatIndices's rows as UTF-8 bytes. */
+export function formatIndicesBytes(plan: EvalPlan, indices: Float64Array, front: Float64Array): Uint8Array {
+  return indicesInto(new Lines(), plan, indices, front).bytes();
+}
+
+function sliceInto(
+  lines: Lines,
+  plan: EvalPlan,
+  start: number,
+  end: number,
+  mode: CsvMode,
+  front: Float64Array,
+): Lines {
+  if (plan.general) generalRowsInto(lines, plan, indexRange(start, end), mode, front);
+  else csvChunkInto(lines, plan, start, end, mode, front);
+  return lines;
+}
+
+function indicesInto(lines: Lines, plan: EvalPlan, indices: Float64Array, front: Float64Array): Lines {
+  if (plan.general) generalRowsInto(lines, plan, indices, 'all', front);
+  else indexRows(lines, plan, indices, front);
+  return lines;
 }
 
 /** The violations cell of a mask (names joined by ';'), built once per distinct mask. */
@@ -77,6 +113,17 @@ function cellTexts(axis: number[]): string[] {
  * text is built once per slice, since number-to-text is most of the cost of a row.
  */
 export function formatCsvChunk(plan: EvalPlan, start: number, end: number, mode: CsvMode, front: Float64Array): string {
+  return csvChunkInto(new Lines(), plan, start, end, mode, front).text();
+}
+
+function csvChunkInto(
+  lines: Lines,
+  plan: EvalPlan,
+  start: number,
+  end: number,
+  mode: CsvMode,
+  front: Float64Array,
+): Lines {
   const violationText = violationCells(plan.constraints);
   const { experts: E, top_k: K, expert_params: X, shared_params: S } = plan.axes;
   const eText = cellTexts(E);
@@ -90,7 +137,6 @@ export function formatCsvChunk(plan: EvalPlan, start: number, end: number, mode:
   const m = new Float64Array(TRAINING_SLOT_END);
   const qp = plan.quality;
   const { bytesPerWeight, overhead, constraints } = plan;
-  const lines = new Lines();
   let f = 0;
   let { experts: ie, top_k: ik, expert_params: ix, shared_params: is } = decodeIndex(plan.axes, start);
   let index = start;
@@ -126,7 +172,7 @@ export function formatCsvChunk(plan: EvalPlan, start: number, end: number, mode:
       }
     }
   }
-  return lines.text();
+  return lines;
 }
 
 /**
@@ -205,23 +251,38 @@ export function numberText(v: number): string {
   return `${hi}${`${1e8 + lo}`.slice(1)}`;
 }
 
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
 /**
- * CSV rows, joined a few hundred at a time. A row is a tree of concatenated strings; keeping tens of
- * thousands of them alive until a single join at the end made garbage collection most of the cost.
+ * CSV rows, written as UTF-8 bytes into one growing buffer as they come. Rows kept as strings until
+ * a join made their garbage (and the copies of the join) most of the cost of the CSV pass; a row
+ * dies young here, and the bytes move to the main thread as they are.
  */
 export class Lines {
-  private readonly rows: string[] = [];
-  private readonly runs: string[] = [];
+  private buf = new Uint8Array(1 << 16);
+  private length = 0;
 
   add(row: string): void {
-    if (this.rows.push(row) < 256) return;
-    this.runs.push(this.rows.join(''));
-    this.rows.length = 0;
+    // UTF-8 takes at most 3 bytes per UTF-16 unit
+    if (this.length + 3 * row.length > this.buf.length) this.grow(3 * row.length);
+    this.length += encoder.encodeInto(row, this.buf.subarray(this.length)).written;
+  }
+
+  private grow(need: number): void {
+    let size = this.buf.length * 2;
+    while (size < this.length + need) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+  }
+
+  bytes(): Uint8Array {
+    return this.buf.subarray(0, this.length);
   }
 
   text(): string {
-    this.runs.push(this.rows.join(''));
-    return this.runs.join('');
+    return decoder.decode(this.bytes());
   }
 }
 
@@ -244,7 +305,18 @@ export function formatGeneralRows(
   mode: CsvMode,
   front: Float64Array,
 ): string {
+  return generalRowsInto(new Lines(), plan, indices, mode, front).text();
+}
+
+function generalRowsInto(
+  lines: Lines,
+  plan: EvalPlan,
+  indices: Iterable<number>,
+  mode: CsvMode,
+  front: Float64Array,
+): Lines {
   const gp = plan.general!;
+  if (compiledCursorFits(plan)) return cursorRows(lines, plan, indices, mode, front);
   const source = gp.compiled ? new PointSource(gp) : undefined;
   const decoder = source ? undefined : new PointDecoder(gp);
   const serving = gp.serving ? new ServingEvaluator(gp.serving) : undefined;
@@ -254,7 +326,6 @@ export function formatGeneralRows(
   const violationText = violationCells(plan.constraints);
   const dimTexts = gp.dims.map((d) => cellTexts(d.values));
   const pairTexts = new Map<number, string>();
-  const lines = new Lines();
   let f = 0;
   for (const index of indices) {
     let p: PointModel | null;
@@ -269,23 +340,109 @@ export function formatGeneralRows(
     }
     if (!p) continue;
     pointMetricsInto(m, plan, gp, serving, p, training);
+    const experts = p.experts;
+    const topK = p.top_k;
+    const expertParams = p.expert_params;
+    const sharedParams = p.shared_params;
     const mask = violationMask(plan.constraints, m, 0);
     if (mode === 'feasible' && mask !== 0) continue;
     while (f < front.length && front[f]! < index) f++;
     const onFront = f < front.length && front[f] === index;
     if (mode === 'pareto' && !onFront) continue;
     // sparsity depends on (experts, top_k) alone
-    const pairKey = p.experts * 65536 + p.top_k;
+    const pairKey = experts * 65536 + topK;
     let sparsity = pairTexts.get(pairKey);
     if (sparsity === undefined) pairTexts.set(pairKey, (sparsity = `,${m[SPARSITY]}`));
-    let row = `,${p.experts},${p.top_k},${numberText(p.expert_params)},${numberText(p.shared_params)},${numberText(m[TOTAL]!)},${numberText(m[ACTIVE]!)},${m[RATIO]}${sparsity},${m[SAVING]},${numberText(m[FLOPS]!)},${numberText(m[WEIGHT_BYTES]!)},${numberText(m[VRAM]!)},${mask === 0},${onFront},${violationText(mask)}`;
+    let row = `,${experts},${topK},${numberText(expertParams)},${numberText(sharedParams)},${numberText(m[TOTAL]!)},${numberText(m[ACTIVE]!)},${m[RATIO]}${sparsity},${m[SAVING]},${numberText(m[FLOPS]!)},${numberText(m[WEIGHT_BYTES]!)},${numberText(m[VRAM]!)},${mask === 0},${onFront},${violationText(mask)}`;
     if (plan.quality) row += qualityCells(m);
     for (const d of gp.csvDims) row += dimTexts[d]![at[d]!]!;
     if (gp.serving) row += servingCells(m, hardware);
     if (training) row += trainingCostCells(m);
     lines.add(`${row}\n`);
   }
-  return lines.text();
+  return lines;
+}
+
+/** Design cells kept at most; past this the cache starts over. */
+const DESIGN_CACHE_LIMIT = 1 << 14;
+
+/**
+ * formatGeneralRows through the kernel's block tables (CompiledCursor): the same rows. Cells that
+ * depend only on (experts, top_k) are written once per pair, and those that do not depend on
+ * top_k (the counts, weights, architecture fields, KV cache and layout) once per design.
+ */
+function cursorRows(
+  lines: Lines,
+  plan: EvalPlan,
+  indices: Iterable<number>,
+  mode: CsvMode,
+  front: Float64Array,
+): Lines {
+  const gp = plan.general!;
+  const cursor = new CompiledCursor(plan);
+  const m = cursor.m;
+  const hardware = gp.serving?.hardware !== undefined;
+  const violationText = violationCells(plan.constraints);
+  const dimTexts = gp.dims.map((d) => cellTexts(d.values));
+  const pairs = new Map<number, PairCells>();
+  const designs = new Map<number, DesignCells>();
+  let f = 0;
+  for (const index of indices) {
+    if (!cursor.at(index)) continue;
+    const mask = violationMask(plan.constraints, m, 0);
+    if (mode === 'feasible' && mask !== 0) continue;
+    while (f < front.length && front[f]! < index) f++;
+    const onFront = f < front.length && front[f] === index;
+    if (mode === 'pareto' && !onFront) continue;
+    const pairKey = cursor.experts * 65536 + cursor.topK;
+    let pair = pairs.get(pairKey);
+    if (pair === undefined) {
+      pair = {
+        head: `,${cursor.experts},${cursor.topK}`,
+        sparsity: `,${m[SPARSITY]}`,
+        serving: gp.serving ? `,${m[SATURATION_BATCH]},${m[LOAD_IMBALANCE]},${m[CAPACITY_FACTOR]}` : '',
+      };
+      pairs.set(pairKey, pair);
+    }
+    let design = designs.get(cursor.design);
+    if (design === undefined) {
+      let dims = '';
+      for (const d of gp.csvDims) dims += dimTexts[d]![cursor.idx[d]!]!;
+      design = {
+        counts: `,${numberText(cursor.expertParams)},${numberText(cursor.sharedParams)},${numberText(m[TOTAL]!)}`,
+        bytes: `,${numberText(m[WEIGHT_BYTES]!)},${numberText(m[VRAM]!)}`,
+        dims: gp.serving ? `${dims},${m[KV_CACHE]}` : dims,
+        layout: hardware ? layoutCells(m) : '',
+        limits: hardware ? limitCells(m) : '',
+      };
+      if (designs.size >= DESIGN_CACHE_LIMIT) designs.clear();
+      designs.set(cursor.design, design);
+    }
+    let row = `${pair.head}${design.counts},${numberText(m[ACTIVE]!)},${m[RATIO]}${pair.sparsity},${m[SAVING]},${numberText(m[FLOPS]!)}${design.bytes},${mask === 0},${onFront},${violationText(mask)}`;
+    if (plan.quality) row += qualityCells(m);
+    row += design.dims;
+    if (gp.serving) {
+      row += pair.serving;
+      if (hardware) row += `${design.layout}${estimateCells(m)}${design.limits}`;
+    }
+    lines.add(`${row}\n`);
+  }
+  return lines;
+}
+
+interface PairCells {
+  head: string;
+  sparsity: string;
+  serving: string;
+}
+
+interface DesignCells {
+  counts: string;
+  bytes: string;
+  /** the architecture fields, then (with serving) the KV cache */
+  dims: string;
+  layout: string;
+  limits: string;
 }
 
 export function* indexRange(start: number, end: number): Generator<number> {
@@ -294,18 +451,28 @@ export function* indexRange(start: number, end: number): Generator<number> {
 
 /** The serving cells of a CSV row, in SERVING_COLUMNS then HARDWARE_COLUMNS order. */
 export function servingCells(m: Float64Array, hardware: boolean): string {
-  let s = `,${m[KV_CACHE]},${m[SATURATION_BATCH]},${m[LOAD_IMBALANCE]},${m[CAPACITY_FACTOR]}`;
-  if (hardware) {
-    const needed = m[GPUS_NEEDED]!;
-    const maxBatch = m[MAX_BATCH]!;
-    const maxContext = m[MAX_CONTEXT]!;
-    const layout = m[LAYOUT_EP] === 0 ? 'none' : `EP${m[LAYOUT_EP]}xTP${m[LAYOUT_TP]}`;
-    const tpot = m[TPOT]!;
-    const ttft = m[TTFT]!;
-    const perGpu = m[PER_GPU]!;
-    s += `,${layout},${Number.isFinite(perGpu) ? perGpu : ''},${Number.isFinite(needed) ? needed : ''},${m[DECODE_BOUND]},${m[ALL_TO_ALL]}`;
-    s += `,${m[DECODE]},${BINDINGS[m[DECODE_BINDING]!]},${Number.isFinite(tpot) ? tpot : ''},${Number.isFinite(ttft) ? ttft : ''},${m[PREFILL]}`;
-    s += `,${Number.isFinite(maxBatch) ? maxBatch : ''},${Number.isFinite(maxContext) ? maxContext : ''}`;
-  }
-  return s;
+  const s = `,${m[KV_CACHE]},${m[SATURATION_BATCH]},${m[LOAD_IMBALANCE]},${m[CAPACITY_FACTOR]}`;
+  return hardware ? `${s}${layoutCells(m)}${estimateCells(m)}${limitCells(m)}` : s;
+}
+
+/** The hardware cells that do not depend on top_k, before the estimate: layout, per-GPU bytes, GPUs needed. */
+function layoutCells(m: Float64Array): string {
+  const needed = m[GPUS_NEEDED]!;
+  const layout = m[LAYOUT_EP] === 0 ? 'none' : `EP${m[LAYOUT_EP]}xTP${m[LAYOUT_TP]}`;
+  const perGpu = m[PER_GPU]!;
+  return `,${layout},${Number.isFinite(perGpu) ? perGpu : ''},${Number.isFinite(needed) ? needed : ''}`;
+}
+
+/** The hardware cells of the decode bound and the estimate, which depend on top_k. */
+function estimateCells(m: Float64Array): string {
+  const tpot = m[TPOT]!;
+  const ttft = m[TTFT]!;
+  return `,${m[DECODE_BOUND]},${m[ALL_TO_ALL]},${m[DECODE]},${BINDINGS[m[DECODE_BINDING]!]},${Number.isFinite(tpot) ? tpot : ''},${Number.isFinite(ttft) ? ttft : ''},${m[PREFILL]}`;
+}
+
+/** The inverse solves, which do not depend on top_k: max_batch, max_context. */
+function limitCells(m: Float64Array): string {
+  const maxBatch = m[MAX_BATCH]!;
+  const maxContext = m[MAX_CONTEXT]!;
+  return `,${Number.isFinite(maxBatch) ? maxBatch : ''},${Number.isFinite(maxContext) ? maxContext : ''}`;
 }

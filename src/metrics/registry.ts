@@ -520,3 +520,8 @@ const NEEDS = new Map<string, MetricNeeds>(PUBLIC_METRICS.map((m) => [m.id, m.ne
 export function metricNeeds(id: string): MetricNeeds | undefined {
   return NEEDS.get(id);
 }
+
+/** The slots ServingEvaluator.into writes (serving and hardware metrics, internal ones included). */
+export const SERVING_SLOTS: readonly number[] = REGISTRY.flatMap((m, i) =>
+  m.needs === 'serving' || m.needs === 'hardware' ? [i] : [],
+);

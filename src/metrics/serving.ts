@@ -8,7 +8,9 @@ import { saturationBatch, touchedFraction } from '../serving/throughput.js';
 import {
   BINDINGS,
   decodeEstimate,
+  decodeTime,
   prefillEstimate,
+  type PrefillEstimate,
   type StepConstants,
   type StepDesign,
   type StepHardware,
@@ -328,6 +330,9 @@ export function fullestGpuParts(
 const LAYOUT_MEMO_LIMIT = 1 << 16;
 /** Inputs of the top_k-free serving figures: E, expert and shared parameters, and 11 serving facts. */
 const KEY_LENGTH = 14;
+/** How many top_k-free figures layoutOf gives. */
+export const LAYOUT_FIGURES = 6;
+const NO_LAYOUT = new Float64Array(LAYOUT_FIGURES);
 
 export class ServingEvaluator {
   constructor(readonly plan: ServingPlan) {}
@@ -403,6 +408,35 @@ export class ServingEvaluator {
 
   /** Writes the serving slots of a full metric vector; active_params must be in its slot already. */
   into(m: Float64Array, E: number, k: number, expertParams: number, sharedParams: number, f: ServingFacts): void {
+    if (!this.plan.hardware) {
+      this.intoAt(m, E, k, expertParams, sharedParams, f, NO_LAYOUT, 0);
+      return;
+    }
+    // The layout, the GPUs needed and the inverse solves do not depend on top_k: computed once per
+    // top_k-free design (keyed by every input they read) and reused for each top_k of it.
+    this.intoAt(m, E, k, expertParams, sharedParams, f, this.layoutMemo(E, expertParams, sharedParams, f), KEY_LENGTH);
+  }
+
+  /**
+   * The top_k-free figures of a design with hardware, LAYOUT_FIGURES numbers: the fullest GPU's
+   * need at the best valid layout, its TP (0: none), the packed layout problems, the GPUs needed,
+   * max_batch and max_context. For callers that keep them per design (no memo).
+   */
+  layoutOf(E: number, expertParams: number, sharedParams: number, f: ServingFacts): Float64Array {
+    return this.layoutFigures(E, expertParams, sharedParams, f);
+  }
+
+  /** into() with the design's top_k-free figures given: layoutOf's, from `layout[at]` on. */
+  intoAt(
+    m: Float64Array,
+    E: number,
+    k: number,
+    expertParams: number,
+    sharedParams: number,
+    f: ServingFacts,
+    layout: Float64Array,
+    at: number,
+  ): void {
     const B = this.plan.batch;
     const pair = this.pair(E, k);
     const kv = B * f.kvBytesPerSequence;
@@ -416,22 +450,19 @@ export class ServingEvaluator {
     // experts of the MoE layers in CPU memory leave the GPUs
     const cpuLayers = Math.min(est.experts_on_cpu, f.moeLayers);
     const expertBytes = expertParams * this.plan.expertBytesPerWeight;
-    // The layout, the GPUs needed and the inverse solves do not depend on top_k: computed once per
-    // top_k-free design (keyed by every input they read) and reused for each top_k of it.
-    const memo = this.layoutMemo(E, expertParams, sharedParams, f);
-    const bestNeed = memo[KEY_LENGTH]!;
-    const bestTp = memo[KEY_LENGTH + 1]!;
-    const packedProblems = memo[KEY_LENGTH + 2]!;
-    const gpusNeeded = memo[KEY_LENGTH + 3]!;
-    const maxBatch = memo[KEY_LENGTH + 4]!;
-    const maxContext = memo[KEY_LENGTH + 5]!;
-    m[GPUS_NEEDED] = gpusNeeded!;
+    const bestNeed = layout[at]!;
+    const bestTp = layout[at + 1]!;
+    const packedProblems = layout[at + 2]!;
+    const gpusNeeded = layout[at + 3]!;
+    const maxBatch = layout[at + 4]!;
+    const maxContext = layout[at + 5]!;
+    m[GPUS_NEEDED] = gpusNeeded;
     if (bestTp === 0) {
       // no layout an engine can run: the design cannot be served on this deployment
-      this.noLayout(m, packedProblems!);
+      this.noLayout(m, packedProblems);
       return;
     }
-    const ep = hw.count / bestTp!;
+    const ep = hw.count / bestTp;
     m[PER_GPU] = bestNeed;
     m[LAYOUT_EP] = ep;
     m[LAYOUT_TP] = bestTp;
@@ -479,17 +510,29 @@ export class ServingEvaluator {
     h.link_latency_s = hw.link_latency_s;
     h.activation_bytes = hw.activation_bytes;
     h.cpu_bandwidth_bytes_per_s = est.cpu_bandwidth_bytes_per_s;
-    const dec = decodeEstimate(d, h, est.step, B, this.plan.context, this.plan.draftTokens, this.plan.tokensPerStep);
+    const dec = decodeEstimate(
+      d,
+      h,
+      est.step,
+      B,
+      this.plan.context,
+      this.plan.draftTokens,
+      this.plan.tokensPerStep,
+      this.decoded,
+    );
     m[DECODE] = dec.tokens_per_s;
     m[DECODE_BINDING] = BINDINGS.indexOf(dec.binding);
     m[TPOT] = dec.tpot_s * 1000;
-    const pre = prefillEstimate(d, h, est.step, this.plan.input);
+    const pre = prefillEstimate(d, h, est.step, this.plan.input, this.prefilled);
     m[TTFT] = pre.ttft_s * 1000;
     m[PREFILL] = pre.tokens_per_s;
 
-    m[MAX_BATCH] = maxBatch!;
-    m[MAX_CONTEXT] = maxContext!;
+    m[MAX_BATCH] = maxBatch;
+    m[MAX_CONTEXT] = maxContext;
   }
+
+  private readonly decoded = decodeTime();
+  private readonly prefilled: PrefillEstimate = { ttft_s: 0, tokens_per_s: 0, chunk_tokens: 0 };
 
   private readonly memo = new Map<number, Float64Array>();
   private readonly key = new Float64Array(KEY_LENGTH);
@@ -523,7 +566,7 @@ export class ServingEvaluator {
       for (let i = 0; i < KEY_LENGTH && same; i++) same = Object.is(hit[i], key[i]);
       if (same) return hit;
     }
-    const entry = new Float64Array(KEY_LENGTH + 6);
+    const entry = new Float64Array(KEY_LENGTH + LAYOUT_FIGURES);
     entry.set(key);
     entry.set(this.layoutFigures(E, expertParams, sharedParams, f), KEY_LENGTH);
     if (this.memo.size >= LAYOUT_MEMO_LIMIT) this.memo.clear();

@@ -11,7 +11,7 @@ import {
   TRAINING_COST_COLUMNS,
 } from '../metrics/registry.js';
 import type { EvaluatorPool } from '../pool/pool.js';
-import { formatIndices, formatSlice } from '../csv/rows.js';
+import { formatIndicesBytes, formatSliceBytes } from '../csv/rows.js';
 import { chunkRanges, inOrder } from '../pool/scheduler.js';
 import type { DesignResult, SweepResult } from '../sweep/types.js';
 
@@ -177,7 +177,7 @@ export async function writeResultsCsv(
         const format = ([start, end]: [number, number]) => {
           if (!options.pool) {
             options.signal?.throwIfAborted(); // no pool to cancel the slice: the interrupt is seen here
-            return Promise.resolve(new TextEncoder().encode(formatSlice(plan, start, end, mode, frontIn(start, end))));
+            return Promise.resolve(formatSliceBytes(plan, start, end, mode, frontIn(start, end)));
           }
           return options.pool.formatCsv(
             { kind: 'csv', plan, start, end, mode, front: frontIn(start, end) },
@@ -217,7 +217,7 @@ export async function writeResultsCsv(
           const mine = frontIn(indices[0]!, indices[indices.length - 1]! + 1);
           if (!options.pool) {
             options.signal?.throwIfAborted();
-            return Promise.resolve(new TextEncoder().encode(formatIndices(plan, indices, mine)));
+            return Promise.resolve(formatIndicesBytes(plan, indices, mine));
           }
           return options.pool.formatCsv({ kind: 'csv-indices', plan, indices, front: mine }, options.signal);
         };

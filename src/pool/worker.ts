@@ -3,14 +3,12 @@ import { Piscina } from 'piscina';
 import type { EvalPlan } from '../evaluate/plan.js';
 import { evaluateSlice } from '../evaluate/slice.js';
 import type { CsvMode } from '../csv/columns.js';
-import { formatIndices, formatSlice } from '../csv/rows.js';
+import { formatIndicesBytes, formatSliceBytes } from '../csv/rows.js';
 
 export type WorkerTask =
   | { kind: 'evaluate'; plan: EvalPlan; start: number; end: number }
   | { kind: 'csv'; plan: EvalPlan; start: number; end: number; mode: CsvMode; front: Float64Array }
   | { kind: 'csv-indices'; plan: EvalPlan; indices: Float64Array; front: Float64Array };
-
-const encoder = new TextEncoder();
 
 // The first ArrayBuffer an isolate detaches makes V8 throw away all optimised code that touches
 // typed arrays. Here that would be the first slice's results moving to the main thread, just as the
@@ -35,10 +33,9 @@ export default function run(task: WorkerTask): unknown {
       typeof Piscina.move
     >[0]);
   }
-  const text =
+  const bytes =
     task.kind === 'csv'
-      ? formatSlice(task.plan, task.start, task.end, task.mode, task.front)
-      : formatIndices(task.plan, task.indices, task.front);
-  const bytes = encoder.encode(text);
+      ? formatSliceBytes(task.plan, task.start, task.end, task.mode, task.front)
+      : formatIndicesBytes(task.plan, task.indices, task.front);
   return Piscina.move(bytes);
 }

@@ -150,6 +150,7 @@ function passTime(
   attnFlopsPerReplica: number,
   total: number,
   kvBytesPerSequence: number,
+  out: StepTime,
 ): StepTime {
   const { tp, ep } = hw;
   const attnSplit = hw.dp_attention ? 1 : tp;
@@ -225,8 +226,49 @@ function passTime(
     binding = 'overhead';
   }
   if (cpu_s > most) binding = 'cpu';
-  return { seconds, compute_s: compute, memory_s: memory, link_s, overhead_s, cpu_s, binding };
+  out.seconds = seconds;
+  out.compute_s = compute;
+  out.memory_s = memory;
+  out.link_s = link_s;
+  out.overhead_s = overhead_s;
+  out.cpu_s = cpu_s;
+  out.binding = binding;
+  return out;
 }
+
+/** A StepTime to fill. */
+export function stepTime(): StepTime {
+  return { seconds: 0, compute_s: 0, memory_s: 0, link_s: 0, overhead_s: 0, cpu_s: 0, binding: 'bandwidth' };
+}
+
+/** A DecodeEstimate to fill. */
+export function decodeTime(): DecodeEstimate {
+  return { ...stepTime(), tokens_per_step: 1, tokens_per_s: 0, tpot_s: 0 };
+}
+
+// Scratch of the estimates: the sweep's hot loop calls them per design, and nothing here reenters.
+const draftDesign: StepDesign = {
+  layers: 1,
+  moe_layers: 0,
+  experts: 1,
+  top_k: 1,
+  hidden: 0,
+  expert_layer_params: 0,
+  expert_layer_bytes: 0,
+  attention_params: 0,
+  attention_bytes: 0,
+  other_params: 0,
+  other_bytes: 0,
+  kv_bytes_per_sequence: 0,
+  kv_heads: 1,
+  attn_flops_full: 0,
+  attn_flops_windowed: 0,
+  attn_window: 0,
+  attn_flops_fixed: 0,
+  cpu_moe_layers: 0,
+};
+const draftPass = stepTime();
+const chunkPass = stepTime();
 
 export interface DecodeEstimate extends StepTime {
   /** tokens emitted per sequence per step: 1 + expected accepted draft tokens */
@@ -265,6 +307,7 @@ export function decodeEstimate(
   context: number,
   draft = 0,
   acceptedPerStep = 1,
+  out: DecodeEstimate = decodeTime(),
 ): DecodeEstimate {
   const replicas = hw.dp_attention ? hw.gpus : hw.ep;
   const seqs = Math.ceil(batch / replicas);
@@ -278,22 +321,23 @@ export function decodeEstimate(
     seqs * perSeq * attentionFlopsAt(d, context),
     batch * perSeq,
     d.kv_bytes_per_sequence,
+    out,
   );
   if (draft > 0) {
     // the draft module: one layer like the model's average one (its share of attention, other
     // weights and KV, and one MoE layer's experts) per draft token, at batch B, one after another
     const L = Math.max(1, d.layers);
-    const one = passTime(
-      {
-        ...d,
-        layers: 1,
-        moe_layers: d.moe_layers > 0 ? 1 : 0,
-        cpu_moe_layers: 0,
-        attention_params: d.attention_params / L,
-        attention_bytes: d.attention_bytes / L,
-        other_params: d.other_params / L,
-        other_bytes: d.other_bytes / L,
-      },
+    const one = draftDesign;
+    Object.assign(one, d);
+    one.layers = 1;
+    one.moe_layers = d.moe_layers > 0 ? 1 : 0;
+    one.cpu_moe_layers = 0;
+    one.attention_params = d.attention_params / L;
+    one.attention_bytes = d.attention_bytes / L;
+    one.other_params = d.other_params / L;
+    one.other_bytes = d.other_bytes / L;
+    passTime(
+      one,
       hw,
       c,
       seqs,
@@ -301,19 +345,18 @@ export function decodeEstimate(
       (seqs * attentionFlopsAt(d, context)) / L,
       batch,
       d.kv_bytes_per_sequence / L,
+      draftPass,
     );
-    step.seconds += draft * one.seconds;
-    step.compute_s += draft * one.compute_s;
-    step.memory_s += draft * one.memory_s;
-    step.link_s += draft * one.link_s;
-    step.overhead_s += draft * one.overhead_s;
+    step.seconds += draft * draftPass.seconds;
+    step.compute_s += draft * draftPass.compute_s;
+    step.memory_s += draft * draftPass.memory_s;
+    step.link_s += draft * draftPass.link_s;
+    step.overhead_s += draft * draftPass.overhead_s;
   }
-  return {
-    ...step,
-    tokens_per_step: acceptedPerStep,
-    tokens_per_s: (batch * acceptedPerStep) / step.seconds,
-    tpot_s: step.seconds / acceptedPerStep,
-  };
+  out.tokens_per_step = acceptedPerStep;
+  out.tokens_per_s = (batch * acceptedPerStep) / step.seconds;
+  out.tpot_s = step.seconds / acceptedPerStep;
+  return out;
 }
 
 export interface PrefillEstimate {
@@ -331,7 +374,13 @@ export interface PrefillEstimate {
  * chunk of such prompts (chunk ÷ input prompts per pass, each with its average attention cost).
  * The work of a pass spreads over every GPU (sequence or tensor parallel prefill).
  */
-export function prefillEstimate(d: StepDesign, hw: StepHardware, c: StepConstants, input: number): PrefillEstimate {
+export function prefillEstimate(
+  d: StepDesign,
+  hw: StepHardware,
+  c: StepConstants,
+  input: number,
+  out: PrefillEstimate = { ttft_s: 0, tokens_per_s: 0, chunk_tokens: 0 },
+): PrefillEstimate {
   const chunk = Math.min(c.chunk_tokens, input);
   // a prefill spreads over all GPUs: treat the deployment as one replica of G GPUs' worth of work
   const all: StepHardware = hw;
@@ -342,12 +391,15 @@ export function prefillEstimate(d: StepDesign, hw: StepHardware, c: StepConstant
     const attn = attentionFlopsOver(d, start, n);
     // the prefix already cached is read once per layer: scale the per-sequence KV to the prefix
     const kvPerSeq = d.kv_bytes_per_sequence * (start / Math.max(1, input));
-    ttft += passTime(d, all, c, 1 / replicas, n / replicas, attn / replicas, n, kvPerSeq).seconds;
+    ttft += passTime(d, all, c, 1 / replicas, n / replicas, attn / replicas, n, kvPerSeq, chunkPass).seconds;
   }
   // throughput: one full pass of `full` tokens from prompts of `input` tokens
   const full = Number.isFinite(c.chunk_tokens) ? c.chunk_tokens : input;
   const prompts = full / input;
   const attnFull = prompts * attentionFlopsOver(d, 0, input);
-  const pass = passTime(d, all, c, prompts / replicas, full / replicas, attnFull / replicas, full, 0);
-  return { ttft_s: ttft, tokens_per_s: full / pass.seconds, chunk_tokens: chunk };
+  const pass = passTime(d, all, c, prompts / replicas, full / replicas, attnFull / replicas, full, 0, chunkPass);
+  out.ttft_s = ttft;
+  out.tokens_per_s = full / pass.seconds;
+  out.chunk_tokens = chunk;
+  return out;
 }

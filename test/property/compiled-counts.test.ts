@@ -6,13 +6,15 @@
 // - each compiled count and fact equals countParameters and the module-by-module facts, bit for bit;
 // - the slice summary (counts, heatmap, violations, front, plot bins, feasible bits) equals the
 //   module-by-module kernel's, so KV, per-GPU and decode figures agree wherever they decide anything;
-// - the CSV rows (every column) equal those of the module-by-module path, byte for byte.
+// - the CSV rows (every column) equal those of the module-by-module path, byte for byte, whether
+//   every row of the grid is written or only the feasible ones (the kernel's block tables then
+//   fill only the rows asked for).
 // A spec the validator refuses (a value the base architecture cannot take) is skipped.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { getPreset } from '../../src/catalog/preset-files.js';
 import { presetArchitecture } from '../../src/catalog/presets.js';
-import { formatSlice } from '../../src/csv/rows.js';
+import { formatIndices, formatSlice } from '../../src/csv/rows.js';
 import { PointSource, countAt } from '../../src/evaluate/general.js';
 import type { ChunkSummary } from '../../src/evaluate/plan.js';
 import { evaluateSlice } from '../../src/evaluate/slice.js';
@@ -66,6 +68,9 @@ const caseArb = fc
     batch: fc.constantFrom(1, 7, 16, 64),
     gpus: fc.constantFrom(1, 4, 8, 12),
     activeMax: fc.option(fc.constantFrom('5B', '30B', '100B'), { nil: undefined }),
+    // constraints the kernel reads before a point's estimate (vram and the per-GPU memory it adds)
+    // and one that needs the estimate first (decode tokens/s)
+    serving: fc.constantFrom('', 'vram: {budget: 1128GB, overhead: 0.1}', 'decode_tokens_per_s: {min: 2000}'),
     objectives: fc.constantFrom(
       '[min active_params, max total_params, max decode_tokens_per_s]',
       '[min active_params, max total_params]',
@@ -89,7 +94,7 @@ ${grid.join('\n')}
 dtype: ${c.dtype}
 ${training}serving: {context: ${c.context}, batch: ${c.batch}}
 hardware: {gpu: H200, count: ${c.gpus}}
-${c.activeMax ? `constraints:\n  active_params: {max: ${c.activeMax}}\n` : ''}objectives: ${c.objectives}
+${c.activeMax || c.serving ? 'constraints:\n' : ''}${c.activeMax ? `  active_params: {max: ${c.activeMax}}\n` : ''}${c.serving ? `  ${c.serving}\n` : ''}objectives: ${c.objectives}
 `;
   });
 
@@ -151,9 +156,14 @@ describe('compiled counts', () => {
         sameSummary(evaluateSlice(plan, 0, n), evaluateSlice(plan0, 0, n));
         const mid = Math.floor(n / 3);
         sameSummary(evaluateSlice(plan, mid, n), evaluateSlice(plan0, mid, n));
-        // the CSV, every row and column
-        const front = evaluateSlice(plan0, 0, n).frontIndex;
+        // the CSV, every row and column; and the feasible rows alone, as the CSV pass asks for them
+        const whole = evaluateSlice({ ...plan0, feasibleBits: true }, 0, n);
+        const front = whole.frontIndex;
         expect(formatSlice(plan, 0, n, 'all', front)).toBe(formatSlice(plan0, 0, n, 'all', front));
+        const feasible = Float64Array.from({ length: n }, (_, i) => i).filter(
+          (i) => (whole.feasibleBits![i >> 3]! >> (i & 7)) & 1,
+        );
+        expect(formatIndices(plan, feasible, front)).toBe(formatIndices(plan0, feasible, front));
       }),
       { seed: 20261203, numRuns: RUNS },
     );
