@@ -700,23 +700,30 @@ export class ServingEvaluator {
   }
 
   /**
-   * Fewest GPUs (EP × TP, TP in TP_OPTIONS) whose fullest GPU's need fits, by bisection on EP per
-   * TP: the fullest GPU only shrinks as EP grows (⌈E/EP⌉ and ⌈B/EP⌉ never grow); ties keep the
-   * smaller TP, tried first.
+   * Fewest GPUs (EP × TP, TP in TP_OPTIONS) whose fullest GPU's need fits: per TP the least EP that
+   * fits, found by galloping up from 1 and then bisecting, since the fullest GPU only shrinks as EP
+   * grows (⌈E/EP⌉ and ⌈B/EP⌉ never grow) and most designs fit on a few GPUs. A TP is searched only
+   * below the GPUs the best so far needs, so ties keep the smaller TP, tried first.
    */
   private gpusNeededBy(need: (ep: number, tp: number) => number): number {
     const memory = this.plan.hardware!.memory_bytes;
     let best = Infinity;
     for (const tp of TP_OPTIONS) {
-      let hi = Math.floor(MAX_GPUS / tp);
-      if (need(hi, tp) > memory) continue;
+      const hi = Math.min(Math.floor(MAX_GPUS / tp), Math.ceil(best / tp) - 1);
+      if (hi < 1 || need(hi, tp) > memory) continue;
+      // every EP below lo fails; up fits (up = hi was checked above)
       let lo = 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (need(mid, tp) <= memory) hi = mid;
+      let up = 1;
+      while (up < hi && need(up, tp) > memory) {
+        lo = up + 1;
+        up = Math.min(hi, up * 2);
+      }
+      while (lo < up) {
+        const mid = (lo + up) >> 1;
+        if (need(mid, tp) <= memory) up = mid;
         else lo = mid + 1;
       }
-      if (lo * tp < best) best = lo * tp;
+      best = lo * tp;
     }
     return best;
   }
