@@ -174,6 +174,8 @@ class Pass {
   /** With hardware: the table holds the serving facts and layout figures; `lazy`: only feasible points need them. */
   readonly hw: boolean;
   readonly lazy: boolean;
+  /** Whether a constraint or objective reads the prefill estimate (ttft_ms, prefill_tokens_per_s). */
+  readonly prefill: boolean;
   readonly outAt: number;
   /** GPUs of the deployment (with hardware) */
   readonly gpus: number;
@@ -260,6 +262,7 @@ class Pass {
     this.fast = needed.every((s) => computed.includes(s)) && (!this.hw || compiledCursorFits(plan));
     const early = this.hw ? [...FAST_SLOTS, ...LAYOUT_SLOTS] : FAST_SLOTS;
     this.lazy = constrained.every((s) => early.includes(s));
+    this.prefill = needed.includes(SLOT.ttft_ms) || needed.includes(SLOT.prefill_tokens_per_s);
     this.gpus = gp.serving?.hardware?.count ?? 0;
     this.serving = gp.serving ? new ServingEvaluator(gp.serving) : undefined;
     this.training = gp.training ? new TrainingCostEvaluator(gp.training) : undefined;
@@ -433,10 +436,10 @@ function loadFacts(p: Pass, r: number): void {
 }
 
 /** A point's serving slots from its table row (active_params in its slot already). */
-function serveAt(p: Pass, r: number, e: number, k: number): void {
+function serveAt(p: Pass, r: number, e: number, k: number, prefill: boolean): void {
   const t = p.table;
   loadFacts(p, r);
-  p.serving!.intoAt(p.m, e, k, t[r + C_X]!, t[r + C_S]!, p.facts, t, r + C_LAYOUT);
+  p.serving!.intoAt(p.m, e, k, t[r + C_X]!, t[r + C_S]!, p.facts, t, r + C_LAYOUT, prefill);
 }
 
 /** metricsInto's formulas, then pointMetricsInto's (see the header), from table row `r`. */
@@ -471,7 +474,7 @@ function designAt(p: Pass, r: number, e: number, k: number): void {
 
 /** The points [pos0, pos1) of the block at `blockBase`, from its table. */
 function points(p: Pass, blockBase: number, pos0: number, pos1: number): void {
-  const { table: t, eValues, kValues, nk, m, o, plan, front, cols, hw, lazy } = p;
+  const { table: t, eValues, kValues, nk, m, o, plan, front, cols, hw, lazy, prefill } = p;
   const { constraints, objectives } = plan;
   const nObj = objectives.length;
   const bins = plan.bins;
@@ -494,7 +497,7 @@ function points(p: Pass, blockBase: number, pos0: number, pos1: number): void {
       pointMetricsInto(m, plan, p.gp, p.serving, p.source.at(index)!, p.training);
     } else {
       designAt(p, r, e, k);
-      if (hw && !lazy) serveAt(p, r, e, k);
+      if (hw && !lazy) serveAt(p, r, e, k, prefill);
     }
     const mask = violationMask(constraints, m, 0);
     p.evaluated++;
@@ -502,7 +505,7 @@ function points(p: Pass, blockBase: number, pos0: number, pos1: number): void {
     if (mask === 0) {
       p.feasible++;
       p.cellFeasible[cell]!++;
-      if (hw && lazy && counted) serveAt(p, r, e, k);
+      if (hw && lazy && counted) serveAt(p, r, e, k, prefill);
       for (let j = 0; j < nObj; j++) o[j] = objectives[j]!.sign * m[objectives[j]!.metric]!;
       front.add(index, o);
       if (bits) bits[(index - bitBase) >> 3]! |= 1 << ((index - bitBase) & 7);
@@ -597,7 +600,7 @@ export class CompiledCursor {
     } else {
       designAt(p, r, e, k);
       if (plan.quality) qualityInto(m, e, k, m[TOTAL]!, m[ACTIVE]!, plan.quality);
-      if (p.hasServing) serveAt(p, r, e, k);
+      if (p.hasServing) serveAt(p, r, e, k, true);
       this.expertParams = p.table[r + C_X]!;
       this.sharedParams = p.table[r + C_S]!;
     }

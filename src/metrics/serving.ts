@@ -426,7 +426,11 @@ export class ServingEvaluator {
     return this.layoutFigures(E, expertParams, sharedParams, f);
   }
 
-  /** into() with the design's top_k-free figures given: layoutOf's, from `layout[at]` on. */
+  /**
+   * into() with the design's top_k-free figures given: layoutOf's, from `layout[at]` on. `prefill`
+   * false leaves the ttft_ms and prefill_tokens_per_s slots as they were, for a caller that reads
+   * neither (the prefill estimate costs more than the rest of the serving slots together).
+   */
   intoAt(
     m: Float64Array,
     E: number,
@@ -436,6 +440,7 @@ export class ServingEvaluator {
     f: ServingFacts,
     layout: Float64Array,
     at: number,
+    prefill = true,
   ): void {
     const B = this.plan.batch;
     const pair = this.pair(E, k);
@@ -523,9 +528,11 @@ export class ServingEvaluator {
     m[DECODE] = dec.tokens_per_s;
     m[DECODE_BINDING] = BINDINGS.indexOf(dec.binding);
     m[TPOT] = dec.tpot_s * 1000;
-    const pre = prefillEstimate(d, h, est.step, this.plan.input, this.prefilled);
-    m[TTFT] = pre.ttft_s * 1000;
-    m[PREFILL] = pre.tokens_per_s;
+    if (prefill) {
+      const pre = prefillEstimate(d, h, est.step, this.plan.input, this.prefilled);
+      m[TTFT] = pre.ttft_s * 1000;
+      m[PREFILL] = pre.tokens_per_s;
+    }
 
     m[MAX_BATCH] = maxBatch;
     m[MAX_CONTEXT] = maxContext;

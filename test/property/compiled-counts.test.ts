@@ -75,6 +75,8 @@ const caseArb = fc
       '[min active_params, max total_params, max decode_tokens_per_s]',
       '[min active_params, max total_params]',
       '[min per_gpu_bytes, max gpus_needed]',
+      '[min ttft_ms, min tpot_ms]',
+      '[max prefill_tokens_per_s, min active_params]',
       '[max loss_delta_vs_dense]',
     ),
   })
