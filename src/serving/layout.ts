@@ -31,10 +31,18 @@ export const LAYOUT_PROBLEMS = [
   'the experts placed in CPU memory exceed cpu.memory',
 ] as const;
 
+/**
+ * Whether d divides n (whole numbers, d ≥ 1): as an int32 remainder when both fit, since the
+ * remainder of doubles is a slow library call and a sweep checks every design's layouts.
+ */
+function divides(n: number, d: number): boolean {
+  return n <= 0x7fffffff && d <= 0x7fffffff ? (n | 0) % (d | 0) === 0 : n % d === 0;
+}
+
 function splits(width: number, tp: number, block: number): boolean {
   if (width <= 0) return true;
-  if (width % tp !== 0) return false;
-  return (width / tp) % block === 0;
+  if (!divides(width, tp)) return false;
+  return divides(width / tp, block);
 }
 
 /** 0 when the layout is valid, else the index in LAYOUT_PROBLEMS of the first check it fails. */
@@ -46,9 +54,9 @@ export function layoutProblem(
   expertBlock: number,
   restBlock: number,
 ): number {
-  if (f.experts > 0 && f.experts % ep !== 0) return 1;
-  if (!dpAttention && f.attentionHeads > 0 && f.attentionHeads % tp !== 0) return 2;
-  if (!dpAttention && f.gqaKvHeads > 0 && f.gqaKvHeads % tp !== 0 && tp % f.gqaKvHeads !== 0) return 3;
+  if (f.experts > 0 && !divides(f.experts, ep)) return 1;
+  if (!dpAttention && f.attentionHeads > 0 && !divides(f.attentionHeads, tp)) return 2;
+  if (!dpAttention && f.gqaKvHeads > 0 && !divides(f.gqaKvHeads, tp) && !divides(tp, f.gqaKvHeads)) return 3;
   if (!splits(f.expertWidth, tp, expertBlock)) return 4;
   if (!splits(f.denseWidth, tp, restBlock) || !splits(f.sharedWidth, tp, restBlock)) return 4;
   return 0;

@@ -136,6 +136,23 @@ export function allToAllSeconds(bytes: number, hw: StepHardware, c: StepConstant
   return (remote > 0 ? c.inter_node_latency_s : hw.link_latency_s) + intra + inter;
 }
 
+// touchedFraction of the last (experts, top_k, tokens) asked: a sweep's points come in grid order,
+// where neighbours mostly share their experts and top_k, and it costs two transcendental functions.
+let lastE = -1;
+let lastK = -1;
+let lastTokens = -1;
+let lastTouched = 0;
+
+function touchedAt(E: number, k: number, tokens: number): number {
+  if (E !== lastE || k !== lastK || tokens !== lastTokens) {
+    lastE = E;
+    lastK = k;
+    lastTokens = tokens;
+    lastTouched = touchedFraction(E, k, tokens);
+  }
+  return lastTouched;
+}
+
 /**
  * The cost of one forward pass that carries `tokens` tokens per attention replica (`seqs`
  * sequences each, whose KV is read once), `attnFlops` attention-core FLOPs per replica, over a
@@ -169,7 +186,7 @@ function passTime(
     L;
 
   // one MoE layer on the GPU: the ⌈E/EP⌉ experts it holds, each touched with probability 1 − (1 − k/E)^total
-  const touched = d.experts > 0 ? touchedFraction(d.experts, d.top_k, total) : 0;
+  const touched = d.experts > 0 ? touchedAt(d.experts, d.top_k, total) : 0;
   const expertBytes = (Math.ceil(d.experts / ep) * touched * d.expert_layer_bytes) / tp;
   const expertFlops = (total * d.top_k * 2 * d.expert_layer_params) / hw.gpus;
 
