@@ -48,6 +48,8 @@ describe('start-up: what each command loads', () => {
       for (const p of REPORT_STACK) expect(packages.has(p), `${name} loads ${p}`).toBe(false);
       expect(files.has('spec/schema.ts'), `${name} loads the spec schema`).toBe(false);
       expect(packages.has('piscina'), `${name} loads piscina`).toBe(false);
+      // calc shares inspect's --context and --batch parsers, not its checkpoint and Hub readers
+      if (name.startsWith('calc')) expect(files.has('cli/commands/inspect.ts'), `${name} loads inspect`).toBe(false);
     }
   });
 
@@ -149,6 +151,7 @@ describe.skipIf(!existsSync('dist/catalog/catalogue.json'))('start-up of the bui
       expect([...packages], name).toEqual(['commander']);
       for (const f of ['spec/schema.ts', 'catalog/gpus.ts', 'output/report/html.ts', 'pool/pool.ts'])
         expect(files.has(f), `${name} loads ${f}`).toBe(false);
+      if (name.startsWith('calc')) expect(files.has('cli/commands/inspect.ts'), `${name} loads inspect`).toBe(false);
       // the tsc output the bundle imports (metricsInto's source must be tsc's: the report inlines it)
       expect(
         outside.filter((f) => !f.startsWith('dist/metrics/')),
