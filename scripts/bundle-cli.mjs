@@ -1,8 +1,8 @@
 // Part of `npm run build` (after tsc and the other steps): bundles the CLI (src/cli/bin.ts with its
 // own modules, commander, yaml, zod, csv-stringify and handlebars' runtime) into dist/cli/bin.js and
-// a few chunk files beside it. Node then reads and compiles a handful of files instead of resolving
-// some 150 ES modules one by one, which was most of a `calc`'s or `presets`' time
-// (docs/performance.md). Code splitting keeps every lazy import lazy: each command, the spec
+// chunk files beside it. Node then reads and compiles some twenty files for a `calc` instead of
+// resolving over a hundred ES modules one by one, which was most of its time beyond Node's own
+// start-up (docs/performance.md). Code splitting keeps every lazy import lazy: each command, the spec
 // validator, the report stack and the catalogue's YAML readers stay in chunks that load only when
 // the CLI imports them, as from tsc's output.
 //
@@ -10,8 +10,8 @@
 // The bundle leans on it in three ways:
 // - every `import.meta.url` in a bundled module is rewritten to the URL of that module's tsc output,
 //   so what the code finds by path (data/, presets/, package.json, dist/catalog/catalogue.json, the
-//   precompiled template, dist/browser/report.bundle.js, the pool's worker) it finds from the same
-//   place as before, whichever chunk the code lands in;
+//   precompiled template, dist/browser/report.bundle.js) it finds from the same place as before,
+//   whichever chunk the code lands in;
 // - except in src/pool/pool.ts, which names its worker by URL (`./worker.js`): from the bundle that
 //   is dist/cli/worker.js, the worker (src/pool/worker.ts) bundled on its own into one file, which a
 //   worker thread loads in about half the time of tsc's dist/pool/worker.js and its modules;
@@ -133,6 +133,8 @@ const cli = await build({
 // One file with all it needs: a worker thread has its own modules, so nothing is shared with the CLI.
 const worker = await build({ ...common, entryPoints: { worker: join(SRC, 'pool', 'worker.ts') } });
 chmodSync(join(OUT, 'bin.js'), 0o755);
+// tsc's map described the bin.js the bundle replaced
+rmSync(join(OUT, 'bin.js.map'), { force: true });
 
 // What each output file holds, by package and source file: test/startup.test.ts reads it to tell
 // which packages and modules a command loaded from the chunks the process loaded.
