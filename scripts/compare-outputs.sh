@@ -35,11 +35,11 @@ ln -s "$REPO/node_modules" "$WORK/base-tree/node_modules"
 echo "building $BASE ($(git rev-parse --short "$BASE")) and the working tree"
 # as npm run build does, in each tree: tsc, then each build step the tree has a script for (the
 # report's vega and vega-lite as one bundle, the page's own script, the catalogue as one validated
-# JSON document, the report's template precompiled)
+# JSON document, the report's template precompiled, then the CLI as one bundle)
 build_tree() {
   npx --no -- tsc -p tsconfig.json
   local step
-  for step in bundle-charts build-browser build-catalogue precompile-template; do
+  for step in bundle-charts build-browser build-catalogue precompile-template bundle-cli; do
     [[ ! -f "scripts/$step.mjs" ]] || node "scripts/$step.mjs"
   done
 }

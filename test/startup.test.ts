@@ -2,7 +2,7 @@
 // them): `calc`, `presets` and `inspect` never load the report stack or the spec validator, and a
 // small grid never starts the worker pool. Then the small-grid path itself: a grid evaluated on the
 // calling thread writes byte for byte what the pool writes.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -48,6 +48,8 @@ describe('start-up: what each command loads', () => {
       for (const p of REPORT_STACK) expect(packages.has(p), `${name} loads ${p}`).toBe(false);
       expect(files.has('spec/schema.ts'), `${name} loads the spec schema`).toBe(false);
       expect(packages.has('piscina'), `${name} loads piscina`).toBe(false);
+      // calc shares inspect's --context and --batch parsers, not its checkpoint and Hub readers
+      if (name.startsWith('calc')) expect(files.has('cli/commands/inspect.ts'), `${name} loads inspect`).toBe(false);
     }
   });
 
@@ -78,9 +80,13 @@ describe('start-up: what each command loads', () => {
 });
 
 // The built package reads its catalogue from the JSON document the build wrote (src/catalog/built.ts),
-// so these commands never load the YAML parser nor zod; from src/ they read the YAML files. Needs
-// `npm run build` (run before `npm test`).
+// so these commands never load the YAML parser nor zod; from src/ they read the YAML files. The built
+// CLI is one esbuild bundle split into chunks (scripts/bundle-cli.mjs): what a command loaded is read
+// from the chunks the process resolved, through the list of what each chunk holds that the build
+// writes beside them, plus any file outside the bundle. Needs `npm run build` (run before `npm test`).
 describe.skipIf(!existsSync('dist/catalog/catalogue.json'))('start-up of the built CLI', () => {
+  const chunkInputs = (): Record<string, string[]> => JSON.parse(readFileSync('dist/cli/bundle-inputs.json', 'utf8'));
+
   function builtLoads(name: string, argv: string[]) {
     const trace = join(tmp, `${name}.dist.trace`);
     const r = spawnSync(
@@ -92,10 +98,39 @@ describe.skipIf(!existsSync('dist/catalog/catalogue.json'))('start-up of the bui
         env: { ...process.env, MODULE_TRACE: trace },
       },
     );
-    const urls = readFileSync(trace, 'utf8').trim().split('\n');
-    const packages = new Set(urls.flatMap((u) => u.match(/\/node_modules\/((?:@[^/]+\/)?[^/]+)\//)?.[1] ?? []));
-    return { packages, urls, status: r.status, stdout: r.stdout };
+    const urls = [...new Set(readFileSync(trace, 'utf8').trim().split('\n'))];
+    const inputs = chunkInputs();
+    const chunks = urls.flatMap((u) => u.match(/\/dist\/cli\/(bin\.js|bundle-[^/]+\.js)$/)?.[1] ?? []);
+    const held = chunks.flatMap((c) => inputs[c] ?? []);
+    const packages = new Set([
+      ...urls.flatMap((u) => u.match(/\/node_modules\/((?:@[^/]+\/)?[^/]+)\//)?.[1] ?? []),
+      ...held.filter((i) => !i.startsWith('src/')),
+    ]);
+    const files = new Set(held.filter((i) => i.startsWith('src/')).map((i) => i.slice('src/'.length)));
+    // the files outside the bundle: the tsc output it imports, and what it finds by URL
+    const outside = urls
+      .flatMap((u) => u.match(/\/(dist\/.+\.js)$/)?.[1] ?? [])
+      .filter((f) => !f.startsWith('dist/cli/'));
+    return { packages, files, chunks, outside, status: r.status, stdout: r.stdout };
   }
+
+  it('the bundle is what the bin runs, and every chunk it names is listed with what it holds', () => {
+    const inputs = chunkInputs();
+    expect(inputs['bin.js']).toContain('src/cli/bin.ts');
+    expect(inputs['bin.js']).toContain('commander');
+    const onDisk = readdirSync('dist/cli').filter((f) => /^bundle-.+\.js$/.test(f));
+    expect(onDisk.sort()).toEqual(
+      Object.keys(inputs)
+        .filter((f) => f.startsWith('bundle-'))
+        .sort(),
+    );
+    // the pool's worker, bundled on its own beside them
+    expect(inputs['worker.js']).toContain('src/pool/worker.ts');
+    expect(inputs['worker.js']).not.toContain('commander');
+    // the lazily imported commands stay out of the entry
+    for (const f of ['cli/commands/calc.ts', 'cli/commands/run.ts', 'spec/schema.ts', 'catalog/gpus.ts'])
+      expect(inputs['bin.js'], f).not.toContain(`src/${f}`);
+  });
 
   it('calc, presets and inspect load neither yaml, zod nor the CSV writer: only commander', () => {
     for (const [name, argv] of [
@@ -108,14 +143,20 @@ describe.skipIf(!existsSync('dist/catalog/catalogue.json'))('start-up of the bui
       ['presets', ['presets']],
       ['inspect', ['inspect', 'presets/configs/deepseek-v3.json', '--context', '128K']],
     ] as const) {
-      const { packages, urls, status } = builtLoads(name, [...argv]);
+      const { packages, files, chunks, outside, status } = builtLoads(name, [...argv]);
       expect(status, name).toBe(0);
+      expect(chunks[0], name).toBe('bin.js'); // the trace saw the bundle
       // inspect reads a config.json only, not the catalogue
-      expect(
-        name === 'inspect' || urls.some((u) => u.endsWith('/dist/catalog/built.js')),
-        `${name} reads the built catalogue`,
-      ).toBe(true);
+      expect(name === 'inspect' || files.has('catalog/built.ts'), `${name} reads the built catalogue`).toBe(true);
       expect([...packages], name).toEqual(['commander']);
+      for (const f of ['spec/schema.ts', 'catalog/gpus.ts', 'output/report/html.ts', 'pool/pool.ts'])
+        expect(files.has(f), `${name} loads ${f}`).toBe(false);
+      if (name.startsWith('calc')) expect(files.has('cli/commands/inspect.ts'), `${name} loads inspect`).toBe(false);
+      // the tsc output the bundle imports (metricsInto's source must be tsc's: the report inlines it)
+      expect(
+        outside.filter((f) => !f.startsWith('dist/metrics/')),
+        name,
+      ).toEqual([]);
     }
   });
 
@@ -149,8 +190,43 @@ describe.skipIf(!existsSync('dist/catalog/catalogue.json'))('start-up of the bui
     });
   }
 
+  // A grid past the in-thread threshold: the bundle's pool must find tsc's worker (dist/pool/worker.js,
+  // named by URL from pool.ts) and write what the CLI from src/ writes.
+  it('a grid evaluated by the pool: the built CLI finds its worker and writes what the CLI from src/ writes', async () => {
+    // 64 × 16 × 50 × 5 = 256,000 points, past IN_THREAD_ABSTRACT_POINTS (200,000)
+    const spec = join(tmp, 'pooled.yaml');
+    writeFileSync(
+      spec,
+      [
+        'name: pooled',
+        'grid:',
+        '  experts: {from: 8, to: 512, step: 8}',
+        '  top_k: {from: 1, to: 16}',
+        '  expert_params: {from: 0.2B, to: 10B, step: 0.2B}',
+        '  shared_params: {from: 1B, to: 5B, step: 1B}',
+        'dtype: bf16',
+        'constraints:',
+        '  active_params: {min: 28B, max: 32B}',
+        '',
+      ].join('\n'),
+    );
+    expect(runsInThread(256_000, false)).toBe(false);
+    const fromDist = join(tmp, 'pooled-dist');
+    const fromSrc = join(tmp, 'pooled-src');
+    const args = ['--workers', '2', '--no-report', '--quiet'];
+    const d = spawnSync(process.execPath, ['dist/cli/bin.js', spec, '--out', fromDist, ...args], { encoding: 'utf8' });
+    const r = await cliWith({}, spec, '--out', fromSrc, ...args);
+    expect(d.stderr).toBe('');
+    expect(d.status).toBe(r.code);
+    const summary = JSON.parse(readFileSync(join(fromDist, 'summary.json'), 'utf8'));
+    expect(summary.timings.in_thread).not.toBe(true);
+    expect(readFileSync(join(fromDist, 'results.csv'), 'utf8')).toBe(
+      readFileSync(join(fromSrc, 'results.csv'), 'utf8'),
+    );
+  });
+
   it('a 4-point sweep still loads the spec validator (zod) and the YAML parser: the control', () => {
-    const { packages, status } = builtLoads('p4', [
+    const { packages, files, outside, status } = builtLoads('p4', [
       'test/fixtures/specs/four-points.yaml',
       '--out',
       join(tmp, 'p4-dist'),
@@ -158,6 +234,11 @@ describe.skipIf(!existsSync('dist/catalog/catalogue.json'))('start-up of the bui
     expect(status).toBe(0);
     expect(packages.has('zod')).toBe(true);
     expect(packages.has('yaml')).toBe(true);
+    expect(files.has('spec/schema.ts')).toBe(true);
+    expect(packages.has('piscina')).toBe(false);
+    // vega and vega-lite as their own bundle, and the precompiled template, found from the bundle
+    expect(outside).toContain('dist/output/report/chart-modules.js');
+    expect(outside).toContain('dist/output/report/report-template.js');
   });
 });
 

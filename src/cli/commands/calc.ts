@@ -17,7 +17,7 @@ import { GpuError, gpuById } from '../../serving/gpu-id.js';
 import type { ServingSpec } from '../../spec/types.js';
 import { evaluateDesign } from '../../sweep/design.js';
 import { servingJson } from '../../output/summary.js';
-import { parseBatch, parseContext } from './inspect.js';
+import { parseBatch, parseContext } from './shape-options.js';
 import { InputError } from '../../findings/errors.js';
 import { formatBytes, formatCount, formatPercent, formatRatio, parseCount } from '../../formats/units.js';
 import { table, type Io } from '../io.js';

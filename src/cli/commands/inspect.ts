@@ -1,7 +1,6 @@
 // `moe-sweep inspect CONFIG.json | FOLDER | ORG/NAME[@REVISION]`: exact parameter counts of a Hugging
 // Face config, module by module, then its memory: weights as the checkpoint stores them and the KV
 // cache; for a checkpoint folder or a Hub repo, the tensors of its weight files reconciled with the count.
-import { CONTEXT_EXPECTED, parseContextTokens } from '../../formats/units.js';
 import {
   InvalidFieldError,
   MissingFieldError,
@@ -14,6 +13,7 @@ import { KV_DTYPE_BYTES, type KvDtype } from '../../formats/dtypes.js';
 import { InputError } from '../../findings/errors.js';
 import { readSpecText } from '../../spec/read.js';
 import type { Io } from '../io.js';
+import { parseBatch, parseContext } from './shape-options.js';
 import { readCheckpointFolder } from '../../catalog/checkpoint-folder.js';
 import { modelSource } from '../../catalog/config-file.js';
 import { formatCheckpoint } from '../../checkpoint/format.js';
@@ -32,32 +32,8 @@ export interface InspectOptions {
   kvDtype?: string;
 }
 
-/** Context lengths are quoted in binary thousands: 128K = 131,072 tokens, 1M = 1,048,576. */
-/** Large enough for any context window, small enough that every byte count stays exact. */
-const MAX_CONTEXT = 2 ** 32;
-const MAX_BATCH = 2 ** 20;
-
-export function parseContext(text: string): number {
-  const n = parseContextTokens(text);
-  if (n === undefined) throw new InputError(`--context: ${CONTEXT_EXPECTED}, got ${JSON.stringify(text)}`);
-  if (n > MAX_CONTEXT)
-    throw new InputError(
-      `--context: at most ${MAX_CONTEXT.toLocaleString('en-US')} tokens (4096M), got ${JSON.stringify(text)}`,
-    );
-  return n;
-}
-
-export function parseBatch(text: string): number {
-  const n = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) {
-    throw new InputError(`--batch: expected a whole number of sequences of at least 1, got ${JSON.stringify(text)}`);
-  }
-  if (n > MAX_BATCH)
-    throw new InputError(
-      `--batch: at most ${MAX_BATCH.toLocaleString('en-US')} sequences, got ${JSON.stringify(text)}`,
-    );
-  return n;
-}
+// Parsed in their own module so `calc`, which shares them, does not load this command's modules.
+export { parseBatch, parseContext };
 
 export function parseKvDtype(text: string): KvDtype {
   const t = text.trim().toLowerCase();
