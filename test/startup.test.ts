@@ -2,7 +2,7 @@
 // them): `calc`, `presets` and `inspect` never load the report stack or the spec validator, and a
 // small grid never starts the worker pool. Then the small-grid path itself: a grid evaluated on the
 // calling thread writes byte for byte what the pool writes.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -239,6 +239,35 @@ describe.skipIf(!existsSync('dist/catalog/catalogue.json'))('start-up of the bui
     // vega and vega-lite as their own bundle, and the precompiled template, found from the bundle
     expect(outside).toContain('dist/output/report/chart-modules.js');
     expect(outside).toContain('dist/output/report/report-template.js');
+  });
+});
+
+describe.skipIf(!existsSync('dist/output/report/chart-modules.cache'))("the built report's vega", () => {
+  it('compiles from the code cache the build wrote, which V8 accepts, and draws the same SVG', () => {
+    // the loader keeps its vm.Script on a global for scripts/cache-charts.mjs: here it tells whether
+    // V8 took the cache (cachedDataRejected false) or compiled from source
+    const probe = `
+      const { vegaLite, vega } = await import('./dist/output/report/chart-modules.js');
+      const script = globalThis[Symbol.for('moe-sweep.chart-script')];
+      const spec = vegaLite.compile({ data: { values: [{ x: 1, y: 2 }, { x: 3, y: 1 }] }, mark: 'point',
+        encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } } }).spec;
+      const svg = await new vega.View(vega.parse(spec), { renderer: 'none' }).toSVG();
+      console.log(JSON.stringify({ rejected: script.cachedDataRejected, svg }));`;
+    const run = (cwd: string) =>
+      JSON.parse(
+        spawnSync(process.execPath, ['--input-type=module', '-e', probe], { cwd, encoding: 'utf8' }).stdout,
+      ) as { rejected: boolean; svg: string };
+    const cached = run(process.cwd());
+    expect(cached.rejected).toBe(false);
+    // the same bundle without its cache (compiled from source) draws the same chart
+    const bare = mkdtempSync(join(tmp, 'no-cache-'));
+    mkdirSync(join(bare, 'dist/output/report'), { recursive: true });
+    for (const f of ['chart-modules.js', 'chart-modules.cjs'])
+      copyFileSync(join('dist/output/report', f), join(bare, 'dist/output/report', f));
+    const fresh = run(bare);
+    expect(fresh.rejected).toBeUndefined();
+    expect(fresh.svg).toBe(cached.svg);
+    expect(cached.svg).toContain('<svg');
   });
 });
 
