@@ -6,8 +6,8 @@
 
 /** Abstract points (experts × top_k × expert_params × shared_params, no serving) below which the pool is not started. */
 export const IN_THREAD_ABSTRACT_POINTS = 200_000;
-/** Points of the general path (architecture axes, serving columns), which cost more each. */
-export const IN_THREAD_GENERAL_POINTS = 5_000;
+/** Points of the general path (architecture axes, serving columns), which cost more each (mostly their CSV rows). */
+export const IN_THREAD_GENERAL_POINTS = 100_000;
 
 /** Whether `points` grid points are evaluated (and their CSV rows formatted) without the pool. */
 export function runsInThread(points: number, general: boolean): boolean {
