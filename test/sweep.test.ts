@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { stringifyRow } from '../src/csv/columns.js';
 import { formatCsvChunk } from '../src/csv/rows.js';
 import { designAt, gridSize } from '../src/grid/axes.js';
-import { loadSpec } from '../src/spec/load.js';
+import { loadSpec, parseSpec } from '../src/spec/load.js';
 import { makePlan } from '../src/sweep/plan.js';
-import { runSweepSync } from '../src/sweep/run.js';
+import { runSweep, runSweepSync } from '../src/sweep/run.js';
 import { evaluateDesign } from '../src/sweep/design.js';
 import { specFixture } from './helpers.js';
 
@@ -80,5 +80,28 @@ describe('exit status and front', () => {
       front.map(key).sort(),
     );
     expect(r.front.length).toBeGreaterThan(1);
+  });
+});
+
+describe('a sweep without plot data (--no-report)', () => {
+  it('bins nothing and gathers no points, and counts, front and CSV rows are those of a full run', async () => {
+    // 20 × 8 × 40 × 2 = 12,800 points: past PLOT_POINT_LIMIT, so a full run bins the cloud
+    const spec = parseSpec(
+      'grid: {experts: {from: 8, to: 160, step: 8}, top_k: {from: 1, to: 8}, expert_params: {from: 0.1B, to: 4B, step: 0.1B}, shared_params: [2B, 4B]}\nconstraints: {active_params: {min: 5B, max: 20B}}\n',
+      'no-plot.yaml',
+    );
+    const full = await runSweep(spec, { workers: 1 });
+    const bare = await runSweep(spec, { workers: 1, plot: false });
+    expect(full.plot?.mode).toBe('bins');
+    expect(bare.plot).toBeUndefined();
+    expect(bare.slices.every((s) => s.bins === undefined)).toBe(true);
+    expect(full.slices.every((s) => s.bins !== undefined)).toBe(true);
+    expect(bare.counts).toEqual(full.counts);
+    expect(bare.front).toEqual(full.front);
+    expect(Array.from(bare.frontGridIndex)).toEqual(Array.from(full.frontGridIndex));
+    const n = gridSize(spec.grid!);
+    expect(formatCsvChunk(bare.plan!, 0, n, 'all', bare.frontGridIndex)).toBe(
+      formatCsvChunk(full.plan!, 0, n, 'all', full.frontGridIndex),
+    );
   });
 });

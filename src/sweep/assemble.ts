@@ -35,6 +35,7 @@ export function assemble(
   compare: PresetResult[],
   workers: number,
   evaluateMs: number,
+  options: { plot?: boolean } = {},
 ): SweepResult {
   chunks.sort((a, b) => a.start - b.start);
   const nObj = spec.objectives.length;
@@ -137,7 +138,7 @@ export function assemble(
   counts.front = front.length;
 
   let plot: PlotData | undefined;
-  if (plan) {
+  if (plan && options.plot !== false) {
     if (plan.bins && binInfeasible && binFeasible)
       plot = { mode: 'bins', bins: plan.bins, infeasible: binInfeasible, feasible: binFeasible };
     else if (!plan.bins) plot = { mode: 'points', points: plotPoints(pointAt!, range, new Set(gridFront)) };

@@ -38,6 +38,8 @@ function plotBins(axes: GridAxes): PlotBins {
 export interface PlanOptions {
   /** Fit compiled counts (default true); false counts every point module by module, for tests. */
   compiled?: boolean;
+  /** Plot bins for the report (default true); false when no report is drawn. */
+  plot?: boolean;
 }
 
 export function makePlan(spec: SweepSpec, options: PlanOptions = {}): EvalPlan | undefined {
@@ -76,7 +78,8 @@ export function makePlan(spec: SweepSpec, options: PlanOptions = {}): EvalPlan |
     };
     if (options.compiled !== false) plan.general.compiled = compileCounts(plan.general);
   }
-  if (size > PLOT_POINT_LIMIT) plan.bins = spec.grid ? plotBins(spec.grid) : cornerBins(spec, plan);
+  if (options.plot !== false && size > PLOT_POINT_LIMIT)
+    plan.bins = spec.grid ? plotBins(spec.grid) : cornerBins(spec, plan);
   plan.feasibleBits = size <= FEASIBLE_BITS_LIMIT;
   return plan;
 }

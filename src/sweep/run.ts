@@ -13,7 +13,7 @@ import type { SweepSpec } from '../spec/types.js';
 export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Promise<SweepResult> {
   const started = performance.now();
   const { designs, compare } = evaluateNamed(spec);
-  const plan = makePlan(spec);
+  const plan = makePlan(spec, { plot: options.plot });
   const workers = Math.max(1, options.workers ?? options.pool?.workers ?? defaultWorkers());
   const range: [number, number] = options.range ?? [0, gridPoints(spec)];
   const size = range[1] - range[0];
@@ -49,7 +49,9 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
     }
   }
   const evaluated = performance.now();
-  const result = assemble(spec, plan, range, chunks, designs, compare, workers, evaluated - planned);
+  const result = assemble(spec, plan, range, chunks, designs, compare, workers, evaluated - planned, {
+    plot: options.plot,
+  });
   result.timings = {
     plan_ms: Math.round(planned - started),
     evaluate_ms: Math.round(evaluated - planned),

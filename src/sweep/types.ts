@@ -109,6 +109,11 @@ export interface SweepOptions {
   onProgress?: (done: number, total: number, feasible: number) => void;
   /** Reuse a pool (the caller closes it); otherwise one is opened and closed here. */
   pool?: EvaluatorPool;
+  /**
+   * false: no plot data (`plot` undefined), for a run that draws no report (`--no-report`): the
+   * workers then bin nothing and no points are gathered for the scatter. Default true.
+   */
+  plot?: boolean;
 }
 
 /** Up to this many grid points (50 MB of bits) the evaluation keeps a feasibility bitmap for the CSV pass. */

@@ -190,6 +190,8 @@ export async function runCommand(specFile: string, options: RunOptions, io: Io, 
       range,
       signal: options.signal,
       onProgress: (d, t, f) => evalProgress.update(d, t, f),
+      // the plot bins and points are the report's alone (a shard's go to merge, which draws it)
+      plot: shard !== undefined || options.report !== false,
     });
     evalProgress.done();
     return await finish(
