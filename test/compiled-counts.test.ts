@@ -4,7 +4,7 @@
 // The random-grid equality over every family is test/property/compiled-counts.test.ts.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatSlice } from '../src/csv/rows.js';
+import { formatIndices, formatSlice } from '../src/csv/rows.js';
 import { binOf } from '../src/evaluate/binner.js';
 import { LogBin } from '../src/evaluate/compiled-kernel.js';
 import { FrontBuffer } from '../src/evaluate/front-buffer.js';
@@ -133,6 +133,47 @@ describe('compiled counts', () => {
     // (3, 3), (3, 8), (4, 8), (8, 8) have no MoE layer
     expect(points - compiled).toBe(4);
     samePaths(s);
+  });
+});
+
+describe('the compiled kernel from slice to slice', () => {
+  it('a pass kept for the next slice of the same plan (with CSV rows formatted in between) sums to what fresh passes give', () => {
+    const s = parseSpec(
+      `name: slices
+architecture: {from: deepseek-v3}
+grid:
+  hidden_size: [6144, 7168]
+  num_layers: [40, 61]
+  experts: [64, 128, 256]
+  top_k: [1, 2, 4, 8]
+  moe_intermediate_size: [1024, 2048]
+  first_k_dense_replace: [1, 3]
+dtype: fp8
+serving: {context: 128K, batch: 16}
+hardware: {gpu: H200, count: 8}
+constraints:
+  active_params: {max: 30B}
+  vram: {budget: 1128GB, overhead: 0.1}
+objectives: [min active_params, max decode_tokens_per_s]
+`,
+      'slices.yaml',
+    );
+    const plan = makePlan(s)!;
+    expect(plan.id).toBeDefined();
+    // without an id no pass is kept: each slice starts from a new one
+    const fresh = { ...plan, id: undefined };
+    const n = gridPoints(s);
+    // irregular slices that start inside blocks
+    const cuts = [0, 7, 50, 51, 100, 150, n];
+    const want = cuts.slice(1).map((end, i) => evaluateSlice(fresh, cuts[i]!, end));
+    const front = Float64Array.from(want.flatMap((w) => Array.from(w.frontIndex)));
+    // rows of another part of the grid, formatted between two slices
+    const rows = (i: number) => Float64Array.of(n - 2 - i, n - 1);
+    const wantRows = want.map((_, i) => formatIndices(fresh, rows(i), front));
+    cuts.slice(1).forEach((end, i) => {
+      expect(evaluateSlice(plan, cuts[i]!, end)).toEqual(want[i]);
+      expect(formatIndices(plan, rows(i), front)).toBe(wantRows[i]);
+    });
   });
 });
 

@@ -189,21 +189,21 @@ class Pass {
   readonly o: Float64Array;
   readonly kvAt: number;
   readonly batch: number;
-  readonly cellEvaluated: Float64Array;
-  readonly cellFeasible: Float64Array;
-  readonly violations: Float64Array;
-  readonly front: FrontBuffer;
-  readonly binCounts: Float64Array | undefined;
+  cellEvaluated: Float64Array;
+  cellFeasible: Float64Array;
+  violations: Float64Array;
+  front: FrontBuffer;
+  binCounts: Float64Array | undefined;
   readonly totalBin: LogBin;
   readonly activeBin: LogBin;
-  readonly bits: Uint8Array | undefined;
+  bits: Uint8Array | undefined;
   evaluated = 0;
   feasible = 0;
 
   constructor(
     readonly plan: EvalPlan,
     readonly gp: GeneralPlan,
-    readonly sliceStart: number,
+    public sliceStart: number,
     end: number,
   ) {
     const cc = gp.compiled!;
@@ -273,16 +273,40 @@ class Pass {
     this.cellEvaluated = new Float64Array(cells);
     this.cellFeasible = new Float64Array(cells);
     this.violations = new Float64Array(plan.constraints.length);
-    // gpus_needed is infinite where no layout fits, quality metrics may be: those fronts collect
-    this.front = new FrontBuffer(
-      plan.objectives.length,
-      plan.objectives.some((o) => !FINITE_OBJECTIVES.includes(o.metric)),
-    );
+    this.front = this.newFront();
     this.binCounts = plan.bins ? new Float64Array(2 * plan.bins.nx * plan.bins.ny) : undefined;
     const bins = plan.bins ?? { x0: 0, x1: 1, nx: 1, y0: 0, y1: 1, ny: 1 };
     this.totalBin = new LogBin(bins.x0, bins.x1, bins.nx);
     this.activeBin = new LogBin(bins.y0, bins.y1, bins.ny);
     this.bits = plan.feasibleBits ? new Uint8Array(Math.ceil((end - sliceStart) / 8)) : undefined;
+  }
+
+  // gpus_needed is infinite where no layout fits, quality metrics may be: those fronts collect
+  private newFront(): FrontBuffer {
+    const { objectives } = this.plan;
+    return new FrontBuffer(
+      objectives.length,
+      objectives.some((o) => !FINITE_OBJECTIVES.includes(o.metric)),
+    );
+  }
+
+  /**
+   * Readies the pass for the slice [start, end) of the same plan: new counts, front, bins and bits
+   * (they move to the main thread with the slice's summary). The table stays: it is this pass's
+   * (any other pass made since would have replaced this one as the one kept) and depends on its
+   * key alone, so a slice that starts in the block the last one ended in fills nothing again.
+   */
+  startSlice(start: number, end: number): void {
+    const { plan } = this;
+    this.sliceStart = start;
+    this.evaluated = 0;
+    this.feasible = 0;
+    this.cellEvaluated = new Float64Array(this.cellEvaluated.length);
+    this.cellFeasible = new Float64Array(this.cellFeasible.length);
+    this.violations = new Float64Array(this.violations.length);
+    this.front = this.newFront();
+    this.binCounts = plan.bins ? new Float64Array(2 * plan.bins.nx * plan.bins.ny) : undefined;
+    this.bits = plan.feasibleBits ? new Uint8Array(Math.ceil((end - start) / 8)) : undefined;
   }
 
   /** Makes the table that of the block of grid index `index` (rebuilt only when its outer fields change). */
@@ -306,8 +330,25 @@ class Pass {
   }
 }
 
+/**
+ * The last pass made, kept for the next slice of the same plan (`plan.id`): a worker evaluates many
+ * slices of one plan, and a new pass per slice (its tables, its serving evaluator's caches, and
+ * objects V8 has no feedback for yet) cost about a third of the evaluation of an architecture sweep
+ * with hardware in 16 slices (docs/performance.md).
+ */
+let lastPass: Pass | undefined;
+
+function passFor(plan: EvalPlan, start: number, end: number): Pass {
+  if (lastPass !== undefined && plan.id !== undefined && lastPass.plan.id === plan.id) {
+    lastPass.startSlice(start, end);
+    return lastPass;
+  }
+  lastPass = new Pass(plan, plan.general!, start, end);
+  return lastPass;
+}
+
 export function evaluateCompiledChunk(plan: EvalPlan, start: number, end: number): ChunkSummary {
-  const p = new Pass(plan, plan.general!, start, end);
+  const p = passFor(plan, start, end);
   if (end > start) {
     if (p.fast) blocks(p, start, end);
     else generic(p, start, end);
@@ -570,7 +611,7 @@ export class CompiledCursor {
   design = 0;
 
   constructor(plan: EvalPlan) {
-    this.p = new Pass(plan, plan.general!, 0, 0);
+    this.p = passFor(plan, 0, 0);
     this.m = this.p.m;
     this.idx = new Int32Array(this.p.n);
   }

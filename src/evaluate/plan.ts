@@ -19,6 +19,11 @@ export interface PlotBins {
 }
 
 export interface EvalPlan {
+  /**
+   * Unique to one plan (makePlan): a worker handed slice after slice of it, each a copy of the
+   * plan, keeps what it built for the first (the compiled kernel's pass) by this.
+   */
+  id?: string;
   axes: GridAxes;
   bytesPerWeight: number;
   overhead: number;

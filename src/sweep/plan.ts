@@ -55,6 +55,7 @@ export function makePlan(spec: SweepSpec, options: PlanOptions = {}): EvalPlan |
     shared_params: [],
   };
   const plan: EvalPlan = {
+    id: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`,
     axes,
     bytesPerWeight: spec.bytesPerWeight,
     overhead: spec.overhead,
