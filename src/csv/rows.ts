@@ -285,9 +285,10 @@ export class Lines {
     this.buf = next;
   }
 
+  /** The rows' bytes, in an array of their own size (it moves to the main thread whole). */
   bytes(): Uint8Array {
     this.flush();
-    return this.buf.subarray(0, this.length);
+    return this.buf.length - this.length > 1 << 16 ? this.buf.slice(0, this.length) : this.buf.subarray(0, this.length);
   }
 
   text(): string {

@@ -137,6 +137,13 @@ export function feasibleIndices(
   return Float64Array.from(out);
 }
 
+/** About how many bytes of CSV one batch of known rows holds (12 bytes a cell, a rough mean). */
+const BATCH_BYTES = 2_500_000;
+
+function csvColumns(result: SweepResult): number {
+  return csvHeader(result).split(',').length;
+}
+
 async function write(stream: WriteStream, chunk: string | Uint8Array): Promise<void> {
   if (!stream.write(chunk)) await once(stream, 'drain');
 }
@@ -189,7 +196,10 @@ export async function writeResultsCsv(
           progress(end);
         });
       } else {
-        // The rows are known from the evaluation pass: hand the workers batches of about 16K rows.
+        // The rows are known from the evaluation pass: hand the workers batches of about 16K rows, or
+        // fewer when rows are wide (an architecture sweep with hardware has 35 columns), so the
+        // formatted batches in flight stay a few MB each.
+        const rowLimit = Math.max(1024, Math.min(1 << 14, Math.floor(BATCH_BYTES / (12 * csvColumns(result)))));
         const batches = function* (): Generator<{ indices: Float64Array; end: number }> {
           let batch: Float64Array[] = [];
           let size = 0;
@@ -199,7 +209,7 @@ export async function writeResultsCsv(
               batch.push(indices);
               size += indices.length;
             }
-            if (size >= 1 << 14 || end === result.range[1]) {
+            if (size >= rowLimit || end === result.range[1]) {
               const all = new Float64Array(size);
               let offset = 0;
               for (const part of batch) {
