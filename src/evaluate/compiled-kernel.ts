@@ -333,8 +333,8 @@ class Pass {
 /**
  * The last pass made, kept for the next slice of the same plan (`plan.id`): a worker evaluates many
  * slices of one plan, and a new pass per slice (its tables, its serving evaluator's caches, and
- * objects V8 has no feedback for yet) cost about a third of the evaluation of an architecture sweep
- * with hardware in 16 slices (docs/performance.md).
+ * objects V8 has no feedback for yet) made evaluating an architecture sweep with hardware in 16
+ * slices about 1.6 times as slow (docs/performance.md).
  */
 let lastPass: Pass | undefined;
 
