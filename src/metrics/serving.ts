@@ -10,6 +10,7 @@ import {
   decodeEstimate,
   decodeTime,
   prefillEstimate,
+  stepDesign,
   type PrefillEstimate,
   type StepConstants,
   type StepDesign,
@@ -735,26 +736,7 @@ export class ServingEvaluator {
     return best;
   }
 
-  private readonly design: StepDesign = {
-    layers: 1,
-    moe_layers: 0,
-    experts: 1,
-    top_k: 1,
-    hidden: 0,
-    expert_layer_params: 0,
-    expert_layer_bytes: 0,
-    attention_params: 0,
-    attention_bytes: 0,
-    other_params: 0,
-    other_bytes: 0,
-    kv_bytes_per_sequence: 0,
-    kv_heads: 1,
-    attn_flops_full: 0,
-    attn_flops_windowed: 0,
-    attn_window: 0,
-    attn_flops_fixed: 0,
-    cpu_moe_layers: 0,
-  };
+  private readonly design: StepDesign = stepDesign();
 
   private readonly hardware: StepHardware = {
     gpus: 1,

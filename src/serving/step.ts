@@ -263,27 +263,32 @@ export function decodeTime(): DecodeEstimate {
   return { ...stepTime(), tokens_per_step: 1, tokens_per_s: 0, tpot_s: 0 };
 }
 
+/** A StepDesign to fill, for callers that reuse one from design to design. */
+export function stepDesign(): StepDesign {
+  return {
+    layers: 1,
+    moe_layers: 0,
+    experts: 1,
+    top_k: 1,
+    hidden: 0,
+    expert_layer_params: 0,
+    expert_layer_bytes: 0,
+    attention_params: 0,
+    attention_bytes: 0,
+    other_params: 0,
+    other_bytes: 0,
+    kv_bytes_per_sequence: 0,
+    kv_heads: 1,
+    attn_flops_full: 0,
+    attn_flops_windowed: 0,
+    attn_window: 0,
+    attn_flops_fixed: 0,
+    cpu_moe_layers: 0,
+  };
+}
+
 // Scratch of the estimates: the sweep's hot loop calls them per design, and nothing here reenters.
-const draftDesign: StepDesign = {
-  layers: 1,
-  moe_layers: 0,
-  experts: 1,
-  top_k: 1,
-  hidden: 0,
-  expert_layer_params: 0,
-  expert_layer_bytes: 0,
-  attention_params: 0,
-  attention_bytes: 0,
-  other_params: 0,
-  other_bytes: 0,
-  kv_bytes_per_sequence: 0,
-  kv_heads: 1,
-  attn_flops_full: 0,
-  attn_flops_windowed: 0,
-  attn_window: 0,
-  attn_flops_fixed: 0,
-  cpu_moe_layers: 0,
-};
+const draftDesign = stepDesign();
 const draftPass = stepTime();
 const chunkPass = stepTime();
 
