@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { formatIndices, formatSlice } from '../src/csv/rows.js';
 import { binOf } from '../src/evaluate/binner.js';
-import { LogBin } from '../src/evaluate/compiled-kernel.js';
+import { LogBin } from '../src/evaluate/log-bin.js';
 import { FrontBuffer } from '../src/evaluate/front-buffer.js';
 import { PointSource, countAt } from '../src/evaluate/general.js';
 import { Growable } from '../src/evaluate/growable.js';
@@ -132,6 +132,31 @@ describe('compiled counts', () => {
     const { points, compiled } = checkEveryPoint(s);
     // (3, 3), (3, 8), (4, 8), (8, 8) have no MoE layer
     expect(points - compiled).toBe(4);
+    samePaths(s);
+  });
+});
+
+describe('the compiled kernel without serving columns', () => {
+  it('an architecture grid with neither serving nor hardware: the same summary and CSV as module by module', () => {
+    // the table then has its base columns only; every row, including the last of each block, must
+    // hold its own figures
+    const s = parseSpec(
+      `name: no-serving
+architecture: {from: qwen3-30b-a3b}
+grid:
+  hidden_size: [1536, 2048, 2560]
+  num_layers: [24, 48]
+  experts: [64, 128]
+  top_k: [2, 8, 16]
+  moe_intermediate_size: [512, 768]
+dtype: bf16
+constraints:
+  active_params: {max: 3B}
+objectives: [min active_params, max total_params]
+`,
+      'no-serving.yaml',
+    );
+    expect(s.serving).toBeUndefined();
     samePaths(s);
   });
 });

@@ -13,7 +13,7 @@ import { TrainingCostEvaluator, trainingCostCells } from '../metrics/training.js
 import { BINDINGS } from '../serving/step.js';
 import { PointDecoder, PointSource, type PointModel, pointMetricsInto } from '../evaluate/general.js';
 import type { EvalPlan } from '../evaluate/plan.js';
-import { CompiledCursor, compiledCursorFits } from '../evaluate/compiled-kernel.js';
+import { CompiledCursor, compiledCursorFits } from '../evaluate/compiled-cursor.js';
 import type { CsvMode } from './columns.js';
 
 // Module-level constants, which V8 folds into the code that reads them.
