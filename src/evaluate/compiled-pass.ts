@@ -228,9 +228,11 @@ export class Pass {
     this.sliceStart = start;
     this.evaluated = 0;
     this.feasible = 0;
-    this.cellEvaluated = new Float64Array(this.cellEvaluated.length);
-    this.cellFeasible = new Float64Array(this.cellFeasible.length);
-    this.violations = new Float64Array(this.violations.length);
+    // sizes from the plan: the last slice's arrays have moved to the main thread (length 0 here)
+    const cells = plan.axes.experts.length * this.nk;
+    this.cellEvaluated = new Float64Array(cells);
+    this.cellFeasible = new Float64Array(cells);
+    this.violations = new Float64Array(plan.constraints.length);
     this.front = this.newFront();
     this.binCounts = plan.bins ? new Float64Array(2 * plan.bins.nx * plan.bins.ny) : undefined;
     this.bits = plan.feasibleBits ? new Uint8Array(Math.ceil((end - start) / 8)) : undefined;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { CSV_COLUMNS } from '../../src/csv/columns.js';
 import { designAt } from '../../src/grid/axes.js';
 import { writeResultsCsv } from '../../src/output/csv-file.js';
-import { loadSpec } from '../../src/spec/load.js';
+import { loadSpec, parseSpec } from '../../src/spec/load.js';
 import { runSweep, runSweepSync } from '../../src/sweep/run.js';
 import { evaluateDesign } from '../../src/sweep/design.js';
 import { parseCsv, specFixture, useTempDir } from '../helpers.js';
@@ -97,6 +97,50 @@ describe('CSV modes', () => {
         ]);
         expect(await read('pareto', withPool)).toEqual([all[0], ...all.slice(1).filter((l) => col(l, 14) === 'true')]);
       }
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe('an architecture sweep with hardware on the pool', () => {
+  it('gives what the calling thread gives when each worker evaluates several slices of the plan in turn', async () => {
+    // 3 × 3 × 15 × 16 × 5 × 3 = 32,400 points: 8 slices of at most 4,096, so each worker takes
+    // several slices of the same plan (its kept pass) and moves each slice's arrays to this thread
+    const spec = parseSpec(
+      `name: arch-pool
+architecture: {from: deepseek-v3}
+grid:
+  hidden_size: [5120, 6144, 7168]
+  num_layers: [40, 48, 61]
+  experts: {from: 64, to: 512, step: 32}
+  top_k: {from: 1, to: 16}
+  moe_intermediate_size: [1024, 1536, 2048, 2560, 3072]
+  first_k_dense_replace: [0, 1, 3]
+dtype: fp8
+serving: {context: 128K, batch: 16}
+hardware: {gpu: H200, count: 8}
+constraints:
+  active_params: {max: 30B}
+  vram: {budget: 1128GB, overhead: 0.1}
+objectives: [min active_params, max total_params, max decode_tokens_per_s]
+`,
+      'arch-pool.yaml',
+    );
+    const { EvaluatorPool } = await import('../../src/pool/pool.js');
+    const pool = new EvaluatorPool(2);
+    try {
+      const pooled = await runSweep(spec, { workers: 2, pool });
+      const sync = runSweepSync(spec);
+      expect(pooled.slices.length).toBe(8);
+      expect(pooled.counts).toEqual(sync.counts);
+      expect(pooled.violationCounts).toEqual(sync.violationCounts);
+      expect(Object.values(pooled.violationCounts).every((n) => n > 0)).toBe(true);
+      expect(pooled.heatmap).toEqual(sync.heatmap);
+      expect(pooled.front).toEqual(sync.front);
+      await writeResultsCsv(pooled, join(tmp, 'arch-pool.csv'), 'feasible', { pool, workers: 2 });
+      await writeResultsCsv(sync, join(tmp, 'arch-sync.csv'), 'feasible', { workers: 1 });
+      expect(readFileSync(join(tmp, 'arch-pool.csv')).equals(readFileSync(join(tmp, 'arch-sync.csv')))).toBe(true);
     } finally {
       await pool.close();
     }
