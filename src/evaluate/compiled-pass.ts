@@ -116,14 +116,14 @@ export class Pass {
   readonly o: Float64Array;
   readonly kvAt: number;
   readonly batch: number;
-  cellEvaluated: Float64Array;
-  cellFeasible: Float64Array;
-  violations: Float64Array;
-  front: FrontBuffer;
-  binCounts: Float64Array | undefined;
+  cellEvaluated!: Float64Array;
+  cellFeasible!: Float64Array;
+  violations!: Float64Array;
+  front!: FrontBuffer;
+  binCounts!: Float64Array | undefined;
   readonly totalBin: LogBin;
   readonly activeBin: LogBin;
-  bits: Uint8Array | undefined;
+  bits!: Uint8Array | undefined;
   evaluated = 0;
   feasible = 0;
 
@@ -196,16 +196,10 @@ export class Pass {
     this.o = new Float64Array(plan.objectives.length);
     this.kvAt = cc.outputs.indexOf('kvBytesPerSequence');
     this.batch = gp.serving?.batch ?? 0;
-    const cells = plan.axes.experts.length * this.nk;
-    this.cellEvaluated = new Float64Array(cells);
-    this.cellFeasible = new Float64Array(cells);
-    this.violations = new Float64Array(plan.constraints.length);
-    this.front = this.newFront();
-    this.binCounts = plan.bins ? new Float64Array(2 * plan.bins.nx * plan.bins.ny) : undefined;
     const bins = plan.bins ?? { x0: 0, x1: 1, nx: 1, y0: 0, y1: 1, ny: 1 };
     this.totalBin = new LogBin(bins.x0, bins.x1, bins.nx);
     this.activeBin = new LogBin(bins.y0, bins.y1, bins.ny);
-    this.bits = plan.feasibleBits ? new Uint8Array(Math.ceil((end - sliceStart) / 8)) : undefined;
+    this.startSlice(sliceStart, end);
   }
 
   // gpus_needed is infinite where no layout fits, quality metrics may be: those fronts collect
@@ -218,7 +212,7 @@ export class Pass {
   }
 
   /**
-   * Readies the pass for the slice [start, end) of the same plan: new counts, front, bins and bits
+   * Readies the pass for the slice [start, end) of its plan: new counts, front, bins and bits
    * (they move to the main thread with the slice's summary). The table stays: it is this pass's
    * (any other pass made since would have replaced this one as the one kept) and depends on its
    * key alone, so a slice that starts in the block the last one ended in fills nothing again.
