@@ -2,7 +2,7 @@
 // objectives' space, "copy as YAML" read back by the spec loader, the CSP's hashes.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { frontSpec, projectionFront } from '../src/output/report/charts.js';
+import { frontSpec, overviewSpec, projectionFront } from '../src/output/report/charts.js';
 import { withCsp } from '../src/output/report/html.js';
 import { designYaml, frontTable } from '../src/output/report/table.js';
 import { parseSpec } from '../src/spec/load.js';
@@ -177,3 +177,34 @@ describe('the parallel coordinates sample', () => {
     ]);
   });
 });
+
+describe('names beside the overview marks', () => {
+  it('end left of their mark in the right eighth of the total axis, so none runs past the plot', () => {
+    const result = runSweepSync(
+      parseSpec(
+        'grid: {experts: [8, 64], top_k: [2], expert_params: [1B], shared_params: [2B]}\ncompare: [mixtral-8x7b, deepseek-v3]\n',
+        'labels.yaml',
+      ),
+    );
+    type Layer = { transform?: { filter: string }[]; mark: { type: string; align?: string; dx?: number } };
+    const spec = overviewSpec(result) as unknown as { layer: { layer?: Layer[] }[] };
+    const texts = spec.layer.flatMap((l) => l.layer ?? []).filter((l) => l.mark.type === 'text');
+    const left = texts.find((t) => t.mark.align === 'left')!;
+    const right = texts.find((t) => t.mark.align === 'right')!;
+    expect([left.mark.dx, right.mark.dx]).toEqual([7, -7]);
+    // the threshold: the x domain's upper end less an eighth of its width in decades
+    const threshold = Number(right.transform![0]!.filter.split('>= ')[1]);
+    const [lo, hi] = logExtent(result);
+    expect(threshold).toBeCloseTo(hi / (hi / lo) ** 0.125, 9);
+    // DeepSeek-V3 (671B total) is the largest mark here, so its name ends left of it
+    expect(671 >= threshold).toBe(true);
+    expect(left.transform![0]!.filter).toBe(`datum["total"] < ${threshold}`);
+  });
+});
+
+/** The overview's x domain: its marks' totals (billions), padded by 0.15 decade each side. */
+function logExtent(result: ReturnType<typeof runSweepSync>): [number, number] {
+  const spec = overviewSpec(result) as unknown as { layer: { encoding?: { x?: { scale?: { domain: number[] } } } }[] };
+  const domain = spec.layer.find((l) => l.encoding?.x?.scale)!.encoding!.x!.scale!.domain;
+  return [domain[0]!, domain[1]!];
+}

@@ -178,8 +178,18 @@ const color = {
   legend: { title: null, orient: 'bottom' as const, symbolOpacity: 1 },
 };
 
-function labelLayers(values: object[], x: object, y: object) {
+/**
+ * Named designs and presets as marks with their names. A name starts right of its mark, or, from
+ * `rightFrom` on (an x value near the plot's right edge), ends left of it, so it is not cut off.
+ */
+function labelLayers(values: object[], x: { field: string }, y: object, rightFrom?: number) {
   if (values.length === 0) return [];
+  const text = (right: boolean, filter?: string) => ({
+    ...(filter ? { transform: [{ filter }] } : {}),
+    mark: { type: 'text', align: right ? 'right' : 'left', dx: right ? -7 : 7, dy: -7, fontSize: 11 },
+    encoding: { x, y, text: { field: 'label' }, color },
+  });
+  const at = `datum[${JSON.stringify(x.field)}]`;
   return [
     {
       data: { values },
@@ -188,10 +198,9 @@ function labelLayers(values: object[], x: object, y: object) {
           mark: { type: 'point', filled: true, size: 90, stroke: 'white', strokeWidth: 0.8, opacity: 1 },
           encoding: { x, y, color, shape: { field: 'shape', type: 'nominal', scale: null, legend: null } },
         },
-        {
-          mark: { type: 'text', align: 'left', dx: 7, dy: -7, fontSize: 11 },
-          encoding: { x, y, text: { field: 'label' }, color },
-        },
+        ...(rightFrom === undefined
+          ? [text(false)]
+          : [text(false, `${at} < ${rightFrom}`), text(true, `${at} >= ${rightFrom}`)]),
       ],
     },
   ];
@@ -315,7 +324,12 @@ export function overviewSpec(result: SweepResult): TopLevelSpec {
     },
     params: [LINKED_PARAM],
     usermeta: { live: { linkKey: ['id'] } },
-    layer: withScatterParams([...layers, ...frontLayers(front, x, y), ...labelLayers(marks, x, y)]),
+    // names of marks in the right eighth of the (log) axis end left of their mark
+    layer: withScatterParams([
+      ...layers,
+      ...frontLayers(front, x, y),
+      ...labelLayers(marks, x, y, x.scale.domain[1] / (x.scale.domain[1] / x.scale.domain[0]) ** 0.125),
+    ]),
     config: {
       aria: (result.plot?.mode === 'points' ? result.plot.points.length : 0) < 2000,
       font: 'sans-serif',
