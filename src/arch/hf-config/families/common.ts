@@ -1,4 +1,5 @@
 /** Architecture fields most families share, read or fixed the same way. */
+import type { QkNorm } from '../../types.js';
 import type { Fields } from '../fields.js';
 
 /** Parts shared by the GQA families: everything except what each family decides. */
@@ -37,3 +38,23 @@ export const EVERY_LAYER_MOE = {
   moe_layer_offset: 0,
   dense_intermediate_size: null,
 } as const;
+
+/**
+ * LlamaAttention as the Llama-derived MoE families configure it: GQA over num_key_value_heads
+ * (default: one per attention head), head_dim (default hidden / heads), q/k/v/o biases all per
+ * config.attention_bias, no attention sinks. The QK norm is the family's own.
+ */
+export function llamaAttention(f: Fields, hidden: number, qkNorm: QkNorm) {
+  const H = f.int('num_attention_heads');
+  const bias = f.bool('attention_bias', false);
+  return {
+    attention_type: 'gqa',
+    num_attention_heads: H,
+    num_key_value_heads: f.intOr('num_key_value_heads', H, 1),
+    head_dim: f.headDim(hidden, H),
+    attention_qkv_bias: bias,
+    attention_out_bias: bias,
+    qk_norm: qkNorm,
+    attention_sinks: false,
+  } as const;
+}

@@ -1,6 +1,6 @@
 import type { Architecture } from '../../types.js';
 import type { Fields } from '../fields.js';
-import { RMS_PRE_NORMS, common } from './common.js';
+import { RMS_PRE_NORMS, common, llamaAttention } from './common.js';
 
 /**
  * DeepSeekMoE (model_type "deepseek", DeepSeekMoE 16B), the remote-code modeling_deepseek.py of
@@ -12,8 +12,7 @@ import { RMS_PRE_NORMS, common } from './common.js';
  */
 export function deepseekMoe(f: Fields): Architecture {
   const c = common(f);
-  const H = f.int('num_attention_heads');
-  const bias = f.bool('attention_bias', false);
+  const attention = llamaAttention(f, c.hidden_size, 'none');
   const firstK = f.intOr('first_k_dense_replace', 0, 0);
   const freq = f.intOr('moe_layer_freq', 1, 1);
   const nShared = f.intOr('n_shared_experts', 0, 0);
@@ -22,14 +21,7 @@ export function deepseekMoe(f: Fields): Architecture {
     model_type: 'deepseek',
     ...c,
     lm_head_bias: false,
-    attention_type: 'gqa',
-    num_attention_heads: H,
-    num_key_value_heads: f.intOr('num_key_value_heads', H, 1),
-    head_dim: f.headDim(c.hidden_size, H),
-    attention_qkv_bias: bias,
-    attention_out_bias: bias,
-    qk_norm: 'none',
-    attention_sinks: false,
+    ...attention,
     ...RMS_PRE_NORMS,
     num_experts: f.int('n_routed_experts'),
     num_experts_per_tok: f.int('num_experts_per_tok'),

@@ -1,6 +1,6 @@
 import type { Architecture, LayerAttentionKind } from '../../types.js';
 import type { Fields } from '../fields.js';
-import { RMS_PRE_NORMS, common } from './common.js';
+import { RMS_PRE_NORMS, common, llamaAttention } from './common.js';
 
 /**
  * dots.llm1 (modular_dots1.py): Qwen3 attention (q/k/v/o biases per attention_bias, q_norm and
@@ -14,8 +14,7 @@ import { RMS_PRE_NORMS, common } from './common.js';
 export function dots1(f: Fields): Architecture {
   const c = common(f);
   const L = c.num_layers;
-  const H = f.int('num_attention_heads');
-  const bias = f.bool('attention_bias', false);
+  const attention = llamaAttention(f, c.hidden_size, 'per_head');
   const firstK = f.intOr('first_k_dense_replace', 0, 0);
   const nShared = f.intOr('n_shared_experts', 0, 0);
   const moeI = f.int('moe_intermediate_size');
@@ -33,14 +32,7 @@ export function dots1(f: Fields): Architecture {
     model_type: 'dots1',
     ...c,
     lm_head_bias: false,
-    attention_type: 'gqa',
-    num_attention_heads: H,
-    num_key_value_heads: f.intOr('num_key_value_heads', H, 1),
-    head_dim: f.headDim(c.hidden_size, H),
-    attention_qkv_bias: bias,
-    attention_out_bias: bias,
-    qk_norm: 'per_head',
-    attention_sinks: false,
+    ...attention,
     ...RMS_PRE_NORMS,
     num_experts: f.int('n_routed_experts'),
     num_experts_per_tok: f.int('num_experts_per_tok'),

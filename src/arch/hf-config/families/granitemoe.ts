@@ -1,6 +1,6 @@
 import type { Architecture } from '../../types.js';
 import type { Fields } from '../fields.js';
-import { EVERY_LAYER_MOE, NO_SHARED, RMS_PRE_NORMS, common } from './common.js';
+import { EVERY_LAYER_MOE, NO_SHARED, RMS_PRE_NORMS, common, llamaAttention } from './common.js';
 
 /**
  * Granite MoE (modeling_granitemoe.py): Llama attention (q/k/v/o biases per attention_bias), and
@@ -10,20 +10,12 @@ import { EVERY_LAYER_MOE, NO_SHARED, RMS_PRE_NORMS, common } from './common.js';
  */
 export function granitemoe(f: Fields): Architecture {
   const c = common(f);
-  const H = f.int('num_attention_heads');
-  const bias = f.bool('attention_bias', false);
+  const attention = llamaAttention(f, c.hidden_size, 'none');
   return {
     model_type: 'granitemoe',
     ...c,
     lm_head_bias: false,
-    attention_type: 'gqa',
-    num_attention_heads: H,
-    num_key_value_heads: f.intOr('num_key_value_heads', H, 1),
-    head_dim: f.headDim(c.hidden_size, H),
-    attention_qkv_bias: bias,
-    attention_out_bias: bias,
-    qk_norm: 'none',
-    attention_sinks: false,
+    ...attention,
     ...RMS_PRE_NORMS,
     num_experts: f.int('num_local_experts'),
     num_experts_per_tok: f.int('num_experts_per_tok'),

@@ -1,11 +1,10 @@
 import type { Architecture } from '../../types.js';
 import type { Fields } from '../fields.js';
-import { EVERY_LAYER_MOE, NO_SHARED, RMS_PRE_NORMS, common } from './common.js';
+import { EVERY_LAYER_MOE, NO_SHARED, RMS_PRE_NORMS, common, llamaAttention } from './common.js';
 
 export function olmoe(f: Fields): Architecture {
   const c = common(f);
-  const H = f.int('num_attention_heads');
-  const bias = f.bool('attention_bias', false);
+  const attention = llamaAttention(f, c.hidden_size, 'full');
   return {
     model_type: 'olmoe',
     ...c,
@@ -13,14 +12,7 @@ export function olmoe(f: Fields): Architecture {
     // modeling_olmoe OlmoeAttention: q_norm = RMSNorm(hidden_size) and
     // k_norm = RMSNorm(head_dim · num_key_value_heads) over the full projections ("full"
     // QK norm); q/k/v/o biases follow config.attention_bias (LlamaAttention).
-    attention_type: 'gqa',
-    num_attention_heads: H,
-    num_key_value_heads: f.intOr('num_key_value_heads', H, 1),
-    head_dim: f.headDim(c.hidden_size, H),
-    attention_qkv_bias: bias,
-    attention_out_bias: bias,
-    qk_norm: 'full',
-    attention_sinks: false,
+    ...attention,
     ...RMS_PRE_NORMS,
     num_experts: f.int('num_experts'),
     num_experts_per_tok: f.int('num_experts_per_tok'),

@@ -1,11 +1,10 @@
 import type { Architecture } from '../../types.js';
 import type { Fields } from '../fields.js';
-import { EVERY_LAYER_MOE, NO_SHARED, common } from './common.js';
+import { EVERY_LAYER_MOE, NO_SHARED, common, llamaAttention } from './common.js';
 
 export function phimoe(f: Fields): Architecture {
   const c = common(f);
-  const H = f.int('num_attention_heads');
-  const bias = f.bool('attention_bias', false);
+  const attention = llamaAttention(f, c.hidden_size, 'none');
   return {
     model_type: 'phimoe',
     ...c,
@@ -13,14 +12,7 @@ export function phimoe(f: Fields): Architecture {
     lm_head_bias: f.bool('lm_head_bias', false),
     // PhimoeAttention = LlamaAttention: q/k/v/o biases follow config.attention_bias
     // (true in Phi-3.5-MoE's config).
-    attention_type: 'gqa',
-    num_attention_heads: H,
-    num_key_value_heads: f.intOr('num_key_value_heads', H, 1),
-    head_dim: f.headDim(c.hidden_size, H),
-    attention_qkv_bias: bias,
-    attention_out_bias: bias,
-    qk_norm: 'none',
-    attention_sinks: false,
+    ...attention,
     // PhimoeDecoderLayer / PhimoeModel use nn.LayerNorm(d, elementwise_affine=True): weight + bias.
     norm_type: 'layernorm',
     norm_bias: true,

@@ -1,26 +1,18 @@
 import type { Architecture } from '../../types.js';
 import type { Fields } from '../fields.js';
-import { NO_SHARED, RMS_PRE_NORMS, common } from './common.js';
+import { NO_SHARED, RMS_PRE_NORMS, common, llamaAttention } from './common.js';
 import { qwenMoeLayers } from './qwen2-moe.js';
 
 export function qwen3Moe(f: Fields): Architecture {
   const c = common(f);
-  const H = f.int('num_attention_heads');
-  const bias = f.bool('attention_bias', false);
+  const attention = llamaAttention(f, c.hidden_size, 'per_head');
   return {
     model_type: 'qwen3_moe',
     ...c,
     lm_head_bias: false,
     // modeling_qwen3_moe: q/k/v/o biases follow config.attention_bias; q_norm and k_norm are
     // RMSNorm(head_dim) applied per head (2·head_dim per layer); no shared expert.
-    attention_type: 'gqa',
-    num_attention_heads: H,
-    num_key_value_heads: f.intOr('num_key_value_heads', H, 1),
-    head_dim: f.headDim(c.hidden_size, H),
-    attention_qkv_bias: bias,
-    attention_out_bias: bias,
-    qk_norm: 'per_head',
-    attention_sinks: false,
+    ...attention,
     ...RMS_PRE_NORMS,
     num_experts: f.int('num_experts'),
     num_experts_per_tok: f.int('num_experts_per_tok'),
