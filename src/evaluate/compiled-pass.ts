@@ -154,18 +154,14 @@ export class Pass {
       this.keyStride[d] = stride;
       stride *= this.sizes[d]!;
     }
-    let kRowStride = 0;
-    if (topKFree && this.kDim >= inner) {
-      kRowStride = 1;
-      for (let d = this.kDim + 1; d < this.n; d++) kRowStride *= this.sizes[d]!;
-    }
-    this.kRowStride = kRowStride;
     let kStride = 0;
     if (topKFree) {
       kStride = 1;
       for (let d = this.kDim + 1; d < this.n; d++) kStride *= this.sizes[d]!;
     }
     this.kStride = kStride;
+    // inside a block, rows are grid points in order
+    this.kRowStride = this.kDim >= inner ? kStride : 0;
     this.hasServing = gp.serving !== undefined;
     this.hw = gp.serving?.hardware !== undefined;
     this.nOut = cc.outputs.length;

@@ -419,15 +419,6 @@ export class ServingEvaluator {
   }
 
   /**
-   * The top_k-free figures of a design with hardware, LAYOUT_FIGURES numbers: the fullest GPU's
-   * need at the best valid layout, its TP (0: none), the packed layout problems, the GPUs needed,
-   * max_batch and max_context. For callers that keep them per design (no memo).
-   */
-  layoutOf(E: number, expertParams: number, sharedParams: number, f: ServingFacts): Float64Array {
-    return this.layoutFigures(E, expertParams, sharedParams, f);
-  }
-
-  /**
    * into() with the design's top_k-free figures given: layoutOf's, from `layout[at]` on. `prefill`
    * false leaves the ttft_ms and prefill_tokens_per_s slots as they were, for a caller that reads
    * neither (the prefill estimate costs more than the rest of the serving slots together).
@@ -547,7 +538,7 @@ export class ServingEvaluator {
   private readonly keyWords = new Int32Array(this.key.buffer);
 
   /**
-   * The top_k-free figures of a design (layoutFigures), remembered under a hash of every input they
+   * The top_k-free figures of a design (layoutOf), remembered under a hash of every input they
    * read and checked against those inputs on a hit: [the inputs..., the figures...].
    */
   private layoutMemo(E: number, expertParams: number, sharedParams: number, f: ServingFacts): Float64Array {
@@ -576,18 +567,19 @@ export class ServingEvaluator {
     }
     const entry = new Float64Array(KEY_LENGTH + LAYOUT_FIGURES);
     entry.set(key);
-    entry.set(this.layoutFigures(E, expertParams, sharedParams, f), KEY_LENGTH);
+    entry.set(this.layoutOf(E, expertParams, sharedParams, f), KEY_LENGTH);
     if (this.memo.size >= LAYOUT_MEMO_LIMIT) this.memo.clear();
     this.memo.set(h, entry);
     return entry;
   }
 
   /**
-   * What serving figures do not depend on top_k: the fullest GPU's need at the best valid layout,
-   * its TP (0: no valid layout, with the packed problems of each TP option), the GPUs needed, and
-   * the inverse solves (max_batch, max_context) at that layout.
+   * What serving figures do not depend on top_k, LAYOUT_FIGURES numbers: the fullest GPU's need at
+   * the best valid layout, its TP (0: no valid layout, with the packed problems of each TP option),
+   * the GPUs needed, and the inverse solves (max_batch, max_context) at that layout. With no memo:
+   * into() keeps them per design itself, and the compiled kernel in its table.
    */
-  private layoutFigures(E: number, expertParams: number, sharedParams: number, f: ServingFacts): Float64Array {
+  layoutOf(E: number, expertParams: number, sharedParams: number, f: ServingFacts): Float64Array {
     const B = this.plan.batch;
     const hw = this.plan.hardware!;
     const est = hw.estimate;
