@@ -178,15 +178,9 @@ function csvChunkInto(
 /**
  * The CSV rows of the given grid indices (ascending), for the `feasible` and `pareto` modes: the
  * evaluation pass already knows which points those are, so there is no need to walk the whole slice.
+ * The loop on its own, with nothing after it: code V8 optimises while inside a loop knows nothing
+ * of what follows the loop and is thrown away on the way out otherwise.
  */
-export function formatCsvIndices(plan: EvalPlan, indices: Float64Array, front: Float64Array): string {
-  const lines = new Lines();
-  indexRows(lines, plan, indices, front);
-  return lines.text();
-}
-
-// The loop on its own, with nothing after it: code V8 optimises while inside a loop knows nothing of
-// what follows the loop and is thrown away on the way out otherwise.
 function indexRows(lines: Lines, plan: EvalPlan, indices: Float64Array, front: Float64Array): void {
   const { experts: E, top_k: K, expert_params: X, shared_params: S } = plan.axes;
   const ns = S.length;
@@ -309,15 +303,6 @@ export function qualityCells(m: Float64Array): string {
  * servingCells and the design columns, with whole numbers through numberText, the figures that
  * depend only on (experts, top_k) written once per pair and gpus_needed reused across top_k.
  */
-export function formatGeneralRows(
-  plan: EvalPlan,
-  indices: Iterable<number>,
-  mode: CsvMode,
-  front: Float64Array,
-): string {
-  return generalRowsInto(new Lines(), plan, indices, mode, front).text();
-}
-
 function generalRowsInto(
   lines: Lines,
   plan: EvalPlan,
