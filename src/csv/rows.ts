@@ -15,6 +15,7 @@ import { PointDecoder, PointSource, type PointModel, pointMetricsInto } from '..
 import type { EvalPlan } from '../evaluate/plan.js';
 import { CompiledCursor, compiledCursorFits } from '../evaluate/compiled-cursor.js';
 import type { CsvMode } from './columns.js';
+import { Lines, cellBytes } from './lines.js';
 
 // Module-level constants, which V8 folds into the code that reads them.
 const TOTAL = SLOT.total_params;
@@ -46,9 +47,29 @@ const LAYOUT_EP = SLOT.layout_ep;
 const LAYOUT_TP = SLOT.layout_tp;
 const DECODE_BINDING = SLOT.decode_binding;
 
+/**
+ * The buffer rows are written into, kept from one call to the next: a buffer per call, grown by
+ * doubling, cost more than the rows' one copy out. One per thread; nothing here is re-entrant.
+ */
+let reusable = new Lines(1 << 20);
+/** Past this the buffer is let go after use rather than kept. */
+const KEEP_BYTES = 64 << 20;
+
+function written<T>(fill: (lines: Lines) => void, out: (lines: Lines) => T): T {
+  const lines = reusable;
+  lines.clear();
+  fill(lines);
+  const result = out(lines);
+  if (lines.capacity > KEEP_BYTES) reusable = new Lines(1 << 20);
+  return result;
+}
+
+const asText = (lines: Lines): string => lines.toText();
+const asBytes = (lines: Lines): Uint8Array => lines.copy();
+
 /** The CSV rows of [start, end) that `mode` keeps, as text. */
 export function formatSlice(plan: EvalPlan, start: number, end: number, mode: CsvMode, front: Float64Array): string {
-  return sliceInto(new Lines(), plan, start, end, mode, front).text();
+  return written((lines) => sliceInto(lines, plan, start, end, mode, front), asText);
 }
 
 /** formatSlice's rows as UTF-8 bytes, what the CSV file is written from. */
@@ -59,17 +80,17 @@ export function formatSliceBytes(
   mode: CsvMode,
   front: Float64Array,
 ): Uint8Array {
-  return sliceInto(new Lines(), plan, start, end, mode, front).bytes();
+  return written((lines) => sliceInto(lines, plan, start, end, mode, front), asBytes);
 }
 
 /** The CSV rows of the given grid indices (ascending), as text. */
 export function formatIndices(plan: EvalPlan, indices: Float64Array, front: Float64Array): string {
-  return indicesInto(new Lines(), plan, indices, front).text();
+  return written((lines) => indicesInto(lines, plan, indices, front), asText);
 }
 
 /** formatIndices's rows as UTF-8 bytes. */
 export function formatIndicesBytes(plan: EvalPlan, indices: Float64Array, front: Float64Array): Uint8Array {
-  return indicesInto(new Lines(), plan, indices, front).bytes();
+  return written((lines) => indicesInto(lines, plan, indices, front), asBytes);
 }
 
 function sliceInto(
@@ -101,9 +122,24 @@ export function violationCells(constraints: readonly Constraint[]): (mask: numbe
   };
 }
 
-/** Each axis value as the text of its cell, comma first: built once per slice. */
-function cellTexts(axis: number[]): string[] {
-  return axis.map((v) => `,${v}`);
+/**
+ * The cells `,feasible,pareto,violations` of a row as bytes, built once per (mask, on the front):
+ * a handful of distinct values in a whole sweep.
+ */
+function verdictCells(constraints: readonly Constraint[]): (mask: number, onFront: boolean) => Uint8Array {
+  const violationText = violationCells(constraints);
+  const cells = new Map<number, Uint8Array>();
+  return (mask, onFront) => {
+    const key = mask * 2 + (onFront ? 1 : 0);
+    let b = cells.get(key);
+    if (b === undefined) cells.set(key, (b = cellBytes(`,${mask === 0},${onFront},${violationText(mask)}`)));
+    return b;
+  };
+}
+
+/** Each axis value as the bytes of its cell, comma first: built once per slice. */
+function cellsBytes(axis: number[]): Uint8Array[] {
+  return axis.map((v) => cellBytes(`,${v}`));
 }
 
 /**
@@ -113,7 +149,7 @@ function cellTexts(axis: number[]): string[] {
  * text is built once per slice, since number-to-text is most of the cost of a row.
  */
 export function formatCsvChunk(plan: EvalPlan, start: number, end: number, mode: CsvMode, front: Float64Array): string {
-  return csvChunkInto(new Lines(), plan, start, end, mode, front).text();
+  return written((lines) => csvChunkInto(lines, plan, start, end, mode, front), asText);
 }
 
 function csvChunkInto(
@@ -124,12 +160,12 @@ function csvChunkInto(
   mode: CsvMode,
   front: Float64Array,
 ): Lines {
-  const violationText = violationCells(plan.constraints);
+  const verdict = verdictCells(plan.constraints);
   const { experts: E, top_k: K, expert_params: X, shared_params: S } = plan.axes;
-  const eText = cellTexts(E);
-  const kText = cellTexts(K);
-  const xText = cellTexts(X);
-  const sText = cellTexts(S);
+  const eBytes = cellsBytes(E);
+  const kBytes = cellsBytes(K);
+  const xBytes = cellsBytes(X);
+  const sBytes = cellsBytes(S);
   const ne = E.length;
   const nk = K.length;
   const nx = X.length;
@@ -149,24 +185,27 @@ function csvChunkInto(
         is = 0;
         continue;
       }
-      const ek = `${eText[ie]}${kText[ik]}`;
-      let sparsity = '';
+      let sparsity: Uint8Array | undefined;
       for (; ix < nx && index < end; ix++, is = 0) {
         const x = X[ix]!;
-        const ekx = `${ek}${xText[ix]}`;
         const n = Math.min(ns - is, end - index);
         for (let j = 0; j < n; j++, index++) {
           metricsInto(m, 0, e, k, x, S[is + j]!, bytesPerWeight, overhead);
           if (qp) qualityInto(m, e, k, m[TOTAL]!, m[ACTIVE]!, qp);
           const mask = violationMask(constraints, m, 0);
-          sparsity ||= `${m[SPARSITY]}`;
+          sparsity ??= cellBytes(`,${m[SPARSITY]}`);
           if (mode === 'feasible' && mask !== 0) continue;
           while (f < front.length && front[f]! < index) f++;
           const onFront = f < front.length && front[f] === index;
           if (mode === 'pareto' && !onFront) continue;
-          lines.add(
-            `${ekx}${sText[is + j]}${metricCells(m, sparsity)},${mask === 0},${onFront},${violationText(mask)}${qp ? qualityCells(m) : ''}\n`,
-          );
+          lines.cell(eBytes[ie]!);
+          lines.cell(kBytes[ik]!);
+          lines.cell(xBytes[ix]!);
+          lines.cell(sBytes[is + j]!);
+          metricCells(lines, m, sparsity);
+          lines.cell(verdict(mask, onFront));
+          if (qp) lines.text(qualityCells(m));
+          lines.newline();
         }
         is += n;
       }
@@ -186,16 +225,16 @@ function indexRows(lines: Lines, plan: EvalPlan, indices: Float64Array, front: F
   const ns = S.length;
   const nx = X.length;
   const nk = K.length;
-  const eText = cellTexts(E);
-  const kText = cellTexts(K);
-  const xText = cellTexts(X);
-  const sText = cellTexts(S);
+  const eBytes = cellsBytes(E);
+  const kBytes = cellsBytes(K);
+  const xBytes = cellsBytes(X);
+  const sBytes = cellsBytes(S);
   const m = new Float64Array(TRAINING_SLOT_END);
   const qp = plan.quality;
-  const violationText = violationCells(plan.constraints);
+  const verdict = verdictCells(plan.constraints);
   let f = 0;
   let sparsityBlock = -1;
-  let sparsity = '';
+  let sparsity = cellBytes('');
   for (let i = 0; i < indices.length; i++) {
     const index = indices[i]!;
     // Division and subtraction, not %: the remainder of doubles is a slow library call.
@@ -210,84 +249,34 @@ function indexRows(lines: Lines, plan: EvalPlan, indices: Float64Array, front: F
     const mask = violationMask(plan.constraints, m, 0);
     if (q2 !== sparsityBlock) {
       sparsityBlock = q2;
-      sparsity = `${m[SPARSITY]}`;
+      sparsity = cellBytes(`,${m[SPARSITY]}`);
     }
     while (f < front.length && front[f]! < index) f++;
     const onFront = f < front.length && front[f] === index;
-    lines.add(
-      `${eText[ie]}${kText[ik]}${xText[ix]}${sText[is]}${metricCells(m, sparsity)},${mask === 0},${onFront},${violationText(mask)}${qp ? qualityCells(m) : ''}\n`,
-    );
+    lines.cell(eBytes[ie]!);
+    lines.cell(kBytes[ik]!);
+    lines.cell(xBytes[ix]!);
+    lines.cell(sBytes[is]!);
+    metricCells(lines, m, sparsity);
+    lines.cell(verdict(mask, onFront));
+    if (qp) lines.text(qualityCells(m));
+    lines.newline();
   }
 }
 
 /**
- * The eight metric cells of a row. Number-to-text is most of the cost of a row, so the sparsity,
- * the same for a whole experts × top_k block, comes in as text.
+ * The eight metric cells of a row. The sparsity, the same for a whole experts × top_k block, comes
+ * in as bytes (`,` first).
  */
-function metricCells(m: Float64Array, sparsity: string): string {
-  return `,${numberText(m[TOTAL]!)},${numberText(m[ACTIVE]!)},${numberText(m[RATIO]!)},${sparsity},${numberText(m[SAVING]!)},${numberText(m[FLOPS]!)},${numberText(m[WEIGHT_BYTES]!)},${numberText(m[VRAM]!)}`;
-}
-
-/**
- * `${v}`, faster for the whole numbers most metric cells hold. Finding the shortest digits of a
- * double is slow; below 2^53 a whole number's shortest digits are its exact digits, and two small
- * integers convert quickly.
- */
-export function numberText(v: number): string {
-  if (!(v >= 1e8 && v <= Number.MAX_SAFE_INTEGER && v === Math.floor(v))) return `${v}`;
-  let hi = Math.floor(v / 1e8);
-  let lo = v - hi * 1e8;
-  // The division can round up to the next integer when lo is close to 1e8.
-  if (lo < 0) {
-    hi--;
-    lo += 1e8;
-  }
-  return `${hi}${`${1e8 + lo}`.slice(1)}`;
-}
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-/**
- * CSV rows as UTF-8 bytes in one growing buffer, encoded a few hundred rows at a time. Rows kept as
- * strings until one join at the end made their garbage (and the join's copies) most of the cost of
- * the CSV pass; encoding each row on its own cost a call per row. A run dies young here, and the
- * bytes move to the main thread as they are.
- */
-export class Lines {
-  private buf = new Uint8Array(1 << 16);
-  private length = 0;
-  private readonly rows: string[] = [];
-
-  add(row: string): void {
-    if (this.rows.push(row) >= 256) this.flush();
-  }
-
-  private flush(): void {
-    const run = this.rows.join('');
-    this.rows.length = 0;
-    // UTF-8 takes at most 3 bytes per UTF-16 unit
-    if (this.length + 3 * run.length > this.buf.length) this.grow(3 * run.length);
-    this.length += encoder.encodeInto(run, this.buf.subarray(this.length)).written;
-  }
-
-  private grow(need: number): void {
-    let size = this.buf.length * 2;
-    while (size < this.length + need) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.length));
-    this.buf = next;
-  }
-
-  /** The rows' bytes, in an array of their own size (it moves to the main thread whole). */
-  bytes(): Uint8Array {
-    this.flush();
-    return this.buf.length - this.length > 1 << 16 ? this.buf.slice(0, this.length) : this.buf.subarray(0, this.length);
-  }
-
-  text(): string {
-    return decoder.decode(this.bytes());
-  }
+function metricCells(lines: Lines, m: Float64Array, sparsity: Uint8Array): void {
+  lines.commaNum(m[TOTAL]!);
+  lines.commaNum(m[ACTIVE]!);
+  lines.commaNum(m[RATIO]!);
+  lines.cell(sparsity);
+  lines.commaNum(m[SAVING]!);
+  lines.commaNum(m[FLOPS]!);
+  lines.commaNum(m[WEIGHT_BYTES]!);
+  lines.commaNum(m[VRAM]!);
 }
 
 /** The quality cells of a grid row: loss delta, dense equivalent (empty when none), domain label. */
@@ -299,9 +288,8 @@ export function qualityCells(m: Float64Array): string {
 /**
  * The CSV rows of the given grid indices (ascending), or of every point of [start, end) that `mode`
  * keeps. Points come from the compiled counts where the plan has them (module by module otherwise,
- * or where a point's case did not compile), so no row is recounted; the cells are those of
- * servingCells and the design columns, with whole numbers through numberText, the figures that
- * depend only on (experts, top_k) written once per pair and gpus_needed reused across top_k.
+ * or where a point's case did not compile), so no row is recounted. The sparsity, which depends
+ * only on (experts, top_k), is encoded once per pair.
  */
 function generalRowsInto(
   lines: Lines,
@@ -318,9 +306,9 @@ function generalRowsInto(
   const training = gp.training ? new TrainingCostEvaluator(gp.training) : undefined;
   const hardware = gp.serving?.hardware !== undefined;
   const m = new Float64Array(SLOT_COUNT);
-  const violationText = violationCells(plan.constraints);
-  const dimTexts = gp.dims.map((d) => cellTexts(d.values));
-  const pairTexts = new Map<number, string>();
+  const verdict = verdictCells(plan.constraints);
+  const dimBytes = gp.dims.map((d) => cellsBytes(d.values));
+  const pairCells = new Map<number, Uint8Array>();
   let f = 0;
   for (const index of indices) {
     let p: PointModel | null;
@@ -346,25 +334,36 @@ function generalRowsInto(
     if (mode === 'pareto' && !onFront) continue;
     // sparsity depends on (experts, top_k) alone
     const pairKey = experts * 65536 + topK;
-    let sparsity = pairTexts.get(pairKey);
-    if (sparsity === undefined) pairTexts.set(pairKey, (sparsity = `,${m[SPARSITY]}`));
-    let row = `,${experts},${topK},${numberText(expertParams)},${numberText(sharedParams)},${numberText(m[TOTAL]!)},${numberText(m[ACTIVE]!)},${m[RATIO]}${sparsity},${m[SAVING]},${numberText(m[FLOPS]!)},${numberText(m[WEIGHT_BYTES]!)},${numberText(m[VRAM]!)},${mask === 0},${onFront},${violationText(mask)}`;
-    if (plan.quality) row += qualityCells(m);
-    for (const d of gp.csvDims) row += dimTexts[d]![at[d]!]!;
-    if (gp.serving) row += servingCells(m, hardware);
-    if (training) row += trainingCostCells(m);
-    lines.add(`${row}\n`);
+    let sparsity = pairCells.get(pairKey);
+    if (sparsity === undefined) pairCells.set(pairKey, (sparsity = cellBytes(`,${m[SPARSITY]}`)));
+    lines.commaNum(experts);
+    lines.commaNum(topK);
+    lines.commaNum(expertParams);
+    lines.commaNum(sharedParams);
+    metricCells(lines, m, sparsity);
+    lines.cell(verdict(mask, onFront));
+    if (plan.quality) lines.text(qualityCells(m));
+    for (const d of gp.csvDims) lines.cell(dimBytes[d]![at[d]!]!);
+    if (gp.serving) {
+      servingHead(lines, m);
+      if (hardware) {
+        layoutCells(lines, m);
+        estimateCells(lines, m);
+        limitCells(lines, m);
+      }
+    }
+    if (training) lines.text(trainingCostCells(m));
+    lines.newline();
   }
   return lines;
 }
 
-/** Design cells kept at most; past this the cache starts over. */
-const DESIGN_CACHE_LIMIT = 1 << 14;
-
 /**
- * formatGeneralRows through the kernel's block tables (CompiledCursor): the same rows. Cells that
- * depend only on (experts, top_k) are written once per pair, and those that do not depend on
- * top_k (the counts, weights, architecture fields, KV cache and layout) once per design.
+ * formatGeneralRows through the kernel's block tables (CompiledCursor): the same rows, with no point
+ * counted again. Cells that depend only on (experts, top_k) are encoded once per pair; a design's
+ * own cells (the counts, weights, architecture fields, KV cache, layout and limits) are written for
+ * its first row and copied for the rows of its other top_k values; the rest are written from the
+ * metric vector, whole numbers digit by digit.
  */
 function cursorRows(
   lines: Lines,
@@ -377,10 +376,10 @@ function cursorRows(
   const cursor = new CompiledCursor(plan);
   const m = cursor.m;
   const hardware = gp.serving?.hardware !== undefined;
-  const violationText = violationCells(plan.constraints);
-  const dimTexts = gp.dims.map((d) => cellTexts(d.values));
+  const verdict = verdictCells(plan.constraints);
+  const dimBytes = gp.dims.map((d) => cellsBytes(d.values));
   const pairs = new Map<number, PairCells>();
-  const designs = new Map<number, DesignCells>();
+  const designs = new Map<number, Int32Array>();
   let f = 0;
   for (const index of indices) {
     if (!cursor.at(index)) continue;
@@ -393,81 +392,114 @@ function cursorRows(
     let pair = pairs.get(pairKey);
     if (pair === undefined) {
       pair = {
-        head: `,${cursor.experts},${cursor.topK}`,
-        sparsity: `,${m[SPARSITY]}`,
-        serving: gp.serving ? `,${m[SATURATION_BATCH]},${m[LOAD_IMBALANCE]},${m[CAPACITY_FACTOR]}` : '',
+        head: cellBytes(`,${cursor.experts},${cursor.topK}`),
+        sparsity: cellBytes(`,${m[SPARSITY]}`),
+        serving: cellBytes(gp.serving ? `,${m[SATURATION_BATCH]},${m[LOAD_IMBALANCE]},${m[CAPACITY_FACTOR]}` : ''),
       };
       pairs.set(pairKey, pair);
     }
-    let design = designs.get(cursor.design);
-    if (design === undefined) {
-      let dims = '';
-      for (const d of gp.csvDims) dims += dimTexts[d]![cursor.idx[d]!]!;
-      design = {
-        counts: `,${numberText(cursor.expertParams)},${numberText(cursor.sharedParams)},${numberText(m[TOTAL]!)}`,
-        bytes: `,${numberText(m[WEIGHT_BYTES]!)},${numberText(m[VRAM]!)}`,
-        dims: gp.serving ? `${dims},${m[KV_CACHE]}` : dims,
-        layout: hardware ? layoutCells(m) : '',
-        limits: hardware ? limitCells(m) : '',
-      };
-      if (designs.size >= DESIGN_CACHE_LIMIT) designs.clear();
-      designs.set(cursor.design, design);
-    }
-    let row = `${pair.head}${design.counts},${numberText(m[ACTIVE]!)},${m[RATIO]}${pair.sparsity},${m[SAVING]},${numberText(m[FLOPS]!)}${design.bytes},${mask === 0},${onFront},${violationText(mask)}`;
-    if (plan.quality) row += qualityCells(m);
-    row += design.dims;
+    lines.cell(pair.head);
+    // A design's own cells are written for its first row in this call, then copied from there.
+    let at = designs.get(cursor.design);
+    const first = at === undefined;
+    if (first) designs.set(cursor.design, (at = new Int32Array(DESIGN_SEGMENTS)));
+    const cells = at!;
+    if (first) {
+      cells[0] = lines.length;
+      lines.commaNum(cursor.expertParams);
+      lines.commaNum(cursor.sharedParams);
+      lines.commaNum(m[TOTAL]!);
+      cells[1] = lines.length - cells[0]!;
+    } else lines.again(cells[0]!, cells[1]!);
+    lines.commaNum(m[ACTIVE]!);
+    lines.commaNum(m[RATIO]!);
+    lines.cell(pair.sparsity);
+    lines.commaNum(m[SAVING]!);
+    lines.commaNum(m[FLOPS]!);
+    if (first) {
+      cells[2] = lines.length;
+      lines.commaNum(m[WEIGHT_BYTES]!);
+      lines.commaNum(m[VRAM]!);
+      cells[3] = lines.length - cells[2]!;
+    } else lines.again(cells[2]!, cells[3]!);
+    lines.cell(verdict(mask, onFront));
+    if (plan.quality) lines.text(qualityCells(m));
+    if (first) {
+      cells[4] = lines.length;
+      for (const d of gp.csvDims) lines.cell(dimBytes[d]![cursor.idx[d]!]!);
+      if (gp.serving) lines.commaNum(m[KV_CACHE]!);
+      cells[5] = lines.length - cells[4]!;
+    } else lines.again(cells[4]!, cells[5]!);
     if (gp.serving) {
-      row += pair.serving;
-      if (hardware) row += `${design.layout}${estimateCells(m)}${design.limits}`;
+      lines.cell(pair.serving);
+      if (hardware) {
+        if (first) {
+          cells[6] = lines.length;
+          layoutCells(lines, m);
+          cells[7] = lines.length - cells[6]!;
+        } else lines.again(cells[6]!, cells[7]!);
+        estimateCells(lines, m);
+        if (first) {
+          cells[8] = lines.length;
+          limitCells(lines, m);
+          cells[9] = lines.length - cells[8]!;
+        } else lines.again(cells[8]!, cells[9]!);
+      }
     }
-    lines.add(`${row}\n`);
+    lines.newline();
   }
   return lines;
 }
 
-interface PairCells {
-  head: string;
-  sparsity: string;
-  serving: string;
-}
+/** Where a design's own cells went in the buffer: start and length of its five runs of cells. */
+const DESIGN_SEGMENTS = 10;
 
-interface DesignCells {
-  counts: string;
-  bytes: string;
-  /** the architecture fields, then (with serving) the KV cache */
-  dims: string;
-  layout: string;
-  limits: string;
+interface PairCells {
+  head: Uint8Array;
+  sparsity: Uint8Array;
+  serving: Uint8Array;
 }
 
 export function* indexRange(start: number, end: number): Generator<number> {
   for (let i = start; i < end; i++) yield i;
 }
 
-/** The serving cells of a CSV row, in SERVING_COLUMNS then HARDWARE_COLUMNS order. */
-export function servingCells(m: Float64Array, hardware: boolean): string {
-  const s = `,${m[KV_CACHE]},${m[SATURATION_BATCH]},${m[LOAD_IMBALANCE]},${m[CAPACITY_FACTOR]}`;
-  return hardware ? `${s}${layoutCells(m)}${estimateCells(m)}${limitCells(m)}` : s;
+/** The serving cells that every serving row has: KV cache, saturation batch, load imbalance, capacity factor. */
+function servingHead(lines: Lines, m: Float64Array): void {
+  lines.commaNum(m[KV_CACHE]!);
+  lines.commaNum(m[SATURATION_BATCH]!);
+  lines.commaNum(m[LOAD_IMBALANCE]!);
+  lines.commaNum(m[CAPACITY_FACTOR]!);
 }
 
 /** The hardware cells that do not depend on top_k, before the estimate: layout, per-GPU bytes, GPUs needed. */
-function layoutCells(m: Float64Array): string {
-  const needed = m[GPUS_NEEDED]!;
-  const layout = m[LAYOUT_EP] === 0 ? 'none' : `EP${m[LAYOUT_EP]}xTP${m[LAYOUT_TP]}`;
-  const perGpu = m[PER_GPU]!;
-  return `,${layout},${Number.isFinite(perGpu) ? perGpu : ''},${Number.isFinite(needed) ? needed : ''}`;
+function layoutCells(lines: Lines, m: Float64Array): void {
+  lines.comma();
+  if (m[LAYOUT_EP] === 0) lines.text('none');
+  else {
+    lines.text('EP');
+    lines.num(m[LAYOUT_EP]!);
+    lines.text('xTP');
+    lines.num(m[LAYOUT_TP]!);
+  }
+  lines.commaFinite(m[PER_GPU]!);
+  lines.commaFinite(m[GPUS_NEEDED]!);
 }
 
 /** The hardware cells of the decode bound and the estimate, which depend on top_k. */
-function estimateCells(m: Float64Array): string {
-  const tpot = m[TPOT]!;
-  const ttft = m[TTFT]!;
-  return `,${m[DECODE_BOUND]},${m[ALL_TO_ALL]},${m[DECODE]},${BINDINGS[m[DECODE_BINDING]!]},${Number.isFinite(tpot) ? tpot : ''},${Number.isFinite(ttft) ? ttft : ''},${m[PREFILL]}`;
+function estimateCells(lines: Lines, m: Float64Array): void {
+  lines.commaNum(m[DECODE_BOUND]!);
+  lines.commaNum(m[ALL_TO_ALL]!);
+  lines.commaNum(m[DECODE]!);
+  lines.comma();
+  lines.text(BINDINGS[m[DECODE_BINDING]!]!);
+  lines.commaFinite(m[TPOT]!);
+  lines.commaFinite(m[TTFT]!);
+  lines.commaNum(m[PREFILL]!);
 }
 
 /** The inverse solves, which do not depend on top_k: max_batch, max_context. */
-function limitCells(m: Float64Array): string {
-  const maxBatch = m[MAX_BATCH]!;
-  const maxContext = m[MAX_CONTEXT]!;
-  return `,${Number.isFinite(maxBatch) ? maxBatch : ''},${Number.isFinite(maxContext) ? maxContext : ''}`;
+function limitCells(lines: Lines, m: Float64Array): void {
+  lines.commaFinite(m[MAX_BATCH]!);
+  lines.commaFinite(m[MAX_CONTEXT]!);
 }
