@@ -48,7 +48,7 @@ describe('Lines.num', () => {
     expect(numText(v)).toBe(text);
   });
 
-  it('writes what `${v}` writes, for any double, whole numbers below 2^53 and those next to a multiple of 10^8', () => {
+  it('writes what String(v) writes, for any double, whole numbers below 2^53 and those next to a multiple of 10^8', () => {
     const nearSplit = fc
       .tuple(fc.integer({ min: 1, max: 90_000_000 }), fc.integer({ min: -3, max: 3 }))
       .map(([hi, d]) => Math.max(0, hi * 1e8 + d));

@@ -344,14 +344,7 @@ function generalRowsInto(
     lines.cell(verdict(mask, onFront));
     if (plan.quality) lines.text(qualityCells(m));
     for (const d of gp.csvDims) lines.cell(dimBytes[d]![at[d]!]!);
-    if (gp.serving) {
-      servingHead(lines, m);
-      if (hardware) {
-        layoutCells(lines, m);
-        estimateCells(lines, m);
-        limitCells(lines, m);
-      }
-    }
+    if (gp.serving) servingInto(lines, m, hardware);
     if (training) lines.text(trainingCostCells(m));
     lines.newline();
   }
@@ -464,12 +457,24 @@ export function* indexRange(start: number, end: number): Generator<number> {
   for (let i = start; i < end; i++) yield i;
 }
 
-/** The serving cells that every serving row has: KV cache, saturation batch, load imbalance, capacity factor. */
-function servingHead(lines: Lines, m: Float64Array): void {
+/** The serving cells of a CSV row, in SERVING_COLUMNS then HARDWARE_COLUMNS order, as text. */
+export function servingCells(m: Float64Array, hardware: boolean): string {
+  const lines = new Lines(256);
+  servingInto(lines, m, hardware);
+  return lines.toText();
+}
+
+/** The serving cells of a CSV row, in SERVING_COLUMNS then HARDWARE_COLUMNS order. */
+function servingInto(lines: Lines, m: Float64Array, hardware: boolean): void {
   lines.commaNum(m[KV_CACHE]!);
   lines.commaNum(m[SATURATION_BATCH]!);
   lines.commaNum(m[LOAD_IMBALANCE]!);
   lines.commaNum(m[CAPACITY_FACTOR]!);
+  if (hardware) {
+    layoutCells(lines, m);
+    estimateCells(lines, m);
+    limitCells(lines, m);
+  }
 }
 
 /** The hardware cells that do not depend on top_k, before the estimate: layout, per-GPU bytes, GPUs needed. */
