@@ -41,11 +41,6 @@ export class Lines {
     this.pos = 0;
   }
 
-  /** A whole row as text (newline included), for the paths that still build rows as strings. */
-  add(row: string): void {
-    this.text(row);
-  }
-
   /** Text, ASCII byte by byte; anything else through the encoder. */
   text(s: string): void {
     const n = s.length;
