@@ -1,6 +1,6 @@
 import type { Architecture, LayerAttentionKind } from '../../types.js';
 import type { Fields } from '../fields.js';
-import { RMS_PRE_NORMS, common } from './common.js';
+import { RMS_PRE_NORMS, common, llamaAttention } from './common.js';
 import { recurrentState } from '../../mixers.js';
 
 /**
@@ -15,7 +15,8 @@ export function granitemoehybrid(f: Fields): Architecture {
   const c = common(f);
   const d = c.hidden_size;
   const L = c.num_layers;
-  const H = f.int('num_attention_heads');
+  // GraniteMoeSharedAttention: q/k/v/o with attention_bias, no QK norm; NoPE or RoPE (no parameters)
+  const attention = llamaAttention(f, d, 'none');
   const raw = f.strList('layer_types') ?? f.strList('layers_block_type');
   if (raw !== undefined && raw.length !== L) f.invalid('layer_types', `a list of ${L} layer types`);
   const kinds: LayerAttentionKind[] = Array.from({ length: L }, (_, i) => {
@@ -26,7 +27,6 @@ export function granitemoehybrid(f: Fields): Architecture {
   });
   const E = f.intOr('num_local_experts', 8, 0);
   const sharedI = f.intOr('shared_intermediate_size', 1024, 1);
-  const bias = f.bool('attention_bias', false);
   // GraniteMoeHybridConfig: mamba_d_head "auto" = mamba_expand·hidden / mamba_n_heads
   const heads = f.intOr('mamba_n_heads', 128, 1);
   const dInner = f.intOr('mamba_expand', 2, 1) * d;
@@ -37,15 +37,7 @@ export function granitemoehybrid(f: Fields): Architecture {
     model_type: 'granitemoehybrid',
     ...c,
     lm_head_bias: false,
-    // GraniteMoeSharedAttention: q/k/v/o with attention_bias, no QK norm; NoPE or RoPE (no parameters)
-    attention_type: 'gqa',
-    num_attention_heads: H,
-    num_key_value_heads: f.intOr('num_key_value_heads', H, 1),
-    head_dim: f.headDim(d, H),
-    attention_qkv_bias: bias,
-    attention_out_bias: bias,
-    qk_norm: 'none',
-    attention_sinks: false,
+    ...attention,
     // input_layernorm, post_attention_layernorm
     ...RMS_PRE_NORMS,
     num_experts: E,

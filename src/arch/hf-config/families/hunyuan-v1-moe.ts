@@ -1,6 +1,6 @@
 import type { Architecture } from '../../types.js';
 import type { Fields } from '../fields.js';
-import { EVERY_LAYER_MOE, RMS_PRE_NORMS, common } from './common.js';
+import { EVERY_LAYER_MOE, RMS_PRE_NORMS, common, llamaAttention } from './common.js';
 
 /**
  * Hunyuan MoE V1 (modular_hunyuan_v1_moe.py; Hunyuan-A13B). Every decoder layer is HunYuanMoE:
@@ -12,8 +12,7 @@ import { EVERY_LAYER_MOE, RMS_PRE_NORMS, common } from './common.js';
  */
 export function hunyuanV1Moe(f: Fields): Architecture {
   const c = common(f);
-  const H = f.int('num_attention_heads');
-  const bias = f.bool('attention_bias', false);
+  const attention = llamaAttention(f, c.hidden_size, f.bool('use_qk_norm', true) ? 'per_head' : 'none');
   const I = f.uniformInt('intermediate_size');
   const moeI = f.has('moe_intermediate_size') ? f.uniformInt('moe_intermediate_size') : I;
   // HunYuanMoE always builds one shared_mlp; the vendor's num_shared_expert says how many
@@ -22,14 +21,7 @@ export function hunyuanV1Moe(f: Fields): Architecture {
     model_type: 'hunyuan_v1_moe',
     ...c,
     lm_head_bias: false,
-    attention_type: 'gqa',
-    num_attention_heads: H,
-    num_key_value_heads: f.intOr('num_key_value_heads', H, 1),
-    head_dim: f.headDim(c.hidden_size, H),
-    attention_qkv_bias: bias,
-    attention_out_bias: bias,
-    qk_norm: f.bool('use_qk_norm', true) ? 'per_head' : 'none',
-    attention_sinks: false,
+    ...attention,
     ...RMS_PRE_NORMS,
     num_experts: f.uniformInt('num_experts'),
     num_experts_per_tok: f.uniformInt('moe_topk'),

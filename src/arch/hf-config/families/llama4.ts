@@ -1,14 +1,15 @@
 import type { Architecture } from '../../types.js';
 import type { Fields } from '../fields.js';
-import { RMS_PRE_NORMS } from './common.js';
+import { RMS_PRE_NORMS, llamaAttention } from './common.js';
 import { llama4Vision } from '../vision.js';
 
 export function llama4(top: Fields, modelType: string): Architecture {
   const f = modelType === 'llama4' ? top.sub('text_config') : top;
   const hidden = f.int('hidden_size');
   const L = f.int('num_hidden_layers');
-  const H = f.int('num_attention_heads');
-  const bias = f.bool('attention_bias', false);
+  // modeling_llama4 Llama4TextAttention: q/k/v/o biases follow config.attention_bias;
+  // use_qk_norm is Llama4TextL2Norm, which has no weight.
+  const attention = llamaAttention(f, hidden, f.bool('use_qk_norm', false) ? 'l2_no_weight' : 'none');
   const step = f.intOr('interleave_moe_layer_step', 1, 1);
   // Llama4TextConfig: moe_layers defaults to range(step - 1, L, step).
   const explicit = f.intList('moe_layers');
@@ -26,16 +27,7 @@ export function llama4(top: Fields, modelType: string): Architecture {
     vocab_size: f.int('vocab_size'),
     tie_word_embeddings: tie,
     lm_head_bias: false,
-    // modeling_llama4 Llama4TextAttention: q/k/v/o biases follow config.attention_bias;
-    // use_qk_norm is Llama4TextL2Norm, which has no weight.
-    attention_type: 'gqa',
-    num_attention_heads: H,
-    num_key_value_heads: f.intOr('num_key_value_heads', H, 1),
-    head_dim: f.headDim(hidden, H),
-    attention_qkv_bias: bias,
-    attention_out_bias: bias,
-    qk_norm: f.bool('use_qk_norm', false) ? 'l2_no_weight' : 'none',
-    attention_sinks: false,
+    ...attention,
     ...RMS_PRE_NORMS,
     num_experts: f.int('num_local_experts'),
     num_experts_per_tok: f.int('num_experts_per_tok'),

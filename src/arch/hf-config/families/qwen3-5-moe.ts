@@ -1,6 +1,6 @@
 import type { Architecture, LayerAttentionKind } from '../../types.js';
 import type { Fields } from '../fields.js';
-import { EVERY_LAYER_MOE, RMS_PRE_NORMS } from './common.js';
+import { EVERY_LAYER_MOE, RMS_PRE_NORMS, llamaAttention } from './common.js';
 import { qwen35Vision } from '../vision.js';
 import { gatedDeltaNetState } from '../../count.js';
 
@@ -16,8 +16,10 @@ export function qwen35Moe(top: Fields): Architecture {
 export function qwenGatedDeltaNetMoe(top: Fields, f: Fields, modelType: string, denseLayers: boolean): Architecture {
   const hidden = f.int('hidden_size');
   const L = f.int('num_hidden_layers');
-  const H = f.int('num_attention_heads');
-  const bias = f.bool('attention_bias', false);
+  // Qwen3_5MoeAttention (= Qwen3NextAttention): q_proj Linear(d, H·hd·2) carrying the sigmoid
+  // output gate, k/v_proj Linear(d, K·hd), o_proj Linear(H·hd, d), biases per attention_bias;
+  // q_norm/k_norm RMSNorm(head_dim) per head.
+  const attention = llamaAttention(f, hidden, 'per_head');
   // layer_types, or (the config class's default) full attention every full_attention_interval-th layer.
   const rawTypes = f.strList('layer_types');
   if (rawTypes !== undefined && rawTypes.length !== L) f.invalid('layer_types', `a list of ${L} layer types`);
@@ -56,17 +58,7 @@ export function qwenGatedDeltaNetMoe(top: Fields, f: Fields, modelType: string, 
     vocab_size: f.int('vocab_size'),
     tie_word_embeddings: tie,
     lm_head_bias: false,
-    // Qwen3_5MoeAttention (= Qwen3NextAttention): q_proj Linear(d, H·hd·2) carrying the sigmoid
-    // output gate, k/v_proj Linear(d, K·hd), o_proj Linear(H·hd, d), biases per attention_bias;
-    // q_norm/k_norm RMSNorm(head_dim) per head.
-    attention_type: 'gqa',
-    num_attention_heads: H,
-    num_key_value_heads: f.intOr('num_key_value_heads', H, 1),
-    head_dim: f.headDim(hidden, H),
-    attention_qkv_bias: bias,
-    attention_out_bias: bias,
-    qk_norm: 'per_head',
-    attention_sinks: false,
+    ...attention,
     attention_output_gate: f.bool('attn_output_gate', true),
     ...RMS_PRE_NORMS,
     num_experts: f.int('num_experts'),
