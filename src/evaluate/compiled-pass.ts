@@ -67,9 +67,6 @@ const C_LAYOUT = COLS;
 /** The serving facts in the order the table's fact columns are looked up. */
 export const FACT_KEYS = Object.keys(NO_FACTS) as (keyof ServingFacts)[];
 
-/** The block table, kept from slice to slice in a worker. */
-let sharedTable = new Float64Array(0);
-
 /** What the loops read: one class, so they only ever see one shape. */
 export class Pass {
   readonly walker: CompiledWalker;
@@ -84,6 +81,7 @@ export class Pass {
   readonly keyStride: Float64Array;
   /** Numbers per table row. */
   readonly cols: number;
+  /** The block table, kept with the pass (passFor) from slice to slice. */
   readonly table: Float64Array;
   tableKey = -1;
   readonly prefixIdx: Int32Array;
@@ -172,8 +170,7 @@ export class Pass {
       return o < 0 ? -1 : this.outAt + o;
     });
     this.facts = { ...NO_FACTS };
-    if (sharedTable.length < block * this.cols) sharedTable = new Float64Array(block * this.cols);
-    this.table = sharedTable;
+    this.table = new Float64Array(block * this.cols);
     this.prefixIdx = new Int32Array(inner);
     this.eValues = Float64Array.from(this.eDim >= 0 ? gp.dims[this.eDim]!.values : [gp.base!.num_experts]);
     this.kValues = Float64Array.from(this.kDim >= 0 ? gp.dims[this.kDim]!.values : [gp.base!.num_experts_per_tok]);
@@ -209,9 +206,8 @@ export class Pass {
 
   /**
    * Readies the pass for the slice [start, end) of its plan: new counts, front, bins and bits
-   * (they move to the main thread with the slice's summary). The table stays: it is this pass's
-   * (any other pass made since would have replaced this one as the one kept) and depends on its
-   * key alone, so a slice that starts in the block the last one ended in fills nothing again.
+   * (they move to the main thread with the slice's summary). The table stays: it depends on its key
+   * alone, so a slice that starts in the block the last one ended in fills nothing again.
    */
   startSlice(start: number, end: number): void {
     const { plan } = this;
