@@ -10,8 +10,8 @@ import {
   decodeEstimate,
   decodeTime,
   prefillEstimate,
+  prefillTime,
   stepDesign,
-  type PrefillEstimate,
   type StepConstants,
   type StepDesign,
   type StepHardware,
@@ -531,7 +531,7 @@ export class ServingEvaluator {
   }
 
   private readonly decoded = decodeTime();
-  private readonly prefilled: PrefillEstimate = { ttft_s: 0, tokens_per_s: 0, chunk_tokens: 0 };
+  private readonly prefilled = prefillTime();
 
   private readonly memo = new Map<number, Float64Array>();
   private readonly key = new Float64Array(KEY_LENGTH);

@@ -263,6 +263,11 @@ export function decodeTime(): DecodeEstimate {
   return { ...stepTime(), tokens_per_step: 1, tokens_per_s: 0, tpot_s: 0 };
 }
 
+/** A PrefillEstimate to fill. */
+export function prefillTime(): PrefillEstimate {
+  return { ttft_s: 0, tokens_per_s: 0, chunk_tokens: 0 };
+}
+
 /** A StepDesign to fill, for callers that reuse one from design to design. */
 export function stepDesign(): StepDesign {
   return {
@@ -401,7 +406,7 @@ export function prefillEstimate(
   hw: StepHardware,
   c: StepConstants,
   input: number,
-  out: PrefillEstimate = { ttft_s: 0, tokens_per_s: 0, chunk_tokens: 0 },
+  out: PrefillEstimate = prefillTime(),
 ): PrefillEstimate {
   const chunk = Math.min(c.chunk_tokens, input);
   // a prefill spreads over all GPUs: treat the deployment as one replica of G GPUs' worth of work
