@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { inspectConfig } from '../../src/arch/inspect.js';
-import { parseContext } from '../../src/cli/commands/inspect.js';
+import { parseContext } from '../../src/cli/commands/shape-options.js';
 import { cli } from '../helpers.js';
 
 const cfg = (name: string) => `presets/configs/${name}`;

@@ -32,9 +32,6 @@ export interface InspectOptions {
   kvDtype?: string;
 }
 
-// Parsed in their own module so `calc`, which shares them, does not load this command's modules.
-export { parseBatch, parseContext };
-
 export function parseKvDtype(text: string): KvDtype {
   const t = text.trim().toLowerCase();
   if (Object.hasOwn(KV_DTYPE_BYTES, t)) return t as KvDtype;
