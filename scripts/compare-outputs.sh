@@ -33,16 +33,9 @@ trap 'git -C "$REPO" worktree remove --force "$WORK/base-tree" 2>/dev/null || tr
 ln -s "$REPO/node_modules" "$WORK/base-tree/node_modules"
 
 echo "building $BASE ($(git rev-parse --short "$BASE")) and the working tree"
-# as npm run build does, in each tree: tsc, then each build step the tree has a script for (the
-# report's vega and vega-lite as one bundle, the page's own script, the catalogue as one validated
-# JSON document, the report's template precompiled, the CLI as one bundle, then V8's code cache of the
-# report's vega)
+# each tree as its own package.json builds it (`npm run build`), whatever steps that revision has
 build_tree() {
-  npx --no -- tsc -p tsconfig.json
-  local step
-  for step in bundle-charts build-browser build-catalogue precompile-template bundle-cli cache-charts; do
-    [[ ! -f "scripts/$step.mjs" ]] || node "scripts/$step.mjs"
-  done
+  npm run --silent build
 }
 (cd "$WORK/base-tree" && build_tree)
 build_tree
