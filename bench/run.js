@@ -19,6 +19,9 @@ import { loadCatalog } from '../dist/catalog/index.js';
 
 const here = (f) => fileURLToPath(new URL(f, import.meta.url));
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** A run's phases from summary.json's timings, in the order the CLI runs them. */
+const phases = (t) =>
+  `load ${t.load_ms} · parse ${t.parse_ms} · plan ${t.plan_ms} · evaluate ${t.evaluate_ms} · merge ${t.merge_ms} · csv ${t.csv_ms} · report ${t.report_ms}${t.report_beside_csv ? ' (beside the csv)' : ''} · summary ${t.summary_ms} ms`;
 const N = availableParallelism();
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const tmp = mkdtempSync(join(tmpdir(), 'moe-sweep-bench-'));
@@ -189,11 +192,7 @@ function versusDuckdb(name, runs) {
   rows.push([`${label} whole process (node start to exit)`, s(r.process_ms)]);
   rows.push([`${name} end to end in main() (modules loaded lazily inside)`, s(r.end_to_end_ms)]);
   rows.push([`${name} peak RSS`, mb(r.peak_rss_bytes)]);
-  const t = summary.timings;
-  rows.push([
-    `${name} phases (last run)`,
-    `load ${t.load_ms} · parse ${t.parse_ms} · plan ${t.plan_ms} · evaluate ${t.evaluate_ms} · merge ${t.merge_ms} · csv ${t.csv_ms} · report ${t.report_ms}${t.report_beside_csv ? ' (beside the csv)' : ''} · summary ${t.summary_ms} ms`,
-  ]);
+  rows.push([`${name} phases (last run)`, phases(summary.timings)]);
   rows.push([`${name} as one DuckDB statement, whole process`, s(r.duckdb.process_ms)]);
   rows.push([`${name} DuckDB peak RSS`, mb(r.duckdb.peak_rss_bytes)]);
   rows.push([
@@ -338,11 +337,7 @@ if (process.env.BENCH_SKIP_ARCH !== '1') {
     `architecture sweep whole process (${summary.csv.rows.toLocaleString('en-US')} feasible rows)`,
     s(results.arch.process_ms),
   ]);
-  const ph = summary.timings;
-  rows.push([
-    'architecture sweep phases (last run, ms)',
-    `load ${ph.load_ms} · parse ${ph.parse_ms} · plan ${ph.plan_ms} · evaluate ${ph.evaluate_ms} · csv ${ph.csv_ms} · report ${ph.report_ms}${ph.report_beside_csv ? ' (beside the CSV)' : ''}`,
-  ]);
+  rows.push(['architecture sweep phases (last run)', phases(summary.timings)]);
   rows.push(['architecture sweep peak RSS', mb(results.arch.peak_rss_bytes)]);
   rows.push([
     'architecture sweep whole process, --csv pareto --no-report',
