@@ -190,8 +190,8 @@ describe.skipIf(!existsSync('dist/catalog/catalogue.json'))('start-up of the bui
     });
   }
 
-  // A grid past the in-thread threshold: the bundle's pool must find tsc's worker (dist/pool/worker.js,
-  // named by URL from pool.ts) and write what the CLI from src/ writes.
+  // A grid past the in-thread threshold: the bundle's pool must find its own worker (dist/cli/worker.js,
+  // named by URL from pool.ts, bundled beside the CLI) and write what the CLI from src/ writes.
   it('a grid evaluated by the pool: the built CLI finds its worker and writes what the CLI from src/ writes', async () => {
     // 64 × 16 × 50 × 5 = 256,000 points, past IN_THREAD_ABSTRACT_POINTS (200,000)
     const spec = join(tmp, 'pooled.yaml');
