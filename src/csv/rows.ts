@@ -1,8 +1,9 @@
 // The grid rows of results.csv, made in the workers, whichever path evaluates the plan (the abstract
-// kernel or the general one). Rows are joined by hand rather than through csv-stringify because that
-// is several times faster (columns.ts says why it is safe); the metrics are recomputed by the same
-// functions the evaluation uses, so a row cannot disagree with the summary. Nothing here touches
-// files or threads, so it runs the same in a worker and on the main thread.
+// kernel or the general one). Rows are written by hand, straight into bytes (lines.ts), rather than
+// through csv-stringify because that is several times faster (columns.ts says why it is safe); the
+// metrics are recomputed by the same functions the evaluation uses, so a row cannot disagree with the
+// summary. Nothing here touches files or threads, so it runs the same in a worker and on the main
+// thread.
 import { decodeIndex } from '../grid/axes.js';
 import { violationMask, violationNames, type Constraint } from '../metrics/constraints.js';
 import { metricsInto } from '../metrics/design.js';
@@ -112,27 +113,17 @@ function indicesInto(lines: Lines, plan: EvalPlan, indices: Float64Array, front:
   return lines;
 }
 
-/** The violations cell of a mask (names joined by ';'), built once per distinct mask. */
-export function violationCells(constraints: readonly Constraint[]): (mask: number) => string {
-  const names = new Map<number, string>();
-  return (mask) => {
-    let t = names.get(mask);
-    if (t === undefined) names.set(mask, (t = violationNames(constraints, mask).join(';')));
-    return t;
-  };
-}
-
 /**
- * The cells `,feasible,pareto,violations` of a row as bytes, built once per (mask, on the front):
- * a handful of distinct values in a whole sweep.
+ * The cells `,feasible,pareto,violations` of a row as bytes (the violated constraints' names joined
+ * by ';'), built once per (mask, on the front): a handful of distinct values in a whole sweep.
  */
 function verdictCells(constraints: readonly Constraint[]): (mask: number, onFront: boolean) => Uint8Array {
-  const violationText = violationCells(constraints);
   const cells = new Map<number, Uint8Array>();
   return (mask, onFront) => {
     const key = mask * 2 + (onFront ? 1 : 0);
     let b = cells.get(key);
-    if (b === undefined) cells.set(key, (b = cellBytes(`,${mask === 0},${onFront},${violationText(mask)}`)));
+    if (b === undefined)
+      cells.set(key, (b = cellBytes(`,${mask === 0},${onFront},${violationNames(constraints, mask).join(';')}`)));
     return b;
   };
 }
@@ -453,7 +444,7 @@ interface PairCells {
   serving: Uint8Array;
 }
 
-export function* indexRange(start: number, end: number): Generator<number> {
+function* indexRange(start: number, end: number): Generator<number> {
   for (let i = start; i < end; i++) yield i;
 }
 
