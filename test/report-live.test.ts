@@ -208,3 +208,85 @@ function logExtent(result: ReturnType<typeof runSweepSync>): [number, number] {
   const domain = spec.layer.find((l) => l.encoding?.x?.scale)!.encoding!.x!.scale!.domain;
   return [domain[0]!, domain[1]!];
 }
+
+/** The items of the mark named `name` anywhere in a vega scenegraph. */
+function itemsOf(
+  node: unknown,
+  name: string,
+): { x: number; y: number; x2: number; y2: number; datum: Record<string, unknown> }[] {
+  const n = node as { marktype?: string; name?: string; items?: unknown[] };
+  if (n.marktype && n.name === name) return n.items as ReturnType<typeof itemsOf>;
+  return (n.items ?? []).flatMap((child) => itemsOf(child, name));
+}
+
+describe('the parallel coordinates chart', () => {
+  it("joins each design's values on neighbouring axes, one segment per pair of axes, in axis order", async () => {
+    const { parallelData, parallelSpec } = await import('../src/output/report/parallel.js');
+    const { vegaLite, vega } = await import('../src/output/report/chart-modules.js');
+    const result = runSweepSync(
+      parseSpec(
+        'grid: {experts: [8, 16, 32], top_k: [1, 2, 4], expert_params: [0.5B, 1B, 2B], shared_params: [1B, 2B]}\nconstraints: {active_params: {max: 6B}}\n',
+        's.yaml',
+      ),
+    );
+    const data = parallelData(result)!;
+    const spec = parallelSpec(data)!;
+    const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
+    await view.runAsync();
+    const segments = itemsOf((view.scenegraph() as unknown as { root: unknown }).root, 'layer_1_marks');
+    const fields = data.fields;
+    // By hand: a value's height on its axis is its share of the axis's span over the designs drawn.
+    const span = (f: string) => {
+      const vs = data.rows.map((r) => r[f] as number);
+      return [Math.min(...vs), Math.max(...vs)] as const;
+    };
+    const share = (r: (typeof data.rows)[number], f: string) => {
+      const [lo, hi] = span(f);
+      return ((r[f] as number) - lo) / (hi - lo);
+    };
+    expect(segments).toHaveLength(data.rows.length * (fields.length - 1));
+    for (const row of data.rows) {
+      const mine = segments.filter((s) => s.datum.id === row.id).sort((a, b) => a.x - b.x);
+      expect(mine.map((s) => [s.datum.axis, s.datum.axis2])).toEqual(fields.slice(1).map((f, i) => [fields[i], f]));
+      for (const s of mine) {
+        expect(s.datum.norm).toBeCloseTo(share(row, s.datum.axis as string), 12);
+        expect(s.datum.norm2).toBeCloseTo(share(row, s.datum.axis2 as string), 12);
+      }
+      // one unbroken line: each segment starts where the one before it ends
+      for (let i = 1; i < mine.length; i++)
+        expect([mine[i]!.x, mine[i]!.y]).toEqual([mine[i - 1]!.x2, mine[i - 1]!.y2]);
+    }
+    view.finalize();
+  });
+});
+
+describe("the overview's labels for screen readers", () => {
+  const labels = (svg: string) =>
+    (svg.split('<script')[0]!.match(/role="graphics-symbol" aria-roledescription="rect mark"/g) ?? []).length;
+
+  it('name each bin of a small overview, and none past 500 bins', async () => {
+    const { renderSvg } = await import('../src/output/report/charts.js');
+    const bins = (r: ReturnType<typeof runSweepSync>) => {
+      const plot = r.plot as { mode: 'bins'; infeasible: ArrayLike<number>; feasible: ArrayLike<number> };
+      return [...Array.from(plot.infeasible), ...Array.from(plot.feasible)].filter((n) => n > 0).length;
+    };
+    // 8 × 8 × 100 × 1 = 6,400 points (past the 5,000 drawn one by one): binned, over few bins
+    const few = runSweepSync(
+      parseSpec(
+        'grid: {experts: [64], top_k: [1, 2, 4, 8], expert_params: {from: 0.01B, to: 1B, step: 0.01B}, shared_params: [1B, 2B, 4B, 8B, 16B, 32B, 64B, 128B, 256B, 512B, 1T, 2T, 4T, 8T, 16T, 32T]}\n',
+        'few.yaml',
+      ),
+    );
+    // experts and expert sizes over decades: hundreds of bins
+    const many = runSweepSync(
+      parseSpec(
+        'grid: {experts: {from: 8, to: 512, step: 8}, top_k: [1, 2, 4, 8, 16], expert_params: {from: 0.01B, to: 2B, step: 0.05B}, shared_params: [0.1B, 1B, 10B]}\n',
+        'many.yaml',
+      ),
+    );
+    expect(bins(few)).toBeLessThan(500);
+    expect(bins(many)).toBeGreaterThanOrEqual(500);
+    expect(labels(await renderSvg(overviewSpec(few), 'few'))).toBe(bins(few));
+    expect(labels(await renderSvg(overviewSpec(many), 'many'))).toBe(0);
+  });
+});

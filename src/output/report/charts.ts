@@ -19,6 +19,17 @@ const STATUS_DOMAIN = ['infeasible', 'feasible', 'Pareto front', 'named design',
 const STATUS_RANGE = [COLORS.infeasible, COLORS.feasible, COLORS.front, COLORS.design, COLORS.preset];
 const WIDTH = 860;
 
+/**
+ * Past this many items a mark gets no label per item for screen readers (vega-lite's `aria`), only
+ * the chart its title: hundreds of labels read one by one tell no one anything, the front table is
+ * the readable form of the designs, and the labels were most of the SVG of a binned overview or a
+ * large heatmap (and of the time to draw it).
+ */
+const LABELLED_ITEMS = 500;
+
+/** A mark's `aria` property for `items` items: none (vega-lite's default, a label each) up to LABELLED_ITEMS. */
+export const itemLabels = (items: number): { aria?: false } => (items < LABELLED_ITEMS ? {} : { aria: false });
+
 let chartModules: Promise<typeof import('./chart-modules.js')> | undefined;
 
 /** Starts loading vega and vega-lite so it overlaps the evaluation instead of following it. */
@@ -285,7 +296,7 @@ export function overviewSpec(result: SweepResult): TopLevelSpec {
     }
     layers.push({
       data: { values },
-      mark: { type: 'rect' },
+      mark: { type: 'rect', ...itemLabels(values.length) },
       encoding: {
         x: 'X',
         x2: { field: 'total2' },
@@ -331,7 +342,7 @@ export function overviewSpec(result: SweepResult): TopLevelSpec {
       ...labelLayers(marks, x, y, x.scale.domain[1] / (x.scale.domain[1] / x.scale.domain[0]) ** 0.125),
     ]),
     config: {
-      aria: (result.plot?.mode === 'points' ? result.plot.points.length : 0) < 2000,
+      aria: (result.plot?.mode === 'points' ? result.plot.points.length : 0) < LABELLED_ITEMS,
       font: 'sans-serif',
       view: { stroke: '#ddd' },
     },
@@ -553,7 +564,7 @@ export function heatmapSpec(result: SweepResult): TopLevelSpec | undefined {
         params: [
           { name: 'pick', select: { type: 'point', fields: ['experts', 'top_k'], on: 'click', clear: 'dblclick' } },
         ],
-        mark: { type: 'rect', stroke: '#e3e6eb', strokeWidth: 0.5, cursor: 'pointer' },
+        mark: { type: 'rect', stroke: '#e3e6eb', strokeWidth: 0.5, cursor: 'pointer', ...itemLabels(values.length) },
         encoding: {
           stroke: {
             condition: [

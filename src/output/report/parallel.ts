@@ -6,6 +6,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { formatCount } from '../../formats/units.js';
 import { pointEvaluator } from '../../sweep/design.js';
 import type { SweepResult } from '../../sweep/types.js';
+import { itemLabels } from './charts.js';
 import { type FrontRecord, frontRecord, metricAxis, recordFiller, recordMetrics, sweptFields } from './front.js';
 
 /** Feasible designs drawn besides the front; past it, every k-th one. */
@@ -120,6 +121,19 @@ export function parallelSpec(data: ParallelData | undefined): TopLevelSpec | und
             calculate: `(datum.value - ${JSON.stringify(Object.fromEntries(fields.map((f) => [f, range[f]![0]])))}[datum.axis]) / max(1e-12, ${JSON.stringify(Object.fromEntries(fields.map((f) => [f, range[f]![1] - range[f]![0]])))}[datum.axis])`,
             as: 'norm',
           },
+          // A design is drawn as one rule per pair of neighbouring axes, not as a line: vega-lite
+          // draws a line per design through a facet, a dataflow of its own for every design, which
+          // made this the slowest chart of a report (docs/performance.md).
+          { calculate: `${JSON.stringify(Object.fromEntries(fields.map((f, i) => [f, i])))}[datum.axis]`, as: 'order' },
+          {
+            window: [
+              { op: 'lead', field: 'axis', as: 'axis2' },
+              { op: 'lead', field: 'norm', as: 'norm2' },
+            ],
+            groupby: ['id'],
+            sort: [{ field: 'order' }],
+          },
+          { filter: 'datum.axis2 != null' },
         ],
         params: [
           {
@@ -127,11 +141,12 @@ export function parallelSpec(data: ParallelData | undefined): TopLevelSpec | und
             select: { type: 'interval', encodings: ['x', 'y'], clear: 'dblclick' },
           },
         ],
-        mark: { type: 'line', strokeWidth: 1 },
+        mark: { type: 'rule', strokeWidth: 1, ...itemLabels(data.rows.length * (fields.length - 1)) },
         encoding: {
           x,
           y,
-          detail: { field: 'id', type: 'nominal' },
+          x2: { field: 'axis2' },
+          y2: { field: 'norm2' },
           color: {
             field: 'front',
             type: 'nominal',
