@@ -281,7 +281,7 @@ describe('small grids on the calling thread', () => {
 
   // An abstract grid with the CSV of every row, and an architecture grid served on GPUs.
   for (const file of ['test/fixtures/specs/four-points.yaml', 'sweeps/mla-one-h200-node.yaml']) {
-    it(`${file}: results.csv, summary.json (timings aside) and report.html are the same in-thread and from the pool`, async () => {
+    it(`${file}: results.csv, summary.json (timings and worker count aside) and report.html are the same in-thread and from the pool`, async () => {
       const spec = loadSpec(file);
       expect(runsInThread(gridPoints(spec), true)).toBe(true);
       const pool = new EvaluatorPool(2);
@@ -289,9 +289,10 @@ describe('small grids on the calling thread', () => {
         const out = async (name: string, p?: EvaluatorPool) => {
           const result = await runSweep(spec, { workers: 2, pool: p });
           const w = await writeOutputs(result, { outDir: join(tmp, name), pool: p, workers: 2 });
-          const { timings, ...summary } = JSON.parse(readFileSync(w.files.summary, 'utf8'));
+          const { timings, workers, ...summary } = JSON.parse(readFileSync(w.files.summary, 'utf8'));
           return {
             inThread: timings.in_thread === true,
+            workers,
             csv: readFileSync(w.files.csv),
             summary,
             report: readFileSync(w.files.report!, 'utf8'),
@@ -301,6 +302,8 @@ describe('small grids on the calling thread', () => {
         const pooled = await out(`${spec.name}-pool`, pool);
         expect(here.inThread).toBe(true);
         expect(pooled.inThread).toBe(false);
+        // the threads that evaluated it: none here, though 2 were asked for
+        expect([here.workers, pooled.workers]).toEqual([0, 2]);
         expect(here.csv.equals(pooled.csv)).toBe(true);
         expect(here.summary).toEqual(pooled.summary);
         expect(here.report).toBe(pooled.report);

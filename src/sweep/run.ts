@@ -49,7 +49,9 @@ export async function runSweep(spec: SweepSpec, options: SweepOptions = {}): Pro
     }
   }
   const evaluated = performance.now();
-  const result = assemble(spec, plan, range, chunks, designs, compare, workers, evaluated - planned, {
+  // the worker threads that evaluated the grid: none when it was evaluated here, or when there is none
+  const used = plan && size > 0 && !inThread ? workers : 0;
+  const result = assemble(spec, plan, range, chunks, designs, compare, used, evaluated - planned, {
     plot: options.plot,
   });
   result.timings = {

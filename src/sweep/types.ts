@@ -92,6 +92,7 @@ export interface SweepResult {
   slices: ChunkSummary[];
   heatmap?: { experts: number[]; top_k: number[]; evaluated: number[]; feasible: number[] };
   plot?: PlotData;
+  /** Worker threads that evaluated the grid: 0 when it was evaluated on the calling thread, or has no points. */
   workers: number;
   /**
    * Wall time by phase: `plan_ms` named designs and the plan, `evaluate_ms` the grid (pool or this
