@@ -2,10 +2,10 @@
 // objectives' space, "copy as YAML" read back by the spec loader, the CSP's hashes.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { frontSpec, overviewSpec, projectionFront } from '../src/output/report/charts.js';
+import { frontSpec, overviewSpec, placeNames, projectionFront } from '../src/output/report/charts.js';
 import { withCsp } from '../src/output/report/html.js';
 import { designYaml, frontTable } from '../src/output/report/table.js';
-import { parseSpec } from '../src/spec/load.js';
+import { loadSpec, parseSpec } from '../src/spec/load.js';
 import { runSweepSync } from '../src/sweep/run.js';
 
 type P = [number, number];
@@ -179,35 +179,51 @@ describe('the parallel coordinates sample', () => {
 });
 
 describe('names beside the overview marks', () => {
-  it('end left of their mark in the right eighth of the total axis, so none runs past the plot', () => {
-    const result = runSweepSync(
-      parseSpec(
-        'grid: {experts: [8, 64], top_k: [2], expert_params: [1B], shared_params: [2B]}\ncompare: [mixtral-8x7b, deepseek-v3]\n',
-        'labels.yaml',
-      ),
-    );
-    type Layer = { transform?: { filter: string }[]; mark: { type: string; align?: string; dx?: number } };
-    const spec = overviewSpec(result) as unknown as { layer: { layer?: Layer[] }[] };
-    const texts = spec.layer.flatMap((l) => l.layer ?? []).filter((l) => l.mark.type === 'text');
-    const left = texts.find((t) => t.mark.align === 'left')!;
-    const right = texts.find((t) => t.mark.align === 'right')!;
-    expect([left.mark.dx, right.mark.dx]).toEqual([7, -7]);
-    // the threshold: the x domain's upper end less an eighth of its width in decades
-    const threshold = Number(right.transform![0]!.filter.split('>= ')[1]);
-    const [lo, hi] = logExtent(result);
-    expect(threshold).toBeCloseTo(hi / (hi / lo) ** 0.125, 9);
-    // DeepSeek-V3 (671B total) is the largest mark here, so its name ends left of it
-    expect(671 >= threshold).toBe(true);
-    expect(left.transform![0]!.filter).toBe(`datum["total"] < ${threshold}`);
+  it('sit inside the plot beside their own point, clear of one another and of every named point', async () => {
+    const { vegaLite, vega } = await import('../src/output/report/chart-modules.js');
+    // The main example's named designs and presets: ours-v2 and ours-v3 are 17 % apart in total and
+    // 3 % in active, GLM-5 and DeepSeek-V3 close by too; DeepSeek-V4-Pro is the largest total, at
+    // the plot's right edge.
+    const result = runSweepSync(loadSpec('sweeps/target-30b-active.yaml'));
+    const compiled = vegaLite.compile(overviewSpec(result)).spec;
+    placeNames(compiled.marks as Parameters<typeof placeNames>[0]);
+    const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+    await view.runAsync();
+    const root = (view.scenegraph() as unknown as { root: unknown }).root;
+    type Item = {
+      x: number;
+      y: number;
+      opacity: number;
+      datum: { label: string };
+      bounds: { x1: number; y1: number; x2: number; y2: number };
+    };
+    const names = itemsOf(root, 'named_points_names_marks') as unknown as Item[];
+    const points = itemsOf(root, 'named_points_marks') as unknown as Item[];
+    const labels = [...result.designs.map((d) => d.name), ...result.compare.map((p) => p.name)];
+    expect(names.map((n) => n.datum.label).sort()).toEqual([...labels].sort());
+    const [width, height] = [view.width(), view.height()];
+    const overlap = (a: Item['bounds'], b: Item['bounds']) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+    for (const n of names) {
+      const b = n.bounds;
+      expect(n.opacity, n.datum.label).toBe(1); // every name found a place
+      expect([b.x1 >= 0, b.y1 >= 0, b.x2 <= width, b.y2 <= height], n.datum.label).toEqual([true, true, true, true]);
+      for (const m of names)
+        if (m !== n) expect(overlap(b, m.bounds), `${n.datum.label} / ${m.datum.label}`).toBe(false);
+      for (const p of points)
+        expect(p.x > b.x1 && p.x < b.x2 && p.y > b.y1 && p.y < b.y2, `${n.datum.label} over ${p.datum.label}`).toBe(
+          false,
+        );
+      // beside its own point and clear of its mark: the name's box is 7 px (NAME_GAP) from the
+      // point's centre, give or take a pixel; the mark (size 90 px²) reaches about 5.4 px out
+      const own = points.find((p) => p.datum.label === n.datum.label)!;
+      const dx = Math.max(b.x1 - own.x, 0, own.x - b.x2);
+      const dy = Math.max(b.y1 - own.y, 0, own.y - b.y2);
+      expect(Math.hypot(dx, dy), n.datum.label).toBeGreaterThanOrEqual(Math.sqrt(90 / Math.PI));
+      expect(Math.hypot(dx, dy), n.datum.label).toBeLessThanOrEqual(7 + 1);
+    }
+    view.finalize();
   });
 });
-
-/** The overview's x domain: its marks' totals (billions), padded by 0.15 decade each side. */
-function logExtent(result: ReturnType<typeof runSweepSync>): [number, number] {
-  const spec = overviewSpec(result) as unknown as { layer: { encoding?: { x?: { scale?: { domain: number[] } } } }[] };
-  const domain = spec.layer.find((l) => l.encoding?.x?.scale)!.encoding!.x!.scale!.domain;
-  return [domain[0]!, domain[1]!];
-}
 
 /** The items of the mark named `name` anywhere in a vega scenegraph. */
 function itemsOf(

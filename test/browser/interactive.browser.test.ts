@@ -289,6 +289,20 @@ describe('the live report in Chromium, offline', () => {
     await page.mouse.wheel(0, -400);
     await page.waitForTimeout(150);
     expect(await where()).not.toEqual(before);
+    // placed again beside its point, not left on it (vega's label transform runs again on a zoom)
+    const point = await svg
+      .locator('g.mark-symbol path')
+      .evaluateAll(
+        (els) =>
+          els
+            .find(
+              (el) =>
+                (el as unknown as { __data__?: { datum?: { label?: string } } }).__data__?.datum?.label === 'small-moe',
+            )
+            ?.getAttribute('transform') ?? null,
+      );
+    expect(point).toMatch(/^translate\(/);
+    expect(await where()).not.toEqual(point);
     await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
     await page.waitForTimeout(150);
     expect(await where()).toEqual(before);

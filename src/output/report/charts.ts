@@ -51,6 +51,7 @@ export async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<s
   const { vegaLite: vl, vega } = await chartModules!;
   // Warnings go nowhere: a report is no place for vega-lite's console chatter, and stderr is the user's.
   const { spec: compiled } = vl.compile(withTooltips(spec), { logger: vega.logger(vega.None) });
+  placeNames(compiled.marks as VegaMark[] | undefined);
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
@@ -189,32 +190,73 @@ const color = {
   legend: { title: null, orient: 'bottom' as const, symbolOpacity: 1 },
 };
 
+/** Layer names that mark the labelled points and their names for placeNames(), below. */
+const NAMED_POINTS = 'named_points';
+const NAMES = 'named_points_names';
+
 /**
- * Named designs and presets as marks with their names. A name starts right of its mark, or, from
- * `rightFrom` on (an x value near the plot's right edge), ends left of it, so it is not cut off.
+ * Named designs and presets as marks with their names. Where each name goes is left to vega's label
+ * transform (placeNames, once compiled): beside its mark, inside the plot, clear of every other name.
  */
-function labelLayers(values: object[], x: { field: string }, y: object, rightFrom?: number) {
+function labelLayers(values: object[], x: { field: string }, y: object) {
   if (values.length === 0) return [];
-  const text = (right: boolean, filter?: string) => ({
-    ...(filter ? { transform: [{ filter }] } : {}),
-    mark: { type: 'text', align: right ? 'right' : 'left', dx: right ? -7 : 7, dy: -7, fontSize: 11 },
-    encoding: { x, y, text: { field: 'label' }, color },
-  });
-  const at = `datum[${JSON.stringify(x.field)}]`;
   return [
     {
       data: { values },
       layer: [
         {
+          name: NAMED_POINTS,
           mark: { type: 'point', filled: true, size: 90, stroke: 'white', strokeWidth: 0.8, opacity: 1 },
           encoding: { x, y, color, shape: { field: 'shape', type: 'nominal', scale: null, legend: null } },
         },
-        ...(rightFrom === undefined
-          ? [text(false)]
-          : [text(false, `${at} < ${rightFrom}`), text(true, `${at} >= ${rightFrom}`)]),
+        { name: NAMES, mark: { type: 'text', fontSize: 11 }, encoding: { x, y, text: { field: 'label' }, color } },
       ],
     },
   ];
+}
+
+/** Where a name may go around its point, in the order tried: above right first, as a reader expects. */
+const NAME_ANCHORS = ['top-right', 'right', 'bottom-right', 'top-left', 'left', 'bottom-left', 'top', 'bottom'];
+/** Pixels between a point's centre and its name: clear of the point's mark (size 90 px², about 5.4 px out). */
+const NAME_GAP = 7;
+
+type VegaMark = {
+  type: string;
+  name?: string;
+  encode?: { update?: Record<string, unknown> };
+  transform?: object[];
+  marks?: VegaMark[];
+};
+
+/**
+ * Hands the names layer of labelLayers, as vega-lite compiled it (vega-lite has no label
+ * transform), to vega's label transform: it places each name at the first of NAME_ANCHORS, NAME_GAP
+ * pixels from its point, where it stays inside the plot and covers no other name and no named
+ * point's centre, or hides a name it cannot place (its point keeps the tooltip). The names are a
+ * mark over the points' data, not over the point marks: the transform then avoids the points as
+ * positions, which needs no canvas to draw the marks into, and the SVG drawn in Node has none. The
+ * page's live view runs the same spec, measuring text with the browser's fonts.
+ */
+export function placeNames(marks: VegaMark[] | undefined): void {
+  for (const m of marks ?? []) {
+    if (m.name === `${NAMES}_marks` && m.type === 'text') {
+      const { dx: _x, dy: _y, align: _a, baseline: _b, ...update } = m.encode?.update ?? {};
+      m.encode = { ...m.encode, update };
+      m.transform = [
+        {
+          type: 'label',
+          size: { signal: '[width, height]' },
+          anchor: NAME_ANCHORS,
+          offset: [NAME_GAP],
+          // Named designs are placed before presets, then left to right. Sorting on x also runs the
+          // transform again when the points move (zoom, pan): it runs only when a parameter, the
+          // items or its sort fields change, and without it a zoomed name sat on its point.
+          sort: { field: ['datum.status', 'x'] },
+        },
+      ];
+    }
+    placeNames(m.marks);
+  }
 }
 
 function frontValues(result: SweepResult) {
@@ -335,12 +377,7 @@ export function overviewSpec(result: SweepResult): TopLevelSpec {
     },
     params: [LINKED_PARAM],
     usermeta: { live: { linkKey: ['id'] } },
-    // names of marks in the right eighth of the (log) axis end left of their mark
-    layer: withScatterParams([
-      ...layers,
-      ...frontLayers(front, x, y),
-      ...labelLayers(marks, x, y, x.scale.domain[1] / (x.scale.domain[1] / x.scale.domain[0]) ** 0.125),
-    ]),
+    layer: withScatterParams([...layers, ...frontLayers(front, x, y), ...labelLayers(marks, x, y)]),
     config: {
       aria: (result.plot?.mode === 'points' ? result.plot.points.length : 0) < LABELLED_ITEMS,
       font: 'sans-serif',
