@@ -2,7 +2,8 @@
 // objectives' space, "copy as YAML" read back by the spec loader, the CSP's hashes.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { frontSpec, overviewSpec, placeNames, projectionFront } from '../src/output/report/charts.js';
+import type { TopLevelSpec } from 'vega-lite';
+import { compileChart, frontSpec, overviewSpec, projectionFront } from '../src/output/report/charts.js';
 import { withCsp } from '../src/output/report/html.js';
 import { designYaml, frontTable } from '../src/output/report/table.js';
 import { loadSpec, parseSpec } from '../src/spec/load.js';
@@ -180,16 +181,11 @@ describe('the parallel coordinates sample', () => {
 
 describe('names beside the overview marks', () => {
   it('sit inside the plot beside their own point, clear of one another and of every named point', async () => {
-    const { vegaLite, vega } = await import('../src/output/report/chart-modules.js');
     // The main example's named designs and presets: ours-v2 and ours-v3 are 17 % apart in total and
     // 3 % in active, GLM-5 and DeepSeek-V3 close by too; DeepSeek-V4-Pro is the largest total, at
     // the plot's right edge.
     const result = runSweepSync(loadSpec('sweeps/target-30b-active.yaml'));
-    const compiled = vegaLite.compile(overviewSpec(result)).spec;
-    placeNames(compiled.marks as Parameters<typeof placeNames>[0]);
-    const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
-    await view.runAsync();
-    const root = (view.scenegraph() as unknown as { root: unknown }).root;
+    const view = await drawn(overviewSpec(result));
     type Item = {
       x: number;
       y: number;
@@ -197,8 +193,8 @@ describe('names beside the overview marks', () => {
       datum: { label: string };
       bounds: { x1: number; y1: number; x2: number; y2: number };
     };
-    const names = itemsOf(root, 'named_points_names_marks') as unknown as Item[];
-    const points = itemsOf(root, 'named_points_marks') as unknown as Item[];
+    const names = itemsOf<Item>(view, 'named_points_names_marks');
+    const points = itemsOf<Item>(view, 'named_points_marks');
     const labels = [...result.designs.map((d) => d.name), ...result.compare.map((p) => p.name)];
     expect(names.map((n) => n.datum.label).sort()).toEqual([...labels].sort());
     const [width, height] = [view.width(), view.height()];
@@ -225,20 +221,27 @@ describe('names beside the overview marks', () => {
   });
 });
 
-/** The items of the mark named `name` anywhere in a vega scenegraph. */
-function itemsOf(
-  node: unknown,
-  name: string,
-): { x: number; y: number; x2: number; y2: number; datum: Record<string, unknown> }[] {
-  const n = node as { marktype?: string; name?: string; items?: unknown[] };
-  if (n.marktype && n.name === name) return n.items as ReturnType<typeof itemsOf>;
-  return (n.items ?? []).flatMap((child) => itemsOf(child, name));
+/** A chart drawn by vega from the spec the report compiles (compileChart), with no renderer. */
+async function drawn(spec: TopLevelSpec) {
+  const { vega } = await import('../src/output/report/chart-modules.js');
+  const view = new vega.View(vega.parse(await compileChart(spec)), { renderer: 'none' });
+  await view.runAsync();
+  return view;
+}
+
+/** The items of the mark named `name` anywhere in a drawn chart's scenegraph. */
+function itemsOf<T>(view: Awaited<ReturnType<typeof drawn>>, name: string): T[] {
+  const walk = (node: unknown): T[] => {
+    const n = node as { marktype?: string; name?: string; items?: unknown[] };
+    if (n.marktype && n.name === name) return n.items as T[];
+    return (n.items ?? []).flatMap(walk);
+  };
+  return walk((view.scenegraph() as unknown as { root: unknown }).root);
 }
 
 describe('the parallel coordinates chart', () => {
   it("joins each design's values on neighbouring axes, one segment per pair of axes, in axis order", async () => {
     const { parallelData, parallelSpec } = await import('../src/output/report/parallel.js');
-    const { vegaLite, vega } = await import('../src/output/report/chart-modules.js');
     const result = runSweepSync(
       parseSpec(
         'grid: {experts: [8, 16, 32], top_k: [1, 2, 4], expert_params: [0.5B, 1B, 2B], shared_params: [1B, 2B]}\nconstraints: {active_params: {max: 6B}}\n',
@@ -246,10 +249,9 @@ describe('the parallel coordinates chart', () => {
       ),
     );
     const data = parallelData(result)!;
-    const spec = parallelSpec(data)!;
-    const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: 'none' });
-    await view.runAsync();
-    const segments = itemsOf((view.scenegraph() as unknown as { root: unknown }).root, 'layer_1_marks');
+    const view = await drawn(parallelSpec(data)!);
+    type Segment = { x: number; y: number; x2: number; y2: number; datum: Record<string, unknown> };
+    const segments = itemsOf<Segment>(view, 'layer_1_marks');
     const fields = data.fields;
     // By hand: a value's height on its axis is its share of the axis's span over the designs drawn.
     const span = (f: string) => {

@@ -47,11 +47,8 @@ export function preloadCharts(): void {
  * (Each renamed id keeps its own number, so a clip and a gradient never share one.)
  */
 export async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<string> {
-  preloadCharts();
-  const { vegaLite: vl, vega } = await chartModules!;
-  // Warnings go nowhere: a report is no place for vega-lite's console chatter, and stderr is the user's.
-  const { spec: compiled } = vl.compile(withTooltips(spec), { logger: vega.logger(vega.None) });
-  placeNames(compiled.marks as VegaMark[] | undefined);
+  const compiled = await compileChart(spec);
+  const { vega } = await chartModules!;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
@@ -67,6 +64,18 @@ export async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<s
   } finally {
     view.finalize();
   }
+}
+
+/** A chart's Vega spec as the report draws it: compiled by vega-lite, its names placed (placeNames). */
+export async function compileChart(
+  spec: TopLevelSpec,
+): Promise<ReturnType<typeof import('vega-lite').compile>['spec']> {
+  preloadCharts();
+  const { vegaLite: vl, vega } = await chartModules!;
+  // Warnings go nowhere: a report is no place for vega-lite's console chatter, and stderr is the user's.
+  const { spec: compiled } = vl.compile(withTooltips(spec), { logger: vega.logger(vega.None) });
+  placeNames(compiled.marks as VegaMark[] | undefined);
+  return compiled;
 }
 
 /**
@@ -198,7 +207,7 @@ const NAMES = 'named_points_names';
  * Named designs and presets as marks with their names. Where each name goes is left to vega's label
  * transform (placeNames, once compiled): beside its mark, inside the plot, clear of every other name.
  */
-function labelLayers(values: object[], x: { field: string }, y: object) {
+function labelLayers(values: object[], x: object, y: object) {
   if (values.length === 0) return [];
   return [
     {
@@ -237,7 +246,7 @@ type VegaMark = {
  * positions, which needs no canvas to draw the marks into, and the SVG drawn in Node has none. The
  * page's live view runs the same spec, measuring text with the browser's fonts.
  */
-export function placeNames(marks: VegaMark[] | undefined): void {
+function placeNames(marks: VegaMark[] | undefined): void {
   for (const m of marks ?? []) {
     if (m.name === `${NAMES}_marks` && m.type === 'text') {
       const { dx: _x, dy: _y, align: _a, baseline: _b, ...update } = m.encode?.update ?? {};
